@@ -1,0 +1,39 @@
+import nx from '@nx/eslint-plugin';
+
+// Layers, lowest first. A project may import only projects of its own layer or below, so the arrows in
+// ARCHITECTURE.md point down by construction. Pure libraries additionally may not reach for I/O.
+const layers = ['layer:base', 'layer:pure', 'layer:io', 'layer:discovery', 'layer:service', 'layer:container', 'layer:app'];
+const depConstraints = layers.map((tag, index) => ({
+  sourceTag: tag,
+  onlyDependOnLibsWithTags: layers.slice(0, index + 1),
+}));
+const ioModules = ['axios', 'express', 'winston', 'inversify', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'http', 'node:http', 'https', 'node:https', 'net', 'node:net', 'child_process', 'node:child_process'];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/*.js', '**/*.cjs'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            ...depConstraints,
+            { sourceTag: 'kind:pure', bannedExternalImports: ioModules },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Tests may use fixtures and child processes even in pure libraries.
+    files: ['**/*.spec.ts', '**/test-support/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+];

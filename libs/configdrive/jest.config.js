@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'configdrive',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

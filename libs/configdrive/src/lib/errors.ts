@@ -1,0 +1,20 @@
+export type ConfigDriveErrorCode =
+  | 'masked'
+  | 'invalid-json'
+  | 'invalid-encoding'
+  | 'invalid-image'
+  | 'missing-metadata'
+  | 'too-large'
+  | 'fetch-failed'
+  | 'unsupported';
+
+/** Every failure of the codec: what was expected, and what was found instead. */
+export class ConfigDriveError extends Error {
+  constructor(
+    readonly code: ConfigDriveErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigDriveError';
+  }
+}

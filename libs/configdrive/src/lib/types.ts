@@ -1,0 +1,55 @@
+import type { NetworkData } from '@ironic-metadata/ironic-model';
+
+/** Nova's meta_data.json as a config drive carries it. Keys this model does not name are kept. */
+export interface ConfigDriveMetaData {
+  uuid?: string;
+  name?: string;
+  hostname?: string;
+  availability_zone?: string;
+  launch_index?: number;
+  project_id?: string;
+  public_keys?: Record<string, string>;
+  keys?: { name: string; type: string; data: string }[];
+  meta?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** One config drive, whatever form it was stored in. */
+export interface ConfigDrive {
+  /** `openstack/<version>/meta_data.json`. */
+  metaData: ConfigDriveMetaData;
+  /** `user_data` exactly as stored: it may be binary or gzip. */
+  userData?: Buffer;
+  networkData?: NetworkData;
+  /** `vendor_data.json`. */
+  vendorData?: unknown;
+  /** `vendor_data2.json` (Ironic writes a JSON config drive's `vendor_data` here). */
+  vendorData2?: unknown;
+  /** `meta_data.public_keys`, `{name: key}`. */
+  publicKeys: Record<string, string>;
+}
+
+/**
+ * The JSON form Ironic accepts at deploy time (`PUT /v1/nodes/{id}/states/provision`) and keeps as
+ * given in `instance_info.configdrive`.
+ */
+export interface ConfigDriveJson {
+  meta_data?: Record<string, unknown>;
+  network_data?: unknown;
+  /** Ironic JSON-encodes an object or a list; a string is used as is. */
+  user_data?: Record<string, unknown> | unknown[] | string | null;
+  vendor_data?: unknown;
+}
+
+/**
+ * Fetches a config drive URL. Injected by the caller so the codec stays free of I/O; it must give up
+ * after `timeoutMs` and refuse bodies larger than `maxBytes`.
+ */
+export type ConfigDriveFetcher = (url: string, limits: { maxBytes: number; timeoutMs: number }) => Promise<Buffer>;
+
+export interface DecodeOptions {
+  fetcher?: ConfigDriveFetcher;
+  /** Largest image accepted, decoded or fetched; the deploy agent's own cap is 64 MiB. */
+  maxBytes?: number;
+  timeoutMs?: number;
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'container',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

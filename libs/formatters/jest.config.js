@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'formatters',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

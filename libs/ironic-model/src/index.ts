@@ -1,0 +1,4 @@
+export * from './lib/network-data';
+export * from './lib/node';
+export * from './lib/inventory';
+export * from './lib/validation';

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'node-discovery',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
