@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      source: { kind: 'ironic', url: 'http://localhost:6385', auth: { type: 'none' } },
+      bindAddr: '169.254.169.254',
+      bindPort: 80,
+      logLevel: 'info',
+      leaseFile: '/shared/dnsmasq/dnsmasq.leases',
+      imdsTokenRequired: false,
+      matchNodeName: false,
+      defaultAvailabilityZone: 'nova',
+      syncIntervalSeconds: 30,
+    });
+  });
+
+  it('selects the inventory file source and reads every override', () => {
+    const config = loadConfig({
+      INVENTORY_FILE: '/etc/inv.json',
+      BIND_ADDR: '127.0.0.1',
+      BIND_PORT: '8080',
+      LOG_LEVEL: 'DEBUG',
+      IMDS_TOKEN_REQUIRED: 'yes',
+    });
+    expect(config).toMatchObject({ source: { kind: 'file', path: '/etc/inv.json' }, bindAddr: '127.0.0.1', bindPort: 8080, logLevel: 'debug', imdsTokenRequired: true });
+  });
+
+  it('builds Ironic auth from the conventional OS_ variables', () => {
+    expect(loadConfig({ OS_AUTH_TYPE: 'http_basic', OS_USERNAME: 'u', OS_PASSWORD: 'p' }).source).toEqual({
+      kind: 'ironic',
+      url: 'http://localhost:6385',
+      auth: { type: 'http_basic', username: 'u', password: 'p' },
+    });
+    const keystone = loadConfig({ OS_AUTH_TYPE: 'password', OS_AUTH_URL: 'http://ks:5000', OS_USERNAME: 'u', OS_PASSWORD: 'p', OS_PROJECT_NAME: 'admin' });
+    expect(keystone.source).toMatchObject({ auth: { type: 'keystone', authUrl: 'http://ks:5000', projectName: 'admin', userDomainName: 'default' } });
+  });
+
+  it.each([
+    [{ BIND_PORT: 'eighty' }, 'invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "eighty"'],
+    [{ BIND_PORT: '70000' }, 'BIND_PORT: expected a whole number from 0 to 65535, got "70000"'],
+    [{ BIND_ADDR: 'localhost' }, 'BIND_ADDR: expected an IPv4 or IPv6 address, got "localhost"'],
+    [{ IRONIC_URL: 'localhost:6385' }, 'IRONIC_URL: expected an http:// or https:// URL, got "localhost:6385"'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of error, warn, info'],
+    [{ IMDS_TOKEN_REQUIRED: 'maybe' }, 'IMDS_TOKEN_REQUIRED: expected true or false, got "maybe"'],
+    [{ OS_AUTH_TYPE: 'kerberos' }, 'OS_AUTH_TYPE: expected one of none, noauth, http_basic, password, v3password'],
+    [{ OS_AUTH_TYPE: 'http_basic', OS_USERNAME: 'u' }, 'OS_PASSWORD: required when OS_AUTH_TYPE is http_basic'],
+  ])('rejects %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ BIND_PORT: '', INVENTORY_FILE: '' })).toMatchObject({ bindPort: 80, source: { kind: 'ironic' } });
+  });
+});

@@ -1,0 +1,168 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/** How the service authenticates to Ironic (`OS_AUTH_TYPE`). */
+export type IronicAuthConfig =
+  | { type: 'none' }
+  | { type: 'http_basic'; username: string; password: string }
+  | {
+      type: 'keystone';
+      authUrl: string;
+      username: string;
+      password: string;
+      projectName: string;
+      userDomainName: string;
+      projectDomainName: string;
+      regionName?: string;
+    };
+
+/** Where nodes come from: the real Ironic API, or an inventory file shaped like its answers. */
+export type NodeSourceConfig = { kind: 'ironic'; url: string; auth: IronicAuthConfig } | { kind: 'file'; path: string };
+
+export interface Config {
+  source: NodeSourceConfig;
+  bindAddr: string;
+  bindPort: number;
+  logLevel: LogLevel;
+  /** dnsmasq lease file for the IP -> MAC -> port fallback. */
+  leaseFile: string;
+  /** Refuse EC2 metadata requests that carry no IMDSv2 session token. */
+  imdsTokenRequired: boolean;
+  /** Match a client to a node whose name is its IP address: for testing only. */
+  matchNodeName: boolean;
+  defaultAvailabilityZone: string;
+  /** Seconds between background index refreshes. */
+  syncIntervalSeconds: number;
+}
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A configuration value that is missing or malformed; the message names the variable and the fix. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const AUTH_TYPES = ['none', 'noauth', 'http_basic', 'password', 'v3password'] as const;
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off'];
+
+const boolean = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const lower = value.toLowerCase();
+      if (TRUE.includes(lower)) return true;
+      if (FALSE.includes(lower)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false, got "${value}"` });
+      return z.NEVER;
+    });
+
+const integer = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      const number = Number(value);
+      if (!/^\d+$/.test(value.trim()) || number < min || number > max) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}, got "${value}"` });
+        return z.NEVER;
+      }
+      return number;
+    });
+
+/** A string that must satisfy `accept`; the message says what was expected and what was given. */
+const checked = (accept: (value: string) => boolean, expected: string) =>
+  z.string().check(
+    z.superRefine((value, ctx) => {
+      if (!accept(value)) ctx.addIssue({ code: 'custom', message: `expected ${expected}, got "${value}"` });
+    }),
+  );
+
+const httpUrl = checked((value) => /^https?:\/\/[^/\s]+/.test(value) && URL.canParse(value), 'an http:// or https:// URL');
+
+const environmentSchema = z.object({
+  IRONIC_URL: httpUrl.default('http://localhost:6385'),
+  INVENTORY_FILE: z.string().optional(),
+  BIND_ADDR: checked((value) => isIP(value) !== 0, 'an IPv4 or IPv6 address').default('169.254.169.254'),
+  BIND_PORT: integer(80, 0, 65535),
+  LOG_LEVEL: z
+    .string()
+    .default('info')
+    .transform((value) => value.toLowerCase())
+    .pipe(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` })),
+  LEASE_FILE: z.string().min(1).default('/shared/dnsmasq/dnsmasq.leases'),
+  IMDS_TOKEN_REQUIRED: boolean(false),
+  MATCH_NODE_NAME: boolean(false),
+  DEFAULT_AVAILABILITY_ZONE: z.string().min(1).default('nova'),
+  SYNC_INTERVAL_SECONDS: integer(30, 1, 86400),
+  OS_AUTH_TYPE: z.enum(AUTH_TYPES, { message: `expected one of ${AUTH_TYPES.join(', ')}` }).default('none'),
+  OS_USERNAME: z.string().optional(),
+  OS_PASSWORD: z.string().optional(),
+  OS_PROJECT_NAME: z.string().optional(),
+  OS_USER_DOMAIN_NAME: z.string().default('default'),
+  OS_PROJECT_DOMAIN_NAME: z.string().default('default'),
+  OS_AUTH_URL: httpUrl.optional(),
+  OS_REGION_NAME: z.string().optional(),
+});
+type Environment = z.infer<typeof environmentSchema>;
+
+/**
+ * Reads and validates the configuration from the environment. The only place that reads
+ * `process.env`; everything else receives the typed Config. Throws ConfigError naming the first
+ * variable that is wrong and what it expects.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = environmentSchema.safeParse(blankAsUnset);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`invalid configuration: ${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  return {
+    source: e.INVENTORY_FILE ? { kind: 'file', path: e.INVENTORY_FILE } : { kind: 'ironic', url: e.IRONIC_URL, auth: ironicAuth(e) },
+    bindAddr: e.BIND_ADDR,
+    bindPort: e.BIND_PORT,
+    logLevel: e.LOG_LEVEL,
+    leaseFile: e.LEASE_FILE,
+    imdsTokenRequired: e.IMDS_TOKEN_REQUIRED,
+    matchNodeName: e.MATCH_NODE_NAME,
+    defaultAvailabilityZone: e.DEFAULT_AVAILABILITY_ZONE,
+    syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
+  };
+}
+
+function ironicAuth(e: Environment): IronicAuthConfig {
+  switch (e.OS_AUTH_TYPE) {
+    case 'none':
+    case 'noauth':
+      return { type: 'none' };
+    case 'http_basic':
+      return { type: 'http_basic', username: required(e, 'OS_USERNAME'), password: required(e, 'OS_PASSWORD') };
+    case 'password':
+    case 'v3password':
+      return {
+        type: 'keystone',
+        authUrl: required(e, 'OS_AUTH_URL'),
+        username: required(e, 'OS_USERNAME'),
+        password: required(e, 'OS_PASSWORD'),
+        projectName: required(e, 'OS_PROJECT_NAME'),
+        userDomainName: e.OS_USER_DOMAIN_NAME,
+        projectDomainName: e.OS_PROJECT_DOMAIN_NAME,
+        regionName: e.OS_REGION_NAME,
+      };
+  }
+}
+
+function required<K extends 'OS_USERNAME' | 'OS_PASSWORD' | 'OS_AUTH_URL' | 'OS_PROJECT_NAME'>(e: Environment, name: K): string {
+  const value = e[name];
+  if (!value) throw new ConfigError(`invalid configuration: ${name}: required when OS_AUTH_TYPE is ${e.OS_AUTH_TYPE}`);
+  return value;
+}

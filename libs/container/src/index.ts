@@ -1,0 +1,2 @@
+export * from './lib/types';
+export * from './lib/build-container';

@@ -1,0 +1,132 @@
+import type { ConfigDrive } from '@ironic-metadata/configdrive';
+import type { Ec2Interface, InstanceMetadata, PublicKey } from '@ironic-metadata/formatters';
+import { fixedIpAddress, hasNetworkData, type IronicNode, type NetworkData } from '@ironic-metadata/ironic-model';
+import type { IndexedNode } from '@ironic-metadata/node-discovery';
+import { networkDataFromPorts } from './port-network-data';
+
+export interface BuildOptions {
+  defaultAvailabilityZone: string;
+  /** The operator's static vendor_data.json, when configured. */
+  vendorData?: unknown;
+}
+
+/** The key in a node's `extra` where the instance password set through POST `password` is kept. */
+export const PASSWORD_EXTRA_KEY = 'metadata_password';
+
+/** meta_data.json keys the builder computes; any other key a config drive carries is passed through. */
+const MODELLED_KEYS = new Set(['uuid', 'name', 'hostname', 'availability_zone', 'launch_index', 'project_id', 'public_keys', 'keys', 'meta', 'random_seed', 'devices']);
+
+/**
+ * One instance's metadata: the config drive first (it is what the deployer asked the node to see),
+ * then the node's own fields, as Ironic itself fills a config drive's gaps.
+ */
+export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions): InstanceMetadata {
+  const { node } = entry;
+  const drive = entry.configDrive;
+  const meta = drive?.metaData ?? {};
+  const info = node.instance_info;
+  const uuid = stringOr(meta.uuid, node.instance_uuid ?? node.uuid);
+  const name = stringOr(meta.name, node.name ?? node.uuid);
+  const hostname = stringOr(meta.hostname, info.hostname ?? node.name ?? node.uuid);
+  const networkData = chooseNetworkData(entry, drive);
+  const fixedIps = (info.fixed_ips ?? []).map(fixedIpAddress);
+  const interfaces = ec2Interfaces(networkData, fixedIps);
+  const localIpv4 = fixedIps.find((ip) => ip.includes('.')) ?? interfaces.flatMap((nic) => nic.localIpv4s)[0];
+  return {
+    uuid,
+    nodeUuid: node.uuid,
+    name,
+    hostname,
+    availabilityZone: stringOr(meta.availability_zone, info.availability_zone ?? options.defaultAvailabilityZone),
+    launchIndex: typeof meta.launch_index === 'number' ? meta.launch_index : 0,
+    projectId: stringOr(meta.project_id, node.owner ?? '') || undefined,
+    publicKeys: publicKeys(drive, node),
+    meta: { ...stringValues(node.properties), ...stringValues(meta.meta ?? {}) },
+    userData: drive?.userData ?? (info.user_data !== undefined ? Buffer.from(info.user_data, 'utf8') : undefined),
+    networkData,
+    vendorData: drive?.vendorData ?? options.vendorData ?? {},
+    vendorData2: isRecord(drive?.vendorData2) ? drive.vendorData2 : {},
+    password: typeof node.extra[PASSWORD_EXTRA_KEY] === 'string' ? (node.extra[PASSWORD_EXTRA_KEY] as string) : '',
+    devices: Array.isArray(meta.devices) ? meta.devices : [],
+    extraMetaData: Object.fromEntries(Object.entries(meta).filter(([key]) => !MODELLED_KEYS.has(key))),
+    ec2: {
+      instanceId: uuid,
+      amiId: info.image_source ?? 'ami-00000000',
+      // Nova answers this literal too: there is no manifest for an image that is not an S3 bundle.
+      amiManifestPath: 'FIXME',
+      instanceType: node.resource_class ?? 'baremetal',
+      reservationId: `r-${node.uuid.replace(/-/g, '').slice(0, 8)}`,
+      securityGroups: ['default'],
+      localIpv4,
+      localHostname: hostname,
+      publicHostname: hostname,
+      mac: interfaces[0]?.mac,
+      blockDeviceMapping: { ami: 'sda', root: '/dev/sda' },
+      instanceAction: 'none',
+      interfaces,
+    },
+  };
+}
+
+function chooseNetworkData(entry: IndexedNode, drive: ConfigDrive | undefined): NetworkData {
+  if (drive?.networkData && (drive.networkData.links.length > 0 || drive.networkData.networks.length > 0)) return drive.networkData;
+  if (hasNetworkData(entry.node)) return entry.node.network_data as NetworkData;
+  return networkDataFromPorts(entry.ports, entry.portgroups);
+}
+
+/** The config drive's keys first, then `instance_info.public_keys` under names not already taken. */
+function publicKeys(drive: ConfigDrive | undefined, node: IronicNode): PublicKey[] {
+  const keys = new Map<string, string>(Object.entries(drive?.publicKeys ?? {}));
+  const fromNode = node.instance_info.public_keys;
+  const nodeKeys = Array.isArray(fromNode) ? fromNode.map((key, index) => [`key-${index}`, key] as const) : Object.entries(fromNode ?? {});
+  for (const [name, data] of nodeKeys) if (!keys.has(name)) keys.set(name, data);
+  return [...keys].map(([name, data]) => ({ name, type: data.startsWith('ssh-') || data.startsWith('ecdsa-') ? 'ssh' : 'x509', data }));
+}
+
+/** EC2's per-MAC view: each physical or bond link with the static IPv4 addresses on it. */
+function ec2Interfaces(networkData: NetworkData, fixedIps: string[]): Ec2Interface[] {
+  const nics = networkData.links
+    .filter((link) => link.ethernet_mac_address && (link.type === 'phy' || link.type === 'bond' || link.type === 'ethernet'))
+    .map((link, deviceNumber) => {
+      const networks = networkData.networks.filter((network) => network.link === link.id && network.ip_address?.includes('.'));
+      const cidr = networks.find((network) => network.netmask)?.netmask;
+      const first = networks[0]?.ip_address;
+      return {
+        mac: link.ethernet_mac_address!.toLowerCase(),
+        deviceNumber,
+        localIpv4s: networks.map((network) => network.ip_address!),
+        subnetIpv4CidrBlock: first && cidr ? subnetCidr(first, cidr) : undefined,
+      };
+    });
+  if (nics.length > 0 && nics.every((nic) => nic.localIpv4s.length === 0)) {
+    nics[0].localIpv4s = fixedIps.filter((ip) => ip.includes('.'));
+  }
+  return nics;
+}
+
+/** `10.1.105.195` + `255.255.255.0` -> `10.1.105.0/24`. */
+export function subnetCidr(address: string, netmask: string): string | undefined {
+  const octets = (text: string) => text.split('.').map(Number);
+  const ip = octets(address);
+  const mask = octets(netmask);
+  if (ip.length !== 4 || mask.length !== 4 || [...ip, ...mask].some((n) => !Number.isInteger(n) || n < 0 || n > 255)) return undefined;
+  const prefix = mask.reduce((bits, octet) => bits + octet.toString(2).replace(/0/g, '').length, 0);
+  return `${ip.map((octet, i) => octet & mask[i]).join('.')}/${prefix}`;
+}
+
+/** Nova's `meta` carries strings only. */
+function stringValues(record: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record)
+      .filter(([, value]) => value !== null && value !== undefined)
+      .map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
+  );
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value.length > 0 ? value : fallback;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { ConfigDriveError, decodeConfigDrive, type ConfigDrive, type DecodeOptions } from '@ironic-metadata/configdrive';
+import type { IronicNode } from '@ironic-metadata/ironic-model';
+
+export type DecodedConfigDrive = { configDrive: ConfigDrive } | { problem: string; masked: boolean } | undefined;
+
+/**
+ * Decodes each node's config drive once, keyed by node uuid and a hash of the stored value, so an
+ * index rebuild decodes only the drives that changed.
+ */
+export class ConfigDriveCache {
+  private readonly entries = new Map<string, { hash: string; result: DecodedConfigDrive }>();
+
+  constructor(private readonly options: DecodeOptions = {}) {}
+
+  async decode(node: IronicNode): Promise<DecodedConfigDrive> {
+    const stored = node.instance_info.configdrive;
+    if (stored === undefined || stored === null || stored === '') {
+      this.entries.delete(node.uuid);
+      return undefined;
+    }
+    const hash = createHash('sha256').update(typeof stored === 'string' ? stored : JSON.stringify(stored)).digest('hex');
+    const cached = this.entries.get(node.uuid);
+    if (cached?.hash === hash) return cached.result;
+    const result = await this.decodeValue(stored);
+    this.entries.set(node.uuid, { hash, result });
+    return result;
+  }
+
+  /** Forgets nodes that are gone, so the cache stays the size of the fleet. */
+  retain(uuids: ReadonlySet<string>): void {
+    for (const uuid of this.entries.keys()) if (!uuids.has(uuid)) this.entries.delete(uuid);
+  }
+
+  private async decodeValue(stored: unknown): Promise<DecodedConfigDrive> {
+    try {
+      return { configDrive: await decodeConfigDrive(stored, this.options) };
+    } catch (error) {
+      if (!(error instanceof ConfigDriveError)) throw error;
+      return { problem: error.message, masked: error.code === 'masked' };
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileNodeSource, InventoryFileError } from './file-node-source';
+
+const dir = mkdtempSync(join(tmpdir(), 'inventory-'));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('FileNodeSource', () => {
+  it('loads nodes, ports and portgroups', async () => {
+    const path = file('ok.json', JSON.stringify({ nodes: [{ uuid: 'n1', provision_state: 'active' }], ports: [{ uuid: 'p1', address: '52:54:00:00:00:01', node_uuid: 'n1' }] }));
+    const inventory = await new FileNodeSource(path).load();
+    expect(inventory.nodes.map((node) => node.uuid)).toEqual(['n1']);
+    expect(inventory.ports).toHaveLength(1);
+  });
+
+  it.each([
+    ['missing.json', undefined, /missing\.json: cannot read the inventory file \(no such file\); check INVENTORY_FILE/],
+    ['broken.json', '{"nodes": [', /broken\.json: not valid JSON: /],
+    ['bad-node.json', JSON.stringify({ nodes: [{ uuid: 'n1', name: 'web', provision_state: 7 }] }), /bad-node\.json: invalid inventory:\n {2}node 0 \(n1, web\): field provision_state: /],
+  ])('names the file, node and field of a bad inventory: %s', async (name, text, message) => {
+    const path = text === undefined ? join(dir, name) : file(name, text);
+    const load = new FileNodeSource(path).load();
+    await expect(load).rejects.toThrow(InventoryFileError);
+    await expect(new FileNodeSource(path).load()).rejects.toThrow(message);
+  });
+});

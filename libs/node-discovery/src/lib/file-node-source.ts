@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises';
+import { parseInventory, type Inventory } from '@ironic-metadata/ironic-model';
+import type { NodeSource } from './node-source';
+
+/** A problem with the inventory file itself: unreadable, not JSON, or not shaped like Ironic's answers. */
+export class InventoryFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InventoryFileError';
+  }
+}
+
+/** Nodes from a JSON file `{"nodes": [...], "ports": [...], "portgroups": [...]}` shaped like Ironic's answers. */
+export class FileNodeSource implements NodeSource {
+  readonly description: string;
+
+  constructor(private readonly path: string) {
+    this.description = `inventory file ${path}`;
+  }
+
+  async load(): Promise<Inventory> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+      throw new InventoryFileError(`${this.path}: cannot read the inventory file (${reason}); check INVENTORY_FILE`);
+    }
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      throw new InventoryFileError(`${this.path}: not valid JSON: ${(error as Error).message}`);
+    }
+    try {
+      return parseInventory(document, this.path);
+    } catch (error) {
+      throw new InventoryFileError((error as Error).message);
+    }
+  }
+}

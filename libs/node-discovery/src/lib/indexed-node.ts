@@ -1,0 +1,23 @@
+import type { ConfigDrive } from '@ironic-metadata/configdrive';
+import { INSTANCE_STATES, type IronicNode, type IronicPort, type IronicPortgroup } from '@ironic-metadata/ironic-model';
+
+/** A node with everything the service knows about it, gathered once per index build. */
+export interface IndexedNode {
+  node: IronicNode;
+  ports: IronicPort[];
+  portgroups: IronicPortgroup[];
+  /** The decoded config drive, when the node has one that decodes. */
+  configDrive?: ConfigDrive;
+  /** Why the node's config drive is not used (masked, corrupt, ...), when it has one. */
+  configDriveProblem?: string;
+}
+
+/** Only nodes that carry an instance may be served instance data. */
+export function isEligible(entry: IndexedNode): boolean {
+  return INSTANCE_STATES.has(entry.node.provision_state);
+}
+
+/** `uuid (name)` for logs and traces. */
+export function nodeLabel(node: IronicNode): string {
+  return node.name ? `${node.uuid} (${node.name})` : node.uuid;
+}

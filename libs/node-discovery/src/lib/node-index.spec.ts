@@ -1,0 +1,83 @@
+import { aNode, aPort } from '@ironic-metadata/ironic-model/testing';
+import type { IndexedNode } from './indexed-node';
+import { NodeIndex } from './node-index';
+
+const entry = (node = aNode(), extra: Partial<IndexedNode> = {}): IndexedNode => ({ node, ports: [], portgroups: [], ...extra });
+const build = (entries: IndexedNode[], matchNodeName = false) => new NodeIndex(entries, { matchNodeName });
+const staticNetwork = (ip: string) => ({ links: [{ id: 'iface0', type: 'phy' }], networks: [{ id: 'n0', type: 'ipv4', link: 'iface0', ip_address: ip }], services: [] });
+
+describe('NodeIndex.lookup', () => {
+  it('matches instance_info.fixed_ips exactly, never by substring', () => {
+    const node = aNode({ instance_info: { fixed_ips: ['10.0.0.12'] } });
+    const index = build([entry(node)]);
+    expect(index.lookup('10.0.0.12')).toMatchObject({ found: true, method: 'fixed_ips', entry: { node } });
+    expect(index.lookup('10.0.0.1')).toMatchObject({ found: false, reason: 'no node matches 10.0.0.1' });
+  });
+
+  it('tries each matcher in order and reports every step', () => {
+    const byFixedIp = aNode({ instance_info: { fixed_ips: [{ ip_address: '10.0.0.5' }] } });
+    const byNodeNetwork = aNode({ network_data: staticNetwork('10.0.0.6') });
+    const byDrive = aNode();
+    const byAgent = aNode({ driver_internal_info: { agent_url: 'http://10.0.0.8:9999' } });
+    const index = build([
+      entry(byFixedIp),
+      entry(byNodeNetwork),
+      entry(byDrive, { configDrive: { metaData: {}, publicKeys: {}, networkData: staticNetwork('10.0.0.7') } as IndexedNode['configDrive'] }),
+      entry(byAgent),
+    ]);
+    expect(index.lookup('10.0.0.5')).toMatchObject({ method: 'fixed_ips', entry: { node: byFixedIp } });
+    expect(index.lookup('10.0.0.6')).toMatchObject({ method: 'node_network_data', entry: { node: byNodeNetwork } });
+    expect(index.lookup('10.0.0.7')).toMatchObject({ method: 'configdrive_network_data', entry: { node: byDrive } });
+    const agent = index.lookup('10.0.0.8');
+    expect(agent).toMatchObject({ method: 'agent_url', entry: { node: byAgent } });
+    expect(agent.trace.map((step) => `${step.method}:${step.outcome}`)).toEqual([
+      'fixed_ips:no-match',
+      'node_network_data:no-match',
+      'configdrive_network_data:no-match',
+      'agent_url:matched',
+    ]);
+  });
+
+  it('matches node names only when enabled', () => {
+    const node = aNode({ name: '10.0.0.9' });
+    expect(build([entry(node)]).lookup('10.0.0.9').found).toBe(false);
+    expect(build([entry(node)], true).lookup('10.0.0.9')).toMatchObject({ found: true, method: 'node_name' });
+  });
+
+  it('refuses to guess when two nodes with instances claim one address', () => {
+    const a = aNode({ name: 'a', instance_info: { fixed_ips: ['10.0.0.5'] } });
+    const b = aNode({ name: 'b', instance_info: { fixed_ips: ['10.0.0.5'] } });
+    const lookup = build([entry(a), entry(b)]).lookup('10.0.0.5');
+    expect(lookup.found).toBe(false);
+    expect(lookup).toMatchObject({ reason: expect.stringContaining('claimed by several nodes') });
+    expect(lookup.trace.at(-1)).toMatchObject({ outcome: 'ambiguous' });
+  });
+
+  it('serves the deployed node when a node being cleaned still lists the address', () => {
+    const cleaning = aNode({ provision_state: 'cleaning', instance_info: { fixed_ips: ['10.0.0.5'] } });
+    const active = aNode({ instance_info: { fixed_ips: ['10.0.0.5'] } });
+    expect(build([entry(cleaning), entry(active)]).lookup('10.0.0.5')).toMatchObject({ found: true, entry: { node: active } });
+  });
+
+  it('explains that a node without an instance is not served', () => {
+    const available = aNode({ name: 'spare', provision_state: 'available', instance_info: { fixed_ips: ['10.0.0.5'] } });
+    const lookup = build([entry(available)]).lookup('10.0.0.5');
+    expect(lookup).toMatchObject({ found: false, ineligible: { node: available } });
+    expect(lookup.found || lookup.reason).toContain('which is available');
+  });
+
+  it('understands IPv4-mapped and differently spelled IPv6 client addresses', () => {
+    const index = build([entry(aNode({ instance_info: { fixed_ips: ['10.0.0.5', '2001:DB8:0:0::5'] } }))]);
+    expect(index.lookup('::ffff:10.0.0.5').found).toBe(true);
+    expect(index.lookup('2001:db8::5').found).toBe(true);
+  });
+
+  it('finds nodes by port MAC in any spelling, and by uuid or name', () => {
+    const node = aNode({ name: 'web-1' });
+    const index = build([entry(node, { ports: [aPort(node, '52:54:00:AA:BB:CC')] })]);
+    expect(index.nodeByMac('52-54-00-aa-bb-cc')?.node).toBe(node);
+    expect(index.nodeByMac('not a mac')).toBeUndefined();
+    expect(index.nodeByUuidOrName('web-1')?.node).toBe(node);
+    expect(index.nodeByUuidOrName(node.uuid)?.node).toBe(node);
+  });
+});

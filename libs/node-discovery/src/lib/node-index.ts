@@ -1,0 +1,100 @@
+import { normalizeIp, normalizeMac } from './addresses';
+import { isEligible, nodeLabel, type IndexedNode } from './indexed-node';
+import { addressMatchers, claimedAddresses, type AddressMatcher, type MatchMethod } from './matchers';
+
+/** What one matcher said about an address, for the operator's trace. */
+export interface MatchStep {
+  method: MatchMethod;
+  outcome: 'matched' | 'no-match' | 'ambiguous' | 'ineligible';
+  detail: string;
+}
+
+export type Lookup =
+  | { found: true; ip: string; entry: IndexedNode; method: MatchMethod; trace: MatchStep[] }
+  | { found: false; ip: string; reason: string; trace: MatchStep[]; ineligible?: IndexedNode };
+
+/**
+ * An immutable, in-memory view of the fleet: client address -> node by each matcher, MAC -> node.
+ * Built once per refresh; lookups never call Ironic.
+ */
+export class NodeIndex {
+  private readonly claims: { matcher: AddressMatcher; byAddress: Map<string, IndexedNode[]> }[];
+  private readonly byMac = new Map<string, IndexedNode>();
+  private readonly byUuidOrName = new Map<string, IndexedNode>();
+
+  constructor(
+    readonly entries: readonly IndexedNode[],
+    options: { matchNodeName: boolean },
+    /** When the data was loaded from the source. */
+    readonly loadedAt: Date = new Date(),
+  ) {
+    this.claims = addressMatchers(options).map((matcher) => {
+      const byAddress = new Map<string, IndexedNode[]>();
+      for (const entry of entries) {
+        for (const address of new Set(claimedAddresses(matcher, entry))) {
+          const claimants = byAddress.get(address);
+          if (claimants) claimants.push(entry);
+          else byAddress.set(address, [entry]);
+        }
+      }
+      return { matcher, byAddress };
+    });
+    for (const entry of entries) {
+      this.byUuidOrName.set(entry.node.uuid, entry);
+      if (entry.node.name) this.byUuidOrName.set(entry.node.name, entry);
+      for (const port of entry.ports) {
+        const mac = normalizeMac(port.address);
+        if (mac) this.byMac.set(mac, entry);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The node a port with this MAC belongs to. */
+  nodeByMac(mac: string): IndexedNode | undefined {
+    const normalized = normalizeMac(mac);
+    return normalized ? this.byMac.get(normalized) : undefined;
+  }
+
+  nodeByUuidOrName(id: string): IndexedNode | undefined {
+    return this.byUuidOrName.get(id);
+  }
+
+  /**
+   * Finds the node behind a client address. Each matcher is tried in order; only nodes that carry an
+   * instance count, and an address two such nodes claim is refused rather than guessed.
+   */
+  lookup(clientIp: string): Lookup {
+    const ip = normalizeIp(clientIp);
+    const trace: MatchStep[] = [];
+    let ineligible: IndexedNode | undefined;
+    for (const { matcher, byAddress } of this.claims) {
+      const claimants = byAddress.get(ip) ?? [];
+      const eligible = claimants.filter(isEligible);
+      if (eligible.length === 1) {
+        trace.push({ method: matcher.method, outcome: 'matched', detail: `${ip} is in ${matcher.field} of node ${nodeLabel(eligible[0].node)}` });
+        return { found: true, ip, entry: eligible[0], method: matcher.method, trace };
+      }
+      if (eligible.length > 1) {
+        const nodes = eligible.map((entry) => nodeLabel(entry.node)).join(', ');
+        trace.push({ method: matcher.method, outcome: 'ambiguous', detail: `${ip} is in ${matcher.field} of several nodes: ${nodes}` });
+        return { found: false, ip, reason: `${ip} is claimed by several nodes (${nodes}) through ${matcher.field}; refusing to guess`, trace };
+      }
+      if (claimants.length > 0) {
+        ineligible ??= claimants[0];
+        const states = claimants.map((entry) => `${nodeLabel(entry.node)} is ${entry.node.provision_state}`).join(', ');
+        trace.push({ method: matcher.method, outcome: 'ineligible', detail: `${ip} is in ${matcher.field}, but ${states}` });
+      } else {
+        trace.push({ method: matcher.method, outcome: 'no-match', detail: `no node has ${ip} in ${matcher.field}` });
+      }
+    }
+    if (ineligible) {
+      const reason = `${ip} belongs to node ${nodeLabel(ineligible.node)}, which is ${ineligible.node.provision_state}: only nodes with an instance (active or deploying) are served`;
+      return { found: false, ip, reason, trace, ineligible };
+    }
+    return { found: false, ip, reason: `no node matches ${ip}`, trace };
+  }
+}
