@@ -1,0 +1,22 @@
+/**
+ * Pure renderers for the metadata a bare-metal node asks for: an `InstanceMetadata` in, Nova's
+ * OpenStack tree and EC2's tree out. No I/O, no clock, no randomness: the caller passes `now` and
+ * the random seed in a `RenderContext`.
+ *
+ * @packageDocumentation
+ */
+export type { Ec2Data, Ec2Interface, InstanceMetadata, PublicKey } from './lib/instance-metadata';
+export type { PathContext, RenderContext } from './lib/context';
+export type { Found, NotFound, Rendered } from './lib/rendered';
+export { parseMetadataPath, needsNode, writeMethodFor, type MetadataPath } from './lib/metadata-path';
+export { renderMetadata } from './lib/render';
+export { openStackMetaData, type NovaMetaData } from './lib/openstack-metadata';
+export { ec2MetaDataTree, isEc2Directory, type Ec2Directory, type Ec2Leaf, type Ec2Node } from './lib/ec2-tree';
+export {
+  EC2_VERSIONS,
+  LATEST,
+  OPENSTACK_VERSIONS,
+  offeredOpenStackVersions,
+  type Ec2Version,
+  type OpenStackVersion,
+} from './lib/versions';

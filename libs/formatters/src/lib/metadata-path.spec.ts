@@ -1,0 +1,113 @@
+import { needsNode, parseMetadataPath, writeMethodFor, type MetadataPath } from './metadata-path';
+
+const now = new Date('2025-06-01T12:00:00Z');
+const parse = (path: string) => parseMetadataPath(path, { now });
+
+describe('parseMetadataPath', () => {
+  it.each<[string, MetadataPath]>([
+    ['/', { tree: 'ec2-root' }],
+    ['', { tree: 'ec2-root' }],
+    ['//', { tree: 'ec2-root' }],
+    ['/foo/../', { tree: 'ec2-root' }],
+    ['/ec2', { tree: 'ec2-root' }],
+    ['/ec2/', { tree: 'ec2-root' }],
+    ['/openstack', { tree: 'openstack-root' }],
+    ['/openstack/', { tree: 'openstack-root' }],
+    ['/openstack/latest', { tree: 'openstack', version: '2025-04-04', requestedVersion: 'latest', segments: [] }],
+    ['/openstack/2012-08-10/', { tree: 'openstack', version: '2012-08-10', requestedVersion: '2012-08-10', segments: [] }],
+    [
+      '/openstack/2018-08-27/meta_data.json',
+      { tree: 'openstack', version: '2018-08-27', requestedVersion: '2018-08-27', segments: ['meta_data.json'] },
+    ],
+    [
+      '/openstack/latest/meta_data.json/',
+      { tree: 'openstack', version: '2025-04-04', requestedVersion: 'latest', segments: ['meta_data.json'] },
+    ],
+    ['/latest', { tree: 'ec2', version: '2009-04-04', requestedVersion: 'latest', segments: [] }],
+    ['/1.0/', { tree: 'ec2', version: '1.0', requestedVersion: '1.0', segments: [] }],
+    [
+      '/latest/meta-data/public-keys/0/openssh-key',
+      { tree: 'ec2', version: '2009-04-04', requestedVersion: 'latest', segments: ['meta-data', 'public-keys', '0', 'openssh-key'] },
+    ],
+    [
+      '/ec2/2009-04-04/meta-data/',
+      { tree: 'ec2', version: '2009-04-04', requestedVersion: '2009-04-04', segments: ['meta-data'] },
+    ],
+    [
+      '/2009-04-04//meta-data/./placement/../instance-id/',
+      { tree: 'ec2', version: '2009-04-04', requestedVersion: '2009-04-04', segments: ['meta-data', 'instance-id'] },
+    ],
+    [
+      '/latest/meta-data/network/interfaces/macs/52%3A54%3A00%3Aaa%3Abb%3A01/mac',
+      {
+        tree: 'ec2',
+        version: '2009-04-04',
+        requestedVersion: 'latest',
+        segments: ['meta-data', 'network', 'interfaces', 'macs', '52:54:00:aa:bb:01', 'mac'],
+      },
+    ],
+    ['/../../openstack/../openstack', { tree: 'openstack-root' }],
+  ])('%j', (path, expected) => {
+    expect(parse(path)).toEqual(expected);
+  });
+
+  it.each([
+    // cloud-init's EC2 source probes these newer versions and expects 404 when they are not offered.
+    ['/2021-03-23/', 'EC2 metadata version "2021-03-23" is not offered'],
+    ['/2018-09-24/meta-data/instance-id', 'EC2 metadata version "2018-09-24" is not offered'],
+    ['/2016-09-02', 'EC2 metadata version "2016-09-02" is not offered'],
+    ['/9999-99-99', 'EC2 metadata version "9999-99-99" is not offered'],
+    ['/meta-data/instance-id', 'EC2 metadata version "meta-data" is not offered'],
+    ['/ec2/openstack', 'EC2 metadata version "openstack" is not offered'],
+    ['/openstack/2014-01-01/meta_data.json', 'OpenStack metadata version "2014-01-01" is not offered'],
+    ['/openstack/content/0000', 'OpenStack metadata version "content" is not offered'],
+    ['/openstack/LATEST', 'OpenStack metadata version "LATEST" is not offered'],
+    ['/latest/meta-data/%E0%A4%A', 'malformed percent-encoding in "/latest/meta-data/%E0%A4%A"'],
+  ])('%s is not found: %s', (path, reason) => {
+    expect(parse(path)).toEqual({ status: 404, reason });
+  });
+
+  it('does not offer an OpenStack version dated after now, and resolves latest to the newest offered', () => {
+    const before = new Date('2025-04-03T23:59:59Z');
+    expect(parseMetadataPath('/openstack/2025-04-04/', { now: before })).toEqual({
+      status: 404,
+      reason: 'OpenStack metadata version "2025-04-04" is not offered',
+    });
+    expect(parseMetadataPath('/openstack/latest', { now: before })).toMatchObject({ version: '2020-10-14' });
+    expect(parseMetadataPath('/openstack/2025-04-04/', { now: new Date('2025-04-04T00:00:00Z') })).toMatchObject({
+      version: '2025-04-04',
+    });
+  });
+});
+
+describe('needsNode', () => {
+  it.each([
+    ['/', false],
+    ['/openstack', false],
+    ['/openstack/latest', true],
+    ['/latest/', true],
+    ['/2009-04-04/meta-data/instance-id', true],
+  ])('%s: %s', (path, expected) => {
+    const parsed = parse(path);
+    if ('status' in parsed) throw new Error(parsed.reason);
+    expect(needsNode(parsed)).toBe(expected);
+  });
+});
+
+describe('writeMethodFor', () => {
+  it.each([
+    ['/openstack/latest/password', 'POST'],
+    ['/openstack/2013-04-04/password/', 'POST'],
+    ['/openstack/2012-08-10/password', undefined],
+    ['/openstack/latest/meta_data.json', undefined],
+    ['/latest/api/token', 'PUT'],
+    ['/2009-04-04/api/token', undefined],
+    ['/latest/meta-data/', undefined],
+    ['/', undefined],
+    ['/openstack', undefined],
+  ])('%s accepts %s', (path, expected) => {
+    const parsed = parse(path);
+    if ('status' in parsed) throw new Error(parsed.reason);
+    expect(writeMethodFor(parsed)).toBe(expected);
+  });
+});

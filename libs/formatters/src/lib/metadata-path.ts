@@ -1,0 +1,86 @@
+import type { PathContext } from './context';
+import { notFound, type NotFound } from './rendered';
+import {
+  GRIZZLY,
+  LATEST,
+  openStackVersionAtLeast,
+  resolveEc2Version,
+  resolveOpenStackVersion,
+  type Ec2Version,
+  type OpenStackVersion,
+} from './versions';
+
+/**
+ * A request path, understood without knowing who asks. `version` is the version whose content is
+ * served (`latest` resolved); `requestedVersion` is what the client wrote; `segments` are what
+ * follows the version, with empty, `.` and `..` segments already resolved.
+ */
+export type MetadataPath =
+  | { tree: 'ec2-root' }
+  | { tree: 'openstack-root' }
+  | { tree: 'openstack'; version: OpenStackVersion; requestedVersion: string; segments: string[] }
+  | { tree: 'ec2'; version: Ec2Version; requestedVersion: string; segments: string[] };
+
+/**
+ * Parses a URL path (without its query string) the way Nova's metadata handler does: percent
+ * escapes decoded, then normalised like `posixpath.normpath` (so a trailing slash, `//`, `.` and
+ * `..` make no difference); `/openstack/...` is the OpenStack tree, `/ec2/...` and everything else
+ * the EC2 tree. Unknown versions, and OpenStack versions dated after `context.now`, are not found.
+ */
+export function parseMetadataPath(path: string, context: PathContext): MetadataPath | NotFound {
+  const segments = normalisedSegments(path);
+  if (segments === undefined) return notFound(`malformed percent-encoding in ${JSON.stringify(path)}`);
+
+  const [top, version, ...rest] = segments;
+  if (top === 'openstack') {
+    if (version === undefined) return { tree: 'openstack-root' };
+    const resolved = resolveOpenStackVersion(version, context.now);
+    if (resolved === undefined) return notFound(`OpenStack metadata version ${JSON.stringify(version)} is not offered`);
+    return { tree: 'openstack', version: resolved, requestedVersion: version, segments: rest };
+  }
+
+  // Nova serves the EC2 tree both at the root and under /ec2.
+  const ec2Segments = top === 'ec2' ? segments.slice(1) : segments;
+  const [ec2Version, ...ec2Rest] = ec2Segments;
+  if (ec2Version === undefined) return { tree: 'ec2-root' };
+  const resolved = resolveEc2Version(ec2Version);
+  if (resolved === undefined) return notFound(`EC2 metadata version ${JSON.stringify(ec2Version)} is not offered`);
+  return { tree: 'ec2', version: resolved, requestedVersion: ec2Version, segments: ec2Rest };
+}
+
+/** The version listings are the same for every client; everything below a version is per instance. */
+export function needsNode(path: MetadataPath): boolean {
+  return path.tree === 'openstack' || path.tree === 'ec2';
+}
+
+/**
+ * The method a path accepts besides GET and HEAD, for the router: POST on OpenStack `password`
+ * (Grizzly and later, where Nova stores the instance's encrypted password) and PUT on EC2
+ * `latest/api/token` (AWS IMDSv2 session tokens).
+ */
+export function writeMethodFor(path: MetadataPath): 'POST' | 'PUT' | undefined {
+  switch (path.tree) {
+    case 'openstack':
+      return path.segments.join('/') === 'password' && openStackVersionAtLeast(path.version, GRIZZLY) ? 'POST' : undefined;
+    case 'ec2':
+      return path.requestedVersion === LATEST && path.segments.join('/') === 'api/token' ? 'PUT' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function normalisedSegments(path: string): string[] | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+  const segments: string[] = [];
+  for (const segment of decoded.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return segments;
+}

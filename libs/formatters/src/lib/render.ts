@@ -1,0 +1,23 @@
+import type { RenderContext } from './context';
+import { renderEc2Path, renderEc2Versions } from './ec2-render';
+import type { InstanceMetadata } from './instance-metadata';
+import type { MetadataPath } from './metadata-path';
+import { renderOpenStackPath, renderOpenStackVersions } from './openstack-tree';
+import { notFound, type Rendered } from './rendered';
+
+/**
+ * Renders the GET body of a parsed path. `md` is the asking instance's metadata; it may be
+ * undefined for the version listings (see `needsNode`), and anything else is then not found.
+ */
+export function renderMetadata(path: MetadataPath, md: InstanceMetadata | undefined, context: RenderContext): Rendered {
+  switch (path.tree) {
+    case 'ec2-root':
+      return renderEc2Versions();
+    case 'openstack-root':
+      return renderOpenStackVersions(context);
+    case 'openstack':
+      return md ? renderOpenStackPath(md, path.version, path.segments, context) : notFound('no instance metadata for this client');
+    case 'ec2':
+      return md ? renderEc2Path(md, path.version, path.segments) : notFound('no instance metadata for this client');
+  }
+}

@@ -1,0 +1,59 @@
+import {
+  EC2_VERSIONS,
+  OPENSTACK_VERSIONS,
+  offeredOpenStackVersions,
+  openStackVersionAtLeast,
+  resolveEc2Version,
+  resolveOpenStackVersion,
+} from './versions';
+
+describe('offeredOpenStackVersions', () => {
+  it.each([
+    ['2012-08-09T23:59:59Z', []],
+    ['2012-08-10T00:00:00Z', ['2012-08-10']],
+    ['2016-10-05T12:00:00Z', ['2012-08-10', '2013-04-04', '2013-10-17', '2015-10-15', '2016-06-30']],
+    ['2025-04-03T23:59:59Z', OPENSTACK_VERSIONS.slice(0, -1)],
+    ['2025-04-04T00:00:00Z', [...OPENSTACK_VERSIONS]],
+    ['2031-01-01T00:00:00Z', [...OPENSTACK_VERSIONS]],
+  ])('at %s offers %j', (now, expected) => {
+    expect(offeredOpenStackVersions(new Date(now))).toEqual(expected);
+  });
+
+  it('counts the day in UTC, whatever offset the date was written with', () => {
+    // 2025-04-04 01:00 in UTC+02:00 is still 2025-04-03 in UTC.
+    expect(offeredOpenStackVersions(new Date('2025-04-04T01:00:00+02:00'))).not.toContain('2025-04-04');
+  });
+});
+
+describe('resolveOpenStackVersion', () => {
+  it('resolves latest to the newest version offered at that moment', () => {
+    expect(resolveOpenStackVersion('latest', new Date('2025-04-04T00:00:00Z'))).toBe('2025-04-04');
+    expect(resolveOpenStackVersion('latest', new Date('2019-01-01T00:00:00Z'))).toBe('2018-08-27');
+  });
+
+  it.each([['2025-04-04', '2024-12-31T00:00:00Z'], ['2012-08-10', '2012-08-01T00:00:00Z'], ['2014-01-01', '2025-06-01T00:00:00Z'], ['Latest', '2025-06-01T00:00:00Z']])(
+    'does not offer %s at %s',
+    (version, now) => {
+      expect(resolveOpenStackVersion(version, new Date(now))).toBeUndefined();
+    },
+  );
+});
+
+describe('resolveEc2Version', () => {
+  it('resolves latest to 2009-04-04 and knows every listed version', () => {
+    expect(resolveEc2Version('latest')).toBe('2009-04-04');
+    for (const version of EC2_VERSIONS) expect(resolveEc2Version(version)).toBe(version);
+  });
+
+  it.each(['2021-03-23', '2018-09-24', '2016-09-02', '2.0', ''])('does not offer %j', (version) => {
+    expect(resolveEc2Version(version)).toBeUndefined();
+  });
+});
+
+describe('openStackVersionAtLeast', () => {
+  it('orders by release, inclusively', () => {
+    expect(openStackVersionAtLeast('2013-04-04', '2013-04-04')).toBe(true);
+    expect(openStackVersionAtLeast('2025-04-04', '2012-08-10')).toBe(true);
+    expect(openStackVersionAtLeast('2012-08-10', '2013-04-04')).toBe(false);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * The metadata versions we offer, and how they compare. Both lists are in release order: a version
+ * offers everything the versions before it offer (nova `nova/api/metadata/base.py`).
+ */
+
+/** The name every client may use for the newest version offered. */
+export const LATEST = 'latest';
+
+/** Nova's OpenStack metadata versions, oldest first. */
+export const OPENSTACK_VERSIONS = [
+  '2012-08-10',
+  '2013-04-04',
+  '2013-10-17',
+  '2015-10-15',
+  '2016-06-30',
+  '2016-10-06',
+  '2017-02-22',
+  '2018-08-27',
+  '2020-10-14',
+  '2025-04-04',
+] as const;
+
+/** One of `OPENSTACK_VERSIONS`; `latest` is resolved before it becomes one. */
+export type OpenStackVersion = (typeof OPENSTACK_VERSIONS)[number];
+
+// The OpenStack versions that add something, by Nova's release names; 2012-08-10 (Folsom) is the base.
+/** `password`, `random_seed`. */
+export const GRIZZLY: OpenStackVersion = '2013-04-04';
+/** `vendor_data.json`. */
+export const HAVANA: OpenStackVersion = '2013-10-17';
+/** `network_data.json`, `project_id`. */
+export const LIBERTY: OpenStackVersion = '2015-10-15';
+/** `devices`. */
+export const NEWTON_ONE: OpenStackVersion = '2016-06-30';
+/** `vendor_data2.json`. */
+export const NEWTON_TWO: OpenStackVersion = '2016-10-06';
+/** `vlan` on NIC devices. */
+export const OCATA: OpenStackVersion = '2017-02-22';
+/** `vf_trusted` on NIC devices. */
+export const ROCKY: OpenStackVersion = '2018-08-27';
+/** `dedicated_cpus`. */
+export const VICTORIA: OpenStackVersion = '2020-10-14';
+
+/** EC2 metadata versions as Nova offers them, oldest first; `latest` is the last one. */
+export const EC2_VERSIONS = [
+  '1.0',
+  '2007-01-19',
+  '2007-03-01',
+  '2007-08-29',
+  '2007-10-10',
+  '2007-12-15',
+  '2008-02-01',
+  '2008-09-01',
+  '2009-04-04',
+] as const;
+
+/** One of `EC2_VERSIONS`; `latest` is resolved before it becomes one. */
+export type Ec2Version = (typeof EC2_VERSIONS)[number];
+
+/** True when `version` is `required` or newer. */
+export function openStackVersionAtLeast(version: OpenStackVersion, required: OpenStackVersion): boolean {
+  return OPENSTACK_VERSIONS.indexOf(version) >= OPENSTACK_VERSIONS.indexOf(required);
+}
+
+/** True when `version` is `required` or newer. */
+export function ec2VersionAtLeast(version: Ec2Version, required: Ec2Version): boolean {
+  return EC2_VERSIONS.indexOf(version) >= EC2_VERSIONS.indexOf(required);
+}
+
+/**
+ * The OpenStack versions offered at `now`: those dated on or before its UTC day. Nova hides future
+ * versions the same way, so a service built today keeps answering like the release it claims to be.
+ */
+export function offeredOpenStackVersions(now: Date): OpenStackVersion[] {
+  const today = now.toISOString().slice(0, 10);
+  return OPENSTACK_VERSIONS.filter((version) => version <= today);
+}
+
+/** `version` if it is an EC2 version, the newest for `latest`, else undefined. */
+export function resolveEc2Version(version: string): Ec2Version | undefined {
+  if (version === LATEST) return EC2_VERSIONS[EC2_VERSIONS.length - 1];
+  return EC2_VERSIONS.find((known) => known === version);
+}
+
+/** `version` if it is offered at `now`, the newest offered for `latest`, else undefined. */
+export function resolveOpenStackVersion(version: string, now: Date): OpenStackVersion | undefined {
+  const offered = offeredOpenStackVersions(now);
+  if (version === LATEST) return offered[offered.length - 1];
+  return offered.find((known) => known === version);
+}
