@@ -14,6 +14,7 @@ program
   .description('Show the node behind a client address, the method that matched, and every matcher tried.')
   .argument('<ip>', 'the client address a node asks from')
   .option('--inventory <file>', 'read nodes from this inventory file instead of Ironic (INVENTORY_FILE)')
+  .option('--leases <file>', 'the dnsmasq lease file for the DHCP fallback (LEASE_FILE)')
   .option('--json', 'print JSON instead of text')
   .addHelpText('after', '\nExample:\n  ironic-metadata lookup 10.1.105.195 --inventory inventory.json\n')
   .action(async (ip: string, options) => {

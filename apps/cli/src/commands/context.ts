@@ -11,13 +11,14 @@ export class UsageError extends Error {}
 
 export interface SourceOptions {
   inventory?: string;
+  leases?: string;
 }
 
 /** The same container as the server, from the environment with the command line's overrides. */
 export function cliContainer(options: SourceOptions): { config: Config; container: Container } {
   let config: Config;
   try {
-    config = loadConfig({ ...process.env, ...(options.inventory ? { INVENTORY_FILE: options.inventory } : {}) });
+    config = loadConfig({ ...process.env, ...(options.inventory ? { INVENTORY_FILE: options.inventory } : {}), ...(options.leases ? { LEASE_FILE: options.leases } : {}) });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;

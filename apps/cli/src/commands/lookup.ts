@@ -10,7 +10,7 @@ export interface LookupOptions extends SourceOptions {
 export async function lookupCommand(ip: string, options: LookupOptions): Promise<number> {
   const { container } = cliContainer(options);
   const index = await container.get(TYPES.NodeCatalog).refresh();
-  const lookup = index.lookup(ip);
+  const lookup = index.lookup(ip, container.get(TYPES.LeaseFile));
   process.stdout.write(options.json ? `${JSON.stringify(lookupJson(lookup), null, 2)}\n` : lookupText(lookup));
   return lookup.found ? EXIT.ok : EXIT.notFound;
 }

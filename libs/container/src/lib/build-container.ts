@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { Config } from '@ironic-metadata/config';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
 import { MetadataResponder, MetadataService, SessionTokens } from '@ironic-metadata/metadata';
-import { ConfigDriveCache, FileNodeSource, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
+import { ConfigDriveCache, FileNodeSource, LeaseFile, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
 import { TYPES } from './types';
 
@@ -26,11 +26,12 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       (source: NodeSource, cache: ConfigDriveCache, logger: Logger) => new NodeCatalog(source, cache, { matchNodeName: config.matchNodeName }, logger),
       [TYPES.NodeSource, TYPES.ConfigDriveCache, TYPES.Logger],
     );
+  container.bind(TYPES.LeaseFile).toResolvedValue((logger: Logger) => new LeaseFile(config.leaseFile, logger), [TYPES.Logger]);
   container
     .bind(TYPES.MetadataService)
     .toResolvedValue(
-      (catalog: NodeCatalog, logger: Logger) => new MetadataService(catalog, { defaultAvailabilityZone: config.defaultAvailabilityZone }, logger),
-      [TYPES.NodeCatalog, TYPES.Logger],
+      (catalog: NodeCatalog, leases: LeaseFile, logger: Logger) => new MetadataService(catalog, leases, { defaultAvailabilityZone: config.defaultAvailabilityZone }, logger),
+      [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
     );
   container.bind(TYPES.SessionTokens).toConstantValue(new SessionTokens());
   container

@@ -1,7 +1,7 @@
 import type { Config } from '@ironic-metadata/config';
 import type { Logger } from '@ironic-metadata/logging';
 import type { MetadataResponder, MetadataService, SessionTokens } from '@ironic-metadata/metadata';
-import type { ConfigDriveCache, NodeCatalog, NodeSource } from '@ironic-metadata/node-discovery';
+import type { ConfigDriveCache, LeaseFile, NodeCatalog, NodeSource } from '@ironic-metadata/node-discovery';
 import type { ServiceIdentifier } from 'inversify';
 
 /** The container's tokens, typed so that `container.get(TYPES.X)` needs no cast. */
@@ -11,6 +11,7 @@ export const TYPES = {
   NodeSource: Symbol.for('NodeSource') as ServiceIdentifier<NodeSource>,
   ConfigDriveCache: Symbol.for('ConfigDriveCache') as ServiceIdentifier<ConfigDriveCache>,
   NodeCatalog: Symbol.for('NodeCatalog') as ServiceIdentifier<NodeCatalog>,
+  LeaseFile: Symbol.for('LeaseFile') as ServiceIdentifier<LeaseFile>,
   MetadataService: Symbol.for('MetadataService') as ServiceIdentifier<MetadataService>,
   SessionTokens: Symbol.for('SessionTokens') as ServiceIdentifier<SessionTokens>,
   MetadataResponder: Symbol.for('MetadataResponder') as ServiceIdentifier<MetadataResponder>,

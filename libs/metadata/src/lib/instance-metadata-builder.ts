@@ -83,19 +83,23 @@ function publicKeys(drive: ConfigDrive | undefined, node: IronicNode): PublicKey
   return [...keys].map(([name, data]) => ({ name, type: data.startsWith('ssh-') || data.startsWith('ecdsa-') ? 'ssh' : 'x509', data }));
 }
 
+/** Link types that are a NIC with a MAC of its own, as EC2 lists them. */
+const NIC_LINK_TYPES = new Set(['phy', 'bond', 'ethernet']);
+
 /** EC2's per-MAC view: each physical or bond link with the static IPv4 addresses on it. */
 function ec2Interfaces(networkData: NetworkData, fixedIps: string[]): Ec2Interface[] {
   const nics = networkData.links
-    .filter((link) => link.ethernet_mac_address && (link.type === 'phy' || link.type === 'bond' || link.type === 'ethernet'))
+    .flatMap((link) => (link.ethernet_mac_address && NIC_LINK_TYPES.has(link.type) ? [{ id: link.id, mac: link.ethernet_mac_address }] : []))
     .map((link, deviceNumber) => {
-      const networks = networkData.networks.filter((network) => network.link === link.id && network.ip_address?.includes('.'));
-      const cidr = networks.find((network) => network.netmask)?.netmask;
-      const first = networks[0]?.ip_address;
+      const networks = networkData.networks.flatMap((network) =>
+        network.link === link.id && network.ip_address?.includes('.') ? [{ address: network.ip_address, netmask: network.netmask }] : [],
+      );
+      const withMask = networks.find((network) => network.netmask);
       return {
-        mac: link.ethernet_mac_address!.toLowerCase(),
+        mac: link.mac.toLowerCase(),
         deviceNumber,
-        localIpv4s: networks.map((network) => network.ip_address!),
-        subnetIpv4CidrBlock: first && cidr ? subnetCidr(first, cidr) : undefined,
+        localIpv4s: networks.map((network) => network.address),
+        subnetIpv4CidrBlock: withMask?.netmask ? subnetCidr(withMask.address, withMask.netmask) : undefined,
       };
     });
   if (nics.length > 0 && nics.every((nic) => nic.localIpv4s.length === 0)) {

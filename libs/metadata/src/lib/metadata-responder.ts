@@ -51,7 +51,8 @@ export class MetadataResponder {
   respond(request: MetadataRequest): MetadataReply {
     const path = parseMetadataPath(request.path, { now: this.now() });
     if (!('tree' in path)) return text(404, `Not found: ${path.reason}`);
-    const allowed = ['GET', 'HEAD', ...(writeMethodFor(path) ? [writeMethodFor(path)!] : [])];
+    const writeMethod = writeMethodFor(path);
+    const allowed = writeMethod ? ['GET', 'HEAD', writeMethod] : ['GET', 'HEAD'];
     if (!allowed.includes(request.method)) {
       return { ...text(405, `Method ${request.method} is not allowed on ${request.path}; use ${allowed.join(', ')}`), headers: { 'content-type': TEXT, allow: allowed.join(', ') } };
     }

@@ -1,6 +1,6 @@
 import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
-import type { IndexedNode, Lookup, NodeCatalog } from '@ironic-metadata/node-discovery';
+import type { IndexedNode, LeaseLookup, Lookup, NodeCatalog } from '@ironic-metadata/node-discovery';
 import { buildInstanceMetadata, type BuildOptions } from './instance-metadata-builder';
 
 export type ClientMetadata =
@@ -14,6 +14,8 @@ export class MetadataService {
 
   constructor(
     private readonly catalog: NodeCatalog,
+    /** The DHCP lease fallback, when a lease file is configured. */
+    private readonly leases: LeaseLookup | undefined,
     private readonly options: BuildOptions,
     private readonly logger: Logger,
   ) {}
@@ -23,7 +25,7 @@ export class MetadataService {
     if (!index) {
       return { found: false, status: 503, reason: `the node index is not loaded yet from ${this.catalog.source.description}` };
     }
-    const lookup = index.lookup(clientIp);
+    const lookup = index.lookup(clientIp, this.leases);
     if (!lookup.found) {
       this.logger.info('no node for client', { clientIp: lookup.ip, reason: lookup.reason });
       return { found: false, status: 404, reason: lookup.reason, lookup };

@@ -9,7 +9,7 @@ import type { IronicPort, IronicPortgroup, NetworkData, NetworkLink } from '@iro
 export function networkDataFromPorts(ports: readonly IronicPort[], portgroups: readonly IronicPortgroup[]): NetworkData {
   const sorted = [...ports].sort((a, b) => a.address.localeCompare(b.address));
   const links: NetworkLink[] = sorted.map((port, index) => ({ id: `iface${index}`, type: 'phy', ethernet_mac_address: port.address.toLowerCase(), mtu: null, vif_id: port.uuid }));
-  const linkOfPort = new Map(sorted.map((port, index) => [port.uuid, links[index]]));
+  const linkIdOfPort = new Map(sorted.map((port, index) => [port.uuid, links[index].id]));
   const bonded = new Set<string>();
   for (const portgroup of portgroups) {
     const members = sorted.filter((port) => port.portgroup_uuid === portgroup.uuid);
@@ -22,7 +22,7 @@ export function networkDataFromPorts(ports: readonly IronicPort[], portgroups: r
       mtu: null,
       vif_id: portgroup.uuid,
       bond_mode: portgroup.mode ?? 'active-backup',
-      bond_links: members.map((port) => linkOfPort.get(port.uuid)!.id),
+      bond_links: members.flatMap((port) => linkIdOfPort.get(port.uuid) ?? []),
       ...bondProperties(portgroup.properties ?? {}),
     });
   }

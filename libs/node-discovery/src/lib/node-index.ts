@@ -1,5 +1,6 @@
 import { normalizeIp, normalizeMac } from './addresses';
 import { isEligible, nodeLabel, type IndexedNode } from './indexed-node';
+import type { LeaseLookup } from './leases/lease-table';
 import { addressMatchers, claimedAddresses, type AddressMatcher, type MatchMethod } from './matchers';
 
 /** What one matcher said about an address, for the operator's trace. */
@@ -64,10 +65,11 @@ export class NodeIndex {
   }
 
   /**
-   * Finds the node behind a client address. Each matcher is tried in order; only nodes that carry an
-   * instance count, and an address two such nodes claim is refused rather than guessed.
+   * Finds the node behind a client address. Each matcher is tried in order, then the DHCP leases
+   * (address -> MAC of a live lease -> port -> node); only nodes that carry an instance count, and
+   * an address two such nodes claim is refused rather than guessed.
    */
-  lookup(clientIp: string): Lookup {
+  lookup(clientIp: string, leases?: LeaseLookup): Lookup {
     const ip = normalizeIp(clientIp);
     const trace: MatchStep[] = [];
     let ineligible: IndexedNode | undefined;
@@ -91,10 +93,33 @@ export class NodeIndex {
         trace.push({ method: matcher.method, outcome: 'no-match', detail: `no node has ${ip} in ${matcher.field}` });
       }
     }
+    if (leases) {
+      const found = this.matchLease(ip, leases, trace);
+      if (found) return found;
+    }
     if (ineligible) {
       const reason = `${ip} belongs to node ${nodeLabel(ineligible.node)}, which is ${ineligible.node.provision_state}: only nodes with an instance (active or deploying) are served`;
       return { found: false, ip, reason, trace, ineligible };
     }
     return { found: false, ip, reason: `no node matches ${ip}`, trace };
+  }
+
+  private matchLease(ip: string, leases: LeaseLookup, trace: MatchStep[]): Lookup | undefined {
+    const held = leases.macFor(ip);
+    if ('reason' in held) {
+      trace.push({ method: 'dhcp_lease', outcome: 'no-match', detail: held.reason });
+      return undefined;
+    }
+    const entry = this.nodeByMac(held.mac);
+    if (!entry) {
+      trace.push({ method: 'dhcp_lease', outcome: 'no-match', detail: `${ip} is leased to ${held.mac} (line ${held.lease.line}), which is no node's port` });
+      return undefined;
+    }
+    if (!isEligible(entry)) {
+      trace.push({ method: 'dhcp_lease', outcome: 'ineligible', detail: `${ip} is leased to ${held.mac}, a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}` });
+      return { found: false, ip, reason: `${ip} is leased to a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}: only nodes with an instance (active or deploying) are served`, trace, ineligible: entry };
+    }
+    trace.push({ method: 'dhcp_lease', outcome: 'matched', detail: `${ip} is leased to ${held.mac}, a port of node ${nodeLabel(entry.node)}` });
+    return { found: true, ip, entry, method: 'dhcp_lease', trace };
   }
 }

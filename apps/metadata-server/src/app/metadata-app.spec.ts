@@ -1,0 +1,229 @@
+import 'reflect-metadata';
+import { Agent } from 'node:http';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { loadConfig } from '@ironic-metadata/config';
+import { buildContainer, TYPES } from '@ironic-metadata/container';
+import { createLogger } from '@ironic-metadata/logging';
+import type { Express } from 'express';
+import request from 'supertest';
+import { MetadataApp } from './metadata-app';
+
+const INVENTORY = join(__dirname, '../../example/inventory.json');
+const WEB = '127.0.0.11'; // JSON config drive
+const FIXED = '127.0.0.12'; // instance_info only
+const PORTS = '127.0.0.13'; // two ports, no drive
+const SPARE = '127.0.0.14'; // available
+const BOND = '127.0.0.15'; // portgroup, no user data
+
+async function appFor(env: Record<string, string> = {}): Promise<Express> {
+  const config = loadConfig({ INVENTORY_FILE: INVENTORY, ...env });
+  const container = buildContainer(config, { logger: createLogger({ level: 'error', stream: new PassThrough() }) });
+  await container.get(TYPES.NodeCatalog).refresh();
+  container.bind(MetadataApp).toSelf();
+  return container.get(MetadataApp).create();
+}
+
+const agents = new Map<string, Agent>();
+const from = (ip: string) => {
+  const agent = agents.get(ip) ?? new Agent({ localAddress: ip });
+  agents.set(ip, agent);
+  return agent;
+};
+
+let app: Express;
+beforeAll(async () => {
+  app = await appFor();
+});
+afterAll(() => agents.forEach((agent) => agent.destroy()));
+
+const get = (ip: string, path: string) => request(app).get(path).agent(from(ip));
+
+/** Collects the body as bytes, whatever its content type. */
+const asBytes = (response: unknown, done: (error: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  const stream = response as NodeJS.ReadableStream;
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+describe('OpenStack tree', () => {
+  it('lists the versions and latest without a node lookup', async () => {
+    const response = await get('127.0.0.99', '/openstack');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    expect(response.text.split('\n')).toEqual(expect.arrayContaining(['2012-08-10', '2018-08-27', 'latest']));
+    expect(response.text.split('\n').at(-1)).toBe('latest');
+  });
+
+  it('lists a version with and without a trailing slash', async () => {
+    const plain = await get(WEB, '/openstack/2018-08-27');
+    const slash = await get(WEB, '/openstack/2018-08-27/');
+    expect(plain.text).toBe(slash.text);
+    expect(plain.text.split('\n')).toEqual(['meta_data.json', 'user_data', 'password', 'vendor_data.json', 'network_data.json', 'vendor_data2.json']);
+    expect((await get(BOND, '/openstack/latest')).text.split('\n')).not.toContain('user_data');
+  });
+
+  it('serves meta_data.json with the config drive first', async () => {
+    const response = await get(WEB, '/openstack/latest/meta_data.json');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.body).toMatchObject({
+      uuid: '0b6a5b2e-7a0e-4f4c-9d8a-6c7e3f1d2a11',
+      hostname: 'web-01.example.net',
+      name: 'web-01',
+      availability_zone: 'az-east',
+      project_id: '3f1d9a0c5b2e4d7f8a6c1e0b9d2f4a7c',
+      public_keys: { ops: expect.stringMatching(/^ssh-ed25519 /) },
+      keys: [{ name: 'ops', type: 'ssh', data: expect.stringMatching(/^ssh-ed25519 /) }],
+      meta: expect.objectContaining({ role: 'web', rack: 'r01' }),
+    });
+    expect(Buffer.from(response.body.random_seed, 'base64')).toHaveLength(512);
+  });
+
+  it('serves user data byte for byte, and 404 for a node without any', async () => {
+    const response = await get(FIXED, '/openstack/latest/user_data').buffer(true).parse(asBytes);
+    expect(response.status).toBe(200);
+    expect((response.body as Buffer).toString()).toBe("#!/bin/sh\necho 'provisioned by ironic-metadata' > /etc/motd\n");
+    expect((await get(BOND, '/openstack/latest/user_data')).status).toBe(404);
+  });
+
+  it('serves network_data.json from the drive, or built from the ports', async () => {
+    const drive = JSON.parse((await get(WEB, '/openstack/latest/network_data.json')).text);
+    expect(drive.networks[0]).toMatchObject({ type: 'ipv4', ip_address: '127.0.0.11' });
+    const ports = JSON.parse((await get(PORTS, '/openstack/latest/network_data.json')).text);
+    expect(ports.links.map((link: { ethernet_mac_address: string }) => link.ethernet_mac_address)).toEqual(['b8:59:9f:c0:10:0a', 'b8:59:9f:c0:10:0b']);
+    expect(ports.networks.map((network: { type: string }) => network.type)).toEqual(['ipv4_dhcp', 'ipv4_dhcp']);
+  });
+
+  it('serves vendor data documents as JSON', async () => {
+    for (const file of ['vendor_data.json', 'vendor_data2.json']) {
+      const response = await get(FIXED, `/openstack/latest/${file}`);
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({});
+    }
+  });
+
+  it('answers 404 for unknown files and versions', async () => {
+    expect((await get(WEB, '/openstack/latest/nonsense')).status).toBe(404);
+    expect((await get(WEB, '/openstack/1999-01-01/meta_data.json')).status).toBe(404);
+  });
+});
+
+describe('EC2 tree', () => {
+  it('lists the versions at / without a node lookup', async () => {
+    const response = await get('127.0.0.99', '/');
+    expect(response.status).toBe(200);
+    expect(response.text.split('\n')).toEqual(['1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10', '2007-12-15', '2008-02-01', '2008-09-01', '2009-04-04', 'latest']);
+  });
+
+  it('serves every key with a listing at each level', async () => {
+    const listing = (await get(FIXED, '/latest/meta-data/')).text.split('\n');
+    expect(listing).toEqual(expect.arrayContaining(['ami-id', 'instance-id', 'instance-type', 'hostname', 'local-hostname', 'local-ipv4', 'mac', 'public-keys/', 'placement/', 'reservation-id', 'security-groups', 'block-device-mapping/', 'network/']));
+    expect((await get(FIXED, '/latest/meta-data/instance-id')).text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
+    expect((await get(FIXED, '/latest/meta-data/local-ipv4')).text).toBe('127.0.0.12');
+    expect((await get(FIXED, '/latest/meta-data/public-keys/')).text).toBe('0=deploy');
+    expect((await get(FIXED, '/latest/meta-data/public-keys/0/openssh-key')).text).toMatch(/^ssh-rsa /);
+    expect((await get(FIXED, '/latest/meta-data/placement/availability-zone')).text).toBe('nova');
+    expect((await get(FIXED, '/latest/meta-data/block-device-mapping/')).text.split('\n')).toEqual(['ami', 'root']);
+    expect((await get(PORTS, '/latest/meta-data/network/interfaces/macs/')).text).toBe('b8:59:9f:c0:10:0a/\nb8:59:9f:c0:10:0b/');
+    expect((await get(PORTS, '/latest/meta-data/network/interfaces/macs/b8:59:9f:c0:10:0b/device-number')).text).toBe('1');
+  });
+
+  it('serves user-data, and 404 when there is none', async () => {
+    expect((await get(FIXED, '/latest/user-data')).status).toBe(200);
+    expect((await get(BOND, '/latest/user-data')).status).toBe(404);
+    expect((await get(FIXED, '/latest')).text).toBe('meta-data/\nuser-data');
+  });
+
+  it('answers 404 for unknown keys and versions', async () => {
+    expect((await get(FIXED, '/latest/meta-data/nonsense')).status).toBe(404);
+    expect((await get(FIXED, '/2021-03-23/meta-data/')).status).toBe(404);
+  });
+});
+
+describe('methods', () => {
+  it('answers HEAD like GET without a body', async () => {
+    const getResponse = await get(WEB, '/openstack/latest/meta_data.json');
+    const head = await request(app).head('/openstack/latest/network_data.json').agent(from(WEB));
+    expect(head.status).toBe(200);
+    expect(head.text ?? '').toBe('');
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength((await get(WEB, '/openstack/latest/network_data.json')).text)));
+    expect(getResponse.status).toBe(200);
+    expect((await request(app).head('/latest/meta-data/nonsense').agent(from(WEB))).status).toBe(404);
+  });
+
+  it.each([
+    ['post', '/openstack/latest/meta_data.json'],
+    ['put', '/latest/meta-data/instance-id'],
+    ['delete', '/openstack/latest'],
+    ['patch', '/'],
+  ] as const)('refuses %s %s with 405 and Allow', async (method, path) => {
+    const response = await request(app)[method](path).agent(from(WEB));
+    expect(response.status).toBe(405);
+    expect(response.headers['allow']).toBe('GET, HEAD');
+  });
+
+  it('takes POST on password and says why it is refused without write access', async () => {
+    const response = await request(app).post('/openstack/latest/password').agent(from(WEB)).send('secret');
+    expect(response.status).toBe(403);
+    expect(response.text).toContain('no write access');
+    expect((await get(WEB, '/openstack/latest/password')).text).toBe('');
+  });
+});
+
+describe('client identity', () => {
+  it('gives each node only its own data', async () => {
+    const [a, b] = await Promise.all([get(FIXED, '/latest/meta-data/instance-id'), get(PORTS, '/latest/meta-data/instance-id')]);
+    expect(a.text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
+    expect(b.text).toBe('7d1c5e90-2b4a-4f8e-a3c6-9e0f1b2d4c68');
+  });
+
+  it('answers 404 naming an unknown address, and never another node', async () => {
+    const response = await get('127.0.0.99', '/openstack/latest/meta_data.json');
+    expect(response.status).toBe(404);
+    expect(response.text).toContain('127.0.0.99');
+    expect(response.text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+  });
+
+  it('answers 404 for a node that carries no instance, saying why', async () => {
+    const response = await get(SPARE, '/openstack/latest/meta_data.json');
+    expect(response.status).toBe(404);
+    expect(response.text).toContain('which is available');
+  });
+});
+
+describe('IMDSv2 session tokens', () => {
+  const token = (ip: string, ttl: string) => request(app).put('/latest/api/token').agent(from(ip)).set('X-aws-ec2-metadata-token-ttl-seconds', ttl);
+
+  it('issues a token that then authorises requests from the same address', async () => {
+    const issued = await token(FIXED, '60');
+    expect(issued.status).toBe(200);
+    expect(issued.headers['x-aws-ec2-metadata-token-ttl-seconds']).toBe('60');
+    const ok = await get(FIXED, '/latest/meta-data/instance-id').set('X-aws-ec2-metadata-token', issued.text);
+    expect(ok.status).toBe(200);
+    const stolen = await get(PORTS, '/latest/meta-data/instance-id').set('X-aws-ec2-metadata-token', issued.text);
+    expect(stolen.status).toBe(401);
+    expect((await get(FIXED, '/latest/meta-data/instance-id').set('X-aws-ec2-metadata-token', 'forged')).status).toBe(401);
+  });
+
+  it.each(['0', '21601', 'soon', ''])('refuses a TTL of %p', async (ttl) => {
+    const response = await token(FIXED, ttl);
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('X-aws-ec2-metadata-token-ttl-seconds'.toLowerCase());
+  });
+
+  it('refuses a token request that went through a forwarding proxy', async () => {
+    expect((await token(FIXED, '60').set('X-Forwarded-For', '10.0.0.1')).status).toBe(403);
+  });
+
+  it('requires a token when configured to', async () => {
+    const strict = await appFor({ IMDS_TOKEN_REQUIRED: 'true' });
+    expect((await request(strict).get('/latest/meta-data/instance-id').agent(from(FIXED))).status).toBe(401);
+    const issued = await request(strict).put('/latest/api/token').agent(from(FIXED)).set('X-aws-ec2-metadata-token-ttl-seconds', '21600');
+    const ok = await request(strict).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', issued.text);
+    expect(ok.text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
+    // The OpenStack tree knows no tokens, as in Nova.
+    expect((await request(strict).get('/openstack/latest/meta_data.json').agent(from(FIXED))).status).toBe(200);
+  });
+});

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMetadataServer, type RunningServer } from './support/metadata-server';
+import { runProgram, runToExit, WORKSPACE } from './support/processes';
+
+// The example inventory, read by real clients from each node's own loopback address.
+const INVENTORY = join(WORKSPACE, 'apps/metadata-server/example/inventory.json');
+const inventory = JSON.parse(readFileSync(INVENTORY, 'utf8'));
+const nodeNamed = (name: string) => inventory.nodes.find((node: { name: string }) => node.name === name);
+const WEB = { ip: '127.0.0.11', node: nodeNamed('compute-r01-u05') };
+const FIXED = { ip: '127.0.0.12', node: nodeNamed('compute-r01-u07') };
+const PORTS = { ip: '127.0.0.13', node: nodeNamed('storage-r02-u11') };
+const BOND = { ip: '127.0.0.15', node: nodeNamed('storage-r02-u13') };
+
+const CLOUD_INIT_CLIENT = join(__dirname, 'support/cloud_init_client.py');
+const AWS_CLIENT = join(__dirname, 'support/aws_imds_client.cjs');
+
+type Bytes = { base64: string };
+const text = (bytes: Bytes) => Buffer.from(bytes.base64, 'base64').toString('utf8');
+
+async function cloudInit(server: RunningServer, ip: string, mode: 'openstack' | 'ec2') {
+  return JSON.parse(await runProgram('python3', [CLOUD_INIT_CLIENT, server.url, ip, mode]));
+}
+
+describe('real clients against the built server on the example inventory', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startMetadataServer({ INVENTORY_FILE: INVENTORY });
+  });
+  afterAll(() => server?.stop());
+
+  it("cloud-init's OpenStack reader gets uuid, hostname, keys, user data and network data", async () => {
+    const result = await cloudInit(server, WEB.ip, 'openstack');
+    const drive = WEB.node.instance_info.configdrive;
+    expect(result.metadata).toMatchObject({
+      uuid: drive.meta_data.uuid,
+      hostname: drive.meta_data.hostname,
+      'local-hostname': drive.meta_data.hostname,
+      'instance-id': drive.meta_data.uuid,
+      public_keys: drive.meta_data.public_keys,
+    });
+    expect(Buffer.from(result.metadata.random_seed.base64, 'base64')).toHaveLength(512);
+    expect(text(result.userdata)).toBe(drive.user_data);
+    expect(result.networkdata).toMatchObject(drive.network_data);
+    // cloud-init's own conversion accepts it and configures the static address on the NIC's MAC.
+    expect(result.network_config.config).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'physical',
+          mac_address: '9c:6b:00:70:59:8b',
+          subnets: [expect.objectContaining({ type: 'static', address: '127.0.0.11', netmask: '255.0.0.0' })],
+        }),
+        { type: 'nameserver', address: ['127.0.0.53'] },
+      ]),
+    );
+    // The reader's EC2 crawl went to our server too.
+    expect(result['ec2-metadata']).toMatchObject({ 'instance-id': drive.meta_data.uuid });
+  });
+
+  it('converts network data built from ports and from a portgroup bond', async () => {
+    const ports = await cloudInit(server, PORTS.ip, 'openstack');
+    expect(ports.network_config.config.filter((entry: { type: string }) => entry.type === 'physical').map((entry: { mac_address: string }) => entry.mac_address)).toEqual([
+      'b8:59:9f:c0:10:0a',
+      'b8:59:9f:c0:10:0b',
+    ]);
+    const bond = await cloudInit(server, BOND.ip, 'openstack');
+    expect(bond.network_config.config).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'bond',
+          mac_address: '0c:42:a1:5e:77:10',
+          bond_interfaces: expect.arrayContaining([expect.any(String), expect.any(String)]),
+          params: expect.objectContaining({ bond_mode: '802.3ad', bond_miimon: 100, bond_xmit_hash_policy: 'layer3+4' }),
+          subnets: [{ type: 'dhcp4' }],
+        }),
+      ]),
+    );
+    expect(bond.userdata).toBe('');
+  });
+
+  it("cloud-init's EC2 reader gets the whole tree", async () => {
+    const { metadata, userdata } = await cloudInit(server, FIXED.ip, 'ec2');
+    const node = FIXED.node;
+    expect(metadata).toMatchObject({
+      'instance-id': node.uuid,
+      'ami-id': node.instance_info.image_source,
+      hostname: node.name,
+      'local-hostname': node.name,
+      'local-ipv4': '127.0.0.12',
+      'instance-type': node.resource_class,
+      'reservation-id': expect.stringMatching(/^r-/),
+      'security-groups': 'default',
+      placement: { 'availability-zone': 'nova' },
+      'public-keys': { deploy: [node.instance_info.public_keys.deploy] },
+      'block-device-mapping': { ami: 'sda', root: '/dev/sda' },
+      mac: '3c:ec:ef:12:a4:01',
+      network: { interfaces: { macs: { '3c:ec:ef:12:a4:01': expect.objectContaining({ 'device-number': '0', 'local-ipv4s': '127.0.0.12', mac: '3c:ec:ef:12:a4:01' }) } } },
+    });
+    expect(text(userdata)).toBe(node.instance_info.user_data);
+  });
+
+  it("the AWS SDK's IMDS client reads instance-id with an IMDSv2 token", async () => {
+    const values = JSON.parse(await runProgram(process.execPath, [AWS_CLIENT, server.url, PORTS.ip, '/latest/meta-data/instance-id', '/latest/meta-data/local-ipv4']));
+    expect(values).toEqual({ '/latest/meta-data/instance-id': PORTS.node.uuid, '/latest/meta-data/local-ipv4': '127.0.0.13' });
+    expect(server.logs()).toMatch(/"method":"PUT","path":"\/latest\/api\/token","status":200/);
+  });
+
+  it('gives two nodes asking at once only their own data, and 404 to an unknown address', async () => {
+    const [a, b] = await Promise.all([cloudInit(server, FIXED.ip, 'ec2'), cloudInit(server, PORTS.ip, 'ec2')]);
+    expect(a.metadata['instance-id']).toBe(FIXED.node.uuid);
+    expect(b.metadata['instance-id']).toBe(PORTS.node.uuid);
+    await expect(cloudInit(server, '127.0.0.99', 'openstack')).rejects.toThrow(/404|Missing mandatory path/);
+  });
+});
+
+describe('start-up checks', () => {
+  const SERVER = join(WORKSPACE, 'dist/apps/metadata-server/main.js');
+  const start = (env: Record<string, string>) => runToExit(process.execPath, [SERVER], { env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: '0', ...env } });
+
+  it.each([
+    [{ BIND_PORT: 'eighty' }, 'ironic-metadata: invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "eighty"\n'],
+    [{ BIND_ADDR: 'metadata.local' }, 'ironic-metadata: invalid configuration: BIND_ADDR: expected an IPv4 or IPv6 address, got "metadata.local"\n'],
+    [{ IMDS_TOKEN_REQUIRED: 'sometimes' }, 'ironic-metadata: invalid configuration: IMDS_TOKEN_REQUIRED: expected true or false, got "sometimes"\n'],
+  ])('a bad environment variable %j stops start-up with one line naming it', async (env, message) => {
+    const exit = await start({ INVENTORY_FILE: INVENTORY, ...env });
+    expect(exit).toMatchObject({ code: 2, stderr: message });
+  });
+
+  it('a malformed inventory stops start-up naming the file, the node and the field', async () => {
+    const exit = await start({ INVENTORY_FILE: join(__dirname, 'fixtures/malformed-inventory.json') });
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain('malformed-inventory.json: invalid inventory');
+    expect(exit.stderr).toContain('node 1 (bad-node-uuid, broken-node): field instance_info.fixed_ips[0]');
+  });
+});

@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, waitForOutput, WORKSPACE } from './processes';
+
+export const SERVER_MAIN = join(WORKSPACE, 'dist/apps/metadata-server/main.js');
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** Everything the server logged so far. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts the built server on 127.0.0.1 and a free port with the given environment. */
+export async function startMetadataServer(env: Record<string, string>): Promise<RunningServer> {
+  if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run npm run build first`);
+  const port = await freePort();
+  const child = spawn(process.execPath, [SERVER_MAIN], {
+    cwd: WORKSPACE,
+    env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitForOutput(child, /serving metadata/, 20_000);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    process: child,
+    logs: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the integration tests run for real, when they are absent:
+# an all-in-one Ironic and its client, cloud-init, and the ISO 9660 tools the codec is checked against.
+set -euo pipefail
+
+PACKAGES=(ironic-api python3-ironicclient cloud-init genisoimage xorriso)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-test-packages: missing Debian packages: ${missing[*]}; run as root, or: sudo apt-get install ${missing[*]}" >&2
+  exit 2
+fi
+echo "install-test-packages: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# Keep the packaged services from starting: the tests start their own processes on their own ports.
+policy=/usr/sbin/policy-rc.d
+created_policy=false
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && created_policy=true
+fi
+trap '$created_policy && rm -f "$policy"' EXIT
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every check, as CI runs it: Debian packages for the integration tests, then lint, type check and
+# unit tests of every project, then the build and the integration suite against real Ironic and
+# real clients. Ends with one line counting the tests.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+bash tools/scripts/install-test-packages.sh
+status=0
+{
+  npx nx run-many -t lint typecheck test --output-style=static --parallel=2 &&
+    npx nx run integration-tests:e2e --output-style=static
+} 2>&1 | tee "$log" || status=$?
+
+# jest prints "Tests: 3 failed, 1 skipped, 40 passed, 44 total" per project.
+awk '/^Tests:/ {
+  for (i = 2; i <= NF; i++) { n = $i + 0; word = $(i + 1); gsub(/,/, "", word)
+    if (word == "passed") passed += n; else if (word == "failed") failed += n; else if (word == "skipped") skipped += n }
+} END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' <(sed 's/\x1b\[[0-9;]*m//g' "$log")
+exit "$status"
