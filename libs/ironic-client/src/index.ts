@@ -1,0 +1,31 @@
+export { IronicClient } from './lib/ironic-client';
+export type {
+  JsonPatchOperation,
+  ListNodesOptions,
+  ListPortgroupsOptions,
+  ListPortsOptions,
+  PagingOptions,
+} from './lib/ironic-client';
+export type {
+  EndpointInterface,
+  HttpBasicAuthOptions,
+  IronicAuthOptions,
+  IronicClientOptions,
+  KeystoneAuthOptions,
+  NoAuthOptions,
+} from './lib/options';
+export type { IronicClientLogger } from './lib/logger';
+export type { PagedList } from './lib/paged-list';
+export { CLIENT_MAX_API_VERSION } from './lib/api-version';
+export { API_VERSION_HEADER } from './lib/api-session';
+export { NODE_FIELD_VERSIONS, PORT_FIELD_VERSIONS, type NodeField, type NodeOf, type PortField, type PortOf } from './lib/fields';
+export { NODE_FILTER_VERSIONS, type NodeFilters } from './lib/node-filters';
+export { normalizeMacAddress } from './lib/mac-address';
+export {
+  IronicApiError,
+  IronicAuthError,
+  IronicConnectionError,
+  IronicError,
+  IronicResponseError,
+  IronicVersionError,
+} from './lib/errors';

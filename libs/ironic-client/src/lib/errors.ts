@@ -1,0 +1,117 @@
+/**
+ * Every error the client throws names the request (method and URL), what came back (status, or none)
+ * and what the operator should check. Callers can branch on the class; people can act on the message.
+ */
+export abstract class IronicError extends Error {
+  protected constructor(
+    message: string,
+    /** HTTP method of the failed request. */
+    readonly method: string,
+    /** Full URL of the failed request (never carries credentials). */
+    readonly url: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Ironic answered with an error status (other than 401/403, see {@link IronicAuthError}). */
+export class IronicApiError extends IronicError {
+  constructor(
+    method: string,
+    url: string,
+    /** HTTP status Ironic answered with. */
+    readonly status: number,
+    /** Ironic's own explanation (`faultstring`/`description` inside `error_message`), when it gave one. */
+    readonly ironicMessage: string | undefined,
+  ) {
+    const reason = ironicMessage ? `: ${ironicMessage}` : '';
+    super(`${method} ${url} failed: Ironic answered ${status}${reason}. ${adviceForStatus(status)}`, method, url);
+  }
+}
+
+function adviceForStatus(status: number): string {
+  if (status === 400) return 'Ironic rejected the request as invalid; check the values given to the client.';
+  if (status === 404) return 'Nothing by that identifier exists; check the uuid, name or address.';
+  if (status === 406) return 'The API version in use does not allow this request; check maxVersion and the Ironic release.';
+  if (status === 409) return 'The resource is locked or in a conflicting state; retry later.';
+  if (status === 503) return 'Ironic is unavailable (is a conductor running?); check the Ironic logs.';
+  if (status >= 500) return 'Ironic failed internally; check the Ironic API and conductor logs.';
+  return 'Check the request against the Ironic API reference and the Ironic API log.';
+}
+
+/** No HTTP answer at all: connection refused, DNS failure, reset, or the time limit ran out. */
+export class IronicConnectionError extends IronicError {
+  constructor(
+    method: string,
+    url: string,
+    /** The low-level failure, e.g. `ECONNREFUSED` or `timed out after 10000 ms`. */
+    readonly reason: string,
+    /** True when the request ran out of time rather than failing to connect. */
+    readonly timedOut: boolean,
+    /** How many times the request was sent. */
+    readonly attempts: number,
+    /** What to check, e.g. `Is Ironic running at http://host:6385? Check IRONIC_URL.` */
+    hint: string,
+    options?: ErrorOptions,
+  ) {
+    const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+    super(`${method} ${url} failed: no answer (${reason}) after ${tries}. ${hint}`, method, url, options);
+  }
+}
+
+/** The credentials were refused (401), were not enough (403), or could not be obtained at all. */
+export class IronicAuthError extends IronicError {
+  constructor(
+    method: string,
+    url: string,
+    /** HTTP status of the refusal; undefined when the problem was found without asking (e.g. no endpoint). */
+    readonly status: number | undefined,
+    detail: string,
+    advice: string,
+  ) {
+    const answered = status === undefined ? '' : ` (answered ${status})`;
+    super(`${method} ${url} failed${answered}: ${detail}. ${advice}`, method, url);
+  }
+}
+
+/** The answer was not what Ironic (or Keystone) sends: not JSON, or not the documented shape. */
+export class IronicResponseError extends IronicError {
+  constructor(
+    method: string,
+    url: string,
+    /** HTTP status of the unexpected answer. */
+    readonly status: number,
+    /** Each problem on its own, e.g. `nodes[2] (uuid): field provision_state: expected string`. */
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `${method} ${url} answered ${status} with an unexpected body: ${problems.join('; ')}. ` +
+        'Check that the URL points at the Ironic API (IRONIC_URL) and that the server is a supported Ironic.',
+      method,
+      url,
+    );
+  }
+}
+
+/** The request needs a newer API version than the one negotiated with this Ironic. */
+export class IronicVersionError extends IronicError {
+  constructor(
+    method: string,
+    url: string,
+    /** What needed the newer version, e.g. `the owner filter`. */
+    readonly feature: string,
+    /** The version the feature needs, e.g. `1.50`. */
+    readonly requiredVersion: string,
+    /** The version in use with this server. */
+    readonly negotiatedVersion: string,
+  ) {
+    super(
+      `${method} ${url} not sent: ${feature} needs Ironic API ${requiredVersion} but ${negotiatedVersion} is in use ` +
+        '(the lower of the server maximum and maxVersion). Upgrade Ironic, raise maxVersion, or do without it.',
+      method,
+      url,
+    );
+  }
+}
