@@ -1,27 +1,36 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@ironic-metadata/config';
+import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
 import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { MetadataApp } from './app/metadata-app';
 
-async function main(): Promise<void> {
-  let config;
+function configOrExit(): Config {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`ironic-metadata: ${error.message}\n`);
     process.exit(2);
   }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
   const container = buildContainer(config);
   container.bind(MetadataApp).toSelf();
   const logger = container.get(TYPES.Logger);
   const catalog = container.get(TYPES.NodeCatalog);
-  try {
-    await catalog.refresh();
-  } catch (error) {
-    process.stderr.write(`ironic-metadata: cannot load nodes: ${(error as Error).message}\n`);
-    process.exit(1);
+  if (config.source.kind === 'file') {
+    // A broken inventory is the operator's to fix before anything is served.
+    await catalog.refresh().catch((error: Error) => {
+      process.stderr.write(`ironic-metadata: cannot load nodes: ${error.message}\n`);
+      process.exit(1);
+    });
+  } else {
+    // Ironic may be down now and back later: serve 503 (not ready) meanwhile and keep retrying.
+    await catalog.refresh().catch(() => undefined);
   }
+  catalog.startSync();
+
   const app = container.get(MetadataApp).create();
   const server = app.listen(config.bindPort, config.bindAddr);
   server.on('error', (error: NodeJS.ErrnoException) => {
@@ -31,9 +40,13 @@ async function main(): Promise<void> {
   server.on('listening', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.bindPort;
-    logger.info(`serving metadata for ${catalog.source.description} on http://${config.bindAddr.includes(':') ? `[${config.bindAddr}]` : config.bindAddr}:${port}`, { nodes: catalog.current()?.size, port });
+    const host = config.bindAddr.includes(':') ? `[${config.bindAddr}]` : config.bindAddr;
+    logger.info(`serving metadata for ${catalog.source.description} on http://${host}:${port}`, { ...catalog.status(), port });
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    catalog.stopSync();
+    server.close(() => process.exit(0));
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

@@ -9,3 +9,4 @@ export * from './lib/node-catalog';
 export * from './lib/leases/lease-parser';
 export * from './lib/leases/lease-table';
 export * from './lib/leases/lease-file';
+export * from './lib/ironic-node-source';

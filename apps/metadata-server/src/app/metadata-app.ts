@@ -42,8 +42,8 @@ export class MetadataApp {
     next();
   };
 
-  private readonly answer = (request: Request, response: Response): void => {
-    const reply = this.responder.respond({
+  private readonly answer = async (request: Request, response: Response): Promise<void> => {
+    const reply = await this.responder.respond({
       method: request.method,
       path: request.path,
       clientIp: clientAddress(request),

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
     expect(loadConfig({})).toEqual({
-      source: { kind: 'ironic', url: 'http://localhost:6385', auth: { type: 'none' } },
+      source: { kind: 'ironic', url: 'http://localhost:6385', auth: { type: 'none' }, pageSize: 1000 },
       bindAddr: '169.254.169.254',
       bindPort: 80,
       logLevel: 'info',
@@ -31,9 +31,11 @@ describe('loadConfig', () => {
       kind: 'ironic',
       url: 'http://localhost:6385',
       auth: { type: 'http_basic', username: 'u', password: 'p' },
+      pageSize: 1000,
     });
     const keystone = loadConfig({ OS_AUTH_TYPE: 'password', OS_AUTH_URL: 'http://ks:5000', OS_USERNAME: 'u', OS_PASSWORD: 'p', OS_PROJECT_NAME: 'admin' });
-    expect(keystone.source).toMatchObject({ auth: { type: 'keystone', authUrl: 'http://ks:5000', projectName: 'admin', userDomainName: 'default' } });
+    expect(keystone.source).toMatchObject({ url: undefined, auth: { type: 'keystone', authUrl: 'http://ks:5000', projectName: 'admin', userDomainName: 'default' } });
+    expect(loadConfig({ OS_AUTH_TYPE: 'password', OS_AUTH_URL: 'http://ks:5000', OS_USERNAME: 'u', OS_PASSWORD: 'p', OS_PROJECT_NAME: 'admin', IRONIC_URL: 'http://ironic:6385' }).source).toMatchObject({ url: 'http://ironic:6385' });
   });
 
   it.each([
@@ -42,6 +44,7 @@ describe('loadConfig', () => {
     [{ BIND_ADDR: 'localhost' }, 'BIND_ADDR: expected an IPv4 or IPv6 address, got "localhost"'],
     [{ IRONIC_URL: 'localhost:6385' }, 'IRONIC_URL: expected an http:// or https:// URL, got "localhost:6385"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of error, warn, info'],
+    [{ IRONIC_PAGE_SIZE: '5000' }, 'IRONIC_PAGE_SIZE: expected a whole number from 1 to 1000, got "5000"'],
     [{ IMDS_TOKEN_REQUIRED: 'maybe' }, 'IMDS_TOKEN_REQUIRED: expected true or false, got "maybe"'],
     [{ OS_AUTH_TYPE: 'kerberos' }, 'OS_AUTH_TYPE: expected one of none, noauth, http_basic, password, v3password'],
     [{ OS_AUTH_TYPE: 'http_basic', OS_USERNAME: 'u' }, 'OS_PASSWORD: required when OS_AUTH_TYPE is http_basic'],

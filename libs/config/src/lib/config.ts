@@ -17,7 +17,16 @@ export type IronicAuthConfig =
     };
 
 /** Where nodes come from: the real Ironic API, or an inventory file shaped like its answers. */
-export type NodeSourceConfig = { kind: 'ironic'; url: string; auth: IronicAuthConfig } | { kind: 'file'; path: string };
+export type NodeSourceConfig =
+  | {
+      kind: 'ironic';
+      /** The API endpoint; unset only with Keystone, whose catalog then names it. */
+      url?: string;
+      auth: IronicAuthConfig;
+      /** Items a page when listing Ironic (its `[api]max_limit` caps it, 1000 by default). */
+      pageSize: number;
+    }
+  | { kind: 'file'; path: string };
 
 export interface Config {
   source: NodeSourceConfig;
@@ -88,7 +97,8 @@ const checked = (accept: (value: string) => boolean, expected: string) =>
 const httpUrl = checked((value) => /^https?:\/\/[^/\s]+/.test(value) && URL.canParse(value), 'an http:// or https:// URL');
 
 const environmentSchema = z.object({
-  IRONIC_URL: httpUrl.default('http://localhost:6385'),
+  IRONIC_URL: httpUrl.optional(),
+  IRONIC_PAGE_SIZE: integer(1000, 1, 1000),
   INVENTORY_FILE: z.string().optional(),
   BIND_ADDR: checked((value) => isIP(value) !== 0, 'an IPv4 or IPv6 address').default('169.254.169.254'),
   BIND_PORT: integer(80, 0, 65535),
@@ -127,7 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   return {
-    source: e.INVENTORY_FILE ? { kind: 'file', path: e.INVENTORY_FILE } : { kind: 'ironic', url: e.IRONIC_URL, auth: ironicAuth(e) },
+    source: e.INVENTORY_FILE ? { kind: 'file', path: e.INVENTORY_FILE } : ironicSource(e),
     bindAddr: e.BIND_ADDR,
     bindPort: e.BIND_PORT,
     logLevel: e.LOG_LEVEL,
@@ -137,6 +147,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultAvailabilityZone: e.DEFAULT_AVAILABILITY_ZONE,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
   };
+}
+
+function ironicSource(e: Environment): NodeSourceConfig {
+  const auth = ironicAuth(e);
+  // With Keystone the catalog names the endpoint; otherwise Ironic's usual local address.
+  const url = e.IRONIC_URL ?? (auth.type === 'keystone' ? undefined : 'http://localhost:6385');
+  return { kind: 'ironic', url, auth, pageSize: e.IRONIC_PAGE_SIZE };
 }
 
 function ironicAuth(e: Environment): IronicAuthConfig {

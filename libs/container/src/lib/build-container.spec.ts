@@ -18,11 +18,11 @@ describe('buildContainer', () => {
     expect(container.get(TYPES.MetadataResponder)).toBe(container.get(TYPES.MetadataResponder));
     const index = await container.get(TYPES.NodeCatalog).refresh();
     expect(index.size).toBe(5);
-    expect(container.get(TYPES.MetadataService).forClient('127.0.0.12')).toMatchObject({ found: true, lookup: { method: 'fixed_ips' } });
+    expect(await container.get(TYPES.MetadataService).forClient('127.0.0.12')).toMatchObject({ found: true, lookup: { method: 'fixed_ips' } });
   });
 
-  it('answers 503 before the index is loaded', () => {
+  it('answers 503 before the index is loaded', async () => {
     const container = buildContainer(loadConfig({ INVENTORY_FILE: INVENTORY }), { logger: quiet() });
-    expect(container.get(TYPES.MetadataService).forClient('127.0.0.12')).toMatchObject({ found: false, status: 503 });
+    expect(await container.get(TYPES.MetadataService).forClient('127.0.0.12')).toMatchObject({ found: false, status: 503 });
   });
 });

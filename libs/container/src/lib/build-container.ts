@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import type { Config } from '@ironic-metadata/config';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
 import { MetadataResponder, MetadataService, SessionTokens } from '@ironic-metadata/metadata';
-import { ConfigDriveCache, FileNodeSource, LeaseFile, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
+import { IronicClient } from '@ironic-metadata/ironic-client';
+import { ConfigDriveCache, FileNodeSource, IronicNodeSource, LeaseFile, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
 import { TYPES } from './types';
 
@@ -17,13 +18,15 @@ export interface ContainerOverrides {
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(TYPES.Config).toConstantValue(config);
-  container.bind(TYPES.Logger).toConstantValue(overrides.logger ?? createLogger({ level: config.logLevel }));
-  container.bind(TYPES.NodeSource).toConstantValue(overrides.nodeSource ?? nodeSourceFor(config));
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  container.bind(TYPES.Logger).toConstantValue(logger);
+  container.bind(TYPES.NodeSource).toConstantValue(overrides.nodeSource ?? nodeSourceFor(config, logger));
   container.bind(TYPES.ConfigDriveCache).toConstantValue(new ConfigDriveCache());
   container
     .bind(TYPES.NodeCatalog)
     .toResolvedValue(
-      (source: NodeSource, cache: ConfigDriveCache, logger: Logger) => new NodeCatalog(source, cache, { matchNodeName: config.matchNodeName }, logger),
+      (source: NodeSource, cache: ConfigDriveCache, logger: Logger) =>
+        new NodeCatalog(source, cache, { matchNodeName: config.matchNodeName, syncIntervalSeconds: config.syncIntervalSeconds }, logger),
       [TYPES.NodeSource, TYPES.ConfigDriveCache, TYPES.Logger],
     );
   container.bind(TYPES.LeaseFile).toResolvedValue((logger: Logger) => new LeaseFile(config.leaseFile, logger), [TYPES.Logger]);
@@ -43,7 +46,9 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   return container;
 }
 
-function nodeSourceFor(config: Config): NodeSource {
-  if (config.source.kind === 'file') return new FileNodeSource(config.source.path);
-  throw new Error(`the Ironic node source is not available yet; set INVENTORY_FILE`);
+function nodeSourceFor(config: Config, logger: Logger): NodeSource {
+  const source = config.source;
+  if (source.kind === 'file') return new FileNodeSource(source.path);
+  const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger, pageSize: source.pageSize });
+  return new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, source.pageSize);
 }

@@ -48,7 +48,7 @@ export class MetadataResponder {
     this.now = options.now ?? (() => new Date());
   }
 
-  respond(request: MetadataRequest): MetadataReply {
+  async respond(request: MetadataRequest): Promise<MetadataReply> {
     const path = parseMetadataPath(request.path, { now: this.now() });
     if (!('tree' in path)) return text(404, `Not found: ${path.reason}`);
     const writeMethod = writeMethodFor(path);
@@ -65,10 +65,10 @@ export class MetadataResponder {
     return this.render(path, request);
   }
 
-  private render(path: MetadataPath, request: MetadataRequest): MetadataReply {
+  private async render(path: MetadataPath, request: MetadataRequest): Promise<MetadataReply> {
     const context = { now: this.now(), randomSeed: randomBytes(512).toString('base64') };
     if (!needsNode(path)) return reply(renderMetadata(path, undefined, context));
-    const client = this.service.forClient(request.clientIp);
+    const client = await this.service.forClient(request.clientIp);
     if (!client.found) {
       const refused = text(client.status, client.status === 404 ? `Not found: ${client.reason}` : `Service unavailable: ${client.reason}`);
       if (client.status === 503) refused.headers['retry-after'] = '5';

@@ -20,14 +20,26 @@ export class MetadataService {
     private readonly logger: Logger,
   ) {}
 
-  forClient(clientIp: string): ClientMetadata {
+  /**
+   * The metadata of the node behind `clientIp`. An address no node claims gets one shared, rate
+   * limited refresh first, so that a node deployed a moment ago is found on its first request.
+   */
+  async forClient(clientIp: string): Promise<ClientMetadata> {
+    let client = this.lookup(clientIp);
+    if (!client.found && client.status === 404 && !claimedByIneligibleNode(client.lookup) && (await this.catalog.refreshForUnknownClient())) {
+      client = this.lookup(clientIp);
+    }
+    if (!client.found) this.logger.info('no metadata for client', { clientIp, status: client.status, reason: client.reason });
+    return client;
+  }
+
+  private lookup(clientIp: string): ClientMetadata {
     const index = this.catalog.current();
     if (!index) {
       return { found: false, status: 503, reason: `the node index is not loaded yet from ${this.catalog.source.description}` };
     }
     const lookup = index.lookup(clientIp, this.leases);
     if (!lookup.found) {
-      this.logger.info('no node for client', { clientIp: lookup.ip, reason: lookup.reason });
       return { found: false, status: 404, reason: lookup.reason, lookup };
     }
     return { found: true, lookup, metadata: this.metadataOf(lookup.entry) };
@@ -41,4 +53,9 @@ export class MetadataService {
     }
     return metadata;
   }
+}
+
+/** A node that exists but carries no instance will not get one by refreshing. */
+function claimedByIneligibleNode(lookup: Lookup | undefined): boolean {
+  return lookup !== undefined && !lookup.found && lookup.ineligible !== undefined;
 }

@@ -7,31 +7,57 @@ import type { NodeSource } from './node-source';
 
 export interface NodeCatalogOptions {
   matchNodeName: boolean;
+  /** Seconds between background refreshes. */
+  syncIntervalSeconds?: number;
+  /** Least seconds between two refreshes asked for by unknown clients. */
+  unknownClientRefreshSeconds?: number;
+  clock?: () => number;
+}
+
+/** How fresh the index is, for readiness checks and the operator. */
+export interface CatalogStatus {
+  loaded: boolean;
+  nodes: number;
+  /** When the index last loaded successfully (ms since the epoch). */
+  loadedAt?: number;
+  /** The last load's error, until a load succeeds. */
+  lastError?: string;
 }
 
 /**
  * Keeps the current NodeIndex: loads the fleet from the source, decodes config drives (once per
- * change, through the cache) and swaps in a new immutable index. Requests read `current()` and never
- * wait for the source.
+ * change, through the cache) and swaps in a new immutable index. Requests read `current()` and
+ * never wait for the source, except for one bounded, shared refresh when an unknown client asks.
  */
 export class NodeCatalog {
   private index: NodeIndex | undefined;
   private inFlight: Promise<NodeIndex> | undefined;
-  private readonly warnedMasked = new Set<string>();
+  private lastError: string | undefined;
+  private lastUnknownRefresh = -Infinity;
+  private timer: NodeJS.Timeout | undefined;
+  /** The config drive problem last reported per node, so each is logged once, not once per refresh. */
+  private readonly reported = new Map<string, string>();
+  private readonly clock: () => number;
 
   constructor(
     readonly source: NodeSource,
     private readonly configDrives: ConfigDriveCache,
     private readonly options: NodeCatalogOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.clock = options.clock ?? Date.now;
+  }
 
   /** The last index built, or undefined before the first load succeeded. */
   current(): NodeIndex | undefined {
     return this.index;
   }
 
-  /** Reloads from the source; concurrent callers share one load. */
+  status(): CatalogStatus {
+    return { loaded: this.index !== undefined, nodes: this.index?.size ?? 0, loadedAt: this.index?.loadedAt.getTime(), lastError: this.lastError };
+  }
+
+  /** Reloads from the source; concurrent callers share one load. A failed load keeps the last index. */
   refresh(): Promise<NodeIndex> {
     this.inFlight ??= this.load().finally(() => {
       this.inFlight = undefined;
@@ -39,12 +65,73 @@ export class NodeCatalog {
     return this.inFlight;
   }
 
+  /**
+   * A refresh on behalf of a client no node matched, so that a node deployed a moment ago is found on
+   * its first request. Shared with any refresh under way, and at most one per
+   * `unknownClientRefreshSeconds`; resolves false when none was allowed or it failed.
+   */
+  async refreshForUnknownClient(): Promise<boolean> {
+    if (!this.inFlight) {
+      const now = this.clock();
+      if (now - this.lastUnknownRefresh < (this.options.unknownClientRefreshSeconds ?? 5) * 1000) return false;
+      this.lastUnknownRefresh = now;
+    }
+    try {
+      await this.refresh();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Refreshes in the background every `syncIntervalSeconds`, sooner while no index has loaded yet. */
+  startSync(): void {
+    const interval = (this.options.syncIntervalSeconds ?? 30) * 1000;
+    let retryDelay = 1000;
+    const tick = async () => {
+      try {
+        await this.refresh();
+        retryDelay = 1000;
+        this.schedule(tick, interval);
+      } catch {
+        // Until the first load succeeds, retry with back-off rather than wait a whole interval.
+        this.schedule(tick, this.index ? interval : retryDelay);
+        retryDelay = Math.min(retryDelay * 2, interval);
+      }
+    };
+    this.schedule(tick, this.index ? interval : 0);
+  }
+
+  stopSync(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(tick: () => Promise<void>, delay: number): void {
+    this.timer = setTimeout(() => void tick(), delay);
+    this.timer.unref();
+  }
+
   private async load(): Promise<NodeIndex> {
-    const inventory = await this.source.load();
+    let inventory: Inventory;
+    try {
+      inventory = await this.source.load();
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message !== this.lastError) {
+        this.logger.error(this.index ? 'node refresh failed; serving the last index' : 'cannot load nodes; not ready', { source: this.source.description, error: message });
+      }
+      this.lastError = message;
+      throw error;
+    }
     const entries = await this.indexEntries(inventory);
     this.configDrives.retain(new Set(entries.map((entry) => entry.node.uuid)));
-    this.index = new NodeIndex(entries, this.options);
-    this.logger.info('node index loaded', { source: this.source.description, nodes: entries.length, ports: inventory.ports.length });
+    const previous = this.index?.size;
+    this.index = new NodeIndex(entries, this.options, new Date(this.clock()));
+    if (this.lastError !== undefined || previous !== entries.length) {
+      this.logger.info('node index loaded', { source: this.source.description, nodes: entries.length, ports: inventory.ports.length });
+    }
+    this.lastError = undefined;
     return this.index;
   }
 
@@ -56,25 +143,27 @@ export class NodeCatalog {
     for (const entry of entries.values()) {
       const decoded = await this.configDrives.decode(entry.node);
       if (decoded && 'configDrive' in decoded) entry.configDrive = decoded.configDrive;
-      else if (decoded) {
-        entry.configDriveProblem = decoded.problem;
-        if (decoded.masked) masked.push(entry.node.uuid);
-        else this.logger.warn('config drive not usable; serving the node dynamic data', { node: entry.node.uuid, problem: decoded.problem });
+      if (!decoded || 'configDrive' in decoded) {
+        this.reported.delete(entry.node.uuid);
+        continue;
       }
+      entry.configDriveProblem = decoded.problem;
+      if (this.reported.get(entry.node.uuid) === decoded.problem) continue;
+      this.reported.set(entry.node.uuid, decoded.problem);
+      if (decoded.masked) masked.push(entry.node.uuid);
+      else this.logger.warn('config drive not usable; serving the node dynamic data', { node: entry.node.uuid, problem: decoded.problem });
     }
-    this.warnMaskedOnce(masked);
+    for (const uuid of this.reported.keys()) if (!entries.has(uuid)) this.reported.delete(uuid);
+    if (masked.length > 0) this.warnMasked(masked);
     return [...entries.values()];
   }
 
-  /** One warning per newly masked set of nodes, naming the policy fix, not one per node per refresh. */
-  private warnMaskedOnce(masked: string[]): void {
-    const fresh = masked.filter((uuid) => !this.warnedMasked.has(uuid));
-    if (fresh.length === 0) return;
-    fresh.forEach((uuid) => this.warnedMasked.add(uuid));
+  /** One warning for all newly masked nodes, naming the policy fix. */
+  private warnMasked(uuids: string[]): void {
     this.logger.warn(
-      `${fresh.length} node(s) have their config drive masked as "******" by Ironic, so only their dynamic data is served. ` +
+      `${uuids.length} node(s) have their config drive masked as "******" by Ironic, so only their dynamic data is served. ` +
         'Grant the policy rule in the file named by [oslo_policy]policy_file: "show_instance_secrets": "@" (or a role rule for this service\'s user); Ironic reloads it without a restart.',
-      { nodes: fresh.slice(0, 20) },
+      { nodes: uuids.slice(0, 20) },
     );
   }
 }

@@ -1,0 +1,58 @@
+import { PassThrough } from 'node:stream';
+import type { IronicClient } from '@ironic-metadata/ironic-client';
+import type { IronicNode } from '@ironic-metadata/ironic-model';
+import { aNode } from '@ironic-metadata/ironic-model/testing';
+import { createLogger } from '@ironic-metadata/logging';
+import { IronicNodeSource } from './ironic-node-source';
+
+/** Answers like IronicClient from a list of nodes, counting the calls that matter. */
+function fakeClient(nodes: IronicNode[]) {
+  const calls = { scans: 0, detailLists: 0, gets: [] as string[] };
+  const list = (items: () => unknown[]) => ({ all: async () => items() });
+  const client = {
+    listNodes: (options: { fields?: readonly string[] }) =>
+      list(() => {
+        if (options.fields) calls.scans += 1;
+        else calls.detailLists += 1;
+        return options.fields ? nodes.map(({ uuid, updated_at, provision_state }) => ({ uuid, updated_at, provision_state })) : nodes;
+      }),
+    getNode: async (uuid: string) => {
+      calls.gets.push(uuid);
+      const node = nodes.find((candidate) => candidate.uuid === uuid);
+      if (!node) throw new Error('gone');
+      return node;
+    },
+    listPorts: () => list(() => []),
+    listPortgroups: () => list(() => []),
+  };
+  return { client: client as unknown as IronicClient, calls };
+}
+
+const logger = createLogger({ level: 'error', stream: new PassThrough() });
+
+describe('IronicNodeSource', () => {
+  it('lists the fleet once, then fetches only the nodes whose scan changed', async () => {
+    const nodes = Array.from({ length: 20 }, (_, i) => aNode({ updated_at: `2026-11-20T00:00:${String(i).padStart(2, '0')}` }));
+    const { client, calls } = fakeClient(nodes);
+    const source = new IronicNodeSource(client, 'http://ironic', logger);
+    expect((await source.load()).nodes).toHaveLength(20);
+    expect(calls).toMatchObject({ scans: 1, detailLists: 1, gets: [] });
+
+    await source.load();
+    expect(calls).toMatchObject({ scans: 2, detailLists: 1, gets: [] });
+
+    nodes[3] = { ...nodes[3], provision_state: 'deleting', updated_at: '2026-11-21T00:00:00' };
+    const reloaded = await source.load();
+    expect(calls).toMatchObject({ scans: 3, detailLists: 1, gets: [nodes[3].uuid] });
+    expect(reloaded.nodes.find((node) => node.uuid === nodes[3].uuid)?.provision_state).toBe('deleting');
+  });
+
+  it('forgets nodes that are no longer listed', async () => {
+    const nodes = [aNode(), aNode()];
+    const { client } = fakeClient(nodes);
+    const source = new IronicNodeSource(client, 'http://ironic', logger);
+    await source.load();
+    nodes.pop();
+    expect((await source.load()).nodes.map((node) => node.uuid)).toEqual([nodes[0].uuid]);
+  });
+});

@@ -1,0 +1,77 @@
+import { PassThrough } from 'node:stream';
+import type { Inventory } from '@ironic-metadata/ironic-model';
+import { aNode } from '@ironic-metadata/ironic-model/testing';
+import { createLogger } from '@ironic-metadata/logging';
+import { ConfigDriveCache } from './configdrive-cache';
+import { NodeCatalog } from './node-catalog';
+import type { NodeSource } from './node-source';
+
+class ScriptedSource implements NodeSource {
+  readonly description = 'scripted source';
+  loads = 0;
+  constructor(public next: () => Inventory | Promise<Inventory>) {}
+  async load(): Promise<Inventory> {
+    this.loads += 1;
+    return this.next();
+  }
+}
+
+function catalogOf(source: NodeSource, now = () => 0) {
+  const lines: string[] = [];
+  const stream = new PassThrough();
+  stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+  const logger = createLogger({ level: 'info', format: 'json', stream });
+  const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false, unknownClientRefreshSeconds: 5, clock: now }, logger);
+  return { catalog, logs: () => lines.map((line) => JSON.parse(line)) };
+}
+
+const inventoryOf = (...nodes: ReturnType<typeof aNode>[]): Inventory => ({ nodes, ports: [], portgroups: [] });
+
+describe('NodeCatalog', () => {
+  it('shares one load between concurrent refreshes', async () => {
+    const source = new ScriptedSource(() => inventoryOf(aNode()));
+    const { catalog } = catalogOf(source);
+    const [a, b] = await Promise.all([catalog.refresh(), catalog.refresh()]);
+    expect(a).toBe(b);
+    expect(source.loads).toBe(1);
+    expect(catalog.status()).toMatchObject({ loaded: true, nodes: 1 });
+  });
+
+  it('keeps the last index when a refresh fails, and says so', async () => {
+    let fail = false;
+    const source = new ScriptedSource(() => {
+      if (fail) throw new Error('Ironic is down');
+      return inventoryOf(aNode());
+    });
+    const { catalog, logs } = catalogOf(source);
+    const first = await catalog.refresh();
+    fail = true;
+    await expect(catalog.refresh()).rejects.toThrow('Ironic is down');
+    expect(catalog.current()).toBe(first);
+    expect(catalog.status()).toMatchObject({ loaded: true, lastError: 'Ironic is down' });
+    expect(logs().at(-1)).toMatchObject({ level: 'error', message: 'node refresh failed; serving the last index' });
+  });
+
+  it('refreshes for unknown clients at most once per interval', async () => {
+    let now = 0;
+    const source = new ScriptedSource(() => inventoryOf(aNode()));
+    const { catalog } = catalogOf(source, () => now);
+    await catalog.refresh();
+    expect(await catalog.refreshForUnknownClient()).toBe(true);
+    expect(await catalog.refreshForUnknownClient()).toBe(false);
+    now += 5000;
+    expect(await catalog.refreshForUnknownClient()).toBe(true);
+    expect(source.loads).toBe(3);
+  });
+
+  it('warns once, with the policy fix, about masked config drives', async () => {
+    const masked = aNode({ instance_info: { configdrive: '******', fixed_ips: ['10.0.0.5'] } });
+    const { catalog, logs } = catalogOf(new ScriptedSource(() => inventoryOf(masked)));
+    await catalog.refresh();
+    await catalog.refresh();
+    const warnings = logs().filter((entry) => entry.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toContain('"show_instance_secrets": "@"');
+    expect(catalog.current()?.lookup('10.0.0.5')).toMatchObject({ found: true, entry: { configDriveProblem: expect.stringContaining('show_instance_secrets') } });
+  });
+});
