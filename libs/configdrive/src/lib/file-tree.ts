@@ -1,4 +1,5 @@
 import { networkDataSchema, describeIssues } from '@ironic-metadata/ironic-model';
+import { describe } from './describe';
 import { ConfigDriveError } from './errors';
 import type { ConfigDrive, ConfigDriveMetaData } from './types';
 
@@ -87,12 +88,4 @@ function publicKeysOf(meta: ConfigDriveMetaData, origin: string): Record<string,
     throw new ConfigDriveError('invalid-json', `${origin}: expected meta_data.public_keys to map names to key strings, found ${describe(keys)}`);
   }
   return { ...keys };
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (Buffer.isBuffer(value)) return `${value.length} bytes`;
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }

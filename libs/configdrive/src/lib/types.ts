@@ -48,8 +48,10 @@ export interface ConfigDriveJson {
 export type ConfigDriveFetcher = (url: string, limits: { maxBytes: number; timeoutMs: number }) => Promise<Buffer>;
 
 export interface DecodeOptions {
+  /** Needed only for config drives stored as URLs. */
   fetcher?: ConfigDriveFetcher;
-  /** Largest image accepted, decoded or fetched; the deploy agent's own cap is 64 MiB. */
+  /** Largest image accepted, decoded or fetched; the deploy agent's own cap is 64 MiB (the default). */
   maxBytes?: number;
+  /** How long a URL fetch may take; 10 s by default. */
   timeoutMs?: number;
 }

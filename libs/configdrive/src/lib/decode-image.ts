@@ -1,0 +1,52 @@
+import { promisify } from 'node:util';
+import { constants as bufferConstants } from 'node:buffer';
+import { gunzip } from 'node:zlib';
+import { describeBytes, formatSize } from './describe';
+import { ConfigDriveError } from './errors';
+import { configDriveFromFiles } from './file-tree';
+import { decodeBase64 } from './base64';
+import { readIso9660 } from './iso9660/reader';
+import { hasIsoSignature } from './iso9660/volume-descriptor';
+import { checkSize, resolveLimits, tooLarge } from './limits';
+import type { ConfigDrive, DecodeOptions } from './types';
+
+const gunzipAsync = promisify(gunzip);
+
+export function isGzip(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** A config drive from image bytes: gzip of an ISO 9660 image, or the image itself. */
+export async function decodeImageBytes(bytes: Buffer, options: DecodeOptions): Promise<ConfigDrive> {
+  const { maxBytes } = resolveLimits(options);
+  checkSize(bytes.length, maxBytes, 'a config drive image');
+  const image = isGzip(bytes) ? await gunzipImage(bytes, maxBytes) : bytes;
+  return configDriveFromFiles(readIso9660(image, { maxBytes }).files);
+}
+
+/** A config drive from base64 of a gzipped (or raw) ISO 9660 image: what Nova and metal3 store. */
+export async function decodeImageString(text: string, options: DecodeOptions): Promise<ConfigDrive> {
+  const expected = 'base64 of a gzipped ISO 9660 image';
+  const bytes = decodeBase64(text, expected, resolveLimits(options).maxBytes);
+  if (!isGzip(bytes) && !hasIsoSignature(bytes)) {
+    throw new ConfigDriveError('invalid-image', `expected ${expected}, found base64 of ${bytes.length} bytes starting ${describeBytes(bytes)}`);
+  }
+  return decodeImageBytes(bytes, options);
+}
+
+async function gunzipImage(bytes: Buffer, maxBytes: number): Promise<Buffer> {
+  let image: Buffer;
+  try {
+    // maxOutputLength stops inflating at the limit, so a gzip bomb costs no more than maxBytes.
+    image = await gunzipAsync(bytes, { maxOutputLength: Math.min(maxBytes, bufferConstants.MAX_LENGTH) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw tooLarge('a config drive image', maxBytes, `more once gunzipped (${formatSize(bytes.length)} compressed)`);
+    }
+    throw new ConfigDriveError('invalid-encoding', `expected gzip of an ISO 9660 image, found a corrupt gzip stream (${(error as Error).message})`);
+  }
+  if (!hasIsoSignature(image)) {
+    throw new ConfigDriveError('invalid-image', `expected gzip of an ISO 9660 image, found gzip of ${image.length} bytes starting ${describeBytes(image)}`);
+  }
+  return image;
+}
