@@ -50,5 +50,5 @@ function nodeSourceFor(config: Config, logger: Logger): NodeSource {
   const source = config.source;
   if (source.kind === 'file') return new FileNodeSource(source.path);
   const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger, pageSize: source.pageSize });
-  return new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, source.pageSize);
+  return new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, { pageSize: source.pageSize });
 }

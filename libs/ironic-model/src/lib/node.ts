@@ -52,9 +52,12 @@ export const ironicNodeSchema = z.looseObject({
   provision_state: z.string().min(1),
   updated_at: z.string().nullable().optional(),
   created_at: z.string().nullable().optional(),
+  provision_updated_at: z.string().nullable().optional(),
   driver: z.string().optional(),
   instance_info: instanceInfoSchema.default({}),
   driver_info: jsonObject.default({}),
+  /** Written by Ironic itself, e.g. the deploy agent's `agent_url`. */
+  driver_internal_info: jsonObject.default({}),
   properties: jsonObject.default({}),
   extra: jsonObject.default({}),
   /** API 1.66; `{}` when unset. */

@@ -14,7 +14,7 @@ function fakeClient(nodes: IronicNode[]) {
       list(() => {
         if (options.fields) calls.scans += 1;
         else calls.detailLists += 1;
-        return options.fields ? nodes.map(({ uuid, updated_at, provision_state }) => ({ uuid, updated_at, provision_state })) : nodes;
+        return options.fields ? nodes.map(({ uuid, provision_state, provision_updated_at, instance_uuid }) => ({ uuid, provision_state, provision_updated_at, instance_uuid })) : nodes;
       }),
     getNode: async (uuid: string) => {
       calls.gets.push(uuid);
@@ -31,20 +31,31 @@ function fakeClient(nodes: IronicNode[]) {
 const logger = createLogger({ level: 'error', stream: new PassThrough() });
 
 describe('IronicNodeSource', () => {
-  it('lists the fleet once, then fetches only the nodes whose scan changed', async () => {
-    const nodes = Array.from({ length: 20 }, (_, i) => aNode({ updated_at: `2026-11-20T00:00:${String(i).padStart(2, '0')}` }));
+  it('lists the fleet once, then fetches only the nodes whose scan changed, and lists it all again when due', async () => {
+    const nodes = Array.from({ length: 20 }, (_, i) => aNode({ provision_updated_at: `2026-11-20T00:00:${String(i).padStart(2, '0')}` }));
     const { client, calls } = fakeClient(nodes);
-    const source = new IronicNodeSource(client, 'http://ironic', logger);
+    let now = 0;
+    const source = new IronicNodeSource(client, 'http://ironic', logger, { fullListSeconds: 300, clock: () => now });
     expect((await source.load()).nodes).toHaveLength(20);
     expect(calls).toMatchObject({ scans: 1, detailLists: 1, gets: [] });
 
     await source.load();
     expect(calls).toMatchObject({ scans: 2, detailLists: 1, gets: [] });
 
-    nodes[3] = { ...nodes[3], provision_state: 'deleting', updated_at: '2026-11-21T00:00:00' };
+    nodes[3] = { ...nodes[3], provision_state: 'deleting', provision_updated_at: '2026-11-21T00:00:00' };
     const reloaded = await source.load();
     expect(calls).toMatchObject({ scans: 3, detailLists: 1, gets: [nodes[3].uuid] });
     expect(reloaded.nodes.find((node) => node.uuid === nodes[3].uuid)?.provision_state).toBe('deleting');
+
+    // An edit the scan cannot see shows at the next full listing.
+    nodes[5] = { ...nodes[5], instance_info: { fixed_ips: ['10.0.0.5'] } };
+    now += 299_000;
+    await source.load();
+    expect(calls.detailLists).toBe(1);
+    now += 1000;
+    const listed = await source.load();
+    expect(calls.detailLists).toBe(2);
+    expect(listed.nodes.find((node) => node.uuid === nodes[5].uuid)?.instance_info.fixed_ips).toEqual(['10.0.0.5']);
   });
 
   it('forgets nodes that are no longer listed', async () => {

@@ -51,8 +51,7 @@ const AGENT_URL: AddressMatcher = {
   method: 'agent_url',
   field: 'the agent URL host (driver_internal_info.agent_url, driver_info.agent_url)',
   addresses: ({ node }) => {
-    const internal = (node as { driver_internal_info?: Record<string, unknown> }).driver_internal_info ?? {};
-    return [internal['agent_url'], node.driver_info['agent_url']].flatMap((url) => urlIpHost(url) ?? []);
+    return [node.driver_internal_info['agent_url'], node.driver_info['agent_url']].flatMap((url) => urlIpHost(url) ?? []);
   },
 };
 

@@ -7,6 +7,7 @@ Prints one JSON document. Every connection is made from SOURCE_ADDRESS, and only
 cloud-init's OpenStack reader also crawls EC2 at 169.254.169.254, which is pointed at BASE_URL here.
 """
 import base64
+import copy
 import json
 import sys
 
@@ -49,7 +50,11 @@ class LocalMetadataReader(openstack.MetadataReader):
 if MODE == "openstack":
     result = LocalMetadataReader(BASE_URL, timeout=5, retries=0).read_v2()
     network = result.get("networkdata")
-    result["network_config"] = openstack.convert_net_json(network) if network else None
+    # On the node, cloud-init maps each link's MAC to the NIC the kernel has; these are that node's NICs.
+    macs = [link["ethernet_mac_address"] for link in (network or {}).get("links", []) if link.get("type") == "phy"]
+    known_macs = {mac: f"eth{index}" for index, mac in enumerate(macs)}
+    # convert_net_json edits what it is given; keep what was served intact for the test to compare.
+    result["network_config"] = openstack.convert_net_json(copy.deepcopy(network), known_macs=known_macs) if network else None
 elif MODE == "ec2":
     result = {
         "metadata": ec2.get_instance_metadata(metadata_address=BASE_URL, timeout=5, retries=0),

@@ -20,7 +20,7 @@ export async function startMetadataServer(env: Record<string, string>): Promise<
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER_MAIN], {
     cwd: WORKSPACE,
-    env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: String(port), LOG_LEVEL: 'http', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

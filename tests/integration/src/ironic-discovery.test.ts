@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { httpFrom } from './support/http-from';
+import { setShowInstanceSecrets } from './support/ironic';
+import { IronicTestAdmin } from './support/ironic-admin';
+import { suiteIronics } from './support/ironic-env';
+import { startMetadataServer, type RunningServer } from './support/metadata-server';
+import { runToExit, WORKSPACE } from './support/processes';
+
+// Nodes in the suite's real Ironics, each findable by one method, each asking from its own address.
+const run = randomBytes(3).toString('hex');
+const mac = (last: string) => `52:54:${run.match(/../g)?.join(':')}:${last}`;
+const CLI = join(WORKSPACE, 'dist/apps/cli/main.js');
+const staticNetwork = (ip: string, macAddress: string) => ({
+  links: [{ id: 'port0', type: 'phy', ethernet_mac_address: macAddress }],
+  networks: [{ id: 'net0', type: 'ipv4', link: 'port0', ip_address: ip, netmask: '255.0.0.0', network_id: 'net0' }],
+  services: [],
+});
+
+describe('discovery against a real Ironic', () => {
+  const { noauth } = suiteIronics();
+  const admin = new IronicTestAdmin(noauth);
+  const uuids: Record<string, string> = {};
+  const leaseDir = mkdtempSync(join(tmpdir(), 'it-leases-'));
+  const leaseFile = join(leaseDir, 'dnsmasq.leases');
+  const ironicEnv = { IRONIC_URL: noauth.url, LEASE_FILE: leaseFile, IRONIC_PAGE_SIZE: '2' };
+  let server: RunningServer;
+
+  async function deployed(key: string, node: Parameters<IronicTestAdmin['createNode']>[0], deployment: Parameters<IronicTestAdmin['deploy']>[1], portMac?: string, on = admin) {
+    uuids[key] = await on.createNode(node);
+    if (portMac) await on.createPort(uuids[key], portMac);
+    await on.deploy(uuids[key], deployment);
+  }
+
+  beforeAll(async () => {
+    setShowInstanceSecrets(noauth.policyFile, true);
+    writeFileSync(leaseFile, `0 ${mac('45')} 127.0.0.45 * *\n${Math.floor(Date.now() / 1000) - 60} ${mac('49')} 127.0.0.49 * *\n`);
+    const minimalDrive = (hostname: string) => ({ meta_data: { hostname }, user_data: `#cloud-config\nhostname: ${hostname}\n` });
+    await Promise.all([
+      deployed('fixed', { name: `it-${run}-fixed` }, { configdrive: minimalDrive('fixed'), instanceInfo: { fixed_ips: [{ ip_address: '127.0.0.41' }] } }),
+      (async () => {
+        uuids['nodeNetwork'] = await admin.createNode({ name: `it-${run}-node-network` });
+        await admin.client.patchNode(uuids['nodeNetwork'], [{ op: 'add', path: '/network_data', value: staticNetwork('127.0.0.42', mac('42')) }]);
+        await admin.deploy(uuids['nodeNetwork'], { configdrive: minimalDrive('node-network') });
+      })(),
+      deployed('driveNetwork', { name: `it-${run}-drive-network` }, { configdrive: { ...minimalDrive('drive-network'), network_data: staticNetwork('127.0.0.43', mac('43')) } }, mac('43')),
+      deployed('agent', { name: `it-${run}-agent`, driverInfo: { agent_url: 'http://127.0.0.44:9999' } }, { configdrive: minimalDrive('agent') }),
+      deployed('lease', { name: `it-${run}-lease` }, { configdrive: minimalDrive('lease') }, mac('45')),
+      deployed('expiredLease', { name: `it-${run}-expired-lease` }, { configdrive: minimalDrive('expired') }, mac('49')),
+      (async () => {
+        uuids['available'] = await admin.createNode({ name: `it-${run}-available` });
+        await admin.setProvisionState(uuids['available'], 'manage', 'manageable');
+        await admin.setProvisionState(uuids['available'], 'provide', 'available');
+        await admin.client.patchNode(uuids['available'], [{ op: 'add', path: '/instance_info/fixed_ips', value: ['127.0.0.46'] }]);
+      })(),
+    ]);
+    server = await startMetadataServer(ironicEnv);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    setShowInstanceSecrets(noauth.policyFile, false);
+    rmSync(leaseDir, { recursive: true, force: true });
+  });
+
+  const metaData = async (ip: string) => {
+    const answer = await httpFrom(ip, `${server.url}/openstack/latest/meta_data.json`);
+    return { status: answer.status, text: answer.text, json: answer.status === 200 ? JSON.parse(answer.text) : undefined };
+  };
+  const lookup = async (ip: string) => {
+    const exit = await runToExit(process.execPath, [CLI, 'lookup', ip, '--json'], { env: { PATH: process.env['PATH'], ...ironicEnv } });
+    return { code: exit.code, result: JSON.parse(exit.stdout) };
+  };
+
+  it('finds a node deployed after start-up on its first request', async () => {
+    await deployed('late', { name: `it-${run}-late` }, { configdrive: { meta_data: { hostname: 'late' } }, instanceInfo: { fixed_ips: ['127.0.0.48'] } });
+    expect(await metaData('127.0.0.48')).toMatchObject({ status: 200, json: { uuid: uuids['late'], hostname: 'late' } });
+  });
+
+  it.each([
+    ['fixed', '127.0.0.41', 'fixed_ips'],
+    ['nodeNetwork', '127.0.0.42', 'node_network_data'],
+    ['driveNetwork', '127.0.0.43', 'configdrive_network_data'],
+    ['agent', '127.0.0.44', 'agent_url'],
+    ['lease', '127.0.0.45', 'dhcp_lease'],
+  ])('serves the %s node at %s, matched by %s', async (key, ip, method) => {
+    expect(await metaData(ip)).toMatchObject({ status: 200, json: { uuid: uuids[key], name: `it-${run}-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` } });
+    const { code, result } = await lookup(ip);
+    expect(code).toBe(0);
+    expect(result).toMatchObject({ found: true, method, node: { uuid: uuids[key], provisionState: 'active' } });
+  });
+
+  it('serves the config drive user data byte for byte, and network_data from the drive', async () => {
+    const userData = await httpFrom('127.0.0.43', `${server.url}/openstack/latest/user_data`);
+    expect(userData.text).toBe('#cloud-config\nhostname: drive-network\n');
+    const network = JSON.parse((await httpFrom('127.0.0.43', `${server.url}/openstack/latest/network_data.json`)).text);
+    expect(network.networks[0]).toMatchObject({ ip_address: '127.0.0.43' });
+  });
+
+  it('answers 404 for a node that is only available, saying why', async () => {
+    const answer = await metaData('127.0.0.46');
+    expect(answer.status).toBe(404);
+    expect(answer.text).toContain(`${uuids['available']} (it-${run}-available), which is available`);
+    expect(await lookup('127.0.0.46')).toMatchObject({ code: 1, result: { found: false, node: { uuid: uuids['available'], served: false } } });
+  });
+
+  it('never matches an expired lease, nor an unknown address', async () => {
+    expect((await metaData('127.0.0.49')).status).toBe(404);
+    const { result } = await lookup('127.0.0.49');
+    expect(result.trace.at(-1)).toMatchObject({ method: 'dhcp_lease', outcome: 'no-match', detail: 'the DHCP lease for 127.0.0.49 expired' });
+    expect((await metaData('127.0.0.40')).text).toContain('no node matches 127.0.0.40');
+  });
+});
+
+describe('a masked config drive under http_basic', () => {
+  const { basic } = suiteIronics();
+  const admin = new IronicTestAdmin(basic);
+  let server: RunningServer;
+  let uuid: string;
+
+  beforeAll(async () => {
+    uuid = await admin.createNode({ name: `it-${run}-masked` });
+    await admin.deploy(uuid, { configdrive: { meta_data: { hostname: 'from-the-drive' }, user_data: 'drive user data' }, instanceInfo: { fixed_ips: ['127.0.0.47'] } });
+    server = await startMetadataServer({ IRONIC_URL: basic.url, OS_AUTH_TYPE: 'http_basic', OS_USERNAME: basic.username, OS_PASSWORD: basic.password });
+  });
+  afterAll(() => server?.stop());
+
+  it("falls back to the node's dynamic data and says once how to grant show_instance_secrets", async () => {
+    const answer = await httpFrom('127.0.0.47', `${server.url}/openstack/latest/meta_data.json`);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ uuid, hostname: `it-${run}-masked` });
+    expect((await httpFrom('127.0.0.47', `${server.url}/openstack/latest/user_data`)).status).toBe(404);
+    const warnings = server.logs().split('\n').filter((line) => line.includes('show_instance_secrets'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('[oslo_policy]policy_file');
+  });
+
+  it('refuses to start talking to Ironic with wrong credentials, saying so', async () => {
+    const wrong = await startMetadataServer({ IRONIC_URL: basic.url, OS_AUTH_TYPE: 'http_basic', OS_USERNAME: basic.username, OS_PASSWORD: 'wrong' });
+    try {
+      const answer = await httpFrom('127.0.0.47', `${wrong.url}/openstack/latest/meta_data.json`);
+      expect(answer.status).toBe(503);
+      expect(answer.headers['retry-after']).toBeDefined();
+      const failure = wrong.logs().split('\n').find((line) => line.includes('cannot load nodes; not ready'));
+      expect(failure).toContain('answered 401');
+      expect(failure).toContain('check OS_USERNAME and OS_PASSWORD');
+    } finally {
+      await wrong.stop();
+    }
+  });
+});

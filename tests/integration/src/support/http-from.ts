@@ -1,0 +1,25 @@
+import { request } from 'node:http';
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  text: string;
+}
+
+/** An HTTP request made from a given local address, as the node with that address would make it. */
+export function httpFrom(sourceAddress: string, url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: sourceAddress, timeout: 10_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body, text: body.toString('utf8') });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} within 10 s`)));
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
