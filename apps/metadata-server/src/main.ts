@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
 import { buildContainer, TYPES } from '@ironic-metadata/container';
+import { VendorDataError } from '@ironic-metadata/metadata';
 import { MetadataApp } from './app/metadata-app';
 
 function configOrExit(): Config {
@@ -15,7 +16,14 @@ function configOrExit(): Config {
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const container = buildContainer(config);
+  let container;
+  try {
+    container = buildContainer(config);
+  } catch (error) {
+    if (!(error instanceof VendorDataError)) throw error;
+    process.stderr.write(`ironic-metadata: invalid configuration: ${error.message}\n`);
+    process.exit(2);
+  }
   container.bind(MetadataApp).toSelf();
   const logger = container.get(TYPES.Logger);
   const catalog = container.get(TYPES.NodeCatalog);

@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpFrom } from './support/http-from';
@@ -111,6 +113,89 @@ describe('discovery against a real Ironic', () => {
     const { result } = await lookup('127.0.0.49');
     expect(result.trace.at(-1)).toMatchObject({ method: 'dhcp_lease', outcome: 'no-match', detail: 'the DHCP lease for 127.0.0.49 expired' });
     expect((await metaData('127.0.0.40')).text).toContain('no node matches 127.0.0.40');
+  });
+});
+
+/** What Ironic stores for a dict config drive: genisoimage with Ironic's flags, gzip, base64. */
+function ironicStyleConfigDrive(drive: { meta_data: object; user_data: string; network_data: object }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'it-drive-'));
+  try {
+    for (const version of ['2012-08-10', 'latest']) {
+      const folder = join(dir, 'tree/openstack', version);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'meta_data.json'), JSON.stringify(drive.meta_data));
+      writeFileSync(join(folder, 'network_data.json'), JSON.stringify(drive.network_data));
+      writeFileSync(join(folder, 'user_data'), drive.user_data);
+    }
+    const iso = join(dir, 'configdrive.iso');
+    const flags = ['-o', iso, '-ldots', '-allow-lowercase', '-allow-multidot', '-l', '-publisher', 'metalsmith', '-quiet', '-J', '-r', '-V', 'config-2'];
+    execFileSync('genisoimage', [...flags, join(dir, 'tree')]);
+    return gzipSync(readFileSync(iso)).toString('base64');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('a gzip+base64 ISO config drive in a real Ironic', () => {
+  const { noauth } = suiteIronics();
+  const admin = new IronicTestAdmin(noauth);
+  const drive = {
+    meta_data: { uuid: '6f0d3e0a-8d1c-4a54-9f0e-2a7c1b3d4e5f', name: 'drive-twin', hostname: 'twin.example', public_keys: { ops: 'ssh-ed25519 AAAAC3Nza twin' } },
+    user_data: '#cloud-config\nruncmd: [[touch, /twin]]\n',
+    network_data: staticNetwork('10.20.30.40', '52:54:00:00:00:40'),
+  };
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    setShowInstanceSecrets(noauth.policyFile, true);
+    const iso = await admin.createNode({ name: `it-${run}-iso-drive` });
+    const json = await admin.createNode({ name: `it-${run}-json-drive` });
+    await Promise.all([
+      admin.deploy(iso, { configdrive: ironicStyleConfigDrive(drive), instanceInfo: { fixed_ips: ['127.0.0.50'] } }),
+      admin.deploy(json, { configdrive: drive, instanceInfo: { fixed_ips: ['127.0.0.51'] } }),
+    ]);
+    server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    setShowInstanceSecrets(noauth.policyFile, false);
+  });
+
+  it.each(['openstack/latest/meta_data.json', 'openstack/latest/user_data', 'openstack/latest/network_data.json', 'openstack/latest/vendor_data2.json', 'latest/user-data', 'latest/meta-data/hostname', 'latest/meta-data/public-keys/0/openssh-key'])(
+    'serves %s exactly as for the same drive stored as JSON',
+    async (path) => {
+      const [fromIso, fromJson] = await Promise.all(['127.0.0.50', '127.0.0.51'].map((ip) => httpFrom(ip, `${server.url}/${path}`)));
+      expect(fromIso.status).toBe(200);
+      const comparable = (text: string) => (path.endsWith('meta_data.json') ? { ...JSON.parse(text), random_seed: undefined } : text);
+      expect(comparable(fromIso.text)).toEqual(comparable(fromJson.text));
+      expect(fromIso.headers['content-type']).toBe(fromJson.headers['content-type']);
+    },
+  );
+
+  it('reads the ISO drive for real (its hostname, not the node name)', async () => {
+    expect((await httpFrom('127.0.0.50', `${server.url}/latest/meta-data/hostname`)).text).toBe('twin.example');
+  });
+});
+
+describe("Nova's password stored in a real Ironic", () => {
+  const { noauth } = suiteIronics();
+  const admin = new IronicTestAdmin(noauth);
+  let server: RunningServer;
+  let uuid: string;
+
+  beforeAll(async () => {
+    uuid = await admin.createNode({ name: `it-${run}-password` });
+    await admin.deploy(uuid, { configdrive: { meta_data: { hostname: 'password' } }, instanceInfo: { fixed_ips: ['127.0.0.52'] } });
+    server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent', METADATA_PASSWORD_WRITE: 'true' });
+  });
+  afterAll(() => server?.stop());
+
+  it("is POSTed once by the instance, kept in the node's extra, and served back", async () => {
+    const url = `${server.url}/openstack/latest/password`;
+    expect((await httpFrom('127.0.0.52', url, { method: 'POST', body: 'c2VjcmV0LWVuY3J5cHRlZA==' })).status).toBe(200);
+    expect((await httpFrom('127.0.0.52', url)).text).toBe('c2VjcmV0LWVuY3J5cHRlZA==');
+    expect((await admin.client.getNode(uuid, ['extra'])).extra).toMatchObject({ metadata_password: 'c2VjcmV0LWVuY3J5cHRlZA==' });
+    expect((await httpFrom('127.0.0.52', url, { method: 'POST', body: 'again' })).status).toBe(409);
   });
 });
 

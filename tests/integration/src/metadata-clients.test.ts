@@ -129,6 +129,12 @@ describe('start-up checks', () => {
     expect(exit).toMatchObject({ code: 2, stderr: message });
   });
 
+  it('an unusable vendor data file stops start-up naming it', async () => {
+    const exit = await start({ INVENTORY_FILE: INVENTORY, VENDOR_DATA_FILE: join(__dirname, 'fixtures/malformed-inventory.json.missing') });
+    expect(exit.code).toBe(2);
+    expect(exit.stderr).toMatch(/^ironic-metadata: invalid configuration: VENDOR_DATA_FILE .*malformed-inventory\.json\.missing: cannot read it \(ENOENT\)\n$/);
+  });
+
   it('a malformed inventory stops start-up naming the file, the node and the field', async () => {
     const exit = await start({ INVENTORY_FILE: join(__dirname, 'fixtures/malformed-inventory.json') });
     expect(exit.code).toBe(1);

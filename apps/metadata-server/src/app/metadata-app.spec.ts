@@ -164,11 +164,19 @@ describe('methods', () => {
     expect(response.headers['allow']).toBe('GET, HEAD');
   });
 
-  it('takes POST on password and says why it is refused without write access', async () => {
+  it('takes POST on password and says which setting refuses it', async () => {
     const response = await request(app).post('/openstack/latest/password').agent(from(WEB)).send('secret');
     expect(response.status).toBe(403);
-    expect(response.text).toContain('no write access');
+    expect(response.text).toContain('set METADATA_PASSWORD_WRITE=true');
     expect((await get(WEB, '/openstack/latest/password')).text).toBe('');
+    const writable = await appFor({ METADATA_PASSWORD_WRITE: 'true' });
+    const readOnly = await request(writable).post('/openstack/latest/password').agent(from(WEB)).send('secret');
+    expect(readOnly.status).toBe(403);
+    expect(readOnly.text).toContain('is read-only: changes to nodes need the Ironic source');
+  });
+
+  it('answers other methods on password with 400, as Nova does', async () => {
+    expect((await request(app).put('/openstack/latest/password').agent(from(WEB)).send('x')).status).toBe(400);
   });
 });
 

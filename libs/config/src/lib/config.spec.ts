@@ -12,6 +12,8 @@ describe('loadConfig', () => {
       matchNodeName: false,
       defaultAvailabilityZone: 'nova',
       syncIntervalSeconds: 30,
+      passwordWrite: false,
+      vendorData: { staticFile: undefined, dynamicTargets: [], dynamicTimeoutSeconds: 5, dynamicFailureFatal: false },
     });
   });
 
@@ -45,12 +47,26 @@ describe('loadConfig', () => {
     [{ IRONIC_URL: 'localhost:6385' }, 'IRONIC_URL: expected an http:// or https:// URL, got "localhost:6385"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of error, warn, info'],
     [{ IRONIC_PAGE_SIZE: '5000' }, 'IRONIC_PAGE_SIZE: expected a whole number from 1 to 1000, got "5000"'],
+    [{ VENDOR_DATA_DYNAMIC_TARGETS: 'http://no-name' }, 'VENDOR_DATA_DYNAMIC_TARGETS: expected name@http(s)://host/path, comma separated, got "http://no-name"'],
+    [{ METADATA_PASSWORD_WRITE: 'perhaps' }, 'METADATA_PASSWORD_WRITE: expected true or false, got "perhaps"'],
     [{ IMDS_TOKEN_REQUIRED: 'maybe' }, 'IMDS_TOKEN_REQUIRED: expected true or false, got "maybe"'],
     [{ OS_AUTH_TYPE: 'kerberos' }, 'OS_AUTH_TYPE: expected one of none, noauth, http_basic, password, v3password'],
     [{ OS_AUTH_TYPE: 'http_basic', OS_USERNAME: 'u' }, 'OS_PASSWORD: required when OS_AUTH_TYPE is http_basic'],
   ])('rejects %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("reads Nova's vendor data settings", () => {
+    expect(loadConfig({ VENDOR_DATA_FILE: '/etc/vd.json', VENDOR_DATA_DYNAMIC_TARGETS: 'join@http://127.0.0.1:9000/join, keys@https://k.example/v1', VENDOR_DATA_DYNAMIC_FAILURE_FATAL: 'true' }).vendorData).toEqual({
+      staticFile: '/etc/vd.json',
+      dynamicTargets: [
+        { name: 'join', url: 'http://127.0.0.1:9000/join' },
+        { name: 'keys', url: 'https://k.example/v1' },
+      ],
+      dynamicTimeoutSeconds: 5,
+      dynamicFailureFatal: true,
+    });
   });
 
   it('treats an empty variable as unset', () => {

@@ -42,6 +42,20 @@ export interface Config {
   defaultAvailabilityZone: string;
   /** Seconds between background index refreshes. */
   syncIntervalSeconds: number;
+  /** Let instances store their password (POST `password`) in the node's `extra`, by PATCH to Ironic. */
+  passwordWrite: boolean;
+  vendorData: VendorDataConfig;
+}
+
+/** Nova's vendor data: a static document, and DynamicJSON targets asked per instance. */
+export interface VendorDataConfig {
+  /** `vendor_data.json`, and `static` in `vendor_data2.json`; read from VENDOR_DATA_FILE. */
+  staticFile?: string;
+  /** Nova's `vendordata_dynamic_targets`: `name@http://...`. */
+  dynamicTargets: { name: string; url: string }[];
+  dynamicTimeoutSeconds: number;
+  /** Answer 500 when a target fails (Nova's `vendordata_dynamic_failure_fatal`); else leave it out. */
+  dynamicFailureFatal: boolean;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
@@ -112,6 +126,25 @@ const environmentSchema = z.object({
   MATCH_NODE_NAME: boolean(false),
   DEFAULT_AVAILABILITY_ZONE: z.string().min(1).default('nova'),
   SYNC_INTERVAL_SECONDS: integer(30, 1, 86400),
+  METADATA_PASSWORD_WRITE: boolean(false),
+  VENDOR_DATA_FILE: z.string().min(1).optional(),
+  VENDOR_DATA_DYNAMIC_TARGETS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const targets = (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+      return targets.map((target) => {
+        const at = target.indexOf('@');
+        const name = target.slice(0, at);
+        const url = target.slice(at + 1);
+        if (at < 1 || !/^https?:\/\/[^/\s]+/.test(url) || !URL.canParse(url)) {
+          ctx.addIssue({ code: 'custom', message: `expected name@http(s)://host/path, comma separated, got "${target}"` });
+        }
+        return { name, url };
+      });
+    }),
+  VENDOR_DATA_DYNAMIC_TIMEOUT_SECONDS: integer(5, 1, 60),
+  VENDOR_DATA_DYNAMIC_FAILURE_FATAL: boolean(false),
   OS_AUTH_TYPE: z.enum(AUTH_TYPES, { message: `expected one of ${AUTH_TYPES.join(', ')}` }).default('none'),
   OS_USERNAME: z.string().optional(),
   OS_PASSWORD: z.string().optional(),
@@ -146,6 +179,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     matchNodeName: e.MATCH_NODE_NAME,
     defaultAvailabilityZone: e.DEFAULT_AVAILABILITY_ZONE,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
+    passwordWrite: e.METADATA_PASSWORD_WRITE,
+    vendorData: {
+      staticFile: e.VENDOR_DATA_FILE,
+      dynamicTargets: e.VENDOR_DATA_DYNAMIC_TARGETS,
+      dynamicTimeoutSeconds: e.VENDOR_DATA_DYNAMIC_TIMEOUT_SECONDS,
+      dynamicFailureFatal: e.VENDOR_DATA_DYNAMIC_FAILURE_FATAL,
+    },
   };
 }
 

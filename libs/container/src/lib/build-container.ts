@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Config } from '@ironic-metadata/config';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
-import { MetadataResponder, MetadataService, SessionTokens } from '@ironic-metadata/metadata';
+import { DynamicVendorData, MetadataResponder, MetadataService, readStaticVendorData, SessionTokens } from '@ironic-metadata/metadata';
 import { IronicClient } from '@ironic-metadata/ironic-client';
 import { ConfigDriveCache, FileNodeSource, IronicNodeSource, LeaseFile, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
@@ -14,11 +14,19 @@ export interface ContainerOverrides {
   nodeSource?: NodeSource;
 }
 
-/** The one wiring of the libraries, used by the server and the CLI alike. */
+/**
+ * The one wiring of the libraries, used by the server and the CLI alike. Throws VendorDataError for
+ * a VENDOR_DATA_FILE that cannot be used.
+ */
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(TYPES.Config).toConstantValue(config);
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const { staticFile, dynamicTargets, dynamicTimeoutSeconds, dynamicFailureFatal } = config.vendorData;
+  // Read now, so that a bad file stops start-up rather than the first request.
+  const staticVendorData = staticFile ? readStaticVendorData(staticFile) : undefined;
+  const dynamicVendorData =
+    dynamicTargets.length > 0 ? new DynamicVendorData({ targets: dynamicTargets, timeoutSeconds: dynamicTimeoutSeconds, failureFatal: dynamicFailureFatal }, logger) : undefined;
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.bind(TYPES.NodeSource).toConstantValue(overrides.nodeSource ?? nodeSourceFor(config, logger));
   container.bind(TYPES.ConfigDriveCache).toConstantValue(new ConfigDriveCache());
@@ -33,14 +41,16 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container
     .bind(TYPES.MetadataService)
     .toResolvedValue(
-      (catalog: NodeCatalog, leases: LeaseFile, logger: Logger) => new MetadataService(catalog, leases, { defaultAvailabilityZone: config.defaultAvailabilityZone }, logger),
+      (catalog: NodeCatalog, leases: LeaseFile, logger: Logger) =>
+        new MetadataService(catalog, leases, { defaultAvailabilityZone: config.defaultAvailabilityZone, vendorData: staticVendorData }, logger),
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
     );
   container.bind(TYPES.SessionTokens).toConstantValue(new SessionTokens());
   container
     .bind(TYPES.MetadataResponder)
     .toResolvedValue(
-      (service: MetadataService, tokens: SessionTokens, logger: Logger) => new MetadataResponder(service, tokens, { imdsTokenRequired: config.imdsTokenRequired }, logger),
+      (service: MetadataService, tokens: SessionTokens, logger: Logger) =>
+        new MetadataResponder(service, tokens, { imdsTokenRequired: config.imdsTokenRequired, passwordWrite: config.passwordWrite, dynamicVendorData }, logger),
       [TYPES.MetadataService, TYPES.SessionTokens, TYPES.Logger],
     );
   return container;

@@ -45,7 +45,7 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
     userData: drive?.userData ?? (info.user_data !== undefined ? Buffer.from(info.user_data, 'utf8') : undefined),
     networkData,
     vendorData: drive?.vendorData ?? options.vendorData ?? {},
-    vendorData2: isRecord(drive?.vendorData2) ? drive.vendorData2 : {},
+    vendorData2: isRecord(drive?.vendorData2) ? drive.vendorData2 : options.vendorData !== undefined ? { static: options.vendorData } : {},
     password: typeof node.extra[PASSWORD_EXTRA_KEY] === 'string' ? (node.extra[PASSWORD_EXTRA_KEY] as string) : '',
     devices: Array.isArray(meta.devices) ? meta.devices : [],
     extraMetaData: Object.fromEntries(Object.entries(meta).filter(([key]) => !MODELLED_KEYS.has(key))),

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { needsNode, parseMetadataPath, renderMetadata, writeMethodFor, type MetadataPath } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
-import type { MetadataService } from './metadata-service';
+import { ReadOnlySourceError } from '@ironic-metadata/node-discovery';
+import type { ClientMetadata, MetadataService } from './metadata-service';
 import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens } from './session-tokens';
+import { VendorDataError, type DynamicVendorData } from './vendor-data';
 
 /** A metadata request, independent of the HTTP framework that received it. */
 export interface MetadataRequest {
@@ -13,6 +15,8 @@ export interface MetadataRequest {
   clientIp: string;
   /** A request header by lower-case name. */
   header(name: string): string | undefined;
+  /** The request body, for POST `password`. */
+  body?: Buffer;
 }
 
 /** Exactly what goes back: the server sends it, the CLI's `render` prints it. */
@@ -25,8 +29,15 @@ export interface MetadataReply {
 export interface ResponderOptions {
   /** Refuse EC2 requests that carry no IMDSv2 session token. */
   imdsTokenRequired: boolean;
+  /** Store instance passwords POSTed to `password` (METADATA_PASSWORD_WRITE). */
+  passwordWrite: boolean;
+  /** Nova's DynamicJSON targets for `vendor_data2.json`, when configured. */
+  dynamicVendorData?: DynamicVendorData;
   now?: () => Date;
 }
+
+/** Nova's limit on a stored password: four chunks of 255 bytes (nova/api/metadata/password.py). */
+export const PASSWORD_MAX_BYTES = 4 * 255;
 
 export const TOKEN_HEADER = 'x-aws-ec2-metadata-token';
 export const TOKEN_TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
@@ -53,11 +64,15 @@ export class MetadataResponder {
     if (!('tree' in path)) return text(404, `Not found: ${path.reason}`);
     const writeMethod = writeMethodFor(path);
     const allowed = writeMethod ? ['GET', 'HEAD', writeMethod] : ['GET', 'HEAD'];
+    if (writeMethod === 'POST' && !allowed.includes(request.method)) {
+      // Nova answers any other method on `password` with 400, not 405.
+      return text(400, `Bad request: ${request.path} takes GET and POST only`);
+    }
     if (!allowed.includes(request.method)) {
       return { ...text(405, `Method ${request.method} is not allowed on ${request.path}; use ${allowed.join(', ')}`), headers: { 'content-type': TEXT, allow: allowed.join(', ') } };
     }
     if (request.method === 'PUT') return this.issueToken(request);
-    if (request.method === 'POST') return this.storePassword(request);
+    if (request.method === 'POST') return this.storePassword(request.clientIp, request.body ?? Buffer.alloc(0));
     if (path.tree === 'ec2' || path.tree === 'ec2-root') {
       const refused = this.checkToken(request);
       if (refused) return refused;
@@ -69,12 +84,19 @@ export class MetadataResponder {
     const context = { now: this.now(), randomSeed: randomBytes(512).toString('base64') };
     if (!needsNode(path)) return reply(renderMetadata(path, undefined, context));
     const client = await this.service.forClient(request.clientIp);
-    if (!client.found) {
-      const refused = text(client.status, client.status === 404 ? `Not found: ${client.reason}` : `Service unavailable: ${client.reason}`);
-      if (client.status === 503) refused.headers['retry-after'] = '5';
-      return refused;
+    if (!client.found) return refusal(client);
+    let metadata = client.metadata;
+    const dynamic = this.options.dynamicVendorData;
+    if (dynamic?.enabled && path.tree === 'openstack' && path.segments.join('/') === 'vendor_data2.json') {
+      try {
+        metadata = { ...metadata, vendorData2: { ...metadata.vendorData2, ...(await dynamic.documentsFor(metadata)) } };
+      } catch (error) {
+        if (!(error instanceof VendorDataError)) throw error;
+        this.logger.error('vendor data failed', { node: metadata.nodeUuid, error: error.message });
+        return text(500, 'Internal error: a vendor data target failed; see the service log');
+      }
     }
-    return reply(renderMetadata(path, client.metadata, context));
+    return reply(renderMetadata(path, metadata, context));
   }
 
   /** AWS: `PUT /latest/api/token` with a TTL of 1 to 21600 s; never through a forwarding proxy. */
@@ -102,9 +124,36 @@ export class MetadataResponder {
     return text(401, `Unauthorized: the IMDSv2 session token is ${check === 'wrong-client' ? 'for another client' : check}; PUT /latest/api/token for a new one`);
   }
 
-  private storePassword(_request: MetadataRequest): MetadataReply {
-    return text(403, 'Forbidden: this service stores no instance passwords: it has no write access to Ironic');
+  /** Nova's POST `password`: 404 for no instance, 409 once set, 400 above 1020 bytes. */
+  private async storePassword(clientIp: string, password: Buffer): Promise<MetadataReply> {
+    const client = await this.service.forClient(clientIp);
+    if (!client.found) return refusal(client);
+    if (!this.options.passwordWrite) {
+      return text(403, "Forbidden: storing instance passwords is off; set METADATA_PASSWORD_WRITE=true (this service's Ironic user must be allowed to PATCH nodes)");
+    }
+    if (client.metadata.password) return text(409, 'Conflict: the password is already set, and an instance sets it once');
+    if (password.length > PASSWORD_MAX_BYTES) return text(400, `Bad request: the password is larger than ${PASSWORD_MAX_BYTES} bytes`);
+    try {
+      await this.service.storePassword(client.metadata.nodeUuid, password.toString('utf8'));
+    } catch (error) {
+      if (error instanceof ReadOnlySourceError) return text(403, `Forbidden: ${error.message}`);
+      this.logger.error('storing the instance password failed', { node: client.metadata.nodeUuid, error: (error as Error).message });
+      return unavailable('Ironic did not store the password; try again');
+    }
+    return { status: 200, headers: { 'content-type': TEXT }, body: Buffer.alloc(0) };
   }
+}
+
+/** 404 for an address no instance answers to; 503, to be retried, while the index is not loaded. */
+function refusal(client: Extract<ClientMetadata, { found: false }>): MetadataReply {
+  return client.status === 404 ? text(404, `Not found: ${client.reason}`) : unavailable(client.reason);
+}
+
+/** 503 with Retry-After, so that cloud-init and the SDKs ask again rather than give up. */
+function unavailable(reason: string): MetadataReply {
+  const reply = text(503, `Service unavailable: ${reason}`);
+  reply.headers['retry-after'] = '5';
+  return reply;
 }
 
 function reply(rendered: ReturnType<typeof renderMetadata>): MetadataReply {

@@ -1,7 +1,7 @@
 import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import type { IndexedNode, LeaseLookup, Lookup, NodeCatalog } from '@ironic-metadata/node-discovery';
-import { buildInstanceMetadata, type BuildOptions } from './instance-metadata-builder';
+import { buildInstanceMetadata, PASSWORD_EXTRA_KEY, type BuildOptions } from './instance-metadata-builder';
 
 export type ClientMetadata =
   | { found: true; lookup: Extract<Lookup, { found: true }>; metadata: InstanceMetadata }
@@ -31,6 +31,12 @@ export class MetadataService {
     }
     if (!client.found) this.logger.info('no metadata for client', { clientIp, status: client.status, reason: client.reason });
     return client;
+  }
+
+  /** Keeps an instance's password in its node's `extra`, where the next metadata build reads it. */
+  async storePassword(nodeUuid: string, password: string): Promise<void> {
+    await this.catalog.patchNode(nodeUuid, [{ op: 'add', path: `/extra/${PASSWORD_EXTRA_KEY}`, value: password }]);
+    this.logger.info('instance password stored', { node: nodeUuid });
   }
 
   private lookup(clientIp: string): ClientMetadata {

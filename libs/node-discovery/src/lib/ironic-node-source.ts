@@ -1,7 +1,7 @@
 import { IronicApiError, type IronicClient } from '@ironic-metadata/ironic-client';
 import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
-import type { NodeSource } from './node-source';
+import type { NodePatch, NodeSource } from './node-source';
 
 // Ironic 21.4 refuses `updated_at` in `fields` ("not a valid field"), so changes are told by what
 // every deploy, rebuild and tear-down moves; a periodic full listing catches the rest.
@@ -67,6 +67,13 @@ export class IronicNodeSource implements NodeSource {
       this.client.listPortgroups({ pageSize: this.pageSize }).all(),
     ]);
     return { nodes: [...this.nodes.values()].map((entry) => entry.node), ports, portgroups };
+  }
+
+  async patchNode(uuid: string, patch: readonly NodePatch[]): Promise<IronicNode> {
+    const node = await this.client.patchNode(uuid, patch);
+    // Kept as patched: the scan cannot see an edit of `extra`, and must not undo it.
+    this.nodes.set(uuid, { node, version: versionOf(node) });
+    return node;
   }
 
   private async fetchChanged(uuids: string[]): Promise<void> {

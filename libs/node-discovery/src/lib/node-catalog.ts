@@ -1,9 +1,17 @@
-import type { Inventory } from '@ironic-metadata/ironic-model';
+import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
 import type { ConfigDriveCache } from './configdrive-cache';
 import type { IndexedNode } from './indexed-node';
 import { NodeIndex } from './node-index';
-import type { NodeSource } from './node-source';
+import type { NodePatch, NodeSource } from './node-source';
+
+/** A change asked of a source that cannot make changes (an inventory file). */
+export class ReadOnlySourceError extends Error {
+  constructor(source: string) {
+    super(`${source} is read-only: changes to nodes need the Ironic source (unset INVENTORY_FILE)`);
+    this.name = 'ReadOnlySourceError';
+  }
+}
 
 export interface NodeCatalogOptions {
   matchNodeName: boolean;
@@ -82,6 +90,18 @@ export class NodeCatalog {
     } catch {
       return false;
     }
+  }
+
+  /** Changes a node at the source and serves it as changed at once, without waiting for a refresh. */
+  async patchNode(uuid: string, patch: readonly NodePatch[]): Promise<IronicNode> {
+    if (!this.source.patchNode) throw new ReadOnlySourceError(this.source.description);
+    const node = await this.source.patchNode(uuid, patch);
+    const index = this.index;
+    if (index) {
+      const entries = index.entries.map((entry) => (entry.node.uuid === uuid ? { ...entry, node } : entry));
+      this.index = new NodeIndex(entries, this.options, index.loadedAt);
+    }
+    return node;
   }
 
   /** Refreshes in the background every `syncIntervalSeconds`, sooner while no index has loaded yet. */

@@ -1,4 +1,11 @@
-import type { Inventory } from '@ironic-metadata/ironic-model';
+import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
+
+/** A JSON Patch operation on a node, as Ironic's `PATCH /v1/nodes/{id}` takes it. */
+export interface NodePatch {
+  op: 'add' | 'replace' | 'remove';
+  path: string;
+  value?: unknown;
+}
 
 /** The one port to the outside world: where nodes, ports and portgroups come from. */
 export interface NodeSource {
@@ -6,4 +13,6 @@ export interface NodeSource {
   readonly description: string;
   /** Everything, shaped exactly like Ironic's answers. */
   load(): Promise<Inventory>;
+  /** Changes a node and answers it as it now is; absent where the source is read-only. */
+  patchNode?(uuid: string, patch: readonly NodePatch[]): Promise<IronicNode>;
 }
