@@ -2,15 +2,21 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
 import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { VendorDataError } from '@ironic-metadata/metadata';
+import { AdminApp } from './app/admin-app';
+import { boundPort, closeGracefully, hostPort, listen } from './app/listen';
 import { MetadataApp } from './app/metadata-app';
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`ironic-metadata: ${message}\n`);
+  process.exit(code);
+}
 
 function configOrExit(): Config {
   try {
     return loadConfig(process.env);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`ironic-metadata: ${error.message}\n`);
-    process.exit(2);
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
   }
 }
 
@@ -20,43 +26,49 @@ async function main(): Promise<void> {
   try {
     container = buildContainer(config);
   } catch (error) {
-    if (!(error instanceof VendorDataError)) throw error;
-    process.stderr.write(`ironic-metadata: invalid configuration: ${error.message}\n`);
-    process.exit(2);
+    if (error instanceof VendorDataError) fail(`invalid configuration: ${error.message}`, 2);
+    throw error;
   }
   container.bind(MetadataApp).toSelf();
+  container.bind(AdminApp).toSelf();
   const logger = container.get(TYPES.Logger);
   const catalog = container.get(TYPES.NodeCatalog);
   if (config.source.kind === 'file') {
     // A broken inventory is the operator's to fix before anything is served.
-    await catalog.refresh().catch((error: Error) => {
-      process.stderr.write(`ironic-metadata: cannot load nodes: ${error.message}\n`);
-      process.exit(1);
-    });
+    await catalog.refresh().catch((error: Error) => fail(`cannot load nodes: ${error.message}`, 1));
   } else {
     // Ironic may be down now and back later: serve 503 (not ready) meanwhile and keep retrying.
     await catalog.refresh().catch(() => undefined);
   }
   catalog.startSync();
 
-  const app = container.get(MetadataApp).create();
-  const server = app.listen(config.bindPort, config.bindAddr);
-  server.on('error', (error: NodeJS.ErrnoException) => {
-    process.stderr.write(`ironic-metadata: cannot listen on ${config.bindAddr}:${config.bindPort}: ${error.message}\n`);
-    process.exit(1);
+  const metadataApp = container.get(MetadataApp).create();
+  const servers = await Promise.all([
+    ...config.bindAddrs.map((address) => listen(metadataApp, address, config.bindPort)),
+    listen(container.get(AdminApp).create(), config.adminBindAddr, config.adminBindPort),
+  ]).catch((error: Error) => fail(error.message, 1));
+  const admin = servers[servers.length - 1];
+  const endpoints = config.bindAddrs.map((address, i) => `http://${hostPort(address, boundPort(servers[i]))}`);
+  logger.info(`serving metadata for ${catalog.source.description} on ${endpoints.join(', ')}`, {
+    ...catalog.status(),
+    port: boundPort(servers[0]),
+    admin: `http://${hostPort(config.adminBindAddr, boundPort(admin))}`,
+    adminPort: boundPort(admin),
   });
-  server.on('listening', () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.bindPort;
-    const host = config.bindAddr.includes(':') ? `[${config.bindAddr}]` : config.bindAddr;
-    logger.info(`serving metadata for ${catalog.source.description} on http://${host}:${port}`, { ...catalog.status(), port });
+
+  // SIGHUP: read the node source and the lease file again now, as after an edit.
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading the node source and the lease file');
+    container.get(TYPES.LeaseFile).current();
+    catalog.refresh().catch(() => undefined);
   });
-  const stop = () => {
+  const shutdown = (signal: string) => {
+    logger.info(`${signal}: finishing requests in flight, then stopping`);
     catalog.stopSync();
-    server.close(() => process.exit(0));
+    void closeGracefully(servers, 10_000).then(() => process.exit(0));
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 void main();

@@ -8,6 +8,8 @@ export type {
 } from './lib/ironic-client';
 export type {
   EndpointInterface,
+  ExchangeEvent,
+  ExchangeObserver,
   HttpBasicAuthOptions,
   IronicAuthOptions,
   IronicClientOptions,

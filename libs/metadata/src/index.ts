@@ -4,3 +4,8 @@ export * from './lib/metadata-service';
 export * from './lib/session-tokens';
 export * from './lib/metadata-responder';
 export * from './lib/vendor-data';
+export * from './lib/client-address';
+export * from './lib/rate-limiter';
+export * from './lib/request-guard';
+export * from './lib/proxy-signature';
+export * from './lib/service-metrics';

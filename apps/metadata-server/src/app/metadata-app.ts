@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { TYPES } from '@ironic-metadata/container';
 import type { Logger } from '@ironic-metadata/logging';
-import type { MetadataResponder } from '@ironic-metadata/metadata';
-import { normalizeIp } from '@ironic-metadata/node-discovery';
+import { clientAddress, type MetadataResponder, type RouteFamily, type ServiceMetrics, type TrustedProxies } from '@ironic-metadata/metadata';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { inject, injectable } from 'inversify';
 
-/** The Express application: request ids, access log, client address, and the responder. */
+/** The nodes' Express application: request ids, client address, access log and metrics, the responder. */
 @injectable()
 export class MetadataApp {
   constructor(
     @inject(TYPES.MetadataResponder) private readonly responder: MetadataResponder,
+    @inject(TYPES.TrustedProxies) private readonly trustedProxies: TrustedProxies,
+    @inject(TYPES.ServiceMetrics) private readonly metrics: ServiceMetrics,
     @inject(TYPES.Logger) private readonly logger: Logger,
   ) {}
 
@@ -18,7 +19,7 @@ export class MetadataApp {
     const app = express();
     app.disable('x-powered-by');
     app.set('etag', 'strong');
-    app.use(this.requestLog);
+    app.use(this.identifyAndLog);
     // Only POST `password` has a body, of at most 1020 bytes; the responder says so past that.
     app.use(express.raw({ type: () => true, limit: '4kb' }));
     app.use(this.answer);
@@ -26,19 +27,16 @@ export class MetadataApp {
     return app;
   }
 
-  private readonly requestLog = (request: Request, response: Response, next: NextFunction): void => {
+  private readonly identifyAndLog = (request: Request, response: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
+    const clientIp = clientAddress(request.socket.remoteAddress ?? '', (name) => request.get(name), this.trustedProxies);
+    response.locals['clientIp'] = clientIp;
     response.setHeader('x-request-id', requestId);
     response.on('finish', () => {
-      this.logger.http('request', {
-        requestId,
-        method: request.method,
-        path: request.path,
-        status: response.statusCode,
-        clientIp: clientAddress(request),
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-      });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.metrics.request(routeFamily(request.path), response.statusCode, seconds);
+      this.logger.http('request', { requestId, method: request.method, path: request.path, status: response.statusCode, clientIp, ms: seconds * 1000 });
     });
     next();
   };
@@ -47,7 +45,7 @@ export class MetadataApp {
     const reply = await this.responder.respond({
       method: request.method,
       path: request.path,
-      clientIp: clientAddress(request),
+      clientIp: response.locals['clientIp'] as string,
       header: (name) => request.get(name),
       body: Buffer.isBuffer(request.body) ? request.body : undefined,
     });
@@ -55,14 +53,16 @@ export class MetadataApp {
   };
 
   /** Never a stack trace in a response: the log gets the details, the client a plain line. */
-  private readonly failure = (error: Error & { status?: number; type?: string }, request: Request, response: Response, _next: NextFunction): void => {
+  private readonly failure = (error: Error & { status?: number }, request: Request, response: Response, _next: NextFunction): void => {
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) this.logger.error('request failed', { path: request.path, error: error.stack ?? error.message });
     response.status(status).type('text/plain').send(status === 500 ? 'Internal error\n' : `${error.message}\n`);
   };
 }
 
-/** The client is identified by the socket's address (trusted proxies come with the hardening work). */
-function clientAddress(request: Request): string {
-  return normalizeIp(request.socket.remoteAddress ?? '');
+/** Nova serves the EC2 tree at every path that is not under /openstack. */
+function routeFamily(path: string): RouteFamily {
+  if (path === '/openstack' || path.startsWith('/openstack/')) return 'openstack';
+  if (/^\/latest\/api\/token\/?$/.test(path)) return 'imds-token';
+  return 'ec2';
 }

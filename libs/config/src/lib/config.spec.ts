@@ -4,8 +4,14 @@ describe('loadConfig', () => {
   it('uses the documented defaults', () => {
     expect(loadConfig({})).toEqual({
       source: { kind: 'ironic', url: 'http://localhost:6385', auth: { type: 'none' }, pageSize: 1000 },
-      bindAddr: '169.254.169.254',
+      bindAddrs: ['169.254.169.254'],
       bindPort: 80,
+      adminBindAddr: '127.0.0.1',
+      adminBindPort: 9100,
+      trustedProxies: [],
+      proxySharedSecret: undefined,
+      rateLimitPerClient: 50,
+      staleBudgetSeconds: 3600,
       logLevel: 'info',
       leaseFile: '/shared/dnsmasq/dnsmasq.leases',
       imdsTokenRequired: false,
@@ -25,7 +31,11 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'DEBUG',
       IMDS_TOKEN_REQUIRED: 'yes',
     });
-    expect(config).toMatchObject({ source: { kind: 'file', path: '/etc/inv.json' }, bindAddr: '127.0.0.1', bindPort: 8080, logLevel: 'debug', imdsTokenRequired: true });
+    expect(config).toMatchObject({ source: { kind: 'file', path: '/etc/inv.json' }, bindAddrs: ['127.0.0.1'], bindPort: 8080, logLevel: 'debug', imdsTokenRequired: true });
+    expect(loadConfig({ BIND_ADDR: '169.254.169.254, fe80::a9fe:a9fe%eth0', TRUSTED_PROXIES: '10.0.0.0/24,fd00::/64,192.0.2.7' })).toMatchObject({
+      bindAddrs: ['169.254.169.254', 'fe80::a9fe:a9fe%eth0'],
+      trustedProxies: ['10.0.0.0/24', 'fd00::/64', '192.0.2.7'],
+    });
   });
 
   it('builds Ironic auth from the conventional OS_ variables', () => {
@@ -43,7 +53,10 @@ describe('loadConfig', () => {
   it.each([
     [{ BIND_PORT: 'eighty' }, 'invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "eighty"'],
     [{ BIND_PORT: '70000' }, 'BIND_PORT: expected a whole number from 0 to 65535, got "70000"'],
-    [{ BIND_ADDR: 'localhost' }, 'BIND_ADDR: expected an IPv4 or IPv6 address, got "localhost"'],
+    [{ BIND_ADDR: 'localhost' }, 'BIND_ADDR: expected IPv4 or IPv6 addresses, comma separated, got "localhost"'],
+    [{ TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES: expected CIDRs such as 10.0.0.0/24, comma separated, got "10.0.0.0/33"'],
+    [{ METADATA_PROXY_SHARED_SECRET: 'short' }, 'METADATA_PROXY_SHARED_SECRET: expected at least 16 characters'],
+    [{ ADMIN_BIND_PORT: '-1' }, 'ADMIN_BIND_PORT: expected a whole number from 0 to 65535, got "-1"'],
     [{ IRONIC_URL: 'localhost:6385' }, 'IRONIC_URL: expected an http:// or https:// URL, got "localhost:6385"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of error, warn, info'],
     [{ IRONIC_PAGE_SIZE: '5000' }, 'IRONIC_PAGE_SIZE: expected a whole number from 1 to 1000, got "5000"'],

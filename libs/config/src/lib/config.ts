@@ -30,8 +30,20 @@ export type NodeSourceConfig =
 
 export interface Config {
   source: NodeSourceConfig;
-  bindAddr: string;
+  /** Every address the metadata listener binds, e.g. 169.254.169.254 and fe80::a9fe:a9fe%eth0. */
+  bindAddrs: string[];
   bindPort: number;
+  /** The health, readiness and metrics listener, apart from the nodes' one. */
+  adminBindAddr: string;
+  adminBindPort: number;
+  /** Proxies whose X-Forwarded-For / X-Real-IP are believed, as CIDRs. */
+  trustedProxies: string[];
+  /** Nova's `metadata_proxy_shared_secret`: enables X-Instance-ID identification when set. */
+  proxySharedSecret?: string;
+  /** Requests a second one client address may make; a boot storm of distinct addresses is not throttled. */
+  rateLimitPerClient: number;
+  /** How long, after Ironic was last reached, known nodes keep being answered from the last index. */
+  staleBudgetSeconds: number;
   logLevel: LogLevel;
   /** dnsmasq lease file for the IP -> MAC -> port fallback. */
   leaseFile: string;
@@ -108,14 +120,36 @@ const checked = (accept: (value: string) => boolean, expected: string) =>
     }),
   );
 
+const ipAddress = (value: string) => isIP(value) !== 0;
+const cidr = (value: string) => {
+  const [address, prefix, extra] = value.split('/');
+  const family = isIP(address);
+  const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
+  return family !== 0 && extra === undefined && Number.isInteger(bits) && bits >= 0 && bits <= (family === 4 ? 32 : 128) && (prefix === undefined || /^\d+$/.test(prefix));
+};
+/** A comma-separated list whose every item must satisfy `accept`. */
+const list = (accept: (value: string) => boolean, expected: string) =>
+  z.string().transform((value, ctx) => {
+    const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+    const bad = items.find((item) => !accept(item));
+    if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `expected ${expected}, got "${bad}"` });
+    return items;
+  });
+
 const httpUrl = checked((value) => /^https?:\/\/[^/\s]+/.test(value) && URL.canParse(value), 'an http:// or https:// URL');
 
 const environmentSchema = z.object({
   IRONIC_URL: httpUrl.optional(),
   IRONIC_PAGE_SIZE: integer(1000, 1, 1000),
   INVENTORY_FILE: z.string().optional(),
-  BIND_ADDR: checked((value) => isIP(value) !== 0, 'an IPv4 or IPv6 address').default('169.254.169.254'),
+  BIND_ADDR: list(ipAddress, 'IPv4 or IPv6 addresses, comma separated').default(['169.254.169.254']),
   BIND_PORT: integer(80, 0, 65535),
+  ADMIN_BIND_ADDR: checked(ipAddress, 'an IPv4 or IPv6 address').default('127.0.0.1'),
+  ADMIN_BIND_PORT: integer(9100, 0, 65535),
+  TRUSTED_PROXIES: list(cidr, 'CIDRs such as 10.0.0.0/24, comma separated').default([]),
+  METADATA_PROXY_SHARED_SECRET: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  RATE_LIMIT_PER_CLIENT: integer(50, 1, 100000),
+  STALE_BUDGET_SECONDS: integer(3600, 1, 7 * 86400),
   LOG_LEVEL: z
     .string()
     .default('info')
@@ -171,8 +205,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     source: e.INVENTORY_FILE ? { kind: 'file', path: e.INVENTORY_FILE } : ironicSource(e),
-    bindAddr: e.BIND_ADDR,
+    bindAddrs: e.BIND_ADDR,
     bindPort: e.BIND_PORT,
+    adminBindAddr: e.ADMIN_BIND_ADDR,
+    adminBindPort: e.ADMIN_BIND_PORT,
+    trustedProxies: e.TRUSTED_PROXIES,
+    proxySharedSecret: e.METADATA_PROXY_SHARED_SECRET,
+    rateLimitPerClient: e.RATE_LIMIT_PER_CLIENT,
+    staleBudgetSeconds: e.STALE_BUDGET_SECONDS,
     logLevel: e.LOG_LEVEL,
     leaseFile: e.LEASE_FILE,
     imdsTokenRequired: e.IMDS_TOKEN_REQUIRED,

@@ -1,7 +1,16 @@
 import 'reflect-metadata';
 import type { Config } from '@ironic-metadata/config';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
-import { DynamicVendorData, MetadataResponder, MetadataService, readStaticVendorData, SessionTokens } from '@ironic-metadata/metadata';
+import {
+  ClientRateLimiter,
+  DynamicVendorData,
+  MetadataResponder,
+  MetadataService,
+  readStaticVendorData,
+  ServiceMetrics,
+  SessionTokens,
+  TrustedProxies,
+} from '@ironic-metadata/metadata';
 import { IronicClient } from '@ironic-metadata/ironic-client';
 import { ConfigDriveCache, FileNodeSource, IronicNodeSource, LeaseFile, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
@@ -27,14 +36,20 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   const staticVendorData = staticFile ? readStaticVendorData(staticFile) : undefined;
   const dynamicVendorData =
     dynamicTargets.length > 0 ? new DynamicVendorData({ targets: dynamicTargets, timeoutSeconds: dynamicTimeoutSeconds, failureFatal: dynamicFailureFatal }, logger) : undefined;
+  const metrics = new ServiceMetrics();
   container.bind(TYPES.Logger).toConstantValue(logger);
-  container.bind(TYPES.NodeSource).toConstantValue(overrides.nodeSource ?? nodeSourceFor(config, logger));
+  container.bind(TYPES.ServiceMetrics).toConstantValue(metrics);
+  container.bind(TYPES.TrustedProxies).toConstantValue(new TrustedProxies(config.trustedProxies));
+  container.bind(TYPES.NodeSource).toConstantValue(overrides.nodeSource ?? nodeSourceFor(config, logger, metrics));
   container.bind(TYPES.ConfigDriveCache).toConstantValue(new ConfigDriveCache());
   container
     .bind(TYPES.NodeCatalog)
     .toResolvedValue(
-      (source: NodeSource, cache: ConfigDriveCache, logger: Logger) =>
-        new NodeCatalog(source, cache, { matchNodeName: config.matchNodeName, syncIntervalSeconds: config.syncIntervalSeconds }, logger),
+      (source: NodeSource, cache: ConfigDriveCache, logger: Logger) => {
+        const catalog = new NodeCatalog(source, cache, { matchNodeName: config.matchNodeName, syncIntervalSeconds: config.syncIntervalSeconds }, logger);
+        metrics.watchCatalog(catalog);
+        return catalog;
+      },
       [TYPES.NodeSource, TYPES.ConfigDriveCache, TYPES.Logger],
     );
   container.bind(TYPES.LeaseFile).toResolvedValue((logger: Logger) => new LeaseFile(config.leaseFile, logger), [TYPES.Logger]);
@@ -42,7 +57,12 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     .bind(TYPES.MetadataService)
     .toResolvedValue(
       (catalog: NodeCatalog, leases: LeaseFile, logger: Logger) =>
-        new MetadataService(catalog, leases, { defaultAvailabilityZone: config.defaultAvailabilityZone, vendorData: staticVendorData }, logger),
+        new MetadataService(
+          catalog,
+          leases,
+          { defaultAvailabilityZone: config.defaultAvailabilityZone, vendorData: staticVendorData, staleBudgetSeconds: config.staleBudgetSeconds, metrics },
+          logger,
+        ),
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
     );
   container.bind(TYPES.SessionTokens).toConstantValue(new SessionTokens());
@@ -50,15 +70,26 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     .bind(TYPES.MetadataResponder)
     .toResolvedValue(
       (service: MetadataService, tokens: SessionTokens, logger: Logger) =>
-        new MetadataResponder(service, tokens, { imdsTokenRequired: config.imdsTokenRequired, passwordWrite: config.passwordWrite, dynamicVendorData }, logger),
+        new MetadataResponder(
+          service,
+          tokens,
+          {
+            imdsTokenRequired: config.imdsTokenRequired,
+            passwordWrite: config.passwordWrite,
+            dynamicVendorData,
+            proxySharedSecret: config.proxySharedSecret,
+            rateLimiter: new ClientRateLimiter(config.rateLimitPerClient),
+          },
+          logger,
+        ),
       [TYPES.MetadataService, TYPES.SessionTokens, TYPES.Logger],
     );
   return container;
 }
 
-function nodeSourceFor(config: Config, logger: Logger): NodeSource {
+function nodeSourceFor(config: Config, logger: Logger, metrics: ServiceMetrics): NodeSource {
   const source = config.source;
   if (source.kind === 'file') return new FileNodeSource(source.path);
-  const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger, pageSize: source.pageSize });
+  const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger, pageSize: source.pageSize, observer: (event) => metrics.ironicExchange(event) });
   return new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, { pageSize: source.pageSize });
 }

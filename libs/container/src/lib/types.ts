@@ -1,6 +1,6 @@
 import type { Config } from '@ironic-metadata/config';
 import type { Logger } from '@ironic-metadata/logging';
-import type { MetadataResponder, MetadataService, SessionTokens } from '@ironic-metadata/metadata';
+import type { MetadataResponder, MetadataService, ServiceMetrics, SessionTokens, TrustedProxies } from '@ironic-metadata/metadata';
 import type { ConfigDriveCache, LeaseFile, NodeCatalog, NodeSource } from '@ironic-metadata/node-discovery';
 import type { ServiceIdentifier } from 'inversify';
 
@@ -15,4 +15,6 @@ export const TYPES = {
   MetadataService: Symbol.for('MetadataService') as ServiceIdentifier<MetadataService>,
   SessionTokens: Symbol.for('SessionTokens') as ServiceIdentifier<SessionTokens>,
   MetadataResponder: Symbol.for('MetadataResponder') as ServiceIdentifier<MetadataResponder>,
+  ServiceMetrics: Symbol.for('ServiceMetrics') as ServiceIdentifier<ServiceMetrics>,
+  TrustedProxies: Symbol.for('TrustedProxies') as ServiceIdentifier<TrustedProxies>,
 } as const;

@@ -108,7 +108,29 @@ export class ApiSession {
     return version;
   }
 
+  /** One exchange, reported to the observer (if any) once it is over, however it ended. */
   private async exchange(
+    method: HttpMethod,
+    path: string,
+    query: Record<string, QueryValue> | undefined,
+    body: unknown,
+    versionHeaders: Record<string, string>,
+  ): Promise<SessionAnswer> {
+    const observer = this.options.observer;
+    if (!observer) return this.exchangeOnce(method, path, query, body, versionHeaders);
+    const started = performance.now();
+    try {
+      const answer = await this.exchangeOnce(method, path, query, body, versionHeaders);
+      observer({ method, path, status: answer.status, durationMs: performance.now() - started });
+      return answer;
+    } catch (error) {
+      const status = (error as { status?: unknown }).status;
+      observer({ method, path, status: typeof status === 'number' ? status : undefined, durationMs: performance.now() - started, error: (error as Error).name });
+      throw error;
+    }
+  }
+
+  private async exchangeOnce(
     method: HttpMethod,
     path: string,
     query: Record<string, QueryValue> | undefined,

@@ -26,6 +26,21 @@ describe('IronicClient', () => {
   const paths = () => server.requests.map((request) => `${request.method} ${request.url}`);
   afterEach(() => server?.close());
 
+  describe('observer', () => {
+    it('hears of every exchange, with its status, duration and error', async () => {
+      await start({ nodes: [node(1)] });
+      const events: unknown[] = [];
+      const client = new IronicClient({ endpoint: server.url, retries: 0, observer: (event) => events.push(event) });
+      await client.getNode(uuid(1));
+      await expect(client.getNode(uuid(9))).rejects.toThrow(IronicApiError);
+      expect(events).toEqual([
+        { method: 'GET', path: '/', status: 200, durationMs: expect.any(Number) },
+        { method: 'GET', path: `/v1/nodes/${uuid(1)}`, status: 200, durationMs: expect.any(Number) },
+        { method: 'GET', path: `/v1/nodes/${uuid(9)}`, status: 404, durationMs: expect.any(Number), error: 'IronicApiError' },
+      ]);
+    });
+  });
+
   describe('version negotiation', () => {
     it('uses the server maximum when the client knows it, once for concurrent calls', async () => {
       await start({ maxMinor: 82, nodes: [node(1)] });

@@ -57,7 +57,23 @@ export interface IronicClientOptions {
   /** Highest API version to use, e.g. to pin an older behaviour. Default {@link CLIENT_MAX_API_VERSION}. */
   maxVersion?: string;
   logger?: IronicClientLogger;
+  /** Told of every exchange with Ironic once it is over, e.g. to export latency and error metrics. */
+  observer?: ExchangeObserver;
 }
+
+/** One request to Ironic, retries included, as the observer hears of it. */
+export interface ExchangeEvent {
+  method: string;
+  /** The path without query, e.g. `/v1/nodes`. */
+  path: string;
+  /** Ironic's answer; undefined when none came. */
+  status?: number;
+  durationMs: number;
+  /** The error's class name when the exchange failed (`IronicConnectionError`, ...). */
+  error?: string;
+}
+
+export type ExchangeObserver = (event: ExchangeEvent) => void;
 
 /** Options after defaults and checks. */
 export interface ResolvedOptions {
@@ -69,6 +85,7 @@ export interface ResolvedOptions {
   pageSize: number;
   maxVersion: ApiVersion;
   logger: IronicClientLogger;
+  observer: ExchangeObserver | undefined;
 }
 
 /** Applies defaults and rejects options that cannot work, each with a message naming the option. */
@@ -93,6 +110,7 @@ export function resolveOptions(options: IronicClientOptions): ResolvedOptions {
     pageSize: positiveInteger(options.pageSize ?? 100, 'pageSize'),
     maxVersion: parseApiVersion(options.maxVersion ?? CLIENT_MAX_API_VERSION, 'IronicClient: maxVersion'),
     logger: options.logger ?? silentLogger,
+    observer: options.observer,
   };
 }
 

@@ -6,6 +6,8 @@ import { aNode } from '@ironic-metadata/ironic-model/testing';
 import { createLogger } from '@ironic-metadata/logging';
 import { ConfigDriveCache, NodeCatalog, type NodePatch, type NodeSource } from '@ironic-metadata/node-discovery';
 import { MetadataResponder, PASSWORD_MAX_BYTES, type ResponderOptions } from './metadata-responder';
+import { instanceIdSignature } from './proxy-signature';
+import { ClientRateLimiter } from './rate-limiter';
 import { MetadataService } from './metadata-service';
 import { SessionTokens } from './session-tokens';
 import { DynamicVendorData } from './vendor-data';
@@ -40,8 +42,8 @@ async function responderFor(options: Partial<ResponderOptions>, node = aNode({ i
   await catalog.refresh();
   const service = new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', vendorData: { region: 'r1' } }, logger);
   const responder = new MetadataResponder(service, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: true, ...options }, logger);
-  const ask = (method: string, path: string, body?: string) =>
-    responder.respond({ method, path, clientIp: IP, header: () => undefined, body: body === undefined ? undefined : Buffer.from(body) });
+  const ask = (method: string, path: string, body?: string, headers: Record<string, string> = {}, clientIp = IP) =>
+    responder.respond({ method, path, clientIp, header: (name) => headers[name], body: body === undefined ? undefined : Buffer.from(body) });
   return { ask, source, node };
 }
 
@@ -115,5 +117,64 @@ describe('vendor data', () => {
     expect((await closed.ask('GET', '/openstack/latest/vendor_data2.json')).status).toBe(500);
     answer = { status: 200, body: 'not json' };
     expect(JSON.parse((await open.ask('GET', '/openstack/latest/vendor_data2.json')).body.toString())).toEqual({ static: { region: 'r1' } });
+  });
+});
+
+describe("Nova's proxy mode", () => {
+  const SECRET = 'a-secret-of-sixteen+';
+  const PROXY = '192.0.2.1';
+  const signed = (instanceId: string, tenant = 'project-a') => ({ 'x-instance-id': instanceId, 'x-tenant-id': tenant, 'x-instance-id-signature': instanceIdSignature(instanceId, SECRET) });
+
+  it('serves the instance a correctly signed X-Instance-ID names, whatever the address', async () => {
+    const { ask, node } = await responderFor({ proxySharedSecret: SECRET }, aNode({ owner: 'project-a' }));
+    const answer = await ask('GET', '/latest/meta-data/instance-id', undefined, signed(node.uuid), PROXY);
+    expect(answer).toMatchObject({ status: 200, body: Buffer.from(node.uuid) });
+  });
+
+  it.each([
+    ['a bad signature', (id: string) => ({ ...signed(id), 'x-instance-id-signature': '0'.repeat(64) }), 403, 'invalid proxy request signature'],
+    ['no signature', (id: string) => ({ 'x-instance-id': id, 'x-tenant-id': 'project-a' }), 400, 'X-Instance-ID-Signature header is missing'],
+    ['no tenant', (id: string) => ({ 'x-instance-id': id, 'x-instance-id-signature': instanceIdSignature(id, SECRET) }), 400, 'X-Tenant-ID header is missing'],
+    ['a repeated instance id', (id: string) => ({ ...signed(id), 'x-instance-id': `${id}, ${id}` }), 400, 'given more than once'],
+    ['another project', (id: string) => signed(id, 'project-b'), 404, 'in project project-b'],
+  ])('refuses %s', async (_case, headers, status, message) => {
+    const { ask, node } = await responderFor({ proxySharedSecret: SECRET }, aNode({ owner: 'project-a' }));
+    const answer = await ask('GET', '/latest/meta-data/instance-id', undefined, headers(node.uuid), PROXY);
+    expect(answer.status).toBe(status);
+    expect(answer.body.toString()).toContain(message);
+  });
+
+  it('ignores X-Instance-ID when no shared secret is configured', async () => {
+    const { ask, node } = await responderFor({}, aNode({ instance_info: { fixed_ips: [IP] } }));
+    expect((await ask('GET', '/latest/meta-data/instance-id', undefined, { 'x-instance-id': 'someone-else' })).body.toString()).toBe(node.uuid);
+  });
+});
+
+describe('request limits', () => {
+  it('answers 429 with Retry-After past the per-client rate, and serves other clients', async () => {
+    const { ask } = await responderFor({ rateLimiter: new ClientRateLimiter(2, () => 0) });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await ask('GET', '/openstack')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    expect((await ask('GET', '/openstack', undefined, {}, '10.0.0.6')).status).toBe(200);
+  });
+
+  it('never fails with 500 or throws, whatever the path, method and headers (fuzz)', async () => {
+    const { ask } = await responderFor({ proxySharedSecret: 'a-secret-of-sixteen+' });
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const pieces = ['openstack', 'latest', '2012-08-10', 'meta-data', 'meta_data.json', '..', '.', '%2e', '%00', '%25', '%', '%zz', 'public-keys', '0', 'openssh-key', 'network', 'interfaces', 'macs', 'api', 'token', 'password', 'x'.repeat(300), '\u00e9', '__proto__', 'constructor', ''];
+    const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'];
+    for (let i = 0; i < 3000; i++) {
+      const path = `/${Array.from({ length: Math.floor(random() * 6) }, () => pick(pieces)).join('/')}${random() < 0.3 ? '/' : ''}`;
+      const headers: Record<string, string> = {};
+      if (random() < 0.2) headers['x-aws-ec2-metadata-token'] = pick(['', 'forged', 'x'.repeat(100)]);
+      if (random() < 0.2) headers['x-aws-ec2-metadata-token-ttl-seconds'] = pick(['', '-1', '1e3', '21600', 'NaN']);
+      if (random() < 0.2) headers['x-instance-id'] = pick(['', 'a,b', 'node']);
+      const answer = await ask(pick(methods), path, random() < 0.3 ? 'body' : undefined, headers, `10.9.${i % 250}.${(i >> 8) % 250}`);
+      expect(answer.status).toBeGreaterThanOrEqual(200);
+      expect(answer.status).toBeLessThan(500);
+    }
   });
 });

@@ -3,6 +3,9 @@ import { needsNode, parseMetadataPath, renderMetadata, writeMethodFor, type Meta
 import type { Logger } from '@ironic-metadata/logging';
 import { ReadOnlySourceError } from '@ironic-metadata/node-discovery';
 import type { ClientMetadata, MetadataService } from './metadata-service';
+import { validInstanceIdSignature } from './proxy-signature';
+import type { ClientRateLimiter } from './rate-limiter';
+import { refusePath } from './request-guard';
 import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens } from './session-tokens';
 import { VendorDataError, type DynamicVendorData } from './vendor-data';
 
@@ -33,6 +36,9 @@ export interface ResponderOptions {
   passwordWrite: boolean;
   /** Nova's DynamicJSON targets for `vendor_data2.json`, when configured. */
   dynamicVendorData?: DynamicVendorData;
+  /** Nova's proxy mode: requests carrying X-Instance-ID signed with this secret name their instance. */
+  proxySharedSecret?: string;
+  rateLimiter?: ClientRateLimiter;
   now?: () => Date;
 }
 
@@ -60,6 +66,13 @@ export class MetadataResponder {
   }
 
   async respond(request: MetadataRequest): Promise<MetadataReply> {
+    const refused = refusePath(request.path);
+    if (refused) return text(refused.status, `${refused.status === 414 ? 'URI too long' : 'Bad request'}: ${refused.reason}`);
+    if (this.options.rateLimiter && !this.options.rateLimiter.allow(this.rateKey(request))) {
+      const reply = text(429, 'Too many requests from this client; slow down');
+      reply.headers['retry-after'] = '1';
+      return reply;
+    }
     const path = parseMetadataPath(request.path, { now: this.now() });
     if (!('tree' in path)) return text(404, `Not found: ${path.reason}`);
     const writeMethod = writeMethodFor(path);
@@ -72,7 +85,7 @@ export class MetadataResponder {
       return { ...text(405, `Method ${request.method} is not allowed on ${request.path}; use ${allowed.join(', ')}`), headers: { 'content-type': TEXT, allow: allowed.join(', ') } };
     }
     if (request.method === 'PUT') return this.issueToken(request);
-    if (request.method === 'POST') return this.storePassword(request.clientIp, request.body ?? Buffer.alloc(0));
+    if (request.method === 'POST') return this.storePassword(request, request.body ?? Buffer.alloc(0));
     if (path.tree === 'ec2' || path.tree === 'ec2-root') {
       const refused = this.checkToken(request);
       if (refused) return refused;
@@ -83,7 +96,7 @@ export class MetadataResponder {
   private async render(path: MetadataPath, request: MetadataRequest): Promise<MetadataReply> {
     const context = { now: this.now(), randomSeed: randomBytes(512).toString('base64') };
     if (!needsNode(path)) return reply(renderMetadata(path, undefined, context));
-    const client = await this.service.forClient(request.clientIp);
+    const client = await this.identify(request);
     if (!client.found) return refusal(client);
     let metadata = client.metadata;
     const dynamic = this.options.dynamicVendorData;
@@ -97,6 +110,45 @@ export class MetadataResponder {
       }
     }
     return reply(renderMetadata(path, metadata, context));
+  }
+
+  /** A proxy's requests share its address: limit each instance it speaks for instead. */
+  private rateKey(request: MetadataRequest): string {
+    const instanceId = this.options.proxySharedSecret ? request.header('x-instance-id') : undefined;
+    return instanceId === undefined ? request.clientIp : `instance ${instanceId}`;
+  }
+
+  /**
+   * Which instance is asking: named by a signed X-Instance-ID in proxy mode, else found from the
+   * client address.
+   */
+  private async identify(request: MetadataRequest): Promise<ClientMetadata | ProxyRefusal> {
+    const secret = this.options.proxySharedSecret;
+    if (secret === undefined || request.header('x-instance-id') === undefined) return this.service.forClient(request.clientIp);
+    return this.identifyByProxyHeaders(request, secret);
+  }
+
+  /** Nova's `_handle_instance_id_request`: 400 for missing or repeated headers, 403 for a bad signature. */
+  private identifyByProxyHeaders(request: MetadataRequest, secret: string): ClientMetadata | ProxyRefusal {
+    const headers: Record<string, string> = {};
+    for (const name of ['X-Instance-ID', 'X-Tenant-ID', 'X-Instance-ID-Signature']) {
+      const value = request.header(name.toLowerCase());
+      if (value === undefined || value.trim() === '') return { found: false, status: 400, reason: `the ${name} header is missing from the proxied request` };
+      // Node joins a repeated header with ", "; none of these values has a comma of its own.
+      if (value.includes(',')) return { found: false, status: 400, reason: `the ${name} header is given more than once` };
+      headers[name] = value.trim();
+    }
+    const instanceId = headers['X-Instance-ID'];
+    if (!validInstanceIdSignature(instanceId, headers['X-Instance-ID-Signature'], secret)) {
+      this.logger.warn('proxied request with an invalid X-Instance-ID-Signature refused', { instanceId, proxy: request.clientIp });
+      return { found: false, status: 403, reason: 'invalid proxy request signature' };
+    }
+    const client = this.service.forInstance(instanceId);
+    if (client.found && client.metadata.projectId !== undefined && client.metadata.projectId !== headers['X-Tenant-ID']) {
+      this.logger.warn('proxied request for an instance of another project refused', { instanceId, tenant: headers['X-Tenant-ID'] });
+      return { found: false, status: 404, reason: `no instance ${instanceId} in project ${headers['X-Tenant-ID']}` };
+    }
+    return client;
   }
 
   /** AWS: `PUT /latest/api/token` with a TTL of 1 to 21600 s; never through a forwarding proxy. */
@@ -125,8 +177,8 @@ export class MetadataResponder {
   }
 
   /** Nova's POST `password`: 404 for no instance, 409 once set, 400 above 1020 bytes. */
-  private async storePassword(clientIp: string, password: Buffer): Promise<MetadataReply> {
-    const client = await this.service.forClient(clientIp);
+  private async storePassword(request: MetadataRequest, password: Buffer): Promise<MetadataReply> {
+    const client = await this.identify(request);
     if (!client.found) return refusal(client);
     if (!this.options.passwordWrite) {
       return text(403, "Forbidden: storing instance passwords is off; set METADATA_PASSWORD_WRITE=true (this service's Ironic user must be allowed to PATCH nodes)");
@@ -144,9 +196,14 @@ export class MetadataResponder {
   }
 }
 
-/** 404 for an address no instance answers to; 503, to be retried, while the index is not loaded. */
-function refusal(client: Extract<ClientMetadata, { found: false }>): MetadataReply {
-  return client.status === 404 ? text(404, `Not found: ${client.reason}`) : unavailable(client.reason);
+/** A proxied request refused before any lookup. */
+type ProxyRefusal = { found: false; status: 400 | 403; reason: string };
+
+const REFUSAL_TITLES: Record<number, string> = { 400: 'Bad request', 403: 'Forbidden', 404: 'Not found' };
+
+/** 404 for an address no instance answers to; 503, to be retried, while the index cannot say. */
+function refusal(client: Extract<ClientMetadata, { found: false }> | ProxyRefusal): MetadataReply {
+  return client.status === 503 ? unavailable(client.reason) : text(client.status, `${REFUSAL_TITLES[client.status]}: ${client.reason}`);
 }
 
 /** 503 with Retry-After, so that cloud-init and the SDKs ask again rather than give up. */

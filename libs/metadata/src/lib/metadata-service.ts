@@ -1,11 +1,22 @@
 import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
-import type { IndexedNode, LeaseLookup, Lookup, NodeCatalog } from '@ironic-metadata/node-discovery';
+import { isEligible, nodeLabel, type IndexedNode, type LeaseLookup, type Lookup, type NodeCatalog } from '@ironic-metadata/node-discovery';
 import { buildInstanceMetadata, PASSWORD_EXTRA_KEY, type BuildOptions } from './instance-metadata-builder';
+import type { ServiceMetrics } from './service-metrics';
 
 export type ClientMetadata =
-  | { found: true; lookup: Extract<Lookup, { found: true }>; metadata: InstanceMetadata }
+  /** `lookup` says how an address was matched; absent when a proxy named the instance. */
+  | { found: true; lookup?: Extract<Lookup, { found: true }>; metadata: InstanceMetadata }
   | { found: false; status: 404 | 503; reason: string; lookup?: Lookup };
+
+export interface ServiceOptions extends BuildOptions {
+  /** How long after the last successful load known nodes are still answered from the index. */
+  staleBudgetSeconds?: number;
+  /** How long an unknown client waits for the refresh it triggers before it is told to retry. */
+  unknownClientWaitMs?: number;
+  metrics?: ServiceMetrics;
+  clock?: () => number;
+}
 
 /** Answers "who is this client, and what is its metadata?" from the in-memory index. */
 export class MetadataService {
@@ -16,9 +27,13 @@ export class MetadataService {
     private readonly catalog: NodeCatalog,
     /** The DHCP lease fallback, when a lease file is configured. */
     private readonly leases: LeaseLookup | undefined,
-    private readonly options: BuildOptions,
+    private readonly options: ServiceOptions,
     private readonly logger: Logger,
   ) {}
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
+  }
 
   /**
    * The metadata of the node behind `clientIp`. An address no node claims gets one shared, rate
@@ -26,11 +41,58 @@ export class MetadataService {
    */
   async forClient(clientIp: string): Promise<ClientMetadata> {
     let client = this.lookup(clientIp);
-    if (!client.found && client.status === 404 && !claimedByIneligibleNode(client.lookup) && (await this.catalog.refreshForUnknownClient())) {
-      client = this.lookup(clientIp);
+    if (!client.found && client.status === 404 && !claimedByIneligibleNode(client.lookup)) {
+      if (await this.refreshBriefly()) client = this.lookup(clientIp);
+      // While the source fails, "no such node" may only mean "not seen yet": ask the client to retry.
+      const failing = this.catalog.status().lastError;
+      if (!client.found && client.status === 404 && failing !== undefined) {
+        client = { found: false, status: 503, reason: `${client.reason}, and ${this.catalog.source.description} cannot be reached to look again: ${failing}`, lookup: client.lookup };
+      }
     }
     if (!client.found) this.logger.info('no metadata for client', { clientIp, status: client.status, reason: client.reason });
+    else if (client.lookup) this.options.metrics?.match(client.lookup.method);
     return client;
+  }
+
+  /**
+   * The metadata of the instance a proxy names by X-Instance-ID (Nova's proxy mode): the config
+   * drive's uuid, the node's instance_uuid or its uuid.
+   */
+  forInstance(instanceId: string): ClientMetadata {
+    const index = this.usableIndex();
+    if ('reason' in index) return index;
+    const entry = index.nodeByInstanceId(instanceId);
+    if (!entry) return { found: false, status: 404, reason: `no node has instance ${instanceId}` };
+    if (!isEligible(entry)) return { found: false, status: 404, reason: `instance ${instanceId} is on node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}` };
+    return { found: true, metadata: this.metadataOf(entry) };
+  }
+
+  /** A refresh for an unknown client, waited for at most `unknownClientWaitMs`; true when it completed. */
+  private async refreshBriefly(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.unknownClientWaitMs ?? 2000);
+    });
+    try {
+      return await Promise.race([this.catalog.refreshForUnknownClient(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The index, unless there is none yet or it is older than the stale budget. */
+  private usableIndex(): NonNullable<ReturnType<NodeCatalog['current']>> | Extract<ClientMetadata, { found: false }> {
+    const index = this.catalog.current();
+    if (!index) {
+      return { found: false, status: 503, reason: `the node index is not loaded yet from ${this.catalog.source.description}` };
+    }
+    const ageSeconds = (this.now() - index.loadedAt.getTime()) / 1000;
+    const budget = this.options.staleBudgetSeconds ?? Infinity;
+    if (ageSeconds > budget) {
+      const failing = this.catalog.status().lastError ?? 'no refresh succeeded';
+      return { found: false, status: 503, reason: `the node index is ${Math.round(ageSeconds)} s old, past the ${budget} s stale budget (${failing})` };
+    }
+    return index;
   }
 
   /** Keeps an instance's password in its node's `extra`, where the next metadata build reads it. */
@@ -40,10 +102,8 @@ export class MetadataService {
   }
 
   private lookup(clientIp: string): ClientMetadata {
-    const index = this.catalog.current();
-    if (!index) {
-      return { found: false, status: 503, reason: `the node index is not loaded yet from ${this.catalog.source.description}` };
-    }
+    const index = this.usableIndex();
+    if ('reason' in index) return index;
     const lookup = index.lookup(clientIp, this.leases);
     if (!lookup.found) {
       return { found: false, status: 404, reason: lookup.reason, lookup };
@@ -53,6 +113,7 @@ export class MetadataService {
 
   private metadataOf(entry: IndexedNode): InstanceMetadata {
     let metadata = this.built.get(entry);
+    this.options.metrics?.cacheLookup(metadata !== undefined);
     if (!metadata) {
       metadata = buildInstanceMetadata(entry, this.options);
       this.built.set(entry, metadata);

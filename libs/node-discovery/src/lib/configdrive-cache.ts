@@ -36,8 +36,9 @@ export class ConfigDriveCache {
     try {
       return { configDrive: await decodeConfigDrive(stored, this.options) };
     } catch (error) {
-      if (!(error instanceof ConfigDriveError)) throw error;
-      return { problem: error.message, masked: error.code === 'masked' };
+      // Whatever one node's drive does wrong stays that node's problem: the others are indexed regardless.
+      if (error instanceof ConfigDriveError) return { problem: error.message, masked: error.code === 'masked' };
+      return { problem: `the config drive could not be decoded: ${(error as Error).message}`, masked: false };
     }
   }
 }

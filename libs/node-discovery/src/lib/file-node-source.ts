@@ -1,4 +1,6 @@
+import { watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { parseInventory, type Inventory } from '@ironic-metadata/ironic-model';
 import type { NodeSource } from './node-source';
 
@@ -16,6 +18,25 @@ export class FileNodeSource implements NodeSource {
 
   constructor(private readonly path: string) {
     this.description = `inventory file ${path}`;
+  }
+
+  /**
+   * Watches the file's directory, not the file: editors and config management replace a file by
+   * renaming a new one over it, which a watch on the old file would miss. Bursts are coalesced.
+   */
+  watch(onChange: () => void): () => void {
+    const name = basename(this.path);
+    let timer: NodeJS.Timeout | undefined;
+    const watcher = watch(dirname(this.path), (_event, file) => {
+      if (file !== null && file !== name) return;
+      clearTimeout(timer);
+      timer = setTimeout(onChange, 200);
+    });
+    watcher.unref();
+    return () => {
+      clearTimeout(timer);
+      watcher.close();
+    };
   }
 
   async load(): Promise<Inventory> {

@@ -43,6 +43,7 @@ export class NodeCatalog {
   private lastError: string | undefined;
   private lastUnknownRefresh = -Infinity;
   private timer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
   /** The config drive problem last reported per node, so each is logged once, not once per refresh. */
   private readonly reported = new Map<string, string>();
   private readonly clock: () => number;
@@ -120,11 +121,17 @@ export class NodeCatalog {
       }
     };
     this.schedule(tick, this.index ? interval : 0);
+    this.unwatch = this.source.watch?.(() => {
+      this.logger.info('node source changed; reloading', { source: this.source.description });
+      this.refresh().catch(() => undefined);
+    });
   }
 
   stopSync(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.unwatch?.();
+    this.unwatch = undefined;
   }
 
   private schedule(tick: () => Promise<void>, delay: number): void {

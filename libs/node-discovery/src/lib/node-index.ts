@@ -22,6 +22,7 @@ export class NodeIndex {
   private readonly claims: { matcher: AddressMatcher; byAddress: Map<string, IndexedNode[]> }[];
   private readonly byMac = new Map<string, IndexedNode>();
   private readonly byUuidOrName = new Map<string, IndexedNode>();
+  private readonly byInstanceId = new Map<string, IndexedNode>();
 
   constructor(
     readonly entries: readonly IndexedNode[],
@@ -43,6 +44,9 @@ export class NodeIndex {
     for (const entry of entries) {
       this.byUuidOrName.set(entry.node.uuid, entry);
       if (entry.node.name) this.byUuidOrName.set(entry.node.name, entry);
+      for (const id of [entry.node.uuid, entry.node.instance_uuid, entry.configDrive?.metaData.uuid]) {
+        if (typeof id === 'string' && id) this.byInstanceId.set(id, entry);
+      }
       for (const port of entry.ports) {
         const mac = normalizeMac(port.address);
         if (mac) this.byMac.set(mac, entry);
@@ -62,6 +66,11 @@ export class NodeIndex {
 
   nodeByUuidOrName(id: string): IndexedNode | undefined {
     return this.byUuidOrName.get(id);
+  }
+
+  /** The node an instance id names: its config drive's uuid, the node's instance_uuid, or its uuid. */
+  nodeByInstanceId(instanceId: string): IndexedNode | undefined {
+    return this.byInstanceId.get(instanceId);
   }
 
   /**

@@ -15,4 +15,6 @@ export interface NodeSource {
   load(): Promise<Inventory>;
   /** Changes a node and answers it as it now is; absent where the source is read-only. */
   patchNode?(uuid: string, patch: readonly NodePatch[]): Promise<IronicNode>;
+  /** Calls `onChange` when the source changes by itself (a file rewritten); returns how to stop. */
+  watch?(onChange: () => void): () => void;
 }

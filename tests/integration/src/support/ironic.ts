@@ -28,6 +28,11 @@ export interface IronicHandle {
   setShowInstanceSecrets(show: boolean): void;
   /** The last lines Ironic logged. */
   logTail(): string;
+  /** Ends the process but keeps its database: an outage. */
+  kill(): Promise<void>;
+  /** Starts the process again on the same database after kill(). */
+  restart(): Promise<void>;
+  /** Ends the process and removes its directory. */
   stop(): Promise<void>;
 }
 
@@ -62,47 +67,72 @@ export async function startIronic(options: StartIronicOptions): Promise<IronicHa
   await writeFile(configFile, ironicConfig(options, stateDir, policyFile, credentials && join(stateDir, 'htpasswd')));
   await runProgram(dbsync, ['--config-file', configFile, 'create_schema'], { timeoutMs: 60_000 });
 
-  // Its own process group, so that stop() also reaches any worker it forks.
-  const child = spawn(ironic, ['--config-file', configFile], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = `http://127.0.0.1:${options.port}`;
   const log: string[] = [];
-  const keep = (chunk: Buffer) => {
-    log.push(...chunk.toString().split('\n').filter(Boolean));
-    log.splice(0, log.length - LOG_TAIL_LINES);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
   const logTail = () => log.join('\n');
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Detached, it would outlive a test run that is interrupted: end it when this process ends.
-  const killOnExit = () => signalGroup(child.pid, 'SIGKILL');
-  process.once('exit', killOnExit);
+  let running = await launch(ironic, configFile, url, log);
 
+  /** Kills the process, keeping its database, as an outage would. */
+  const kill = async () => {
+    await running.stop();
+  };
+  /** Starts it again on the same database after {@link kill}. */
+  const restart = async () => {
+    if (running.alive()) return;
+    running = await launch(ironic, configFile, url, log);
+  };
   const stop = async () => {
-    process.off('exit', killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      signalGroup(child.pid, 'SIGTERM');
-      const killer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(killer);
-    }
+    await running.stop();
     await rm(stateDir, { recursive: true, force: true });
   };
-
-  const url = `http://127.0.0.1:${options.port}`;
-  try {
-    await waitForApi(url, exited, logTail);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
   return {
     url,
     ...credentials,
     policyFile,
     setShowInstanceSecrets: (show) => setShowInstanceSecrets(policyFile, show),
     logTail,
+    kill,
+    restart,
     stop,
   };
+}
+
+interface RunningIronic {
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+/** Starts the all-in-one process and waits for its API; on failure it is stopped and the log tail thrown. */
+async function launch(ironic: string, configFile: string, url: string, log: string[]): Promise<RunningIronic> {
+  // Its own process group, so that stop() also reaches any worker it forks.
+  const child = spawn(ironic, ['--config-file', configFile], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk: Buffer) => {
+    log.push(...chunk.toString().split('\n').filter(Boolean));
+    log.splice(0, log.length - LOG_TAIL_LINES);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Detached, it would outlive a test run that is interrupted: end it when this process ends.
+  const killOnExit = () => signalGroup(child.pid, 'SIGKILL');
+  process.once('exit', killOnExit);
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    if (alive()) {
+      signalGroup(child.pid, 'SIGTERM');
+      const killer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(killer);
+    }
+  };
+  try {
+    await waitForApi(url, exited, () => log.join('\n'));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { alive, stop };
 }
 
 function ironicConfig(options: StartIronicOptions, stateDir: string, policyFile: string, htpasswdFile: string | undefined): string {

@@ -8,6 +8,8 @@ export const SERVER_MAIN = join(WORKSPACE, 'dist/apps/metadata-server/main.js');
 export interface RunningServer {
   url: string;
   port: number;
+  /** The health, readiness and metrics listener. */
+  adminUrl: string;
   process: ChildProcess;
   /** Everything the server logged so far. */
   logs(): string;
@@ -17,10 +19,10 @@ export interface RunningServer {
 /** Starts the built server on 127.0.0.1 and a free port with the given environment. */
 export async function startMetadataServer(env: Record<string, string>): Promise<RunningServer> {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run npm run build first`);
-  const port = await freePort();
+  const [port, adminPort] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, [SERVER_MAIN], {
     cwd: WORKSPACE,
-    env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: String(port), LOG_LEVEL: 'http', ...env },
+    env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: String(port), ADMIN_BIND_PORT: String(adminPort), LOG_LEVEL: 'http', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -30,6 +32,7 @@ export async function startMetadataServer(env: Record<string, string>): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
     process: child,
     logs: () => output,
     stop: () =>

@@ -118,3 +118,19 @@ describe('LeaseFile', () => {
     expect(output.join('')).toContain('"line":1');
   });
 });
+
+describe('parseLeases on arbitrary input (fuzz)', () => {
+  it('never throws, and every line is either a lease or a numbered problem', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const fields = ['0', '1750802648', '-1', '1e9', '52:54:00:aa:bb:cc', '52:54:00:aa:bb', 'zz:zz:zz:zz:zz:zz', '10.0.0.5', '10.0.0.256', '2001:db8::1', '::', '*', 'duid', '00:01', '1234567', '', 'é', '\t', '%00'];
+    for (let i = 0; i < 2000; i++) {
+      const lines = Array.from({ length: 1 + Math.floor(random() * 5) }, () => Array.from({ length: Math.floor(random() * 7) }, () => pick(fields)).join(pick([' ', '  ', '\t'])));
+      const text = lines.join(pick(['\n', '\r\n']));
+      const { leases, problems } = parseLeases(text);
+      const nonBlank = text.split('\n').filter((line) => line.trim() !== '' && line.trim().split(/\s+/)[0] !== 'duid').length;
+      expect(leases.length + problems.filter((problem) => !problem.reason.startsWith('expected "duid')).length).toBe(nonBlank);
+    }
+  });
+});

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { loadConfig } from '@ironic-metadata/config';
+import { buildContainer, TYPES } from '@ironic-metadata/container';
+import { createLogger } from '@ironic-metadata/logging';
+import request from 'supertest';
+import { AdminApp } from './admin-app';
+
+const INVENTORY = join(__dirname, '../../example/inventory.json');
+
+function adminFor(env: Record<string, string> = {}) {
+  const container = buildContainer(loadConfig({ INVENTORY_FILE: INVENTORY, ...env }), { logger: createLogger({ level: 'error', stream: new PassThrough() }) });
+  container.bind(AdminApp).toSelf();
+  return container;
+}
+
+describe('the admin listener', () => {
+  it('is healthy at once, and ready only once the index is loaded', async () => {
+    const container = adminFor();
+    const app = container.get(AdminApp).create();
+    expect((await request(app).get('/healthz')).text).toBe('ok\n');
+    expect((await request(app).get('/readyz')).status).toBe(503);
+    await container.get(TYPES.NodeCatalog).refresh();
+    const ready = await request(app).get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ ready: true, loaded: true, nodes: 5, staleBudgetSeconds: 3600 });
+  });
+
+  it('is not ready once the index is older than the stale budget', async () => {
+    const container = adminFor({ STALE_BUDGET_SECONDS: '10' });
+    await container.get(TYPES.NodeCatalog).refresh();
+    const later = container.get(AdminApp).create(() => Date.now() + 11_000);
+    expect((await request(later).get('/readyz')).body).toMatchObject({ ready: false });
+  });
+
+  it('exposes Prometheus metrics, index gauges included', async () => {
+    const container = adminFor();
+    await container.get(TYPES.NodeCatalog).refresh();
+    const metrics = await request(container.get(AdminApp).create()).get('/metrics');
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0.0.4/);
+    expect(metrics.text).toContain('metadata_index_nodes 5');
+    expect(metrics.text).toMatch(/metadata_index_age_seconds \d/);
+  });
+});

@@ -1,0 +1,25 @@
+/** The longest request path accepted: metadata paths are short, this is generous. */
+export const MAX_PATH_LENGTH = 1024;
+/** The longest path segment accepted (a MAC directory is 17 characters, a version 10). */
+export const MAX_SEGMENT_LENGTH = 255;
+
+/**
+ * Why a raw request path (as received, not decoded) is refused before anything looks it up:
+ * traversal (`..` or `.`, plain or percent-encoded), NUL bytes, double encoding (`%25`), and
+ * oversized paths or segments. Undefined when the path is acceptable.
+ */
+export function refusePath(rawPath: string): { status: 400 | 414; reason: string } | undefined {
+  if (rawPath.length > MAX_PATH_LENGTH) return { status: 414, reason: `the path is longer than ${MAX_PATH_LENGTH} characters` };
+  if (/%25/i.test(rawPath)) return { status: 400, reason: 'the path is percent-encoded twice' };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    return { status: 400, reason: 'the path has a malformed percent escape' };
+  }
+  if (decoded.includes('\0')) return { status: 400, reason: 'the path contains a NUL byte' };
+  const segments = decoded.split('/');
+  if (segments.some((segment) => segment === '..' || segment === '.')) return { status: 400, reason: 'the path contains "." or ".." segments' };
+  if (segments.some((segment) => segment.length > MAX_SEGMENT_LENGTH)) return { status: 400, reason: `a path segment is longer than ${MAX_SEGMENT_LENGTH} characters` };
+  return undefined;
+}

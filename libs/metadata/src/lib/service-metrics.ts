@@ -1,0 +1,72 @@
+import type { ExchangeEvent } from '@ironic-metadata/ironic-client';
+import type { NodeCatalog } from '@ironic-metadata/node-discovery';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Which part of the API a request was for, as metrics label it. */
+export type RouteFamily = 'openstack' | 'ec2' | 'imds-token';
+
+/**
+ * The service's Prometheus metrics, in a registry of their own (no process-global state): requests
+ * by route family and status with latency, matches by method, the index's size and age, Ironic call
+ * latency and errors, and cache hits.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({ name: 'metadata_requests_total', help: 'Metadata requests answered, by route family and status.', labelNames: ['family', 'status'], registers: [this.registry] });
+  private readonly latency = new Histogram({
+    name: 'metadata_request_duration_seconds',
+    help: 'Time to answer a metadata request, by route family.',
+    labelNames: ['family'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  private readonly matches = new Counter({ name: 'metadata_node_matches_total', help: 'Clients matched to a node, by matching method.', labelNames: ['method'], registers: [this.registry] });
+  private readonly ironicLatency = new Histogram({
+    name: 'metadata_ironic_request_duration_seconds',
+    help: 'Requests to Ironic (retries included), by method and outcome.',
+    labelNames: ['method', 'outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+  private readonly ironicErrors = new Counter({ name: 'metadata_ironic_errors_total', help: 'Failed requests to Ironic, by error.', labelNames: ['error'], registers: [this.registry] });
+  private readonly cache = new Counter({ name: 'metadata_cache_lookups_total', help: 'Lookups of built instance metadata, by result.', labelNames: ['result'], registers: [this.registry] });
+
+  /** Index gauges are read from the catalog when scraped, so they are never stale. */
+  watchCatalog(catalog: NodeCatalog, clock: () => number = Date.now): void {
+    new Gauge({
+      name: 'metadata_index_nodes',
+      help: 'Nodes in the in-memory index.',
+      registers: [this.registry],
+      collect() {
+        this.set(catalog.status().nodes);
+      },
+    });
+    new Gauge({
+      name: 'metadata_index_age_seconds',
+      help: 'Seconds since the index was last loaded from the source (-1 before the first load).',
+      registers: [this.registry],
+      collect() {
+        const { loadedAt } = catalog.status();
+        this.set(loadedAt === undefined ? -1 : (clock() - loadedAt) / 1000);
+      },
+    });
+  }
+
+  request(family: RouteFamily, status: number, seconds: number): void {
+    this.requests.inc({ family, status: String(status) });
+    this.latency.observe({ family }, seconds);
+  }
+
+  match(method: string): void {
+    this.matches.inc({ method });
+  }
+
+  cacheLookup(hit: boolean): void {
+    this.cache.inc({ result: hit ? 'hit' : 'miss' });
+  }
+
+  ironicExchange(event: ExchangeEvent): void {
+    this.ironicLatency.observe({ method: event.method, outcome: event.error ? 'error' : 'ok' }, event.durationMs / 1000);
+    if (event.error) this.ironicErrors.inc({ error: event.error });
+  }
+}
