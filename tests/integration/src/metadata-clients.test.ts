@@ -122,7 +122,7 @@ describe('start-up checks', () => {
 
   it.each([
     [{ BIND_PORT: 'eighty' }, 'ironic-metadata: invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "eighty"\n'],
-    [{ BIND_ADDR: 'metadata.local' }, 'ironic-metadata: invalid configuration: BIND_ADDR: expected an IPv4 or IPv6 address, got "metadata.local"\n'],
+    [{ BIND_ADDR: 'metadata.local' }, 'ironic-metadata: invalid configuration: BIND_ADDR: expected IPv4 or IPv6 addresses, comma separated, got "metadata.local"\n'],
     [{ IMDS_TOKEN_REQUIRED: 'sometimes' }, 'ironic-metadata: invalid configuration: IMDS_TOKEN_REQUIRED: expected true or false, got "sometimes"\n'],
   ])('a bad environment variable %j stops start-up with one line naming it', async (env, message) => {
     const exit = await start({ INVENTORY_FILE: INVENTORY, ...env });

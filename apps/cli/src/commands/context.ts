@@ -1,29 +1,77 @@
 import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
-import { buildContainer } from '@ironic-metadata/container';
-import { createLogger } from '@ironic-metadata/logging';
+import { buildContainer, TYPES } from '@ironic-metadata/container';
+import { IronicConnectionError, IronicError } from '@ironic-metadata/ironic-client';
+import { createLogger, type Logger } from '@ironic-metadata/logging';
+import { VendorDataError } from '@ironic-metadata/metadata';
+import type { NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Container } from 'inversify';
+import { startProgress } from './progress';
 
-/** Exit codes every command keeps: 0 found or passed, 1 not found or failed, 2 usage or configuration. */
+/** Exit codes every command keeps: 0 found or passed, 1 not found, failed or could not answer, 2 usage or configuration. */
 export const EXIT = { ok: 0, notFound: 1, usage: 2 } as const;
 
-/** A failure the operator caused and can fix: printed as one line, exit code 2. */
+/** A failure the operator caused and can fix (a bad option, variable or file): one line, exit code 2. */
 export class UsageError extends Error {}
+
+/** The command could not answer (Ironic unreachable, a config drive that does not decode): one line, exit code 1. */
+export class CommandFailure extends Error {}
 
 export interface SourceOptions {
   inventory?: string;
   leases?: string;
 }
 
-/** The same container as the server, from the environment with the command line's overrides. */
-export function cliContainer(options: SourceOptions): { config: Config; container: Container } {
-  let config: Config;
+/** The configuration from the environment with the command line's overrides; UsageError when it is invalid. */
+export function cliConfig(options: SourceOptions): Config {
   try {
-    config = loadConfig({ ...process.env, ...(options.inventory ? { INVENTORY_FILE: options.inventory } : {}), ...(options.leases ? { LEASE_FILE: options.leases } : {}) });
+    return loadConfig({ ...process.env, ...(options.inventory ? { INVENTORY_FILE: options.inventory } : {}), ...(options.leases ? { LEASE_FILE: options.leases } : {}) });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  // Logs go to stderr, warnings and worse only, so that stdout stays the command's answer.
-  const logger = createLogger({ level: process.env['LOG_LEVEL'] ? config.logLevel : 'warn' });
-  return { config, container: buildContainer(config, { logger }) };
+}
+
+/**
+ * The libraries' own log lines stay quiet unless LOG_LEVEL asks for them: every command reports what
+ * it met itself (the trace, the config drive problem, the checklist), and errors end in one line.
+ */
+function cliLogger(config: Config): Logger {
+  const logger = createLogger({ level: config.logLevel });
+  logger.silent = process.env['LOG_LEVEL'] === undefined;
+  return logger;
+}
+
+/** The same container as the server, from the environment with the command line's overrides. */
+export function cliContainer(options: SourceOptions): { config: Config; container: Container } {
+  const config = cliConfig(options);
+  try {
+    return { config, container: buildContainer(config, { logger: cliLogger(config) }) };
+  } catch (error) {
+    if (error instanceof VendorDataError) throw new UsageError(`invalid configuration: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Loads every node from the source, showing progress on a terminal; a source that cannot answer is one clear line. */
+export async function loadNodes(container: Container): Promise<NodeIndex> {
+  const catalog = container.get(TYPES.NodeCatalog);
+  const progress = startProgress(`loading nodes from ${catalog.source.description}`);
+  try {
+    const index = await catalog.refresh();
+    progress.done(`loaded ${index.size} nodes from ${catalog.source.description}`);
+    return index;
+  } catch (error) {
+    progress.clear();
+    throw explainSourceError(error, catalog.source.description);
+  }
+}
+
+/** Ironic's errors as one line that names the source and the fix (the error kept as the cause); anything else unchanged. */
+export function explainSourceError(error: unknown, source: string): unknown {
+  if (error instanceof IronicConnectionError) {
+    const message = `cannot reach ${source} (${error.reason}, ${error.attempts} attempts): start Ironic, set IRONIC_URL to its API, or pass --inventory FILE`;
+    return new CommandFailure(message, { cause: error });
+  }
+  if (error instanceof IronicError) return new CommandFailure(`cannot load nodes from ${source}: ${error.message}`, { cause: error });
+  return error;
 }

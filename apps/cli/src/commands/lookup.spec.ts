@@ -1,31 +1,20 @@
-import { join } from 'node:path';
+import { captured, EXAMPLE_INVENTORY, withEnv } from '../test-support/capture';
 import { lookupCommand } from './lookup';
 
-const INVENTORY = join(__dirname, '../../../metadata-server/example/inventory.json');
-
-async function run(ip: string, json = false): Promise<{ code: number; output: string }> {
-  const written: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    written.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await lookupCommand(ip, { inventory: INVENTORY, leases: '/nonexistent/dnsmasq.leases', json });
-    return { code, output: written.join('') };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const run = async (ip: string, json = false) => {
+  const { result, stdout } = await captured(() => lookupCommand(ip, { inventory: EXAMPLE_INVENTORY, leases: '/nonexistent/dnsmasq.leases', json }));
+  return { code: result, output: stdout.toString() };
+};
 
 describe('ironic-metadata lookup', () => {
-  beforeAll(() => {
-    process.env['LOG_LEVEL'] = 'error';
-  });
+  withEnv({ LOG_LEVEL: undefined });
 
-  it('prints the node, the method and the trace, and exits 0', async () => {
+  it('prints the node, the method, the state check and the trace as a table, and exits 0', async () => {
     const { code, output } = await run('127.0.0.11');
     expect(code).toBe(0);
     expect(output).toContain('127.0.0.11 is node 1be26c0b-03f2-4d2e-ae87-c02d7f33c123 (compute-r01-u05), matched by configdrive_network_data');
+    expect(output).toContain('provision state: active (served)');
+    expect(output).toMatch(/MATCHER\s+OUTCOME\s+DETAIL/);
     expect(output).toMatch(/fixed_ips\s+no-match\s+no node has 127\.0\.0\.11 in instance_info\.fixed_ips/);
   });
 
@@ -33,6 +22,8 @@ describe('ironic-metadata lookup', () => {
     const { code, output } = await run('127.0.0.14');
     expect(code).toBe(1);
     expect(output).toContain('127.0.0.14: not found: 127.0.0.14 belongs to node c2a9e4f7-5b1d-4e3a-9c8f-0d7b6a5e4f31 (compute-r02-u03), which is available');
+    expect(output).toContain('provision state: available (not served');
+    expect(output).toMatch(/fixed_ips\s+ineligible\s+127\.0\.0\.14 is in instance_info\.fixed_ips/);
   });
 
   it('prints JSON with --json', async () => {

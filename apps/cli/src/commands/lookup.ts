@@ -1,17 +1,36 @@
 import { TYPES } from '@ironic-metadata/container';
-import { isEligible, type Lookup } from '@ironic-metadata/node-discovery';
-import { cliContainer, EXIT, type SourceOptions } from './context';
+import { isEligible, nodeLabel, type Lookup, type MatchStep } from '@ironic-metadata/node-discovery';
+import type { Command } from 'commander';
+import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
+import { cliContainer, EXIT, loadNodes, type SourceOptions } from './context';
+import { printJson, renderTable, styleFor, type Style } from './output';
 
 export interface LookupOptions extends SourceOptions {
   json?: boolean;
 }
 
+export function addLookupCommand(program: Command): void {
+  const command = program
+    .command('lookup')
+    .summary('which node is this address, and why (not)')
+    .description('Show the node behind a client address, the method that matched, every matcher tried and why it did not match, and the state check.')
+    .argument('<ip>', 'the client address a node asks from');
+  withSourceOptions(command, { leases: true });
+  withJsonOption(command);
+  withHelp(command, {
+    examples: ['ironic-metadata lookup 10.1.105.195', 'ironic-metadata lookup 127.0.0.11 --inventory apps/metadata-server/example/inventory.json --json'],
+    exits: '0 a node is served at this address; 1 none is (or the node source could not answer); 2 usage or configuration error.',
+  });
+  command.action(async (ip: string, options: LookupOptions) => exitWith(await lookupCommand(ip, options)));
+}
+
 /** `ironic-metadata lookup <ip>`: which node is this address, how was it matched, and why not otherwise. */
 export async function lookupCommand(ip: string, options: LookupOptions): Promise<number> {
   const { container } = cliContainer(options);
-  const index = await container.get(TYPES.NodeCatalog).refresh();
+  const index = await loadNodes(container);
   const lookup = index.lookup(ip, container.get(TYPES.LeaseFile));
-  process.stdout.write(options.json ? `${JSON.stringify(lookupJson(lookup), null, 2)}\n` : lookupText(lookup));
+  if (options.json) printJson(lookupJson(lookup));
+  else process.stdout.write(lookupText(lookup, styleFor(process.stdout)));
   return lookup.found ? EXIT.ok : EXIT.notFound;
 }
 
@@ -29,18 +48,18 @@ function lookupJson(lookup: Lookup) {
   };
 }
 
-function lookupText(lookup: Lookup): string {
+function lookupText(lookup: Lookup, style: Style): string {
   const lines: string[] = [];
-  if (lookup.found) {
-    const { node } = lookup.entry;
-    lines.push(`${lookup.ip} is node ${node.uuid}${node.name ? ` (${node.name})` : ''}, matched by ${lookup.method}`);
-    lines.push(`  provision state: ${node.provision_state} (served)`);
-    if (lookup.entry.configDriveProblem) lines.push(`  config drive: not used: ${lookup.entry.configDriveProblem}`);
-  } else {
-    lines.push(`${lookup.ip}: not found: ${lookup.reason}`);
+  const entry = lookup.found ? lookup.entry : lookup.ineligible;
+  if (lookup.found) lines.push(`${lookup.ip} is node ${nodeLabel(lookup.entry.node)}, matched by ${style.green(lookup.method)}`);
+  else lines.push(`${lookup.ip}: ${style.red('not found')}: ${lookup.reason}`);
+  if (entry) {
+    const state = isEligible(entry) ? style.green('served') : style.red('not served: only nodes with an instance, active or deploying, are');
+    lines.push(`  provision state: ${entry.node.provision_state} (${state})`);
+    if (entry.configDriveProblem) lines.push(`  config drive: ${style.yellow('not used')}: ${entry.configDriveProblem}`);
   }
-  lines.push('  matchers tried:');
-  const width = Math.max(...lookup.trace.map((step) => step.method.length));
-  for (const step of lookup.trace) lines.push(`    ${step.method.padEnd(width)}  ${step.outcome.padEnd(10)}  ${step.detail}`);
-  return `${lines.join('\n')}\n`;
+  const outcome = (step: MatchStep) =>
+    step.outcome === 'matched' ? style.green(step.outcome) : step.outcome === 'no-match' ? step.outcome : style.yellow(step.outcome);
+  const table = renderTable(['MATCHER', 'OUTCOME', 'DETAIL'], lookup.trace.map((step) => [step.method, outcome(step), step.detail]), style);
+  return `${lines.join('\n')}\n\n${table}`;
 }

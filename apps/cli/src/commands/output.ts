@@ -79,6 +79,11 @@ export function listSome(items: readonly string[], limit = 10): string {
   return items.length > limit ? `${shown} and ${items.length - limit} more` : shown;
 }
 
+/** `1 node`, `2 nodes`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

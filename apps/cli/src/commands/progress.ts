@@ -1,5 +1,8 @@
+/** Steps quicker than this leave no line behind: only a wait worth mentioning is reported. */
+const NOTABLE_MS = 1000;
+
 export interface Progress {
-  /** Replaces the progress line with the outcome. */
+  /** Replaces the progress line with the outcome, or clears it when the step was quick. */
   done(summary: string): void;
   /** Clears the progress line, leaving room for the error that follows. */
   clear(): void;
@@ -21,7 +24,7 @@ export function startProgress(message: string, stream: Pick<NodeJS.WriteStream, 
   return {
     done(summary) {
       clearInterval(timer);
-      stream.write(`${CLEAR_LINE}${summary} in ${elapsed()}\n`);
+      stream.write(clock() - started < NOTABLE_MS ? CLEAR_LINE : `${CLEAR_LINE}${summary} in ${elapsed()}\n`);
     },
     clear() {
       clearInterval(timer);

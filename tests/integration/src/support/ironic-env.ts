@@ -1,9 +1,6 @@
 import type { IronicConnection } from './ironic-admin';
 import type { IronicHandle } from './ironic';
 
-/** The two Ironics the global setup starts for the whole suite. */
-export const IRONIC_PORTS = { noauth: 16385, basic: 16386 } as const;
-
 /** Environment variables through which the global setup tells the tests where the Ironics are. */
 export const IRONIC_ENV = {
   noauthUrl: 'IT_IRONIC_NOAUTH_URL',

@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { captured, EXAMPLE_INVENTORY, withEnv } from '../test-support/capture';
+import { configDriveBuildCommand } from './configdrive-build';
+import { configDriveDecodeCommand } from './configdrive-decode';
+import { CommandFailure, UsageError } from './context';
+
+describe('ironic-metadata configdrive', () => {
+  withEnv({ LOG_LEVEL: undefined });
+  const dir = mkdtempSync(join(tmpdir(), 'cli-configdrive-'));
+  const tree = join(dir, 'drive');
+  const reproducible = { SOURCE_DATE_EPOCH: '1700000000' };
+  beforeAll(() => {
+    mkdirSync(join(tree, 'openstack/latest'), { recursive: true });
+    writeFileSync(join(tree, 'openstack/latest/meta_data.json'), JSON.stringify({ uuid: 'u-1', hostname: 'from-a-tree' }));
+    writeFileSync(join(tree, 'openstack/latest/user_data'), Buffer.from([0x23, 0x21, 0x00, 0xff]));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('builds base64 of a gzipped image from a tree, reproducibly, and decodes it back', async () => {
+    const out = join(dir, 'drive.b64');
+    const built = await captured(() => configDriveBuildCommand(tree, { output: out }, reproducible));
+    expect(built.result).toBe(0);
+    expect(built.stderr).toMatch(/^wrote .*drive\.b64: base64 of a gzipped ISO 9660 image, \d+ bytes, 2 files\n$/);
+    const first = readFileSync(out, 'utf8');
+    await captured(() => configDriveBuildCommand(tree, { output: out }, reproducible));
+    expect(readFileSync(out, 'utf8')).toBe(first);
+
+    const decoded = await captured(() => configDriveDecodeCommand(out, {}));
+    expect(decoded.result).toBe(0);
+    expect(decoded.stdout.toString()).toContain('stored as base64 of a gzipped ISO 9660 image');
+    expect(decoded.stdout.toString()).toMatch(/hostname\s+from-a-tree/);
+    expect(decoded.stdout.toString()).toMatch(/openstack\/latest\/user_data\s+4\n/);
+    const file = await captured(() => configDriveDecodeCommand(out, { file: 'openstack/latest/user_data' }));
+    expect(file.stdout).toEqual(Buffer.from([0x23, 0x21, 0x00, 0xff]));
+  });
+
+  it('builds a raw image from JSON, warning that meta_data has no uuid', async () => {
+    const json = join(dir, 'drive.json');
+    writeFileSync(json, JSON.stringify({ meta_data: { hostname: 'from-json' }, user_data: { runcmd: [] } }));
+    const { result, stdout, stderr } = await captured(() => configDriveBuildCommand(json, { output: join(dir, 'drive.iso'), raw: true, json: true }, reproducible));
+    expect(result).toBe(0);
+    expect(JSON.parse(stdout.toString())).toMatchObject({ form: 'a raw ISO 9660 image', files: expect.arrayContaining([{ path: 'openstack/2012-08-10/user_data', size: 13 }]) });
+    expect(stderr).toContain('meta_data has no uuid');
+    const decoded = await captured(() => configDriveDecodeCommand(join(dir, 'drive.iso'), { json: true }));
+    expect(JSON.parse(decoded.stdout.toString())).toMatchObject({ form: 'an ISO 9660 image', metaData: { hostname: 'from-json' }, userDataBytes: 13 });
+  });
+
+  it('refuses a tree that is no config drive, and an input that is not there', async () => {
+    mkdirSync(join(dir, 'empty'));
+    expect(() => configDriveBuildCommand(join(dir, 'empty'), { output: join(dir, 'x') })).toThrow(CommandFailure);
+    expect(() => configDriveBuildCommand(join(dir, 'missing'), { output: join(dir, 'x') })).toThrow(UsageError);
+  });
+
+  it("decodes a node's config drive by name from the node source, as Ironic would render it", async () => {
+    const { result, stdout } = await captured(() => configDriveDecodeCommand('compute-r01-u05', { inventory: EXAMPLE_INVENTORY, json: true }));
+    expect(result).toBe(0);
+    const drive = JSON.parse(stdout.toString());
+    expect(drive).toMatchObject({ source: 'node 1be26c0b-03f2-4d2e-ae87-c02d7f33c123 (compute-r01-u05)', metaData: { hostname: 'web-01.example.net' } });
+    expect(drive.files.map((file: { path: string }) => file.path)).toContain('openstack/latest/network_data.json');
+  });
+
+  it('names the policy fix for a masked drive, and says which node has none', async () => {
+    writeFileSync(join(dir, 'masked'), '******');
+    await expect(configDriveDecodeCommand(join(dir, 'masked'), {})).rejects.toThrow(/masked as "\*\*\*\*\*\*".*show_instance_secrets.*\[oslo_policy\]policy_file/);
+    await expect(configDriveDecodeCommand('compute-r01-u07', { inventory: EXAMPLE_INVENTORY })).rejects.toThrow(/has no config drive: instance_info\.configdrive is empty/);
+    await expect(configDriveDecodeCommand('no-such-node', { inventory: EXAMPLE_INVENTORY })).rejects.toThrow('no-such-node: no such file, and no node with that uuid or name among the 5 nodes loaded');
+  });
+});

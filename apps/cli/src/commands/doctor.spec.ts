@@ -1,0 +1,52 @@
+import { captured, EXAMPLE_INVENTORY, withEnv } from '../test-support/capture';
+import { doctorCommand } from './doctor';
+import { apiVersionCheck } from './doctor/source-checks';
+
+describe('ironic-metadata doctor', () => {
+  withEnv({ LOG_LEVEL: undefined, BIND_ADDR: '127.0.0.1', BIND_PORT: '0', LEASE_FILE: '/nonexistent/dnsmasq.leases' });
+
+  it('passes the example inventory, warning only that the lease file is absent', async () => {
+    const { result, stdout } = await captured(() => doctorCommand({ inventory: EXAMPLE_INVENTORY, json: true }));
+    const report = JSON.parse(stdout.toString());
+    expect(result).toBe(0);
+    expect(report.checks.map((check: { id: string; status: string }) => `${check.id} ${check.status}`)).toEqual([
+      'config pass',
+      'inventory pass',
+      'show-instance-secrets pass',
+      'config-drives pass',
+      'lease-file warn',
+      'discoverable pass',
+      'undiscoverable pass',
+      'bind pass',
+    ]);
+    expect(report).toMatchObject({ ok: true, counts: { pass: 7, warn: 1, fail: 0, skip: 0 } });
+  });
+
+  it('prints a table with each fix under its item', async () => {
+    const { stdout } = await captured(() => doctorCommand({ inventory: EXAMPLE_INVENTORY }));
+    expect(stdout.toString()).toMatch(/WARN\s+DHCP lease file\s+\/nonexistent\/dnsmasq\.leases does not exist.*\n\s+fix: point LEASE_FILE/);
+    expect(stdout.toString()).toContain('7 passed, 1 warning, 0 failed');
+  });
+
+  it('fails a broken inventory and skips what needs its nodes', async () => {
+    const { result, stdout } = await captured(() => doctorCommand({ inventory: '/nonexistent/inventory.json', json: true }));
+    expect(result).toBe(1);
+    const statuses = Object.fromEntries(JSON.parse(stdout.toString()).checks.map((check: { id: string; status: string }) => [check.id, check.status]));
+    expect(statuses).toMatchObject({ inventory: 'fail', 'show-instance-secrets': 'skip', discoverable: 'skip', bind: 'pass' });
+  });
+
+  it('warns about an Ironic too old for node network_data', () => {
+    expect(apiVersionCheck('1.82')).toMatchObject({ status: 'pass' });
+    expect(apiVersionCheck('1.46')).toMatchObject({ status: 'warn', detail: expect.stringContaining('node network_data needs 1.66') });
+  });
+});
+
+describe('ironic-metadata doctor with an invalid configuration', () => {
+  withEnv({ BIND_PORT: 'eighty' });
+
+  it('reports the variable and exits 2', async () => {
+    const { result, stdout } = await captured(() => doctorCommand({ inventory: EXAMPLE_INVENTORY }));
+    expect(result).toBe(2);
+    expect(stdout.toString()).toMatch(/FAIL\s+configuration valid\s+invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "eighty"/);
+  });
+});

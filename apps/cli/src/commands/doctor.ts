@@ -1,0 +1,88 @@
+import type { Config } from '@ironic-metadata/config';
+import { TYPES } from '@ironic-metadata/container';
+import type { Command } from 'commander';
+import type { Container } from 'inversify';
+import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
+import { cliContainer, EXIT, UsageError, type SourceOptions } from './context';
+import { bindCheck } from './doctor/bind-check';
+import { skipped, type Check, type CheckStatus } from './doctor/check';
+import { discover } from './doctor/discovery';
+import { leaseFileCheck } from './doctor/lease-check';
+import { configDrivesCheck, discoverableCheck, DISCOVERY_CHECKS, NODE_CHECKS, secretsCheck, undiscoverableCheck } from './doctor/node-checks';
+import { sourceChecks } from './doctor/source-checks';
+import { plural, printJson, renderTable, styleFor, type Style } from './output';
+
+export interface DoctorOptions extends SourceOptions {
+  json?: boolean;
+}
+
+export function addDoctorCommand(program: Command): void {
+  const command = program
+    .command('doctor')
+    .summary('check everything a node needs to get its metadata, with the fixes')
+    .description(
+      'Check everything a node needs to get its metadata, each with pass, warn or fail and the fix: the configuration; Ironic reachable, ' +
+        'its API version and the credentials (or the inventory file); show_instance_secrets; the lease file; which active nodes can be found ' +
+        'and by which method, and which cannot; whether BIND_ADDR:BIND_PORT can be bound (as the user running doctor).',
+    );
+  withSourceOptions(command, { leases: true });
+  withJsonOption(command);
+  withHelp(command, {
+    examples: ['ironic-metadata doctor', 'IRONIC_URL=http://ironic:6385 OS_AUTH_TYPE=http_basic OS_USERNAME=metadata OS_PASSWORD=... ironic-metadata doctor --json'],
+    exits: '0 every check passed (warnings allowed); 1 a check failed (an unreachable Ironic is a failed check); 2 the configuration is invalid.',
+  });
+  command.action(async (options: DoctorOptions) => exitWith(await doctorCommand(options)));
+}
+
+/** `ironic-metadata doctor`: the checklist an operator runs when a node does not get its metadata. */
+export async function doctorCommand(options: DoctorOptions): Promise<number> {
+  let built: { config: Config; container: Container };
+  try {
+    built = cliContainer(options);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    report([{ id: 'config', title: 'configuration valid', status: 'fail', detail: error.message, fix: 'correct that variable (README.md, Configuration, lists them all)' }], options);
+    return EXIT.usage;
+  }
+  const checks = await runChecks(built.config, built.container);
+  report(checks, options);
+  return checks.some((check) => check.status === 'fail') ? EXIT.notFound : EXIT.ok;
+}
+
+async function runChecks(config: Config, container: Container): Promise<Check[]> {
+  const checks: Check[] = [{ id: 'config', title: 'configuration valid', status: 'pass', detail: describeConfig(config) }];
+  const source = await sourceChecks(config, container);
+  checks.push(...source.checks);
+  const discovery = source.index && discover(source.index, container.get(TYPES.LeaseFile).current().table, config);
+  checks.push(...(discovery ? [secretsCheck(discovery), configDrivesCheck(discovery)] : skipped(NODE_CHECKS, 'needs the nodes, which could not be loaded')));
+  checks.push(leaseFileCheck(config.leaseFile));
+  checks.push(...(discovery ? [discoverableCheck(discovery), undiscoverableCheck(discovery)] : skipped(DISCOVERY_CHECKS, 'needs the nodes, which could not be loaded')));
+  checks.push(await bindCheck(config.bindAddrs, config.bindPort));
+  return checks;
+}
+
+function describeConfig(config: Config): string {
+  const source = config.source.kind === 'file' ? `inventory file ${config.source.path}` : `Ironic at ${config.source.url ?? "the Keystone catalog's endpoint"} (auth ${config.source.auth.type})`;
+  return `nodes from ${source}; leases ${config.leaseFile}; serving on ${config.bindAddrs.join(', ')} port ${config.bindPort}`;
+}
+
+function report(checks: Check[], options: DoctorOptions): void {
+  const counts: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, skip: 0 };
+  for (const check of checks) counts[check.status]++;
+  if (options.json) {
+    printJson({ ok: counts.fail === 0, counts, checks });
+    return;
+  }
+  const style = styleFor(process.stdout);
+  const rows = checks.map((check) => [statusLabel(check.status, style), check.title, check.fix ? `${check.detail}\n${style.bold('fix:')} ${check.fix}` : check.detail]);
+  const summary = `${counts.pass} passed, ${plural(counts.warn, 'warning')}, ${counts.fail} failed${counts.skip > 0 ? `, ${counts.skip} skipped` : ''}`;
+  process.stdout.write(`${renderTable(['STATUS', 'CHECK', 'RESULT'], rows, style)}\n${counts.fail > 0 ? style.red(summary) : style.green(summary)}\n`);
+}
+
+function statusLabel(status: CheckStatus, style: Style): string {
+  const label = status.toUpperCase();
+  if (status === 'pass') return style.green(label);
+  if (status === 'warn') return style.yellow(label);
+  if (status === 'fail') return style.bold(style.red(label));
+  return style.dim(label);
+}

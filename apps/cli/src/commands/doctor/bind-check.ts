@@ -1,0 +1,62 @@
+import { createServer } from 'node:net';
+import type { Check } from './check';
+
+const ID = 'bind';
+const TITLE = 'bind address usable';
+
+const RANK = { pass: 0, skip: 0, warn: 1, fail: 2 } as const;
+
+/**
+ * Listens on each BIND_ADDR at BIND_PORT for a moment, as this user, to see whether the service
+ * could; one item for them all, as bad as the worst.
+ */
+export async function bindCheck(addresses: readonly string[], port: number): Promise<Check> {
+  const results = await Promise.all(addresses.map(async (address) => bindResult(address, port, await tryListen(address, port))));
+  if (results.length === 1) return results[0];
+  const worst = results.reduce((a, b) => (RANK[b.status] > RANK[a.status] ? b : a));
+  const fixes = [...new Set(results.flatMap((result) => (result.fix ? [result.fix] : [])))];
+  return { id: ID, title: TITLE, status: worst.status, detail: results.map((result) => result.detail).join('\n'), fix: fixes.length > 0 ? fixes.join('\n') : undefined };
+}
+
+function tryListen(address: string, port: number): Promise<NodeJS.ErrnoException | undefined> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', resolve);
+    server.listen({ host: address, port, exclusive: true }, () => server.close(() => resolve(undefined)));
+  });
+}
+
+/** What each failure to listen means for the service, and its fix. */
+export function bindResult(address: string, port: number, error: NodeJS.ErrnoException | undefined): Check {
+  const where = `${address.includes(':') ? `[${address}]` : address}:${port}`;
+  if (!error) return { id: ID, title: TITLE, status: 'pass', detail: `${where} can be bound` };
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return {
+        id: ID,
+        title: TITLE,
+        status: 'warn',
+        detail: `something already listens on ${where}: the service itself, if it is running`,
+        fix: `if it is not the service, find it with: ss -ltnp 'sport = :${port}'; stop it, or set BIND_PORT`,
+      };
+    case 'EADDRNOTAVAIL':
+      return {
+        id: ID,
+        title: TITLE,
+        status: 'fail',
+        detail: `${address} is not an address of this host`,
+        fix: `add it to an interface, e.g. ip addr add ${address}/${address.includes(':') ? 128 : 32} dev lo (and route or DNAT the nodes' requests to it), or set BIND_ADDR`,
+      };
+    case 'EACCES':
+    case 'EPERM':
+      return {
+        id: ID,
+        title: TITLE,
+        status: 'fail',
+        detail: `port ${port} is privileged and user ${process.getuid?.() ?? '?'} may not bind it`,
+        fix: 'run the service with CAP_NET_BIND_SERVICE (systemd: AmbientCapabilities=CAP_NET_BIND_SERVICE) or as root, or set BIND_PORT to 1024 or above behind a DNAT',
+      };
+    default:
+      return { id: ID, title: TITLE, status: 'fail', detail: `cannot listen on ${where}: ${error.message}`, fix: 'check BIND_ADDR and BIND_PORT' };
+  }
+}

@@ -1,0 +1,89 @@
+import type { Config, IronicAuthConfig, NodeSourceConfig } from '@ironic-metadata/config';
+import { TYPES } from '@ironic-metadata/container';
+import { IronicAuthError, IronicClient, IronicConnectionError } from '@ironic-metadata/ironic-client';
+import type { NodeIndex } from '@ironic-metadata/node-discovery';
+import type { Container } from 'inversify';
+import { loadNodes } from '../context';
+import { skipped, type Check } from './check';
+
+/** Node `network_data` appears at this API version; below it the node_network_data matcher sees nothing. */
+const NETWORK_DATA_VERSION = 66;
+
+export interface SourceChecks {
+  checks: Check[];
+  /** The nodes, when the source answered. */
+  index?: NodeIndex;
+}
+
+/** Ironic reachable, its API version, credentials accepted; or, for the file source, the inventory loads. */
+export async function sourceChecks(config: Config, container: Container): Promise<SourceChecks> {
+  const source = config.source;
+  return source.kind === 'file' ? inventoryCheck(source.path, container) : ironicChecks(source, container);
+}
+
+async function inventoryCheck(path: string, container: Container): Promise<SourceChecks> {
+  const title = 'inventory file loads';
+  try {
+    const index = await loadNodes(container);
+    const ports = index.entries.reduce((sum, entry) => sum + entry.ports.length, 0);
+    return { checks: [{ id: 'inventory', title, status: 'pass', detail: `${index.size} nodes, ${ports} ports from ${path}` }], index };
+  } catch (error) {
+    const fix = 'correct the file: {"nodes": [...], "ports": [...], "portgroups": [...]}, each shaped like Ironic\'s GET /v1/nodes/detail, /v1/ports/detail, /v1/portgroups/detail';
+    return { checks: [{ id: 'inventory', title, status: 'fail', detail: (error as Error).message, fix }] };
+  }
+}
+
+async function ironicChecks(source: Extract<NodeSourceConfig, { kind: 'ironic' }>, container: Container): Promise<SourceChecks> {
+  const where = source.url ?? "the Keystone catalog's baremetal endpoint";
+  const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger: container.get(TYPES.Logger), pageSize: source.pageSize });
+  let version: string;
+  try {
+    version = await client.negotiate();
+  } catch (error) {
+    const unreachable: Check = {
+      id: 'ironic-reachable',
+      title: 'Ironic reachable',
+      status: 'fail',
+      detail: (error as Error).message,
+      fix: error instanceof IronicAuthError ? credentialsFix(source.auth) : `start Ironic, or set IRONIC_URL to its API (now ${where}); or serve an inventory file with --inventory`,
+    };
+    return { checks: [unreachable, ...skipped([['ironic-api-version', 'Ironic API version'], ['ironic-auth', 'Ironic accepts the credentials']], 'needs Ironic to answer')] };
+  }
+  const checks: Check[] = [{ id: 'ironic-reachable', title: 'Ironic reachable', status: 'pass', detail: `Ironic at ${where} answers` }, apiVersionCheck(version)];
+  try {
+    const index = await loadNodes(container);
+    checks.push({ id: 'ironic-auth', title: 'Ironic accepts the credentials', status: 'pass', detail: `${index.size} nodes listed ${authDescription(source.auth)}` });
+    return { checks, index };
+  } catch (error) {
+    const cause = (error as Error).cause ?? error;
+    const fix = cause instanceof IronicAuthError ? credentialsFix(source.auth) : cause instanceof IronicConnectionError ? `check that Ironic at ${where} keeps answering` : 'see the Ironic API and conductor logs';
+    checks.push({ id: 'ironic-auth', title: 'Ironic accepts the credentials', status: 'fail', detail: (error as Error).message, fix });
+    return { checks };
+  }
+}
+
+export function apiVersionCheck(version: string): Check {
+  const minor = Number(version.split('.')[1]);
+  if (minor >= NETWORK_DATA_VERSION) {
+    return { id: 'ironic-api-version', title: 'Ironic API version', status: 'pass', detail: `API ${version} in use (node network_data needs 1.${NETWORK_DATA_VERSION})` };
+  }
+  return {
+    id: 'ironic-api-version',
+    title: 'Ironic API version',
+    status: 'warn',
+    detail: `API ${version} in use: node network_data needs 1.${NETWORK_DATA_VERSION}, so nodes are not found through their network_data`,
+    fix: `upgrade Ironic to a release that serves API 1.${NETWORK_DATA_VERSION} or later, or give nodes instance_info.fixed_ips or a config drive with network_data`,
+  };
+}
+
+function authDescription(auth: IronicAuthConfig): string {
+  if (auth.type === 'none') return 'without credentials (OS_AUTH_TYPE=none)';
+  if (auth.type === 'http_basic') return `as ${auth.username} (http_basic)`;
+  return `as ${auth.username} in project ${auth.projectName} (Keystone)`;
+}
+
+function credentialsFix(auth: IronicAuthConfig): string {
+  if (auth.type === 'http_basic') return "check OS_USERNAME and OS_PASSWORD against the htpasswd file of Ironic's [DEFAULT]http_basic_auth_user_file";
+  if (auth.type === 'keystone') return 'check OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME and the domains, and that the user has a role on the project';
+  return "Ironic wants credentials: set OS_AUTH_TYPE to its [DEFAULT]auth_strategy (http_basic or password for Keystone) with OS_USERNAME and OS_PASSWORD";
+}

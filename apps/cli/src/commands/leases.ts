@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { LeaseTable, parseLeases, type Lease } from '@ironic-metadata/node-discovery';
+import type { Command } from 'commander';
+import { exitWith, withHelp, withJsonOption } from './command-options';
+import { cliConfig, EXIT, UsageError } from './context';
+import { formatDuration, plural, printJson, renderTable, styleFor } from './output';
+
+export interface LeasesOptions {
+  json?: boolean;
+}
+
+export function addLeasesCommand(program: Command): void {
+  const command = program
+    .command('leases')
+    .summary('the dnsmasq leases, and the malformed lines')
+    .description('Show the dnsmasq leases the DHCP fallback reads (IP, MAC, expiry relative to now) and every malformed line with its number.')
+    .argument('[file]', 'the dnsmasq lease file (default: LEASE_FILE, /shared/dnsmasq/dnsmasq.leases)');
+  withJsonOption(command);
+  withHelp(command, {
+    examples: ['ironic-metadata leases', 'ironic-metadata leases /var/lib/misc/dnsmasq.leases --json'],
+    exits: '0 every line parsed; 1 some lines are malformed (they are listed; the other leases still count); 2 the file cannot be read, or usage error.',
+  });
+  command.action((file: string | undefined, options: LeasesOptions) => exitWith(leasesCommand(file, options)));
+}
+
+/** `ironic-metadata leases [file]`: the lease file as the service reads it. */
+export function leasesCommand(file: string | undefined, options: LeasesOptions, now: number = Date.now() / 1000): number {
+  const path = file ?? cliConfig({}).leaseFile;
+  const { leases, problems } = parseLeases(readLeaseFile(path));
+  if (options.json) {
+    printJson({
+      file: path,
+      leases: leases.map((lease) => ({ ...lease, expiresAt: lease.expiresAt === 0 ? null : new Date(lease.expiresAt * 1000).toISOString(), expired: LeaseTable.isExpired(lease, now) })),
+      malformed: problems,
+    });
+  } else {
+    const style = styleFor(process.stdout);
+    const live = leases.filter((lease) => !LeaseTable.isExpired(lease, now)).length;
+    const rows = leases.map((lease) => {
+      const expired = LeaseTable.isExpired(lease, now);
+      return [lease.ip, lease.mac ?? `iaid ${lease.iaid}`, lease.hostname ?? '', expiry(lease, now), expired ? style.yellow('expired') : style.green('live'), String(lease.line)];
+    });
+    const lines = [`${path}: ${plural(leases.length, 'lease')}, ${live} live, ${leases.length - live} expired${problems.length > 0 ? `, ${style.red(plural(problems.length, 'malformed line'))}` : ''}`];
+    if (rows.length > 0) lines.push('', renderTable(['IP', 'MAC', 'HOSTNAME', 'EXPIRES', 'STATE', 'LINE'], rows, style).trimEnd());
+    if (problems.length > 0) {
+      lines.push('', 'malformed lines (ignored by the service):');
+      for (const problem of problems) lines.push(`  line ${problem.line}: ${problem.reason}: ${JSON.stringify(problem.text)}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return problems.length > 0 ? EXIT.notFound : EXIT.ok;
+}
+
+/** `in 2h 5m`, `expired 3m ago`, `never`. */
+export function expiry(lease: Lease, now: number): string {
+  if (lease.expiresAt === 0) return 'never';
+  return LeaseTable.isExpired(lease, now) ? `expired ${formatDuration(now - lease.expiresAt)} ago` : `in ${formatDuration(lease.expiresAt - now)}`;
+}
+
+function readLeaseFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`${path}: no such lease file; pass dnsmasq's lease file (its --dhcp-leasefile) as the argument, or set LEASE_FILE`);
+    if (code === 'EACCES') throw new UsageError(`${path}: permission denied; run as a user that may read dnsmasq's lease file`);
+    if (code === 'EISDIR') throw new UsageError(`${path} is a directory; pass dnsmasq's lease file itself`);
+    throw new UsageError(`${path}: cannot read the lease file (${(error as Error).message})`);
+  }
+}
