@@ -123,8 +123,7 @@ describe('Ironic outages', () => {
   beforeAll(async () => {
     ironic = await startIronic({ auth: 'noauth', port: await freePort(), showInstanceSecrets: true });
     admin = new IronicTestAdmin({ url: ironic.url });
-    const uuid = await admin.createNode({ name: `it-${run}-known` });
-    await admin.deploy(uuid, { configdrive: { meta_data: { hostname: 'known' } }, instanceInfo: { fixed_ips: ['127.0.0.90'] } });
+    await admin.createActiveNode({ name: `it-${run}-known` }, { configdrive: { meta_data: { hostname: 'known' } }, instanceInfo: { fixed_ips: ['127.0.0.90'] } });
     proxy = await startDelayingProxy(Number(new URL(ironic.url).port));
     server = await startMetadataServer({ IRONIC_URL: proxy.url, LEASE_FILE: '/nonexistent', SYNC_INTERVAL_SECONDS: '1', STALE_BUDGET_SECONDS: '600' });
   });
@@ -147,8 +146,7 @@ describe('Ironic outages', () => {
     expect((await httpFrom('127.0.0.1', `${server.adminUrl}/readyz`)).status).toBe(200);
 
     await ironic.restart();
-    const late = await admin.createNode({ name: `it-${run}-late` });
-    await admin.deploy(late, { configdrive: { meta_data: { hostname: 'late' } }, instanceInfo: { fixed_ips: ['127.0.0.91'] } });
+    await admin.createActiveNode({ name: `it-${run}-late` }, { configdrive: { meta_data: { hostname: 'late' } }, instanceInfo: { fixed_ips: ['127.0.0.91'] } });
     await waitFor(async () => (await hostname('127.0.0.91')).status === 200, 15_000);
     expect((await hostname('127.0.0.91')).text).toBe('late');
     const metrics = (await httpFrom('127.0.0.1', `${server.adminUrl}/metrics`)).text;

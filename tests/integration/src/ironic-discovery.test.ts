@@ -148,11 +148,9 @@ describe('a gzip+base64 ISO config drive in a real Ironic', () => {
 
   beforeAll(async () => {
     setShowInstanceSecrets(noauth.policyFile, true);
-    const iso = await admin.createNode({ name: `it-${run}-iso-drive` });
-    const json = await admin.createNode({ name: `it-${run}-json-drive` });
     await Promise.all([
-      admin.deploy(iso, { configdrive: ironicStyleConfigDrive(drive), instanceInfo: { fixed_ips: ['127.0.0.50'] } }),
-      admin.deploy(json, { configdrive: drive, instanceInfo: { fixed_ips: ['127.0.0.51'] } }),
+      admin.createActiveNode({ name: `it-${run}-iso-drive` }, { configdrive: ironicStyleConfigDrive(drive), instanceInfo: { fixed_ips: ['127.0.0.50'] } }),
+      admin.createActiveNode({ name: `it-${run}-json-drive` }, { configdrive: drive, instanceInfo: { fixed_ips: ['127.0.0.51'] } }),
     ]);
     server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' });
   });
@@ -184,8 +182,7 @@ describe("Nova's password stored in a real Ironic", () => {
   let uuid: string;
 
   beforeAll(async () => {
-    uuid = await admin.createNode({ name: `it-${run}-password` });
-    await admin.deploy(uuid, { configdrive: { meta_data: { hostname: 'password' } }, instanceInfo: { fixed_ips: ['127.0.0.52'] } });
+    uuid = await admin.createActiveNode({ name: `it-${run}-password` }, { configdrive: { meta_data: { hostname: 'password' } }, instanceInfo: { fixed_ips: ['127.0.0.52'] } });
     server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent', METADATA_PASSWORD_WRITE: 'true' });
   });
   afterAll(() => server?.stop());
@@ -206,8 +203,10 @@ describe('a masked config drive under http_basic', () => {
   let uuid: string;
 
   beforeAll(async () => {
-    uuid = await admin.createNode({ name: `it-${run}-masked` });
-    await admin.deploy(uuid, { configdrive: { meta_data: { hostname: 'from-the-drive' }, user_data: 'drive user data' }, instanceInfo: { fixed_ips: ['127.0.0.47'] } });
+    uuid = await admin.createActiveNode(
+      { name: `it-${run}-masked` },
+      { configdrive: { meta_data: { hostname: 'from-the-drive' }, user_data: 'drive user data' }, instanceInfo: { fixed_ips: ['127.0.0.47'] } },
+    );
     server = await startMetadataServer({ IRONIC_URL: basic.url, OS_AUTH_TYPE: 'http_basic', OS_USERNAME: basic.username, OS_PASSWORD: basic.password });
   });
   afterAll(() => server?.stop());

@@ -20,6 +20,15 @@ export interface SessionRequest {
   body?: unknown;
 }
 
+/** One request as sent: the versioned ones carry the version header, the root document none. */
+interface Exchange {
+  method: HttpMethod;
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  versionHeaders: Record<string, string>;
+}
+
 /** A successful answer with its body parsed as JSON (undefined when empty). */
 export interface SessionAnswer {
   method: HttpMethod;
@@ -70,7 +79,7 @@ export class ApiSession {
   /** Sends a versioned request under `/v1`; throws a typed error for anything but a 2xx answer. */
   async request(request: SessionRequest): Promise<SessionAnswer> {
     const version = formatApiVersion(await this.negotiate());
-    return this.exchange(request.method, `/v1${request.path}`, request.query, request.body, { [API_VERSION_HEADER]: version });
+    return this.exchange({ method: request.method, path: `/v1${request.path}`, query: request.query, body: request.body, versionHeaders: { [API_VERSION_HEADER]: version } });
   }
 
   /** The URL a request would go to, for errors about requests that are never sent. */
@@ -87,7 +96,7 @@ export class ApiSession {
 
   private async discoverVersion(): Promise<ApiVersion> {
     // The root document is not versioned: it is the same whatever version header is sent.
-    const answer = await this.exchange('GET', '/', undefined, undefined, {});
+    const answer = await this.exchange({ method: 'GET', path: '/', versionHeaders: {} });
     const parsed = rootDocumentSchema.safeParse(answer.body);
     const document = parsed.success ? (parsed.data.default_version ?? parsed.data.versions?.find((v) => v.id === 'v1')) : undefined;
     if (!document) {
@@ -109,18 +118,13 @@ export class ApiSession {
   }
 
   /** One exchange, reported to the observer (if any) once it is over, however it ended. */
-  private async exchange(
-    method: HttpMethod,
-    path: string,
-    query: Record<string, QueryValue> | undefined,
-    body: unknown,
-    versionHeaders: Record<string, string>,
-  ): Promise<SessionAnswer> {
+  private async exchange(exchange: Exchange): Promise<SessionAnswer> {
     const observer = this.options.observer;
-    if (!observer) return this.exchangeOnce(method, path, query, body, versionHeaders);
+    if (!observer) return this.exchangeOnce(exchange);
+    const { method, path } = exchange;
     const started = performance.now();
     try {
-      const answer = await this.exchangeOnce(method, path, query, body, versionHeaders);
+      const answer = await this.exchangeOnce(exchange);
       observer({ method, path, status: answer.status, durationMs: performance.now() - started });
       return answer;
     } catch (error) {
@@ -130,13 +134,7 @@ export class ApiSession {
     }
   }
 
-  private async exchangeOnce(
-    method: HttpMethod,
-    path: string,
-    query: Record<string, QueryValue> | undefined,
-    body: unknown,
-    versionHeaders: Record<string, string>,
-  ): Promise<SessionAnswer> {
+  private async exchangeOnce({ method, path, query, body, versionHeaders }: Exchange): Promise<SessionAnswer> {
     const send = async (credentials: AuthCredentials) => {
       const { baseUrl, hint } = this.locate(credentials);
       const url = buildUrl(baseUrl, path, query);
