@@ -66,10 +66,11 @@ describe('NodeIndex.lookup', () => {
     expect(lookup.found || lookup.reason).toContain('which is available');
   });
 
-  it('understands IPv4-mapped and differently spelled IPv6 client addresses', () => {
-    const index = build([entry(aNode({ instance_info: { fixed_ips: ['10.0.0.5', '2001:DB8:0:0::5'] } }))]);
+  it('understands IPv4-mapped, differently spelled and link-local (zoned) IPv6 client addresses', () => {
+    const index = build([entry(aNode({ instance_info: { fixed_ips: ['10.0.0.5', '2001:DB8:0:0::5', 'fe80::5054:ff:fe12:3456'] } }))]);
     expect(index.lookup('::ffff:10.0.0.5').found).toBe(true);
     expect(index.lookup('2001:db8::5').found).toBe(true);
+    expect(index.lookup('fe80::5054:ff:fe12:3456%eth0')).toMatchObject({ found: true, ip: 'fe80::5054:ff:fe12:3456' });
   });
 
   it('finds nodes by port MAC in any spelling, and by uuid or name', () => {
