@@ -1,0 +1,56 @@
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { runToExit, WORKSPACE } from './support/processes';
+
+// The boot-storm benchmark is a tool that prints figures, not a timed test: this runs it small, so that
+// it keeps working (simulator, server, load client, report), and judges no figure but the errors.
+const BENCH = join(WORKSPACE, 'dist/tools/bench/main.js');
+
+function nginxInstalled(): boolean {
+  return [...(process.env['PATH'] ?? '').split(delimiter), '/usr/sbin'].some((directory) => {
+    try {
+      accessSync(join(directory, 'nginx'), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('the boot-storm benchmark, run small', () => {
+  let directory: string;
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+  });
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('prints its table and writes a report with every figure, and the storm has no errors', async () => {
+    const out = join(directory, 'smoke.json');
+    // nginx is optional here: the ceiling is measured when Debian's nginx is installed.
+    const nginx = nginxInstalled() ? [] : ['--skip-nginx'];
+    const args = [BENCH, '--nodes', '200', '--clients', '20', '--max-seconds', '30', '--floor-clients', '2', '--floor-seconds', '2', '--out', out, ...nginx];
+    const exit = await runToExit(process.execPath, args, { timeoutMs: 110_000 });
+    expect({ code: exit.code, stderr: exit.code === 0 ? '' : exit.stderr }).toEqual({ code: 0, stderr: '' });
+
+    expect(exit.stdout).toMatch(/^ironic-metadata boot storm: 200 nodes, 20 clients, \d+ requests per boot/);
+    expect(exit.stdout).toMatch(/^cold start: index of 200 nodes served\s+\d+\.\d+ s/m);
+    expect(exit.stdout).toMatch(/^storm: requests\/s\s+[\d,]+/m);
+    expect(exit.stdout).toMatch(/^floor: a full listing per request: requests\/s/m);
+
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining(['parameters', 'machine', 'code', 'sequence', 'coldStart', 'storm', 'ceiling', 'floor', 'ratios', 'targets']),
+    );
+    expect(report.storm).toMatchObject({ errors: 0, bootsCompleted: 200, requests: 200 * report.sequence.requestsPerBoot });
+    expect(report.storm.requestsPerSecond).toBeGreaterThan(0);
+    expect(report.storm.latencyMs.p99).toBeGreaterThan(0);
+    expect(report.storm.peakRssMiB).toBeGreaterThan(0);
+    expect(report.coldStart.ironicRequests).toBeGreaterThan(0);
+    // cloud-init's crawl: the OpenStack files, then EC2's tree down to the node's MAC.
+    expect(report.sequence.paths).toEqual(expect.arrayContaining(['/openstack/2018-08-27/meta_data.json', '/latest/meta-data/instance-id']));
+    expect(report.floor.requests).toBeGreaterThan(0);
+    if (nginx.length === 0) expect(report.ceiling).toMatchObject({ errors: 0, bootsCompleted: 200 });
+    expect(readFileSync(out.replace(/\.json$/, '.svg'), 'utf8')).toMatch(/^<svg /);
+  });
+});

@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HttpTarget } from './http-connection';
+import { runLoad, type BootingNode } from './load-run';
+import { metadataTree, REQUESTS_PER_CRAWL } from './test-support/metadata-tree';
+
+describe('runLoad', () => {
+  let server: Server;
+  let target: HttpTarget;
+  /** The instance the server tells each address it is; a test may lie to one of them. */
+  const instanceOf = new Map<string, string>();
+  const nodes: BootingNode[] = Array.from({ length: 12 }, (_, index) => ({ address: `127.1.0.${index + 1}`, instanceUuid: `instance-${index + 1}` }));
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      const address = request.socket.remoteAddress ?? '';
+      const body = metadataTree(instanceOf.get(address) ?? 'unknown', '02:00:00:00:00:01').get(request.url ?? '');
+      response.writeHead(body === undefined ? 404 : 200, { 'Content-Length': Buffer.byteLength(body ?? '') });
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    target = { host: '127.0.0.1', port: (server.address() as AddressInfo).port };
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  beforeEach(() => nodes.forEach((node) => instanceOf.set(node.address, node.instanceUuid)));
+
+  it.each([false, true])('boots every node once, each from its own address (keep-alive %s)', async (keepAlive) => {
+    const result = await runLoad({ target, nodes, concurrency: 4, maxSeconds: 30, keepAlive, verifyIdentity: true });
+    expect(result).toMatchObject({ requests: nodes.length * REQUESTS_PER_CRAWL, errors: 0, errorSamples: {}, bootsCompleted: nodes.length, cutShort: false });
+    expect(result.latenciesMs).toHaveLength(result.requests);
+  });
+
+  it('counts a node told it is another instance as an error, when asked to check', async () => {
+    instanceOf.set(nodes[3].address, 'instance-of-someone-else');
+    const checked = await runLoad({ target, nodes, concurrency: 3, maxSeconds: 30, keepAlive: false, verifyIdentity: true });
+    expect(checked.errors).toBe(1);
+    expect(checked.errorSamples).toEqual({ 'meta_data.json named another instance': 1 });
+    const unchecked = await runLoad({ target, nodes, concurrency: 3, maxSeconds: 30, keepAlive: false, verifyIdentity: false });
+    expect(unchecked.errors).toBe(0);
+  });
+
+  it('counts failed requests and statuses other than 200, and ends those boots', async () => {
+    const refused = await runLoad({ target: { host: '127.0.0.1', port: 1 }, nodes: nodes.slice(0, 2), concurrency: 2, maxSeconds: 30, keepAlive: false, verifyIdentity: true });
+    expect(refused).toMatchObject({ requests: 2, errors: 2, errorSamples: { ECONNREFUSED: 2 }, bootsCompleted: 0 });
+  });
+
+  it('stops sending when the time is up', async () => {
+    const result = await runLoad({ target, nodes, concurrency: 1, maxSeconds: 0, keepAlive: false, verifyIdentity: true });
+    expect(result).toMatchObject({ requests: 0, errors: 0, bootsCompleted: 0, cutShort: true });
+  });
+});

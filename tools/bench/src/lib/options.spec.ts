@@ -1,0 +1,34 @@
+import { parseBenchOptions } from './options';
+
+const defaults = { server: '/x/dist/apps/metadata-server/main.js', now: new Date('2025-03-04T05:06:07.089Z') };
+
+describe('parseBenchOptions', () => {
+  it('defaults to the scenario of the targets', () => {
+    expect(parseBenchOptions([], defaults)).toEqual({
+      nodes: 10_000,
+      clients: 256,
+      boots: 10_000,
+      maxSeconds: 300,
+      keepAlive: false,
+      skipNginx: false,
+      nginxWorkers: 'auto',
+      skipFloor: false,
+      floorClients: 8,
+      floorSeconds: 20,
+      server: defaults.server,
+      out: 'bench-results/bench-2025-03-04T05-06-07-089Z.json',
+    });
+  });
+
+  it('boots each node at most once', () => {
+    expect(parseBenchOptions(['--nodes', '200', '--boots', '500'], defaults).boots).toBe(200);
+    expect(parseBenchOptions(['--nodes', '200', '--boots', '50'], defaults).boots).toBe(50);
+  });
+
+  it('refuses counts that are not whole numbers from 1', () => {
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true); // commander says why; not here
+    for (const bad of [['--nodes', '0'], ['--clients', 'many'], ['--nginx-workers', '0']]) {
+      expect(() => parseBenchOptions(bad, defaults)).toThrow();
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { Command, InvalidArgumentError } from 'commander';
+
+export interface BenchOptions {
+  nodes: number;
+  clients: number;
+  /** Node boots in the storm (each node boots at most once); default: every node. */
+  boots: number;
+  /** A load phase stops sending after this long, whatever is left. */
+  maxSeconds: number;
+  /** One connection per boot instead of cloud-init's connection per request. */
+  keepAlive: boolean;
+  skipNginx: boolean;
+  nginxWorkers: string;
+  skipFloor: boolean;
+  floorClients: number;
+  floorSeconds: number;
+  /** The built metadata server to measure. */
+  server: string;
+  /** Run the server under `node --cpu-prof`, writing its profile here. */
+  cpuProfileDir?: string;
+  /** NODE_OPTIONS for the server, to try V8 settings such as `--max-old-space-size=256`. */
+  serverNodeOptions?: string;
+  /** The JSON report; the chart goes beside it with `.svg`. */
+  out: string;
+}
+
+function positive(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number from 1');
+  return Number(value);
+}
+
+function workers(value: string): string {
+  if (value !== 'auto' && !/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a whole number from 1, or auto');
+  return value;
+}
+
+/** The command line; defaults are the scenario the targets are set for (10,000 nodes, 256 clients). */
+export function parseBenchOptions(argv: readonly string[], defaults: { server: string; now: Date }): BenchOptions {
+  const stamp = defaults.now.toISOString().replace(/[:.]/g, '-');
+  const parsed = new Command('bench')
+    .description('Boot-storm benchmark of the metadata server against an Ironic simulator, with nginx as the ceiling and the seed as the floor.')
+    .option('--nodes <count>', 'nodes in the simulated Ironic', positive, 10_000)
+    .option('--clients <count>', 'concurrent booting nodes, each from its own 127.x.y.z address', positive, 256)
+    .option('--boots <count>', 'node boots in the storm (default: every node once)', positive)
+    .option('--max-seconds <seconds>', 'time bound of each load phase', positive, 300)
+    .option('--keep-alive', "one connection per boot (default: a new connection per request, as cloud-init's requests do)", false)
+    .option('--skip-nginx', 'do not measure the nginx ceiling', false)
+    .option('--nginx-workers <count>', 'nginx worker_processes (a number, or auto: one per core)', workers, 'auto')
+    .option('--skip-floor', "do not measure the seed's list-per-request floor", false)
+    .option('--floor-clients <count>', 'concurrent clients for the floor (each of its requests lists every node)', positive, 8)
+    .option('--floor-seconds <seconds>', 'time bound of the floor phase', positive, 20)
+    .option('--server <path>', 'the built metadata server', defaults.server)
+    .option('--cpu-profile-dir <dir>', 'run the server with node --cpu-prof and write its profile here')
+    .option('--server-node-options <flags>', 'NODE_OPTIONS for the server, e.g. "--max-old-space-size=256"')
+    .option('--out <file>', 'the JSON report (the SVG chart goes beside it)', `bench-results/bench-${stamp}.json`)
+    .exitOverride()
+    .parse(argv, { from: 'user' })
+    .opts<Omit<BenchOptions, 'boots'> & { boots?: number }>();
+  return { ...parsed, boots: Math.min(parsed.boots ?? parsed.nodes, parsed.nodes) };
+}

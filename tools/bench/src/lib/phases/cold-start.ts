@@ -1,0 +1,76 @@
+import type { ChildHandle } from '../processes/child-process';
+import { ClientSession } from '../load/client-session';
+import type { HttpTarget } from '../load/http-connection';
+import { readMemory } from '../processes/proc-stats';
+import { startMetadataServer } from '../processes/metadata-server';
+import { statsDelta, type SimulatorHandle } from '../processes/simulator';
+
+export interface ColdStartFigures {
+  /** From starting the process to the first 200 for the probing node. */
+  seconds: number;
+  ironicRequests: number;
+  ironicRequestsByRoute: Record<string, number>;
+  /** Resident set size once the index is loaded, and its peak so far. */
+  rssMiB: number;
+  peakRssMiB: number;
+}
+
+export interface ColdStartOptions {
+  sim: SimulatorHandle;
+  serverMain: string;
+  port: number;
+  adminPort: number;
+  /** The node asking until it gets an answer: the fleet's last, so the whole index must be there. */
+  probeAddress: string;
+  cpuProfileDir?: string;
+  serverNodeOptions?: string;
+  timeoutSeconds: number;
+}
+
+const PROBE_PATH = '/openstack/latest/meta_data.json';
+const PROBE_INTERVAL_MS = 20;
+
+/**
+ * Starts the server and asks, from the last node's address, until it answers 200: the server listens
+ * only once its first index is loaded (and answers 503 while a failed load is retried), so this is
+ * the time until the whole fleet is served.
+ */
+export async function measureColdStart(options: ColdStartOptions): Promise<{ figures: ColdStartFigures; server: ChildHandle; target: HttpTarget }> {
+  const target = { host: '127.0.0.1', port: options.port };
+  const before = await options.sim.stats();
+  const started = performance.now();
+  const server = startMetadataServer({
+    main: options.serverMain,
+    ironicUrl: options.sim.url,
+    port: options.port,
+    adminPort: options.adminPort,
+    cpuProfileDir: options.cpuProfileDir,
+    nodeOptions: options.serverNodeOptions,
+  });
+  const probe = new ClientSession(target, options.probeAddress, { keepAlive: false, timeoutMs: 5_000 });
+  for (;;) {
+    const status = await probe.get(PROBE_PATH).then(
+      (result) => result.status,
+      () => 0,
+    );
+    if (status === 200) break;
+    const failure = server.hasExited()
+      ? 'exited'
+      : performance.now() - started > options.timeoutSeconds * 1000
+        ? `did not serve ${options.probeAddress} within ${options.timeoutSeconds} s (last status ${status || 'none'})`
+        : undefined;
+    if (failure) {
+      await server.stop();
+      throw new Error(`the metadata server ${failure}:\n${server.logTail()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const served = statsDelta(before, await options.sim.stats());
+  const memory = readMemory(server.pid);
+  return {
+    figures: { seconds, ironicRequests: served.total, ironicRequestsByRoute: served.byRoute, rssMiB: memory.rssMiB, peakRssMiB: memory.peakRssMiB },
+    server,
+    target,
+  };
+}

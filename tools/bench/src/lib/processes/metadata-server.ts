@@ -1,0 +1,31 @@
+import { startChild, type ChildHandle } from './child-process';
+
+export interface MetadataServerOptions {
+  main: string;
+  ironicUrl: string;
+  port: number;
+  /** The server's health and metrics listener, kept off its default port so that runs do not collide. */
+  adminPort: number;
+  /** Write a V8 CPU profile here when the server exits (`node --cpu-prof`). */
+  cpuProfileDir?: string;
+  /** NODE_OPTIONS, e.g. `--max-old-space-size=256`. */
+  nodeOptions?: string;
+}
+
+/**
+ * The built server, configured only by what the benchmark sets: Ironic at the simulator, loopback
+ * (both listeners), warnings only (a log line per request would be measured too), and no lease file.
+ */
+export function startMetadataServer(options: MetadataServerOptions): ChildHandle {
+  const profiling = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  return startChild('metadata-server', process.execPath, [...profiling, options.main], {
+    PATH: process.env['PATH'],
+    IRONIC_URL: options.ironicUrl,
+    BIND_ADDR: '127.0.0.1',
+    BIND_PORT: String(options.port),
+    ADMIN_BIND_PORT: String(options.adminPort),
+    LOG_LEVEL: 'warn',
+    LEASE_FILE: '/nonexistent',
+    ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
+  });
+}

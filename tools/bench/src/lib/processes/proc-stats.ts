@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Linux's USER_HZ: /proc reports CPU time in these ticks. */
+const TICKS_PER_SECOND = 100;
+
+export interface MemoryFigures {
+  /** Resident set size now. */
+  rssMiB: number;
+  /** The highest resident set size since the process started (VmHWM). */
+  peakRssMiB: number;
+}
+
+export function readMemory(pid: number): MemoryFigures {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };
+}
+
+/** Fields of /proc/<pid>/stat after the command name, which may itself contain spaces and parentheses. */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // gone
+  }
+}
+
+/** User plus system CPU seconds each process has used so far (threads included); gone processes are left out. */
+export function cpuSecondsByPid(pids: readonly number[]): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const pid of pids) {
+    const fields = statFields(pid);
+    // After the name: state(0) ppid(1) ... utime(11) stime(12).
+    if (fields) used.set(pid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND);
+  }
+  return used;
+}
+
+/** A process and its direct children (nginx's master and workers). */
+export function processFamily(pid: number): number[] {
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((candidate) => statFields(candidate)?.[1] === String(pid));
+  return [pid, ...children];
+}
+
+/**
+ * Microseconds that some runnable task waited for a CPU, since boot (Linux PSI, /proc/pressure/cpu);
+ * undefined without PSI. Over a phase, its growth says how much other work on the machine competed.
+ */
+export function cpuStallMicroseconds(): number | undefined {
+  try {
+    const match = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process's resident set size every `intervalMs` until stopped: how memory moved, not only its peak. */
+export function sampleRss(pid: number, intervalMs: number): { stop(): number[] } {
+  const samples: number[] = [];
+  const take = () => {
+    try {
+      samples.push(Math.round(readMemory(pid).rssMiB));
+    } catch {
+      // The process is gone: nothing more to sample.
+    }
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      take();
+      return samples;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { LoadFigures } from '../phases/measure-load';
+import type { BenchReport, TargetCheck } from './bench-report';
+
+type Row = [figure: string, value: string, target: string, verdict: string];
+
+function fixed(value: number, digits = 1): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function verdict(target: TargetCheck | undefined): string {
+  if (!target || target.met === null) return '';
+  return target.met ? 'met' : 'MISSED';
+}
+
+function loadRows(label: string, figures: LoadFigures, latencyTarget?: TargetCheck): Row[] {
+  const { p50, p99, max } = figures.latencyMs;
+  const boots = `${figures.bootsCompleted} boots, ${figures.requests.toLocaleString('en-US')} requests in ${fixed(figures.seconds)} s${figures.cutShort ? ' (time bound reached)' : ''}`;
+  return [
+    [`${label}: requests/s`, fixed(figures.requestsPerSecond, figures.requestsPerSecond < 100 ? 2 : 0), '', boots],
+    [`${label}: latency p50 / p99 / max`, `${fixed(p50, 2)} / ${fixed(p99, 2)} / ${fixed(max, 1)} ms`, latencyTarget ? `p99 ${latencyTarget.limit}` : '', verdict(latencyTarget)],
+    [
+      `${label}: CPU server / load client`,
+      `${fixed(figures.serverCpuPercent, 0)}% / ${fixed(figures.clientCpuPercent, 0)}%`,
+      '',
+      `100% = one core${figures.cpuStallPercent === null ? '' : `; tasks waited for a CPU ${fixed(figures.cpuStallPercent, 0)}% of the time`}`,
+    ],
+  ];
+}
+
+/** The report as a plain-text table: one figure a line, with its target and whether it was met. */
+export function formatTable(report: BenchReport): string {
+  const { parameters: p, coldStart, storm, ceiling, floor, ratios } = report;
+  const target = (prefix: string) => report.targets.find((candidate) => candidate.name.startsWith(prefix));
+  const rows: Row[] = [
+    ['figure', 'value', 'target', ''],
+    [`cold start: index of ${p.nodes} nodes served`, `${fixed(coldStart.seconds, 2)} s`, target('index')?.limit ?? '', verdict(target('index'))],
+    ['cold start: Ironic requests', String(coldStart.ironicRequests), '', Object.entries(coldStart.ironicRequestsByRoute).map(([route, count]) => `${count} ${route.replace('GET ', '')}`).join(', ')],
+    ['cold start: RSS with the index loaded', `${fixed(coldStart.rssMiB, 0)} MiB`, '', ''],
+    ...loadRows('storm', storm, target('p99')),
+    ['storm: errors', String(storm.errors), '0', verdict(target('errors'))],
+    ['storm: peak RSS (VmHWM)', `${fixed(storm.peakRssMiB, 0)} MiB`, target('peak RSS')?.limit ?? '', verdict(target('peak RSS'))],
+    ['storm: Ironic requests', String(storm.ironicRequests), target('Ironic')?.limit ?? '', verdict(target('Ironic'))],
+  ];
+  if (ceiling) {
+    rows.push(...loadRows(`ceiling: nginx (${p.nginxWorkers} workers)`, ceiling));
+    rows.push(['ours / nginx requests/s', fixed(ratios.vsNginx ?? 0, 2), target('requests/s')?.limit ?? '', verdict(target('requests/s'))]);
+  }
+  if (floor) {
+    rows.push(...loadRows('floor: a full listing per request', floor));
+    rows.push(['ours / floor requests/s', `${fixed(ratios.vsFloor ?? 0, 0)}x`, '', '']);
+  }
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
+  const line = (row: Row) => row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]) : cell)).join('  ').trimEnd();
+  const connections = p.keepAlive ? 'one connection per boot' : 'a new connection per request (as cloud-init)';
+  const title = `ironic-metadata boot storm: ${p.nodes} nodes, ${p.clients} clients, ${report.sequence.requestsPerBoot} requests per boot, ${connections}`;
+  const errors = Object.entries(storm.errorSamples).map(([kind, count]) => `  storm error: ${count} x ${kind}`);
+  return [title, line(rows[0]), '-'.repeat(line(rows[0]).length), ...rows.slice(1).map(line), ...errors].join('\n');
+}

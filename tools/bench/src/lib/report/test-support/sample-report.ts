@@ -1,0 +1,42 @@
+import type { LoadFigures } from '../../phases/measure-load';
+import type { BenchReport } from '../bench-report';
+import { checkTargets } from '../targets';
+
+function load(requestsPerSecond: number, p99: number): LoadFigures {
+  return {
+    requests: requestsPerSecond * 10,
+    errors: 0,
+    errorSamples: {},
+    bootsCompleted: 100,
+    cutShort: false,
+    seconds: 10,
+    requestsPerSecond,
+    latencyMs: { p50: p99 / 4, p90: p99 / 2, p99, p999: p99 * 2, max: p99 * 3, mean: p99 / 3 },
+    latencyCurve: [[0, p99 / 10], [50, p99 / 4], [99, p99], [100, p99 * 3]],
+    serverCpuPercent: 95,
+    clientCpuPercent: 40,
+    cpuStallPercent: 12,
+  };
+}
+
+/** A plausible report for a 10,000-node run; `overrides` change the storm. */
+export function sampleReport(overrides: Partial<BenchReport['storm']> = {}): BenchReport {
+  const partial: Omit<BenchReport, 'targets'> = {
+    tool: 'ironic-metadata-bench',
+    reportVersion: 1,
+    startedAt: '2025-01-01T00:00:00.000Z',
+    machine: { cpus: 2, cpuModel: 'test', memoryGiB: 24, loadAverageAtStart: [0.5, 0.4, 0.3], node: 'v20.0.0' },
+    code: { server: 'dist/apps/metadata-server/main.js', serverBuiltAt: '2025-01-01T00:00:00.000Z', gitCommit: null, gitUncommittedChanges: null },
+    parameters: {
+      nodes: 10_000, clients: 256, boots: 10_000, maxSeconds: 120, keepAlive: false, skipNginx: false, nginxWorkers: 'auto',
+      skipFloor: false, floorClients: 8, floorSeconds: 20, server: 'dist/apps/metadata-server/main.js', out: 'x.json',
+    },
+    sequence: { requestsPerBoot: 38, paths: ['/openstack'] },
+    coldStart: { seconds: 4.5, ironicRequests: 35, ironicRequestsByRoute: { 'GET /v1/nodes': 11 }, rssMiB: 340, peakRssMiB: 350 },
+    storm: { ...load(3000, 250), peakRssMiB: 820, rssEverySecondMiB: [350, 800], ironicRequests: 23, ironicRequestsByRoute: { 'GET /v1/nodes': 11 }, ...overrides },
+    ceiling: load(10_000, 90),
+    floor: load(1.5, 6000),
+    ratios: { vsNginx: 0.3, vsFloor: 2000 },
+  };
+  return { ...partial, targets: checkTargets(partial) };
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'ironic-sim',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
