@@ -142,6 +142,21 @@ describe('EC2 tree', () => {
   });
 });
 
+describe('caching', () => {
+  it('serves a rendered file with a strong ETag, and 304 to a client that has it', async () => {
+    const first = await get(PORTS, '/openstack/latest/network_data.json');
+    expect(first.headers['etag']).toMatch(/^"[\w-]+"$/);
+    const again = await get(PORTS, '/openstack/latest/network_data.json').set('If-None-Match', first.headers['etag']);
+    expect(again.status).toBe(304);
+    expect(again.text ?? '').toBe('');
+  });
+
+  it("never caches meta_data.json: each read has a fresh random seed", async () => {
+    const [a, b] = await Promise.all([get(WEB, '/openstack/latest/meta_data.json'), get(WEB, '/openstack/latest/meta_data.json')]);
+    expect(a.body.random_seed).not.toBe(b.body.random_seed);
+  });
+});
+
 describe('methods', () => {
   it('answers HEAD like GET without a body', async () => {
     const getResponse = await get(WEB, '/openstack/latest/meta_data.json');

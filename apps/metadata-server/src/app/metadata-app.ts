@@ -36,7 +36,10 @@ export class MetadataApp {
     response.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.request(routeFamily(request.path), response.statusCode, seconds);
-      this.logger.http('request', { requestId, method: request.method, path: request.path, status: response.statusCode, clientIp, ms: seconds * 1000 });
+      // Building the log entry costs as much as some answers: skip it when nobody reads it.
+      if (this.logger.isLevelEnabled('http')) {
+        this.logger.http('request', { requestId, method: request.method, path: request.path, status: response.statusCode, clientIp, ms: seconds * 1000 });
+      }
     });
     next();
   };

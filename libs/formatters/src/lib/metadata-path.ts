@@ -49,7 +49,7 @@ export function parseMetadataPath(path: string, context: PathContext): MetadataP
 }
 
 /** The version listings are the same for every client; everything below a version is per instance. */
-export function needsNode(path: MetadataPath): boolean {
+export function needsNode(path: MetadataPath): path is Extract<MetadataPath, { tree: 'openstack' | 'ec2' }> {
   return path.tree === 'openstack' || path.tree === 'ec2';
 }
 

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { needsNode, parseMetadataPath, renderMetadata, writeMethodFor, type MetadataPath } from '@ironic-metadata/formatters';
+import { createHash, randomBytes } from 'node:crypto';
+import { needsNode, parseMetadataPath, renderMetadata, writeMethodFor, type InstanceMetadata, type MetadataPath } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import { ReadOnlySourceError } from '@ironic-metadata/node-discovery';
 import type { ClientMetadata, MetadataService } from './metadata-service';
@@ -55,6 +55,11 @@ const TEXT = 'text/plain; charset=utf-8';
  */
 export class MetadataResponder {
   private readonly now: () => Date;
+  /**
+   * Replies rendered once per instance and path, ETag included. Keyed by the metadata object, which a
+   * refresh replaces, so a changed node is never answered from here.
+   */
+  private readonly rendered = new WeakMap<InstanceMetadata, Map<string, MetadataReply>>();
 
   constructor(
     private readonly service: MetadataService,
@@ -94,22 +99,39 @@ export class MetadataResponder {
   }
 
   private async render(path: MetadataPath, request: MetadataRequest): Promise<MetadataReply> {
-    const context = { now: this.now(), randomSeed: randomBytes(512).toString('base64') };
+    // Only meta_data.json carries a random seed: make one when, and each time, it is read.
+    const context = {
+      now: this.now(),
+      get randomSeed() {
+        return randomBytes(512).toString('base64');
+      },
+    };
     if (!needsNode(path)) return reply(renderMetadata(path, undefined, context));
     const client = await this.identify(request);
     if (!client.found) return refusal(client);
-    let metadata = client.metadata;
+    const metadata = client.metadata;
+    const file = path.tree === 'openstack' ? path.segments.join('/') : '';
+    if (file === 'meta_data.json') return reply(renderMetadata(path, metadata, context));
+    if (file === 'vendor_data2.json' && this.options.dynamicVendorData?.enabled) return this.renderDynamicVendorData(path, metadata, context);
+    const key = `${path.tree}/${path.version}/${path.segments.join('/')}`;
+    let byPath = this.rendered.get(metadata);
+    if (!byPath) this.rendered.set(metadata, (byPath = new Map()));
+    let cached = byPath.get(key);
+    if (!cached) byPath.set(key, (cached = withEtag(reply(renderMetadata(path, metadata, context)))));
+    return cached;
+  }
+
+  /** `vendor_data2.json` with Nova's DynamicJSON answers, asked per instance (and cached by the asker). */
+  private async renderDynamicVendorData(path: MetadataPath, metadata: InstanceMetadata, context: Parameters<typeof renderMetadata>[2]): Promise<MetadataReply> {
     const dynamic = this.options.dynamicVendorData;
-    if (dynamic?.enabled && path.tree === 'openstack' && path.segments.join('/') === 'vendor_data2.json') {
-      try {
-        metadata = { ...metadata, vendorData2: { ...metadata.vendorData2, ...(await dynamic.documentsFor(metadata)) } };
-      } catch (error) {
-        if (!(error instanceof VendorDataError)) throw error;
-        this.logger.error('vendor data failed', { node: metadata.nodeUuid, error: error.message });
-        return text(500, 'Internal error: a vendor data target failed; see the service log');
-      }
+    try {
+      const documents = dynamic ? await dynamic.documentsFor(metadata) : {};
+      return reply(renderMetadata(path, { ...metadata, vendorData2: { ...metadata.vendorData2, ...documents } }, context));
+    } catch (error) {
+      if (!(error instanceof VendorDataError)) throw error;
+      this.logger.error('vendor data failed', { node: metadata.nodeUuid, error: error.message });
+      return text(500, 'Internal error: a vendor data target failed; see the service log');
     }
-    return reply(renderMetadata(path, metadata, context));
   }
 
   /** A proxy's requests share its address: limit each instance it speaks for instead. */
@@ -211,6 +233,13 @@ function unavailable(reason: string): MetadataReply {
   const reply = text(503, `Service unavailable: ${reason}`);
   reply.headers['retry-after'] = '5';
   return reply;
+}
+
+/** A strong ETag from the body, so a client holding it gets 304 and no body. */
+function withEtag(rendered: MetadataReply): MetadataReply {
+  if (rendered.status !== 200) return rendered;
+  const etag = `"${createHash('sha1').update(rendered.body).digest('base64url')}"`;
+  return { ...rendered, headers: { ...rendered.headers, etag } };
 }
 
 function reply(rendered: ReturnType<typeof renderMetadata>): MetadataReply {

@@ -7,7 +7,7 @@ import { IronicNodeSource } from './ironic-node-source';
 
 /** Answers like IronicClient from a list of nodes, counting the calls that matter. */
 function fakeClient(nodes: IronicNode[]) {
-  const calls = { scans: 0, detailLists: 0, gets: [] as string[] };
+  const calls = { scans: 0, detailLists: 0, gets: [] as string[], portLists: [] as (string | undefined)[] };
   const list = (items: () => unknown[]) => ({ all: async () => items() });
   const client = {
     listNodes: (options: { fields?: readonly string[] }) =>
@@ -22,7 +22,11 @@ function fakeClient(nodes: IronicNode[]) {
       if (!node) throw new Error('gone');
       return node;
     },
-    listPorts: () => list(() => []),
+    listPorts: (options: { nodeUuid?: string }) =>
+      list(() => {
+        calls.portLists.push(options.nodeUuid);
+        return [];
+      }),
     listPortgroups: () => list(() => []),
   };
   return { client: client as unknown as IronicClient, calls };
@@ -37,14 +41,14 @@ describe('IronicNodeSource', () => {
     let now = 0;
     const source = new IronicNodeSource(client, 'http://ironic', logger, { fullListSeconds: 300, clock: () => now });
     expect((await source.load()).nodes).toHaveLength(20);
-    expect(calls).toMatchObject({ scans: 1, detailLists: 1, gets: [] });
+    expect(calls).toMatchObject({ scans: 0, detailLists: 1, gets: [], portLists: [undefined] });
 
     await source.load();
-    expect(calls).toMatchObject({ scans: 2, detailLists: 1, gets: [] });
+    expect(calls).toMatchObject({ scans: 1, detailLists: 1, gets: [], portLists: [undefined] });
 
     nodes[3] = { ...nodes[3], provision_state: 'deleting', provision_updated_at: '2026-11-21T00:00:00' };
     const reloaded = await source.load();
-    expect(calls).toMatchObject({ scans: 3, detailLists: 1, gets: [nodes[3].uuid] });
+    expect(calls).toMatchObject({ scans: 2, detailLists: 1, gets: [nodes[3].uuid], portLists: [undefined, nodes[3].uuid] });
     expect(reloaded.nodes.find((node) => node.uuid === nodes[3].uuid)?.provision_state).toBe('deleting');
 
     // An edit the scan cannot see shows at the next full listing.

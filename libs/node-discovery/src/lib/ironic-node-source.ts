@@ -1,5 +1,5 @@
 import { IronicApiError, type IronicClient } from '@ironic-metadata/ironic-client';
-import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
+import type { Inventory, IronicNode, IronicPort, IronicPortgroup } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
 import type { NodePatch, NodeSource } from './node-source';
 
@@ -23,14 +23,15 @@ export interface IronicNodeSourceOptions {
 }
 
 /**
- * Nodes from the Ironic API. A load is a cheap paged scan of `uuid, provision_state,
- * provision_updated_at, instance_uuid` and a fetch of only the nodes that changed since the previous
- * load (or one detailed listing of the fleet, when many changed or a full listing is due). Ports and
- * portgroups are listed each time: their changes do not show on the node.
+ * Nodes from the Ironic API. A full listing (the first load, then every `fullListSeconds`) reads
+ * every node, port and portgroup. In between, a load is a cheap paged scan of `uuid,
+ * provision_state, provision_updated_at, instance_uuid`, then the nodes that changed are fetched
+ * whole with their ports and portgroups (or the fleet is listed again, when many changed). So a
+ * quiet fleet costs the scan's pages per sync, however many nodes ask for metadata.
  */
 export class IronicNodeSource implements NodeSource {
   readonly description: string;
-  private readonly nodes = new Map<string, { node: IronicNode; version: string }>();
+  private readonly nodes = new Map<string, KnownNode>();
   private readonly pageSize: number;
   private readonly fullListMs: number;
   private readonly clock: () => number;
@@ -49,31 +50,40 @@ export class IronicNodeSource implements NodeSource {
   }
 
   async load(): Promise<Inventory> {
-    const scan = await this.client.listNodes({ fields: SCAN_FIELDS, pageSize: this.pageSize }).all();
-    const current = new Map(scan.map((node) => [node.uuid, versionOf(node)]));
-    const changed = scan.filter((node) => this.nodes.get(node.uuid)?.version !== current.get(node.uuid)).map((node) => node.uuid);
-    for (const uuid of this.nodes.keys()) if (!current.has(uuid)) this.nodes.delete(uuid);
-    const now = this.clock();
-    if (now - this.lastFullList >= this.fullListMs || changed.length > Math.max(1, scan.length * FULL_LIST_SHARE)) {
-      this.lastFullList = now;
-      this.nodes.clear();
-      for (const node of await this.client.listNodes({ pageSize: this.pageSize }).all()) this.nodes.set(node.uuid, { node, version: versionOf(node) });
+    if (this.clock() - this.lastFullList >= this.fullListMs) {
+      await this.listEverything();
     } else {
-      await this.fetchChanged(changed);
+      const scan = await this.client.listNodes({ fields: SCAN_FIELDS, pageSize: this.pageSize }).all();
+      const current = new Map(scan.map((node) => [node.uuid, versionOf(node)]));
+      for (const uuid of this.nodes.keys()) if (!current.has(uuid)) this.nodes.delete(uuid);
+      const changed = scan.filter((node) => this.nodes.get(node.uuid)?.version !== current.get(node.uuid)).map((node) => node.uuid);
+      if (changed.length > Math.max(1, scan.length * FULL_LIST_SHARE)) await this.listEverything();
+      else await this.fetchChanged(changed);
+      if (changed.length > 0) this.logger.debug('nodes fetched from Ironic', { changed: changed.length, scanned: scan.length });
     }
-    if (changed.length > 0) this.logger.debug('nodes fetched from Ironic', { changed: changed.length, scanned: scan.length });
-    const [ports, portgroups] = await Promise.all([
-      this.client.listPorts({ fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
-      this.client.listPortgroups({ pageSize: this.pageSize }).all(),
-    ]);
-    return { nodes: [...this.nodes.values()].map((entry) => entry.node), ports, portgroups };
+    const known = [...this.nodes.values()];
+    return { nodes: known.map((entry) => entry.node), ports: known.flatMap((entry) => entry.ports), portgroups: known.flatMap((entry) => entry.portgroups) };
   }
 
   async patchNode(uuid: string, patch: readonly NodePatch[]): Promise<IronicNode> {
     const node = await this.client.patchNode(uuid, patch);
     // Kept as patched: the scan cannot see an edit of `extra`, and must not undo it.
-    this.nodes.set(uuid, { node, version: versionOf(node) });
+    const known = this.nodes.get(uuid);
+    this.nodes.set(uuid, { node, version: versionOf(node), ports: known?.ports ?? [], portgroups: known?.portgroups ?? [] });
     return node;
+  }
+
+  private async listEverything(): Promise<void> {
+    this.lastFullList = this.clock();
+    const [nodes, ports, portgroups] = await Promise.all([
+      this.client.listNodes({ pageSize: this.pageSize }).all(),
+      this.client.listPorts({ fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
+      this.client.listPortgroups({ pageSize: this.pageSize }).all(),
+    ]);
+    this.nodes.clear();
+    for (const node of nodes) this.nodes.set(node.uuid, { node, version: versionOf(node), ports: [], portgroups: [] });
+    for (const port of ports) this.nodes.get(port.node_uuid)?.ports.push(port);
+    for (const portgroup of portgroups) this.nodes.get(portgroup.node_uuid)?.portgroups.push(portgroup);
   }
 
   private async fetchChanged(uuids: string[]): Promise<void> {
@@ -81,8 +91,12 @@ export class IronicNodeSource implements NodeSource {
     const worker = async () => {
       for (let uuid = queue.shift(); uuid !== undefined; uuid = queue.shift()) {
         try {
-          const node = await this.client.getNode(uuid);
-          this.nodes.set(uuid, { node, version: versionOf(node) });
+          const [node, ports, portgroups] = await Promise.all([
+            this.client.getNode(uuid),
+            this.client.listPorts({ nodeUuid: uuid, fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
+            this.client.listPortgroups({ nodeUuid: uuid, pageSize: this.pageSize }).all(),
+          ]);
+          this.nodes.set(uuid, { node, version: versionOf(node), ports, portgroups });
         } catch (error) {
           // Deleted between the scan and the fetch: the next scan no longer lists it.
           if (error instanceof IronicApiError && error.status === 404) this.nodes.delete(uuid);
@@ -92,6 +106,14 @@ export class IronicNodeSource implements NodeSource {
     };
     await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, uuids.length) }, worker));
   }
+}
+
+/** A node as last fetched, with what tells whether it changed since, and its ports and bonds. */
+interface KnownNode {
+  node: IronicNode;
+  version: string;
+  ports: IronicPort[];
+  portgroups: IronicPortgroup[];
 }
 
 function versionOf(node: Pick<IronicNode, (typeof SCAN_FIELDS)[number]>): string {
