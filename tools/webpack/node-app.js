@@ -1,28 +1,39 @@
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('node:path');
+const { join, resolve } = require('node:path');
+const { TsconfigPathsPlugin } = require('tsconfig-paths-webpack-plugin');
+
+const WORKSPACE = resolve(__dirname, '../..');
 
 /**
- * The webpack configuration of a Node.js app of this workspace: `dist/apps/<name>/main.js`.
- * ts-loader compiles with TypeScript itself, so decorator metadata is emitted for Inversify;
- * npm dependencies stay external and load from node_modules.
+ * The webpack configuration of a Node.js program of this workspace: `dist/apps/<name>/main.js`,
+ * with the workspace's libraries bundled in (through the tsconfig paths) and npm packages left to
+ * load from node_modules. ts-loader compiles with TypeScript itself, so decorator metadata is
+ * emitted for Inversify; the `typecheck` targets do the type checking, so it only transpiles here.
+ *
+ * `options.additionalEntryPoints`: more programs from the same project, `[{entryName, entryPath}]`.
  */
 module.exports = function nodeAppConfig(name, options = {}) {
+  const projectDir = process.cwd();
+  const entry = { main: './src/main.ts' };
+  for (const extra of options.additionalEntryPoints ?? []) entry[extra.entryName] = extra.entryPath;
   return {
-    output: { path: join(__dirname, '../../dist/apps', name) },
+    mode: 'production',
+    target: 'node20',
+    context: projectDir,
+    entry,
     devtool: 'source-map',
-    plugins: [
-      new NxAppWebpackPlugin({
-        target: 'node',
-        compiler: 'tsc',
-        main: './src/main.ts',
-        tsConfig: './tsconfig.app.json',
-        outputHashing: 'none',
-        optimization: false,
-        sourceMap: true,
-        generatePackageJson: false,
-        externalDependencies: 'all',
-        ...options,
-      }),
-    ],
+    output: { path: join(WORKSPACE, 'dist/apps', name), filename: '[name].js', clean: true },
+    resolve: {
+      extensions: ['.ts', '.js', '.json'],
+      plugins: [new TsconfigPathsPlugin({ configFile: join(WORKSPACE, 'tsconfig.base.json') })],
+    },
+    module: {
+      rules: [{ test: /\.ts$/, loader: 'ts-loader', options: { configFile: join(projectDir, 'tsconfig.app.json'), transpileOnly: true } }],
+    },
+    // Anything that is not a relative path or one of our own libraries is an npm package or a Node built-in.
+    externals: [({ request }, callback) => (/^[./]|^@ironic-metadata\//.test(request) ? callback() : callback(null, `commonjs ${request}`))],
+    optimization: { minimize: false, nodeEnv: false },
+    node: { __dirname: false, __filename: false },
+    performance: { hints: false },
+    plugins: [],
   };
 };
