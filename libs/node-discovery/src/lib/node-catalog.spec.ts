@@ -64,6 +64,16 @@ describe('NodeCatalog', () => {
     expect(source.loads).toBe(3);
   });
 
+  it("keeps a corrupt config drive that node's own problem: every other node is indexed and served", async () => {
+    const corrupt = aNode({ instance_info: { configdrive: 'H4sIAAAAAAAAA+3OMQ6CQBCF4a1NPIG9', fixed_ips: ['10.0.0.7'] } });
+    const healthy = aNode({ instance_info: { configdrive: { meta_data: { hostname: 'fine' } }, fixed_ips: ['10.0.0.8'] } });
+    const { catalog, logs } = catalogOf(new ScriptedSource(() => inventoryOf(corrupt, healthy)));
+    const index = await catalog.refresh();
+    expect(index.lookup('10.0.0.7')).toMatchObject({ found: true, entry: { configDriveProblem: expect.stringContaining('gzip') } });
+    expect(index.lookup('10.0.0.8')).toMatchObject({ found: true, entry: { configDrive: { metaData: { hostname: 'fine' } } } });
+    expect(logs().filter((entry) => entry.message === 'config drive not usable; serving the node dynamic data')).toHaveLength(1);
+  });
+
   it('warns once, with the policy fix, about masked config drives', async () => {
     const masked = aNode({ instance_info: { configdrive: '******', fixed_ips: ['10.0.0.5'] } });
     const { catalog, logs } = catalogOf(new ScriptedSource(() => inventoryOf(masked)));
