@@ -10,3 +10,4 @@ export * from './lib/leases/lease-parser';
 export * from './lib/leases/lease-table';
 export * from './lib/leases/lease-file';
 export * from './lib/ironic-node-source';
+export * from './lib/http-configdrive-fetcher';

@@ -12,7 +12,7 @@ import {
   TrustedProxies,
 } from '@ironic-metadata/metadata';
 import { IronicClient } from '@ironic-metadata/ironic-client';
-import { ConfigDriveCache, FileNodeSource, IronicNodeSource, LeaseFile, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
+import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
 import { TYPES } from './types';
 
@@ -41,7 +41,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TYPES.ServiceMetrics).toConstantValue(metrics);
   container.bind(TYPES.TrustedProxies).toConstantValue(new TrustedProxies(config.trustedProxies));
   container.bind(TYPES.NodeSource).toConstantValue(overrides.nodeSource ?? nodeSourceFor(config, logger, metrics));
-  container.bind(TYPES.ConfigDriveCache).toConstantValue(new ConfigDriveCache());
+  container.bind(TYPES.ConfigDriveCache).toConstantValue(new ConfigDriveCache({ fetcher: httpConfigDriveFetcher }));
   container
     .bind(TYPES.NodeCatalog)
     .toResolvedValue(
