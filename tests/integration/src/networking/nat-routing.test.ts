@@ -1,49 +1,38 @@
 import { curlIn } from './support/http-in-namespace';
 import { runAdvanced } from './support/deploy-scripts';
-import { NetworkLab } from './support/network-lab';
-import { buildNatTopology, NAT, type NatTopology } from './support/nat-topology';
+import { NAT, useNatTopology } from './support/nat-topology';
 
 // A node reaches 169.254.169.254 through a router that DNATs it to the service, and the service
 // still sees the node's own address: the one thing that tells nodes apart.
 describe('nat-routing: DNAT on a router, client addresses kept', () => {
-  let lab: NetworkLab;
-  let topology: NatTopology;
-
-  beforeAll(async () => {
-    lab = await NetworkLab.create();
-    topology = await buildNatTopology(lab);
-  });
-  afterAll(async () => {
-    await topology?.server.stop();
-    await lab?.destroy();
-  });
+  const nat = useNatTopology();
 
   it("answers the node behind the router with its own instance, seen from the node's own address", async () => {
-    const reply = await curlIn(lab, topology.client, 'http://169.254.169.254/latest/meta-data/instance-id');
-    expect(reply).toEqual({ status: 200, body: topology.node.instanceUuid });
-    const local = await curlIn(lab, topology.client, 'http://169.254.169.254/latest/meta-data/local-ipv4');
+    const reply = await curlIn(nat.lab, nat.topology.client, 'http://169.254.169.254/latest/meta-data/instance-id');
+    expect(reply).toEqual({ status: 200, body: nat.topology.node.instanceUuid });
+    const local = await curlIn(nat.lab, nat.topology.client, 'http://169.254.169.254/latest/meta-data/local-ipv4');
     expect(local.body).toBe(NAT.client);
     // Not the router's address: there is no SNAT or MASQUERADE on the way.
-    await topology.server.sawRequestFrom(NAT.client);
-    expect(topology.server.clientIps()).not.toContain(NAT.routerServiceSide);
+    await nat.topology.server.sawRequestFrom(NAT.client);
+    expect(nat.topology.server.clientIps()).not.toContain(NAT.routerServiceSide);
   });
 
   it('keeps the address even when the router also masquerades everything leaving towards the service', async () => {
     const masquerade = ['-w', '-t', 'nat', '-A', 'POSTROUTING', '-o', 'to-service', '-j', 'MASQUERADE'];
-    await lab.must('ip', ['netns', 'exec', topology.router, 'iptables', ...masquerade]);
+    await nat.lab.must('ip', ['netns', 'exec', nat.topology.router, 'iptables', ...masquerade]);
     try {
-      const reply = await curlIn(lab, topology.client, 'http://169.254.169.254/latest/meta-data/instance-id');
-      expect(reply).toEqual({ status: 200, body: topology.node.instanceUuid });
+      const reply = await curlIn(nat.lab, nat.topology.client, 'http://169.254.169.254/latest/meta-data/instance-id');
+      expect(reply).toEqual({ status: 200, body: nat.topology.node.instanceUuid });
     } finally {
-      await lab.must('ip', ['netns', 'exec', topology.router, 'iptables', ...masquerade.map((word) => (word === '-A' ? '-D' : word))]);
+      await nat.lab.must('ip', ['netns', 'exec', nat.topology.router, 'iptables', ...masquerade.map((word) => (word === '-A' ? '-D' : word))]);
     }
   });
 
   it('changes nothing when run again', async () => {
-    const rules = () => lab.must('ip', ['netns', 'exec', topology.router, 'iptables-save']);
-    const routes = () => lab.must('ip', ['-n', topology.router, 'route', 'show']);
+    const rules = () => nat.lab.must('ip', ['netns', 'exec', nat.topology.router, 'iptables-save']);
+    const routes = () => nat.lab.must('ip', ['-n', nat.topology.router, 'route', 'show']);
     const [rulesBefore, routesBefore] = [stripCounters(await rules()), await routes()];
-    const again = await runAdvanced(lab, topology.router, topology.configDir, ['nat-routing', NAT.service]);
+    const again = await runAdvanced(nat.lab, nat.topology.router, nat.topology.configDir, ['nat-routing', NAT.service]);
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/already has/);
     expect(again.stderr).not.toMatch(/wrote/);
@@ -53,14 +42,14 @@ describe('nat-routing: DNAT on a router, client addresses kept', () => {
 
   it('replaces its rule when the service moves, rather than leaving the old one first in line', async () => {
     const dnatTargets = async () => {
-      const rules = await lab.must('ip', ['netns', 'exec', topology.router, 'iptables', '-w', '-t', 'nat', '-S']);
+      const rules = await nat.lab.must('ip', ['netns', 'exec', nat.topology.router, 'iptables', '-w', '-t', 'nat', '-S']);
       return [...rules.matchAll(/-A (PREROUTING|OUTPUT) .*--to-destination (\S+)/g)].map((match) => `${match[1]} ${match[2]}`);
     };
-    expect((await runAdvanced(lab, topology.router, topology.configDir, ['nat-routing', '10.200.2.99'])).code).toBe(0);
+    expect((await runAdvanced(nat.lab, nat.topology.router, nat.topology.configDir, ['nat-routing', '10.200.2.99'])).code).toBe(0);
     expect(await dnatTargets()).toEqual(['PREROUTING 10.200.2.99:80', 'OUTPUT 10.200.2.99:80']);
-    expect((await runAdvanced(lab, topology.router, topology.configDir, ['nat-routing', NAT.service])).code).toBe(0);
+    expect((await runAdvanced(nat.lab, nat.topology.router, nat.topology.configDir, ['nat-routing', NAT.service])).code).toBe(0);
     expect(await dnatTargets()).toEqual([`PREROUTING ${NAT.service}:80`, `OUTPUT ${NAT.service}:80`]);
-    expect(await curlIn(lab, topology.client, 'http://169.254.169.254/latest/meta-data/instance-id')).toEqual({ status: 200, body: topology.node.instanceUuid });
+    expect(await curlIn(nat.lab, nat.topology.client, 'http://169.254.169.254/latest/meta-data/instance-id')).toEqual({ status: 200, body: nat.topology.node.instanceUuid });
   });
 });
 

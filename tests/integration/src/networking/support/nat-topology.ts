@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { runAdvanced } from './deploy-scripts';
-import type { NetworkLab } from './network-lab';
+import { NetworkLab } from './network-lab';
 import { startServerIn, type NamespacedServer } from './namespaced-server';
 import { writeInventory, type TestNode } from './test-inventory';
 
@@ -48,4 +48,33 @@ export async function buildNatTopology(lab: NetworkLab): Promise<NatTopology> {
   const setup = await runAdvanced(lab, router, configDir, ['nat-routing', NAT.service]);
   if (setup.code !== 0) throw new Error(`nat-routing failed (${setup.code}):\n${setup.stdout}${setup.stderr}`);
   return { client, router, service, server, node, configDir };
+}
+
+/**
+ * A lab with the NAT topology for the tests of one describe block: built before them, torn down after
+ * (also when they fail). Read `lab` and `topology` inside the tests.
+ */
+export function useNatTopology(): { readonly lab: NetworkLab; readonly topology: NatTopology } {
+  let lab: NetworkLab | undefined;
+  let topology: NatTopology | undefined;
+  beforeAll(async () => {
+    lab = await NetworkLab.create();
+    topology = await buildNatTopology(lab);
+  });
+  afterAll(async () => {
+    await topology?.server.stop();
+    await lab?.destroy();
+  });
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`the NAT ${name} is not built: its beforeAll failed`);
+    return value;
+  };
+  return {
+    get lab() {
+      return ready(lab, 'lab');
+    },
+    get topology() {
+      return ready(topology, 'topology');
+    },
+  };
 }
