@@ -1,4 +1,3 @@
-import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
 import type { ServiceMetrics } from '@ironic-metadata/metadata';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
@@ -14,7 +13,6 @@ export class AdminApp {
   constructor(
     @inject(TYPES.NodeCatalog) private readonly catalog: NodeCatalog,
     @inject(TYPES.ServiceMetrics) private readonly metrics: ServiceMetrics,
-    @inject(TYPES.Config) private readonly config: Config,
   ) {}
 
   create(clock: () => number = Date.now): Express {
@@ -24,10 +22,8 @@ export class AdminApp {
       response.type('text/plain').send('ok\n');
     });
     app.get('/readyz', (_request, response) => {
-      const status = this.catalog.status();
-      const ageSeconds = status.loadedAt === undefined ? undefined : (clock() - status.loadedAt) / 1000;
-      const ready = ageSeconds !== undefined && ageSeconds <= this.config.staleBudgetSeconds;
-      response.status(ready ? 200 : 503).json({ ready, ...status, ageSeconds, staleBudgetSeconds: this.config.staleBudgetSeconds, source: this.catalog.source.description });
+      const status = this.catalog.status(clock());
+      response.status(status.usable ? 200 : 503).json({ ready: status.usable, ...status, source: this.catalog.source.description });
     });
     app.get('/metrics', async (_request, response) => {
       response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());

@@ -46,7 +46,12 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     .bind(TYPES.NodeCatalog)
     .toResolvedValue(
       (source: NodeSource, cache: ConfigDriveCache, logger: Logger) => {
-        const catalog = new NodeCatalog(source, cache, { matchNodeName: config.matchNodeName, syncIntervalSeconds: config.syncIntervalSeconds }, logger);
+        const catalog = new NodeCatalog(
+          source,
+          cache,
+          { matchNodeName: config.matchNodeName, syncIntervalSeconds: config.syncIntervalSeconds, staleBudgetSeconds: config.staleBudgetSeconds },
+          logger,
+        );
         metrics.watchCatalog(catalog);
         return catalog;
       },
@@ -60,7 +65,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         new MetadataService(
           catalog,
           leases,
-          { defaultAvailabilityZone: config.defaultAvailabilityZone, vendorData: staticVendorData, staleBudgetSeconds: config.staleBudgetSeconds, metrics },
+          { defaultAvailabilityZone: config.defaultAvailabilityZone, vendorData: staticVendorData, metrics },
           logger,
         ),
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],

@@ -20,9 +20,9 @@ class FlakySource implements NodeSource {
 const logger = createLogger({ level: 'error', stream: new PassThrough() });
 
 async function serviceOver(source: FlakySource, clock: () => number) {
-  const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false, unknownClientRefreshSeconds: 0, clock }, logger);
+  const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false, unknownClientRefreshSeconds: 0, staleBudgetSeconds: 60, clock }, logger);
   await catalog.refresh();
-  return new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', staleBudgetSeconds: 60, unknownClientWaitMs: 100, clock }, logger);
+  return new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', unknownClientWaitMs: 100 }, logger);
 }
 
 describe('MetadataService during an outage', () => {

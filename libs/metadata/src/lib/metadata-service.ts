@@ -10,12 +10,9 @@ export type ClientMetadata =
   | { found: false; status: 404 | 503; reason: string; lookup?: Lookup };
 
 export interface ServiceOptions extends BuildOptions {
-  /** How long after the last successful load known nodes are still answered from the index. */
-  staleBudgetSeconds?: number;
   /** How long an unknown client waits for the refresh it triggers before it is told to retry. */
   unknownClientWaitMs?: number;
   metrics?: ServiceMetrics;
-  clock?: () => number;
 }
 
 /** Answers "who is this client, and what is its metadata?" from the in-memory index. */
@@ -30,10 +27,6 @@ export class MetadataService {
     private readonly options: ServiceOptions,
     private readonly logger: Logger,
   ) {}
-
-  private now(): number {
-    return (this.options.clock ?? Date.now)();
-  }
 
   /**
    * The metadata of the node behind `clientIp`. An address no node claims gets one shared, rate
@@ -80,17 +73,16 @@ export class MetadataService {
     }
   }
 
-  /** The index, unless there is none yet or it is older than the stale budget. */
+  /** The index, unless there is none yet or it is older than the catalog's stale budget. */
   private usableIndex(): NonNullable<ReturnType<NodeCatalog['current']>> | Extract<ClientMetadata, { found: false }> {
     const index = this.catalog.current();
     if (!index) {
       return { found: false, status: 503, reason: `the node index is not loaded yet from ${this.catalog.source.description}` };
     }
-    const ageSeconds = (this.now() - index.loadedAt.getTime()) / 1000;
-    const budget = this.options.staleBudgetSeconds ?? Infinity;
-    if (ageSeconds > budget) {
-      const failing = this.catalog.status().lastError ?? 'no refresh succeeded';
-      return { found: false, status: 503, reason: `the node index is ${Math.round(ageSeconds)} s old, past the ${budget} s stale budget (${failing})` };
+    const status = this.catalog.status();
+    if (!status.usable) {
+      const failing = status.lastError ?? 'no refresh succeeded';
+      return { found: false, status: 503, reason: `the node index is ${Math.round(status.ageSeconds ?? 0)} s old, past the ${status.staleBudgetSeconds} s stale budget (${failing})` };
     }
     return index;
   }

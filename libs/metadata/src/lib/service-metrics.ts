@@ -32,7 +32,7 @@ export class ServiceMetrics {
   private readonly cache = new Counter({ name: 'metadata_cache_lookups_total', help: 'Lookups of built instance metadata, by result.', labelNames: ['result'], registers: [this.registry] });
 
   /** Index gauges are read from the catalog when scraped, so they are never stale. */
-  watchCatalog(catalog: NodeCatalog, clock: () => number = Date.now): void {
+  watchCatalog(catalog: NodeCatalog): void {
     new Gauge({
       name: 'metadata_index_nodes',
       help: 'Nodes in the in-memory index.',
@@ -46,8 +46,7 @@ export class ServiceMetrics {
       help: 'Seconds since the index was last loaded from the source (-1 before the first load).',
       registers: [this.registry],
       collect() {
-        const { loadedAt } = catalog.status();
-        this.set(loadedAt === undefined ? -1 : (clock() - loadedAt) / 1000);
+        this.set(catalog.status().ageSeconds ?? -1);
       },
     });
   }

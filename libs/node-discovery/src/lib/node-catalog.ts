@@ -19,15 +19,22 @@ export interface NodeCatalogOptions {
   syncIntervalSeconds?: number;
   /** Least seconds between two refreshes asked for by unknown clients. */
   unknownClientRefreshSeconds?: number;
+  /** How long after the last successful load the index may still be served. Default: no limit. */
+  staleBudgetSeconds?: number;
   clock?: () => number;
 }
 
-/** How fresh the index is, for readiness checks and the operator. */
+/** How fresh the index is, for requests, readiness checks, metrics and the operator. */
 export interface CatalogStatus {
   loaded: boolean;
   nodes: number;
   /** When the index last loaded successfully (ms since the epoch). */
   loadedAt?: number;
+  /** Seconds since then. */
+  ageSeconds?: number;
+  /** Loaded, and no older than the stale budget: fit to answer from. */
+  usable: boolean;
+  staleBudgetSeconds?: number;
   /** The last load's error, until a load succeeds. */
   lastError?: string;
 }
@@ -62,8 +69,13 @@ export class NodeCatalog {
     return this.index;
   }
 
-  status(): CatalogStatus {
-    return { loaded: this.index !== undefined, nodes: this.index?.size ?? 0, loadedAt: this.index?.loadedAt.getTime(), lastError: this.lastError };
+  /** How fresh the index is at `now` (by default, the catalog's clock). */
+  status(now: number = this.clock()): CatalogStatus {
+    const loadedAt = this.index?.loadedAt.getTime();
+    const ageSeconds = loadedAt === undefined ? undefined : (now - loadedAt) / 1000;
+    const budget = this.options.staleBudgetSeconds;
+    const usable = ageSeconds !== undefined && (budget === undefined || ageSeconds <= budget);
+    return { loaded: loadedAt !== undefined, nodes: this.index?.size ?? 0, loadedAt, ageSeconds, usable, staleBudgetSeconds: budget, lastError: this.lastError };
   }
 
   /** Reloads from the source; concurrent callers share one load. A failed load keeps the last index. */
