@@ -97,23 +97,24 @@ is_local_address() {
 
 # ensure_rule IPTABLES TABLE CHAIN RULE...: appends a rule unless `-C` finds it (iptables or ip6tables).
 ensure_rule() {
-  local tool=$1 table=$2 chain=$3
-  shift 3
-  if "$tool" -w -t "$table" -C "$chain" "$@" 2>/dev/null; then
-    log "$tool -t $table $chain already has: $*"
-  else
-    run "$tool" -w -t "$table" -A "$chain" "$@"
-  fi
+  add_rule_unless_present append "$@"
 }
 
 # ensure_first_rule IPTABLES TABLE CHAIN RULE...: like ensure_rule, but inserts it first in the chain.
 ensure_first_rule() {
-  local tool=$1 table=$2 chain=$3
-  shift 3
+  add_rule_unless_present first "$@"
+}
+
+# add_rule_unless_present append|first IPTABLES TABLE CHAIN RULE...
+add_rule_unless_present() {
+  local where=$1 tool=$2 table=$3 chain=$4
+  shift 4
   if "$tool" -w -t "$table" -C "$chain" "$@" 2>/dev/null; then
     log "$tool -t $table $chain already has: $*"
-  else
+  elif [ "$where" = first ]; then
     run "$tool" -w -t "$table" -I "$chain" 1 "$@"
+  else
+    run "$tool" -w -t "$table" -A "$chain" "$@"
   fi
 }
 
