@@ -9,7 +9,7 @@ export type DecodedConfigDrive = { configDrive: ConfigDrive } | { problem: strin
  * index rebuild decodes only the drives that changed.
  */
 export class ConfigDriveCache {
-  private readonly entries = new Map<string, { hash: string; result: DecodedConfigDrive }>();
+  private readonly entries = new Map<string, { stored: unknown; hash: string; result: DecodedConfigDrive }>();
 
   constructor(private readonly options: DecodeOptions = {}) {}
 
@@ -19,11 +19,16 @@ export class ConfigDriveCache {
       this.entries.delete(node.uuid);
       return undefined;
     }
-    const hash = createHash('sha256').update(typeof stored === 'string' ? stored : JSON.stringify(stored)).digest('hex');
     const cached = this.entries.get(node.uuid);
-    if (cached?.hash === hash) return cached.result;
+    // An unchanged node comes back from the source as the very same value: no need to hash it again.
+    if (cached?.stored === stored) return cached.result;
+    const hash = createHash('sha256').update(typeof stored === 'string' ? stored : JSON.stringify(stored)).digest('hex');
+    if (cached?.hash === hash) {
+      cached.stored = stored;
+      return cached.result;
+    }
     const result = await this.decodeValue(stored);
-    this.entries.set(node.uuid, { hash, result });
+    this.entries.set(node.uuid, { stored, hash, result });
     return result;
   }
 

@@ -85,3 +85,15 @@ describe('NodeCatalog', () => {
     expect(catalog.current()?.lookup('10.0.0.5')).toMatchObject({ found: true, entry: { configDriveProblem: expect.stringContaining('show_instance_secrets') } });
   });
 });
+
+describe('ConfigDriveCache', () => {
+  it('decodes a drive once, whether the node comes back as the same value or as an equal copy', async () => {
+    const cache = new ConfigDriveCache();
+    const node = aNode({ instance_info: { configdrive: { meta_data: { hostname: 'once' } } } });
+    const first = await cache.decode(node);
+    expect(await cache.decode(node)).toBe(first);
+    expect(await cache.decode(structuredClone(node))).toBe(first);
+    const changed = aNode({ uuid: node.uuid, instance_info: { configdrive: { meta_data: { hostname: 'twice' } } } });
+    expect(await cache.decode(changed)).toMatchObject({ configDrive: { metaData: { hostname: 'twice' } } });
+  });
+});
