@@ -40,7 +40,9 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.bind(TYPES.ServiceMetrics).toConstantValue(metrics);
   container.bind(TYPES.TrustedProxies).toConstantValue(new TrustedProxies(config.trustedProxies));
-  container.bind(TYPES.NodeSource).toConstantValue(overrides.nodeSource ?? nodeSourceFor(config, logger, metrics));
+  const { source, client } = nodeSourceFor(config, logger, metrics);
+  if (client) container.bind(TYPES.IronicClient).toConstantValue(client);
+  container.bind(TYPES.NodeSource).toConstantValue(overrides.nodeSource ?? source);
   container.bind(TYPES.ConfigDriveCache).toConstantValue(new ConfigDriveCache({ fetcher: httpConfigDriveFetcher }));
   container
     .bind(TYPES.NodeCatalog)
@@ -92,9 +94,10 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   return container;
 }
 
-function nodeSourceFor(config: Config, logger: Logger, metrics: ServiceMetrics): NodeSource {
+/** The node source the config selects and, for Ironic, the one client everything else shares. */
+function nodeSourceFor(config: Config, logger: Logger, metrics: ServiceMetrics): { source: NodeSource; client?: IronicClient } {
   const source = config.source;
-  if (source.kind === 'file') return new FileNodeSource(source.path);
+  if (source.kind === 'file') return { source: new FileNodeSource(source.path) };
   const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger, pageSize: source.pageSize, observer: (event) => metrics.ironicExchange(event) });
-  return new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, { pageSize: source.pageSize });
+  return { client, source: new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, { pageSize: source.pageSize }) };
 }

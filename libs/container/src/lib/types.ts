@@ -1,4 +1,5 @@
 import type { Config } from '@ironic-metadata/config';
+import type { IronicClient } from '@ironic-metadata/ironic-client';
 import type { Logger } from '@ironic-metadata/logging';
 import type { MetadataResponder, MetadataService, ServiceMetrics, SessionTokens, TrustedProxies } from '@ironic-metadata/metadata';
 import type { ConfigDriveCache, LeaseFile, NodeCatalog, NodeSource } from '@ironic-metadata/node-discovery';
@@ -8,6 +9,8 @@ import type { ServiceIdentifier } from 'inversify';
 export const TYPES = {
   Config: Symbol.for('Config') as ServiceIdentifier<Config>,
   Logger: Symbol.for('Logger') as ServiceIdentifier<Logger>,
+  /** Bound only when nodes come from Ironic. */
+  IronicClient: Symbol.for('IronicClient') as ServiceIdentifier<IronicClient>,
   NodeSource: Symbol.for('NodeSource') as ServiceIdentifier<NodeSource>,
   ConfigDriveCache: Symbol.for('ConfigDriveCache') as ServiceIdentifier<ConfigDriveCache>,
   NodeCatalog: Symbol.for('NodeCatalog') as ServiceIdentifier<NodeCatalog>,

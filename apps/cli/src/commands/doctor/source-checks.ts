@@ -1,6 +1,6 @@
 import type { Config, IronicAuthConfig, NodeSourceConfig } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
-import { IronicAuthError, IronicClient, IronicConnectionError } from '@ironic-metadata/ironic-client';
+import { IronicAuthError, IronicConnectionError } from '@ironic-metadata/ironic-client';
 import type { NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Container } from 'inversify';
 import { loadNodes } from '../context';
@@ -35,7 +35,7 @@ async function inventoryCheck(path: string, container: Container): Promise<Sourc
 
 async function ironicChecks(source: Extract<NodeSourceConfig, { kind: 'ironic' }>, container: Container): Promise<SourceChecks> {
   const where = source.url ?? "the Keystone catalog's baremetal endpoint";
-  const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger: container.get(TYPES.Logger), pageSize: source.pageSize });
+  const client = container.get(TYPES.IronicClient);
   let version: string;
   try {
     version = await client.negotiate();
