@@ -4,9 +4,16 @@ import type { IronicNode } from '@ironic-metadata/ironic-model';
 
 export type DecodedConfigDrive = { configDrive: ConfigDrive } | { problem: string; masked: boolean } | undefined;
 
+/** What a decoded drive's stored string is replaced by: `decoded config drive sha256:<hex>`. */
+export const DECODED_DRIVE_REFERENCE = 'decoded config drive sha256:';
+/** Stored strings shorter than this (a mask, a URL) stay as they are: nothing to gain, and readable in traces. */
+const RELEASE_MIN_LENGTH = 1024;
+
 /**
  * Decodes each node's config drive once, keyed by node uuid and a hash of the stored value, so an
- * index rebuild decodes only the drives that changed.
+ * index rebuild decodes only the drives that changed. Once decoded, a node's stored base64 is
+ * replaced in its `instance_info` by a reference to the hash: a fleet's drives are then not kept
+ * twice, encoded and decoded (40 MiB of strings at 10,000 nodes, tools/bench).
  */
 export class ConfigDriveCache {
   private readonly entries = new Map<string, { stored: unknown; hash: string; result: DecodedConfigDrive }>();
@@ -20,15 +27,18 @@ export class ConfigDriveCache {
       return undefined;
     }
     const cached = this.entries.get(node.uuid);
-    // An unchanged node comes back from the source as the very same value: no need to hash it again.
+    // An unchanged node comes back from the source as the very same value (or its reference): no need to hash it again.
     if (cached?.stored === stored) return cached.result;
+    if (typeof stored === 'string' && stored.startsWith(DECODED_DRIVE_REFERENCE)) {
+      return { problem: 'the decoded config drive is no longer cached; it is read again at the next full listing of the source', masked: false };
+    }
     const hash = createHash('sha256').update(typeof stored === 'string' ? stored : JSON.stringify(stored)).digest('hex');
     if (cached?.hash === hash) {
-      cached.stored = stored;
+      cached.stored = release(node, stored, hash);
       return cached.result;
     }
     const result = await this.decodeValue(stored);
-    this.entries.set(node.uuid, { stored, hash, result });
+    this.entries.set(node.uuid, { stored: release(node, stored, hash), hash, result });
     return result;
   }
 
@@ -46,4 +56,12 @@ export class ConfigDriveCache {
       return { problem: `the config drive could not be decoded: ${(error as Error).message}`, masked: false };
     }
   }
+}
+
+/** Replaces a long stored drive by its reference once the cache holds what it decodes to; answers what is now stored. */
+function release(node: IronicNode, stored: unknown, hash: string): unknown {
+  if (typeof stored !== 'string' || stored.length < RELEASE_MIN_LENGTH) return stored;
+  const reference = `${DECODED_DRIVE_REFERENCE}${hash}`;
+  node.instance_info.configdrive = reference;
+  return reference;
 }

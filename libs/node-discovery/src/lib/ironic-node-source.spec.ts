@@ -12,9 +12,11 @@ function fakeClient(nodes: IronicNode[]) {
   const client = {
     listNodes: (options: { fields?: readonly string[] }) =>
       list(() => {
-        if (options.fields) calls.scans += 1;
-        else calls.detailLists += 1;
-        return options.fields ? nodes.map(({ uuid, provision_state, provision_updated_at, instance_uuid }) => ({ uuid, provision_state, provision_updated_at, instance_uuid })) : nodes;
+        // The scan asks for a few fields; a full listing for everything metadata reads.
+        const full = options.fields?.includes('instance_info');
+        if (full) calls.detailLists += 1;
+        else calls.scans += 1;
+        return nodes.map((node) => Object.fromEntries((options.fields ?? []).map((field) => [field, node[field]])));
       }),
     getNode: async (uuid: string) => {
       calls.gets.push(uuid);

@@ -6,6 +6,14 @@ import type { NodePatch, NodeSource } from './node-source';
 // Ironic 21.4 refuses `updated_at` in `fields` ("not a valid field"), so changes are told by what
 // every deploy, rebuild and tear-down moves; a periodic full listing catches the rest.
 const SCAN_FIELDS = ['uuid', 'provision_state', 'provision_updated_at', 'instance_uuid'] as const;
+/**
+ * What indexing and metadata read of a node. Asking for these only (not `/nodes/detail`'s sixty-odd
+ * fields) keeps BMC settings, steps and interfaces out of this service and its memory.
+ */
+const NODE_FIELDS = [
+  'uuid', 'name', 'instance_uuid', 'provision_state', 'provision_updated_at', 'instance_info', 'driver_info',
+  'driver_internal_info', 'properties', 'extra', 'network_data', 'owner', 'resource_class',
+] as const;
 const PORT_FIELDS = ['uuid', 'address', 'node_uuid', 'portgroup_uuid', 'pxe_enabled'] as const;
 /** Above this share of changed nodes, one detailed listing is cheaper than a GET per node. */
 const FULL_LIST_SHARE = 0.1;
@@ -76,7 +84,7 @@ export class IronicNodeSource implements NodeSource {
   private async listEverything(): Promise<void> {
     this.lastFullList = this.clock();
     const [nodes, ports, portgroups] = await Promise.all([
-      this.client.listNodes({ pageSize: this.pageSize }).all(),
+      this.client.listNodes({ fields: NODE_FIELDS, pageSize: this.pageSize }).all(),
       this.client.listPorts({ fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
       this.client.listPortgroups({ pageSize: this.pageSize }).all(),
     ]);
@@ -92,7 +100,7 @@ export class IronicNodeSource implements NodeSource {
       for (let uuid = queue.shift(); uuid !== undefined; uuid = queue.shift()) {
         try {
           const [node, ports, portgroups] = await Promise.all([
-            this.client.getNode(uuid),
+            this.client.getNode(uuid, NODE_FIELDS),
             this.client.listPorts({ nodeUuid: uuid, fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
             this.client.listPortgroups({ nodeUuid: uuid, pageSize: this.pageSize }).all(),
           ]);

@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
+import { encodeConfigDrive } from '@ironic-metadata/configdrive';
 import type { Inventory } from '@ironic-metadata/ironic-model';
 import { aNode } from '@ironic-metadata/ironic-model/testing';
 import { createLogger } from '@ironic-metadata/logging';
-import { ConfigDriveCache } from './configdrive-cache';
+import { ConfigDriveCache, DECODED_DRIVE_REFERENCE } from './configdrive-cache';
 import { NodeCatalog } from './node-catalog';
 import type { NodeSource } from './node-source';
 
@@ -95,5 +96,23 @@ describe('ConfigDriveCache', () => {
     expect(await cache.decode(structuredClone(node))).toBe(first);
     const changed = aNode({ uuid: node.uuid, instance_info: { configdrive: { meta_data: { hostname: 'twice' } } } });
     expect(await cache.decode(changed)).toMatchObject({ configDrive: { metaData: { hostname: 'twice' } } });
+  });
+
+  it('keeps a decoded base64 drive as a reference only, and knows it again when Ironic sends it anew', async () => {
+    const cache = new ConfigDriveCache();
+    const stored = encodeConfigDrive({ meta_data: { hostname: 'kept' }, user_data: 'x'.repeat(4096) });
+    const node = aNode({ instance_info: { configdrive: stored } });
+    const first = await cache.decode(node);
+    expect(first).toMatchObject({ configDrive: { metaData: { hostname: 'kept' } } });
+    expect(node.instance_info.configdrive).toMatch(new RegExp(`^${DECODED_DRIVE_REFERENCE}[0-9a-f]{64}$`));
+    expect(await cache.decode(node)).toBe(first);
+    const fromIronicAgain = aNode({ uuid: node.uuid, instance_info: { configdrive: stored } });
+    expect(await cache.decode(fromIronicAgain)).toBe(first);
+    expect(fromIronicAgain.instance_info.configdrive).toBe(node.instance_info.configdrive);
+  });
+
+  it('says so when a node carries a reference the cache no longer holds', async () => {
+    const node = aNode({ instance_info: { configdrive: `${DECODED_DRIVE_REFERENCE}${'0'.repeat(64)}` } });
+    expect(await new ConfigDriveCache().decode(node)).toEqual({ problem: expect.stringMatching(/no longer cached.*next full listing/), masked: false });
   });
 });

@@ -11,7 +11,11 @@ export interface NodePatch {
 export interface NodeSource {
   /** For logs and errors, e.g. `inventory file /etc/inventory.json` or `Ironic at http://...`. */
   readonly description: string;
-  /** Everything, shaped exactly like Ironic's answers. */
+  /**
+   * Everything, shaped exactly like Ironic's answers. The nodes become the catalog's: it replaces a
+   * decoded config drive in `instance_info` by a reference (ConfigDriveCache), so a source that hands
+   * back an unchanged node as the same object is not asked to keep the drive's base64 either.
+   */
   load(): Promise<Inventory>;
   /** Changes a node and answers it as it now is; absent where the source is read-only. */
   patchNode?(uuid: string, patch: readonly NodePatch[]): Promise<IronicNode>;

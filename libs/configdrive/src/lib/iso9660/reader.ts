@@ -131,7 +131,10 @@ class TreeWalk {
       throw new ConfigDriveError('too-large', `expected files adding up to at most ${formatSize(this.limits.maxBytes)}, found more by ${path}`);
     }
     if (this.files.has(path)) throw new ConfigDriveError('invalid-image', `expected one entry per name, found ${path} twice`);
-    this.files.set(path, Buffer.from(data)); // a copy, so the caller does not keep the whole image alive
+    // A copy in memory of its own: a view would keep the whole image alive, and a small Buffer.from
+    // copy shares an 8 KiB pool slab that one kept file pins (user_data, for each node of a fleet).
+    const copy = new Uint8Array(data);
+    this.files.set(path, Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength));
   }
 }
 
