@@ -4,7 +4,7 @@ import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { VendorDataError } from '@ironic-metadata/metadata';
 import { AdminApp } from './app/admin-app';
 import { boundPort, closeGracefully, hostPort, listen } from './app/listen';
-import { MetadataApp } from './app/metadata-app';
+import { MetadataListener } from './app/metadata-listener';
 
 function fail(message: string, code: number): never {
   process.stderr.write(`ironic-metadata: ${message}\n`);
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     if (error instanceof VendorDataError) fail(`invalid configuration: ${error.message}`, 2);
     throw error;
   }
-  container.bind(MetadataApp).toSelf();
+  container.bind(MetadataListener).toSelf();
   container.bind(AdminApp).toSelf();
   const logger = container.get(TYPES.Logger);
   const catalog = container.get(TYPES.NodeCatalog);
@@ -42,9 +42,9 @@ async function main(): Promise<void> {
   }
   catalog.startSync();
 
-  const metadataApp = container.get(MetadataApp).create();
+  const metadataListener = container.get(MetadataListener).handle;
   const servers = await Promise.all([
-    ...config.bindAddrs.map((address) => listen(metadataApp, address, config.bindPort)),
+    ...config.bindAddrs.map((address) => listen(metadataListener, address, config.bindPort)),
     listen(container.get(AdminApp).create(), config.adminBindAddr, config.adminBindPort),
   ]).catch((error: Error) => fail(error.message, 1));
   const admin = servers[servers.length - 1];

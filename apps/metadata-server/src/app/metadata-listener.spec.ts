@@ -1,13 +1,14 @@
 import 'reflect-metadata';
-import { Agent } from 'node:http';
+import { once } from 'node:events';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type RequestListener, type RequestOptions } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '@ironic-metadata/config';
 import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { createLogger } from '@ironic-metadata/logging';
-import type { Express } from 'express';
 import request from 'supertest';
-import { MetadataApp } from './metadata-app';
+import { MetadataListener } from './metadata-listener';
 
 const INVENTORY = join(__dirname, '../../example/inventory.json');
 const WEB = '127.0.0.11'; // JSON config drive
@@ -16,12 +17,12 @@ const PORTS = '127.0.0.13'; // two ports, no drive
 const SPARE = '127.0.0.14'; // available
 const BOND = '127.0.0.15'; // portgroup, no user data
 
-async function appFor(env: Record<string, string> = {}): Promise<Express> {
+async function appFor(env: Record<string, string> = {}): Promise<RequestListener> {
   const config = loadConfig({ INVENTORY_FILE: INVENTORY, ...env });
   const container = buildContainer(config, { logger: createLogger({ level: 'error', stream: new PassThrough() }) });
   await container.get(TYPES.NodeCatalog).refresh();
-  container.bind(MetadataApp).toSelf();
-  return container.get(MetadataApp).create();
+  container.bind(MetadataListener).toSelf();
+  return container.get(MetadataListener).handle;
 }
 
 const agents = new Map<string, Agent>();
@@ -31,13 +32,30 @@ const from = (ip: string) => {
   return agent;
 };
 
-let app: Express;
+let app: RequestListener;
 beforeAll(async () => {
   app = await appFor();
 });
 afterAll(() => agents.forEach((agent) => agent.destroy()));
 
 const get = (ip: string, path: string) => request(app).get(path).agent(from(ip));
+
+/** One request written as given (which supertest cannot: absolute-form targets, a streamed body): status and text. */
+async function exchange(options: RequestOptions, chunks: string[] = []): Promise<[number | undefined, string]> {
+  const server = createServer(app).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const outgoing = httpRequest({ ...options, host: '127.0.0.1', port: (server.address() as AddressInfo).port });
+    chunks.forEach((chunk) => outgoing.write(chunk));
+    outgoing.end();
+    const [response] = (await once(outgoing, 'response')) as [IncomingMessage];
+    const body: Buffer[] = [];
+    for await (const chunk of response) body.push(chunk as Buffer);
+    return [response.statusCode, Buffer.concat(body).toString()];
+  } finally {
+    server.close();
+  }
+}
 
 /** Collects the body as bytes, whatever its content type. */
 const asBytes = (response: unknown, done: (error: Error | null, body: Buffer) => void) => {
@@ -151,6 +169,13 @@ describe('caching', () => {
     expect(again.text ?? '').toBe('');
   });
 
+  it('answers 304 to a list of tags or a weak tag that holds it, and 200 to others', async () => {
+    const { etag } = (await get(PORTS, '/openstack/latest/network_data.json')).headers;
+    expect((await get(PORTS, '/openstack/latest/network_data.json').set('If-None-Match', `"other", W/${etag}`)).status).toBe(304);
+    expect((await get(PORTS, '/openstack/latest/network_data.json').set('If-None-Match', '*')).status).toBe(304);
+    expect((await get(PORTS, '/openstack/latest/network_data.json').set('If-None-Match', '"other"')).status).toBe(200);
+  });
+
   it("never caches meta_data.json: each read has a fresh random seed", async () => {
     const [a, b] = await Promise.all([get(WEB, '/openstack/latest/meta_data.json'), get(WEB, '/openstack/latest/meta_data.json')]);
     expect(a.body.random_seed).not.toBe(b.body.random_seed);
@@ -190,12 +215,28 @@ describe('methods', () => {
     expect(readOnly.text).toContain('is read-only: changes to nodes need the Ironic source');
   });
 
+  it('refuses a POSTed body past 4 KiB with 413 and a plain line', async () => {
+    const response = await request(app).post('/openstack/latest/password').agent(from(WEB)).set('content-type', 'text/plain').send('x'.repeat(5000));
+    expect(response.status).toBe(413);
+    expect(response.text).toBe('Payload too large: a body of at most 4096 bytes\n');
+  });
+
+  it('refuses a streamed body once it passes 4 KiB, whatever it declared', async () => {
+    const answer = await exchange({ localAddress: WEB, method: 'POST', path: '/openstack/latest/password', headers: { 'transfer-encoding': 'chunked' } }, ['x'.repeat(3000), 'x'.repeat(3000)]);
+    expect(answer).toEqual([413, 'Payload too large: a body of at most 4096 bytes\n']);
+  });
+
   it('answers other methods on password with 400, as Nova does', async () => {
     expect((await request(app).put('/openstack/latest/password').agent(from(WEB)).send('x')).status).toBe(400);
   });
 });
 
 describe('client identity', () => {
+  it('reads the path of an absolute-form request target, as a forwarding proxy may send', async () => {
+    const answer = await exchange({ localAddress: FIXED, path: 'http://169.254.169.254/latest/meta-data/instance-id?x=1' });
+    expect(answer).toEqual([200, '4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57']);
+  });
+
   it('gives each node only its own data', async () => {
     const [a, b] = await Promise.all([get(FIXED, '/latest/meta-data/instance-id'), get(PORTS, '/latest/meta-data/instance-id')]);
     expect(a.text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
