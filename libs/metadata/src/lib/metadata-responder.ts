@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { needsNode, parseMetadataPath, renderMetadata, writeMethodFor, type InstanceMetadata, type MetadataPath } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import { ReadOnlySourceError } from '@ironic-metadata/node-discovery';
 import type { ClientMetadata, MetadataService } from './metadata-service';
 import { validInstanceIdSignature } from './proxy-signature';
+import { RandomSeeds } from './random-seeds';
 import type { ClientRateLimiter } from './rate-limiter';
 import { refusePath } from './request-guard';
 import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens } from './session-tokens';
@@ -55,6 +55,7 @@ const TEXT = 'text/plain; charset=utf-8';
  */
 export class MetadataResponder {
   private readonly now: () => Date;
+  private readonly seeds = new RandomSeeds();
 
   constructor(
     private readonly service: MetadataService,
@@ -95,10 +96,11 @@ export class MetadataResponder {
 
   private async render(path: MetadataPath, request: MetadataRequest): Promise<MetadataReply> {
     // Only meta_data.json carries a random seed: make one when, and each time, it is read.
+    const seeds = this.seeds;
     const context = {
       now: this.now(),
       get randomSeed() {
-        return randomBytes(512).toString('base64');
+        return seeds.next();
       },
     };
     if (!needsNode(path)) return reply(renderMetadata(path, undefined, context));

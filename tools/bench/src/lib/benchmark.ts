@@ -93,6 +93,8 @@ async function measureStorm(
     const rss = sampleRss(server.pid, 1000);
     const figures = await measureLoad(loadPlan(options, target, booting, true), () => [server.pid]);
     const rssEverySecondMiB = rss.stop();
+    // Killed for memory (a heap limit, the OOM killer) or crashed: say so rather than fail to read its /proc.
+    if (server.hasExited()) throw new Error(`the metadata server exited during the storm (exit code ${await server.exited}); its last lines:\n${server.logTail()}`);
     const served = statsDelta(before, await sim.stats());
     const storm = { ...figures, peakRssMiB: readMemory(server.pid).peakRssMiB, rssEverySecondMiB, ironicRequests: served.total, ironicRequestsByRoute: served.byRoute };
     return { recorded, storm };
