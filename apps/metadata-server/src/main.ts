@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
 import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { VendorDataError } from '@ironic-metadata/metadata';
@@ -22,6 +23,9 @@ function configOrExit(): Config {
 
 async function main(): Promise<void> {
   const config = configOrExit();
+  // Before the index is loaded: V8 reads the flag whenever it sizes the heap. Node keeps V8's flags
+  // writable after start for this (it does not freeze them).
+  if (config.optimizeFor === 'memory') setFlagsFromString('--optimize-for-size');
   let container;
   try {
     container = buildContainer(config);

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       defaultAvailabilityZone: 'nova',
       syncIntervalSeconds: 30,
       passwordWrite: false,
+      optimizeFor: 'memory',
       vendorData: { staticFile: undefined, dynamicTargets: [], dynamicTimeoutSeconds: 5, dynamicFailureFatal: false },
     });
   });
@@ -62,6 +63,7 @@ describe('loadConfig', () => {
     [{ IRONIC_PAGE_SIZE: '5000' }, 'IRONIC_PAGE_SIZE: expected a whole number from 1 to 1000, got "5000"'],
     [{ VENDOR_DATA_DYNAMIC_TARGETS: 'http://no-name' }, 'VENDOR_DATA_DYNAMIC_TARGETS: expected name@http(s)://host/path, comma separated, got "http://no-name"'],
     [{ METADATA_PASSWORD_WRITE: 'perhaps' }, 'METADATA_PASSWORD_WRITE: expected true or false, got "perhaps"'],
+    [{ OPTIMIZE_FOR: 'both' }, 'OPTIMIZE_FOR: expected memory or speed'],
     [{ IMDS_TOKEN_REQUIRED: 'maybe' }, 'IMDS_TOKEN_REQUIRED: expected true or false, got "maybe"'],
     [{ OS_AUTH_TYPE: 'kerberos' }, 'OS_AUTH_TYPE: expected one of none, noauth, http_basic, password, v3password'],
     [{ OS_AUTH_TYPE: 'http_basic', OS_USERNAME: 'u' }, 'OS_PASSWORD: required when OS_AUTH_TYPE is http_basic'],

@@ -48,6 +48,7 @@ export async function runBenchmark(run: BenchmarkRun): Promise<BenchReport> {
       probeAddress: nodes[nodes.length - 1].address,
       cpuProfileDir: options.cpuProfileDir,
       serverNodeOptions: options.serverNodeOptions,
+      serverEnv: options.serverEnv,
       timeoutSeconds: COLD_START_TIMEOUT_SECONDS,
     });
     const { recorded, storm } = await measureStorm(options, sim, cold.server, cold.target, booting, nodes[0].address, progress);

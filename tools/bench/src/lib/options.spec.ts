@@ -16,6 +16,7 @@ describe('parseBenchOptions', () => {
       floorClients: 8,
       floorSeconds: 20,
       server: defaults.server,
+      serverEnv: {},
       out: 'bench-results/bench-2025-03-04T05-06-07-089Z.json',
     });
   });
@@ -23,6 +24,12 @@ describe('parseBenchOptions', () => {
   it('boots each node at most once', () => {
     expect(parseBenchOptions(['--nodes', '200', '--boots', '500'], defaults).boots).toBe(200);
     expect(parseBenchOptions(['--nodes', '200', '--boots', '50'], defaults).boots).toBe(50);
+  });
+
+  it('collects server settings, and refuses one that is not NAME=value', () => {
+    expect(parseBenchOptions(['--server-env', 'OPTIMIZE_FOR=speed', '--server-env', 'BIND_ADDR=127.0.0.1,::1'], defaults).serverEnv).toEqual({ OPTIMIZE_FOR: 'speed', BIND_ADDR: '127.0.0.1,::1' });
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    expect(() => parseBenchOptions(['--server-env', 'speed'], defaults)).toThrow();
   });
 
   it('refuses counts that are not whole numbers from 1', () => {

@@ -20,6 +20,8 @@ export interface BenchOptions {
   cpuProfileDir?: string;
   /** NODE_OPTIONS for the server, to try V8 settings such as `--max-old-space-size=256`. */
   serverNodeOptions?: string;
+  /** More of the server's environment, e.g. `OPTIMIZE_FOR=speed`. */
+  serverEnv: Record<string, string>;
   /** The JSON report; the chart goes beside it with `.svg`. */
   out: string;
 }
@@ -27,6 +29,13 @@ export interface BenchOptions {
 function positive(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number from 1');
   return Number(value);
+}
+
+/** `NAME=value`, collected into one environment. */
+function assignment(value: string, previous: Record<string, string>): Record<string, string> {
+  const match = /^([A-Z][A-Z0-9_]*)=(.*)$/s.exec(value);
+  if (!match) throw new InvalidArgumentError('expected NAME=value, e.g. OPTIMIZE_FOR=speed');
+  return { ...previous, [match[1]]: match[2] };
 }
 
 function workers(value: string): string {
@@ -52,6 +61,7 @@ export function parseBenchOptions(argv: readonly string[], defaults: { server: s
     .option('--server <path>', 'the built metadata server', defaults.server)
     .option('--cpu-profile-dir <dir>', 'run the server with node --cpu-prof and write its profile here')
     .option('--server-node-options <flags>', 'NODE_OPTIONS for the server, e.g. "--max-old-space-size=256"')
+    .option('--server-env <NAME=value>', 'a setting for the server, e.g. OPTIMIZE_FOR=speed (repeatable)', assignment, {})
     .option('--out <file>', 'the JSON report (the SVG chart goes beside it)', `bench-results/bench-${stamp}.json`)
     .exitOverride()
     .parse(argv, { from: 'user' })

@@ -24,6 +24,7 @@ export interface ColdStartOptions {
   probeAddress: string;
   cpuProfileDir?: string;
   serverNodeOptions?: string;
+  serverEnv?: Record<string, string>;
   timeoutSeconds: number;
 }
 
@@ -46,6 +47,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<{ fig
     adminPort: options.adminPort,
     cpuProfileDir: options.cpuProfileDir,
     nodeOptions: options.serverNodeOptions,
+    env: options.serverEnv,
   });
   const probe = new ClientSession(target, options.probeAddress, { keepAlive: false, timeoutMs: 5_000 });
   for (;;) {

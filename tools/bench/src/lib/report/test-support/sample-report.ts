@@ -29,7 +29,7 @@ export function sampleReport(overrides: Partial<BenchReport['storm']> = {}): Ben
     code: { server: 'dist/apps/metadata-server/main.js', serverBuiltAt: '2025-01-01T00:00:00.000Z', gitCommit: null, gitUncommittedChanges: null },
     parameters: {
       nodes: 10_000, clients: 256, boots: 10_000, maxSeconds: 120, keepAlive: false, skipNginx: false, nginxWorkers: 'auto',
-      skipFloor: false, floorClients: 8, floorSeconds: 20, server: 'dist/apps/metadata-server/main.js', out: 'x.json',
+      skipFloor: false, floorClients: 8, floorSeconds: 20, server: 'dist/apps/metadata-server/main.js', serverEnv: {}, out: 'x.json',
     },
     sequence: { requestsPerBoot: 38, paths: ['/openstack'] },
     coldStart: { seconds: 4.5, ironicRequests: 35, ironicRequestsByRoute: { 'GET /v1/nodes': 11 }, rssMiB: 340, peakRssMiB: 350 },
