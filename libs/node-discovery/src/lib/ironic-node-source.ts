@@ -44,6 +44,8 @@ export class IronicNodeSource implements NodeSource {
   private readonly fullListMs: number;
   private readonly clock: () => number;
   private lastFullList = -Infinity;
+  /** The last answer, given again while no node, port or portgroup changed. */
+  private answered: Inventory | undefined;
 
   constructor(
     private readonly client: IronicClient,
@@ -63,14 +65,21 @@ export class IronicNodeSource implements NodeSource {
     } else {
       const scan = await this.client.listNodes({ fields: SCAN_FIELDS, pageSize: this.pageSize }).all();
       const current = new Map(scan.map((node) => [node.uuid, versionOf(node)]));
-      for (const uuid of this.nodes.keys()) if (!current.has(uuid)) this.nodes.delete(uuid);
+      const removed = [...this.nodes.keys()].filter((uuid) => !current.has(uuid));
+      for (const uuid of removed) this.nodes.delete(uuid);
       const changed = scan.filter((node) => this.nodes.get(node.uuid)?.version !== current.get(node.uuid)).map((node) => node.uuid);
       if (changed.length > Math.max(1, scan.length * FULL_LIST_SHARE)) await this.listEverything();
       else await this.fetchChanged(changed);
       if (changed.length > 0) this.logger.debug('nodes fetched from Ironic', { changed: changed.length, scanned: scan.length });
+      if (this.answered && changed.length === 0 && removed.length === 0) return this.answered;
     }
+    return this.answer();
+  }
+
+  private answer(): Inventory {
     const known = [...this.nodes.values()];
-    return { nodes: known.map((entry) => entry.node), ports: known.flatMap((entry) => entry.ports), portgroups: known.flatMap((entry) => entry.portgroups) };
+    this.answered = { nodes: known.map((entry) => entry.node), ports: known.flatMap((entry) => entry.ports), portgroups: known.flatMap((entry) => entry.portgroups) };
+    return this.answered;
   }
 
   async patchNode(uuid: string, patch: readonly NodePatch[]): Promise<IronicNode> {
@@ -78,6 +87,7 @@ export class IronicNodeSource implements NodeSource {
     // Kept as patched: the scan cannot see an edit of `extra`, and must not undo it.
     const known = this.nodes.get(uuid);
     this.nodes.set(uuid, { node, version: versionOf(node), ports: known?.ports ?? [], portgroups: known?.portgroups ?? [] });
+    this.answered = undefined; // the next load answers the patched node
     return node;
   }
 

@@ -38,6 +38,21 @@ describe('NodeCatalog', () => {
     expect(catalog.status()).toMatchObject({ loaded: true, nodes: 1 });
   });
 
+  it('keeps its index when the source answers the same inventory, yet counts it as fresh', async () => {
+    let now = 0;
+    const unchanged = inventoryOf(aNode());
+    let answer = unchanged;
+    const source = new ScriptedSource(() => answer);
+    const { catalog } = catalogOf(source, () => now);
+    const first = await catalog.refresh();
+    now = 60_000;
+    expect(await catalog.refresh()).toBe(first);
+    expect(catalog.status()).toMatchObject({ loadedAt: 60_000, ageSeconds: 0 });
+    answer = inventoryOf(aNode(), aNode());
+    expect(await catalog.refresh()).not.toBe(first);
+    expect(catalog.status().nodes).toBe(2);
+  });
+
   it('keeps the last index when a refresh fails, and says so', async () => {
     let fail = false;
     const source = new ScriptedSource(() => {

@@ -46,6 +46,10 @@ export interface CatalogStatus {
  */
 export class NodeCatalog {
   private index: NodeIndex | undefined;
+  /** The inventory the index was built from: a source answers the same object when nothing changed. */
+  private indexed: Inventory | undefined;
+  /** When the source last answered (ms since the epoch): how fresh the index is, changed or not. */
+  private loadedAt: number | undefined;
   private inFlight: Promise<NodeIndex> | undefined;
   private lastError: string | undefined;
   private lastUnknownRefresh = -Infinity;
@@ -71,7 +75,7 @@ export class NodeCatalog {
 
   /** How fresh the index is at `now` (by default, the catalog's clock). */
   status(now: number = this.clock()): CatalogStatus {
-    const loadedAt = this.index?.loadedAt.getTime();
+    const loadedAt = this.loadedAt;
     const ageSeconds = loadedAt === undefined ? undefined : (now - loadedAt) / 1000;
     const budget = this.options.staleBudgetSeconds;
     const usable = ageSeconds !== undefined && (budget === undefined || ageSeconds <= budget);
@@ -112,7 +116,7 @@ export class NodeCatalog {
     const index = this.index;
     if (index) {
       const entries = index.entries.map((entry) => (entry.node.uuid === uuid ? { ...entry, node } : entry));
-      this.index = new NodeIndex(entries, this.options, index.loadedAt);
+      this.index = new NodeIndex(entries, this.options);
     }
     return node;
   }
@@ -163,13 +167,19 @@ export class NodeCatalog {
       this.lastError = message;
       throw error;
     }
-    const entries = await this.indexEntries(inventory);
-    this.configDrives.retain(new Set(entries.map((entry) => entry.node.uuid)));
-    const previous = this.index?.size;
-    this.index = new NodeIndex(entries, this.options, new Date(this.clock()));
-    if (this.lastError !== undefined || previous !== entries.length) {
-      this.logger.info('node index loaded', { source: this.source.description, nodes: entries.length, ports: inventory.ports.length });
+    // Nothing changed: the index stands, only fresher. Rebuilding it held requests for 170 ms every
+    // sync at 10,000 nodes (tools/bench).
+    if (inventory !== this.indexed || !this.index) {
+      const entries = await this.indexEntries(inventory);
+      this.configDrives.retain(new Set(entries.map((entry) => entry.node.uuid)));
+      const previous = this.index?.size;
+      this.index = new NodeIndex(entries, this.options);
+      this.indexed = inventory;
+      if (this.lastError !== undefined || previous !== entries.length) {
+        this.logger.info('node index loaded', { source: this.source.description, nodes: entries.length, ports: inventory.ports.length });
+      }
     }
+    this.loadedAt = this.clock();
     this.lastError = undefined;
     return this.index;
   }

@@ -27,8 +27,6 @@ export class NodeIndex {
   constructor(
     readonly entries: readonly IndexedNode[],
     options: { matchNodeName: boolean },
-    /** When the data was loaded from the source. */
-    readonly loadedAt: Date = new Date(),
   ) {
     this.claims = addressMatchers(options).map((matcher) => {
       const byAddress = new Map<string, IndexedNode[]>();

@@ -15,6 +15,8 @@ export interface NodeSource {
    * Everything, shaped exactly like Ironic's answers. The nodes become the catalog's: it replaces a
    * decoded config drive in `instance_info` by a reference (ConfigDriveCache), so a source that hands
    * back an unchanged node as the same object is not asked to keep the drive's base64 either.
+   * When nothing changed since the last load, a source may answer the very same Inventory object:
+   * the catalog then keeps its index as it is.
    */
   load(): Promise<Inventory>;
   /** Changes a node and answers it as it now is; absent where the source is read-only. */

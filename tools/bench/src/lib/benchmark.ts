@@ -10,7 +10,7 @@ import { freePort } from './processes/free-port';
 import { startNginx } from './processes/nginx';
 import { processFamily, readMemory, sampleRss } from './processes/proc-stats';
 import { startSimulator, statsDelta, type SimulatorHandle } from './processes/simulator';
-import type { BenchReport, StormFigures } from './report/bench-report';
+import type { BenchReport, PacedFigures, StormFigures } from './report/bench-report';
 import { describeCode, describeMachine } from './report/environment';
 import { checkTargets } from './report/targets';
 import type { Workspace } from './workspace';
@@ -51,7 +51,7 @@ export async function runBenchmark(run: BenchmarkRun): Promise<BenchReport> {
       serverEnv: options.serverEnv,
       timeoutSeconds: COLD_START_TIMEOUT_SECONDS,
     });
-    const { recorded, storm } = await measureStorm(options, sim, cold.server, cold.target, booting, nodes[0].address, progress);
+    const { recorded, storm, paced } = await measureStorm(options, sim, cold.server, cold.target, booting, nodes[0].address, progress);
     const ceiling = options.skipNginx ? null : await measureCeiling(options, recorded, booting, progress);
     const floor = options.skipFloor ? null : await measureFloor(options, workspace, sim, recorded, booting, progress);
     const partial: Omit<BenchReport, 'targets'> = {
@@ -64,6 +64,7 @@ export async function runBenchmark(run: BenchmarkRun): Promise<BenchReport> {
       sequence: { requestsPerBoot: recorded.paths.length, paths: recorded.paths },
       coldStart: cold.figures,
       storm,
+      paced,
       ceiling,
       floor,
       ratios: {
@@ -86,7 +87,7 @@ async function measureStorm(
   booting: BootingNode[],
   recordedAddress: string,
   progress: (line: string) => void,
-): Promise<{ recorded: RecordedCrawl; storm: StormFigures }> {
+): Promise<{ recorded: RecordedCrawl; storm: StormFigures; paced: PacedFigures | null }> {
   try {
     const recorded = await recordCrawl(target, recordedAddress);
     progress(`storm: ${booting.length} boots of ${recorded.paths.length} requests, ${options.clients} at a time`);
@@ -98,10 +99,31 @@ async function measureStorm(
     if (server.hasExited()) throw new Error(`the metadata server exited during the storm (exit code ${await server.exited}); its last lines:\n${server.logTail()}`);
     const served = statsDelta(before, await sim.stats());
     const storm = { ...figures, peakRssMiB: readMemory(server.pid).peakRssMiB, rssEverySecondMiB, ironicRequests: served.total, ironicRequestsByRoute: served.byRoute };
-    return { recorded, storm };
+    const paced = options.skipPaced ? null : await measurePaced(options, target, booting, storm, recorded.paths.length, server, progress);
+    return { recorded, storm, paced };
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * The same boots in open loop at a share of the storm's rate: the latency a node sees when the service
+ * is not saturated (in the closed-loop storm, latency is mostly the queue of the other clients).
+ */
+async function measurePaced(
+  options: BenchOptions,
+  target: HttpTarget,
+  booting: BootingNode[],
+  storm: StormFigures,
+  requestsPerBoot: number,
+  server: ChildHandle,
+  progress: (line: string) => void,
+): Promise<PacedFigures> {
+  const bootsPerSecond = (storm.requestsPerSecond * options.pacedShare) / requestsPerBoot;
+  const nodes = booting.slice(0, Math.max(1, Math.round(bootsPerSecond * options.pacedSeconds)));
+  progress(`paced: ${nodes.length} boots at ${bootsPerSecond.toFixed(1)} a second (${options.pacedShare} of the storm's rate), at most ${options.clients} at a time`);
+  const figures = await measureLoad({ ...loadPlan(options, target, nodes, true), bootsPerSecond }, () => [server.pid]);
+  return { ...figures, share: options.pacedShare, bootsPerSecond };
 }
 
 function loadPlan(options: BenchOptions, target: HttpTarget, nodes: readonly BootingNode[], verifyIdentity: boolean) {

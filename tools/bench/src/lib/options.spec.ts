@@ -11,6 +11,9 @@ describe('parseBenchOptions', () => {
       maxSeconds: 300,
       keepAlive: false,
       skipNginx: false,
+      skipPaced: false,
+      pacedShare: 0.5,
+      pacedSeconds: 15,
       nginxWorkers: 'auto',
       skipFloor: false,
       floorClients: 8,
@@ -34,7 +37,7 @@ describe('parseBenchOptions', () => {
 
   it('refuses counts that are not whole numbers from 1', () => {
     jest.spyOn(process.stderr, 'write').mockImplementation(() => true); // commander says why; not here
-    for (const bad of [['--nodes', '0'], ['--clients', 'many'], ['--nginx-workers', '0']]) {
+    for (const bad of [['--nodes', '0'], ['--clients', 'many'], ['--nginx-workers', '0'], ['--paced-share', '1.5'], ['--paced-share', '0']]) {
       expect(() => parseBenchOptions(bad, defaults)).toThrow();
     }
   });

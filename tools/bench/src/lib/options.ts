@@ -10,6 +10,11 @@ export interface BenchOptions {
   /** One connection per boot instead of cloud-init's connection per request. */
   keepAlive: boolean;
   skipNginx: boolean;
+  /** Skip the open-loop phase below saturation. */
+  skipPaced: boolean;
+  /** Its rate, as a share of the storm's requests a second. */
+  pacedShare: number;
+  pacedSeconds: number;
   nginxWorkers: string;
   skipFloor: boolean;
   floorClients: number;
@@ -38,6 +43,12 @@ function assignment(value: string, previous: Record<string, string>): Record<str
   return { ...previous, [match[1]]: match[2] };
 }
 
+function share(value: string): number {
+  const fraction = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(fraction > 0 && fraction <= 1)) throw new InvalidArgumentError('expected a fraction above 0, at most 1, e.g. 0.5');
+  return fraction;
+}
+
 function workers(value: string): string {
   if (value !== 'auto' && !/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a whole number from 1, or auto');
   return value;
@@ -54,6 +65,9 @@ export function parseBenchOptions(argv: readonly string[], defaults: { server: s
     .option('--max-seconds <seconds>', 'time bound of each load phase', positive, 300)
     .option('--keep-alive', "one connection per boot (default: a new connection per request, as cloud-init's requests do)", false)
     .option('--skip-nginx', 'do not measure the nginx ceiling', false)
+    .option('--skip-paced', 'do not measure latency below saturation (boots at a fixed rate)', false)
+    .option('--paced-share <fraction>', "the paced phase's rate, as a share of the storm's requests a second", share, 0.5)
+    .option('--paced-seconds <seconds>', 'how long the paced phase starts boots for', positive, 15)
     .option('--nginx-workers <count>', 'nginx worker_processes (a number, or auto: one per core)', workers, 'auto')
     .option('--skip-floor', "do not measure the seed's list-per-request floor", false)
     .option('--floor-clients <count>', 'concurrent clients for the floor (each of its requests lists every node)', positive, 8)

@@ -44,6 +44,17 @@ describe('runLoad', () => {
     expect(refused).toMatchObject({ requests: 2, errors: 2, errorSamples: { ECONNREFUSED: 2 }, bootsCompleted: 0 });
   });
 
+  it('starts boots at a fixed rate in open loop, and counts those a full house made late', async () => {
+    const started = performance.now();
+    const paced = await runLoad({ target, nodes: nodes.slice(0, 6), concurrency: 6, maxSeconds: 30, keepAlive: false, verifyIdentity: true, bootsPerSecond: 20 });
+    // The sixth boot is due 250 ms after the first: a closed loop of 6 clients would start it at once.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+    expect(paced).toMatchObject({ errors: 0, bootsCompleted: 6, lateStarts: 0 });
+    const crowded = await runLoad({ target, nodes, concurrency: 1, maxSeconds: 30, keepAlive: false, verifyIdentity: true, bootsPerSecond: 10_000 });
+    expect(crowded).toMatchObject({ errors: 0, bootsCompleted: nodes.length });
+    expect(crowded.lateStarts).toBeGreaterThan(0);
+  });
+
   it('stops sending when the time is up', async () => {
     const result = await runLoad({ target, nodes, concurrency: 1, maxSeconds: 0, keepAlive: false, verifyIdentity: true });
     expect(result).toMatchObject({ requests: 0, errors: 0, bootsCompleted: 0, cutShort: true });

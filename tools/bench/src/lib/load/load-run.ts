@@ -19,6 +19,13 @@ export interface LoadPlan {
   /** Count it as an error when meta_data.json names another instance (only a server that tells nodes apart). */
   verifyIdentity: boolean;
   requestTimeoutMs?: number;
+  /**
+   * Open loop: boots start at this rate whether or not earlier ones are done (at most `concurrency`
+   * at once), as nodes powering on do; latency is then the service's, not a queue of waiting
+   * clients'. Without it, closed loop: each of `concurrency` clients boots its next node as soon as
+   * the last is done, which saturates the service.
+   */
+  bootsPerSecond?: number;
 }
 
 export interface LoadResult {
@@ -33,6 +40,8 @@ export interface LoadResult {
   bootsCompleted: number;
   /** Whether the time bound ended the phase before every boot was done. */
   cutShort: boolean;
+  /** Open loop only: boots that started late because `concurrency` boots were already running. */
+  lateStarts: number;
 }
 
 const ERROR_KINDS_KEPT = 10;
@@ -90,10 +99,27 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     }
   };
 
-  const client = async () => {
-    while (nextNode < plan.nodes.length && performance.now() < deadline) await boot(plan.nodes[nextNode++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(plan.concurrency, plan.nodes.length) }, client));
+  let lateStarts = 0;
+  if (plan.bootsPerSecond === undefined) {
+    const client = async () => {
+      while (nextNode < plan.nodes.length && performance.now() < deadline) await boot(plan.nodes[nextNode++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(plan.concurrency, plan.nodes.length) }, client));
+  } else {
+    const running = new Set<Promise<void>>();
+    for (; nextNode < plan.nodes.length; nextNode++) {
+      const due = started + (nextNode / plan.bootsPerSecond) * 1000;
+      if (due > deadline) break;
+      if (due > performance.now()) await sleep(due - performance.now());
+      if (running.size >= plan.concurrency) {
+        lateStarts++;
+        await Promise.race(running);
+      }
+      const booting = boot(plan.nodes[nextNode]).finally(() => running.delete(booting));
+      running.add(booting);
+    }
+    await Promise.all(running);
+  }
   return {
     requests: latenciesMs.length,
     errors,
@@ -102,5 +128,10 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     elapsedMs: performance.now() - started,
     bootsCompleted,
     cutShort: bootsCompleted < plan.nodes.length,
+    lateStarts,
   };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

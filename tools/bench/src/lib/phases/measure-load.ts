@@ -9,6 +9,8 @@ export interface LoadFigures {
   bootsCompleted: number;
   /** The time bound ended the phase before every planned boot was done. */
   cutShort: boolean;
+  /** Open loop only: boots that started late because as many as the clients were already running. */
+  lateStarts: number;
   seconds: number;
   requestsPerSecond: number;
   latencyMs: LatencySummary;
@@ -46,6 +48,7 @@ export async function measureLoad(plan: LoadPlan, serverProcesses: () => number[
     errorSamples: result.errorSamples,
     bootsCompleted: result.bootsCompleted,
     cutShort: result.cutShort,
+    lateStarts: result.lateStarts,
     seconds,
     requestsPerSecond: result.requests / seconds,
     latencyMs: summarizeLatencies(result.latenciesMs),

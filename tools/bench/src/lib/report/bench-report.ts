@@ -12,6 +12,12 @@ export interface StormFigures extends LoadFigures {
   ironicRequestsByRoute: Record<string, number>;
 }
 
+export interface PacedFigures extends LoadFigures {
+  /** The share of the storm's requests a second the boots were paced at. */
+  share: number;
+  bootsPerSecond: number;
+}
+
 /** One target of issue 6, as measured in this run; `met` is null when the figure was not measured. */
 export interface TargetCheck {
   name: string;
@@ -33,6 +39,8 @@ export interface BenchReport {
   sequence: { requestsPerBoot: number; paths: string[] };
   coldStart: ColdStartFigures;
   storm: StormFigures;
+  /** The same boots in open loop below saturation; null when skipped. */
+  paced: PacedFigures | null;
   /** nginx serving the same answers as static files; null when skipped. */
   ceiling: LoadFigures | null;
   /** The seed's way, a full node listing per request; null when skipped. */

@@ -21,6 +21,7 @@ function escapeXml(text: string): string {
 export function latencyChartSvg(report: BenchReport): string {
   const series = [
     { name: 'ironic-metadata', color: '#1f77b4', curve: report.storm.latencyCurve },
+    { name: 'ironic-metadata, paced', color: '#ff7f0e', curve: report.paced?.latencyCurve },
     { name: 'nginx (ceiling)', color: '#2ca02c', curve: report.ceiling?.latencyCurve },
     { name: 'seed (floor)', color: '#d62728', curve: report.floor?.latencyCurve },
   ].flatMap((entry) => (entry.curve ? [{ ...entry, curve: entry.curve }] : []));

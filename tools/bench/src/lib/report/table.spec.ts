@@ -7,13 +7,14 @@ describe('formatTable', () => {
     expect(lines[0]).toBe('ironic-metadata boot storm: 10000 nodes, 256 clients, 38 requests per boot, a new connection per request (as cloud-init)');
     expect(lines.find((line) => line.startsWith('cold start: index of 10000 nodes served'))).toMatch(/4\.50 s\s+< 10 s\s+met$/);
     expect(lines.find((line) => line.startsWith('storm: latency p50 / p99 / max'))).toMatch(/62\.50 \/ 250\.00 \/ 750\.0 ms\s+p99 < 10 ms\s+MISSED$/);
+    expect(lines.find((line) => line.startsWith("paced: open loop at 0.5 of the storm's rate: latency"))).toMatch(/1\.00 \/ 4\.00 \/ 12\.0 ms$/);
     expect(lines.find((line) => line.startsWith('ours / nginx requests/s'))).toMatch(/0\.30\s+>= 0\.5\s+MISSED$/);
     expect(lines.find((line) => line.startsWith('ours / floor requests/s'))).toMatch(/2,000x/);
     expect(lines[lines.length - 1]).toBe('  storm error: 2 x ECONNRESET');
   });
 
   it('leaves out the phases that were skipped', () => {
-    const table = formatTable({ ...sampleReport(), ceiling: null, floor: null });
-    expect(table).not.toMatch(/nginx|floor/);
+    const table = formatTable({ ...sampleReport(), paced: null, ceiling: null, floor: null });
+    expect(table).not.toMatch(/paced|nginx|floor/);
   });
 });

@@ -14,7 +14,8 @@ function verdict(target: TargetCheck | undefined): string {
 
 function loadRows(label: string, figures: LoadFigures, latencyTarget?: TargetCheck): Row[] {
   const { p50, p99, max } = figures.latencyMs;
-  const boots = `${figures.bootsCompleted} boots, ${figures.requests.toLocaleString('en-US')} requests in ${fixed(figures.seconds)} s${figures.cutShort ? ' (time bound reached)' : ''}`;
+  const late = figures.lateStarts > 0 ? `, ${figures.lateStarts} started late (all clients busy)` : '';
+  const boots = `${figures.bootsCompleted} boots, ${figures.requests.toLocaleString('en-US')} requests in ${fixed(figures.seconds)} s${figures.cutShort ? ' (time bound reached)' : ''}${late}`;
   return [
     [`${label}: requests/s`, fixed(figures.requestsPerSecond, figures.requestsPerSecond < 100 ? 2 : 0), '', boots],
     [`${label}: latency p50 / p99 / max`, `${fixed(p50, 2)} / ${fixed(p99, 2)} / ${fixed(max, 1)} ms`, latencyTarget ? `p99 ${latencyTarget.limit}` : '', verdict(latencyTarget)],
@@ -29,7 +30,7 @@ function loadRows(label: string, figures: LoadFigures, latencyTarget?: TargetChe
 
 /** The report as a plain-text table: one figure a line, with its target and whether it was met. */
 export function formatTable(report: BenchReport): string {
-  const { parameters: p, coldStart, storm, ceiling, floor, ratios } = report;
+  const { parameters: p, coldStart, storm, paced, ceiling, floor, ratios } = report;
   const target = (prefix: string) => report.targets.find((candidate) => candidate.name.startsWith(prefix));
   const rows: Row[] = [
     ['figure', 'value', 'target', ''],
@@ -41,6 +42,7 @@ export function formatTable(report: BenchReport): string {
     ['storm: peak RSS (VmHWM)', `${fixed(storm.peakRssMiB, 0)} MiB`, target('peak RSS')?.limit ?? '', verdict(target('peak RSS'))],
     ['storm: Ironic requests', String(storm.ironicRequests), target('Ironic')?.limit ?? '', verdict(target('Ironic'))],
   ];
+  if (paced) rows.push(...loadRows(`paced: open loop at ${paced.share} of the storm's rate`, paced));
   if (ceiling) {
     rows.push(...loadRows(`ceiling: nginx (${p.nginxWorkers} workers)`, ceiling));
     rows.push(['ours / nginx requests/s', fixed(ratios.vsNginx ?? 0, 2), target('requests/s')?.limit ?? '', verdict(target('requests/s'))]);
