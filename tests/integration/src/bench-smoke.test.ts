@@ -29,7 +29,7 @@ describe('the boot-storm benchmark, run small', () => {
     const out = join(directory, 'smoke.json');
     // nginx is optional here: the ceiling is measured when Debian's nginx is installed.
     const nginx = nginxInstalled() ? [] : ['--skip-nginx'];
-    const args = [BENCH, '--nodes', '200', '--clients', '20', '--max-seconds', '30', '--floor-clients', '2', '--floor-seconds', '2', '--out', out, ...nginx];
+    const args = [BENCH, '--nodes', '200', '--clients', '20', '--max-seconds', '30', '--floor-clients', '2', '--floor-seconds', '2', '--paced-seconds', '2', '--out', out, ...nginx];
     const exit = await runToExit(process.execPath, args, { timeoutMs: 110_000 });
     expect({ code: exit.code, stderr: exit.code === 0 ? '' : exit.stderr }).toEqual({ code: 0, stderr: '' });
 
@@ -40,12 +40,14 @@ describe('the boot-storm benchmark, run small', () => {
 
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(Object.keys(report)).toEqual(
-      expect.arrayContaining(['parameters', 'machine', 'code', 'sequence', 'coldStart', 'storm', 'ceiling', 'floor', 'ratios', 'targets']),
+      expect.arrayContaining(['parameters', 'machine', 'code', 'sequence', 'coldStart', 'storm', 'paced', 'ceiling', 'floor', 'ratios', 'targets']),
     );
     expect(report.storm).toMatchObject({ errors: 0, bootsCompleted: 200, requests: 200 * report.sequence.requestsPerBoot });
     expect(report.storm.requestsPerSecond).toBeGreaterThan(0);
     expect(report.storm.latencyMs.p99).toBeGreaterThan(0);
     expect(report.storm.peakRssMiB).toBeGreaterThan(0);
+    expect(report.paced).toMatchObject({ errors: 0, share: 0.5 });
+    expect(report.paced.bootsCompleted).toBeGreaterThan(0);
     expect(report.coldStart.ironicRequests).toBeGreaterThan(0);
     // cloud-init's crawl: the OpenStack files, then EC2's tree down to the node's MAC.
     expect(report.sequence.paths).toEqual(expect.arrayContaining(['/openstack/2018-08-27/meta_data.json', '/latest/meta-data/instance-id']));

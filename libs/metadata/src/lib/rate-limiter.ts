@@ -22,8 +22,15 @@ export class ClientRateLimiter {
     const bucket = this.buckets.get(client);
     const tokens = bucket ? Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond) : this.burst;
     const allowed = tokens >= 1;
-    if (!bucket && this.buckets.size >= this.maxClients) this.evictOldest();
-    this.buckets.set(client, { tokens: allowed ? tokens - 1 : tokens, at: now });
+    const left = allowed ? tokens - 1 : tokens;
+    if (bucket) {
+      // Updated in place: a new object per request would be garbage in the old generation, where the map lives.
+      bucket.tokens = left;
+      bucket.at = now;
+    } else {
+      if (this.buckets.size >= this.maxClients) this.evictOldest();
+      this.buckets.set(client, { tokens: left, at: now });
+    }
     return allowed;
   }
 
