@@ -59,7 +59,7 @@ export interface Config {
   vendorData: VendorDataConfig;
   /**
    * `memory`: V8 favours memory over speed (--optimize-for-size), measured at 10,000 nodes in a boot
-   * storm as a peak RSS of 190 MiB instead of 450-510 MiB, for 5-20% fewer requests a second (tools/bench).
+   * storm as a peak RSS of 190 MiB instead of 450-510 MiB, for up to 20% fewer requests a second (tools/bench).
    */
   optimizeFor: 'memory' | 'speed';
 }
