@@ -108,8 +108,8 @@ describe('the CLI against the example inventory', () => {
     const busyPort = (busy.address() as { port: number }).port;
     try {
       const [free, taken, text] = await Promise.all([
-        cli(['doctor', ...inventory, '--json'], { BIND_ADDR: '127.0.0.1', BIND_PORT: String(await freePort()), LEASE_FILE: NO_LEASES }),
-        cli(['doctor', ...inventory, '--json'], { BIND_ADDR: '127.0.0.1', BIND_PORT: String(busyPort), LEASE_FILE: NO_LEASES }),
+        cli(['doctor', ...inventory, '--json'], { BIND_ADDR: '127.0.0.1', BIND_PORT: String(await freePort()), ADMIN_BIND_PORT: String(await freePort()), LEASE_FILE: NO_LEASES }),
+        cli(['doctor', ...inventory, '--json'], { BIND_ADDR: '127.0.0.1', BIND_PORT: String(busyPort), ADMIN_BIND_PORT: String(busyPort), LEASE_FILE: NO_LEASES }),
         cli(['doctor', ...inventory], { BIND_ADDR: '127.0.0.1', BIND_PORT: String(busyPort), LEASE_FILE: NO_LEASES }),
       ]);
       expect(free.code).toBe(0);
@@ -118,9 +118,11 @@ describe('the CLI against the example inventory', () => {
         discoverable: { status: 'pass', detail: '4 of 4 active nodes can be found: configdrive_network_data 1, fixed_ips 3' },
         'lease-file': { status: 'warn' },
         bind: { status: 'pass' },
+        'admin-bind': { status: 'pass' },
       });
       expect(taken.code).toBe(0);
       expect(checksOf(taken.stdout)['bind']).toMatchObject({ status: 'warn', detail: expect.stringContaining('something already listens') });
+      expect(checksOf(taken.stdout)['admin-bind']).toMatchObject({ status: 'warn', fix: expect.stringContaining('or set ADMIN_BIND_PORT') });
       expect(text.stdout).toMatch(/WARN\s+bind address usable\s+something already listens on 127\.0\.0\.1:\d+.*\n\s+fix: /);
     } finally {
       busy.close();

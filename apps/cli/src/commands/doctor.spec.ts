@@ -3,7 +3,7 @@ import { doctorCommand } from './doctor';
 import { apiVersionCheck } from './doctor/source-checks';
 
 describe('ironic-metadata doctor', () => {
-  withEnv({ LOG_LEVEL: undefined, BIND_ADDR: '127.0.0.1', BIND_PORT: '0', LEASE_FILE: '/nonexistent/dnsmasq.leases' });
+  withEnv({ LOG_LEVEL: undefined, BIND_ADDR: '127.0.0.1', BIND_PORT: '0', ADMIN_BIND_PORT: '0', LEASE_FILE: '/nonexistent/dnsmasq.leases' });
 
   it('passes the example inventory, warning only that the lease file is absent', async () => {
     const { result, stdout } = await captured(() => doctorCommand({ inventory: EXAMPLE_INVENTORY, json: true }));
@@ -18,14 +18,15 @@ describe('ironic-metadata doctor', () => {
       'discoverable pass',
       'undiscoverable pass',
       'bind pass',
+      'admin-bind pass',
     ]);
-    expect(report).toMatchObject({ ok: true, counts: { pass: 7, warn: 1, fail: 0, skip: 0 } });
+    expect(report).toMatchObject({ ok: true, counts: { pass: 8, warn: 1, fail: 0, skip: 0 } });
   });
 
   it('prints a table with each fix under its item', async () => {
     const { stdout } = await captured(() => doctorCommand({ inventory: EXAMPLE_INVENTORY }));
     expect(stdout.toString()).toMatch(/WARN\s+DHCP lease file\s+\/nonexistent\/dnsmasq\.leases does not exist.*\n\s+fix: point LEASE_FILE/);
-    expect(stdout.toString()).toContain('7 passed, 1 warning, 0 failed');
+    expect(stdout.toString()).toContain('8 passed, 1 warning, 0 failed');
   });
 
   it('fails a broken inventory and skips what needs its nodes', async () => {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { Container } from 'inversify';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
 import { cliContainer, EXIT, UsageError, type SourceOptions } from './context';
-import { bindCheck } from './doctor/bind-check';
+import { ADMIN_LISTENER, bindCheck } from './doctor/bind-check';
 import { skipped, type Check, type CheckStatus } from './doctor/check';
 import { discover } from './doctor/discovery';
 import { leaseFileCheck } from './doctor/lease-check';
@@ -57,13 +57,13 @@ async function runChecks(config: Config, container: Container): Promise<Check[]>
   checks.push(...(discovery ? [secretsCheck(discovery), configDrivesCheck(discovery)] : skipped(NODE_CHECKS, 'needs the nodes, which could not be loaded')));
   checks.push(leaseFileCheck(config.leaseFile));
   checks.push(...(discovery ? [discoverableCheck(discovery), undiscoverableCheck(discovery)] : skipped(DISCOVERY_CHECKS, 'needs the nodes, which could not be loaded')));
-  checks.push(await bindCheck(config.bindAddrs, config.bindPort));
+  checks.push(await bindCheck(config.bindAddrs, config.bindPort), await bindCheck([config.adminBindAddr], config.adminBindPort, ADMIN_LISTENER));
   return checks;
 }
 
 function describeConfig(config: Config): string {
   const source = config.source.kind === 'file' ? `inventory file ${config.source.path}` : `Ironic at ${config.source.url ?? "the Keystone catalog's endpoint"} (auth ${config.source.auth.type})`;
-  return `nodes from ${source}; leases ${config.leaseFile}; serving on ${config.bindAddrs.join(', ')} port ${config.bindPort}`;
+  return `nodes from ${source}; leases ${config.leaseFile}; serving on ${config.bindAddrs.join(', ')} port ${config.bindPort}, admin on ${config.adminBindAddr} port ${config.adminBindPort}`;
 }
 
 function report(checks: Check[], options: DoctorOptions): void {

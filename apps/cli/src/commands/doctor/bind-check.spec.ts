@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { bindCheck, bindResult } from './bind-check';
+import { ADMIN_LISTENER, bindCheck, bindResult } from './bind-check';
 
 const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`listen ${code}`), { code });
 
@@ -23,6 +23,12 @@ describe('the bind check', () => {
     const check = await bindCheck(['127.0.0.1', '192.0.2.77'], 0);
     expect(check).toMatchObject({ status: 'fail', detail: '127.0.0.1:0 can be bound\n192.0.2.77 is not an address of this host' });
     expect(check.fix).toContain('ip addr add 192.0.2.77/32 dev lo');
+  });
+
+  it("checks the admin listener under its own name, with its own variables in the fixes", async () => {
+    const check = await bindCheck(['192.0.2.78'], 9100, ADMIN_LISTENER);
+    expect(check).toMatchObject({ id: 'admin-bind', title: 'admin address usable', status: 'fail', fix: expect.stringContaining('or set ADMIN_BIND_ADDR') });
+    expect(bindResult('127.0.0.1', 80, errno('EACCES'), ADMIN_LISTENER).fix).toMatch(/set ADMIN_BIND_PORT to 1024 or above$/);
   });
 
   it('names the fix for each failure to listen', () => {
