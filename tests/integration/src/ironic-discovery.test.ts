@@ -50,6 +50,8 @@ describe('discovery against a real Ironic', () => {
       deployed('driveNetwork', { name: `it-${run}-drive-network` }, { configdrive: { ...minimalDrive('drive-network'), network_data: staticNetwork('127.0.0.43', mac('43')) } }, mac('43')),
       deployed('agent', { name: `it-${run}-agent`, driverInfo: { agent_url: 'http://127.0.0.44:9999' } }, { configdrive: minimalDrive('agent') }),
       deployed('lease', { name: `it-${run}-lease` }, { configdrive: minimalDrive('lease') }, mac('45')),
+      // Named by its address, as test fleets sometimes are: matched only with MATCH_NODE_NAME.
+      deployed('named', { name: '127.0.0.53' }, { configdrive: minimalDrive('named') }),
       deployed('expiredLease', { name: `it-${run}-expired-lease` }, { configdrive: minimalDrive('expired') }, mac('49')),
       (async () => {
         uuids['available'] = await admin.createNode({ name: `it-${run}-available` });
@@ -71,8 +73,8 @@ describe('discovery against a real Ironic', () => {
     const answer = await httpFrom(ip, `${server.url}/openstack/latest/meta_data.json`);
     return { status: answer.status, text: answer.text, json: answer.status === 200 ? JSON.parse(answer.text) : undefined };
   };
-  const lookup = async (ip: string) => {
-    const exit = await runToExit(process.execPath, [CLI, 'lookup', ip, '--json'], { env: { PATH: process.env['PATH'], ...ironicEnv } });
+  const lookup = async (ip: string, env: Record<string, string> = {}) => {
+    const exit = await runToExit(process.execPath, [CLI, 'lookup', ip, '--json'], { env: { PATH: process.env['PATH'], ...ironicEnv, ...env } });
     return { code: exit.code, result: JSON.parse(exit.stdout) };
   };
 
@@ -92,6 +94,12 @@ describe('discovery against a real Ironic', () => {
     const { code, result } = await lookup(ip);
     expect(code).toBe(0);
     expect(result).toMatchObject({ found: true, method, node: { uuid: uuids[key], provisionState: 'active' } });
+  });
+
+  it('matches a node by its name only when MATCH_NODE_NAME is on', async () => {
+    expect((await metaData('127.0.0.53')).status).toBe(404);
+    expect(await lookup('127.0.0.53')).toMatchObject({ code: 1, result: { found: false } });
+    expect(await lookup('127.0.0.53', { MATCH_NODE_NAME: 'true' })).toMatchObject({ code: 0, result: { found: true, method: 'node_name', node: { uuid: uuids['named'] } } });
   });
 
   it('serves the config drive user data byte for byte, and network_data from the drive', async () => {
