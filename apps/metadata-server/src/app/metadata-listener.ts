@@ -83,8 +83,9 @@ function headerValue(request: IncomingMessage, name: string): string | undefined
 
 /** The body, up to MAX_BODY_BYTES; past that, 413 without reading the rest. */
 function readBody(request: IncomingMessage): Promise<Buffer> {
+  const tooLarge = () => new RequestError(413, `Payload too large: a body of at most ${MAX_BODY_BYTES} bytes`);
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) return Promise.reject(new RequestError(413, `Payload too large: a body of at most ${MAX_BODY_BYTES} bytes`));
+  if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
@@ -93,7 +94,7 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
       if (length > MAX_BODY_BYTES) {
         request.removeAllListeners('data');
         request.resume();
-        reject(new RequestError(413, `Payload too large: a body of at most ${MAX_BODY_BYTES} bytes`));
+        reject(tooLarge());
       } else {
         chunks.push(chunk);
       }

@@ -7,10 +7,12 @@ export interface Listener {
   title: string;
   addressVariable: string;
   portVariable: string;
+  /** How an unprivileged port still serves: the nodes ask port 80, so theirs needs a DNAT in front. */
+  unprivilegedPortNote: string;
 }
 
-export const METADATA_LISTENER: Listener = { id: 'bind', title: 'bind address usable', addressVariable: 'BIND_ADDR', portVariable: 'BIND_PORT' };
-export const ADMIN_LISTENER: Listener = { id: 'admin-bind', title: 'admin address usable', addressVariable: 'ADMIN_BIND_ADDR', portVariable: 'ADMIN_BIND_PORT' };
+export const METADATA_LISTENER: Listener = { id: 'bind', title: 'bind address usable', addressVariable: 'BIND_ADDR', portVariable: 'BIND_PORT', unprivilegedPortNote: ' behind a DNAT' };
+export const ADMIN_LISTENER: Listener = { id: 'admin-bind', title: 'admin address usable', addressVariable: 'ADMIN_BIND_ADDR', portVariable: 'ADMIN_BIND_PORT', unprivilegedPortNote: '' };
 
 const RANK = { pass: 0, skip: 0, warn: 1, fail: 2 } as const;
 
@@ -63,7 +65,7 @@ export function bindResult(address: string, port: number, error: NodeJS.ErrnoExc
         title,
         status: 'fail',
         detail: `port ${port} is privileged and user ${process.getuid?.() ?? '?'} may not bind it`,
-        fix: `run the service with CAP_NET_BIND_SERVICE (systemd: AmbientCapabilities=CAP_NET_BIND_SERVICE) or as root, or set ${portVariable} to 1024 or above${listener === METADATA_LISTENER ? ' behind a DNAT' : ''}`,
+        fix: `run the service with CAP_NET_BIND_SERVICE (systemd: AmbientCapabilities=CAP_NET_BIND_SERVICE) or as root, or set ${portVariable} to 1024 or above${listener.unprivilegedPortNote}`,
       };
     default:
       return { id, title, status: 'fail', detail: `cannot listen on ${where}: ${error.message}`, fix: `check ${addressVariable} and ${portVariable}` };
