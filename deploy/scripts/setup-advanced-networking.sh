@@ -384,9 +384,10 @@ defaults
   timeout client 15s
   timeout server 15s
   timeout http-request 10s
-  # A request a dying replica refuses is sent to another one.
+  # A request a dying replica refuses, or drops unanswered, is sent to another one.
   retries 2
   option redispatch 1
+  retry-on conn-failure empty-response response-timeout
 
 frontend metadata
   bind ${METADATA_IPV4}:80${ipv6_bind}
@@ -398,6 +399,8 @@ frontend metadata
 
 backend metadata_replicas
   balance roundrobin
+  # Sent again only if it never reached a replica: a POST (an instance password) may have been stored.
+  http-request disable-l7-retry if METH_POST
   option httpchk
   http-check send meth GET uri /healthz
   http-check expect status 200
