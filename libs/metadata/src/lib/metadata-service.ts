@@ -24,7 +24,7 @@ export class MetadataService {
    * The last client-address view of each built instance (field case C-22): one slot, as a node asks
    * from one address, so a request costs a lookup rather than a copy of the metadata.
    */
-  private readonly addressed = new WeakMap<InstanceMetadata, { key: string; metadata: InstanceMetadata }>();
+  private readonly addressed = new WeakMap<InstanceMetadata, { ip: string; mac?: string; metadata: InstanceMetadata }>();
 
   constructor(
     private readonly catalog: NodeCatalog,
@@ -112,11 +112,10 @@ export class MetadataService {
   /** The instance with the address it was matched by as its `local-ipv4`, when nothing static names one. */
   private withMatchedAddress(metadata: InstanceMetadata, lookup: Extract<Lookup, { found: true }>): InstanceMetadata {
     if (metadata.ec2.localIpv4 !== undefined) return metadata;
-    const key = `${lookup.ip} ${lookup.mac ?? ''}`;
     const cached = this.addressed.get(metadata);
-    if (cached?.key === key) return cached.metadata;
+    if (cached?.ip === lookup.ip && cached.mac === lookup.mac) return cached.metadata;
     const addressed = withClientAddress(metadata, lookup.ip, lookup.mac);
-    this.addressed.set(metadata, { key, metadata: addressed });
+    this.addressed.set(metadata, { ip: lookup.ip, mac: lookup.mac, metadata: addressed });
     return addressed;
   }
 
