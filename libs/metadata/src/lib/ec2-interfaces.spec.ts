@@ -162,6 +162,18 @@ describe('ec2NetworkView on generated network_data graphs', () => {
     );
   });
 
+  it('answers the first fixed IPv4 as local-ipv4, on the NIC mac names, and moves no other address', () => {
+    fc.assert(
+      fc.property(networkDataGraphs, ({ networkData, carrierOf }) => {
+        const view = ec2NetworkView(networkData, ['fd00::99', '192.0.2.99']);
+        expect(view.localIpv4).toBe('192.0.2.99');
+        expect(view.interfaces.find((nic) => nic.mac === view.mac)?.localIpv4s).toContain('192.0.2.99');
+        const others = view.interfaces.flatMap((nic) => nic.localIpv4s.filter((ip) => ip !== '192.0.2.99').map((ip) => [ip, nic.mac]));
+        expect(Object.fromEntries(others)).toEqual(carrierOf);
+      }),
+    );
+  });
+
   it('never throws on arbitrary JSON in links and networks, and lists only MACs', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (links, networks) => {

@@ -37,30 +37,33 @@ interface Network {
  * portgroup's), else its first member. Each NIC MAC is listed once, with every IPv4 address that
  * reaches it; `local-ipv4` is the first fixed IPv4 (`instance_info.fixed_ips`), else the first IPv4 of
  * the networks, and sits on the NIC with `device-number` 0. Fixed addresses that no network places are
- * on that NIC too, as DHCP hands them to the NIC Nova's first network is on.
+ * on that NIC too, as DHCP hands them to the NIC Nova's first network is on. Never throws.
  */
 export function ec2NetworkView(networkData: NetworkGraph, fixedIps: readonly string[]): Ec2NetworkView {
   const links = readLinks(networkData.links);
-  const networks = readNetworks(networkData.networks);
-  const nicOf = (network: Network) => carrierMac(network.link, links, new Set());
   const nics = new Map<string, { addresses: string[]; subnet?: string }>();
   for (const link of links.values()) {
-    if (link.kind === 'nic' && link.mac && !nics.has(link.mac)) nics.set(link.mac, { addresses: [] });
+    if (link.kind === 'nic' && link.mac !== undefined && !nics.has(link.mac)) nics.set(link.mac, { addresses: [] });
   }
-  for (const network of networks) {
-    const nic = network.address === undefined ? undefined : nics.get(nicOf(network) ?? '');
-    if (!nic || network.address === undefined) continue;
+  const networks = readNetworks(networkData.networks);
+  // Each network with the NIC under its link; a network that leads to no NIC places nothing.
+  const placed = networks.flatMap((network) => {
+    const mac = carrierMac(network.link, links, new Set());
+    const nic = mac === undefined ? undefined : nics.get(mac);
+    return nic && mac !== undefined ? [{ network, mac, nic }] : [];
+  });
+  for (const { network, nic } of placed) {
+    if (network.address === undefined) continue;
     if (!nic.addresses.includes(network.address)) nic.addresses.push(network.address);
     if (nic.subnet === undefined && network.netmask !== undefined) nic.subnet = subnetCidr(network.address, network.netmask);
   }
   const fixedIpv4s = fixedIps.filter((ip) => isIPv4(ip));
   const localIpv4 = fixedIpv4s[0] ?? networks.find((network) => network.address !== undefined)?.address;
-  const primary =
-    networks.find((network) => localIpv4 !== undefined && network.address === localIpv4 && nics.has(nicOf(network) ?? '')) ??
-    networks.find((network) => network.type.startsWith('ipv4') && nics.has(nicOf(network) ?? ''));
-  const mac = (primary && nicOf(primary)) ?? nics.keys().next().value;
-  const placed = new Set([...nics.values()].flatMap((nic) => nic.addresses));
-  const unplaced = [...new Set([...fixedIpv4s, ...(localIpv4 === undefined ? [] : [localIpv4])])].filter((ip) => !placed.has(ip));
+  const primary = placed.find(({ network }) => localIpv4 !== undefined && network.address === localIpv4) ?? placed.find(({ network }) => network.type.startsWith('ipv4'));
+  const mac = primary?.mac ?? nics.keys().next().value;
+  // Addresses no network places (fixed_ips, a local-ipv4 on a link that leads nowhere) are the primary NIC's.
+  const listed = new Set([...nics.values()].flatMap((nic) => nic.addresses));
+  const unplaced = [...new Set(localIpv4 === undefined ? fixedIpv4s : [...fixedIpv4s, localIpv4])].filter((ip) => !listed.has(ip));
   if (mac !== undefined) nics.get(mac)?.addresses.push(...unplaced);
   const interfaces = [...nics].map(([nicMac, nic]) => ({ mac: nicMac, deviceNumber: 0, localIpv4s: nic.addresses, subnetIpv4CidrBlock: nic.subnet }));
   return { localIpv4, mac, interfaces: numbered(interfaces, mac) };
