@@ -1,5 +1,6 @@
 export * from './lib/instance-metadata-builder';
 export * from './lib/port-network-data';
+export * from './lib/ec2-interfaces';
 export * from './lib/metadata-service';
 export * from './lib/session-tokens';
 export * from './lib/metadata-responder';

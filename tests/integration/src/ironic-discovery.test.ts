@@ -96,6 +96,15 @@ describe('discovery against a real Ironic', () => {
     expect(result).toMatchObject({ found: true, method, node: { uuid: uuids[key], provisionState: 'active' } });
   });
 
+  it('answers a node found only through its lease, or its agent URL, with that address as local-ipv4', async () => {
+    const ec2 = async (ip: string, path: string) => (await httpFrom(ip, `${server.url}/latest/meta-data/${path}`)).text;
+    expect(await ec2('127.0.0.45', 'local-ipv4')).toBe('127.0.0.45');
+    expect(await ec2('127.0.0.45', 'mac')).toBe(mac('45'));
+    expect(await ec2('127.0.0.45', `network/interfaces/macs/${mac('45')}/local-ipv4s`)).toBe('127.0.0.45');
+    expect(await ec2('127.0.0.44', 'local-ipv4')).toBe('127.0.0.44');
+    expect(await ec2('127.0.0.41', 'local-ipv4')).toBe('127.0.0.41');
+  });
+
   it('matches a node by its name only when MATCH_NODE_NAME is on', async () => {
     expect((await metaData('127.0.0.53')).status).toBe(404);
     expect(await lookup('127.0.0.53')).toMatchObject({ code: 1, result: { found: false } });

@@ -1,7 +1,7 @@
 import { configDriveFromJson } from '@ironic-metadata/configdrive';
 import { aNode, aPort, aPortgroup } from '@ironic-metadata/ironic-model/testing';
 import type { IndexedNode } from '@ironic-metadata/node-discovery';
-import { buildInstanceMetadata, subnetCidr } from './instance-metadata-builder';
+import { buildInstanceMetadata } from './instance-metadata-builder';
 
 const options = { defaultAvailabilityZone: 'nova' };
 const KEY = 'ssh-ed25519 AAAAC3Nza test@host';
@@ -65,12 +65,4 @@ describe('buildInstanceMetadata', () => {
     const configDrive = { ...configDriveFromJson({ meta_data: {} }, 'test'), userData: bytes };
     expect(buildInstanceMetadata({ node: aNode(), ports: [], portgroups: [], configDrive }, options).userData).toEqual(bytes);
   });
-});
-
-describe('subnetCidr', () => {
-  it.each([
-    ['10.1.105.195', '255.255.255.0', '10.1.105.0/24'],
-    ['127.0.0.11', '255.0.0.0', '127.0.0.0/8'],
-    ['10.0.0.1', 'bogus', undefined],
-  ])('%s %s -> %s', (ip, mask, cidr) => expect(subnetCidr(ip, mask)).toBe(cidr));
 });

@@ -1,6 +1,7 @@
 import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import { isEligible, nodeLabel, type IndexedNode, type LeaseLookup, type Lookup, type NodeCatalog } from '@ironic-metadata/node-discovery';
+import { withClientAddress } from './ec2-interfaces';
 import { buildInstanceMetadata, PASSWORD_EXTRA_KEY, type BuildOptions } from './instance-metadata-builder';
 import type { ServiceMetrics } from './service-metrics';
 
@@ -19,6 +20,11 @@ export interface ServiceOptions extends BuildOptions {
 export class MetadataService {
   /** Built once per indexed node; a refresh makes new entries, so stale metadata is never served. */
   private readonly built = new WeakMap<IndexedNode, InstanceMetadata>();
+  /**
+   * The last client-address view of each built instance (field case C-22): one slot, as a node asks
+   * from one address, so a request costs a lookup rather than a copy of the metadata.
+   */
+  private readonly addressed = new WeakMap<InstanceMetadata, { ip: string; mac?: string; metadata: InstanceMetadata }>();
 
   constructor(
     private readonly catalog: NodeCatalog,
@@ -100,7 +106,17 @@ export class MetadataService {
     if (!lookup.found) {
       return { found: false, status: 404, reason: lookup.reason, lookup };
     }
-    return { found: true, lookup, metadata: this.metadataOf(lookup.entry) };
+    return { found: true, lookup, metadata: this.withMatchedAddress(this.metadataOf(lookup.entry), lookup) };
+  }
+
+  /** The instance with the address it was matched by as its `local-ipv4`, when nothing static names one. */
+  private withMatchedAddress(metadata: InstanceMetadata, lookup: Extract<Lookup, { found: true }>): InstanceMetadata {
+    if (metadata.ec2.localIpv4 !== undefined) return metadata;
+    const cached = this.addressed.get(metadata);
+    if (cached?.ip === lookup.ip && cached.mac === lookup.mac) return cached.metadata;
+    const addressed = withClientAddress(metadata, lookup.ip, lookup.mac);
+    this.addressed.set(metadata, { ip: lookup.ip, mac: lookup.mac, metadata: addressed });
+    return addressed;
   }
 
   private metadataOf(entry: IndexedNode): InstanceMetadata {

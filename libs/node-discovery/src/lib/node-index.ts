@@ -10,8 +10,9 @@ export interface MatchStep {
   detail: string;
 }
 
+/** How an address was matched; `mac` is the leased MAC when it was matched through a DHCP lease. */
 export type Lookup =
-  | { found: true; ip: string; entry: IndexedNode; method: MatchMethod; trace: MatchStep[] }
+  | { found: true; ip: string; entry: IndexedNode; method: MatchMethod; trace: MatchStep[]; mac?: string }
   | { found: false; ip: string; reason: string; trace: MatchStep[]; ineligible?: IndexedNode };
 
 /**
@@ -127,6 +128,6 @@ export class NodeIndex {
       return { found: false, ip, reason: `${ip} is leased to a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}: only nodes with an instance (active or deploying) are served`, trace, ineligible: entry };
     }
     trace.push({ method: 'dhcp_lease', outcome: 'matched', detail: `${ip} is leased to ${held.mac}, a port of node ${nodeLabel(entry.node)}` });
-    return { found: true, ip, entry, method: 'dhcp_lease', trace };
+    return { found: true, ip, entry, method: 'dhcp_lease', trace, mac: held.mac };
   }
 }
