@@ -3,7 +3,7 @@ import { aNode, aPort, aPortgroup } from '@ironic-metadata/ironic-model/testing'
 import type { IndexedNode } from '@ironic-metadata/node-discovery';
 import { buildInstanceMetadata, subnetCidr } from './instance-metadata-builder';
 
-const options = { defaultAvailabilityZone: 'nova' };
+const options = { defaultAvailabilityZone: 'nova', region: 'RegionOne' };
 const KEY = 'ssh-ed25519 AAAAC3Nza test@host';
 
 describe('buildInstanceMetadata', () => {
