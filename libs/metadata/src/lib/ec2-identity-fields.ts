@@ -25,10 +25,12 @@ export function ec2Architecture(node: IronicNode): string | undefined {
  * The identity document's `pendingTime`: when the instance was deployed, ISO 8601 in UTC to the
  * second, as AWS writes it. For an `active` node, Ironic's `provision_updated_at` is when it became
  * active; in any other state it is not, and the time is not known (undefined), as when Ironic gives
- * no time or one that does not parse.
+ * no time or one that does not parse. Ironic keeps its times in UTC: one written without an offset is
+ * read as UTC, not as the server's local time.
  */
 export function ec2PendingTime(node: IronicNode): string | undefined {
-  if (node.provision_state !== 'active' || !node.provision_updated_at) return undefined;
-  const time = new Date(node.provision_updated_at);
+  const written = node.provision_updated_at;
+  if (node.provision_state !== 'active' || !written) return undefined;
+  const time = new Date(/(?:Z|[+-]\d{2}:?\d{2})$/i.test(written) ? written : `${written}Z`);
   return Number.isNaN(time.getTime()) ? undefined : time.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

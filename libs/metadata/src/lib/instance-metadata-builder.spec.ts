@@ -33,6 +33,12 @@ describe('buildInstanceMetadata', () => {
     expect(md.ec2.interfaces).toEqual([{ mac: '52:54:00:00:00:02', deviceNumber: 0, localIpv4s: ['10.0.0.5'], subnetIpv4CidrBlock: undefined }]);
   });
 
+  it("gives EC2's identity document its region, architecture and pendingTime", () => {
+    const node = aNode({ properties: { cpu_arch: 'aarch64' }, provision_state: 'active', provision_updated_at: '2024-03-01T10:20:30+00:00' });
+    const md = buildInstanceMetadata({ node, ports: [], portgroups: [] }, { ...options, region: 'site-1' });
+    expect(md.ec2).toMatchObject({ region: 'site-1', architecture: 'arm64', pendingTime: '2024-03-01T10:20:30Z' });
+  });
+
   it('prefers the drive network_data, then the node network_data, then the ports', () => {
     const node = aNode({ network_data: { links: [{ id: 'eth0', type: 'phy', ethernet_mac_address: 'aa:bb:cc:dd:ee:01' }], networks: [{ id: 'n', type: 'ipv4', link: 'eth0', ip_address: '10.1.105.195', netmask: '255.255.255.0' }], services: [] } });
     const entry: IndexedNode = { node, ports: [aPort(node, '52:54:00:00:00:03')], portgroups: [] };
