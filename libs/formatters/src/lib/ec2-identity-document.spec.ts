@@ -1,9 +1,5 @@
 import fc from 'fast-check';
-import { instanceMetadata, serve, text } from '../test-support/instance-metadata.fixture';
-import { EC2_VERSIONS } from './versions';
-
-const WITH_DYNAMIC_DATA = [...EC2_VERSIONS.slice(EC2_VERSIONS.indexOf('2009-04-04')), 'latest'];
-const BEFORE_DYNAMIC_DATA = EC2_VERSIONS.slice(0, EC2_VERSIONS.indexOf('2009-04-04'));
+import { BEFORE_DYNAMIC_DATA, instanceMetadata, serve, text, WITH_DYNAMIC_DATA } from '../test-support/instance-metadata.fixture';
 
 describe('/<version>/dynamic/', () => {
   it.each(WITH_DYNAMIC_DATA)('%s lists instance-identity/, which lists document, with or without a trailing slash', (version) => {

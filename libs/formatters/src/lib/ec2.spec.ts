@@ -1,11 +1,9 @@
-import { instanceMetadata, serve, text } from '../test-support/instance-metadata.fixture';
+import { BEFORE_DYNAMIC_DATA, instanceMetadata, serve, text, WITH_DYNAMIC_DATA } from '../test-support/instance-metadata.fixture';
 import { ec2MetaDataTree } from './ec2-tree';
 import { EC2_VERSIONS, type Ec2Version } from './versions';
 
 // The versions cloud-init's EC2 source probes, newest first, taking the first one answered.
 const CLOUD_INIT_PROBES = ['2021-03-23', '2018-09-24', '2016-09-02'];
-const BEFORE_DYNAMIC_DATA = EC2_VERSIONS.slice(0, EC2_VERSIONS.indexOf('2009-04-04'));
-const WITH_DYNAMIC_DATA = [...EC2_VERSIONS.slice(EC2_VERSIONS.indexOf('2009-04-04')), 'latest'];
 
 describe('/ (EC2 versions)', () => {
   it('lists every EC2 version AWS publishes, then latest, one a line, with no trailing newline, as AWS does', () => {

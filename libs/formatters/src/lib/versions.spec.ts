@@ -1,5 +1,7 @@
 import {
+  EC2_DYNAMIC_DATA,
   EC2_VERSIONS,
+  ec2VersionAtLeast,
   OPENSTACK_VERSIONS,
   offeredOpenStackVersions,
   openStackVersionAtLeast,
@@ -59,5 +61,15 @@ describe('openStackVersionAtLeast', () => {
     expect(openStackVersionAtLeast('2013-04-04', '2013-04-04')).toBe(true);
     expect(openStackVersionAtLeast('2025-04-04', '2012-08-10')).toBe(true);
     expect(openStackVersionAtLeast('2012-08-10', '2013-04-04')).toBe(false);
+  });
+});
+
+describe('ec2VersionAtLeast', () => {
+  it('orders by release, inclusively, across Nova’s versions and the later ones AWS publishes', () => {
+    expect(ec2VersionAtLeast('2009-04-04', EC2_DYNAMIC_DATA)).toBe(true);
+    expect(ec2VersionAtLeast('2022-09-24', EC2_DYNAMIC_DATA)).toBe(true);
+    expect(ec2VersionAtLeast('2008-09-01', EC2_DYNAMIC_DATA)).toBe(false);
+    expect(ec2VersionAtLeast('2011-01-01', '1.0')).toBe(true);
+    expect(ec2VersionAtLeast('1.0', '2011-01-01')).toBe(false);
   });
 });

@@ -3,6 +3,11 @@ import type { RenderContext } from '../lib/context';
 import { parseMetadataPath } from '../lib/metadata-path';
 import { renderMetadata } from '../lib/render';
 import type { Rendered } from '../lib/rendered';
+import { EC2_VERSIONS } from '../lib/versions';
+
+/** The EC2 versions without and with `dynamic/`, which AWS documents from 2009-04-04 on. */
+export const BEFORE_DYNAMIC_DATA = EC2_VERSIONS.slice(0, EC2_VERSIONS.indexOf('2009-04-04'));
+export const WITH_DYNAMIC_DATA = [...EC2_VERSIONS.slice(EC2_VERSIONS.indexOf('2009-04-04')), 'latest'];
 
 /** 512 bytes of a fixed pattern, base64: a seed tests can recognise. */
 export const FIXED_SEED = Buffer.alloc(512, 7).toString('base64');
