@@ -6,7 +6,7 @@ import { ec2NetworkView, subnetCidr, withClientAddress, type Ec2NetworkView } fr
 import { buildInstanceMetadata } from './instance-metadata-builder';
 
 /** An instance on a node whose own network_data is `networkData`. */
-const instanceWith = (networkData: NetworkData) => buildInstanceMetadata({ node: aNode({ network_data: networkData }), ports: [], portgroups: [] }, { defaultAvailabilityZone: 'nova' });
+const instanceWith = (networkData: NetworkData) => buildInstanceMetadata({ node: aNode({ network_data: networkData }), ports: [], portgroups: [] }, { defaultAvailabilityZone: 'nova', region: 'RegionOne' });
 const phy = (id: string, mac: string, type = 'phy') => ({ id, type, ethernet_mac_address: mac });
 const ipv4 = (link: string, ip_address: string, netmask = '255.255.255.0') => ({ id: `net-${ip_address}`, type: 'ipv4', link, ip_address, netmask });
 
