@@ -1,19 +1,11 @@
-import {
-  BOTOCORE_PATHS,
-  expectAnsibleFacts,
-  expectBotocore,
-  expectEc2DatasourceOnAws,
-  expectIgnitionFetched,
-  expectNodeRequests,
-  expectOpenStackDatasource,
-  requestMark,
-} from './support/expected';
-import { ansibleEc2MetadataFacts, botocoreImds, cloudInitDatasource, ignitionFetch } from './support/node-clients';
+import { expectNodeRequests, expectOpenStackDatasource, requestMark } from './support/expected';
+import { itReadsTheInstanceWhateverTheTokenRule } from './support/clients-with-tokens';
+import { cloudInitDatasource } from './support/node-clients';
 import { useNodeLab } from './support/node-lab';
 
 // The same clients with IMDS_TOKEN_REQUIRED=true: those that send an IMDSv2 token read what they read
 // with tokens optional; a client that never sends one gets 401 on the EC2 tree (Nova's tree has no
-// tokens, so readers of it are unaffected).
+// tokens, so its readers are unaffected).
 describe('real node clients against 169.254.169.254, IMDSv2 required', () => {
   const lab = useNodeLab({ IMDS_TOKEN_REQUIRED: 'true' });
 
@@ -32,34 +24,9 @@ describe('real node clients against 169.254.169.254, IMDSv2 required', () => {
     const mark = requestMark(nodeLab);
     const result = await cloudInitDatasource(nodeLab, 'ec2', 'bare-metal');
     expect(result).toMatchObject({ found: false, cloud_name: 'unknown' });
-    expect(result.warnings).toContainEqual("Calling 'http://169.254.169.254/2009-04-04/meta-data/instance-id' failed [0/3s]: bad status code [401]");
+    expect(result.warnings).toContainEqual(expect.stringMatching(/^Calling 'http:\/\/169\.254\.169\.254\/2009-04-04\/meta-data\/instance-id' failed \[\d+\/3s\]: bad status code \[401\]$/));
     await expectNodeRequests(nodeLab, mark, ['GET /2009-04-04/meta-data/instance-id 401']);
   });
 
-  it("cloud-init's DataSourceEc2 on EC2's platform reads everything with its token", async () => {
-    const { nodeLab } = lab;
-    expectEc2DatasourceOnAws(await cloudInitDatasource(nodeLab, 'ec2', 'aws'), nodeLab.instance);
-  });
-
-  it("botocore's IMDS fetcher and region provider read with their token", async () => {
-    const { nodeLab } = lab;
-    expectBotocore(await botocoreImds(nodeLab, BOTOCORE_PATHS), nodeLab.instance);
-  });
-
-  it("Ansible's ec2_metadata_facts reads with its token", async () => {
-    const { nodeLab } = lab;
-    expectAnsibleFacts(await ansibleEc2MetadataFacts(nodeLab), nodeLab.instance);
-  });
-
-  it("Ignition's fetch stage on openstack needs no token", async () => {
-    const { nodeLab } = lab;
-    expectIgnitionFetched(await ignitionFetch(nodeLab, 'openstack'), nodeLab.instance);
-  });
-
-  it("Ignition's fetch stage on aws reads user data with its token", async () => {
-    const { nodeLab } = lab;
-    const mark = requestMark(nodeLab);
-    expectIgnitionFetched(await ignitionFetch(nodeLab, 'aws'), nodeLab.instance);
-    await expectNodeRequests(nodeLab, mark, ['GET /2019-10-01/user-data 200']);
-  });
+  itReadsTheInstanceWhateverTheTokenRule(lab);
 });
