@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       imdsTokenRequired: false,
       matchNodeName: false,
       defaultAvailabilityZone: 'nova',
+      region: 'RegionOne',
       syncIntervalSeconds: 30,
       passwordWrite: false,
       optimizeFor: 'memory',
@@ -31,8 +32,9 @@ describe('loadConfig', () => {
       BIND_PORT: '8080',
       LOG_LEVEL: 'DEBUG',
       IMDS_TOKEN_REQUIRED: 'yes',
+      REGION: 'us-east-1',
     });
-    expect(config).toMatchObject({ source: { kind: 'file', path: '/etc/inv.json' }, bindAddrs: ['127.0.0.1'], bindPort: 8080, logLevel: 'debug', imdsTokenRequired: true });
+    expect(config).toMatchObject({ source: { kind: 'file', path: '/etc/inv.json' }, bindAddrs: ['127.0.0.1'], bindPort: 8080, logLevel: 'debug', imdsTokenRequired: true, region: 'us-east-1' });
     expect(loadConfig({ BIND_ADDR: '169.254.169.254, fe80::a9fe:a9fe%eth0', TRUSTED_PROXIES: '10.0.0.0/24,fd00::/64,192.0.2.7' })).toMatchObject({
       bindAddrs: ['169.254.169.254', 'fe80::a9fe:a9fe%eth0'],
       trustedProxies: ['10.0.0.0/24', 'fd00::/64', '192.0.2.7'],
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
     [{ VENDOR_DATA_DYNAMIC_TARGETS: 'http://no-name' }, 'VENDOR_DATA_DYNAMIC_TARGETS: expected name@http(s)://host/path, comma separated, got "http://no-name"'],
     [{ METADATA_PASSWORD_WRITE: 'perhaps' }, 'METADATA_PASSWORD_WRITE: expected true or false, got "perhaps"'],
     [{ OPTIMIZE_FOR: 'both' }, 'OPTIMIZE_FOR: expected memory or speed'],
+    [{ REGION: 'us east 1' }, 'REGION: expected a region name without spaces or slashes, e.g. RegionOne or us-east-1'],
     [{ IMDS_TOKEN_REQUIRED: 'maybe' }, 'IMDS_TOKEN_REQUIRED: expected true or false, got "maybe"'],
     [{ OS_AUTH_TYPE: 'kerberos' }, 'OS_AUTH_TYPE: expected one of none, noauth, http_basic, password, v3password'],
     [{ OS_AUTH_TYPE: 'http_basic', OS_USERNAME: 'u' }, 'OS_PASSWORD: required when OS_AUTH_TYPE is http_basic'],

@@ -52,6 +52,12 @@ export interface Config {
   /** Match a client to a node whose name is its IP address: for testing only. */
   matchNodeName: boolean;
   defaultAvailabilityZone: string;
+  /**
+   * The region EC2 clients read: `meta-data/placement/region` and the identity document's `region`
+   * (`REGION`, default `RegionOne`, Keystone's default region name). botocore and the AWS CLI ignore
+   * it and take the availability zone minus its last character instead.
+   */
+  region: string;
   /** Seconds between background index refreshes. */
   syncIntervalSeconds: number;
   /** Let instances store their password (POST `password`) in the node's `extra`, by PATCH to Ironic. */
@@ -164,6 +170,7 @@ const environmentSchema = z.object({
   IMDS_TOKEN_REQUIRED: boolean(false),
   MATCH_NODE_NAME: boolean(false),
   DEFAULT_AVAILABILITY_ZONE: z.string().min(1).default('nova'),
+  REGION: z.string().regex(/^[^\s/]+$/, { message: 'expected a region name without spaces or slashes, e.g. RegionOne or us-east-1' }).default('RegionOne'),
   SYNC_INTERVAL_SECONDS: integer(30, 1, 86400),
   METADATA_PASSWORD_WRITE: boolean(false),
   OPTIMIZE_FOR: z.enum(['memory', 'speed'], { message: 'expected memory or speed' }).default('memory'),
@@ -224,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     imdsTokenRequired: e.IMDS_TOKEN_REQUIRED,
     matchNodeName: e.MATCH_NODE_NAME,
     defaultAvailabilityZone: e.DEFAULT_AVAILABILITY_ZONE,
+    region: e.REGION,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
     passwordWrite: e.METADATA_PASSWORD_WRITE,
     optimizeFor: e.OPTIMIZE_FOR,

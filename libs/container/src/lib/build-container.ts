@@ -67,7 +67,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         new MetadataService(
           catalog,
           leases,
-          { defaultAvailabilityZone: config.defaultAvailabilityZone, vendorData: staticVendorData, metrics },
+          { defaultAvailabilityZone: config.defaultAvailabilityZone, region: config.region, vendorData: staticVendorData, metrics },
           logger,
         ),
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],

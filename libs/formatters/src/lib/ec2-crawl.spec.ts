@@ -20,7 +20,7 @@ describe('an EC2 crawl done the way cloud-init crawls', () => {
   });
   const fetch = (path: string) => serve(path, md);
 
-  it('reconstructs the whole 2009-04-04 tree from /latest/meta-data/', () => {
+  it('reconstructs the whole tree from /latest/meta-data/', () => {
     expect(crawlEc2(fetch, '/latest/meta-data/')).toEqual({
       'ami-id': 'ami-00000001',
       'ami-launch-index': '0',
@@ -48,7 +48,7 @@ describe('an EC2 crawl done the way cloud-init crawls', () => {
           },
         },
       },
-      placement: { 'availability-zone': 'rack-a' },
+      placement: { 'availability-zone': 'rack-a', region: 'region-1' },
       'public-hostname': 'web-1',
       'public-ipv4': '',
       'public-keys': { ops: 'ssh-ed25519 AAAA ops', ci: 'ssh-rsa BBBB ci' },

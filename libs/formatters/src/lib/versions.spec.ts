@@ -40,12 +40,16 @@ describe('resolveOpenStackVersion', () => {
 });
 
 describe('resolveEc2Version', () => {
-  it('resolves latest to 2009-04-04 and knows every listed version', () => {
-    expect(resolveEc2Version('latest')).toBe('2009-04-04');
+  it('resolves latest to the newest version AWS publishes, 2022-09-24, and knows every listed version', () => {
+    expect(resolveEc2Version('latest')).toBe('2022-09-24');
     for (const version of EC2_VERSIONS) expect(resolveEc2Version(version)).toBe(version);
   });
 
-  it.each(['2021-03-23', '2018-09-24', '2016-09-02', '2.0', ''])('does not offer %j', (version) => {
+  it('keeps the versions in release order', () => {
+    expect([...EC2_VERSIONS].slice(1)).toEqual([...EC2_VERSIONS].slice(1).sort());
+  });
+
+  it.each(['2023-01-01', '2020-08-24', '2.0', 'Latest', ''])('does not offer %j', (version) => {
     expect(resolveEc2Version(version)).toBeUndefined();
   });
 });

@@ -57,6 +57,9 @@ export function instanceMetadata(overrides: Overrides = {}): InstanceMetadata {
       blockDeviceMapping: { ami: 'sda', root: '/dev/sda' },
       instanceAction: 'none',
       interfaces: [{ mac: '52:54:00:aa:bb:01', deviceNumber: 0, localIpv4s: ['10.1.0.5'], subnetIpv4CidrBlock: '10.1.0.0/24' }],
+      region: 'region-1',
+      architecture: 'x86_64',
+      pendingTime: '2025-05-30T08:15:00Z',
       ...ec2,
     },
   };

@@ -26,9 +26,6 @@ describe('clientAddress', () => {
 
 describe('refusePath', () => {
   it.each([
-    ['/openstack/latest/../latest/meta_data.json', 400],
-    ['/openstack/latest/%2e%2e/meta_data.json', 400],
-    ['/openstack/./latest', 400],
     ['/latest/meta-data/%00', 400],
     ['/latest/meta-data/%252e%252e/', 400],
     ['/latest/meta-data/%E0%A4%A', 400],
@@ -38,7 +35,16 @@ describe('refusePath', () => {
     expect(refusePath(path)).toMatchObject({ status });
   });
 
-  it.each(['/', '/openstack', '/openstack/latest/meta_data.json', '/latest/meta-data/network/interfaces/macs/52:54:00:aa:bb:cc/'])('accepts %s', (path) => {
+  it.each([
+    '/',
+    '/openstack',
+    '/openstack/latest/meta_data.json',
+    '/latest/meta-data/network/interfaces/macs/52:54:00:aa:bb:cc/',
+    // Dot segments are resolved as Nova resolves them, by the path parser, not refused here.
+    '/openstack/latest/../latest/meta_data.json',
+    '/openstack/latest/%2e%2e/meta_data.json',
+    '/openstack/./latest',
+  ])('accepts %s', (path) => {
     expect(refusePath(path)).toBeUndefined();
   });
 });

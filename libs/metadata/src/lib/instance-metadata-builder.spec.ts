@@ -3,7 +3,7 @@ import { aNode, aPort, aPortgroup } from '@ironic-metadata/ironic-model/testing'
 import type { IndexedNode } from '@ironic-metadata/node-discovery';
 import { buildInstanceMetadata, subnetCidr } from './instance-metadata-builder';
 
-const options = { defaultAvailabilityZone: 'nova' };
+const options = { defaultAvailabilityZone: 'nova', region: 'RegionOne' };
 const KEY = 'ssh-ed25519 AAAAC3Nza test@host';
 
 describe('buildInstanceMetadata', () => {
@@ -31,6 +31,12 @@ describe('buildInstanceMetadata', () => {
     expect(md.publicKeys).toEqual([{ name: 'key-0', type: 'ssh', data: KEY }]);
     expect(md.ec2).toMatchObject({ instanceId: node.uuid, amiId: 'http://img/debian.qcow2', instanceType: 'gpu', localIpv4: '10.0.0.5', mac: '52:54:00:00:00:02' });
     expect(md.ec2.interfaces).toEqual([{ mac: '52:54:00:00:00:02', deviceNumber: 0, localIpv4s: ['10.0.0.5'], subnetIpv4CidrBlock: undefined }]);
+  });
+
+  it("gives EC2's identity document its region, architecture and pendingTime", () => {
+    const node = aNode({ properties: { cpu_arch: 'aarch64' }, provision_state: 'active', provision_updated_at: '2024-03-01T10:20:30+00:00' });
+    const md = buildInstanceMetadata({ node, ports: [], portgroups: [] }, { ...options, region: 'site-1' });
+    expect(md.ec2).toMatchObject({ region: 'site-1', architecture: 'arm64', pendingTime: '2024-03-01T10:20:30Z' });
   });
 
   it('prefers the drive network_data, then the node network_data, then the ports', () => {

@@ -2,10 +2,13 @@ import type { ConfigDrive } from '@ironic-metadata/configdrive';
 import type { Ec2Interface, InstanceMetadata, PublicKey } from '@ironic-metadata/formatters';
 import { fixedIpAddress, hasNetworkData, type IronicNode, type NetworkData } from '@ironic-metadata/ironic-model';
 import type { IndexedNode } from '@ironic-metadata/node-discovery';
+import { ec2Architecture, ec2PendingTime } from './ec2-identity-fields';
 import { networkDataFromPorts } from './port-network-data';
 
 export interface BuildOptions {
   defaultAvailabilityZone: string;
+  /** EC2's `placement/region` and the identity document's `region` (the `REGION` setting). */
+  region: string;
   /** The operator's static vendor_data.json, when configured. */
   vendorData?: unknown;
 }
@@ -64,6 +67,9 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
       blockDeviceMapping: { ami: 'sda', root: '/dev/sda' },
       instanceAction: 'none',
       interfaces,
+      region: options.region,
+      architecture: ec2Architecture(node),
+      pendingTime: ec2PendingTime(node),
     },
   };
 }

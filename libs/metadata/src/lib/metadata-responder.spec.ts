@@ -40,7 +40,7 @@ async function responderFor(options: Partial<ResponderOptions>, node = aNode({ i
   const source = new WritableSource([node]);
   const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false }, logger);
   await catalog.refresh();
-  const service = new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', vendorData: { region: 'r1' } }, logger);
+  const service = new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', region: 'RegionOne', vendorData: { region: 'r1' } }, logger);
   const responder = new MetadataResponder(service, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: true, ...options }, logger);
   const ask = (method: string, path: string, body?: string, headers: Record<string, string> = {}, clientIp = IP) =>
     responder.respond({ method, path, clientIp, header: (name) => headers[name], body: body === undefined ? undefined : Buffer.from(body) });

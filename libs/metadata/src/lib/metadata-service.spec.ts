@@ -22,7 +22,7 @@ const logger = createLogger({ level: 'error', stream: new PassThrough() });
 async function serviceOver(source: FlakySource, clock: () => number) {
   const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false, unknownClientRefreshSeconds: 0, staleBudgetSeconds: 60, clock }, logger);
   await catalog.refresh();
-  return new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', unknownClientWaitMs: 100 }, logger);
+  return new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', region: 'RegionOne', unknownClientWaitMs: 100 }, logger);
 }
 
 describe('MetadataService during an outage', () => {
