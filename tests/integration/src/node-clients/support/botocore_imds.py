@@ -8,6 +8,9 @@ reads it (an IMDSv2 token first, as botocore always asks for one; no token if th
 whether a token was issued, and the region IMDSRegionProvider gives boto3 (botocore derives it from
 placement/availability-zone). Run it inside the node's network namespace: botocore asks its
 hard-coded http://169.254.169.254.
+
+InstanceMetadataFetcher's one public read is IAM role credentials, which a bare-metal node has none
+of; its token and GET methods (what that read and IMDSRegionProvider run) read the paths asked here.
 """
 import json
 import sys

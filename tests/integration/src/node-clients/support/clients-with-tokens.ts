@@ -11,7 +11,8 @@ export function itReadsTheInstanceWhateverTheTokenRule(lab: { readonly nodeLab: 
     const { nodeLab } = lab;
     const mark = requestMark(nodeLab);
     expectEc2DatasourceOnAws(await cloudInitDatasource(nodeLab, 'ec2', 'aws'), nodeLab.instance);
-    await expectNodeRequests(nodeLab, mark, ['PUT /latest/api/token 200']);
+    // The newest version cloud-init 22.4 knows is offered, so it reads that one, not 2009-04-04.
+    await expectNodeRequests(nodeLab, mark, ['PUT /latest/api/token 200', 'GET /2021-03-23/meta-data/instance-id 200', 'GET /2021-03-23/dynamic/instance-identity/document 200']);
   });
 
   it("botocore's IMDS fetcher reads with a token, and its region provider gives the region", async () => {
