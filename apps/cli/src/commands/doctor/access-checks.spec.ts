@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allowedClientsCheck, tokenKeysCheck } from './access-checks';
@@ -12,7 +12,7 @@ describe('the token keys check', () => {
     chmodSync(path, mode);
     return path;
   };
-  const uid = process.getuid?.();
+  const me = { uid: process.getuid?.(), gid: process.getgid?.() };
 
   it('warns that replicas disagree without the file, and fails behind a balancer', () => {
     expect(tokenKeysCheck({ imdsTokenKeyFile: undefined, trustedProxies: [] })).toMatchObject({
@@ -28,14 +28,27 @@ describe('the token keys check', () => {
 
   it('passes a file of long keys that only its owner may read', () => {
     const path = keyFile('good', `${'a'.repeat(32)}\n${'b'.repeat(64)}\n`, 0o400);
-    expect(tokenKeysCheck({ imdsTokenKeyFile: path, trustedProxies: [] }, uid)).toMatchObject({ status: 'pass', detail: `${path}: 2 keys of at least 32 bytes (the first signs), readable by its owner only` });
+    expect(tokenKeysCheck({ imdsTokenKeyFile: path, trustedProxies: [] }, me)).toMatchObject({ status: 'pass', detail: `${path}: 2 keys of at least 32 bytes (the first signs), readable by the service's user alone` });
+    // Kubernetes' secret volume with fsGroup: root's file, readable by the service's group.
+    const grouped = keyFile('grouped', `${'a'.repeat(32)}\n`, 0o440);
+    expect(tokenKeysCheck({ imdsTokenKeyFile: grouped, trustedProxies: [] }, { uid: 10001, gid: me.gid })).toMatchObject({ status: 'pass' });
   });
 
-  it('fails a file others may read, or another user owns', () => {
+  it('fails a file others, another group or another user may read', () => {
     const path = keyFile('open', `${'a'.repeat(32)}\n`, 0o644);
-    expect(tokenKeysCheck({ imdsTokenKeyFile: path, trustedProxies: [] }, uid)).toMatchObject({ status: 'fail', detail: `${path}: its mode is 0644: its group or others may read it`, fix: `chown the service's user ${path}; chmod 0400 ${path}` });
+    expect(tokenKeysCheck({ imdsTokenKeyFile: path, trustedProxies: [] }, { uid: me.uid, gid: 4242 })).toMatchObject({
+      status: 'fail',
+      detail: `${path}: its mode is 0644: any user may read it; its mode is 0644 and its group ${me.gid} is not the service's (4242): that group may read it`,
+      fix: expect.stringContaining(`chmod 0400 (0440 for a group of its own) ${path}`),
+    });
     const owned = keyFile('owned', `${'a'.repeat(32)}\n`, 0o400);
-    expect(tokenKeysCheck({ imdsTokenKeyFile: owned, trustedProxies: [] }, 4242)).toMatchObject({ status: 'fail', detail: expect.stringContaining('not by uid 4242 running doctor') });
+    // As root, give it to another user; otherwise it is this user's, and uid 4242 is the service's.
+    if (me.uid === 0) chownSync(owned, 4243, 4243);
+    const owner = me.uid === 0 ? 4243 : me.uid;
+    expect(tokenKeysCheck({ imdsTokenKeyFile: owned, trustedProxies: [] }, { uid: 4242, gid: 4242 })).toMatchObject({
+      status: 'fail',
+      detail: `${owned}: its owner, uid ${owner}, is neither the service's user (uid 4242, running doctor) nor root`,
+    });
   });
 
   it('fails a missing file or a short key, naming it', () => {

@@ -19,7 +19,7 @@ const CREATE_KEYS = "openssl rand -base64 48 > /etc/ironic-metadata/token-keys, 
  * the service's user), by no one else (no group or other permission), and hold keys of at least 32
  * bytes, which the configuration check has read already.
  */
-export function tokenKeysCheck(config: Pick<Config, 'imdsTokenKeyFile' | 'trustedProxies'>, uid = process.getuid?.()): Check {
+export function tokenKeysCheck(config: Pick<Config, 'imdsTokenKeyFile' | 'trustedProxies'>, user = { uid: process.getuid?.(), gid: process.getgid?.() }): Check {
   const [id, title] = TOKEN_KEYS_CHECK;
   const path = config.imdsTokenKeyFile;
   if (path === undefined) {
@@ -35,19 +35,23 @@ export function tokenKeysCheck(config: Pick<Config, 'imdsTokenKeyFile' | 'truste
     };
   }
   let keys: Buffer[];
-  let mode: number;
-  let owner: number;
+  let file: { mode: number; uid: number; gid: number };
   try {
     keys = readTokenKeyFile(path);
-    ({ mode, uid: owner } = statSync(path));
+    file = statSync(path);
   } catch (error) {
     return { id, title, status: 'fail', detail: (error as Error).message, fix: CREATE_KEYS };
   }
+  // Read by this user already; who else may: others, a group not the service's, an owner not it or root.
   const problems: string[] = [];
-  if ((mode & 0o077) !== 0) problems.push(`its mode is 0${(mode & 0o777).toString(8)}: its group or others may read it`);
-  if (uid !== undefined && owner !== uid) problems.push(`it is owned by uid ${owner}, not by uid ${uid} running doctor: run doctor as the service's user, and make that user its owner`);
-  if (problems.length > 0) return { id, title, status: 'fail', detail: `${path}: ${problems.join('; ')}`, fix: `chown the service's user ${path}; chmod 0400 ${path}` };
-  return { id, title, status: 'pass', detail: `${path}: ${plural(keys.length, 'key')} of at least 32 bytes (the first signs), readable by its owner only` };
+  const mode = `0${(file.mode & 0o777).toString(8)}`;
+  if ((file.mode & 0o007) !== 0) problems.push(`its mode is ${mode}: any user may read it`);
+  if ((file.mode & 0o070) !== 0 && user.gid !== undefined && file.gid !== user.gid) problems.push(`its mode is ${mode} and its group ${file.gid} is not the service's (${user.gid}): that group may read it`);
+  if (user.uid !== undefined && file.uid !== user.uid && file.uid !== 0) problems.push(`its owner, uid ${file.uid}, is neither the service's user (uid ${user.uid}, running doctor) nor root`);
+  if (problems.length > 0) {
+    return { id, title, status: 'fail', detail: `${path}: ${problems.join('; ')}`, fix: `run doctor as the service's user; chown that user (or root:its group) ${path}; chmod 0400 (0440 for a group of its own) ${path}` };
+  }
+  return { id, title, status: 'pass', detail: `${path}: ${plural(keys.length, 'key')} of at least 32 bytes (the first signs), readable by the service's user alone` };
 }
 
 /** ALLOWED_CLIENTS: every active node that can be found asks from inside it, or it is refused with 403. */
