@@ -278,6 +278,23 @@ describe('ALLOWED_CLIENTS', () => {
   });
 });
 
+describe('refusal metrics', () => {
+  it('count rate-limited requests and bad proxy signatures', async () => {
+    const service = await serviceFor({ RATE_LIMIT_PER_CLIENT: '1', METADATA_PROXY_SHARED_SECRET: 's'.repeat(16) });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await request(service.app).get('/openstack/latest/meta_data.json').agent(from(FIXED))).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const forged = await request(service.app)
+      .get('/openstack/latest/meta_data.json')
+      .agent(from('127.0.0.1'))
+      .set({ 'X-Instance-ID': '4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57', 'X-Tenant-ID': 'p', 'X-Instance-ID-Signature': 'f'.repeat(64) });
+    expect(forged.status).toBe(403);
+    const metrics = await service.metrics();
+    expect(metrics).toMatch(/^metadata_rate_limited_requests_total 1$/m);
+    expect(metrics).toMatch(/^metadata_bad_proxy_signatures_total 1$/m);
+  });
+});
+
 describe('IMDSv2 session tokens', () => {
   const token = (ip: string, ttl: string) => request(app).put('/latest/api/token').agent(from(ip)).set('X-aws-ec2-metadata-token-ttl-seconds', ttl);
 
