@@ -2,7 +2,7 @@ import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
 import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { IronicConnectionError, IronicError } from '@ironic-metadata/ironic-client';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
-import { VendorDataError } from '@ironic-metadata/metadata';
+import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
 import type { NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Container } from 'inversify';
 import { startProgress } from './progress';
@@ -47,7 +47,7 @@ export function cliContainer(options: SourceOptions): { config: Config; containe
   try {
     return { config, container: buildContainer(config, { logger: cliLogger(config) }) };
   } catch (error) {
-    if (error instanceof VendorDataError) throw new UsageError(`invalid configuration: ${error.message}`);
+    if (error instanceof VendorDataError || error instanceof TokenKeyFileError) throw new UsageError(`invalid configuration: ${error.message}`);
     throw error;
   }
 }
