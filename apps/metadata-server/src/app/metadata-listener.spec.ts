@@ -299,14 +299,23 @@ describe('IMDSv2 session tokens', () => {
   const token = (ip: string, ttl: string) => request(app).put('/latest/api/token').agent(from(ip)).set('X-aws-ec2-metadata-token-ttl-seconds', ttl);
 
   it('issues a token that then authorises requests from the same address', async () => {
-    const issued = await token(FIXED, '60');
+    const strict = await appFor({ IMDS_TOKEN_REQUIRED: 'true' });
+    const issued = await request(strict).put('/latest/api/token').agent(from(FIXED)).set('X-aws-ec2-metadata-token-ttl-seconds', '60');
     expect(issued.status).toBe(200);
     expect(issued.headers['x-aws-ec2-metadata-token-ttl-seconds']).toBe('60');
-    const ok = await get(FIXED, '/latest/meta-data/instance-id').set('X-aws-ec2-metadata-token', issued.text);
-    expect(ok.status).toBe(200);
-    const stolen = await get(PORTS, '/latest/meta-data/instance-id').set('X-aws-ec2-metadata-token', issued.text);
+    const withToken = (ip: string, value: string) => request(strict).get('/latest/meta-data/instance-id').agent(from(ip)).set('X-aws-ec2-metadata-token', value);
+    expect((await withToken(FIXED, issued.text)).status).toBe(200);
+    const stolen = await withToken(PORTS, issued.text);
     expect(stolen.status).toBe(401);
-    expect((await get(FIXED, '/latest/meta-data/instance-id').set('X-aws-ec2-metadata-token', 'forged')).status).toBe(401);
+    expect((await withToken(FIXED, 'forged')).status).toBe(401);
+  });
+
+  it('answers a token it cannot verify as IMDSv1 where tokens are optional, and counts it', async () => {
+    const service = await serviceFor();
+    const answer = await request(service.app).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', 'v1.99999999999.from-another-replica');
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
+    expect(await service.metrics()).toMatch(/^metadata_bad_tokens_total\{reason="invalid"\} 1$/m);
   });
 
   it.each(['0', '21601', 'soon', ''])('refuses a TTL of %p', async (ttl) => {
@@ -322,7 +331,7 @@ describe('IMDSv2 session tokens', () => {
   describe('behind a trusted proxy (127.0.0.1 here)', () => {
     let proxied: Awaited<ReturnType<typeof serviceFor>>;
     beforeAll(async () => {
-      proxied = await serviceFor({ TRUSTED_PROXIES: '127.0.0.1/32' });
+      proxied = await serviceFor({ TRUSTED_PROXIES: '127.0.0.1/32', IMDS_TOKEN_REQUIRED: 'true' });
     });
     const via = (method: 'get' | 'put', path: string, forwardedFor: string) => request(proxied.app)[method](path).agent(from('127.0.0.1')).set('X-Forwarded-For', forwardedFor);
 
@@ -347,11 +356,12 @@ describe('IMDSv2 session tokens', () => {
     const dir = mkdtempSync(join(tmpdir(), 'token-keys-'));
     const keyFile = join(dir, 'keys');
     writeFileSync(keyFile, `${'k'.repeat(48)}\n`, { mode: 0o400 });
-    const [first, second] = await Promise.all([appFor({ IMDS_TOKEN_KEY_FILE: keyFile }), appFor({ IMDS_TOKEN_KEY_FILE: keyFile })]);
+    const required = { IMDS_TOKEN_KEY_FILE: keyFile, IMDS_TOKEN_REQUIRED: 'true' };
+    const [first, second, other] = await Promise.all([appFor(required), appFor(required), appFor({ IMDS_TOKEN_REQUIRED: 'true' })]);
     const issued = await request(first).put('/latest/api/token').agent(from(FIXED)).set('X-aws-ec2-metadata-token-ttl-seconds', '60');
     const onSecond = await request(second).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', issued.text);
     expect(onSecond.text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
-    const elsewhere = await request(app).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', issued.text);
+    const elsewhere = await request(other).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', issued.text);
     expect(elsewhere.status).toBe(401);
     expect(elsewhere.text).toContain('the IMDSv2 session token is invalid or for another client');
   });

@@ -33,7 +33,7 @@ export interface MetadataReply {
 }
 
 export interface ResponderOptions {
-  /** Refuse EC2 requests that carry no IMDSv2 session token. */
+  /** Refuse EC2 requests that carry no valid IMDSv2 session token (401); when false, a missing or unverifiable token is answered as IMDSv1. */
   imdsTokenRequired: boolean;
   /** Store instance passwords POSTed to `password` (METADATA_PASSWORD_WRITE). */
   passwordWrite: boolean;
@@ -200,8 +200,11 @@ export class MetadataResponder {
     }
     const check = this.tokens.check(token, request.clientIp);
     if (check === 'valid') return undefined;
-    this.logger.info('IMDSv2 token refused', { clientIp: request.clientIp, check });
     this.options.metrics?.badToken(check);
+    // Where tokens are optional the client would be answered without one, so a token this replica
+    // cannot verify (another replica's per-process key, a restart) must not cost it the answer.
+    if (!this.options.imdsTokenRequired) return undefined;
+    this.logger.info('IMDSv2 token refused', { clientIp: request.clientIp, check });
     return text(401, `Unauthorized: the IMDSv2 session token is ${check === 'expired' ? 'expired' : 'invalid or for another client'}; PUT /latest/api/token for a new one`);
   }
 
