@@ -38,7 +38,9 @@ describe('discovery against a real Ironic', () => {
 
   beforeAll(async () => {
     setShowInstanceSecrets(noauth.policyFile, true);
-    writeFileSync(leaseFile, `0 ${mac('45')} 127.0.0.45 * *\n${Math.floor(Date.now() / 1000) - 60} ${mac('49')} 127.0.0.49 * *\n`);
+    // dnsmasq's IPv6 leases follow its `duid` line: `EXPIRY [T]IAID ADDRESS HOSTNAME CLIENT-DUID`.
+    const ipv6Leases = ['duid 00:01:00:01:2c:5f:1a:00:52:54:00:00:00:fe', `0 T7 2001:db8::45 * 00:03:00:01:${mac('47')}`, `0 8 2001:db8::46 * 00:02:00:00:00:09:0c:c0:84:d3:03:00:09:12`];
+    writeFileSync(leaseFile, `0 ${mac('45')} 127.0.0.45 * *\n${Math.floor(Date.now() / 1000) - 60} ${mac('49')} 127.0.0.49 * *\n${ipv6Leases.join('\n')}\n`);
     const minimalDrive = (hostname: string) => ({ meta_data: { hostname }, user_data: `#cloud-config\nhostname: ${hostname}\n` });
     await Promise.all([
       deployed('fixed', { name: `it-${run}-fixed` }, { configdrive: minimalDrive('fixed'), instanceInfo: { fixed_ips: [{ ip_address: '127.0.0.41' }] } }),
@@ -50,6 +52,7 @@ describe('discovery against a real Ironic', () => {
       deployed('driveNetwork', { name: `it-${run}-drive-network` }, { configdrive: { ...minimalDrive('drive-network'), network_data: staticNetwork('127.0.0.43', mac('43')) } }, mac('43')),
       deployed('agent', { name: `it-${run}-agent`, driverInfo: { agent_url: 'http://127.0.0.44:9999' } }, { configdrive: minimalDrive('agent') }),
       deployed('lease', { name: `it-${run}-lease` }, { configdrive: minimalDrive('lease') }, mac('45')),
+      deployed('ipv6Lease', { name: `it-${run}-ipv6-lease` }, { configdrive: minimalDrive('ipv6-lease') }, mac('47')),
       // Named by its address, as test fleets sometimes are: matched only with MATCH_NODE_NAME.
       deployed('named', { name: '127.0.0.53' }, { configdrive: minimalDrive('named') }),
       deployed('expiredLease', { name: `it-${run}-expired-lease` }, { configdrive: minimalDrive('expired') }, mac('49')),
@@ -114,6 +117,13 @@ describe('discovery against a real Ironic', () => {
     expect(answer.status).toBe(404);
     expect(answer.text).toContain(`${uuids['available']} (it-${run}-available), which is available`);
     expect(await lookup('127.0.0.46')).toMatchObject({ code: 1, result: { found: false, node: { uuid: uuids['available'], served: false } } });
+  });
+
+  it('finds an IPv6 client through the MAC in the DUID-LL of its lease, and says why a DUID-EN names none', async () => {
+    expect(await lookup('2001:db8::45')).toMatchObject({ code: 0, result: { found: true, method: 'dhcp_lease', node: { uuid: uuids['ipv6Lease'] } } });
+    const { code, result } = await lookup('2001:db8::46');
+    expect(code).toBe(1);
+    expect(result.trace.at(-1)).toMatchObject({ method: 'dhcp_lease', outcome: 'no-match', detail: 'the DHCP lease for 2001:db8::46 (line 5) names no MAC: its client DUID is a DUID-EN, which carries no link-layer address' });
   });
 
   it('never matches an expired lease, nor an unknown address', async () => {
