@@ -193,26 +193,73 @@ describe('a gzip+base64 ISO config drive in a real Ironic', () => {
   });
 });
 
-describe("Nova's password stored in a real Ironic", () => {
+describe("Nova's password at the instance's scope in a real Ironic", () => {
   const { noauth } = suiteIronics();
   const admin = new IronicTestAdmin(noauth);
+  const uuids: Record<string, string> = {};
   let server: RunningServer;
-  let uuid: string;
+  // Each instance has its instance_uuid, as Nova and metalsmith set it (the config drive, masked
+  // without show_instance_secrets, cannot name it here).
+  const instanceUuid = (key: string) => `00000000-0000-4000-8000-${run}${key.padStart(6, '0')}`;
+  const password = (ip: string, body?: string) => httpFrom(ip, `${server.url}/openstack/latest/password`, body === undefined ? {} : { method: 'POST', body });
+  async function deployInstance(uuid: string, key: string, ip: string): Promise<void> {
+    await admin.client.patchNode(uuid, [{ op: 'add', path: '/instance_uuid', value: instanceUuid(key) }]);
+    await admin.deploy(uuid, { configdrive: { meta_data: { hostname: key } }, instanceInfo: { fixed_ips: [ip] } });
+  }
+  /** Tear-down as Ironic does it (instance_info and instance_uuid emptied, extra kept), then the next instance. */
+  async function redeploy(uuid: string, key: string, ip: string): Promise<void> {
+    await admin.setProvisionState(uuid, 'deleted', 'available');
+    expect(await admin.client.getNode(uuid, ['instance_info', 'instance_uuid'])).toMatchObject({ instance_info: {}, instance_uuid: null });
+    await deployInstance(uuid, key, ip);
+    await eventually(async () => JSON.parse((await httpFrom(ip, `${server.url}/openstack/latest/meta_data.json`)).text).uuid === instanceUuid(key));
+  }
 
   beforeAll(async () => {
-    uuid = await admin.createActiveNode({ name: `it-${run}-password` }, { configdrive: { meta_data: { hostname: 'password' } }, instanceInfo: { fixed_ips: ['127.0.0.52'] } });
-    server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent', METADATA_PASSWORD_WRITE: 'true' });
+    // show_instance_secrets stays off (Ironic's default): the stored password must still be readable.
+    uuids['fresh'] = await admin.createNode({ name: `it-${run}-password` });
+    await deployInstance(uuids['fresh'], 'a1', '127.0.0.52');
+    // A password an earlier version of the service kept in extra, which outlives the instance.
+    uuids['legacy'] = await admin.createNode({ name: `it-${run}-legacy-password`, extra: { metadata_password: 'LEGACY-OF-A2' } });
+    await deployInstance(uuids['legacy'], 'a2', '127.0.0.54');
+    server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent', METADATA_PASSWORD_WRITE: 'true', SYNC_INTERVAL_SECONDS: '1' });
   });
   afterAll(() => server?.stop());
 
-  it("is POSTed once by the instance, kept in the node's extra, and served back", async () => {
-    const url = `${server.url}/openstack/latest/password`;
-    expect((await httpFrom('127.0.0.52', url, { method: 'POST', body: 'c2VjcmV0LWVuY3J5cHRlZA==' })).status).toBe(200);
-    expect((await httpFrom('127.0.0.52', url)).text).toBe('c2VjcmV0LWVuY3J5cHRlZA==');
-    expect((await admin.client.getNode(uuid, ['extra'])).extra).toMatchObject({ metadata_password: 'c2VjcmV0LWVuY3J5cHRlZA==' });
-    expect((await httpFrom('127.0.0.52', url, { method: 'POST', body: 'again' })).status).toBe(409);
+  it("is POSTed once by the instance, kept in its instance_info (not masked by Ironic), and served back", async () => {
+    expect((await password('127.0.0.52', 'c2VjcmV0LWVuY3J5cHRlZA==')).status).toBe(200);
+    expect((await password('127.0.0.52')).text).toBe('c2VjcmV0LWVuY3J5cHRlZA==');
+    const node = await admin.client.getNode(uuids['fresh'], ['instance_info', 'extra']);
+    expect(node.instance_info).toMatchObject({ metadata_encrypted_pw: 'c2VjcmV0LWVuY3J5cHRlZA==' });
+    expect(node.extra).toEqual({});
+    expect((await password('127.0.0.52', 'again')).status).toBe(409);
+  });
+
+  it('dies with the instance: after tear-down and a new deploy, GET is empty and the new POST is stored', async () => {
+    await redeploy(uuids['fresh'], 'b1', '127.0.0.52');
+    const empty = await password('127.0.0.52');
+    expect({ status: empty.status, text: empty.text }).toEqual({ status: 200, text: '' });
+    expect((await password('127.0.0.52', 'bmV3LWluc3RhbmNl')).status).toBe(200);
+    expect((await password('127.0.0.52')).text).toBe('bmV3LWluc3RhbmNl');
+  });
+
+  it("moves an earlier version's password from extra to the instance first seen with it, and never serves it to the next", async () => {
+    await eventually(async () => (await admin.client.getNode(uuids['legacy'], ['instance_info'])).instance_info['metadata_encrypted_pw'] === 'LEGACY-OF-A2');
+    expect((await admin.client.getNode(uuids['legacy'], ['extra'])).extra).toEqual({});
+    expect((await password('127.0.0.54')).text).toBe('LEGACY-OF-A2');
+    await redeploy(uuids['legacy'], 'b2', '127.0.0.54');
+    expect((await password('127.0.0.54')).text).toBe('');
+    expect((await password('127.0.0.54', 'QjItT1dO')).status).toBe(200);
   });
 });
+
+/** Waits until `check` holds, for at most 15 s (the service notices a redeploy at its next sync). */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('the condition did not hold within 15 s');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 describe('a masked config drive under http_basic', () => {
   const { basic } = suiteIronics();

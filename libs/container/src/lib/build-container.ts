@@ -67,7 +67,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         new MetadataService(
           catalog,
           leases,
-          { defaultAvailabilityZone: config.defaultAvailabilityZone, vendorData: staticVendorData, metrics },
+          { defaultAvailabilityZone: config.defaultAvailabilityZone, vendorData: staticVendorData, metrics, migrateLegacyPasswords: config.passwordWrite },
           logger,
         ),
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
