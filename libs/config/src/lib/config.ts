@@ -65,7 +65,10 @@ export interface Config {
   region: string;
   /** Seconds between background index refreshes. */
   syncIntervalSeconds: number;
-  /** Let instances store their password (POST `password`) in the node's `extra`, by PATCH to Ironic. */
+  /**
+   * Let instances store their password (POST `password`) in the node's `instance_info`, by PATCH to
+   * Ironic; also lets the service move passwords earlier versions kept in `extra` there.
+   */
   passwordWrite: boolean;
   vendorData: VendorDataConfig;
   /**

@@ -69,7 +69,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         new MetadataService(
           catalog,
           leases,
-          { defaultAvailabilityZone: config.defaultAvailabilityZone, region: config.region, vendorData: staticVendorData, metrics },
+          { defaultAvailabilityZone: config.defaultAvailabilityZone, region: config.region, vendorData: staticVendorData, metrics, migrateLegacyPasswords: config.passwordWrite },
           logger,
         ),
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],

@@ -4,6 +4,7 @@ import { fixedIpAddress, hasNetworkData, type IronicNode, type NetworkData } fro
 import type { IndexedNode } from '@ironic-metadata/node-discovery';
 import { ec2NetworkView } from './ec2-interfaces';
 import { ec2Architecture, ec2PendingTime } from './ec2-identity-fields';
+import { instancePassword } from './instance-password';
 import { networkDataFromPorts } from './port-network-data';
 
 export interface BuildOptions {
@@ -13,9 +14,6 @@ export interface BuildOptions {
   /** The operator's static vendor_data.json, when configured. */
   vendorData?: unknown;
 }
-
-/** The key in a node's `extra` where the instance password set through POST `password` is kept. */
-export const PASSWORD_EXTRA_KEY = 'metadata_password';
 
 /** meta_data.json keys the builder computes; any other key a config drive carries is passed through. */
 const MODELLED_KEYS = new Set(['uuid', 'name', 'hostname', 'availability_zone', 'launch_index', 'project_id', 'public_keys', 'keys', 'meta', 'random_seed', 'devices']);
@@ -49,7 +47,7 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
     networkData,
     vendorData: drive?.vendorData ?? options.vendorData ?? {},
     vendorData2: isRecord(drive?.vendorData2) ? drive.vendorData2 : options.vendorData !== undefined ? { static: options.vendorData } : {},
-    password: typeof node.extra[PASSWORD_EXTRA_KEY] === 'string' ? (node.extra[PASSWORD_EXTRA_KEY] as string) : '',
+    password: instancePassword(node),
     devices: Array.isArray(meta.devices) ? meta.devices : [],
     extraMetaData: Object.fromEntries(Object.entries(meta).filter(([key]) => !MODELLED_KEYS.has(key))),
     ec2: {
