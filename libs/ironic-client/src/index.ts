@@ -1,6 +1,5 @@
 export { IronicClient } from './lib/ironic-client';
 export type {
-  JsonPatchOperation,
   ListNodesOptions,
   ListPortgroupsOptions,
   ListPortsOptions,
@@ -22,7 +21,8 @@ export { CLIENT_MAX_API_VERSION } from './lib/api-version';
 export { API_VERSION_HEADER } from './lib/api-session';
 export { NODE_FIELD_VERSIONS, PORT_FIELD_VERSIONS, type NodeField, type NodeOf, type PortField, type PortOf } from './lib/fields';
 export { NODE_FILTER_VERSIONS, type NodeFilters } from './lib/node-filters';
-export { normalizeMacAddress } from './lib/mac-address';
+// The node patch type is ironic-model's; named here too because patchNode takes it.
+export type { JsonPatchOperation } from '@ironic-metadata/ironic-model';
 export {
   IronicApiError,
   IronicAuthError,

@@ -1,5 +1,5 @@
 import { ironicNodeSchema, ironicPortgroupSchema, ironicPortSchema } from '@ironic-metadata/ironic-model';
-import type { IronicNode, IronicPortgroup } from '@ironic-metadata/ironic-model';
+import type { IronicNode, IronicPortgroup, JsonPatchOperation } from '@ironic-metadata/ironic-model';
 import type { z } from 'zod';
 import { ApiSession, type QueryValue } from './api-session';
 import { formatApiVersion, type ApiVersion } from './api-version';
@@ -17,7 +17,7 @@ import {
   type PortOf,
 } from './fields';
 import { HttpTransport } from './http-transport';
-import { normalizeMacAddress } from './mac-address';
+import { normalizeMacAddress } from '@ironic-metadata/ironic-model';
 import { usedNodeFilters, type NodeFilters } from './node-filters';
 import { positiveInteger, resolveOptions, type IronicClientOptions, type ResolvedOptions } from './options';
 import { PagedList, type PageRequest } from './paged-list';
@@ -50,14 +50,6 @@ export interface ListPortsOptions<F extends PortField = never> extends PagingOpt
 export interface ListPortgroupsOptions extends PagingOptions {
   /** Only the portgroups of this node (uuid or name). */
   nodeUuid?: string;
-}
-
-/** One RFC 6902 operation, as `PATCH /v1/nodes/{id}` takes them, e.g. `{op: 'add', path: '/extra/k', value: 'v'}`. */
-export interface JsonPatchOperation {
-  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
-  path: string;
-  value?: unknown;
-  from?: string;
 }
 
 /** What a listing needs to know to fetch one page. */

@@ -1,7 +1,7 @@
 import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
 import type { ConfigDriveCache } from './configdrive-cache';
-import type { IndexedNode } from './indexed-node';
+import type { IndexedNode } from '@ironic-metadata/node-addresses';
 import { NodeIndex } from './node-index';
 import type { NodePatch, NodeSource } from './node-source';
 

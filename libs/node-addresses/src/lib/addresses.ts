@@ -12,9 +12,3 @@ export function normalizeIp(address: string): string {
   if (isIP(trimmed) === 6) return new URL(`http://[${trimmed}]/`).hostname.slice(1, -1);
   return trimmed;
 }
-
-/** `52:54:00:AA:BB:CC` and `52-54-00-aa-bb-cc` both become `52:54:00:aa:bb:cc`; undefined if not a MAC. */
-export function normalizeMac(mac: string): string | undefined {
-  const match = /^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$/i.exec(mac.trim());
-  return match ? match.slice(1).join(':').toLowerCase() : undefined;
-}
