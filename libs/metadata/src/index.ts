@@ -1,4 +1,5 @@
 export * from './lib/instance-metadata-builder';
+export * from './lib/key-type';
 export * from './lib/port-network-data';
 export * from './lib/ec2-interfaces';
 export * from './lib/metadata-service';

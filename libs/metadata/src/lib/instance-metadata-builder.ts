@@ -4,6 +4,7 @@ import { fixedIpAddress, hasNetworkData, type IronicNode, type NetworkData } fro
 import type { IndexedNode } from '@ironic-metadata/node-discovery';
 import { ec2NetworkView } from './ec2-interfaces';
 import { ec2Architecture, ec2PendingTime } from './ec2-identity-fields';
+import { describeKey } from './key-type';
 import { networkDataFromPorts } from './port-network-data';
 
 export interface BuildOptions {
@@ -86,7 +87,7 @@ function publicKeys(drive: ConfigDrive | undefined, node: IronicNode): PublicKey
   const fromNode = node.instance_info.public_keys;
   const nodeKeys = Array.isArray(fromNode) ? fromNode.map((key, index) => [`key-${index}`, key] as const) : Object.entries(fromNode ?? {});
   for (const [name, data] of nodeKeys) if (!keys.has(name)) keys.set(name, data);
-  return [...keys].map(([name, data]) => ({ name, type: data.startsWith('ssh-') || data.startsWith('ecdsa-') ? 'ssh' : 'x509', data }));
+  return [...keys].map(([name, data]) => ({ name, type: describeKey(data).type, data }));
 }
 
 /** Nova's `meta` carries strings only. */
