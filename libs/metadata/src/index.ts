@@ -1,4 +1,6 @@
 export * from './lib/instance-metadata-builder';
+export * from './lib/instance-identity';
+export * from './lib/host-name';
 export * from './lib/key-type';
 export * from './lib/port-network-data';
 export * from './lib/ec2-interfaces';

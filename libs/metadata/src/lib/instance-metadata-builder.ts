@@ -4,6 +4,7 @@ import { fixedIpAddress, hasNetworkData, type IronicNode, type NetworkData } fro
 import type { IndexedNode } from '@ironic-metadata/node-discovery';
 import { ec2NetworkView } from './ec2-interfaces';
 import { ec2Architecture, ec2PendingTime } from './ec2-identity-fields';
+import { instanceIdentity } from './instance-identity';
 import { describeKey } from './key-type';
 import { networkDataFromPorts } from './port-network-data';
 
@@ -30,9 +31,8 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
   const drive = entry.configDrive;
   const meta = drive?.metaData ?? {};
   const info = node.instance_info;
-  const uuid = stringOr(meta.uuid, node.instance_uuid ?? node.uuid);
-  const name = stringOr(meta.name, node.name ?? node.uuid);
-  const hostname = stringOr(meta.hostname, info.hostname ?? node.name ?? node.uuid);
+  const identity = instanceIdentity(node, drive?.metaData);
+  const [uuid, name, hostname] = [identity.uuid.value, identity.name.value, identity.hostname.value];
   const networkData = chooseNetworkData(entry, drive);
   const fixedIps = (info.fixed_ips ?? []).map(fixedIpAddress);
   const { localIpv4, mac, interfaces } = ec2NetworkView(networkData, fixedIps);
