@@ -8,7 +8,10 @@ export type ConfigDriveErrorCode =
   | 'fetch-failed'
   | 'unsupported';
 
-/** Every failure of the codec: what was expected, and what was found instead. */
+/**
+ * Every failure of the codec: what was expected, and what was found instead. `code` is stable (one
+ * of {@link ConfigDriveErrorCode}); `name` is always `ConfigDriveError`.
+ */
 export class ConfigDriveError extends Error {
   constructor(
     readonly code: ConfigDriveErrorCode,
