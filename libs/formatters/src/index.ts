@@ -10,7 +10,7 @@ export type { PathContext, RenderContext } from './lib/context';
 export type { Found, NotFound, Rendered } from './lib/rendered';
 export { parseMetadataPath, needsNode, writeMethodFor, type MetadataPath } from './lib/metadata-path';
 export { renderMetadata } from './lib/render';
-export { openStackMetaData, type NovaMetaData } from './lib/openstack-metadata';
+export { META_DATA_KEYS_NOT_PASSED_THROUGH, openStackMetaData, type NovaMetaData } from './lib/openstack-metadata';
 export { ec2MetaDataTree, isEc2Directory, type Ec2Directory, type Ec2Leaf, type Ec2Node } from './lib/ec2-tree';
 export {
   EC2_VERSIONS,
