@@ -6,6 +6,7 @@
  * Errors are {@link ConfigDriveError}s with a stable `code`. Only Node built-ins (`zlib`) are used.
  *
  * @packageDocumentation
+ * @module @ironic-metadata/configdrive
  */
 export type { ConfigDrive, ConfigDriveFetcher, ConfigDriveJson, ConfigDriveMetaData, DecodeOptions } from './lib/types';
 export { ConfigDriveError, type ConfigDriveErrorCode } from './lib/errors';

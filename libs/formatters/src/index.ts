@@ -4,6 +4,7 @@
  * the random seed in a `RenderContext`.
  *
  * @packageDocumentation
+ * @module @ironic-metadata/formatters
  */
 export type { Ec2Data, Ec2Interface, InstanceMetadata, PublicKey } from './lib/instance-metadata';
 export type { PathContext, RenderContext } from './lib/context';

@@ -1,3 +1,13 @@
+/**
+ * A client for Ironic's bare-metal API (`/v1`) as standalone deployments run it: negotiates the API
+ * version (`X-OpenStack-Ironic-API-Version`, the lower of the server's maximum and
+ * {@link CLIENT_MAX_API_VERSION}), pages by marker, validates every answer against
+ * `@ironic-metadata/ironic-model`, authenticates with noauth, http_basic or Keystone, and retries only
+ * what is safe to retry. Every error is an {@link IronicError} with a stable `code`.
+ *
+ * @packageDocumentation
+ * @module @ironic-metadata/ironic-client
+ */
 export { IronicClient } from './lib/ironic-client';
 export type {
   ListNodesOptions,

@@ -6,6 +6,7 @@
  * `/v1/portgroups`) and Nova's `nova/api/metadata/base.py` network_data.
  *
  * @packageDocumentation
+ * @module @ironic-metadata/ironic-model
  */
 export {
   networkDataSchema,

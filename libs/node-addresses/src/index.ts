@@ -5,6 +5,7 @@
  * `src/lease.c` writes them) parsed into leases that name the MAC holding an address.
  *
  * @packageDocumentation
+ * @module @ironic-metadata/node-addresses
  */
 export { normalizeIp } from './lib/addresses';
 export { isEligible, nodeLabel, type IndexedNode } from './lib/indexed-node';
