@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { IronicTestAdmin } from './support/ironic-admin';
@@ -101,6 +101,24 @@ describe('the published packages, installed into an outside project', () => {
 
   it.each(['node16', 'nodenext', 'bundler'])('type-checks strictly under moduleResolution %s', (mode) => {
     sh(process.execPath, [join(WORKSPACE, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${mode}.json`], { cwd: app });
+  });
+
+  /** What each README's example prints, in part: it must run as written, from the installed package. */
+  const README_OUTPUT: Record<string, string> = {
+    'ironic-model': 'InvalidMacAddressError INVALID_MAC_ADDRESS',
+    configdrive: 'ConfigDriveError masked',
+    formatters: '/latest/meta-data/instance-id i-00000001',
+    'ironic-client': 'IronicApiError IRONIC_API 404',
+    'node-addresses': '52:54:00:12:34:56 0',
+  };
+
+  it.each(PACKAGES)("runs the example at the top of %s's README", (name) => {
+    const readme = readFileSync(join(WORKSPACE, 'libs', name, 'README.md'), 'utf8');
+    expect(readme).toMatch(new RegExp(`^# @ironic-metadata/${name}\n\n\`\`\`sh\nnpm install @ironic-metadata/${name}`));
+    const example = /```js\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(example.split('\n').length).toBeLessThanOrEqual(16);
+    writeFileSync(join(app, `readme-${name}.mjs`), example);
+    expect(sh(process.execPath, [`readme-${name}.mjs`], { cwd: app, env })).toContain(README_OUTPUT[name]);
   });
 
   it('brings no HTTP, logging or container dependency with configdrive and formatters', () => {
