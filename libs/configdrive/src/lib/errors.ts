@@ -1,3 +1,4 @@
+/** Why a config drive was refused; the `code` of a {@link ConfigDriveError}, stable across releases. */
 export type ConfigDriveErrorCode =
   | 'masked'
   | 'invalid-json'

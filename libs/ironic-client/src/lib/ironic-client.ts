@@ -33,6 +33,7 @@ export interface PagingOptions {
   limit?: number;
 }
 
+/** What {@link IronicClient.listNodes} lists: filters (`GET /v1/nodes` query parameters), fields, and paging. */
 export interface ListNodesOptions<F extends NodeField = never> extends PagingOptions {
   /** Only these fields (and `uuid`); fields newer than the negotiated version are left out. Default: all. */
   fields?: readonly F[];
@@ -40,6 +41,7 @@ export interface ListNodesOptions<F extends NodeField = never> extends PagingOpt
   filters?: NodeFilters;
 }
 
+/** What {@link IronicClient.listPorts} lists: one node's ports or all, fields, and paging. */
 export interface ListPortsOptions<F extends PortField = never> extends PagingOptions {
   /** Only the ports of this node. */
   nodeUuid?: string;
@@ -47,6 +49,7 @@ export interface ListPortsOptions<F extends PortField = never> extends PagingOpt
   fields?: readonly F[];
 }
 
+/** What {@link IronicClient.listPortgroups} lists, and paging. */
 export interface ListPortgroupsOptions extends PagingOptions {
   /** Only the portgroups of this node (uuid or name). */
   nodeUuid?: string;

@@ -20,17 +20,20 @@ export const networkLinkSchema = z.looseObject({
   vlan_mac_address: z.string().optional(),
 });
 
+/** A route of a network in network_data.json: `network`, `netmask`, `gateway` (Nova `nova/virt/netutils.py`). */
 export const networkRouteSchema = z.looseObject({
   network: z.string(),
   netmask: z.string(),
   gateway: z.string(),
 });
 
+/** A service in network_data.json, e.g. `{type: 'dns', address: '10.0.0.2'}`. */
 export const networkServiceSchema = z.looseObject({
   type: z.string(),
   address: z.string(),
 });
 
+/** A network in network_data.json: `id`, `type` (`ipv4`, `ipv6`, `ipv4_dhcp`, ...), the `link` it is on, and for static types `ip_address`, `netmask`, `routes`. */
 export const networkSchema = z.looseObject({
   id: z.string().min(1),
   type: z.string().min(1),
@@ -43,14 +46,20 @@ export const networkSchema = z.looseObject({
   services: z.array(networkServiceSchema).optional(),
 });
 
+/** Nova's network_data.json (`links`, `networks`, `services`), as Ironic keeps it in a node's `network_data` (API 1.66) or a config drive carries it. */
 export const networkDataSchema = z.looseObject({
   links: z.array(networkLinkSchema).default([]),
   networks: z.array(networkSchema).default([]),
   services: z.array(networkServiceSchema).default([]),
 });
 
+/** A link of network_data.json, as {@link networkLinkSchema} validates it. */
 export type NetworkLink = z.infer<typeof networkLinkSchema>;
+/** A route of network_data.json, as {@link networkRouteSchema} validates it. */
 export type NetworkRoute = z.infer<typeof networkRouteSchema>;
+/** A service of network_data.json, as {@link networkServiceSchema} validates it. */
 export type NetworkService = z.infer<typeof networkServiceSchema>;
+/** A network of network_data.json, as {@link networkSchema} validates it. */
 export type Network = z.infer<typeof networkSchema>;
+/** A whole network_data.json, as {@link networkDataSchema} validates it. */
 export type NetworkData = z.infer<typeof networkDataSchema>;

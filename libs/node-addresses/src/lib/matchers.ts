@@ -5,6 +5,7 @@ import type { IndexedNode } from './indexed-node';
 
 /** How a client address was tied to a node, in the order the matchers are tried. */
 export const MATCH_METHODS = ['fixed_ips', 'node_network_data', 'configdrive_network_data', 'agent_url', 'node_name', 'dhcp_lease'] as const;
+/** How a client address was tied to a node; one of {@link MATCH_METHODS}. */
 export type MatchMethod = (typeof MATCH_METHODS)[number];
 
 /** A matcher that reads the addresses a node claims from the node itself. */

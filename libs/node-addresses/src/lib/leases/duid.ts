@@ -9,6 +9,7 @@ export const ETHERNET = 1;
 
 /** The DUID types of RFC 8415 section 11 (DUID-UUID: RFC 6355), by their 2-byte type code. */
 export const DUID_TYPES = { 1: 'DUID-LLT', 2: 'DUID-EN', 3: 'DUID-LL', 4: 'DUID-UUID' } as const;
+/** The name of a defined DUID type, as {@link DUID_TYPES} gives it. */
 export type DuidTypeName = (typeof DUID_TYPES)[keyof typeof DUID_TYPES];
 
 /** A client DUID taken apart; `mac` only for a DUID-LL or DUID-LLT of Ethernet with a 6-byte address. */

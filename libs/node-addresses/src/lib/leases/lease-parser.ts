@@ -41,12 +41,14 @@ export interface Ipv6Lease extends LeaseLine {
 /** One dnsmasq lease. */
 export type Lease = Ipv4Lease | Ipv6Lease;
 
+/** A lease-file line that could not be read, and why. */
 export interface LeaseProblem {
   line: number;
   text: string;
   reason: string;
 }
 
+/** What {@link parseLeases} reads from a lease file: the leases, and the lines it could not read. */
 export interface ParsedLeases {
   leases: Lease[];
   problems: LeaseProblem[];
