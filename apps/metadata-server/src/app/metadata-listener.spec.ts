@@ -17,12 +17,16 @@ const PORTS = '127.0.0.13'; // two ports, no drive
 const SPARE = '127.0.0.14'; // available
 const BOND = '127.0.0.15'; // portgroup, no user data
 
-async function appFor(env: Record<string, string> = {}): Promise<RequestListener> {
+async function containerFor(env: Record<string, string> = {}) {
   const config = loadConfig({ INVENTORY_FILE: INVENTORY, ...env });
   const container = buildContainer(config, { logger: createLogger({ level: 'error', stream: new PassThrough() }) });
   await container.get(TYPES.NodeCatalog).refresh();
   container.bind(MetadataListener).toSelf();
-  return container.get(MetadataListener).handle;
+  return container;
+}
+
+async function appFor(env: Record<string, string> = {}): Promise<RequestListener> {
+  return (await containerFor(env)).get(MetadataListener).handle;
 }
 
 const agents = new Map<string, Agent>();
@@ -289,5 +293,18 @@ describe('IMDSv2 session tokens', () => {
     expect(ok.text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
     // The OpenStack tree knows no tokens, as in Nova.
     expect((await request(strict).get('/openstack/latest/meta_data.json').agent(from(FIXED))).status).toBe(200);
+  });
+});
+
+describe('the NoCloud seed', () => {
+  it('is served by client address and counted as its own route family', async () => {
+    const container = await containerFor();
+    const handle = container.get(MetadataListener).handle;
+    const answer = await request(handle).get('/nocloud/meta-data').agent(from(WEB));
+    expect(answer.status).toBe(200);
+    expect(answer.text).toMatch(/^instance-id: ".+"\nlocal-hostname: /);
+    expect((await request(handle).get('/nocloud/meta-data').agent(from(SPARE))).status).toBe(404);
+    const counted = (await container.get(TYPES.ServiceMetrics).registry.getSingleMetric('metadata_requests_total')?.get())?.values;
+    expect(counted).toEqual(expect.arrayContaining([expect.objectContaining({ labels: { family: 'nocloud', status: '200' }, value: 1 }), expect.objectContaining({ labels: { family: 'nocloud', status: '404' }, value: 1 })]));
   });
 });
