@@ -1,0 +1,156 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { httpFrom } from './support/http-from';
+import { startMetadataServer, type RunningServer } from './support/metadata-server';
+import { runProgram, WORKSPACE } from './support/processes';
+
+// docs/NODE_IMAGES.md, checked with the very files it ships: Debian 12's cloud-init (22.4) runs its
+// data sources as on a bare-metal server (a mount namespace whose DMI says a Dell PowerEdge, and
+// not a container), from the node's own address, against the built server.
+const INVENTORY = join(WORKSPACE, 'apps/metadata-server/example/inventory.json');
+const NODE_IMAGES = join(WORKSPACE, 'deploy/node-images');
+const snippet = (path: string) => join(NODE_IMAGES, path);
+const RUNNER = join(__dirname, 'support/cloud_init_datasource.py');
+const BARE_METAL = join(__dirname, 'support/bare-metal-dmi.sh');
+const DEBIAN_PYTHON = '/usr/bin/python3';
+
+const DELL = ['Dell Inc.', 'PowerEdge R650', ''];
+const NOVA = ['OpenStack Foundation', 'OpenStack Nova', ''];
+const WEB = '127.0.0.11'; // a config drive with a key and user data
+const FIXED = '127.0.0.12'; // instance_info only
+const BOND = '127.0.0.15'; // a portgroup bond, no user data
+
+type Bytes = { base64: string } | null;
+const bytes = (value: Bytes) => Buffer.from(value?.base64 ?? '', 'base64');
+
+interface Run {
+  dmi: string[];
+  ip: string;
+  datasource: 'OpenStack' | 'NoCloudNet' | 'NoCloud';
+  config?: string[];
+  cmdline?: string;
+}
+
+describe('node images: cloud-init on a bare-metal server, configured as docs/NODE_IMAGES.md says', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startMetadataServer({ INVENTORY_FILE: INVENTORY });
+  });
+  afterAll(() => server?.stop());
+
+  const runnerArgs = (run: Run, extra: string[] = []) => [
+    RUNNER,
+    run.ip,
+    String(server.port),
+    run.datasource,
+    ...(run.config ?? []).flatMap((file) => ['--config', snippet(file)]),
+    ...(run.cmdline ? ['--cmdline', snippet(run.cmdline)] : []),
+    ...extra,
+  ];
+  const onBareMetal = async (run: Run) => JSON.parse(await runProgram(BARE_METAL, [...run.dmi, '--', DEBIAN_PYTHON, ...runnerArgs(run)]));
+  const requestsFrom = (ip: string) => server.logs().split('\n').filter((line) => line.includes(`"clientIp":"${ip}"`)).length;
+
+  /** What the OpenStack tree tells the same node: the NoCloud seed must agree byte for byte. */
+  async function novaView(ip: string) {
+    const metaData = JSON.parse((await httpFrom(ip, `${server.url}/openstack/latest/meta_data.json`)).text);
+    const userData = await httpFrom(ip, `${server.url}/openstack/latest/user_data`);
+    return { metaData, userData: userData.status === 200 ? userData.body : Buffer.alloc(0) };
+  }
+
+  function expectSameNode(found: Record<string, unknown>, nova: Awaited<ReturnType<typeof novaView>>) {
+    expect(found).toMatchObject({
+      found: true,
+      instance_id: nova.metaData.uuid,
+      local_hostname: nova.metaData.hostname,
+      hostname: nova.metaData.hostname,
+      public_keys: Object.values(nova.metaData.public_keys ?? {}),
+      availability_zone: nova.metaData.availability_zone,
+    });
+    expect(bytes(found['userdata_raw'] as Bytes).equals(nova.userData)).toBe(true);
+  }
+
+  it("22.4's OpenStack source, even with the guide's datasource_list, gives up on a Dell before asking anything", async () => {
+    const before = requestsFrom(FIXED);
+    const result = await onBareMetal({ dmi: DELL, ip: FIXED, datasource: 'OpenStack', config: ['cloud-init/90-ironic-metadata-openstack.cfg'] });
+    expect(result).toEqual({ datasource_list: ['OpenStack'], found: false });
+    expect(requestsFrom(FIXED)).toBe(before);
+  });
+
+  it('the same source and file read the node where the DMI says OpenStack Nova (so the check, not the service, is what stops it)', async () => {
+    const result = await onBareMetal({ dmi: NOVA, ip: FIXED, datasource: 'OpenStack', config: ['cloud-init/90-ironic-metadata-openstack.cfg'] });
+    const nova = await novaView(FIXED);
+    expect(result).toMatchObject({ found: true, instance_id: nova.metaData.uuid, local_hostname: nova.metaData.hostname });
+  });
+
+  it("NoCloud with the guide's cloud.cfg.d file reads instance id, hostname, keys and user data byte for byte", async () => {
+    const result = await onBareMetal({ dmi: DELL, ip: WEB, datasource: 'NoCloudNet', config: ['cloud-init/90-ironic-metadata-nocloud.cfg'] });
+    expect(result).toMatchObject({ datasource_list: ['NoCloud', 'None'], dsmode: 'net' });
+    const nova = await novaView(WEB);
+    expectSameNode(result, nova);
+    // The example node's own user data, as stored in its config drive.
+    const node = JSON.parse(readFileSync(INVENTORY, 'utf8')).nodes.find((candidate: { name: string }) => candidate.name === 'compute-r01-u05');
+    expect(bytes(result.userdata_raw).toString('utf8')).toBe(node.instance_info.configdrive.user_data);
+    // 22.4 reads no network-config from a URL (cloud-init 24.3 does): the node keeps DHCP on its first NIC.
+    expect(result.network_config).toBeNull();
+  });
+
+  it("NoCloud with the guide's kernel argument reads the same, in cloud-init's network stage", async () => {
+    const result = await onBareMetal({ dmi: DELL, ip: WEB, datasource: 'NoCloudNet', cmdline: 'cloud-init/kernel-cmdline-nocloud.txt' });
+    expect(result).toMatchObject({ found: true, dsmode: 'net' });
+    expectSameNode(result, await novaView(WEB));
+  });
+
+  it("'ds=nocloud;s=http://...' (without -net) is claimed for the local stage on 22.4, which the network stage then drops, as the guide warns", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nc-cmdline-'));
+    try {
+      const kernelArgument = readFileSync(snippet('cloud-init/kernel-cmdline-nocloud.txt'), 'utf8').replace('ds=nocloud-net;', 'ds=nocloud;');
+      writeFileSync(join(dir, 'cmdline'), kernelArgument);
+      const result = JSON.parse(await runProgram(BARE_METAL, [...DELL, '--', DEBIAN_PYTHON, RUNNER, WEB, String(server.port), 'NoCloudNet', '--cmdline', join(dir, 'cmdline')]));
+      expect(result).toMatchObject({ found: true, dsmode: 'local' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the kickstart %post copies the seed, and NoCloud's local stage reads it with network-config through cloud-init's network state parser", async () => {
+    const kickstart = readFileSync(snippet('kickstart/nocloud-seed.ks'), 'utf8');
+    const post = /^%post[^\n]*\n([\s\S]*?)^%end$/m.exec(kickstart)?.[1];
+    expect(post).toContain('http://169.254.169.254/nocloud/');
+    // curl's own configuration plays the node's network: its address, and its route to the service.
+    const curlHome = mkdtempSync(join(tmpdir(), 'nc-curl-'));
+    try {
+      writeFileSync(join(curlHome, '.curlrc'), `interface = ${BOND}\nconnect-to = 169.254.169.254:80:127.0.0.1:${server.port}\n`);
+      writeFileSync(join(curlHome, 'post.sh'), post as string);
+      const script = `sh "$1" && shift && exec "$@"`;
+      const run: Run = { dmi: DELL, ip: BOND, datasource: 'NoCloud' };
+      const output = await runProgram(BARE_METAL, [...DELL, '--tmpfs', '/var/lib/cloud', '--', 'sh', '-c', script, 'sh', join(curlHome, 'post.sh'), DEBIAN_PYTHON, ...runnerArgs(run, ['--cloud-dir', '/var/lib/cloud'])], {
+        env: { ...process.env, CURL_HOME: curlHome },
+      });
+      const result = JSON.parse(output);
+      expectSameNode(result, await novaView(BOND));
+      const members = result.network_state.interfaces.filter((iface: { type: string }) => iface.type === 'physical');
+      expect(members).toEqual([
+        expect.objectContaining({ mac_address: '0c:42:a1:5e:77:10', 'bond-master': 'bond0', 'bond-mode': '802.3ad' }),
+        expect.objectContaining({ mac_address: '0c:42:a1:5e:77:11', 'bond-master': 'bond0', 'bond-mode': '802.3ad' }),
+      ]);
+      expect(result.network_state.interfaces).toContainEqual(
+        expect.objectContaining({ name: 'bond0', type: 'bond', 'bond-miimon': 100, 'bond-xmit-hash-policy': 'layer3+4', subnets: [expect.objectContaining({ type: 'dhcp4' })] }),
+      );
+    } finally {
+      rmSync(curlHome, { recursive: true, force: true });
+    }
+  });
+
+  it("serves every path cloudbase-init's HttpService reads, at the base URL the guide's file sets", async () => {
+    const conf = readFileSync(snippet('cloudbase-init/cloudbase-init.conf'), 'utf8');
+    expect(conf).toMatch(/^metadata_services=cloudbaseinit\.metadata\.services\.httpservice\.HttpService$/m);
+    const base = /^\[openstack\][^[]*^metadata_base_url=(\S+)$/m.exec(conf)?.[1];
+    expect(base).toBe('http://169.254.169.254/');
+    // cloudbase-init's baseopenstackservice and httpservice: meta data, user data, network data, and
+    // the password (2013-04-04) it checks before posting one.
+    for (const path of ['openstack/latest/meta_data.json', 'openstack/latest/user_data', 'openstack/latest/network_data.json', 'openstack/2013-04-04/meta_data.json', 'openstack/2013-04-04/password']) {
+      expect([path, (await httpFrom(WEB, `${server.url}/${path}`)).status]).toEqual([path, 200]);
+    }
+  });
+});
