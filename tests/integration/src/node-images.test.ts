@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpFrom } from './support/http-from';
+import { startServerIn, type NamespacedServer } from './networking/support/namespaced-server';
 import { startMetadataServer, type RunningServer } from './support/metadata-server';
-import { runProgram, WORKSPACE } from './support/processes';
+import { runProgram, runToExit, WORKSPACE } from './support/processes';
 
 // docs/NODE_IMAGES.md, checked with the very files it ships: Debian 12's cloud-init (22.4) runs its
 // data sources as on a bare-metal server (a mount namespace whose DMI says a Dell PowerEdge, and
@@ -14,6 +16,8 @@ const snippet = (path: string) => join(NODE_IMAGES, path);
 const RUNNER = join(__dirname, 'support/cloud_init_datasource.py');
 const BARE_METAL = join(__dirname, 'support/bare-metal-dmi.sh');
 const DEBIAN_PYTHON = '/usr/bin/python3';
+// Debian's ignition package ships the binary for its dracut module only.
+const IGNITION = '/usr/lib/dracut/modules.d/30ignition/ignition';
 
 const DELL = ['Dell Inc.', 'PowerEdge R650', ''];
 const NOVA = ['OpenStack Foundation', 'OpenStack Nova', ''];
@@ -152,5 +156,49 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
     for (const path of ['openstack/latest/meta_data.json', 'openstack/latest/user_data', 'openstack/latest/network_data.json', 'openstack/2013-04-04/meta_data.json', 'openstack/2013-04-04/password']) {
       expect([path, (await httpFrom(WEB, `${server.url}/${path}`)).status]).toEqual([path, 200]);
     }
+  });
+});
+
+describe('Ignition, with the service as 169.254.169.254 in a network namespace', () => {
+  // Ignition hard-codes the address: the namespace holds it on its loopback, and the route to it
+  // leaves from the node's address, as the node's own would.
+  const ns = `nc-ign-${randomBytes(3).toString('hex')}`;
+  const ip = (...args: string[]) => runProgram('ip', ['netns', 'exec', ns, 'ip', ...args]);
+  const ignitionConfig = { ignition: { version: '3.3.0' }, storage: { files: [{ path: '/etc/motd', contents: { source: 'data:,provisioned%20by%20ironic-metadata' } }] } };
+  let dir: string;
+  let server: NamespacedServer;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'nc-ignition-'));
+    const inventory = JSON.parse(readFileSync(INVENTORY, 'utf8'));
+    const node = inventory.nodes.find((candidate: { name: string }) => candidate.name === 'compute-r01-u05');
+    node.instance_info.configdrive.user_data = JSON.stringify(ignitionConfig);
+    writeFileSync(join(dir, 'inventory.json'), JSON.stringify(inventory));
+    await runProgram('ip', ['netns', 'add', ns]);
+    await ip('link', 'set', 'lo', 'up');
+    await ip('address', 'add', '169.254.169.254/32', 'dev', 'lo');
+    await ip('route', 'replace', 'local', '169.254.169.254', 'dev', 'lo', 'table', 'local', 'src', WEB);
+    server = await startServerIn(ns, { INVENTORY_FILE: join(dir, 'inventory.json'), BIND_ADDR: '169.254.169.254', BIND_PORT: '80', ADMIN_BIND_PORT: '0' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await runToExit('ip', ['netns', 'del', ns]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("fetches the node's user data as its config, on the platform the guide's kernel argument names", async () => {
+    const platform = /^ignition\.platform\.id=(\S+)$/m.exec(readFileSync(snippet('ignition/kernel-cmdline.txt'), 'utf8'))?.[1];
+    expect(platform).toBe('openstack');
+    const run = (name: string) => join(dir, name);
+    const exit = await runToExit(
+      'ip',
+      ['netns', 'exec', ns, IGNITION, '-platform', platform as string, '-stage', 'fetch', '-log-to-stdout', '-config-cache', run('ignition.json'), '-state-file', run('state'), '-neednet', run('neednet'), '-fetch-timeout', '30s'],
+      { timeoutMs: 60_000 },
+    );
+    expect(exit.stdout).toContain('GET http://169.254.169.254/openstack/latest/user_data');
+    expect(exit.code).toBe(0);
+    expect(JSON.parse(readFileSync(run('ignition.json'), 'utf8'))).toMatchObject({ storage: { files: [{ path: '/etc/motd', contents: { source: 'data:,provisioned%20by%20ironic-metadata' } }] } });
+    await server.sawRequestFrom(WEB);
+    expect(server.logs()).toContain(`"clientIp":"${WEB}","level":"http","message":"request","method":"GET"`);
   });
 });
