@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpFrom } from './support/http-from';
 import { startServerIn, type NamespacedServer } from './networking/support/namespaced-server';
+import { waitUntil } from './networking/support/wait';
 import { startMetadataServer, type RunningServer } from './support/metadata-server';
 import { runProgram, runToExit, WORKSPACE } from './support/processes';
 
@@ -143,6 +144,23 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
       );
     } finally {
       rmSync(curlHome, { recursive: true, force: true });
+    }
+  });
+
+  it("doctor names, from the service's own log, the node that asked only /openstack and stopped", async () => {
+    const PORTS = '127.0.0.13';
+    expect((await httpFrom(PORTS, `${server.url}/openstack`)).status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'nc-doctor-'));
+    try {
+      await waitUntil(`the log line of the request from ${PORTS}`, () => requestsFrom(PORTS) > 0, 2_000, 20);
+      writeFileSync(join(dir, 'service.log'), server.logs());
+      const env = { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: '0', ADMIN_BIND_PORT: '0', LEASE_FILE: '/nonexistent' };
+      const exit = await runToExit(process.execPath, [join(WORKSPACE, 'dist/apps/cli/main.js'), 'doctor', '--inventory', INVENTORY, '--access-log', join(dir, 'service.log'), '--json'], { env });
+      const check = JSON.parse(exit.stdout).checks.find((candidate: { id: string }) => candidate.id === 'access-log');
+      expect(check).toMatchObject({ status: 'warn', data: { stopped: [{ ip: PORTS, node: expect.stringContaining('storage-r02-u11') }] } });
+      expect(check.detail).toMatch(/clients in the last hour \([1-9]\d* by NoCloud, [1-9]\d* by OpenStack, \d+ by EC2\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
