@@ -25,6 +25,7 @@ const NOVA = ['OpenStack Foundation', 'OpenStack Nova', ''];
 const WEB = '127.0.0.11'; // a config drive with a key and user data
 const FIXED = '127.0.0.12'; // instance_info only
 const BOND = '127.0.0.15'; // a portgroup bond, no user data
+const NO_NETWORK = '127.0.0.16'; // added below: no ports, no network data
 
 type Bytes = { base64: string } | null;
 const bytes = (value: Bytes) => Buffer.from(value?.base64 ?? '', 'base64');
@@ -39,10 +40,20 @@ interface Run {
 
 describe('node images: cloud-init on a bare-metal server, configured as docs/NODE_IMAGES.md says', () => {
   let server: RunningServer;
+  let dir: string;
   beforeAll(async () => {
-    server = await startMetadataServer({ INVENTORY_FILE: INVENTORY });
+    // The example nodes, and one more without ports or network data, found by its fixed IP.
+    dir = mkdtempSync(join(tmpdir(), 'nc-inventory-'));
+    const inventory = JSON.parse(readFileSync(INVENTORY, 'utf8'));
+    const template = inventory.nodes.find((candidate: { name: string }) => candidate.name === 'compute-r01-u07');
+    inventory.nodes.push({ ...template, uuid: '5c0ffee0-0000-4000-8000-000000000016', name: 'no-network', instance_uuid: null, network_data: {}, instance_info: { ...template.instance_info, fixed_ips: [NO_NETWORK] } });
+    writeFileSync(join(dir, 'inventory.json'), JSON.stringify(inventory));
+    server = await startMetadataServer({ INVENTORY_FILE: join(dir, 'inventory.json') });
   });
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const runnerArgs = (run: Run, extra: string[] = []) => [
     RUNNER,
@@ -118,33 +129,45 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
     }
   });
 
-  it("the kickstart %post copies the seed, and NoCloud's local stage reads it with network-config through cloud-init's network state parser", async () => {
+  /** Runs the guide's kickstart %post as the node at `ip`, then NoCloud's local stage on the seed it left. */
+  async function kickstartThenNoCloud(ip: string) {
     const kickstart = readFileSync(snippet('kickstart/nocloud-seed.ks'), 'utf8');
     const post = /^%post[^\n]*\n([\s\S]*?)^%end$/m.exec(kickstart)?.[1];
     expect(post).toContain('http://169.254.169.254/nocloud/');
     // curl's own configuration plays the node's network: its address, and its route to the service.
     const curlHome = mkdtempSync(join(tmpdir(), 'nc-curl-'));
     try {
-      writeFileSync(join(curlHome, '.curlrc'), `interface = ${BOND}\nconnect-to = 169.254.169.254:80:127.0.0.1:${server.port}\n`);
+      writeFileSync(join(curlHome, '.curlrc'), `interface = ${ip}\nconnect-to = 169.254.169.254:80:127.0.0.1:${server.port}\n`);
       writeFileSync(join(curlHome, 'post.sh'), post as string);
       const script = `sh "$1" && shift && exec "$@"`;
-      const run: Run = { dmi: DELL, ip: BOND, datasource: 'NoCloud' };
+      const run: Run = { dmi: DELL, ip, datasource: 'NoCloud' };
       const output = await runProgram(BARE_METAL, [...DELL, '--tmpfs', '/var/lib/cloud', '--', 'sh', '-c', script, 'sh', join(curlHome, 'post.sh'), DEBIAN_PYTHON, ...runnerArgs(run, ['--cloud-dir', '/var/lib/cloud'])], {
         env: { ...process.env, CURL_HOME: curlHome },
       });
-      const result = JSON.parse(output);
-      expectSameNode(result, await novaView(BOND));
-      const members = result.network_state.interfaces.filter((iface: { type: string }) => iface.type === 'physical');
-      expect(members).toEqual([
-        expect.objectContaining({ mac_address: '0c:42:a1:5e:77:10', 'bond-master': 'bond0', 'bond-mode': '802.3ad' }),
-        expect.objectContaining({ mac_address: '0c:42:a1:5e:77:11', 'bond-master': 'bond0', 'bond-mode': '802.3ad' }),
-      ]);
-      expect(result.network_state.interfaces).toContainEqual(
-        expect.objectContaining({ name: 'bond0', type: 'bond', 'bond-miimon': 100, 'bond-xmit-hash-policy': 'layer3+4', subnets: [expect.objectContaining({ type: 'dhcp4' })] }),
-      );
+      return JSON.parse(output);
     } finally {
       rmSync(curlHome, { recursive: true, force: true });
     }
+  }
+
+  it("the kickstart %post copies the seed, and NoCloud's local stage reads it with network-config through cloud-init's network state parser", async () => {
+    const result = await kickstartThenNoCloud(BOND);
+    expectSameNode(result, await novaView(BOND));
+    const members = result.network_state.interfaces.filter((iface: { type: string }) => iface.type === 'physical');
+    expect(members).toEqual([
+      expect.objectContaining({ mac_address: '0c:42:a1:5e:77:10', 'bond-master': 'bond0', 'bond-mode': '802.3ad' }),
+      expect.objectContaining({ mac_address: '0c:42:a1:5e:77:11', 'bond-master': 'bond0', 'bond-mode': '802.3ad' }),
+    ]);
+    expect(result.network_state.interfaces).toContainEqual(
+      expect.objectContaining({ name: 'bond0', type: 'bond', 'bond-miimon': 100, 'bond-xmit-hash-policy': 'layer3+4', subnets: [expect.objectContaining({ type: 'dhcp4' })] }),
+    );
+  });
+
+  it('the kickstart leaves out network-config for a node without network data, so cloud-init keeps its fallback', async () => {
+    expect((await httpFrom(NO_NETWORK, `${server.url}/nocloud/network-config`)).status).toBe(404);
+    const result = await kickstartThenNoCloud(NO_NETWORK);
+    expectSameNode(result, await novaView(NO_NETWORK));
+    expect(result.network_config).toBeNull();
   });
 
   it("doctor names, from the service's own log, the node that asked only /openstack and stopped", async () => {

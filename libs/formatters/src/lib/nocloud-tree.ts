@@ -24,9 +24,15 @@ export interface NoCloudMetaData {
   'public-keys'?: string[];
 }
 
-/** `/nocloud`: the seed's files, one a line, like the other trees' listings. */
+/**
+ * `/nocloud`: the seed's files, one a line, like the other trees' listings; `network-config` only
+ * when the instance has network data.
+ */
 export function renderNoCloudPath(md: InstanceMetadata, segments: readonly string[]): Rendered {
-  if (segments.length === 0) return foundListing(NOCLOUD_FILES);
+  // A network config without devices would leave the node with no network at all: without one,
+  // cloud-init keeps its own fallback (DHCP on the first NIC that has a link).
+  const hasNetwork = md.networkData.links.length > 0;
+  if (segments.length === 0) return foundListing(NOCLOUD_FILES.filter((file) => hasNetwork || file !== 'network-config'));
   const name = segments.join('/');
   switch (name) {
     case 'meta-data':
@@ -38,7 +44,7 @@ export function renderNoCloudPath(md: InstanceMetadata, segments: readonly strin
     case 'vendor-data':
       return found(noCloudVendorData(md.vendorData));
     case 'network-config':
-      return foundYaml(nocloudNetworkConfig(md.networkData));
+      return hasNetwork ? foundYaml(nocloudNetworkConfig(md.networkData)) : notFound('no network data for this instance, so no network-config: cloud-init keeps its fallback');
     default:
       return notFound(`no ${name} in the NoCloud seed; it has ${NOCLOUD_FILES.join(', ')}`);
   }

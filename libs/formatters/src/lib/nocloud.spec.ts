@@ -76,6 +76,12 @@ describe('the NoCloud seed', () => {
     });
   });
 
+  it('has no network-config, listed or served, for an instance without network data', () => {
+    const md = instanceMetadata({ networkData: { links: [], networks: [], services: [] } });
+    expect(text('/nocloud', md)).toBe('meta-data\nuser-data\nvendor-data');
+    expect(serve('/nocloud/network-config', md)).toEqual({ status: 404, reason: expect.stringContaining('cloud-init keeps its fallback') });
+  });
+
   it.each(['/nocloud/meta-data.json', '/nocloud/latest/meta-data', '/nocloud/user_data'])('does not find %s, naming the files it has', (path) => {
     expect(serve(path)).toEqual({ status: 404, reason: expect.stringContaining('it has meta-data, user-data, vendor-data, network-config') });
   });
