@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { httpFrom } from './support/http-from';
 import { startServerIn, type NamespacedServer } from './networking/support/namespaced-server';
 import { waitUntil } from './networking/support/wait';
@@ -17,6 +17,7 @@ const snippet = (path: string) => join(NODE_IMAGES, path);
 const RUNNER = join(__dirname, 'support/cloud_init_datasource.py');
 const BARE_METAL = join(__dirname, 'support/bare-metal-dmi.sh');
 const DEBIAN_PYTHON = '/usr/bin/python3';
+const DS_IDENTIFY = '/usr/lib/cloud-init/ds-identify';
 // Debian's ignition package ships the binary for its dracut module only.
 const IGNITION = '/usr/lib/dracut/modules.d/30ignition/ignition';
 
@@ -85,6 +86,38 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
     });
     expect(bytes(found['userdata_raw'] as Bytes).equals(nova.userData)).toBe(true);
   }
+
+  /** Debian's ds-identify, the boot-time generator that enables cloud-init, on the Dell: what it chose. */
+  async function dsIdentify(files: { config?: string; cmdline?: string }) {
+    const root = mkdtempSync(join(tmpdir(), 'nc-ds-identify-'));
+    try {
+      for (const dir of ['etc/cloud/cloud.cfg.d', 'sys/class/dmi/id', 'proc', 'run']) mkdirSync(join(root, dir), { recursive: true });
+      copyFileSync('/etc/cloud/cloud.cfg', join(root, 'etc/cloud/cloud.cfg'));
+      if (files.config) copyFileSync(snippet(files.config), join(root, 'etc/cloud/cloud.cfg.d', basename(files.config)));
+      const [vendor, product] = DELL;
+      writeFileSync(join(root, 'sys/class/dmi/id/sys_vendor'), `${vendor}\n`);
+      writeFileSync(join(root, 'sys/class/dmi/id/product_name'), `${product}\n`);
+      const argument = files.cmdline ? ` ${readFileSync(snippet(files.cmdline), 'utf8').trim()}` : '';
+      writeFileSync(join(root, 'proc/cmdline'), `BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro${argument}\n`);
+      const exit = await runToExit(BARE_METAL, [...DELL, '--', 'env', `PATH_ROOT=${root}`, 'DI_LOG=stderr', DS_IDENTIFY, '--force']);
+      const chosen = existsSync(join(root, 'run/cloud-init/cloud.cfg')) ? readFileSync(join(root, 'run/cloud-init/cloud.cfg'), 'utf8').trim() : '';
+      return { code: exit.code, chosen };
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+
+  it.each([
+    ['cloud-init/90-ironic-metadata-nocloud.cfg', undefined, 'datasource_list: [ NoCloud, None ]'],
+    ['cloud-init/90-ironic-metadata-openstack.cfg', undefined, 'datasource_list: [ OpenStack, None ]'],
+    [undefined, 'cloud-init/kernel-cmdline-nocloud.txt', 'datasource_list: [ NoCloud, None ]'],
+  ])("at boot, ds-identify enables cloud-init on the Dell with the guide's file %s or kernel argument %s", async (config, cmdline, chosen) => {
+    expect(await dsIdentify({ config, cmdline })).toEqual({ code: 0, chosen });
+  });
+
+  it('at boot, ds-identify finds nothing on the Dell without them, and disables cloud-init', async () => {
+    expect(await dsIdentify({})).toEqual({ code: 1, chosen: expect.stringContaining('# reporting not found result. notfound=disabled.') });
+  });
 
   it("22.4's OpenStack source, even with the guide's datasource_list, gives up on a Dell before asking anything", async () => {
     const before = requestsFrom(FIXED);
