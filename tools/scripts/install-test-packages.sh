@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration tests run for real, when they are absent:
-# an all-in-one Ironic and its client, cloud-init and Ignition, the ISO 9660 tools the codec is checked against,
+# an all-in-one Ironic and its client, the clients nodes run (cloud-init, Ansible with its amazon.aws
+# collection, Ignition, botocore), the ISO 9660 tools the codec is checked against,
 # the routing daemons and tools the networking tests run inside network namespaces, and nginx, the
 # benchmark's ceiling.
 set -euo pipefail
 
 PACKAGES=(ironic-api python3-ironicclient cloud-init genisoimage xorriso python3-prometheus-client
-  iptables keepalived haproxy bird2 iproute2 procps curl shellcheck nginx ignition)
+  iptables keepalived haproxy bird2 iproute2 procps curl shellcheck nginx ansible ignition python3-botocore)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

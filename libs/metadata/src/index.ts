@@ -1,5 +1,10 @@
 export * from './lib/instance-metadata-builder';
+export * from './lib/instance-password';
+export * from './lib/instance-identity';
+export * from './lib/host-name';
+export * from './lib/key-type';
 export * from './lib/port-network-data';
+export * from './lib/ec2-interfaces';
 export * from './lib/metadata-service';
 export * from './lib/session-tokens';
 export * from './lib/metadata-responder';
@@ -9,3 +14,5 @@ export * from './lib/rate-limiter';
 export * from './lib/request-guard';
 export * from './lib/proxy-signature';
 export * from './lib/service-metrics';
+export * from './lib/token-keys';
+export * from './lib/allowed-clients';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { httpFrom } from './support/http-from';
 import { startMetadataServer, type RunningServer } from './support/metadata-server';
 import { runProgram, runToExit, WORKSPACE } from './support/processes';
 
@@ -81,7 +82,7 @@ describe('real clients against the built server on the example inventory', () =>
   });
 
   it("cloud-init's EC2 reader gets the whole tree", async () => {
-    const { metadata, userdata } = await cloudInit(server, FIXED.ip, 'ec2');
+    const { metadata, userdata, identity } = await cloudInit(server, FIXED.ip, 'ec2');
     const node = FIXED.node;
     expect(metadata).toMatchObject({
       'instance-id': node.uuid,
@@ -92,13 +93,32 @@ describe('real clients against the built server on the example inventory', () =>
       'instance-type': node.resource_class,
       'reservation-id': expect.stringMatching(/^r-/),
       'security-groups': 'default',
-      placement: { 'availability-zone': 'nova' },
+      placement: { 'availability-zone': 'nova', region: 'RegionOne' },
       'public-keys': { deploy: node.instance_info.public_keys.deploy },
       'block-device-mapping': { ami: 'sda', root: '/dev/sda' },
       mac: '3c:ec:ef:12:a4:01',
       network: { interfaces: { macs: { '3c:ec:ef:12:a4:01': expect.objectContaining({ 'device-number': '0', 'local-ipv4s': '127.0.0.12', mac: '3c:ec:ef:12:a4:01' }) } } },
     });
     expect(text(userdata)).toBe(node.instance_info.user_data);
+    expect(identity).toEqual({
+      document: {
+        accountId: node.owner,
+        architecture: 'x86_64',
+        availabilityZone: 'nova',
+        billingProducts: null,
+        devpayProductCodes: null,
+        marketplaceProductCodes: null,
+        imageId: node.instance_info.image_source,
+        instanceId: metadata['instance-id'],
+        instanceType: node.resource_class,
+        kernelId: null,
+        pendingTime: '2025-11-03T09:41:27Z',
+        privateIp: metadata['local-ipv4'],
+        ramdiskId: null,
+        region: 'RegionOne',
+        version: '2017-09-30',
+      },
+    });
   });
 
   it("the AWS SDK's IMDS client reads instance-id with an IMDSv2 token", async () => {
@@ -106,6 +126,25 @@ describe('real clients against the built server on the example inventory', () =>
     expect(values).toEqual({ '/latest/meta-data/instance-id': PORTS.node.uuid, '/latest/meta-data/local-ipv4': '127.0.0.13' });
     const requests = server.logs().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
     expect(requests).toContainEqual(expect.objectContaining({ message: 'request', method: 'PUT', path: '/latest/api/token', status: 200, clientIp: PORTS.ip }));
+  });
+
+  it("the AWS SDK reads the identity document and the region under latest and a dated version, agreeing with meta-data/ and meta_data.json", async () => {
+    const paths = ['/latest/dynamic/instance-identity/document', '/2019-10-01/dynamic/instance-identity/document/', '/latest/meta-data/placement/region', '/2019-10-01/user-data'];
+    const values = JSON.parse(await runProgram(process.execPath, [AWS_CLIENT, server.url, FIXED.ip, ...paths, '/latest/meta-data/instance-id', '/latest/meta-data/local-ipv4']));
+    const document = JSON.parse(values['/latest/dynamic/instance-identity/document']);
+    expect(JSON.parse(values['/2019-10-01/dynamic/instance-identity/document/'])).toEqual(document);
+    expect(document).toMatchObject({ instanceId: values['/latest/meta-data/instance-id'], privateIp: values['/latest/meta-data/local-ipv4'], region: 'RegionOne', version: '2017-09-30' });
+    expect(values['/latest/meta-data/placement/region']).toBe('RegionOne');
+    expect(values['/2019-10-01/user-data']).toBe(FIXED.node.instance_info.user_data);
+    const openstack = await httpFrom(FIXED.ip, `${server.url}/openstack/latest/meta_data.json`);
+    expect(JSON.parse(openstack.text).uuid).toBe(document.instanceId);
+  });
+
+  it("resolves a path's .. as Nova does, sent as it is on the wire (Perl's VM::EC2 asks meta-data/../user-data)", async () => {
+    const userData = await httpFrom(FIXED.ip, server.url, { rawPath: '/latest/meta-data/../user-data' });
+    expect(userData).toMatchObject({ status: 200, text: FIXED.node.instance_info.user_data });
+    const climbing = await httpFrom(FIXED.ip, server.url, { rawPath: '/../latest/meta-data/instance-id' });
+    expect(climbing).toMatchObject({ status: 404, text: expect.stringContaining('climbs above the root') });
   });
 
   it('gives two nodes asking at once only their own data, and 404 to an unknown address', async () => {

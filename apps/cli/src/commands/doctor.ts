@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { Container } from 'inversify';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
 import { cliContainer, EXIT, UsageError, type SourceOptions } from './context';
+import { ALLOWED_CLIENTS_CHECK, allowedClientsCheck, tokenKeysCheck } from './doctor/access-checks';
 import { ADMIN_LISTENER, bindCheck } from './doctor/bind-check';
 import { skipped, type Check, type CheckStatus } from './doctor/check';
 import { accessLogCheck, clientsCheck } from './doctor/client-checks';
@@ -27,8 +28,9 @@ export function addDoctorCommand(program: Command): void {
     .description(
       'Check everything a node needs to get its metadata, each with pass, warn or fail and the fix: the configuration; Ironic reachable, ' +
         'its API version and the credentials (or the inventory file); show_instance_secrets; the lease file; which active nodes can be found ' +
-        'and by which method, and which cannot; whether BIND_ADDR:BIND_PORT can be bound (as the user running doctor); which clients it serves, ' +
-        'and, from the access log of the last hour, which nodes asked only /openstack and then stopped.',
+        'and by which method, and which cannot; whether they ask from inside ALLOWED_CLIENTS; the IMDSv2 token key file (IMDS_TOKEN_KEY_FILE: needed with ' +
+        'more than one replica, which TRUSTED_PROXIES implies; readable by the service user alone; keys of at least 32 bytes); whether BIND_ADDR:BIND_PORT can be bound (as the user running doctor); ' +
+        'which clients it serves, and, from the access log of the last hour, which nodes asked only /openstack and then stopped.',
     );
   withSourceOptions(command, { leases: true });
   command.option('--access-log <file>', "the service's log with its LOG_LEVEL=http request lines, e.g. journalctl -u ironic-metadata -o cat --since -1h > FILE");
@@ -64,6 +66,7 @@ async function runChecks(config: Config, container: Container, accessLog: string
   checks.push(...(discovery ? [secretsCheck(discovery), configDrivesCheck(discovery)] : skipped(NODE_CHECKS, 'needs the nodes, which could not be loaded')));
   checks.push(leaseFileCheck(config.leaseFile));
   checks.push(...(discovery ? [discoverableCheck(discovery), undiscoverableCheck(discovery)] : skipped(DISCOVERY_CHECKS, 'needs the nodes, which could not be loaded')));
+  checks.push(...(discovery ? [allowedClientsCheck(config, discovery)] : skipped([ALLOWED_CLIENTS_CHECK], 'needs the nodes, which could not be loaded')), tokenKeysCheck(config));
   checks.push(await bindCheck(config.bindAddrs, config.bindPort), await bindCheck([config.adminBindAddr], config.adminBindPort, ADMIN_LISTENER));
   const nodeFor = (ip: string) => {
     const lookup = source.index?.lookup(ip, leases);

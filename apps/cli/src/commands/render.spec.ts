@@ -29,6 +29,41 @@ describe('ironic-metadata render', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ hostname: 'web-01.example.net' });
   });
 
+  it("shows EC2's instance identity document, agreeing with meta-data/ and meta_data.json", async () => {
+    const { result, stdout } = await render('127.0.0.12', 'latest/dynamic/instance-identity/document');
+    expect(result).toBe(0);
+    const document = JSON.parse(stdout.toString());
+    expect(document).toEqual({
+      accountId: '3f1d9a0c5b2e4d7f8a6c1e0b9d2f4a7c',
+      architecture: 'x86_64',
+      availabilityZone: 'nova',
+      billingProducts: null,
+      devpayProductCodes: null,
+      marketplaceProductCodes: null,
+      imageId: 'http://images.example.net/rocky-9-genericcloud.qcow2',
+      instanceId: '4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57',
+      instanceType: 'baremetal.general',
+      kernelId: null,
+      pendingTime: '2025-11-03T09:41:27Z',
+      privateIp: '127.0.0.12',
+      ramdiskId: null,
+      region: 'RegionOne',
+      version: '2017-09-30',
+    });
+    const body = async (path: string) => (await render('127.0.0.12', path)).stdout.toString();
+    expect(document.instanceId).toBe(await body('latest/meta-data/instance-id'));
+    expect(document.instanceId).toBe(JSON.parse(await body('openstack/latest/meta_data.json')).uuid);
+    expect(document.privateIp).toBe(await body('latest/meta-data/local-ipv4'));
+    expect(await body('2009-04-04/meta-data/placement/region')).toBe('RegionOne');
+  });
+
+  it('resolves . and .. in the path as the server does, and answers 404 to a path climbing above the root', async () => {
+    expect((await render('127.0.0.12', 'latest/meta-data/../user-data')).stdout.toString()).toBe((await render('127.0.0.12', 'latest/user-data')).stdout.toString());
+    const climbing = await render('127.0.0.12', '../latest/meta-data/instance-id');
+    expect(climbing.result).toBe(1);
+    expect(climbing.stdout.toString()).toBe('Not found: "/../latest/meta-data/instance-id" climbs above the root with ".."\n');
+  });
+
   it('keeps a body that is not UTF-8 text as base64', () => {
     expect(bodyJson(Buffer.from('plain'))).toEqual({ body: 'plain' });
     expect(bodyJson(Buffer.from([0x1f, 0x8b, 0xff]))).toEqual({ bodyBase64: 'H4v/' });

@@ -19,13 +19,14 @@ export function addRenderCommand(program: Command): void {
       'Show exactly what the server would answer a GET of <path> from <ip>: the status line and headers on stderr, the body bytes raw on stdout.',
     )
     .argument('<ip>', 'the client address the request comes from')
-    .argument('<path>', 'the metadata path, e.g. openstack/latest/meta_data.json or latest/meta-data/local-ipv4');
+    .argument('<path>', 'the metadata path, e.g. openstack/latest/meta_data.json, latest/meta-data/local-ipv4 or latest/dynamic/instance-identity/document');
   withSourceOptions(command, { leases: true });
   command.option('--json', 'print {status, headers, body} as JSON (bodyBase64 instead of body when the body is not UTF-8 text)');
   withHelp(command, {
     examples: [
       'ironic-metadata render 10.1.105.195 openstack/latest/meta_data.json',
       'ironic-metadata render 127.0.0.12 latest/meta-data/local-ipv4 --inventory apps/metadata-server/example/inventory.json',
+      'ironic-metadata render 127.0.0.12 latest/dynamic/instance-identity/document --inventory apps/metadata-server/example/inventory.json',
       'ironic-metadata render 127.0.0.11 openstack/latest/user_data --inventory inventory.json > user_data',
     ],
     exits: '0 the answer is 2xx; 1 any other status (or the node source could not answer); 2 usage or configuration error.',

@@ -1,5 +1,5 @@
 import { crawlEc2 } from '../test-support/ec2-crawler';
-import { instanceMetadata, serve } from '../test-support/instance-metadata.fixture';
+import { instanceMetadata, serve, WITH_DYNAMIC_DATA } from '../test-support/instance-metadata.fixture';
 
 // What cloud-init's `ec2.get_instance_metadata()` must reconstruct from this service, crawling the
 // listings as it does. Leaves come back as text; a multi-line leaf as a list; public keys by name.
@@ -20,7 +20,7 @@ describe('an EC2 crawl done the way cloud-init crawls', () => {
   });
   const fetch = (path: string) => serve(path, md);
 
-  it('reconstructs the whole 2009-04-04 tree from /latest/meta-data/', () => {
+  it('reconstructs the whole tree from /latest/meta-data/', () => {
     expect(crawlEc2(fetch, '/latest/meta-data/')).toEqual({
       'ami-id': 'ami-00000001',
       'ami-launch-index': '0',
@@ -48,7 +48,7 @@ describe('an EC2 crawl done the way cloud-init crawls', () => {
           },
         },
       },
-      placement: { 'availability-zone': 'rack-a' },
+      placement: { 'availability-zone': 'rack-a', region: 'region-1' },
       'public-hostname': 'web-1',
       'public-ipv4': '',
       'public-keys': { ops: 'ssh-ed25519 AAAA ops', ci: 'ssh-rsa BBBB ci' },
@@ -73,11 +73,20 @@ describe('an EC2 crawl done the way cloud-init crawls', () => {
     ]);
   });
 
-  it('finds every version listed at / crawlable', () => {
+  it('finds every version listed at / crawlable, from its root: every entry a listing names is served', () => {
     const versions = serve('/', md);
     if (versions.status !== 200) throw new Error(versions.reason);
     for (const version of versions.body.toString().split('\n')) {
-      expect(crawlEc2(fetch, `/${version}/meta-data/`)).toHaveProperty('instance-id', 'i-00000001');
+      const root = crawlEc2(fetch, `/${version}/`);
+      expect(root).toHaveProperty(['meta-data', 'instance-id'], 'i-00000001');
+      expect(root).toHaveProperty('user-data');
+      if (WITH_DYNAMIC_DATA.includes(version)) expect(root).toHaveProperty(['dynamic', 'instance-identity', 'document', 'instanceId'], 'i-00000001');
     }
+  });
+
+  it('reads the identity document from dynamic/ as cloud-init’s get_instance_identity does, parsed as JSON', () => {
+    expect(crawlEc2(fetch, '/latest/dynamic/instance-identity/')).toEqual({
+      document: expect.objectContaining({ instanceId: 'i-00000001', privateIp: '10.1.0.5', region: 'region-1', version: '2017-09-30' }),
+    });
   });
 });

@@ -1,5 +1,14 @@
+import { instanceIdentityDocument } from './ec2-identity-document';
 import type { Ec2Data, Ec2Interface, InstanceMetadata, PublicKey } from './instance-metadata';
-import { ec2VersionAtLeast, type Ec2Version } from './versions';
+import {
+  EC2_BLOCK_DEVICE_MAPPING,
+  EC2_HOSTNAMES,
+  EC2_INSTANCE_ACTION,
+  EC2_INSTANCE_TYPE,
+  EC2_PLACEMENT,
+  ec2VersionAtLeast,
+  type Ec2Version,
+} from './versions';
 
 /** A file in the EC2 tree: one value, or several served one a line (`security-groups`). */
 export type Ec2Leaf = string | readonly string[];
@@ -22,9 +31,11 @@ export function isEc2Directory(node: Ec2Node): node is Ec2Directory {
  * result is also the shape of a config drive's `ec2/<version>/meta-data.json`: public keys sit at
  * `public-keys/<index>/openssh-key`, with no trace of their names (the listing adds those).
  *
- * `mac` and `network/interfaces/macs/<mac>/` came to AWS after 2009-04-04, the newest version Nova
- * (and so this service) offers; they are served in every version, because cloud-init's EC2 source
- * configures the network from nothing else.
+ * Three keys are served in more versions than AWS dates them, because clients ask for them under
+ * an older version: `mac` and `network/interfaces/macs/<mac>/` (AWS 2011-01-01) in every version,
+ * because cloud-init's EC2 source configures the network from nothing else and older cloud-init
+ * knows no version past 2009-04-04; `placement/region` (AWS 2020-08-24) wherever `placement/` is,
+ * because Debian's `ec2metadata --region` asks `/2009-04-04/meta-data/placement/region`.
  */
 export function ec2MetaDataTree(md: InstanceMetadata, version: Ec2Version): Ec2Directory {
   const atLeast = (required: Ec2Version): boolean => ec2VersionAtLeast(version, required);
@@ -41,22 +52,31 @@ export function ec2MetaDataTree(md: InstanceMetadata, version: Ec2Version): Ec2D
     'reservation-id': ec2.reservationId,
     'security-groups': ec2.securityGroups,
     ...(md.publicKeys.length > 0 ? { 'public-keys': publicKeysDirectory(md.publicKeys) } : {}),
-    ...(atLeast('2007-01-19')
+    ...(atLeast(EC2_HOSTNAMES)
       ? { 'local-hostname': ec2.localHostname, 'public-hostname': ec2.publicHostname, 'public-ipv4': ec2.publicIpv4 ?? '' }
       : {}),
-    ...(atLeast('2007-08-29') ? { 'instance-type': ec2.instanceType } : {}),
-    ...(atLeast('2007-12-15')
+    ...(atLeast(EC2_INSTANCE_TYPE) ? { 'instance-type': ec2.instanceType } : {}),
+    ...(atLeast(EC2_BLOCK_DEVICE_MAPPING)
       ? {
           'block-device-mapping': { ...ec2.blockDeviceMapping },
           ...(ec2.kernelId ? { 'kernel-id': ec2.kernelId } : {}),
           ...(ec2.ramdiskId ? { 'ramdisk-id': ec2.ramdiskId } : {}),
         }
       : {}),
-    ...(atLeast('2008-02-01') ? { placement: { 'availability-zone': md.availabilityZone } } : {}),
-    ...(atLeast('2008-09-01') ? { 'instance-action': ec2.instanceAction } : {}),
+    ...(atLeast(EC2_PLACEMENT) ? { placement: { 'availability-zone': md.availabilityZone, region: ec2.region } } : {}),
+    ...(atLeast(EC2_INSTANCE_ACTION) ? { 'instance-action': ec2.instanceAction } : {}),
     ...(ec2.mac !== undefined ? { mac: ec2.mac } : {}),
     ...(ec2.interfaces.length > 0 ? { network: { interfaces: { macs: macsDirectory(ec2) } } } : {}),
   };
+}
+
+/**
+ * EC2's `dynamic/` tree (versions from `EC2_DYNAMIC_DATA` on): the instance identity document,
+ * pretty-printed JSON as AWS serves it. AWS also lists `pkcs7`, `signature` and `rsa2048` beside
+ * it; nothing here can sign for AWS, so they are not offered rather than served forged.
+ */
+export function ec2DynamicTree(md: InstanceMetadata): Ec2Directory {
+  return { 'instance-identity': { document: JSON.stringify(instanceIdentityDocument(md), null, 2) } };
 }
 
 function publicKeysDirectory(keys: readonly PublicKey[]): Ec2Directory {

@@ -1,28 +1,46 @@
-import { instanceMetadata, serve, text } from '../test-support/instance-metadata.fixture';
+import { BEFORE_DYNAMIC_DATA, instanceMetadata, serve, text, WITH_DYNAMIC_DATA } from '../test-support/instance-metadata.fixture';
 import { ec2MetaDataTree } from './ec2-tree';
 import { EC2_VERSIONS, type Ec2Version } from './versions';
 
-const NEWER_THAN_NOVA = ['2021-03-23', '2018-09-24', '2016-09-02'];
+// The versions cloud-init's EC2 source probes, newest first, taking the first one answered.
+const CLOUD_INIT_PROBES = ['2021-03-23', '2018-09-24', '2016-09-02'];
 
 describe('/ (EC2 versions)', () => {
-  it('lists every EC2 version, then latest, one a line, with no trailing newline', () => {
-    const expected = '1.0\n2007-01-19\n2007-03-01\n2007-08-29\n2007-10-10\n2007-12-15\n2008-02-01\n2008-09-01\n2009-04-04\nlatest';
+  it('lists every EC2 version AWS publishes, then latest, one a line, with no trailing newline, as AWS does', () => {
+    const expected = [
+      ...['1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10', '2007-12-15', '2008-02-01', '2008-09-01', '2009-04-04'],
+      ...['2011-01-01', '2011-05-01', '2012-01-12', '2014-02-25', '2014-11-05', '2015-10-20', '2016-04-19', '2016-06-30', '2016-09-02'],
+      ...['2018-03-28', '2018-08-17', '2018-09-24', '2019-10-01', '2020-10-27', '2021-01-03', '2021-03-23', '2021-07-15', '2022-07-09'],
+      ...['2022-09-24', 'latest'],
+    ].join('\n');
     for (const path of ['/', '', '/ec2', '/ec2/']) {
       expect(serve(path)).toEqual({ status: 200, contentType: 'text/plain', body: Buffer.from(expected) });
     }
   });
 
-  it.each(NEWER_THAN_NOVA)('answers 404 to cloud-init’s probe of /%s/', (version) => {
-    expect(serve(`/${version}/`)).toEqual({ status: 404, reason: `EC2 metadata version "${version}" is not offered` });
-    expect(serve(`/${version}/meta-data/instance-id`).status).toBe(404);
+  it.each(CLOUD_INIT_PROBES)('answers cloud-init’s probe of /%s/ with the tree', (version) => {
+    expect(text(`/${version}/`)).toBe('dynamic/\nmeta-data/\nuser-data');
+    expect(text(`/${version}/meta-data/instance-id`)).toBe('i-00000001');
+  });
+
+  it('answers Ignition’s /2019-10-01/user-data (the aws platform) with the user data', () => {
+    const md = instanceMetadata();
+    expect(serve('/2019-10-01/user-data', md)).toEqual({ status: 200, contentType: 'text/plain', body: md.userData });
   });
 });
 
 describe('/<version>/', () => {
-  it.each([...EC2_VERSIONS, 'latest'])('%s lists meta-data/ and, when there is some, user-data', (version) => {
+  it.each(BEFORE_DYNAMIC_DATA)('%s lists meta-data/ and, when there is some, user-data', (version) => {
     for (const path of [`/${version}`, `/${version}/`, `/ec2/${version}/`]) {
       expect(serve(path)).toEqual({ status: 200, contentType: 'text/plain', body: Buffer.from('meta-data/\nuser-data') });
       expect(text(path, instanceMetadata({ userData: undefined }))).toBe('meta-data/');
+    }
+  });
+
+  it.each(WITH_DYNAMIC_DATA)('%s lists dynamic/, meta-data/ and, when there is some, user-data', (version) => {
+    for (const path of [`/${version}`, `/${version}/`, `/ec2/${version}/`]) {
+      expect(serve(path)).toEqual({ status: 200, contentType: 'text/plain', body: Buffer.from('dynamic/\nmeta-data/\nuser-data') });
+      expect(text(path, instanceMetadata({ userData: undefined }))).toBe('dynamic/\nmeta-data/');
     }
   });
 
@@ -34,9 +52,9 @@ describe('/<version>/', () => {
   });
 
   it.each([
-    ['/latest/dynamic/instance-identity/document', 'no dynamic/instance-identity/document in EC2 metadata version 2009-04-04'],
-    ['/latest/user-data/more', 'no user-data/more in EC2 metadata version 2009-04-04'],
-    ['/latest/api/token', 'no api/token in EC2 metadata version 2009-04-04'],
+    ['/2008-09-01/dynamic/instance-identity/document', 'no dynamic/instance-identity/document in EC2 metadata version 2008-09-01'],
+    ['/latest/user-data/more', 'no user-data/more in EC2 metadata version 2022-09-24'],
+    ['/latest/api/token', 'no api/token in EC2 metadata version 2022-09-24'],
   ])('%s is not found', (path, reason) => {
     expect(serve(path)).toEqual({ status: 404, reason });
   });
@@ -54,6 +72,8 @@ describe('/<version>/meta-data/', () => {
     ['2008-02-01', ['placement/']],
     ['2008-09-01', ['instance-action']],
     ['2009-04-04', []],
+    // AWS's later categories (iam/, services/, spot/, events/, ...) have nothing behind them here.
+    ...EC2_VERSIONS.slice(EC2_VERSIONS.indexOf('2009-04-04') + 1).map((version): [Ec2Version, string[]] => [version, []]),
   ];
 
   it.each(added.map(([version], index) => [version, added.slice(0, index + 1).flatMap(([, keys]) => keys)] as const))(
@@ -108,8 +128,9 @@ describe('/<version>/meta-data/', () => {
     ['instance-type', 'baremetal'],
     ['instance-action', 'none'],
     ['mac', '52:54:00:aa:bb:01'],
-    ['placement', 'availability-zone'],
+    ['placement', 'availability-zone\nregion'],
     ['placement/availability-zone', 'rack-a'],
+    ['placement/region', 'region-1'],
     ['block-device-mapping', 'ami\nroot'],
     ['block-device-mapping/root', '/dev/sda'],
     ['public-keys', '0=ops'],
@@ -199,7 +220,7 @@ describe('/<version>/meta-data/', () => {
 
   it.each([
     ['/latest/meta-data/nope', 'no nope in meta-data/'],
-    ['/latest/meta-data/placement/region', 'no region in meta-data/placement/'],
+    ['/latest/meta-data/placement/availability-zone-id', 'no availability-zone-id in meta-data/placement/'],
     ['/latest/meta-data/instance-id/more', 'meta-data/instance-id is a file, not a directory'],
     ['/latest/meta-data/security-groups/default', 'meta-data/security-groups is a file, not a directory'],
     ['/latest/meta-data/public-keys/0/openssh-key/x', 'meta-data/public-keys/0/openssh-key is a file, not a directory'],
@@ -230,7 +251,7 @@ describe('ec2MetaDataTree', () => {
       'public-ipv4': '',
       'instance-type': 'baremetal',
       'block-device-mapping': { ami: 'sda', root: '/dev/sda' },
-      placement: { 'availability-zone': 'rack-a' },
+      placement: { 'availability-zone': 'rack-a', region: 'region-1' },
       'instance-action': 'none',
       mac: '52:54:00:aa:bb:01',
       network: {

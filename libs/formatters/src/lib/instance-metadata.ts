@@ -37,6 +37,12 @@ export interface Ec2Data {
   ramdiskId?: string;
   instanceAction: string;
   interfaces: Ec2Interface[];
+  /** `placement/region` and the identity document's `region`: the service's `REGION` setting. */
+  region: string;
+  /** EC2's name for the CPU architecture (`x86_64`, `arm64`, ...), when the node's is known. */
+  architecture?: string;
+  /** When the instance was deployed, ISO 8601 in UTC (`2024-05-01T10:20:30Z`), when known. */
+  pendingTime?: string;
 }
 
 /**

@@ -23,11 +23,12 @@ describe('parseMetadataPath', () => {
       '/openstack/latest/meta_data.json/',
       { tree: 'openstack', version: '2025-04-04', requestedVersion: 'latest', segments: ['meta_data.json'] },
     ],
-    ['/latest', { tree: 'ec2', version: '2009-04-04', requestedVersion: 'latest', segments: [] }],
+    ['/latest', { tree: 'ec2', version: '2022-09-24', requestedVersion: 'latest', segments: [] }],
+    ['/2021-03-23/', { tree: 'ec2', version: '2021-03-23', requestedVersion: '2021-03-23', segments: [] }],
     ['/1.0/', { tree: 'ec2', version: '1.0', requestedVersion: '1.0', segments: [] }],
     [
       '/latest/meta-data/public-keys/0/openssh-key',
-      { tree: 'ec2', version: '2009-04-04', requestedVersion: 'latest', segments: ['meta-data', 'public-keys', '0', 'openssh-key'] },
+      { tree: 'ec2', version: '2022-09-24', requestedVersion: 'latest', segments: ['meta-data', 'public-keys', '0', 'openssh-key'] },
     ],
     [
       '/ec2/2009-04-04/meta-data/',
@@ -41,21 +42,27 @@ describe('parseMetadataPath', () => {
       '/latest/meta-data/network/interfaces/macs/52%3A54%3A00%3Aaa%3Abb%3A01/mac',
       {
         tree: 'ec2',
-        version: '2009-04-04',
+        version: '2022-09-24',
         requestedVersion: 'latest',
         segments: ['meta-data', 'network', 'interfaces', 'macs', '52:54:00:aa:bb:01', 'mac'],
       },
     ],
-    ['/../../openstack/../openstack', { tree: 'openstack-root' }],
+    // Perl's VM::EC2 asks this; Nova resolves it to the user data.
+    ['/latest/meta-data/../user-data', { tree: 'ec2', version: '2022-09-24', requestedVersion: 'latest', segments: ['user-data'] }],
+    ['/latest/meta-data/%2e%2e/user-data', { tree: 'ec2', version: '2022-09-24', requestedVersion: 'latest', segments: ['user-data'] }],
+    ['/openstack/latest/../latest/./meta_data.json', { tree: 'openstack', version: '2025-04-04', requestedVersion: 'latest', segments: ['meta_data.json'] }],
+    ['/openstack/..', { tree: 'ec2-root' }],
   ])('%j', (path, expected) => {
     expect(parse(path)).toEqual(expected);
   });
 
   it.each([
-    // cloud-init's EC2 source probes these newer versions and expects 404 when they are not offered.
-    ['/2021-03-23/', 'EC2 metadata version "2021-03-23" is not offered'],
-    ['/2018-09-24/meta-data/instance-id', 'EC2 metadata version "2018-09-24" is not offered'],
-    ['/2016-09-02', 'EC2 metadata version "2016-09-02" is not offered'],
+    ['/2020-08-24/', 'EC2 metadata version "2020-08-24" is not offered'],
+    ['/2023-01-01/meta-data/instance-id', 'EC2 metadata version "2023-01-01" is not offered'],
+    ['/../../openstack/../openstack', '"/../../openstack/../openstack" climbs above the root with ".."'],
+    ['/..', '"/.." climbs above the root with ".."'],
+    ['/latest/../../latest/user-data', '"/latest/../../latest/user-data" climbs above the root with ".."'],
+    ['/%2e%2e/latest', '"/%2e%2e/latest" climbs above the root with ".."'],
     ['/9999-99-99', 'EC2 metadata version "9999-99-99" is not offered'],
     ['/meta-data/instance-id', 'EC2 metadata version "meta-data" is not offered'],
     ['/ec2/openstack', 'EC2 metadata version "openstack" is not offered'],

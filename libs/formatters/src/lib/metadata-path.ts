@@ -1,4 +1,5 @@
 import type { PathContext } from './context';
+import { resolveDotSegments } from './dot-segments';
 import { notFound, type NotFound } from './rendered';
 import {
   GRIZZLY,
@@ -25,12 +26,15 @@ export type MetadataPath =
 /**
  * Parses a URL path (without its query string) the way Nova's metadata handler does: percent
  * escapes decoded, then normalised like `posixpath.normpath` (so a trailing slash, `//`, `.` and
- * `..` make no difference); `/openstack/...` is the OpenStack tree, `/ec2/...` and everything else
- * the EC2 tree. Unknown versions, and OpenStack versions dated after `context.now`, are not found.
+ * `..` make no difference; see `resolveDotSegments`); `/openstack/...` is the OpenStack tree,
+ * `/ec2/...` and everything else the EC2 tree. Not found: malformed escapes, a path whose `..`
+ * climbs above the root, unknown versions, and OpenStack versions dated after `context.now`.
  */
 export function parseMetadataPath(path: string, context: PathContext): MetadataPath | NotFound {
-  const segments = normalisedSegments(path);
-  if (segments === undefined) return notFound(`malformed percent-encoding in ${JSON.stringify(path)}`);
+  const decoded = percentDecoded(path);
+  if (decoded === undefined) return notFound(`malformed percent-encoding in ${JSON.stringify(path)}`);
+  const segments = resolveDotSegments(decoded);
+  if (segments === undefined) return notFound(`${JSON.stringify(path)} climbs above the root with ".."`);
 
   const [top, version, ...rest] = segments;
   if (top === 'openstack') {
@@ -73,18 +77,10 @@ export function writeMethodFor(path: MetadataPath): 'POST' | 'PUT' | undefined {
   }
 }
 
-function normalisedSegments(path: string): string[] | undefined {
-  let decoded: string;
+function percentDecoded(path: string): string | undefined {
   try {
-    decoded = decodeURIComponent(path);
+    return decodeURIComponent(path);
   } catch {
     return undefined;
   }
-  const segments: string[] = [];
-  for (const segment of decoded.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') segments.pop();
-    else segments.push(segment);
-  }
-  return segments;
 }

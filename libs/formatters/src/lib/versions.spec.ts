@@ -1,5 +1,7 @@
 import {
+  EC2_DYNAMIC_DATA,
   EC2_VERSIONS,
+  ec2VersionAtLeast,
   OPENSTACK_VERSIONS,
   offeredOpenStackVersions,
   openStackVersionAtLeast,
@@ -40,12 +42,16 @@ describe('resolveOpenStackVersion', () => {
 });
 
 describe('resolveEc2Version', () => {
-  it('resolves latest to 2009-04-04 and knows every listed version', () => {
-    expect(resolveEc2Version('latest')).toBe('2009-04-04');
+  it('resolves latest to the newest version AWS publishes, 2022-09-24, and knows every listed version', () => {
+    expect(resolveEc2Version('latest')).toBe('2022-09-24');
     for (const version of EC2_VERSIONS) expect(resolveEc2Version(version)).toBe(version);
   });
 
-  it.each(['2021-03-23', '2018-09-24', '2016-09-02', '2.0', ''])('does not offer %j', (version) => {
+  it('keeps the versions in release order', () => {
+    expect([...EC2_VERSIONS].slice(1)).toEqual([...EC2_VERSIONS].slice(1).sort());
+  });
+
+  it.each(['2023-01-01', '2020-08-24', '2.0', 'Latest', ''])('does not offer %j', (version) => {
     expect(resolveEc2Version(version)).toBeUndefined();
   });
 });
@@ -55,5 +61,15 @@ describe('openStackVersionAtLeast', () => {
     expect(openStackVersionAtLeast('2013-04-04', '2013-04-04')).toBe(true);
     expect(openStackVersionAtLeast('2025-04-04', '2012-08-10')).toBe(true);
     expect(openStackVersionAtLeast('2012-08-10', '2013-04-04')).toBe(false);
+  });
+});
+
+describe('ec2VersionAtLeast', () => {
+  it('orders by release, inclusively, across Nova’s versions and the later ones AWS publishes', () => {
+    expect(ec2VersionAtLeast('2009-04-04', EC2_DYNAMIC_DATA)).toBe(true);
+    expect(ec2VersionAtLeast('2022-09-24', EC2_DYNAMIC_DATA)).toBe(true);
+    expect(ec2VersionAtLeast('2008-09-01', EC2_DYNAMIC_DATA)).toBe(false);
+    expect(ec2VersionAtLeast('2011-01-01', '1.0')).toBe(true);
+    expect(ec2VersionAtLeast('1.0', '2011-01-01')).toBe(false);
   });
 });

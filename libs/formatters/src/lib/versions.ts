@@ -41,7 +41,12 @@ export const ROCKY: OpenStackVersion = '2018-08-27';
 /** `dedicated_cpus`. */
 export const VICTORIA: OpenStackVersion = '2020-10-14';
 
-/** EC2 metadata versions as Nova offers them, oldest first; `latest` is the last one. */
+/**
+ * EC2 metadata versions, oldest first; `latest` is the last one. Nova offers 1.0 to 2009-04-04; the
+ * later ones are those AWS lists at `/` (AWS documentation, "Instance metadata categories"), offered
+ * because clients ask for them by date: Ignition on the `aws` platform reads `/2019-10-01/user-data`,
+ * cloud-init's EC2 source probes `/2021-03-23/`, `/2018-09-24/` and `/2016-09-02/`.
+ */
 export const EC2_VERSIONS = [
   '1.0',
   '2007-01-19',
@@ -52,10 +57,45 @@ export const EC2_VERSIONS = [
   '2008-02-01',
   '2008-09-01',
   '2009-04-04',
+  '2011-01-01',
+  '2011-05-01',
+  '2012-01-12',
+  '2014-02-25',
+  '2014-11-05',
+  '2015-10-20',
+  '2016-04-19',
+  '2016-06-30',
+  '2016-09-02',
+  '2018-03-28',
+  '2018-08-17',
+  '2018-09-24',
+  '2019-10-01',
+  '2020-10-27',
+  '2021-01-03',
+  '2021-03-23',
+  '2021-07-15',
+  '2022-07-09',
+  '2022-09-24',
 ] as const;
 
 /** One of `EC2_VERSIONS`; `latest` is resolved before it becomes one. */
 export type Ec2Version = (typeof EC2_VERSIONS)[number];
+
+// The EC2 versions that add something this service serves, named for what they add (AWS documentation,
+// "Instance metadata categories"; Nova's `nova/api/metadata/base.py` for the versions it knows).
+// AWS's later categories (iam/, services/, spot/, events/, ...) have nothing behind them on bare metal.
+/** `local-hostname`, `public-hostname`, `public-ipv4`. */
+export const EC2_HOSTNAMES: Ec2Version = '2007-01-19';
+/** `instance-type`. */
+export const EC2_INSTANCE_TYPE: Ec2Version = '2007-08-29';
+/** `block-device-mapping/`, and `kernel-id`, `ramdisk-id` when set (Nova's gate for all three). */
+export const EC2_BLOCK_DEVICE_MAPPING: Ec2Version = '2007-12-15';
+/** `placement/`. */
+export const EC2_PLACEMENT: Ec2Version = '2008-02-01';
+/** `instance-action`. */
+export const EC2_INSTANCE_ACTION: Ec2Version = '2008-09-01';
+/** `dynamic/` (`instance-identity/document`). */
+export const EC2_DYNAMIC_DATA: Ec2Version = '2009-04-04';
 
 /** True when `version` is `required` or newer. */
 export function openStackVersionAtLeast(version: OpenStackVersion, required: OpenStackVersion): boolean {

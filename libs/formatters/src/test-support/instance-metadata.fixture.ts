@@ -3,6 +3,11 @@ import type { RenderContext } from '../lib/context';
 import { parseMetadataPath } from '../lib/metadata-path';
 import { renderMetadata } from '../lib/render';
 import type { Rendered } from '../lib/rendered';
+import { EC2_VERSIONS } from '../lib/versions';
+
+/** The EC2 versions without and with `dynamic/`, which AWS documents from 2009-04-04 on. */
+export const BEFORE_DYNAMIC_DATA = EC2_VERSIONS.slice(0, EC2_VERSIONS.indexOf('2009-04-04'));
+export const WITH_DYNAMIC_DATA = [...EC2_VERSIONS.slice(EC2_VERSIONS.indexOf('2009-04-04')), 'latest'];
 
 /** 512 bytes of a fixed pattern, base64: a seed tests can recognise. */
 export const FIXED_SEED = Buffer.alloc(512, 7).toString('base64');
@@ -57,6 +62,9 @@ export function instanceMetadata(overrides: Overrides = {}): InstanceMetadata {
       blockDeviceMapping: { ami: 'sda', root: '/dev/sda' },
       instanceAction: 'none',
       interfaces: [{ mac: '52:54:00:aa:bb:01', deviceNumber: 0, localIpv4s: ['10.1.0.5'], subnetIpv4CidrBlock: '10.1.0.0/24' }],
+      region: 'region-1',
+      architecture: 'x86_64',
+      pendingTime: '2025-05-30T08:15:00Z',
       ...ec2,
     },
   };

@@ -1,9 +1,9 @@
 import { configDriveFromJson } from '@ironic-metadata/configdrive';
 import { aNode, aPort, aPortgroup } from '@ironic-metadata/ironic-model/testing';
 import type { IndexedNode } from '@ironic-metadata/node-discovery';
-import { buildInstanceMetadata, subnetCidr } from './instance-metadata-builder';
+import { buildInstanceMetadata } from './instance-metadata-builder';
 
-const options = { defaultAvailabilityZone: 'nova' };
+const options = { defaultAvailabilityZone: 'nova', region: 'RegionOne' };
 const KEY = 'ssh-ed25519 AAAAC3Nza test@host';
 
 describe('buildInstanceMetadata', () => {
@@ -31,6 +31,22 @@ describe('buildInstanceMetadata', () => {
     expect(md.publicKeys).toEqual([{ name: 'key-0', type: 'ssh', data: KEY }]);
     expect(md.ec2).toMatchObject({ instanceId: node.uuid, amiId: 'http://img/debian.qcow2', instanceType: 'gpu', localIpv4: '10.0.0.5', mac: '52:54:00:00:00:02' });
     expect(md.ec2.interfaces).toEqual([{ mac: '52:54:00:00:00:02', deviceNumber: 0, localIpv4s: ['10.0.0.5'], subnetIpv4CidrBlock: undefined }]);
+  });
+
+  it("gives EC2's identity document its region, architecture and pendingTime", () => {
+    const node = aNode({ properties: { cpu_arch: 'aarch64' }, provision_state: 'active', provision_updated_at: '2024-03-01T10:20:30+00:00' });
+    const md = buildInstanceMetadata({ node, ports: [], portgroups: [] }, { ...options, region: 'site-1' });
+    expect(md.ec2).toMatchObject({ region: 'site-1', architecture: 'arm64', pendingTime: '2024-03-01T10:20:30Z' });
+  });
+
+  it('answers one identity in both trees: the one Ironic writes to the disk (C-16, C-19)', () => {
+    const node = aNode({ name: 'Rack1_Node_07', instance_uuid: '99999999-8888-4777-8666-555555555516' });
+    const fromJson = buildInstanceMetadata({ node, ports: [], portgroups: [], configDrive: configDriveFromJson({ meta_data: { hostname: 'json-drive.example.com' } }, 'test') }, options);
+    expect(fromJson).toMatchObject({ uuid: node.uuid, name: 'Rack1_Node_07', hostname: 'json-drive.example.com' });
+    expect(fromJson.ec2).toMatchObject({ instanceId: node.uuid, localHostname: 'json-drive.example.com' });
+    const alone = buildInstanceMetadata({ node, ports: [], portgroups: [] }, options);
+    expect(alone).toMatchObject({ uuid: node.uuid, name: 'Rack1_Node_07', hostname: 'rack1-node-07' });
+    expect(alone.ec2).toMatchObject({ instanceId: node.uuid, localHostname: 'rack1-node-07', publicHostname: 'rack1-node-07' });
   });
 
   it('prefers the drive network_data, then the node network_data, then the ports', () => {
@@ -65,12 +81,4 @@ describe('buildInstanceMetadata', () => {
     const configDrive = { ...configDriveFromJson({ meta_data: {} }, 'test'), userData: bytes };
     expect(buildInstanceMetadata({ node: aNode(), ports: [], portgroups: [], configDrive }, options).userData).toEqual(bytes);
   });
-});
-
-describe('subnetCidr', () => {
-  it.each([
-    ['10.1.105.195', '255.255.255.0', '10.1.105.0/24'],
-    ['127.0.0.11', '255.0.0.0', '127.0.0.0/8'],
-    ['10.0.0.1', 'bogus', undefined],
-  ])('%s %s -> %s', (ip, mask, cidr) => expect(subnetCidr(ip, mask)).toBe(cidr));
 });

@@ -1,17 +1,21 @@
 import type { ConfigDrive } from '@ironic-metadata/configdrive';
-import type { Ec2Interface, InstanceMetadata, PublicKey } from '@ironic-metadata/formatters';
+import type { InstanceMetadata, PublicKey } from '@ironic-metadata/formatters';
 import { fixedIpAddress, hasNetworkData, type IronicNode, type NetworkData } from '@ironic-metadata/ironic-model';
 import type { IndexedNode } from '@ironic-metadata/node-discovery';
+import { ec2NetworkView } from './ec2-interfaces';
+import { ec2Architecture, ec2PendingTime } from './ec2-identity-fields';
+import { instancePassword } from './instance-password';
+import { instanceIdentity } from './instance-identity';
+import { describeKey } from './key-type';
 import { networkDataFromPorts } from './port-network-data';
 
 export interface BuildOptions {
   defaultAvailabilityZone: string;
+  /** EC2's `placement/region` and the identity document's `region` (the `REGION` setting). */
+  region: string;
   /** The operator's static vendor_data.json, when configured. */
   vendorData?: unknown;
 }
-
-/** The key in a node's `extra` where the instance password set through POST `password` is kept. */
-export const PASSWORD_EXTRA_KEY = 'metadata_password';
 
 /** meta_data.json keys the builder computes; any other key a config drive carries is passed through. */
 const MODELLED_KEYS = new Set(['uuid', 'name', 'hostname', 'availability_zone', 'launch_index', 'project_id', 'public_keys', 'keys', 'meta', 'random_seed', 'devices']);
@@ -25,13 +29,11 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
   const drive = entry.configDrive;
   const meta = drive?.metaData ?? {};
   const info = node.instance_info;
-  const uuid = stringOr(meta.uuid, node.instance_uuid ?? node.uuid);
-  const name = stringOr(meta.name, node.name ?? node.uuid);
-  const hostname = stringOr(meta.hostname, info.hostname ?? node.name ?? node.uuid);
+  const identity = instanceIdentity(node, drive?.metaData);
+  const [uuid, name, hostname] = [identity.uuid.value, identity.name.value, identity.hostname.value];
   const networkData = chooseNetworkData(entry, drive);
   const fixedIps = (info.fixed_ips ?? []).map(fixedIpAddress);
-  const interfaces = ec2Interfaces(networkData, fixedIps);
-  const localIpv4 = fixedIps.find((ip) => ip.includes('.')) ?? interfaces.flatMap((nic) => nic.localIpv4s)[0];
+  const { localIpv4, mac, interfaces } = ec2NetworkView(networkData, fixedIps);
   return {
     uuid,
     nodeUuid: node.uuid,
@@ -46,7 +48,7 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
     networkData,
     vendorData: drive?.vendorData ?? options.vendorData ?? {},
     vendorData2: isRecord(drive?.vendorData2) ? drive.vendorData2 : options.vendorData !== undefined ? { static: options.vendorData } : {},
-    password: typeof node.extra[PASSWORD_EXTRA_KEY] === 'string' ? (node.extra[PASSWORD_EXTRA_KEY] as string) : '',
+    password: instancePassword(node),
     devices: Array.isArray(meta.devices) ? meta.devices : [],
     extraMetaData: Object.fromEntries(Object.entries(meta).filter(([key]) => !MODELLED_KEYS.has(key))),
     ec2: {
@@ -60,10 +62,13 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
       localIpv4,
       localHostname: hostname,
       publicHostname: hostname,
-      mac: interfaces[0]?.mac,
+      mac,
       blockDeviceMapping: { ami: 'sda', root: '/dev/sda' },
       instanceAction: 'none',
       interfaces,
+      region: options.region,
+      architecture: ec2Architecture(node),
+      pendingTime: ec2PendingTime(node),
     },
   };
 }
@@ -80,42 +85,7 @@ function publicKeys(drive: ConfigDrive | undefined, node: IronicNode): PublicKey
   const fromNode = node.instance_info.public_keys;
   const nodeKeys = Array.isArray(fromNode) ? fromNode.map((key, index) => [`key-${index}`, key] as const) : Object.entries(fromNode ?? {});
   for (const [name, data] of nodeKeys) if (!keys.has(name)) keys.set(name, data);
-  return [...keys].map(([name, data]) => ({ name, type: data.startsWith('ssh-') || data.startsWith('ecdsa-') ? 'ssh' : 'x509', data }));
-}
-
-/** Link types that are a NIC with a MAC of its own, as EC2 lists them. */
-const NIC_LINK_TYPES = new Set(['phy', 'bond', 'ethernet']);
-
-/** EC2's per-MAC view: each physical or bond link with the static IPv4 addresses on it. */
-function ec2Interfaces(networkData: NetworkData, fixedIps: string[]): Ec2Interface[] {
-  const nics = networkData.links
-    .flatMap((link) => (link.ethernet_mac_address && NIC_LINK_TYPES.has(link.type) ? [{ id: link.id, mac: link.ethernet_mac_address }] : []))
-    .map((link, deviceNumber) => {
-      const networks = networkData.networks.flatMap((network) =>
-        network.link === link.id && network.ip_address?.includes('.') ? [{ address: network.ip_address, netmask: network.netmask }] : [],
-      );
-      const withMask = networks.find((network) => network.netmask);
-      return {
-        mac: link.mac.toLowerCase(),
-        deviceNumber,
-        localIpv4s: networks.map((network) => network.address),
-        subnetIpv4CidrBlock: withMask?.netmask ? subnetCidr(withMask.address, withMask.netmask) : undefined,
-      };
-    });
-  if (nics.length > 0 && nics.every((nic) => nic.localIpv4s.length === 0)) {
-    nics[0].localIpv4s = fixedIps.filter((ip) => ip.includes('.'));
-  }
-  return nics;
-}
-
-/** `10.1.105.195` + `255.255.255.0` -> `10.1.105.0/24`. */
-export function subnetCidr(address: string, netmask: string): string | undefined {
-  const octets = (text: string) => text.split('.').map(Number);
-  const ip = octets(address);
-  const mask = octets(netmask);
-  if (ip.length !== 4 || mask.length !== 4 || [...ip, ...mask].some((n) => !Number.isInteger(n) || n < 0 || n > 255)) return undefined;
-  const prefix = mask.reduce((bits, octet) => bits + octet.toString(2).replace(/0/g, '').length, 0);
-  return `${ip.map((octet, i) => octet & mask[i]).join('.')}/${prefix}`;
+  return [...keys].map(([name, data]) => ({ name, type: describeKey(data).type, data }));
 }
 
 /** Nova's `meta` carries strings only. */

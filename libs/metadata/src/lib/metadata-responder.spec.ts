@@ -1,37 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import { aNode } from '@ironic-metadata/ironic-model/testing';
 import { createLogger } from '@ironic-metadata/logging';
-import { ConfigDriveCache, NodeCatalog, type NodePatch, type NodeSource } from '@ironic-metadata/node-discovery';
+import { ConfigDriveCache, NodeCatalog } from '@ironic-metadata/node-discovery';
 import { MetadataResponder, PASSWORD_MAX_BYTES, type ResponderOptions } from './metadata-responder';
 import { instanceIdSignature } from './proxy-signature';
 import { ClientRateLimiter } from './rate-limiter';
 import { MetadataService } from './metadata-service';
 import { SessionTokens } from './session-tokens';
 import { DynamicVendorData } from './vendor-data';
-
-/** An in-memory source that applies `add` patches, as Ironic would. */
-class WritableSource implements NodeSource {
-  readonly description = 'in-memory source';
-  patches = 0;
-  constructor(private readonly nodes: IronicNode[]) {}
-  async load(): Promise<Inventory> {
-    return { nodes: this.nodes, ports: [], portgroups: [] };
-  }
-  async patchNode(uuid: string, patch: readonly NodePatch[]): Promise<IronicNode> {
-    this.patches += 1;
-    const index = this.nodes.findIndex((node) => node.uuid === uuid);
-    const node = structuredClone(this.nodes[index]);
-    for (const { path, value } of patch) {
-      const [, field, key] = path.split('/');
-      (node[field] as Record<string, unknown>)[key] = value;
-    }
-    this.nodes[index] = node;
-    return node;
-  }
-}
+import { WritableSource } from '../test-support/writable-source';
 
 const logger = createLogger({ level: 'error', stream: new PassThrough() });
 const IP = '10.0.0.5';
@@ -40,7 +19,7 @@ async function responderFor(options: Partial<ResponderOptions>, node = aNode({ i
   const source = new WritableSource([node]);
   const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false }, logger);
   await catalog.refresh();
-  const service = new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', vendorData: { region: 'r1' } }, logger);
+  const service = new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', region: 'RegionOne', vendorData: { region: 'r1' } }, logger);
   const responder = new MetadataResponder(service, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: true, ...options }, logger);
   const ask = (method: string, path: string, body?: string, headers: Record<string, string> = {}, clientIp = IP) =>
     responder.respond({ method, path, clientIp, header: (name) => headers[name], body: body === undefined ? undefined : Buffer.from(body) });
@@ -152,7 +131,8 @@ describe("Nova's proxy mode", () => {
 
 describe('the NoCloud seed', () => {
   it.each(['meta-data', 'user-data', 'vendor-data', 'network-config'])('answers HEAD on /nocloud/%s like GET, and 405 with Allow to other methods', async (file) => {
-    const { ask } = await responderFor({});
+    const network_data = { links: [{ id: 'iface0', type: 'phy', ethernet_mac_address: '52:54:00:00:00:05' }], networks: [], services: [] };
+    const { ask } = await responderFor({}, aNode({ instance_info: { fixed_ips: [IP] }, network_data }));
     const get = await ask('GET', `/nocloud/${file}`);
     expect(get.status).toBe(200);
     expect(await ask('HEAD', `/nocloud/${file}`)).toEqual(get);

@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { Inventory } from '@ironic-metadata/ironic-model';
-import { aNode } from '@ironic-metadata/ironic-model/testing';
+import { aNode, aPort } from '@ironic-metadata/ironic-model/testing';
 import { createLogger } from '@ironic-metadata/logging';
-import { ConfigDriveCache, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
+import { ConfigDriveCache, LeaseTable, parseLeases, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { MetadataService } from './metadata-service';
 
 /** A source that can be made to fail or to hang, as Ironic does in an outage. */
@@ -19,10 +19,10 @@ class FlakySource implements NodeSource {
 
 const logger = createLogger({ level: 'error', stream: new PassThrough() });
 
-async function serviceOver(source: FlakySource, clock: () => number) {
+async function serviceOver(source: FlakySource, clock: () => number, leases?: LeaseTable) {
   const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false, unknownClientRefreshSeconds: 0, staleBudgetSeconds: 60, clock }, logger);
   await catalog.refresh();
-  return new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', unknownClientWaitMs: 100 }, logger);
+  return new MetadataService(catalog, leases, { defaultAvailabilityZone: 'nova', region: 'RegionOne', unknownClientWaitMs: 100 }, logger);
 }
 
 describe('MetadataService during an outage', () => {
@@ -56,5 +56,38 @@ describe('MetadataService during an outage', () => {
     expect(await service.forClient('10.0.0.9')).toMatchObject({ found: false, status: 404 });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await service.forClient('10.0.0.5')).toMatchObject({ found: true });
+  });
+});
+
+describe('MetadataService: the address a node was matched by (field case C-22)', () => {
+  const dhcp = aNode({ name: 'node-dhcp' });
+  const ports = [aPort(dhcp, '52:54:00:00:22:02'), aPort(dhcp, '52:54:00:00:22:01')];
+  const agent = aNode({ driver_internal_info: { agent_url: 'http://10.0.0.44:9999' } });
+  const fixed = aNode({ instance_info: { fixed_ips: ['10.0.0.5'] } });
+  const leases = new LeaseTable(parseLeases('0 52:54:00:00:22:01 127.0.0.54 * *\n0 52:54:00:00:22:02 127.0.0.55 * *\n').leases);
+  const service = () => serviceOver(new FlakySource({ nodes: [dhcp, agent, fixed], ports, portgroups: [] }), Date.now, leases);
+  const ec2Of = async (svc: MetadataService, ip: string) => {
+    const client = await svc.forClient(ip);
+    if (!client.found) throw new Error(client.reason);
+    return client.metadata.ec2;
+  };
+
+  it("answers a DHCP node's lease address as local-ipv4, on the NIC of the lease's MAC", async () => {
+    const svc = await service();
+    expect(await ec2Of(svc, '127.0.0.54')).toMatchObject({ localIpv4: '127.0.0.54', mac: '52:54:00:00:22:01', interfaces: [{ mac: '52:54:00:00:22:01', deviceNumber: 0, localIpv4s: ['127.0.0.54'] }, { mac: '52:54:00:00:22:02', deviceNumber: 1, localIpv4s: [] }] });
+    expect(await ec2Of(svc, '127.0.0.55')).toMatchObject({ localIpv4: '127.0.0.55', mac: '52:54:00:00:22:02' });
+  });
+
+  it("answers the agent URL host of a node with no static address, and keeps a node's static address", async () => {
+    const svc = await service();
+    expect(await ec2Of(svc, '10.0.0.44')).toMatchObject({ localIpv4: '10.0.0.44', interfaces: [] });
+    expect(await ec2Of(svc, '10.0.0.5')).toMatchObject({ localIpv4: '10.0.0.5' });
+  });
+
+  it('builds the view once per node and address, not per request', async () => {
+    const svc = await service();
+    const first = await ec2Of(svc, '127.0.0.54');
+    expect(await ec2Of(svc, '127.0.0.54')).toBe(first);
+    expect(await ec2Of(svc, '127.0.0.55')).not.toBe(first);
   });
 });

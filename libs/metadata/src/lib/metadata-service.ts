@@ -1,7 +1,9 @@
 import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import { isEligible, nodeLabel, type IndexedNode, type LeaseLookup, type Lookup, type NodeCatalog } from '@ironic-metadata/node-discovery';
-import { buildInstanceMetadata, PASSWORD_EXTRA_KEY, type BuildOptions } from './instance-metadata-builder';
+import { withClientAddress } from './ec2-interfaces';
+import { buildInstanceMetadata, type BuildOptions } from './instance-metadata-builder';
+import { LegacyPasswords, storePasswordPatch } from './instance-password';
 import type { ServiceMetrics } from './service-metrics';
 
 export type ClientMetadata =
@@ -13,12 +15,23 @@ export interface ServiceOptions extends BuildOptions {
   /** How long an unknown client waits for the refresh it triggers before it is told to retry. */
   unknownClientWaitMs?: number;
   metrics?: ServiceMetrics;
+  /**
+   * Move passwords earlier versions left in a node's `extra` to the instance's `instance_info`
+   * (METADATA_PASSWORD_WRITE; only where the source can be written).
+   */
+  migrateLegacyPasswords?: boolean;
 }
 
 /** Answers "who is this client, and what is its metadata?" from the in-memory index. */
 export class MetadataService {
   /** Built once per indexed node; a refresh makes new entries, so stale metadata is never served. */
   private readonly built = new WeakMap<IndexedNode, InstanceMetadata>();
+  /**
+   * The last client-address view of each built instance (field case C-22): one slot, as a node asks
+   * from one address, so a request costs a lookup rather than a copy of the metadata.
+   */
+  private readonly addressed = new WeakMap<InstanceMetadata, { ip: string; mac?: string; metadata: InstanceMetadata }>();
+  private readonly legacyPasswords: LegacyPasswords;
 
   constructor(
     private readonly catalog: NodeCatalog,
@@ -26,7 +39,16 @@ export class MetadataService {
     private readonly leases: LeaseLookup | undefined,
     private readonly options: ServiceOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const writable = options.migrateLegacyPasswords === true && catalog.source.patchNode !== undefined;
+    this.legacyPasswords = new LegacyPasswords({
+      identityOf: (entry) => buildInstanceMetadata(entry, options).uuid,
+      migrate: writable ? (uuid, patch) => catalog.patchNode(uuid, patch) : undefined,
+      logger,
+    });
+    // Every index, as it is loaded: a legacy password's owner is the instance first seen with it.
+    catalog.onIndex((index) => this.legacyPasswords.observe(index.entries));
+  }
 
   /**
    * The metadata of the node behind `clientIp`. An address no node claims gets one shared, rate
@@ -87,9 +109,12 @@ export class MetadataService {
     return index;
   }
 
-  /** Keeps an instance's password in its node's `extra`, where the next metadata build reads it. */
+  /**
+   * Keeps an instance's password at its instance's scope (`instance_info`, which Ironic empties at
+   * tear-down), where the next metadata build reads it. Throws ReadOnlySourceError for an inventory file.
+   */
   async storePassword(nodeUuid: string, password: string): Promise<void> {
-    await this.catalog.patchNode(nodeUuid, [{ op: 'add', path: `/extra/${PASSWORD_EXTRA_KEY}`, value: password }]);
+    await this.catalog.patchNode(nodeUuid, storePasswordPatch(password));
     this.logger.info('instance password stored', { node: nodeUuid });
   }
 
@@ -100,7 +125,17 @@ export class MetadataService {
     if (!lookup.found) {
       return { found: false, status: 404, reason: lookup.reason, lookup };
     }
-    return { found: true, lookup, metadata: this.metadataOf(lookup.entry) };
+    return { found: true, lookup, metadata: this.withMatchedAddress(this.metadataOf(lookup.entry), lookup) };
+  }
+
+  /** The instance with the address it was matched by as its `local-ipv4`, when nothing static names one. */
+  private withMatchedAddress(metadata: InstanceMetadata, lookup: Extract<Lookup, { found: true }>): InstanceMetadata {
+    if (metadata.ec2.localIpv4 !== undefined) return metadata;
+    const cached = this.addressed.get(metadata);
+    if (cached?.ip === lookup.ip && cached.mac === lookup.mac) return cached.metadata;
+    const addressed = withClientAddress(metadata, lookup.ip, lookup.mac);
+    this.addressed.set(metadata, { ip: lookup.ip, mac: lookup.mac, metadata: addressed });
+    return addressed;
   }
 
   private metadataOf(entry: IndexedNode): InstanceMetadata {
@@ -108,6 +143,7 @@ export class MetadataService {
     this.options.metrics?.cacheLookup(metadata !== undefined);
     if (!metadata) {
       metadata = buildInstanceMetadata(entry, this.options);
+      if (metadata.password === '') metadata.password = this.legacyPasswords.passwordOf(entry);
       this.built.set(entry, metadata);
     }
     return metadata;

@@ -4,9 +4,10 @@ export const MAX_PATH_LENGTH = 1024;
 export const MAX_SEGMENT_LENGTH = 255;
 
 /**
- * Why a raw request path (as received, not decoded) is refused before anything looks it up:
- * traversal (`..` or `.`, plain or percent-encoded), NUL bytes, double encoding (`%25`), and
- * oversized paths or segments. Undefined when the path is acceptable.
+ * Why a raw request path (as received, not decoded) is refused before anything looks it up: NUL
+ * bytes, double encoding (`%25`), malformed escapes, and oversized paths or segments. Undefined when
+ * the path is acceptable. `.` and `..` segments are not refused: the path parser resolves them as
+ * Nova does (`resolveDotSegments` in the formatters), and one that climbs above the root is 404.
  */
 export function refusePath(rawPath: string): { status: 400 | 414; reason: string } | undefined {
   if (rawPath.length > MAX_PATH_LENGTH) return { status: 414, reason: `the path is longer than ${MAX_PATH_LENGTH} characters` };
@@ -18,8 +19,6 @@ export function refusePath(rawPath: string): { status: 400 | 414; reason: string
     return { status: 400, reason: 'the path has a malformed percent escape' };
   }
   if (decoded.includes('\0')) return { status: 400, reason: 'the path contains a NUL byte' };
-  const segments = decoded.split('/');
-  if (segments.some((segment) => segment === '..' || segment === '.')) return { status: 400, reason: 'the path contains "." or ".." segments' };
-  if (segments.some((segment) => segment.length > MAX_SEGMENT_LENGTH)) return { status: 400, reason: `a path segment is longer than ${MAX_SEGMENT_LENGTH} characters` };
+  if (decoded.split('/').some((segment) => segment.length > MAX_SEGMENT_LENGTH)) return { status: 400, reason: `a path segment is longer than ${MAX_SEGMENT_LENGTH} characters` };
   return undefined;
 }

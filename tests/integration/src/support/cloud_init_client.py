@@ -59,6 +59,8 @@ elif MODE == "ec2":
     result = {
         "metadata": ec2.get_instance_metadata(metadata_address=BASE_URL, timeout=5, retries=0),
         "userdata": ec2.get_instance_userdata(metadata_address=BASE_URL, timeout=5, retries=0),
+        # What DataSourceEc2 reads on AWS: dynamic/instance-identity/, the document parsed as JSON.
+        "identity": ec2.get_instance_identity(metadata_address=BASE_URL, timeout=5, retries=0),
     }
 else:
     sys.exit(f"unknown mode {MODE}: use openstack or ec2")

@@ -7,10 +7,14 @@ export interface Answer {
   text: string;
 }
 
-/** An HTTP request made from a given local address, as the node with that address would make it. */
-export function httpFrom(sourceAddress: string, url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+/**
+ * An HTTP request made from a given local address, as the node with that address would make it.
+ * `rawPath` is sent as it is, `.` and `..` included, where the URL's path would be normalised.
+ */
+export function httpFrom(sourceAddress: string, url: string, options: { method?: string; headers?: Record<string, string>; body?: string; rawPath?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: sourceAddress, timeout: 10_000 }, (response) => {
+    const sent = { method: options.method ?? 'GET', headers: options.headers, localAddress: sourceAddress, timeout: 10_000, ...(options.rawPath ? { path: options.rawPath } : {}) };
+    const req = request(url, sent, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {

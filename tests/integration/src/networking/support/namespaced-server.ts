@@ -12,6 +12,8 @@ export interface NamespacedServer {
   logs(): string;
   /** The client address of each request it logged (LOG_LEVEL=http), in order. */
   clientIps(): string[];
+  /** Each request it logged (LOG_LEVEL=http), in order. */
+  requests(): LoggedRequest[];
   /**
    * Waits (at most 5 s) until it logged a request from `clientIp` (a link-local address with or without
    * its `%zone`): log lines trail the answers.
@@ -21,6 +23,14 @@ export interface NamespacedServer {
   stop(): Promise<void>;
   /** SIGKILL: the replica dies as a crashed machine's would. */
   kill(): void;
+}
+
+/** One line of the server's access log. */
+export interface LoggedRequest {
+  clientIp: string;
+  method: string;
+  path: string;
+  status: number;
 }
 
 /** Starts `node dist/apps/metadata-server/main.js` in `ns` with `env` and waits until it serves. */
@@ -40,6 +50,7 @@ export async function startServerIn(ns: string, env: Record<string, string>): Pr
     ns,
     logs: () => output,
     clientIps: () => requestLines(output).map((line) => line.clientIp),
+    requests: () => requestLines(output),
     sawRequestFrom: async (clientIp) => {
       await waitUntil(`a request from ${clientIp} in the log of the server in ${ns}`, () => requestLines(output).some((line) => line.clientIp.split('%')[0] === clientIp), 5_000, 20);
     },
@@ -53,7 +64,7 @@ export async function startServerIn(ns: string, env: Record<string, string>): Pr
   };
 }
 
-function requestLines(output: string): { clientIp: string; path: string }[] {
+function requestLines(output: string): LoggedRequest[] {
   return output
     .split('\n')
     .filter((line) => line.startsWith('{') && line.includes('"message":"request"'))

@@ -11,24 +11,33 @@ export interface LinkEnd {
   iface: string;
   /** `10.200.1.10/24`; more than one for a host with several addresses. */
   addresses?: string[];
+  /** The interface's MAC address, when the test must know it (a node's NIC in its network data). */
+  mac?: string;
 }
 
 const CLEANUP_ROUNDS = 20;
 
 /**
  * The network namespaces, links and processes of one test file, all under a per-run prefix
- * (`imd-<random>-`), all removed by `destroy()`, also after a failure. Nothing here touches the root
- * namespace: every link is created inside a test namespace and its peer placed in another one.
+ * (`<owner>-<random>-`, `imd` unless told), all removed by `destroy()`, also after a failure. Nothing
+ * here touches the root namespace: every link is created inside a test namespace and its peer placed
+ * in another one.
  */
 export class NetworkLab {
-  readonly prefix = `imd-${randomBytes(3).toString('hex')}`;
+  readonly prefix: string;
   /** A scratch directory for configurations, pid files and logs, removed with the lab. */
-  readonly dir = mkdtempSync(join(tmpdir(), 'imd-lab-'));
+  readonly dir: string;
   private readonly namespaces: string[] = [];
 
-  static async create(): Promise<NetworkLab> {
+  private constructor(owner: string) {
+    this.prefix = `${owner}-${randomBytes(3).toString('hex')}`;
+    this.dir = mkdtempSync(join(tmpdir(), `${owner}-lab-`));
+  }
+
+  /** `owner` prefixes every namespace, so that the labs of different test suites never collide. */
+  static async create(owner = 'imd'): Promise<NetworkLab> {
     if (process.getuid?.() !== 0) throw new Error('the networking tests make network namespaces: run them as root');
-    const lab = new NetworkLab();
+    const lab = new NetworkLab(owner);
     // Should the test process end without afterAll (an abort), its namespaces still go with it.
     process.once('exit', () => lab.destroySync());
     return lab;
@@ -47,6 +56,7 @@ export class NetworkLab {
   async link(a: LinkEnd, b: LinkEnd): Promise<void> {
     await this.must('ip', ['-n', a.ns, 'link', 'add', a.iface, 'type', 'veth', 'peer', 'name', b.iface, 'netns', b.ns]);
     for (const end of [a, b]) {
+      if (end.mac) await this.must('ip', ['-n', end.ns, 'link', 'set', end.iface, 'address', end.mac]);
       for (const address of end.addresses ?? []) await this.must('ip', ['-n', end.ns, 'addr', 'add', address, 'dev', end.iface]);
       await this.must('ip', ['-n', end.ns, 'link', 'set', end.iface, 'up']);
     }

@@ -8,19 +8,30 @@ export interface TestNode {
   instanceUuid: string;
 }
 
+/** A node to write: its name, addresses, and optionally its instance's uuid and more `instance_info`. */
+export interface NodeToWrite {
+  name: string;
+  ip: string;
+  moreIps?: string[];
+  /** A random one unless given (a config drive in `instanceInfo` that names it must agree). */
+  instanceUuid?: string;
+  /** More `instance_info` keys (`configdrive`, `image_source`, ...), over the defaults. */
+  instanceInfo?: Record<string, unknown>;
+}
+
 /**
  * Writes an inventory (shaped like Ironic's node listing) with one active node per address (and any
  * more addresses it has), each matched by `instance_info.fixed_ips`, and returns the nodes.
  */
-export function writeInventory(path: string, nodes: { name: string; ip: string; moreIps?: string[] }[]): TestNode[] {
-  const made = nodes.map(({ name, ip, moreIps = [] }) => ({ name, ip, moreIps, instanceUuid: randomUUID() }));
+export function writeInventory(path: string, nodes: NodeToWrite[]): TestNode[] {
+  const made = nodes.map(({ moreIps = [], instanceUuid = randomUUID(), ...node }) => ({ ...node, moreIps, instanceUuid }));
   const inventory = {
     nodes: made.map((node) => ({
       uuid: randomUUID(),
       name: node.name,
       provision_state: 'active',
       instance_uuid: node.instanceUuid,
-      instance_info: { fixed_ips: [node.ip, ...node.moreIps], hostname: `${node.name}.test` },
+      instance_info: { fixed_ips: [node.ip, ...node.moreIps], hostname: `${node.name}.test`, ...node.instanceInfo },
     })),
     ports: [],
   };
