@@ -28,6 +28,19 @@ const FIXED = '127.0.0.12'; // instance_info only
 const BOND = '127.0.0.15'; // a portgroup bond, no user data
 const NO_NETWORK = '127.0.0.16'; // added below: no ports, no network data
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- inventory nodes are edited as plain JSON
+type InventoryNode = Record<string, any>;
+const nodeNamed = (nodes: InventoryNode[], name: string) => nodes.find((candidate) => candidate.name === name) as InventoryNode;
+
+/** The example inventory, edited by `edit`, written into `dir`; returns its path. */
+function exampleInventoryIn(dir: string, edit: (nodes: InventoryNode[]) => void): string {
+  const inventory = JSON.parse(readFileSync(INVENTORY, 'utf8'));
+  edit(inventory.nodes);
+  const path = join(dir, 'inventory.json');
+  writeFileSync(path, JSON.stringify(inventory));
+  return path;
+}
+
 type Bytes = { base64: string } | null;
 const bytes = (value: Bytes) => Buffer.from(value?.base64 ?? '', 'base64');
 
@@ -45,11 +58,11 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
   beforeAll(async () => {
     // The example nodes, and one more without ports or network data, found by its fixed IP.
     dir = mkdtempSync(join(tmpdir(), 'nc-inventory-'));
-    const inventory = JSON.parse(readFileSync(INVENTORY, 'utf8'));
-    const template = inventory.nodes.find((candidate: { name: string }) => candidate.name === 'compute-r01-u07');
-    inventory.nodes.push({ ...template, uuid: '5c0ffee0-0000-4000-8000-000000000016', name: 'no-network', instance_uuid: null, network_data: {}, instance_info: { ...template.instance_info, fixed_ips: [NO_NETWORK] } });
-    writeFileSync(join(dir, 'inventory.json'), JSON.stringify(inventory));
-    server = await startMetadataServer({ INVENTORY_FILE: join(dir, 'inventory.json') });
+    const inventory = exampleInventoryIn(dir, (nodes) => {
+      const template = nodeNamed(nodes, 'compute-r01-u07');
+      nodes.push({ ...template, uuid: '5c0ffee0-0000-4000-8000-000000000016', name: 'no-network', instance_uuid: null, network_data: {}, instance_info: { ...template.instance_info, fixed_ips: [NO_NETWORK] } });
+    });
+    server = await startMetadataServer({ INVENTORY_FILE: inventory });
   });
   afterAll(async () => {
     await server?.stop();
@@ -138,7 +151,7 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
     const nova = await novaView(WEB);
     expectSameNode(result, nova);
     // The example node's own user data, as stored in its config drive.
-    const node = JSON.parse(readFileSync(INVENTORY, 'utf8')).nodes.find((candidate: { name: string }) => candidate.name === 'compute-r01-u05');
+    const node = nodeNamed(JSON.parse(readFileSync(INVENTORY, 'utf8')).nodes, 'compute-r01-u05');
     expect(bytes(result.userdata_raw).toString('utf8')).toBe(node.instance_info.configdrive.user_data);
     // 22.4 reads no network-config from a URL (cloud-init 24.3 does): the node keeps DHCP on its first NIC.
     expect(result.network_config).toBeNull();
@@ -244,15 +257,14 @@ describe('Ignition, with the service as 169.254.169.254 in a network namespace',
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nc-ignition-'));
-    const inventory = JSON.parse(readFileSync(INVENTORY, 'utf8'));
-    const node = inventory.nodes.find((candidate: { name: string }) => candidate.name === 'compute-r01-u05');
-    node.instance_info.configdrive.user_data = JSON.stringify(ignitionConfig);
-    writeFileSync(join(dir, 'inventory.json'), JSON.stringify(inventory));
+    const inventory = exampleInventoryIn(dir, (nodes) => {
+      nodeNamed(nodes, 'compute-r01-u05').instance_info.configdrive.user_data = JSON.stringify(ignitionConfig);
+    });
     await runProgram('ip', ['netns', 'add', ns]);
     await ip('link', 'set', 'lo', 'up');
     await ip('address', 'add', '169.254.169.254/32', 'dev', 'lo');
     await ip('route', 'replace', 'local', '169.254.169.254', 'dev', 'lo', 'table', 'local', 'src', WEB);
-    server = await startServerIn(ns, { INVENTORY_FILE: join(dir, 'inventory.json'), BIND_ADDR: '169.254.169.254', BIND_PORT: '80', ADMIN_BIND_PORT: '0' });
+    server = await startServerIn(ns, { INVENTORY_FILE: inventory, BIND_ADDR: '169.254.169.254', BIND_PORT: '80', ADMIN_BIND_PORT: '0' });
   });
   afterAll(async () => {
     await server?.stop();
