@@ -28,14 +28,15 @@ const run = randomBytes(3).toString('hex');
 describe('one instance identity and Nova’s host names, against a real Ironic', () => {
   const { noauth } = suiteIronics();
   const admin = new IronicTestAdmin(noauth);
-  const nodes: Record<string, { uuid: string; name: string }> = {};
+  const nodes: Record<string, { uuid: string; name: string; instanceUuid: string }> = {};
   let server: RunningServer;
 
   /** An active node whose instance_uuid is some other uuid, as an allocation or a deployer would set it. */
   async function deployed(key: string, name: string, ip: string, configdrive?: Record<string, unknown>) {
     const uuid = await admin.createActiveNode({ name }, { configdrive, instanceInfo: { fixed_ips: [ip] } });
-    await admin.client.patchNode(uuid, [{ op: 'add', path: '/instance_uuid', value: randomUUID() }]);
-    nodes[key] = { uuid, name };
+    const instanceUuid = randomUUID();
+    await admin.client.patchNode(uuid, [{ op: 'add', path: '/instance_uuid', value: instanceUuid }]);
+    nodes[key] = { uuid, name, instanceUuid };
   }
 
   beforeAll(async () => {
@@ -65,7 +66,8 @@ describe('one instance identity and Nova’s host names, against a real Ironic',
   const cloudInit = async (ip: string) => JSON.parse(await runProgram(DEBIAN_PYTHON, [CLOUD_INIT_CLIENT, server.url, ip, 'openstack'])).metadata;
 
   it('gives a node named with upper case and _ a clean host name in both trees, and cloud-init takes it', async () => {
-    const { uuid, name } = nodes['upperCase'];
+    // Without a config drive no disk names an instance: the one Ironic says is on the node.
+    const { instanceUuid: uuid, name } = nodes['upperCase'];
     const answer = await served('127.0.0.131');
     expect(answer.metaData).toMatchObject({ uuid, name, hostname: `it-${run}-rack1-node-07` });
     expect(answer).toMatchObject({ instanceId: uuid, hostname: `it-${run}-rack1-node-07`, localHostname: `it-${run}-rack1-node-07` });
@@ -93,7 +95,7 @@ describe('one instance identity and Nova’s host names, against a real Ironic',
   it('lookup says where each value of the identity comes from', async () => {
     const exit = await runToExit(process.execPath, [CLI, 'lookup', '127.0.0.131', '--json'], { env: { PATH: process.env['PATH'], IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' } });
     expect(JSON.parse(exit.stdout).instance).toMatchObject({
-      uuid: { value: nodes['upperCase'].uuid },
+      uuid: { value: nodes['upperCase'].instanceUuid, source: "the node's instance_uuid (no config drive)" },
       hostname: { value: `it-${run}-rack1-node-07`, source: expect.stringContaining('sanitised as Nova does') },
     });
   });

@@ -31,9 +31,9 @@ describe('ironic-metadata lookup', () => {
   it('says where a node without a config drive gets its identity from', async () => {
     const { output } = await run('127.0.0.12', true);
     expect(JSON.parse(output).instance).toEqual({
-      uuid: { value: '4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57', source: "the node's uuid, as Ironic writes it into a config drive without one" },
-      name: { value: 'compute-r01-u07', source: "the node's name, as Ironic writes it into a config drive without one" },
-      hostname: { value: 'compute-r01-u07', source: "the node's name, as Ironic writes it into a config drive without one, sanitised as Nova does" },
+      uuid: { value: '4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57', source: "the node's uuid (no config drive, no instance_uuid)" },
+      name: { value: 'compute-r01-u07', source: "the node's name" },
+      hostname: { value: 'compute-r01-u07', source: "the node's name, sanitised as Nova does" },
     });
   });
 

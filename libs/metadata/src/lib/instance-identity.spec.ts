@@ -20,10 +20,13 @@ describe('instanceIdentity', () => {
     expect(identity.uuid.source).toBe('config drive meta_data.uuid');
   });
 
-  it('uses the node’s uuid, never instance_uuid, when no drive gives one', () => {
+  it('uses the node’s uuid where a drive has none, and instance_uuid where there is no drive (C-06, C-07, C-10)', () => {
     const node = aNode({ instance_uuid: 'aaaaaaaa-0000-4000-8000-000000000001' });
-    expect(instanceIdentity(node, undefined).uuid.value).toBe(node.uuid);
+    expect(instanceIdentity(node, {}).uuid.value).toBe(node.uuid);
     expect(instanceIdentity(node, { uuid: '' }).uuid.value).toBe(node.uuid);
+    expect(instanceIdentity(node, undefined).uuid).toEqual({ value: 'aaaaaaaa-0000-4000-8000-000000000001', source: "the node's instance_uuid (no config drive)" });
+    const withoutInstance = aNode({ instance_uuid: null });
+    expect(instanceIdentity(withoutInstance, undefined).uuid.value).toBe(withoutInstance.uuid);
   });
 
   it('takes local-hostname when the drive has no hostname, as cloud-init on the disk would', () => {
@@ -66,13 +69,13 @@ describe('instanceIdentity properties', () => {
   const ironicNodeName = fc.stringMatching(/^[A-Za-z0-9._~-]{1,255}$/);
   const hostnameKey = fc.constantFrom('hostname', 'local-hostname');
 
-  it('a node without a drive always gets a DNS-1123 host name or Nova’s default, and its own uuid', () => {
+  it('a node without a drive always gets a DNS-1123 host name or Nova’s default, and its instance’s uuid', () => {
     fc.assert(
       fc.property(ironicNodeName, (name) => {
         const node = aNode({ name, instance_uuid: 'ffffffff-0000-4000-8000-000000000000' });
         const { uuid, hostname } = values(instanceIdentity(node, undefined));
-        expect(uuid).toBe(node.uuid);
-        expect(isDns1123Subdomain(hostname) || hostname === `Server-${node.uuid}`).toBe(true);
+        expect(uuid).toBe('ffffffff-0000-4000-8000-000000000000');
+        expect(isDns1123Subdomain(hostname) || hostname === `Server-${uuid}`).toBe(true);
       }),
     );
   });

@@ -23,14 +23,14 @@ export interface InstanceIdentity {
  * The identity the node's disk carries, so that cloud-init never sees two instance ids for one
  * deployment (it re-runs first boot and makes new SSH host keys when the id changes).
  *
- * - `uuid` and `name`: the config drive's meta_data as Ironic writes it to the disk
- *   ({@link withIronicNodeDefaults}: the node's uuid and name fill a JSON drive's missing ones). A drive
- *   given as an image keeps what it says. With no uuid on the disk at all (no drive, an image
- *   without one, a drive Ironic masks), cloud-init's config drive source refuses the drive and the
- *   node's only instance id is this service's: the node's uuid again, what every standalone deploy
- *   path writes (Ironic's `build_configdrive`, metalsmith's `GenericConfig.generate`, bifrost's
- *   `openstack_meta_data.json.j2`). `instance_uuid` is not used: in standalone Ironic it is an
- *   allocation's uuid or whatever the deployer set, and no disk carries it.
+ * - `uuid` and `name`: with a config drive, its meta_data as Ironic writes it to the disk
+ *   ({@link withIronicNodeDefaults}: the node's uuid and name fill a JSON drive's missing ones, which
+ *   is what every standalone deploy path writes: Ironic's `build_configdrive`, metalsmith's
+ *   `GenericConfig.generate`, bifrost's `openstack_meta_data.json.j2`). A drive given as an image
+ *   keeps what it says. With no drive on the node (none given, or one Ironic masks), no disk names
+ *   an instance and the service's answer is the only instance id the node sees: the node's
+ *   `instance_uuid`, the instance Ironic says is on it (as Nova answers its instance's uuid), else
+ *   the node's uuid.
  * - `hostname`: what the drive calls the host, verbatim, whichever key says it: `hostname`, which
  *   cloud-init copies over `local-hostname` (cloudinit/sources/helpers/openstack.py `KEY_COPIES`),
  *   else `local-hostname`. With neither, Nova's rule: `instance_info.hostname` when it is already a
@@ -38,17 +38,27 @@ export interface InstanceIdentity {
  *   the display name (nova/compute/api.py `_populate_instance_names`), else `Server-<uuid>`.
  */
 export function instanceIdentity(node: IronicNode, metaData: ConfigDriveMetaData | undefined): InstanceIdentity {
-  const onDisk = withIronicNodeDefaults(metaData ?? {}, node);
+  const ownName = node.name ? { value: node.name, source: "the node's name" } : { value: node.uuid, source: "the node's uuid (the node has no name)" };
+  if (metaData === undefined) {
+    const uuid = withoutDrive(node);
+    return { uuid, name: ownName, hostname: hostnameFor(node, {}, ownName, uuid.value) };
+  }
+  const onDisk = withIronicNodeDefaults(metaData, node);
   const uuid = fromDrive(metaData, onDisk, 'uuid') ?? { value: node.uuid, source: "the node's uuid (the drive's is not a usable string)" };
-  const name = fromDrive(metaData, onDisk, 'name') ?? (node.name ? { value: node.name, source: "the node's name" } : { value: node.uuid, source: "the node's uuid (the node has no name)" });
+  const name = fromDrive(metaData, onDisk, 'name') ?? ownName;
   return { uuid, name, hostname: hostnameFor(node, onDisk, name, uuid.value) };
 }
 
+/** The instance id of a node without a config drive. */
+function withoutDrive(node: IronicNode): Derived {
+  return node.instance_uuid ? { value: node.instance_uuid, source: "the node's instance_uuid (no config drive)" } : { value: node.uuid, source: "the node's uuid (no config drive, no instance_uuid)" };
+}
+
 /** `key` of the meta_data on the disk, saying whether the drive or Ironic's fill put it there. */
-function fromDrive(given: ConfigDriveMetaData | undefined, onDisk: Record<string, unknown>, key: 'uuid' | 'name'): Derived | undefined {
+function fromDrive(given: ConfigDriveMetaData, onDisk: Record<string, unknown>, key: 'uuid' | 'name'): Derived | undefined {
   const value = onDisk[key];
   if (typeof value !== 'string' || value === '') return undefined;
-  if (given && given[key] === value) return { value, source: `config drive meta_data.${key}` };
+  if (given[key] === value) return { value, source: `config drive meta_data.${key}` };
   return { value, source: `the node's ${key}, as Ironic writes it into a config drive without one` };
 }
 

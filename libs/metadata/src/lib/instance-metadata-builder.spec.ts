@@ -45,8 +45,8 @@ describe('buildInstanceMetadata', () => {
     expect(fromJson).toMatchObject({ uuid: node.uuid, name: 'Rack1_Node_07', hostname: 'json-drive.example.com' });
     expect(fromJson.ec2).toMatchObject({ instanceId: node.uuid, localHostname: 'json-drive.example.com' });
     const alone = buildInstanceMetadata({ node, ports: [], portgroups: [] }, options);
-    expect(alone).toMatchObject({ uuid: node.uuid, name: 'Rack1_Node_07', hostname: 'rack1-node-07' });
-    expect(alone.ec2).toMatchObject({ instanceId: node.uuid, localHostname: 'rack1-node-07', publicHostname: 'rack1-node-07' });
+    expect(alone).toMatchObject({ uuid: node.instance_uuid, name: 'Rack1_Node_07', hostname: 'rack1-node-07' });
+    expect(alone.ec2).toMatchObject({ instanceId: node.instance_uuid, localHostname: 'rack1-node-07', publicHostname: 'rack1-node-07' });
   });
 
   it('prefers the drive network_data, then the node network_data, then the ports', () => {
