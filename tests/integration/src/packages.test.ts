@@ -127,7 +127,7 @@ describe('the published packages, installed into an outside project', () => {
     const tree = JSON.parse(sh('npm', ['ls', '--all', '--omit=dev', '--json'], { cwd: app })) as NpmTree;
     const below = (name: string) => [...flatten(tree.dependencies?.[name]?.dependencies ?? {})].sort();
     expect(below('@ironic-metadata/configdrive')).toEqual(['@ironic-metadata/ironic-model']);
-    expect(below('@ironic-metadata/formatters')).toEqual(['@ironic-metadata/ironic-model']);
+    expect(below('@ironic-metadata/formatters')).toEqual(['@ironic-metadata/ironic-model', 'yaml']);
     expect(below('@ironic-metadata/ironic-model')).toEqual(['zod']);
     expect(below('@ironic-metadata/ironic-client')).toEqual(expect.arrayContaining(['axios', 'zod']));
   });
