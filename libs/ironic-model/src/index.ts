@@ -14,6 +14,11 @@ export {
   networkRouteSchema,
   networkSchema,
   networkServiceSchema,
+  macAddressSchema,
+  ipAddressSchema,
+  readNetworkData,
+  isStoredNetworkData,
+  type StoredNetworkData,
   type Network,
   type NetworkData,
   type NetworkLink,
@@ -23,7 +28,7 @@ export {
 export {
   fixedIpAddress,
   fixedIpSchema,
-  hasNetworkData,
+  nodeNetworkData,
   instanceInfoSchema,
   INSTANCE_STATES,
   ironicNodeSchema,
@@ -38,7 +43,8 @@ export {
   type IronicPortgroup,
   type ProvisionState,
 } from './lib/node';
+export { metaDataSchema, type MetaData } from './lib/meta-data';
 export { parseInventory, type Inventory } from './lib/inventory';
-export { describeIssues, formatPath, ValidationError } from './lib/validation';
+export { describeIssues, formatPath, leftAsideIn, parseLeniently, ValidationError, type LeftAside, type LenientResult } from './lib/validation';
 export { InvalidMacAddressError, normalizeMac, normalizeMacAddress } from './lib/mac-address';
 export type { JsonPatchOperation } from './lib/json-patch';

@@ -1,5 +1,6 @@
 export * from './lib/node-source';
 export * from './lib/file-node-source';
+export * from './lib/left-aside';
 export * from './lib/configdrive-cache';
 export * from './lib/node-index';
 export * from './lib/node-catalog';
