@@ -47,7 +47,7 @@ describe('the published packages, installed into an outside project', () => {
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'packages-consumer', version: '1.0.0', private: true }));
     const tarballs = readdirSync(join(root, 'tarballs')).map((file) => join(root, 'tarballs', file));
     sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], { cwd: app });
-    sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', '@types/node@20'], { cwd: app });
+    sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', '@types/node@20', 'fast-check@4'], { cwd: app });
     for (const file of readdirSync(FIXTURE)) copyFileSync(join(FIXTURE, file), join(app, file));
 
     // A config drive as Ironic builds one, by genisoimage with Ironic's flags.
