@@ -2,6 +2,9 @@ import type { ExchangeEvent } from '@ironic-metadata/ironic-client';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Why a connection to the nodes' listener was refused or closed before it was answered. */
+export type ConnectionRefusal = 'client-limit' | 'total-limit' | 'evicted' | 'request-timeout';
+
 /** Which part of the API a request was for, as metrics label it. */
 export type RouteFamily = 'openstack' | 'ec2' | 'imds-token';
 
@@ -30,6 +33,12 @@ export class ServiceMetrics {
   });
   private readonly ironicErrors = new Counter({ name: 'metadata_ironic_errors_total', help: 'Failed requests to Ironic, by error.', labelNames: ['error'], registers: [this.registry] });
   private readonly cache = new Counter({ name: 'metadata_cache_lookups_total', help: 'Lookups of built instance metadata, by result.', labelNames: ['result'], registers: [this.registry] });
+  private readonly connectionsRefused = new Counter({
+    name: 'metadata_connections_refused_total',
+    help: 'Connections refused or closed unanswered to keep descriptors for every client, by reason.',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
 
   /** Index gauges are read from the catalog when scraped, so they are never stale. */
   watchCatalog(catalog: NodeCatalog): void {
@@ -62,6 +71,30 @@ export class ServiceMetrics {
 
   cacheLookup(hit: boolean): void {
     this.cache.inc({ result: hit ? 'hit' : 'miss' });
+  }
+
+  /** Connection gauges, read from the listeners' guard when scraped. */
+  watchConnections(read: () => { open: number; mostFromOneClient: number }): void {
+    new Gauge({
+      name: 'metadata_connections_open',
+      help: "Connections open to the nodes' listeners.",
+      registers: [this.registry],
+      collect() {
+        this.set(read().open);
+      },
+    });
+    new Gauge({
+      name: 'metadata_connections_most_from_one_client',
+      help: 'The most connections any one client address holds now (trusted proxies included).',
+      registers: [this.registry],
+      collect() {
+        this.set(read().mostFromOneClient);
+      },
+    });
+  }
+
+  connectionRefused(reason: ConnectionRefusal): void {
+    this.connectionsRefused.inc({ reason });
   }
 
   ironicExchange(event: ExchangeEvent): void {
