@@ -40,6 +40,11 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  /** `labels` go on every metric, e.g. `{ site: 'dc1' }` (SITE_ID). */
+  constructor(labels?: Record<string, string>) {
+    if (labels) this.registry.setDefaultLabels(labels);
+  }
+
   /** Index gauges are read from the catalog when scraped, so they are never stale. */
   watchCatalog(catalog: NodeCatalog): void {
     new Gauge({
