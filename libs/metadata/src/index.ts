@@ -10,3 +10,4 @@ export * from './lib/rate-limiter';
 export * from './lib/request-guard';
 export * from './lib/proxy-signature';
 export * from './lib/service-metrics';
+export * from './lib/client-mac';

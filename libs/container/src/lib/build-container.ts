@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Config } from '@ironic-metadata/config';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
 import {
+  ClientMacCheck,
   ClientRateLimiter,
   DynamicVendorData,
   MetadataResponder,
@@ -12,7 +13,7 @@ import {
   TrustedProxies,
 } from '@ironic-metadata/metadata';
 import { IronicClient } from '@ironic-metadata/ironic-client';
-import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
+import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NeighbourTable, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
 import { TYPES } from './types';
 
@@ -68,7 +69,13 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         new MetadataService(
           catalog,
           leases,
-          { defaultAvailabilityZone: config.defaultAvailabilityZone, region: config.region, vendorData: staticVendorData, metrics },
+          {
+            defaultAvailabilityZone: config.defaultAvailabilityZone,
+            region: config.region,
+            vendorData: staticVendorData,
+            metrics,
+            clientMacCheck: config.verifyClientMac ? new ClientMacCheck(new NeighbourTable(), logger) : undefined,
+          },
           logger,
         ),
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
