@@ -1,5 +1,6 @@
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
+import { NeighbourTable } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import type { Container } from 'inversify';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
@@ -9,6 +10,7 @@ import { skipped, type Check, type CheckStatus } from './doctor/check';
 import { discover } from './doctor/discovery';
 import { leaseFileCheck } from './doctor/lease-check';
 import { configDrivesCheck, discoverableCheck, DISCOVERY_CHECKS, NODE_CHECKS, secretsCheck, undiscoverableCheck } from './doctor/node-checks';
+import { clientMacCheck, ID as CLIENT_MAC_ID, TITLE as CLIENT_MAC_TITLE } from './doctor/segment-check';
 import { sourceChecks } from './doctor/source-checks';
 import { plural, printJson, renderTable, styleFor, type Style } from './output';
 
@@ -57,6 +59,11 @@ async function runChecks(config: Config, container: Container): Promise<Check[]>
   checks.push(...(discovery ? [secretsCheck(discovery), configDrivesCheck(discovery)] : skipped(NODE_CHECKS, 'needs the nodes, which could not be loaded')));
   checks.push(leaseFileCheck(config.leaseFile));
   checks.push(...(discovery ? [discoverableCheck(discovery), undiscoverableCheck(discovery)] : skipped(DISCOVERY_CHECKS, 'needs the nodes, which could not be loaded')));
+  checks.push(
+    discovery
+      ? await clientMacCheck(config.verifyClientMac, config.bindAddrs, discovery, new NeighbourTable())
+      : skipped([[CLIENT_MAC_ID, CLIENT_MAC_TITLE]], 'needs the nodes, which could not be loaded')[0],
+  );
   checks.push(await bindCheck(config.bindAddrs, config.bindPort), await bindCheck([config.adminBindAddr], config.adminBindPort, ADMIN_LISTENER));
   return checks;
 }

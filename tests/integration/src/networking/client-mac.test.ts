@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { curlIn } from './support/http-in-namespace';
 import { startServerIn, type NamespacedServer } from './support/namespaced-server';
-import { NetworkLab } from './support/network-lab';
+import { WORKSPACE } from '../support/processes';
+import { cleanEnv, NetworkLab } from './support/network-lab';
 
 const SERVICE = '10.77.0.1';
 const NODES = [
@@ -17,6 +18,7 @@ describe('VERIFY_CLIENT_MAC: an address taken by another machine gets nothing', 
   let lab: NetworkLab;
   let server: NamespacedServer;
   const ns: Record<string, string> = {};
+  let env: Record<string, string> = {};
 
   beforeAll(async () => {
     lab = await NetworkLab.create('gd');
@@ -35,7 +37,8 @@ describe('VERIFY_CLIENT_MAC: an address taken by another machine gets nothing', 
         portgroups: [],
       }),
     );
-    server = await startServerIn(ns['svc'], { INVENTORY_FILE: inventory, BIND_ADDR: SERVICE, BIND_PORT: '80', VERIFY_CLIENT_MAC: 'true', LEASE_FILE: '/nonexistent' });
+    env = { INVENTORY_FILE: inventory, BIND_ADDR: SERVICE, BIND_PORT: '80', VERIFY_CLIENT_MAC: 'true', LEASE_FILE: '/nonexistent' };
+    server = await startServerIn(ns['svc'], env);
   }, 60_000);
 
   afterAll(async () => {
@@ -51,6 +54,15 @@ describe('VERIFY_CLIENT_MAC: an address taken by another machine gets nothing', 
       expect(`${reply.status} ${reply.body}`).toMatch(/^200 /);
       expect(JSON.parse(reply.body)).toMatchObject({ uuid: NODES[i].instanceUuid });
     }
+  });
+
+  it("doctor finds the service on the nodes' segment, and not from a namespace off it", async () => {
+    const doctor = async (role: string) => {
+      const exit = await lab.exec(ns[role], process.execPath, [join(WORKSPACE, 'dist/apps/cli/main.js'), 'doctor', '--json'], { env: cleanEnv(env) });
+      return (JSON.parse(exit.stdout) as { checks: { id: string; status: string; detail: string }[] }).checks.find((check) => check.id === 'client-mac');
+    };
+    expect(await doctor('svc')).toMatchObject({ status: 'pass' });
+    expect(await doctor('sw')).toMatchObject({ status: 'fail' });
   });
 
   it("refuses node 2 once it takes node 1's address, with a log line naming both", async () => {
