@@ -391,8 +391,9 @@ defaults
 
 frontend metadata
   bind ${METADATA_IPV4}:80${ipv6_bind}
-  # Whatever a node claims about itself is dropped; haproxy adds the address it really came from.
-  http-request del-header X-Forwarded-For
+  # haproxy appends the address a request really came from to the X-Forwarded-For the node sent,
+  # and the replicas take only that right-hand entry as the client. What the node itself sent is
+  # kept on purpose: it shows a node relaying others, which is refused an IMDSv2 token, as on AWS.
   http-request del-header X-Real-IP
   option forwardfor
   default_backend metadata_replicas

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
 import { buildContainer, TYPES } from '@ironic-metadata/container';
-import { VendorDataError } from '@ironic-metadata/metadata';
+import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
 import { AdminApp } from './app/admin-app';
 import { boundPort, closeGracefully, hostPort, listen } from './app/listen';
 import { ConnectionGuard } from './app/connection-guard';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   try {
     container = buildContainer(config);
   } catch (error) {
-    if (error instanceof VendorDataError) fail(`invalid configuration: ${error.message}`, 2);
+    if (error instanceof VendorDataError || error instanceof TokenKeyFileError) fail(`invalid configuration: ${error.message}`, 2);
     throw error;
   }
   container.bind(MetadataListener).toSelf();

@@ -1,4 +1,8 @@
 export * from './lib/instance-metadata-builder';
+export * from './lib/instance-password';
+export * from './lib/instance-identity';
+export * from './lib/host-name';
+export * from './lib/key-type';
 export * from './lib/port-network-data';
 export * from './lib/ec2-interfaces';
 export * from './lib/metadata-service';
@@ -10,4 +14,6 @@ export * from './lib/rate-limiter';
 export * from './lib/request-guard';
 export * from './lib/proxy-signature';
 export * from './lib/service-metrics';
+export * from './lib/token-keys';
+export * from './lib/allowed-clients';
 export * from './lib/client-mac';

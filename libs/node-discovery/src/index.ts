@@ -6,6 +6,7 @@ export * from './lib/configdrive-cache';
 export * from './lib/matchers';
 export * from './lib/node-index';
 export * from './lib/node-catalog';
+export * from './lib/leases/duid';
 export * from './lib/leases/lease-parser';
 export * from './lib/leases/lease-table';
 export * from './lib/leases/lease-file';

@@ -38,7 +38,9 @@ describe('discovery against a real Ironic', () => {
 
   beforeAll(async () => {
     setShowInstanceSecrets(noauth.policyFile, true);
-    writeFileSync(leaseFile, `0 ${mac('45')} 127.0.0.45 * *\n${Math.floor(Date.now() / 1000) - 60} ${mac('49')} 127.0.0.49 * *\n`);
+    // dnsmasq's IPv6 leases follow its `duid` line: `EXPIRY [T]IAID ADDRESS HOSTNAME CLIENT-DUID`.
+    const ipv6Leases = ['duid 00:01:00:01:2c:5f:1a:00:52:54:00:00:00:fe', `0 T7 2001:db8::45 * 00:03:00:01:${mac('47')}`, `0 8 2001:db8::46 * 00:02:00:00:00:09:0c:c0:84:d3:03:00:09:12`];
+    writeFileSync(leaseFile, `0 ${mac('45')} 127.0.0.45 * *\n${Math.floor(Date.now() / 1000) - 60} ${mac('49')} 127.0.0.49 * *\n${ipv6Leases.join('\n')}\n`);
     const minimalDrive = (hostname: string) => ({ meta_data: { hostname }, user_data: `#cloud-config\nhostname: ${hostname}\n` });
     await Promise.all([
       deployed('fixed', { name: `it-${run}-fixed` }, { configdrive: minimalDrive('fixed'), instanceInfo: { fixed_ips: [{ ip_address: '127.0.0.41' }] } }),
@@ -50,6 +52,7 @@ describe('discovery against a real Ironic', () => {
       deployed('driveNetwork', { name: `it-${run}-drive-network` }, { configdrive: { ...minimalDrive('drive-network'), network_data: staticNetwork('127.0.0.43', mac('43')) } }, mac('43')),
       deployed('agent', { name: `it-${run}-agent`, driverInfo: { agent_url: 'http://127.0.0.44:9999' } }, { configdrive: minimalDrive('agent') }),
       deployed('lease', { name: `it-${run}-lease` }, { configdrive: minimalDrive('lease') }, mac('45')),
+      deployed('ipv6Lease', { name: `it-${run}-ipv6-lease` }, { configdrive: minimalDrive('ipv6-lease') }, mac('47')),
       // Named by its address, as test fleets sometimes are: matched only with MATCH_NODE_NAME.
       deployed('named', { name: '127.0.0.53' }, { configdrive: minimalDrive('named') }),
       deployed('expiredLease', { name: `it-${run}-expired-lease` }, { configdrive: minimalDrive('expired') }, mac('49')),
@@ -125,6 +128,13 @@ describe('discovery against a real Ironic', () => {
     expect(await lookup('127.0.0.46')).toMatchObject({ code: 1, result: { found: false, node: { uuid: uuids['available'], served: false } } });
   });
 
+  it('finds an IPv6 client through the MAC in the DUID-LL of its lease, and says why a DUID-EN names none', async () => {
+    expect(await lookup('2001:db8::45')).toMatchObject({ code: 0, result: { found: true, method: 'dhcp_lease', node: { uuid: uuids['ipv6Lease'] } } });
+    const { code, result } = await lookup('2001:db8::46');
+    expect(code).toBe(1);
+    expect(result.trace.at(-1)).toMatchObject({ method: 'dhcp_lease', outcome: 'no-match', detail: 'the DHCP lease for 2001:db8::46 (line 5) names no MAC: its client DUID is a DUID-EN, which carries no link-layer address' });
+  });
+
   it('never matches an expired lease, nor an unknown address', async () => {
     expect((await metaData('127.0.0.49')).status).toBe(404);
     const { result } = await lookup('127.0.0.49');
@@ -192,26 +202,73 @@ describe('a gzip+base64 ISO config drive in a real Ironic', () => {
   });
 });
 
-describe("Nova's password stored in a real Ironic", () => {
+describe("Nova's password at the instance's scope in a real Ironic", () => {
   const { noauth } = suiteIronics();
   const admin = new IronicTestAdmin(noauth);
+  const uuids: Record<string, string> = {};
   let server: RunningServer;
-  let uuid: string;
+  // Each instance has its instance_uuid, as Nova and metalsmith set it (the config drive, masked
+  // without show_instance_secrets, cannot name it here).
+  const instanceUuid = (key: string) => `00000000-0000-4000-8000-${run}${key.padStart(6, '0')}`;
+  const password = (ip: string, body?: string) => httpFrom(ip, `${server.url}/openstack/latest/password`, body === undefined ? {} : { method: 'POST', body });
+  async function deployInstance(uuid: string, key: string, ip: string): Promise<void> {
+    await admin.client.patchNode(uuid, [{ op: 'add', path: '/instance_uuid', value: instanceUuid(key) }]);
+    await admin.deploy(uuid, { configdrive: { meta_data: { hostname: key } }, instanceInfo: { fixed_ips: [ip] } });
+  }
+  /** Tear-down as Ironic does it (instance_info and instance_uuid emptied, extra kept), then the next instance. */
+  async function redeploy(uuid: string, key: string, ip: string): Promise<void> {
+    await admin.setProvisionState(uuid, 'deleted', 'available');
+    expect(await admin.client.getNode(uuid, ['instance_info', 'instance_uuid'])).toMatchObject({ instance_info: {}, instance_uuid: null });
+    await deployInstance(uuid, key, ip);
+    await eventually(async () => JSON.parse((await httpFrom(ip, `${server.url}/openstack/latest/meta_data.json`)).text).uuid === instanceUuid(key));
+  }
 
   beforeAll(async () => {
-    uuid = await admin.createActiveNode({ name: `it-${run}-password` }, { configdrive: { meta_data: { hostname: 'password' } }, instanceInfo: { fixed_ips: ['127.0.0.52'] } });
-    server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent', METADATA_PASSWORD_WRITE: 'true' });
+    // show_instance_secrets stays off (Ironic's default): the stored password must still be readable.
+    uuids['fresh'] = await admin.createNode({ name: `it-${run}-password` });
+    await deployInstance(uuids['fresh'], 'a1', '127.0.0.52');
+    // A password an earlier version of the service kept in extra, which outlives the instance.
+    uuids['legacy'] = await admin.createNode({ name: `it-${run}-legacy-password`, extra: { metadata_password: 'LEGACY-OF-A2' } });
+    await deployInstance(uuids['legacy'], 'a2', '127.0.0.54');
+    server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent', METADATA_PASSWORD_WRITE: 'true', SYNC_INTERVAL_SECONDS: '1' });
   });
   afterAll(() => server?.stop());
 
-  it("is POSTed once by the instance, kept in the node's extra, and served back", async () => {
-    const url = `${server.url}/openstack/latest/password`;
-    expect((await httpFrom('127.0.0.52', url, { method: 'POST', body: 'c2VjcmV0LWVuY3J5cHRlZA==' })).status).toBe(200);
-    expect((await httpFrom('127.0.0.52', url)).text).toBe('c2VjcmV0LWVuY3J5cHRlZA==');
-    expect((await admin.client.getNode(uuid, ['extra'])).extra).toMatchObject({ metadata_password: 'c2VjcmV0LWVuY3J5cHRlZA==' });
-    expect((await httpFrom('127.0.0.52', url, { method: 'POST', body: 'again' })).status).toBe(409);
+  it("is POSTed once by the instance, kept in its instance_info (not masked by Ironic), and served back", async () => {
+    expect((await password('127.0.0.52', 'c2VjcmV0LWVuY3J5cHRlZA==')).status).toBe(200);
+    expect((await password('127.0.0.52')).text).toBe('c2VjcmV0LWVuY3J5cHRlZA==');
+    const node = await admin.client.getNode(uuids['fresh'], ['instance_info', 'extra']);
+    expect(node.instance_info).toMatchObject({ metadata_encrypted_pw: 'c2VjcmV0LWVuY3J5cHRlZA==' });
+    expect(node.extra).toEqual({});
+    expect((await password('127.0.0.52', 'again')).status).toBe(409);
+  });
+
+  it('dies with the instance: after tear-down and a new deploy, GET is empty and the new POST is stored', async () => {
+    await redeploy(uuids['fresh'], 'b1', '127.0.0.52');
+    const empty = await password('127.0.0.52');
+    expect({ status: empty.status, text: empty.text }).toEqual({ status: 200, text: '' });
+    expect((await password('127.0.0.52', 'bmV3LWluc3RhbmNl')).status).toBe(200);
+    expect((await password('127.0.0.52')).text).toBe('bmV3LWluc3RhbmNl');
+  });
+
+  it("moves an earlier version's password from extra to the instance first seen with it, and never serves it to the next", async () => {
+    await eventually(async () => (await admin.client.getNode(uuids['legacy'], ['instance_info'])).instance_info['metadata_encrypted_pw'] === 'LEGACY-OF-A2');
+    expect((await admin.client.getNode(uuids['legacy'], ['extra'])).extra).toEqual({});
+    expect((await password('127.0.0.54')).text).toBe('LEGACY-OF-A2');
+    await redeploy(uuids['legacy'], 'b2', '127.0.0.54');
+    expect((await password('127.0.0.54')).text).toBe('');
+    expect((await password('127.0.0.54', 'QjItT1dO')).status).toBe(200);
   });
 });
+
+/** Waits until `check` holds, for at most 15 s (the service notices a redeploy at its next sync). */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('the condition did not hold within 15 s');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 describe('a masked config drive under http_basic', () => {
   const { basic } = suiteIronics();

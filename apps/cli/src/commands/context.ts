@@ -2,8 +2,8 @@ import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
 import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { IronicConnectionError, IronicError } from '@ironic-metadata/ironic-client';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
-import { VendorDataError } from '@ironic-metadata/metadata';
-import type { NodeIndex } from '@ironic-metadata/node-discovery';
+import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
+import type { IndexedNode, NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Container } from 'inversify';
 import { startProgress } from './progress';
 
@@ -47,7 +47,7 @@ export function cliContainer(options: SourceOptions): { config: Config; containe
   try {
     return { config, container: buildContainer(config, { logger: cliLogger(config) }) };
   } catch (error) {
-    if (error instanceof VendorDataError) throw new UsageError(`invalid configuration: ${error.message}`);
+    if (error instanceof VendorDataError || error instanceof TokenKeyFileError) throw new UsageError(`invalid configuration: ${error.message}`);
     throw error;
   }
 }
@@ -64,6 +64,13 @@ export async function loadNodes(container: Container): Promise<NodeIndex> {
     progress.clear();
     throw explainSourceError(error, catalog.source.description);
   }
+}
+
+/** The node with this uuid or name; CommandFailure `<id>: <notFound> with that uuid or name among the N nodes loaded` when there is none. */
+export function nodeIn(index: NodeIndex, id: string, notFound: string): IndexedNode {
+  const entry = index.nodeByUuidOrName(id);
+  if (!entry) throw new CommandFailure(`${id}: ${notFound} with that uuid or name among the ${index.size} nodes loaded`);
+  return entry;
 }
 
 /** Ironic's errors as one line that names the source and the fix (the error kept as the cause); anything else unchanged. */

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { captured, EXAMPLE_INVENTORY, withEnv } from '../test-support/capture';
 import { doctorCommand } from './doctor';
 import { apiVersionCheck } from './doctor/source-checks';
@@ -5,7 +8,7 @@ import { apiVersionCheck } from './doctor/source-checks';
 describe('ironic-metadata doctor', () => {
   withEnv({ LOG_LEVEL: undefined, BIND_ADDR: '127.0.0.1', BIND_PORT: '0', ADMIN_BIND_PORT: '0', LEASE_FILE: '/nonexistent/dnsmasq.leases' });
 
-  it('passes the example inventory, warning only that the lease file is absent', async () => {
+  it('passes the example inventory, warning only that the lease file is absent and tokens are per process', async () => {
     const { result, stdout } = await captured(() => doctorCommand({ inventory: EXAMPLE_INVENTORY, json: true }));
     const report = JSON.parse(stdout.toString());
     expect(result).toBe(0);
@@ -17,16 +20,19 @@ describe('ironic-metadata doctor', () => {
       'lease-file warn',
       'discoverable pass',
       'undiscoverable pass',
+      'allowed-clients pass',
+      'token-keys warn',
+      'client-mac skip',
       'bind pass',
       'admin-bind pass',
     ]);
-    expect(report).toMatchObject({ ok: true, counts: { pass: 8, warn: 1, fail: 0, skip: 0 } });
+    expect(report).toMatchObject({ ok: true, counts: { pass: 9, warn: 2, fail: 0, skip: 1 } });
   });
 
   it('prints a table with each fix under its item', async () => {
     const { stdout } = await captured(() => doctorCommand({ inventory: EXAMPLE_INVENTORY }));
     expect(stdout.toString()).toMatch(/WARN\s+DHCP lease file\s+\/nonexistent\/dnsmasq\.leases does not exist.*\n\s+fix: point LEASE_FILE/);
-    expect(stdout.toString()).toContain('8 passed, 1 warning, 0 failed');
+    expect(stdout.toString()).toContain('9 passed, 2 warnings, 0 failed');
   });
 
   it('fails a broken inventory and skips what needs its nodes', async () => {
@@ -49,5 +55,23 @@ describe('ironic-metadata doctor with an invalid configuration', () => {
     const { result, stdout } = await captured(() => doctorCommand({ inventory: EXAMPLE_INVENTORY }));
     expect(result).toBe(2);
     expect(stdout.toString()).toMatch(/FAIL\s+configuration valid\s+invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "eighty"/);
+  });
+});
+
+describe('ironic-metadata doctor with a token key that is too short', () => {
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'doctor-keys-')), 'token-keys');
+  writeFileSync(keyFile, 'too-short\n', { mode: 0o400 });
+  withEnv({ IMDS_TOKEN_KEY_FILE: keyFile });
+
+  it('names the file, the line and the fix, and exits 2', async () => {
+    const { result, stdout } = await captured(() => doctorCommand({ inventory: EXAMPLE_INVENTORY, json: true }));
+    expect(result).toBe(2);
+    expect(JSON.parse(stdout.toString()).checks).toEqual([
+      expect.objectContaining({
+        id: 'config',
+        status: 'fail',
+        detail: `invalid configuration: IMDS_TOKEN_KEY_FILE: the key on line 1 of ${keyFile} is 9 bytes; every key must be at least 32 (one key a line, each at least 32 bytes, e.g. openssl rand -base64 48)`,
+      }),
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { Container } from 'inversify';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
 import { cliContainer, EXIT, UsageError, type SourceOptions } from './context';
+import { ALLOWED_CLIENTS_CHECK, allowedClientsCheck, tokenKeysCheck } from './doctor/access-checks';
 import { ADMIN_LISTENER, bindCheck } from './doctor/bind-check';
 import { skipped, type Check, type CheckStatus } from './doctor/check';
 import { discover } from './doctor/discovery';
@@ -25,7 +26,8 @@ export function addDoctorCommand(program: Command): void {
     .description(
       'Check everything a node needs to get its metadata, each with pass, warn or fail and the fix: the configuration; Ironic reachable, ' +
         'its API version and the credentials (or the inventory file); show_instance_secrets; the lease file; which active nodes can be found ' +
-        'and by which method, and which cannot; whether BIND_ADDR:BIND_PORT can be bound (as the user running doctor).',
+        'and by which method, and which cannot; whether they ask from inside ALLOWED_CLIENTS; the IMDSv2 token key file (IMDS_TOKEN_KEY_FILE: needed with ' +
+        'more than one replica, which TRUSTED_PROXIES implies; readable by the service user alone; keys of at least 32 bytes); whether BIND_ADDR:BIND_PORT can be bound (as the user running doctor).',
     );
   withSourceOptions(command, { leases: true });
   withJsonOption(command);
@@ -59,6 +61,7 @@ async function runChecks(config: Config, container: Container): Promise<Check[]>
   checks.push(...(discovery ? [secretsCheck(discovery), configDrivesCheck(discovery)] : skipped(NODE_CHECKS, 'needs the nodes, which could not be loaded')));
   checks.push(leaseFileCheck(config.leaseFile));
   checks.push(...(discovery ? [discoverableCheck(discovery), undiscoverableCheck(discovery)] : skipped(DISCOVERY_CHECKS, 'needs the nodes, which could not be loaded')));
+  checks.push(...(discovery ? [allowedClientsCheck(config, discovery)] : skipped([ALLOWED_CLIENTS_CHECK], 'needs the nodes, which could not be loaded')), tokenKeysCheck(config));
   checks.push(
     discovery
       ? await clientMacCheck(config.verifyClientMac, config.bindAddrs, discovery, new NeighbourTable())

@@ -13,7 +13,7 @@ export function addLeasesCommand(program: Command): void {
   const command = program
     .command('leases')
     .summary('the dnsmasq leases, and the malformed lines')
-    .description('Show the dnsmasq leases the DHCP fallback reads (IP, MAC, expiry relative to now) and every malformed line with its number.')
+    .description('Show the dnsmasq leases the DHCP fallback reads (IP, MAC, expiry relative to now; for IPv6, the IAID and the client DUID whose MAC counts), why a lease names no MAC, and every malformed line with its number.')
     .argument('[file]', 'the dnsmasq lease file (default: LEASE_FILE, /shared/dnsmasq/dnsmasq.leases)');
   withJsonOption(command);
   withHelp(command, {
@@ -38,10 +38,18 @@ export function leasesCommand(file: string | undefined, options: LeasesOptions, 
     const live = leases.filter((lease) => !LeaseTable.isExpired(lease, now)).length;
     const rows = leases.map((lease) => {
       const expired = LeaseTable.isExpired(lease, now);
-      return [lease.ip, lease.mac ?? `iaid ${lease.iaid}`, lease.hostname ?? '', expiry(lease, now), expired ? style.yellow('expired') : style.green('live'), String(lease.line)];
+      return [lease.ip, lease.mac ?? '-', lease.hostname ?? '', expiry(lease, now), expired ? style.yellow('expired') : style.green('live'), String(lease.line), ipv6Identity(lease)];
     });
-    const lines = [`${path}: ${plural(leases.length, 'lease')}, ${live} live, ${leases.length - live} expired${problems.length > 0 ? `, ${style.red(plural(problems.length, 'malformed line'))}` : ''}`];
-    if (rows.length > 0) lines.push('', renderTable(['IP', 'MAC', 'HOSTNAME', 'EXPIRES', 'STATE', 'LINE'], rows, style).trimEnd());
+    const macless = leases.filter((lease) => lease.noMac !== undefined);
+    const counts = [`${plural(leases.length, 'lease')}, ${live} live, ${leases.length - live} expired`];
+    if (macless.length > 0) counts.push(`${macless.length} without a MAC`);
+    if (problems.length > 0) counts.push(style.red(plural(problems.length, 'malformed line')));
+    const lines = [`${path}: ${counts.join(', ')}`];
+    if (rows.length > 0) lines.push('', renderTable(['IP', 'MAC', 'HOSTNAME', 'EXPIRES', 'STATE', 'LINE', 'IPV6 IAID, CLIENT DUID'], rows, style).trimEnd());
+    if (macless.length > 0) {
+      lines.push('', 'leases that name no MAC (the lease fallback cannot match them):');
+      for (const lease of macless) lines.push(`  line ${lease.line} (${lease.ip}): ${lease.noMac}`);
+    }
     if (problems.length > 0) {
       lines.push('', 'malformed lines (ignored by the service):');
       for (const problem of problems) lines.push(`  line ${problem.line}: ${problem.reason}: ${JSON.stringify(problem.text)}`);
@@ -51,8 +59,14 @@ export function leasesCommand(file: string | undefined, options: LeasesOptions, 
   return problems.length > 0 ? EXIT.notFound : EXIT.ok;
 }
 
+/** An IPv6 lease's `IAID 7 (temporary), DUID-LL`; empty for IPv4. */
+function ipv6Identity(lease: Lease): string {
+  if (lease.family === 4) return '';
+  return `IAID ${lease.iaid}${lease.temporary ? ' (temporary)' : ''}, ${lease.duid?.typeName ?? 'no DUID'}`;
+}
+
 /** `in 2h 5m`, `expired 3m ago`, `never`. */
-export function expiry(lease: Lease, now: number): string {
+export function expiry(lease: Pick<Lease, 'expiresAt'>, now: number): string {
   if (lease.expiresAt === 0) return 'never';
   return LeaseTable.isExpired(lease, now) ? `expired ${formatDuration(now - lease.expiresAt)} ago` : `in ${formatDuration(lease.expiresAt - now)}`;
 }

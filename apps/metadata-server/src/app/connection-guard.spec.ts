@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@ironic-metadata/logging';
-import { ServiceMetrics, TrustedProxies } from '@ironic-metadata/metadata';
+import { CidrList } from '@ironic-metadata/config';
+import { ServiceMetrics } from '@ironic-metadata/metadata';
 import { ConnectionGuard } from './connection-guard';
 
 let server: Server;
@@ -14,7 +15,7 @@ async function serve(caps: { maxConnections: number; maxConnectionsPerClient: nu
   metrics = new ServiceMetrics();
   const logger = createLogger({ level: 'error', stream: new PassThrough() });
   server = createServer((_request, response) => response.end('ok\n'));
-  new ConnectionGuard({ openFiles: 4096, reserve: 512, ...caps }, 60_000, new TrustedProxies(trusted), metrics, logger).attach(server);
+  new ConnectionGuard({ openFiles: 4096, reserve: 512, ...caps }, 60_000, new CidrList(trusted), metrics, logger).attach(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return (server.address() as AddressInfo).port;

@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '@ironic-metadata/logging';
-import type { ConnectionRefusal, ServiceMetrics, TrustedProxies } from '@ironic-metadata/metadata';
+import type { CidrList } from '@ironic-metadata/config';
+import type { ConnectionRefusal, ServiceMetrics } from '@ironic-metadata/metadata';
 import { normalizeIp } from '@ironic-metadata/node-discovery';
 import type { ConnectionCaps } from './open-file-limit';
 
@@ -33,7 +34,8 @@ export class ConnectionGuard {
     private readonly caps: ConnectionCaps,
     /** A new connection is closed after this long without a byte (ms), whatever Node's parser thinks. */
     private readonly idleTimeoutMs: number,
-    private readonly trustedProxies: TrustedProxies,
+    /** TRUSTED_PROXIES. */
+    private readonly trustedProxies: CidrList,
     private readonly metrics: ServiceMetrics,
     private readonly logger: Logger,
   ) {

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { once } from 'node:events';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type RequestListener, type RequestOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '@ironic-metadata/config';
@@ -17,12 +19,16 @@ const PORTS = '127.0.0.13'; // two ports, no drive
 const SPARE = '127.0.0.14'; // available
 const BOND = '127.0.0.15'; // portgroup, no user data
 
-async function appFor(env: Record<string, string> = {}): Promise<RequestListener> {
+async function serviceFor(env: Record<string, string> = {}) {
   const config = loadConfig({ INVENTORY_FILE: INVENTORY, ...env });
   const container = buildContainer(config, { logger: createLogger({ level: 'error', stream: new PassThrough() }) });
   await container.get(TYPES.NodeCatalog).refresh();
   container.bind(MetadataListener).toSelf();
-  return container.get(MetadataListener).handle;
+  return { app: container.get(MetadataListener).handle, metrics: () => container.get(TYPES.ServiceMetrics).registry.metrics() };
+}
+
+async function appFor(env: Record<string, string> = {}): Promise<RequestListener> {
+  return (await serviceFor(env)).app;
 }
 
 const agents = new Map<string, Agent>();
@@ -261,18 +267,55 @@ describe('client identity', () => {
   });
 });
 
+describe('ALLOWED_CLIENTS', () => {
+  it('refuses any other client with 403 before any lookup, and counts it', async () => {
+    const service = await serviceFor({ ALLOWED_CLIENTS: '127.0.0.12/32,10.0.0.0/8' });
+    const refused = await request(service.app).get('/openstack/latest/meta_data.json').agent(from(WEB));
+    expect(refused.status).toBe(403);
+    expect(refused.text).toBe(`Forbidden: ${WEB} is not among the clients this service answers (ALLOWED_CLIENTS)\n`);
+    expect((await request(service.app).get('/latest/meta-data/instance-id').agent(from(FIXED))).status).toBe(200);
+    expect(await service.metrics()).toMatch(/^metadata_refused_clients_total 1$/m);
+  });
+});
+
+describe('refusal metrics', () => {
+  it('count rate-limited requests and bad proxy signatures', async () => {
+    const service = await serviceFor({ RATE_LIMIT_PER_CLIENT: '1', METADATA_PROXY_SHARED_SECRET: 's'.repeat(16) });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await request(service.app).get('/openstack/latest/meta_data.json').agent(from(FIXED))).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    const forged = await request(service.app)
+      .get('/openstack/latest/meta_data.json')
+      .agent(from('127.0.0.1'))
+      .set({ 'X-Instance-ID': '4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57', 'X-Tenant-ID': 'p', 'X-Instance-ID-Signature': 'f'.repeat(64) });
+    expect(forged.status).toBe(403);
+    const metrics = await service.metrics();
+    expect(metrics).toMatch(/^metadata_rate_limited_requests_total 1$/m);
+    expect(metrics).toMatch(/^metadata_bad_proxy_signatures_total 1$/m);
+  });
+});
+
 describe('IMDSv2 session tokens', () => {
   const token = (ip: string, ttl: string) => request(app).put('/latest/api/token').agent(from(ip)).set('X-aws-ec2-metadata-token-ttl-seconds', ttl);
 
   it('issues a token that then authorises requests from the same address', async () => {
-    const issued = await token(FIXED, '60');
+    const strict = await appFor({ IMDS_TOKEN_REQUIRED: 'true' });
+    const issued = await request(strict).put('/latest/api/token').agent(from(FIXED)).set('X-aws-ec2-metadata-token-ttl-seconds', '60');
     expect(issued.status).toBe(200);
     expect(issued.headers['x-aws-ec2-metadata-token-ttl-seconds']).toBe('60');
-    const ok = await get(FIXED, '/latest/meta-data/instance-id').set('X-aws-ec2-metadata-token', issued.text);
-    expect(ok.status).toBe(200);
-    const stolen = await get(PORTS, '/latest/meta-data/instance-id').set('X-aws-ec2-metadata-token', issued.text);
+    const withToken = (ip: string, value: string) => request(strict).get('/latest/meta-data/instance-id').agent(from(ip)).set('X-aws-ec2-metadata-token', value);
+    expect((await withToken(FIXED, issued.text)).status).toBe(200);
+    const stolen = await withToken(PORTS, issued.text);
     expect(stolen.status).toBe(401);
-    expect((await get(FIXED, '/latest/meta-data/instance-id').set('X-aws-ec2-metadata-token', 'forged')).status).toBe(401);
+    expect((await withToken(FIXED, 'forged')).status).toBe(401);
+  });
+
+  it('answers a token it cannot verify as IMDSv1 where tokens are optional, and counts it', async () => {
+    const service = await serviceFor();
+    const answer = await request(service.app).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', 'v1.99999999999.from-another-replica');
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
+    expect(await service.metrics()).toMatch(/^metadata_bad_tokens_total\{reason="invalid"\} 1$/m);
   });
 
   it.each(['0', '21601', 'soon', ''])('refuses a TTL of %p', async (ttl) => {
@@ -283,6 +326,50 @@ describe('IMDSv2 session tokens', () => {
 
   it('refuses a token request that went through a forwarding proxy', async () => {
     expect((await token(FIXED, '60').set('X-Forwarded-For', '10.0.0.1')).status).toBe(403);
+  });
+
+  describe('behind a trusted proxy (127.0.0.1 here)', () => {
+    let proxied: Awaited<ReturnType<typeof serviceFor>>;
+    beforeAll(async () => {
+      proxied = await serviceFor({ TRUSTED_PROXIES: '127.0.0.1/32', IMDS_TOKEN_REQUIRED: 'true' });
+    });
+    const via = (method: 'get' | 'put', path: string, forwardedFor: string) => request(proxied.app)[method](path).agent(from('127.0.0.1')).set('X-Forwarded-For', forwardedFor);
+
+    it("issues a token when the proxy's entry is the only one, bound to the client it names", async () => {
+      const issued = await via('put', '/latest/api/token', FIXED).set('X-aws-ec2-metadata-token-ttl-seconds', '21600');
+      expect(issued.status).toBe(200);
+      expect(issued.headers['x-aws-ec2-metadata-token-ttl-seconds']).toBe('21600');
+      const ok = await via('get', '/latest/meta-data/instance-id', FIXED).set('X-aws-ec2-metadata-token', issued.text);
+      expect(ok.text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
+      expect((await via('get', '/latest/meta-data/instance-id', PORTS).set('X-aws-ec2-metadata-token', issued.text)).status).toBe(401);
+    });
+
+    it('refuses a token to a client whose own X-Forwarded-For shows it relays someone, and counts the header', async () => {
+      const refused = await via('put', '/latest/api/token', `192.0.2.50, ${FIXED}`).set('X-aws-ec2-metadata-token-ttl-seconds', '60');
+      expect(refused.status).toBe(403);
+      expect(refused.text).toContain('forwarded for someone else');
+      expect(await proxied.metrics()).toMatch(/^metadata_forged_forwarding_headers_total [1-9]/m);
+    });
+  });
+
+  it('accepts a token on any replica sharing IMDS_TOKEN_KEY_FILE, and on none without it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'token-keys-'));
+    const keyFile = join(dir, 'keys');
+    writeFileSync(keyFile, `${'k'.repeat(48)}\n`, { mode: 0o400 });
+    const required = { IMDS_TOKEN_KEY_FILE: keyFile, IMDS_TOKEN_REQUIRED: 'true' };
+    const [first, second, other] = await Promise.all([appFor(required), appFor(required), appFor({ IMDS_TOKEN_REQUIRED: 'true' })]);
+    const issued = await request(first).put('/latest/api/token').agent(from(FIXED)).set('X-aws-ec2-metadata-token-ttl-seconds', '60');
+    const onSecond = await request(second).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', issued.text);
+    expect(onSecond.text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
+    const elsewhere = await request(other).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', issued.text);
+    expect(elsewhere.status).toBe(401);
+    expect(elsewhere.text).toContain('the IMDSv2 session token is invalid or for another client');
+  });
+
+  it('counts refused tokens by reason', async () => {
+    const service = await serviceFor();
+    await request(service.app).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', 'forged');
+    expect(await service.metrics()).toMatch(/^metadata_bad_tokens_total\{reason="invalid"\} 1$/m);
   });
 
   it('requires a token when configured to', async () => {

@@ -2,7 +2,8 @@ import { hash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { TYPES } from '@ironic-metadata/container';
 import type { Logger } from '@ironic-metadata/logging';
-import { clientAddress, type MetadataReply, type MetadataResponder, type RouteFamily, type ServiceMetrics, type TrustedProxies } from '@ironic-metadata/metadata';
+import type { CidrList } from '@ironic-metadata/config';
+import { clientIdentity, type AllowedClients, type ClientIdentity, type MetadataReply, type MetadataResponder, type RouteFamily, type ServiceMetrics } from '@ironic-metadata/metadata';
 import { inject, injectable } from 'inversify';
 
 /** Only POST `password` has a body, of at most 1020 bytes; the responder says so past that. */
@@ -27,7 +28,8 @@ class RequestError extends Error {
 export class MetadataListener {
   constructor(
     @inject(TYPES.MetadataResponder) private readonly responder: MetadataResponder,
-    @inject(TYPES.TrustedProxies) private readonly trustedProxies: TrustedProxies,
+    @inject(TYPES.TrustedProxies) private readonly trustedProxies: CidrList,
+    @inject(TYPES.AllowedClients) private readonly allowedClients: AllowedClients,
     @inject(TYPES.ServiceMetrics) private readonly metrics: ServiceMetrics,
     @inject(TYPES.Logger) private readonly logger: Logger,
   ) {}
@@ -36,7 +38,9 @@ export class MetadataListener {
     const started = performance.now();
     const requestId = randomUUID();
     const path = pathOf(request.url ?? '/');
-    const clientIp = clientAddress(request.socket.remoteAddress ?? '', (name) => headerValue(request, name), this.trustedProxies);
+    const client = clientIdentity(request.socket.remoteAddress ?? '', (name) => headerValue(request, name), this.trustedProxies);
+    const clientIp = client.address;
+    if (client.forgedForwarding) this.metrics.forgedForwarding();
     response.setHeader('x-request-id', requestId);
     response.once('finish', () => {
       const seconds = (performance.now() - started) / 1000;
@@ -46,12 +50,21 @@ export class MetadataListener {
         this.logger.http('request', { requestId, method: request.method, path, status: response.statusCode, clientIp, ms: seconds * 1000 });
       }
     });
-    this.answer(request, response, path, clientIp).catch((error: Error) => this.fail(response, path, error));
+    this.answer(request, response, path, client).catch((error: Error) => this.fail(response, path, error));
   };
 
-  private async answer(request: IncomingMessage, response: ServerResponse, path: string, clientIp: string): Promise<void> {
+  private async answer(request: IncomingMessage, response: ServerResponse, path: string, client: ClientIdentity): Promise<void> {
+    // Before the body is read or any node looked up.
+    if (!this.allowedClients.admits(client.address)) throw new RequestError(403, `Forbidden: ${client.address} is not among the clients this service answers (ALLOWED_CLIENTS)`);
     const body = request.method === 'POST' ? await readBody(request) : undefined;
-    const reply = await this.responder.respond({ method: request.method ?? 'GET', path, clientIp, header: (name) => headerValue(request, name), body });
+    const reply = await this.responder.respond({
+      method: request.method ?? 'GET',
+      path,
+      clientIp: client.address,
+      clientForwardedFor: client.clientForwardedFor,
+      header: (name) => headerValue(request, name),
+      body,
+    });
     send(request, response, reply);
   }
 

@@ -9,12 +9,14 @@ describe('loadConfig', () => {
       adminBindAddr: '127.0.0.1',
       adminBindPort: 9100,
       trustedProxies: [],
+      allowedClients: [],
       proxySharedSecret: undefined,
       rateLimitPerClient: 50,
       staleBudgetSeconds: 3600,
       logLevel: 'info',
       leaseFile: '/shared/dnsmasq/dnsmasq.leases',
       imdsTokenRequired: false,
+      imdsTokenKeyFile: undefined,
       matchNodeName: false,
       defaultAvailabilityZone: 'nova',
       region: 'RegionOne',
@@ -54,8 +56,19 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'DEBUG',
       IMDS_TOKEN_REQUIRED: 'yes',
       REGION: 'us-east-1',
+      IMDS_TOKEN_KEY_FILE: '/etc/ironic-metadata/token-keys',
+      ALLOWED_CLIENTS: '10.0.0.0/16, fd00::/64',
     });
-    expect(config).toMatchObject({ source: { kind: 'file', path: '/etc/inv.json' }, bindAddrs: ['127.0.0.1'], bindPort: 8080, logLevel: 'debug', imdsTokenRequired: true, region: 'us-east-1' });
+    expect(config).toMatchObject({
+      source: { kind: 'file', path: '/etc/inv.json' },
+      bindAddrs: ['127.0.0.1'],
+      bindPort: 8080,
+      logLevel: 'debug',
+      imdsTokenRequired: true,
+      region: 'us-east-1',
+      imdsTokenKeyFile: '/etc/ironic-metadata/token-keys',
+      allowedClients: ['10.0.0.0/16', 'fd00::/64'],
+    });
     expect(loadConfig({ BIND_ADDR: '169.254.169.254, fe80::a9fe:a9fe%eth0', TRUSTED_PROXIES: '10.0.0.0/24,fd00::/64,192.0.2.7' })).toMatchObject({
       bindAddrs: ['169.254.169.254', 'fe80::a9fe:a9fe%eth0'],
       trustedProxies: ['10.0.0.0/24', 'fd00::/64', '192.0.2.7'],
@@ -79,6 +92,7 @@ describe('loadConfig', () => {
     [{ BIND_PORT: '70000' }, 'BIND_PORT: expected a whole number from 0 to 65535, got "70000"'],
     [{ BIND_ADDR: 'localhost' }, 'BIND_ADDR: expected IPv4 or IPv6 addresses, comma separated, got "localhost"'],
     [{ TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES: expected CIDRs such as 10.0.0.0/24, comma separated, got "10.0.0.0/33"'],
+    [{ ALLOWED_CLIENTS: '10.0.0.0/16, 10.1.0.0/' }, 'ALLOWED_CLIENTS: expected CIDRs such as 10.0.0.0/16, comma separated, got "10.1.0.0/"'],
     [{ METADATA_PROXY_SHARED_SECRET: 'short' }, 'METADATA_PROXY_SHARED_SECRET: expected at least 16 characters'],
     [{ ADMIN_BIND_PORT: '-1' }, 'ADMIN_BIND_PORT: expected a whole number from 0 to 65535, got "-1"'],
     [{ IRONIC_URL: 'localhost:6385' }, 'IRONIC_URL: expected an http:// or https:// URL, got "localhost:6385"'],

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseCidr } from './cidr';
 
 /** How the service authenticates to Ironic (`OS_AUTH_TYPE`). */
 export type IronicAuthConfig =
@@ -42,6 +43,8 @@ export interface Config {
   adminBindPort: number;
   /** Proxies whose X-Forwarded-For / X-Real-IP are believed, as CIDRs. */
   trustedProxies: string[];
+  /** Only clients in these CIDRs are answered (ALLOWED_CLIENTS); empty: every client. */
+  allowedClients: string[];
   /** Nova's `metadata_proxy_shared_secret`: enables X-Instance-ID identification when set. */
   proxySharedSecret?: string;
   /** Requests a second one client address may make; a boot storm of distinct addresses is not throttled. */
@@ -53,6 +56,8 @@ export interface Config {
   leaseFile: string;
   /** Refuse EC2 metadata requests that carry no IMDSv2 session token. */
   imdsTokenRequired: boolean;
+  /** The keys IMDSv2 session tokens are signed with, shared by every replica; unset: a key of this process only. */
+  imdsTokenKeyFile?: string;
   /** Match a client to a node whose name is its IP address: for testing only. */
   matchNodeName: boolean;
   defaultAvailabilityZone: string;
@@ -64,7 +69,10 @@ export interface Config {
   region: string;
   /** Seconds between background index refreshes. */
   syncIntervalSeconds: number;
-  /** Let instances store their password (POST `password`) in the node's `extra`, by PATCH to Ironic. */
+  /**
+   * Let instances store their password (POST `password`) in the node's `instance_info`, by PATCH to
+   * Ironic; also lets the service move passwords earlier versions kept in `extra` there.
+   */
   passwordWrite: boolean;
   vendorData: VendorDataConfig;
   /**
@@ -156,12 +164,7 @@ const checked = (accept: (value: string) => boolean, expected: string) =>
   );
 
 const ipAddress = (value: string) => isIP(value) !== 0;
-const cidr = (value: string) => {
-  const [address, prefix, extra] = value.split('/');
-  const family = isIP(address);
-  const bits = prefix === undefined ? (family === 4 ? 32 : 128) : Number(prefix);
-  return family !== 0 && extra === undefined && Number.isInteger(bits) && bits >= 0 && bits <= (family === 4 ? 32 : 128) && (prefix === undefined || /^\d+$/.test(prefix));
-};
+const cidr = (value: string) => parseCidr(value) !== undefined;
 /** A comma-separated list whose every item must satisfy `accept`. */
 const list = (accept: (value: string) => boolean, expected: string) =>
   z.string().transform((value, ctx) => {
@@ -182,6 +185,7 @@ const environmentSchema = z.object({
   ADMIN_BIND_ADDR: checked(ipAddress, 'an IPv4 or IPv6 address').default('127.0.0.1'),
   ADMIN_BIND_PORT: integer(9100, 0, 65535),
   TRUSTED_PROXIES: list(cidr, 'CIDRs such as 10.0.0.0/24, comma separated').default([]),
+  ALLOWED_CLIENTS: list(cidr, 'CIDRs such as 10.0.0.0/16, comma separated').default([]),
   METADATA_PROXY_SHARED_SECRET: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   RATE_LIMIT_PER_CLIENT: integer(50, 1, 100000),
   STALE_BUDGET_SECONDS: integer(3600, 1, 7 * 86400),
@@ -192,6 +196,7 @@ const environmentSchema = z.object({
     .pipe(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` })),
   LEASE_FILE: z.string().min(1).default('/shared/dnsmasq/dnsmasq.leases'),
   IMDS_TOKEN_REQUIRED: boolean(false),
+  IMDS_TOKEN_KEY_FILE: z.string().min(1).optional(),
   MATCH_NODE_NAME: boolean(false),
   DEFAULT_AVAILABILITY_ZONE: z.string().min(1).default('nova'),
   REGION: z.string().regex(/^[^\s/]+$/, { message: 'expected a region name without spaces or slashes, e.g. RegionOne or us-east-1' }).default('RegionOne'),
@@ -255,12 +260,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminBindAddr: e.ADMIN_BIND_ADDR,
     adminBindPort: e.ADMIN_BIND_PORT,
     trustedProxies: e.TRUSTED_PROXIES,
+    allowedClients: e.ALLOWED_CLIENTS,
     proxySharedSecret: e.METADATA_PROXY_SHARED_SECRET,
     rateLimitPerClient: e.RATE_LIMIT_PER_CLIENT,
     staleBudgetSeconds: e.STALE_BUDGET_SECONDS,
     logLevel: e.LOG_LEVEL,
     leaseFile: e.LEASE_FILE,
     imdsTokenRequired: e.IMDS_TOKEN_REQUIRED,
+    imdsTokenKeyFile: e.IMDS_TOKEN_KEY_FILE,
     matchNodeName: e.MATCH_NODE_NAME,
     defaultAvailabilityZone: e.DEFAULT_AVAILABILITY_ZONE,
     region: e.REGION,

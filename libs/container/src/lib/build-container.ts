@@ -1,16 +1,17 @@
 import 'reflect-metadata';
-import type { Config } from '@ironic-metadata/config';
+import { CidrList, type Config } from '@ironic-metadata/config';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
 import {
+  AllowedClients,
   ClientMacCheck,
   ClientRateLimiter,
   DynamicVendorData,
   MetadataResponder,
   MetadataService,
   readStaticVendorData,
+  readTokenKeyFile,
   ServiceMetrics,
   SessionTokens,
-  TrustedProxies,
 } from '@ironic-metadata/metadata';
 import { IronicClient } from '@ironic-metadata/ironic-client';
 import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NeighbourTable, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
@@ -26,7 +27,7 @@ export interface ContainerOverrides {
 
 /**
  * The one wiring of the libraries, used by the server and the CLI alike. Throws VendorDataError for
- * a VENDOR_DATA_FILE that cannot be used.
+ * a VENDOR_DATA_FILE that cannot be used, TokenKeyFileError for such an IMDS_TOKEN_KEY_FILE.
  */
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
@@ -41,7 +42,8 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   const metrics = new ServiceMetrics(site);
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.bind(TYPES.ServiceMetrics).toConstantValue(metrics);
-  container.bind(TYPES.TrustedProxies).toConstantValue(new TrustedProxies(config.trustedProxies));
+  container.bind(TYPES.TrustedProxies).toConstantValue(new CidrList(config.trustedProxies));
+  container.bind(TYPES.AllowedClients).toConstantValue(new AllowedClients(new CidrList(config.allowedClients), logger, metrics));
   const { source, client } = nodeSourceFor(config, logger, metrics);
   if (client) container.bind(TYPES.IronicClient).toConstantValue(client);
   container.bind(TYPES.NodeSource).toConstantValue(overrides.nodeSource ?? source);
@@ -74,13 +76,15 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
             region: config.region,
             vendorData: staticVendorData,
             metrics,
+            migrateLegacyPasswords: config.passwordWrite,
             clientMacCheck: config.verifyClientMac ? new ClientMacCheck(new NeighbourTable(), logger) : undefined,
           },
           logger,
         ),
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
     );
-  container.bind(TYPES.SessionTokens).toConstantValue(new SessionTokens());
+  // Read now, so that a missing or weak key file stops start-up rather than the first token.
+  container.bind(TYPES.SessionTokens).toConstantValue(new SessionTokens(config.imdsTokenKeyFile ? readTokenKeyFile(config.imdsTokenKeyFile) : []));
   container
     .bind(TYPES.MetadataResponder)
     .toResolvedValue(
@@ -94,6 +98,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
             dynamicVendorData,
             proxySharedSecret: config.proxySharedSecret,
             rateLimiter: new ClientRateLimiter(config.rateLimitPerClient),
+            metrics,
           },
           logger,
         ),

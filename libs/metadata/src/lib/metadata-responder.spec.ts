@@ -1,37 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import { aNode } from '@ironic-metadata/ironic-model/testing';
 import { createLogger } from '@ironic-metadata/logging';
-import { ConfigDriveCache, NodeCatalog, type NodePatch, type NodeSource } from '@ironic-metadata/node-discovery';
+import { ConfigDriveCache, NodeCatalog } from '@ironic-metadata/node-discovery';
 import { MetadataResponder, PASSWORD_MAX_BYTES, type ResponderOptions } from './metadata-responder';
 import { instanceIdSignature } from './proxy-signature';
 import { ClientRateLimiter } from './rate-limiter';
 import { MetadataService } from './metadata-service';
 import { SessionTokens } from './session-tokens';
 import { DynamicVendorData } from './vendor-data';
-
-/** An in-memory source that applies `add` patches, as Ironic would. */
-class WritableSource implements NodeSource {
-  readonly description = 'in-memory source';
-  patches = 0;
-  constructor(private readonly nodes: IronicNode[]) {}
-  async load(): Promise<Inventory> {
-    return { nodes: this.nodes, ports: [], portgroups: [] };
-  }
-  async patchNode(uuid: string, patch: readonly NodePatch[]): Promise<IronicNode> {
-    this.patches += 1;
-    const index = this.nodes.findIndex((node) => node.uuid === uuid);
-    const node = structuredClone(this.nodes[index]);
-    for (const { path, value } of patch) {
-      const [, field, key] = path.split('/');
-      (node[field] as Record<string, unknown>)[key] = value;
-    }
-    this.nodes[index] = node;
-    return node;
-  }
-}
+import { WritableSource } from '../test-support/writable-source';
 
 const logger = createLogger({ level: 'error', stream: new PassThrough() });
 const IP = '10.0.0.5';

@@ -6,6 +6,7 @@ import { validInstanceIdSignature } from './proxy-signature';
 import { RandomSeeds } from './random-seeds';
 import type { ClientRateLimiter } from './rate-limiter';
 import { refusePath } from './request-guard';
+import type { ServiceMetrics } from './service-metrics';
 import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens } from './session-tokens';
 import { VendorDataError, type DynamicVendorData } from './vendor-data';
 
@@ -16,6 +17,8 @@ export interface MetadataRequest {
   path: string;
   /** The address the client is identified by. */
   clientIp: string;
+  /** The X-Forwarded-For entries the client itself sent (ClientIdentity.clientForwardedFor); none when absent. */
+  clientForwardedFor?: readonly string[];
   /** A request header by lower-case name. */
   header(name: string): string | undefined;
   /** The request body, for POST `password`. */
@@ -30,7 +33,10 @@ export interface MetadataReply {
 }
 
 export interface ResponderOptions {
-  /** Refuse EC2 requests that carry no IMDSv2 session token. */
+  /**
+   * Refuse EC2 requests that carry no valid IMDSv2 session token (401). When false, a request without
+   * a token is answered as IMDSv1, and so is one whose token this replica cannot judge (no shared keys).
+   */
   imdsTokenRequired: boolean;
   /** Store instance passwords POSTed to `password` (METADATA_PASSWORD_WRITE). */
   passwordWrite: boolean;
@@ -39,6 +45,8 @@ export interface ResponderOptions {
   /** Nova's proxy mode: requests carrying X-Instance-ID signed with this secret name their instance. */
   proxySharedSecret?: string;
   rateLimiter?: ClientRateLimiter;
+  /** Counts refused tokens, proxy signatures and rate-limited requests. */
+  metrics?: ServiceMetrics;
   now?: () => Date;
 }
 
@@ -70,6 +78,7 @@ export class MetadataResponder {
     const refused = refusePath(request.path);
     if (refused) return text(refused.status, `${refused.status === 414 ? 'URI too long' : 'Bad request'}: ${refused.reason}`);
     if (this.options.rateLimiter && !this.options.rateLimiter.allow(this.rateKey(request))) {
+      this.options.metrics?.rateLimited();
       const reply = text(429, 'Too many requests from this client; slow down');
       reply.headers['retry-after'] = '1';
       return reply;
@@ -157,6 +166,7 @@ export class MetadataResponder {
     const instanceId = headers['X-Instance-ID'];
     if (!validInstanceIdSignature(instanceId, headers['X-Instance-ID-Signature'], secret)) {
       this.logger.warn('proxied request with an invalid X-Instance-ID-Signature refused', { instanceId, proxy: request.clientIp });
+      this.options.metrics?.badProxySignature();
       return { found: false, status: 403, reason: 'invalid proxy request signature' };
     }
     const client = this.service.forInstance(instanceId);
@@ -167,10 +177,15 @@ export class MetadataResponder {
     return client;
   }
 
-  /** AWS: `PUT /latest/api/token` with a TTL of 1 to 21600 s; never through a forwarding proxy. */
+  /**
+   * AWS: `PUT /latest/api/token` with a TTL of 1 to 21600 s, refused when X-Forwarded-For is present,
+   * so that a proxy on the instance cannot fetch tokens for whoever reaches it. Here only what the
+   * client itself sent counts: the hops our trusted proxies added are not the client relaying anyone.
+   */
   private issueToken(request: MetadataRequest): MetadataReply {
-    if (request.header('x-forwarded-for') !== undefined) {
-      return text(403, 'Forbidden: IMDSv2 session tokens are not issued to requests that carry X-Forwarded-For');
+    if ((request.clientForwardedFor ?? []).length > 0) {
+      this.logger.info('IMDSv2 token refused to a client that relays others', { clientIp: request.clientIp, forwardedFor: request.clientForwardedFor?.join(', ') });
+      return text(403, 'Forbidden: IMDSv2 session tokens are not issued to requests the client forwarded for someone else (X-Forwarded-For)');
     }
     const ttlText = request.header(TOKEN_TTL_HEADER);
     const ttl = ttlText !== undefined && /^\d+$/.test(ttlText.trim()) ? Number(ttlText) : NaN;
@@ -188,8 +203,13 @@ export class MetadataResponder {
     }
     const check = this.tokens.check(token, request.clientIp);
     if (check === 'valid') return undefined;
+    this.options.metrics?.badToken(check);
+    // Where tokens are optional and this process signs with a key of its own, a token it cannot
+    // verify may be another replica's or its own before a restart: the client would be answered
+    // without one, so it is answered as IMDSv1. Under shared keys an unverifiable token is bad: 401.
+    if (!this.options.imdsTokenRequired && !this.tokens.shared) return undefined;
     this.logger.info('IMDSv2 token refused', { clientIp: request.clientIp, check });
-    return text(401, `Unauthorized: the IMDSv2 session token is ${check === 'wrong-client' ? 'for another client' : check}; PUT /latest/api/token for a new one`);
+    return text(401, `Unauthorized: the IMDSv2 session token is ${check === 'expired' ? 'expired' : 'invalid or for another client'}; PUT /latest/api/token for a new one`);
   }
 
   /** Nova's POST `password`: 404 for no instance, 409 once set, 400 above 1020 bytes. */

@@ -3,7 +3,8 @@ import type { Logger } from '@ironic-metadata/logging';
 import { isEligible, nodeLabel, type IndexedNode, type LeaseLookup, type Lookup, type NodeCatalog } from '@ironic-metadata/node-discovery';
 import type { ClientMacCheck } from './client-mac';
 import { withClientAddress } from './ec2-interfaces';
-import { buildInstanceMetadata, PASSWORD_EXTRA_KEY, type BuildOptions } from './instance-metadata-builder';
+import { buildInstanceMetadata, type BuildOptions } from './instance-metadata-builder';
+import { LegacyPasswords, storePasswordPatch } from './instance-password';
 import type { ServiceMetrics } from './service-metrics';
 
 export type ClientMetadata =
@@ -15,6 +16,11 @@ export interface ServiceOptions extends BuildOptions {
   /** How long an unknown client waits for the refresh it triggers before it is told to retry. */
   unknownClientWaitMs?: number;
   metrics?: ServiceMetrics;
+  /**
+   * Move passwords earlier versions left in a node's `extra` to the instance's `instance_info`
+   * (METADATA_PASSWORD_WRITE; only where the source can be written).
+   */
+  migrateLegacyPasswords?: boolean;
   /** VERIFY_CLIENT_MAC: answer a matched address only from one of its node's MACs. */
   clientMacCheck?: ClientMacCheck;
 }
@@ -28,6 +34,7 @@ export class MetadataService {
    * from one address, so a request costs a lookup rather than a copy of the metadata.
    */
   private readonly addressed = new WeakMap<InstanceMetadata, { ip: string; mac?: string; metadata: InstanceMetadata }>();
+  private readonly legacyPasswords: LegacyPasswords;
 
   constructor(
     private readonly catalog: NodeCatalog,
@@ -35,7 +42,16 @@ export class MetadataService {
     private readonly leases: LeaseLookup | undefined,
     private readonly options: ServiceOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const writable = options.migrateLegacyPasswords === true && catalog.source.patchNode !== undefined;
+    this.legacyPasswords = new LegacyPasswords({
+      identityOf: (entry) => buildInstanceMetadata(entry, options).uuid,
+      migrate: writable ? (uuid, patch) => catalog.patchNode(uuid, patch) : undefined,
+      logger,
+    });
+    // Every index, as it is loaded: a legacy password's owner is the instance first seen with it.
+    catalog.onIndex((index) => this.legacyPasswords.observe(index.entries));
+  }
 
   /**
    * The metadata of the node behind `clientIp`. An address no node claims gets one shared, rate
@@ -104,9 +120,12 @@ export class MetadataService {
     return index;
   }
 
-  /** Keeps an instance's password in its node's `extra`, where the next metadata build reads it. */
+  /**
+   * Keeps an instance's password at its instance's scope (`instance_info`, which Ironic empties at
+   * tear-down), where the next metadata build reads it. Throws ReadOnlySourceError for an inventory file.
+   */
   async storePassword(nodeUuid: string, password: string): Promise<void> {
-    await this.catalog.patchNode(nodeUuid, [{ op: 'add', path: `/extra/${PASSWORD_EXTRA_KEY}`, value: password }]);
+    await this.catalog.patchNode(nodeUuid, storePasswordPatch(password));
     this.logger.info('instance password stored', { node: nodeUuid });
   }
 
@@ -135,6 +154,7 @@ export class MetadataService {
     this.options.metrics?.cacheLookup(metadata !== undefined);
     if (!metadata) {
       metadata = buildInstanceMetadata(entry, this.options);
+      if (metadata.password === '') metadata.password = this.legacyPasswords.passwordOf(entry);
       this.built.set(entry, metadata);
     }
     return metadata;

@@ -1,6 +1,7 @@
 import type { ExchangeEvent } from '@ironic-metadata/ironic-client';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { TokenCheck } from './session-tokens';
 
 /** Why a connection to the nodes' listener was refused or closed before it was answered. */
 export type ConnectionRefusal = 'client-limit' | 'total-limit' | 'evicted' | 'request-timeout';
@@ -11,7 +12,8 @@ export type RouteFamily = 'openstack' | 'ec2' | 'imds-token';
 /**
  * The service's Prometheus metrics, in a registry of their own (no process-global state): requests
  * by route family and status with latency, matches by method, the index's size and age, Ironic call
- * latency and errors, and cache hits.
+ * latency and errors, cache hits, and what was refused or not believed (forged forwarding headers,
+ * bad proxy signatures, bad tokens, clients outside ALLOWED_CLIENTS, rate-limited requests).
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
@@ -33,6 +35,15 @@ export class ServiceMetrics {
   });
   private readonly ironicErrors = new Counter({ name: 'metadata_ironic_errors_total', help: 'Failed requests to Ironic, by error.', labelNames: ['error'], registers: [this.registry] });
   private readonly cache = new Counter({ name: 'metadata_cache_lookups_total', help: 'Lookups of built instance metadata, by result.', labelNames: ['result'], registers: [this.registry] });
+  private readonly forgedForwardingHeaders = new Counter({
+    name: 'metadata_forged_forwarding_headers_total',
+    help: 'Requests whose X-Forwarded-For or X-Real-IP was not believed: sent by a peer outside TRUSTED_PROXIES, or entries the client put ahead of a trusted proxy\'s.',
+    registers: [this.registry],
+  });
+  private readonly badProxySignatures = new Counter({ name: 'metadata_bad_proxy_signatures_total', help: 'Proxied requests refused for an invalid X-Instance-ID-Signature.', registers: [this.registry] });
+  private readonly badTokens = new Counter({ name: 'metadata_bad_tokens_total', help: 'EC2 requests refused for their IMDSv2 session token, by reason (invalid: forged, altered or another client\'s).', labelNames: ['reason'], registers: [this.registry] });
+  private readonly refusedClients = new Counter({ name: 'metadata_refused_clients_total', help: 'Requests refused because the client is outside ALLOWED_CLIENTS.', registers: [this.registry] });
+  private readonly rateLimitedRequests = new Counter({ name: 'metadata_rate_limited_requests_total', help: 'Requests refused with 429 because their client exceeded RATE_LIMIT_PER_CLIENT.', registers: [this.registry] });
   private readonly connectionsRefused = new Counter({
     name: 'metadata_connections_refused_total',
     help: 'Connections refused or closed unanswered to keep descriptors for every client, by reason.',
@@ -100,6 +111,26 @@ export class ServiceMetrics {
 
   connectionRefused(reason: ConnectionRefusal): void {
     this.connectionsRefused.inc({ reason });
+  }
+
+  forgedForwarding(): void {
+    this.forgedForwardingHeaders.inc();
+  }
+
+  badProxySignature(): void {
+    this.badProxySignatures.inc();
+  }
+
+  badToken(reason: Exclude<TokenCheck, 'valid'>): void {
+    this.badTokens.inc({ reason });
+  }
+
+  refusedClient(): void {
+    this.refusedClients.inc();
+  }
+
+  rateLimited(): void {
+    this.rateLimitedRequests.inc();
   }
 
   ironicExchange(event: ExchangeEvent): void {

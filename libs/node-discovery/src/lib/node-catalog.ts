@@ -59,6 +59,7 @@ export class NodeCatalog {
   /** The config drive problem last reported per node, so each is logged once, not once per refresh. */
   private readonly reported = new Map<string, string>();
   private readonly clock: () => number;
+  private readonly indexListeners: Array<(index: NodeIndex) => void> = [];
 
   constructor(
     readonly source: NodeSource,
@@ -72,6 +73,16 @@ export class NodeCatalog {
   /** The last index built, or undefined before the first load succeeded. */
   current(): NodeIndex | undefined {
     return this.index;
+  }
+
+  /** Calls `listener` with the current index, if any, and with every new one as it is swapped in. */
+  onIndex(listener: (index: NodeIndex) => void): void {
+    this.indexListeners.push(listener);
+    if (this.index) listener(this.index);
+  }
+
+  private publish(index: NodeIndex): void {
+    for (const listener of this.indexListeners) listener(index);
   }
 
   /** How fresh the index is at `now` (by default, the catalog's clock). */
@@ -118,6 +129,7 @@ export class NodeCatalog {
     if (index) {
       const entries = index.entries.map((entry) => (entry.node.uuid === uuid ? { ...entry, node } : entry));
       this.index = new NodeIndex(entries, this.options);
+      this.publish(this.index);
     }
     return node;
   }
@@ -176,6 +188,7 @@ export class NodeCatalog {
       const previous = this.index?.size;
       this.index = new NodeIndex(entries, this.options);
       this.indexed = inventory;
+      this.publish(this.index);
       if (this.lastError !== undefined || previous !== entries.length) {
         this.logger.info('node index loaded', { source: this.source.description, nodes: entries.length, ports: inventory.ports.length });
       }

@@ -74,7 +74,7 @@ export class NodeIndex {
 
   /**
    * Finds the node behind a client address. Each matcher is tried in order, then the DHCP leases
-   * (address -> MAC of a live lease -> port -> node); only nodes that carry an instance count, and
+   * (address -> MAC of a live IPv4 or IPv6 lease -> port -> node); only nodes that carry an instance count, and
    * an address two such nodes claim is refused rather than guessed.
    */
   lookup(clientIp: string, leases?: LeaseLookup): Lookup {
@@ -119,15 +119,16 @@ export class NodeIndex {
       return undefined;
     }
     const entry = this.nodeByMac(held.mac);
+    const holder = held.lease.family === 6 ? `${held.mac} (the MAC in its client DUID, a ${held.lease.duid?.typeName})` : held.mac;
     if (!entry) {
-      trace.push({ method: 'dhcp_lease', outcome: 'no-match', detail: `${ip} is leased to ${held.mac} (line ${held.lease.line}), which is no node's port` });
+      trace.push({ method: 'dhcp_lease', outcome: 'no-match', detail: `${ip} is leased to ${holder} (line ${held.lease.line}), which is no node's port` });
       return undefined;
     }
     if (!isEligible(entry)) {
-      trace.push({ method: 'dhcp_lease', outcome: 'ineligible', detail: `${ip} is leased to ${held.mac}, a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}` });
+      trace.push({ method: 'dhcp_lease', outcome: 'ineligible', detail: `${ip} is leased to ${holder}, a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}` });
       return { found: false, ip, reason: `${ip} is leased to a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}: only nodes with an instance (active or deploying) are served`, trace, ineligible: entry };
     }
-    trace.push({ method: 'dhcp_lease', outcome: 'matched', detail: `${ip} is leased to ${held.mac}, a port of node ${nodeLabel(entry.node)}` });
+    trace.push({ method: 'dhcp_lease', outcome: 'matched', detail: `${ip} is leased to ${holder}, a port of node ${nodeLabel(entry.node)}` });
     return { found: true, ip, entry, method: 'dhcp_lease', trace, mac: held.mac };
   }
 }

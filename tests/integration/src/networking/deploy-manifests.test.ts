@@ -121,6 +121,20 @@ describe('Kubernetes manifests', () => {
     expect(container.envFrom).toEqual([{ configMapRef: { name: find('ConfigMap').metadata.name } }, { secretRef: { name: find('Secret').metadata.name } }]);
   });
 
+  it('give every replica the same IMDSv2 token keys, readable by the service alone', () => {
+    const spec = find('Deployment').spec.template.spec;
+    const [container] = spec.containers;
+    const keyFile = find('ConfigMap').data.IMDS_TOKEN_KEY_FILE;
+    const volume = spec.volumes.find((entry: { secret?: { secretName: string } }) => entry.secret?.secretName === 'ironic-metadata-token-keys');
+    const mount = container.volumeMounts.find((entry: { name: string }) => entry.name === volume.name);
+    expect(keyFile).toBe(`${mount.mountPath}/token-keys`);
+    expect(mount.readOnly).toBe(true);
+    expect(volume.secret.defaultMode).toBe(0o400);
+    expect(spec.securityContext.fsGroup).toBe(spec.securityContext.runAsGroup);
+    const keys = resources.find((resource) => resource.kind === 'Secret' && resource.metadata.name === 'ironic-metadata-token-keys');
+    expect(Object.keys(keys.stringData)).toEqual(['token-keys']);
+  });
+
   it('expose 169.254.169.254:80 through MetalLB keeping client addresses', () => {
     const service = find('Service');
     expect(service.spec).toMatchObject({ type: 'LoadBalancer', loadBalancerIP: '169.254.169.254', externalTrafficPolicy: 'Local' });

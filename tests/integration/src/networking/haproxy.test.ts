@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { outageAfter, startClientLoop, type Sample } from './support/client-loop';
 import { ADVANCED, runAdvanced } from './support/deploy-scripts';
@@ -17,16 +18,20 @@ const REPLICAS = [
   { address: '10.200.6.12', balancer: '10.200.6.1' },
 ];
 const LOOP = { intervalMs: 100, timeoutMs: 1_000, maxMs: 30_000 };
+const AWS_CLIENT = join(__dirname, '../support/aws_imds_client.cjs');
+const TOKEN_TTL = { 'X-aws-ec2-metadata-token-ttl-seconds': '21600' };
 
 // HAProxy in front of two replicas: it passes each node's address in X-Forwarded-For, the replicas
 // believe it because the balancer is their trusted proxy, and health checks ask /healthz on the admin
-// port. One replica dies while a node keeps asking.
+// port. The replicas share IMDS_TOKEN_KEY_FILE, so an IMDSv2 token from one is good on the other and
+// after a restart. One replica dies while a node keeps asking.
 describe('haproxy: two replicas behind a balancer that passes the client address', () => {
   let lab: NetworkLab;
   let client: string;
   let balancer: string;
   let nodes: TestNode[];
   const servers: NamespacedServer[] = [];
+  const replicaEnvs: Record<string, string>[] = [];
 
   beforeAll(async () => {
     lab = await NetworkLab.create();
@@ -36,20 +41,22 @@ describe('haproxy: two replicas behind a balancer that passes the client address
     // The balancer holds the address (keepalived would, on a pair of balancers).
     await lab.must('ip', ['-n', balancer, 'addr', 'add', `${VIP}/32`, 'dev', 'lo']);
     nodes = writeInventory(join(lab.dir, 'inventory.json'), CLIENTS.map((ip, i) => ({ name: `lb-node-${i}`, ip })));
+    const keyFile = join(lab.dir, 'token-keys');
+    writeFileSync(keyFile, `${randomBytes(48).toString('base64')}\n`, { mode: 0o400 });
 
     for (const [index, replica] of REPLICAS.entries()) {
       const ns = await lab.namespace(`replica${index}`);
       await lab.link({ ns, iface: 'eth0', addresses: [`${replica.address}/24`] }, { ns: balancer, iface: `to-replica${index}`, addresses: [`${replica.balancer}/24`] });
-      servers.push(
-        await startServerIn(ns, {
-          INVENTORY_FILE: join(lab.dir, 'inventory.json'),
-          BIND_ADDR: replica.address,
-          BIND_PORT: '80',
-          // The balancer's health checks come from outside, so the admin listener is on this address.
-          ADMIN_BIND_ADDR: replica.address,
-          TRUSTED_PROXIES: `${replica.balancer}/32`,
-        }),
-      );
+      replicaEnvs.push({
+        INVENTORY_FILE: join(lab.dir, 'inventory.json'),
+        BIND_ADDR: replica.address,
+        BIND_PORT: '80',
+        // The balancer's health checks come from outside, so the admin listener is on this address.
+        ADMIN_BIND_ADDR: replica.address,
+        TRUSTED_PROXIES: `${replica.balancer}/32`,
+        IMDS_TOKEN_KEY_FILE: keyFile,
+      });
+      servers.push(await startServerIn(ns, replicaEnvs[index]));
     }
     const backends = REPLICAS.map((replica) => `${replica.address}:80`).join(',');
     const setup = await runAdvanced(lab, balancer, join(lab.dir, 'balancer'), ['haproxy', backends]);
@@ -98,6 +105,101 @@ describe('haproxy: two replicas behind a balancer that passes the client address
     expect(result.stdout).toMatch(/PASS {2}metadata answers/);
     expect(result.stdout).not.toMatch(/^FAIL/m);
     expect(result.code).toBe(0);
+  });
+
+  /** A token for `node` through the balancer. */
+  const tokenFor = async (node: TestNode, ttl = TOKEN_TTL) => {
+    const reply = await curlIn(lab, client, `http://${VIP}/latest/api/token`, { method: 'PUT', from: node.ip, headers: ttl });
+    expect(reply.status).toBe(200);
+    return reply.body;
+  };
+  const instanceId = (node: TestNode, token: string, from = node.ip) =>
+    curlIn(lab, client, `http://${VIP}/latest/meta-data/instance-id`, { from, headers: { 'X-aws-ec2-metadata-token': token } });
+  /** Reads the tree with the AWS SDK (IMDSv1 off: a token for every read) from `node`'s address. */
+  const awsSdk = async (node: TestNode) => {
+    const paths = ['/latest/meta-data/instance-id', '/latest/meta-data/local-ipv4', '/latest/meta-data/hostname'];
+    const exit = await lab.exec(client, process.execPath, [AWS_CLIENT, `http://${VIP}`, node.ip, ...paths]);
+    if (exit.code !== 0) throw new Error(`the AWS SDK failed:\n${exit.stderr}`);
+    return JSON.parse(exit.stdout) as Record<string, string>;
+  };
+  const requestsFrom = (server: NamespacedServer, node: TestNode, since = 0) => server.requests().slice(since).filter((line) => line.clientIp === node.ip);
+
+  it('gives the AWS SDK a token through the balancer and the tree, whichever replica answers', async () => {
+    const [node] = nodes;
+    const before = servers.map((server) => server.requests().length);
+    for (let run = 0; run < 3; run++) {
+      expect(await awsSdk(node)).toEqual({ '/latest/meta-data/instance-id': node.instanceUuid, '/latest/meta-data/local-ipv4': node.ip, '/latest/meta-data/hostname': expect.any(String) });
+    }
+    await waitUntil('both replicas logged the runs', () => servers.every((server, i) => requestsFrom(server, node, before[i]).length > 0), 5_000, 20);
+    const answered = servers.map((server, i) => requestsFrom(server, node, before[i]));
+    console.log(`haproxy IMDSv2: ${answered.map((lines, i) => `replica ${i}: ${lines.map((line) => `${line.method} ${line.status}`).join(', ')}`).join('; ')}`);
+    expect(answered.flat().every((line) => line.status === 200)).toBe(true);
+    expect(answered.flat().filter((line) => line.method === 'GET')).toHaveLength(9);
+  });
+
+  it('accepts one token on both replicas: the one that issued it and the other', async () => {
+    const [node] = nodes;
+    const token = await tokenFor(node);
+    const before = servers.map((server) => server.requests().length);
+    for (let i = 0; i < 4; i++) expect(await instanceId(node, token)).toEqual({ status: 200, body: node.instanceUuid });
+    await waitUntil('both replicas answered a GET with the token', () => servers.every((server, i) => requestsFrom(server, node, before[i]).some((line) => line.method === 'GET' && line.status === 200)), 5_000, 20);
+  });
+
+  it('refuses a token with a changed byte, from another address, or past its expiry, with 401', async () => {
+    const [owner, other] = nodes;
+    const token = await tokenFor(owner);
+    // A byte of the signature: the shape stays valid, only the proof breaks.
+    const at = token.length - 10;
+    const changed = `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
+    expect(await instanceId(owner, changed)).toMatchObject({ status: 401, body: expect.stringContaining('invalid or for another client') });
+    expect(await instanceId(other, token, other.ip)).toMatchObject({ status: 401, body: expect.stringContaining('invalid or for another client') });
+    const shortLived = await tokenFor(owner, { 'X-aws-ec2-metadata-token-ttl-seconds': '1' });
+    await sleep(1_100);
+    expect(await instanceId(owner, shortLived)).toMatchObject({ status: 401, body: expect.stringContaining('expired') });
+    // Both replicas count what they refused.
+    const counts = await Promise.all(REPLICAS.map((replica) => curlIn(lab, balancer, `http://${replica.address}:9100/metrics`)));
+    const refused = counts.map((reply) => reply.body.match(/^metadata_bad_tokens_total\{reason="[a-z]+"\} (\d+)$/gm) ?? []).flat();
+    expect(refused.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a token to a node whose own X-Forwarded-For shows it relays someone, and to no one else', async () => {
+    const [node] = nodes;
+    const relayed = await curlIn(lab, client, `http://${VIP}/latest/api/token`, { method: 'PUT', from: node.ip, headers: { ...TOKEN_TTL, 'X-Forwarded-For': '172.16.9.9' } });
+    expect(relayed).toMatchObject({ status: 403, body: expect.stringContaining('forwarded for someone else') });
+    // Naming the balancer itself is the node's claim too, not a hop of the balancer's.
+    const spoofed = await curlIn(lab, client, `http://${VIP}/latest/api/token`, { method: 'PUT', from: node.ip, headers: { ...TOKEN_TTL, 'X-Forwarded-For': REPLICAS[0].balancer } });
+    expect(spoofed.status).toBe(403);
+    await tokenFor(node);
+  });
+
+  it('keeps every token and every read through a replica restarted in the middle', async () => {
+    const [node] = nodes;
+    const token = await tokenFor(node);
+    const restarted = (async () => {
+      await servers[0].stop();
+      servers[0] = await startServerIn(servers[0].ns, replicaEnvs[0]);
+    })();
+    // The SDK keeps reading while one replica goes and comes back.
+    let runs = 0;
+    let done = false;
+    void restarted.finally(() => (done = true));
+    while (!done) {
+      expect((await awsSdk(node))['/latest/meta-data/instance-id']).toBe(node.instanceUuid);
+      runs++;
+    }
+    await restarted;
+    // Back in rotation once its health checks pass; then it accepts the token issued before it restarted.
+    await waitUntil(
+      'the restarted replica answers the token issued before its restart',
+      async () => {
+        expect(await instanceId(node, token)).toEqual({ status: 200, body: node.instanceUuid });
+        return requestsFrom(servers[0], node).some((line) => line.method === 'GET' && line.status === 200);
+      },
+      10_000,
+    );
+    expect(requestsFrom(servers[0], node).every((line) => line.status === 200)).toBe(true);
+    console.log(`haproxy IMDSv2: ${runs} AWS SDK runs during the restart, none failed`);
+    expect(await awsSdk(node)).toMatchObject({ '/latest/meta-data/instance-id': node.instanceUuid });
   });
 
   it('keeps answering when a replica dies', async () => {

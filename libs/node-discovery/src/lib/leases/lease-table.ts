@@ -6,7 +6,10 @@ export interface LeaseLookup {
   macFor(ip: string): { mac: string; lease: Lease } | { reason: string };
 }
 
-/** Leases by address, with only unexpired leases that name a MAC able to match. */
+/**
+ * Leases by address, with only unexpired leases that name a MAC able to match: IPv4 leases of
+ * Ethernet hardware, and IPv6 leases whose client DUID carries an Ethernet MAC.
+ */
 export class LeaseTable implements LeaseLookup {
   private readonly byIp = new Map<string, Lease[]>();
 
@@ -21,7 +24,7 @@ export class LeaseTable implements LeaseLookup {
     }
   }
 
-  static isExpired(lease: Lease, nowSeconds: number): boolean {
+  static isExpired(lease: Pick<Lease, 'expiresAt'>, nowSeconds: number): boolean {
     return lease.expiresAt !== 0 && lease.expiresAt <= nowSeconds;
   }
 
@@ -33,7 +36,7 @@ export class LeaseTable implements LeaseLookup {
     const live = leases.filter((lease) => !LeaseTable.isExpired(lease, now));
     if (live.length === 0) return { reason: `the DHCP lease for ${ip} expired` };
     const withMac = live.filter((lease) => lease.mac);
-    if (withMac.length === 0) return { reason: `the DHCP lease for ${ip} is IPv6 and names no MAC` };
+    if (withMac.length === 0) return { reason: live.map((lease) => `the DHCP lease for ${ip} (line ${lease.line}) names no MAC: ${lease.noMac}`).join('; ') };
     const macs = new Set(withMac.map((lease) => lease.mac));
     if (macs.size > 1) return { reason: `${ip} has live DHCP leases for several MACs (${[...macs].join(', ')}); refusing to guess` };
     return { mac: withMac[0].mac as string, lease: withMac[0] };

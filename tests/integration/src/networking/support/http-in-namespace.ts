@@ -7,11 +7,17 @@ export interface Reply {
 }
 
 /**
- * One HTTP GET made with curl from inside a namespace, optionally from one of its addresses and with
- * extra headers; never through a proxy.
+ * One HTTP request (GET unless told) made with curl from inside a namespace, optionally from one of
+ * its addresses and with extra headers; never through a proxy.
  */
-export async function curlIn(lab: NetworkLab, ns: string, url: string, options: { from?: string; headers?: Record<string, string>; timeoutSeconds?: number } = {}): Promise<Reply> {
+export async function curlIn(
+  lab: NetworkLab,
+  ns: string,
+  url: string,
+  options: { method?: string; from?: string; headers?: Record<string, string>; timeoutSeconds?: number } = {},
+): Promise<Reply> {
   const args = ['-sS', '-g', '--noproxy', '*', '--max-time', String(options.timeoutSeconds ?? 3), '-w', '\n%{http_code}'];
+  if (options.method) args.push('-X', options.method);
   if (options.from) args.push('--interface', options.from);
   for (const [name, value] of Object.entries(options.headers ?? {})) args.push('-H', `${name}: ${value}`);
   const exit = await lab.exec(ns, 'curl', [...args, url]);

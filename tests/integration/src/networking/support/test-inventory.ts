@@ -27,10 +27,12 @@ export function writeInventory(path: string, nodes: NodeToWrite[]): TestNode[] {
   const made = nodes.map(({ moreIps = [], instanceUuid = randomUUID(), ...node }) => ({ ...node, moreIps, instanceUuid }));
   const inventory = {
     nodes: made.map((node) => ({
-      uuid: randomUUID(),
+      // Without a config drive naming it, an instance is told its node's uuid, as Ironic writes it
+      // to the disk; instance_uuid (an allocation's, say) is on no disk.
+      uuid: node.instanceUuid,
       name: node.name,
       provision_state: 'active',
-      instance_uuid: node.instanceUuid,
+      instance_uuid: randomUUID(),
       instance_info: { fixed_ips: [node.ip, ...node.moreIps], hostname: `${node.name}.test`, ...node.instanceInfo },
     })),
     ports: [],
