@@ -5,7 +5,9 @@ import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
 import { AdminApp } from './app/admin-app';
 import { boundPort, closeGracefully, hostPort, listen } from './app/listen';
+import { ConnectionGuard } from './app/connection-guard';
 import { MetadataListener } from './app/metadata-listener';
+import { ConnectionCapError, connectionCaps, openFileSoftLimit } from './app/open-file-limit';
 
 function fail(message: string, code: number): never {
   process.stderr.write(`ironic-metadata: ${message}\n`);
@@ -23,6 +25,13 @@ function configOrExit(): Config {
 
 async function main(): Promise<void> {
   const config = configOrExit();
+  let caps;
+  try {
+    caps = connectionCaps(openFileSoftLimit(), config.connections);
+  } catch (error) {
+    if (error instanceof ConnectionCapError) fail(`invalid configuration: ${error.message}`, 2);
+    throw error;
+  }
   // Before the index is loaded: V8 reads the flag whenever it sizes the heap. Node keeps V8's flags
   // writable after start for this (it does not freeze them).
   if (config.optimizeFor === 'memory') setFlagsFromString('--optimize-for-size');
@@ -47,8 +56,10 @@ async function main(): Promise<void> {
   catalog.startSync();
 
   const metadataListener = container.get(MetadataListener).handle;
+  const { requestTimeoutSeconds, keepAliveTimeoutSeconds } = config.connections;
+  const guard = new ConnectionGuard(caps, (requestTimeoutSeconds + keepAliveTimeoutSeconds) * 1000, container.get(TYPES.TrustedProxies), container.get(TYPES.ServiceMetrics), logger);
   const servers = await Promise.all([
-    ...config.bindAddrs.map((address) => listen(metadataListener, address, config.bindPort)),
+    ...config.bindAddrs.map((address) => listen(metadataListener, address, config.bindPort, config.connections, guard)),
     listen(container.get(AdminApp).create(), config.adminBindAddr, config.adminBindPort),
   ]).catch((error: Error) => fail(error.message, 1));
   const admin = servers[servers.length - 1];
@@ -58,6 +69,9 @@ async function main(): Promise<void> {
     port: boundPort(servers[0]),
     admin: `http://${hostPort(config.adminBindAddr, boundPort(admin))}`,
     adminPort: boundPort(admin),
+    maxConnections: caps.maxConnections,
+    maxConnectionsPerClient: caps.maxConnectionsPerClient,
+    openFiles: caps.openFiles,
   });
 
   // SIGHUP: read the node source and the lease file again now, as after an edit.

@@ -13,3 +13,4 @@ export * from './lib/leases/lease-table';
 export * from './lib/leases/lease-file';
 export * from './lib/ironic-node-source';
 export * from './lib/http-configdrive-fetcher';
+export * from './lib/neighbour-table';

@@ -1,3 +1,4 @@
+import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
 import type { ServiceMetrics } from '@ironic-metadata/metadata';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
@@ -13,6 +14,7 @@ export class AdminApp {
   constructor(
     @inject(TYPES.NodeCatalog) private readonly catalog: NodeCatalog,
     @inject(TYPES.ServiceMetrics) private readonly metrics: ServiceMetrics,
+    @inject(TYPES.Config) private readonly config: Config,
   ) {}
 
   create(clock: () => number = Date.now): Express {
@@ -23,7 +25,7 @@ export class AdminApp {
     });
     app.get('/readyz', (_request, response) => {
       const status = this.catalog.status(clock());
-      response.status(status.usable ? 200 : 503).json({ ready: status.usable, ...status, source: this.catalog.source.description });
+      response.status(status.usable ? 200 : 503).json({ ready: status.usable, ...status, source: this.catalog.source.description, site: this.config.siteId });
     });
     app.get('/metrics', async (_request, response) => {
       response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());

@@ -1,6 +1,7 @@
 import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
 import type { ConfigDriveCache } from './configdrive-cache';
+import { retryingDescriptorShortage } from './descriptor-shortage';
 import { nodeLabel, type IndexedNode } from './indexed-node';
 import { describeLeftAside, leftAsideOf } from './left-aside';
 import { NodeIndex } from './node-index';
@@ -175,7 +176,7 @@ export class NodeCatalog {
   private async load(): Promise<NodeIndex> {
     let inventory: Inventory;
     try {
-      inventory = await this.source.load();
+      inventory = await retryingDescriptorShortage(() => this.source.load());
     } catch (error) {
       const message = (error as Error).message;
       if (message !== this.lastError) {
