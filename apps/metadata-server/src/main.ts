@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
 import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { VendorDataError } from '@ironic-metadata/metadata';
 import { AdminApp } from './app/admin-app';
-import { boundPort, closeGracefully, hostPort, listen } from './app/listen';
+import { boundPort, closeGracefully, hostPort, listen, type AddressWait } from './app/listen';
 import { MetadataListener } from './app/metadata-listener';
 
 function fail(message: string, code: number): never {
@@ -47,9 +47,10 @@ async function main(): Promise<void> {
   catalog.startSync();
 
   const metadataListener = container.get(MetadataListener).handle;
+  const wait = (setting: string): AddressWait => ({ waitMs: config.bindWaitSeconds * 1000, setting, log: (message, fields) => logger.warn(message, fields) });
   const servers = await Promise.all([
-    ...config.bindAddrs.map((address) => listen(metadataListener, address, config.bindPort)),
-    listen(container.get(AdminApp).create(), config.adminBindAddr, config.adminBindPort),
+    ...config.bindAddrs.map((address) => listen(metadataListener, address, config.bindPort, wait('BIND_ADDR'))),
+    listen(container.get(AdminApp).create(), config.adminBindAddr, config.adminBindPort, wait('ADMIN_BIND_ADDR')),
   ]).catch((error: Error) => fail(error.message, 1));
   const admin = servers[servers.length - 1];
   const endpoints = config.bindAddrs.map((address, i) => `http://${hostPort(address, boundPort(servers[i]))}`);

@@ -17,18 +17,23 @@ const CLEANUP_ROUNDS = 20;
 
 /**
  * The network namespaces, links and processes of one test file, all under a per-run prefix
- * (`imd-<random>-`), all removed by `destroy()`, also after a failure. Nothing here touches the root
+ * (`<owner>-<random>-`, `imd` unless given), all removed by `destroy()`, also after a failure. Nothing here touches the root
  * namespace: every link is created inside a test namespace and its peer placed in another one.
  */
 export class NetworkLab {
-  readonly prefix = `imd-${randomBytes(3).toString('hex')}`;
+  readonly prefix: string;
   /** A scratch directory for configurations, pid files and logs, removed with the lab. */
   readonly dir = mkdtempSync(join(tmpdir(), 'imd-lab-'));
   private readonly namespaces: string[] = [];
 
-  static async create(): Promise<NetworkLab> {
+  /** `owner` starts every name, so that labs of different test files never collide. */
+  private constructor(owner: string) {
+    this.prefix = `${owner}-${randomBytes(3).toString('hex')}`;
+  }
+
+  static async create(owner = 'imd'): Promise<NetworkLab> {
     if (process.getuid?.() !== 0) throw new Error('the networking tests make network namespaces: run them as root');
-    const lab = new NetworkLab();
+    const lab = new NetworkLab(owner);
     // Should the test process end without afterAll (an abort), its namespaces still go with it.
     process.once('exit', () => lab.destroySync());
     return lab;
