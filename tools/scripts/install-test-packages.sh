@@ -6,7 +6,8 @@
 set -euo pipefail
 
 PACKAGES=(ironic-api python3-ironicclient cloud-init genisoimage xorriso python3-prometheus-client
-  iptables keepalived haproxy bird2 iproute2 procps curl shellcheck nginx)
+  iptables keepalived haproxy bird2 iproute2 procps curl shellcheck nginx dnsmasq-base busybox prometheus
+  docker.io docker-compose)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
