@@ -23,12 +23,13 @@ const CLEANUP_ROUNDS = 20;
 export class NetworkLab {
   readonly prefix: string;
   /** A scratch directory for configurations, pid files and logs, removed with the lab. */
-  readonly dir = mkdtempSync(join(tmpdir(), 'imd-lab-'));
+  readonly dir: string;
   private readonly namespaces: string[] = [];
 
   /** `owner` starts every name, so that labs of different test files never collide. */
   private constructor(owner: string) {
     this.prefix = `${owner}-${randomBytes(3).toString('hex')}`;
+    this.dir = mkdtempSync(join(tmpdir(), `${owner}-lab-`));
   }
 
   static async create(owner = 'imd'): Promise<NetworkLab> {
