@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
 import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
 import { AdminApp } from './app/admin-app';
-import { boundPort, closeGracefully, hostPort, listen } from './app/listen';
+import { boundPort, closeGracefully, hostPort, listen, type AddressWait } from './app/listen';
 import { ConnectionGuard } from './app/connection-guard';
 import { MetadataListener } from './app/metadata-listener';
 import { ConnectionCapError, connectionCaps, openFileSoftLimit } from './app/open-file-limit';
@@ -58,9 +58,10 @@ async function main(): Promise<void> {
   const metadataListener = container.get(MetadataListener).handle;
   const { requestTimeoutSeconds, keepAliveTimeoutSeconds } = config.connections;
   const guard = new ConnectionGuard(caps, (requestTimeoutSeconds + keepAliveTimeoutSeconds) * 1000, container.get(TYPES.TrustedProxies), container.get(TYPES.ServiceMetrics), logger);
+  const wait = (setting: string): AddressWait => ({ waitMs: config.bindWaitSeconds * 1000, setting, log: (message, fields) => logger.warn(message, fields) });
   const servers = await Promise.all([
-    ...config.bindAddrs.map((address) => listen(metadataListener, address, config.bindPort, config.connections, guard)),
-    listen(container.get(AdminApp).create(), config.adminBindAddr, config.adminBindPort),
+    ...config.bindAddrs.map((address) => listen(metadataListener, address, config.bindPort, wait('BIND_ADDR'), config.connections, guard)),
+    listen(container.get(AdminApp).create(), config.adminBindAddr, config.adminBindPort, wait('ADMIN_BIND_ADDR')),
   ]).catch((error: Error) => fail(error.message, 1));
   const admin = servers[servers.length - 1];
   const endpoints = config.bindAddrs.map((address, i) => `http://${hostPort(address, boundPort(servers[i]))}`);

@@ -41,6 +41,8 @@ export interface Config {
   /** The health, readiness and metrics listener, apart from the nodes' one. */
   adminBindAddr: string;
   adminBindPort: number;
+  /** Seconds a listener waits for its address to appear on an interface and leave IPv6 DAD; 0 fails at once. */
+  bindWaitSeconds: number;
   /** Proxies whose X-Forwarded-For / X-Real-IP are believed, as CIDRs. */
   trustedProxies: string[];
   /** Only clients in these CIDRs are answered (ALLOWED_CLIENTS); empty: every client. */
@@ -184,6 +186,7 @@ const environmentSchema = z.object({
   BIND_PORT: integer(80, 0, 65535),
   ADMIN_BIND_ADDR: checked(ipAddress, 'an IPv4 or IPv6 address').default('127.0.0.1'),
   ADMIN_BIND_PORT: integer(9100, 0, 65535),
+  BIND_WAIT_SECONDS: integer(15, 0, 600),
   TRUSTED_PROXIES: list(cidr, 'CIDRs such as 10.0.0.0/24, comma separated').default([]),
   ALLOWED_CLIENTS: list(cidr, 'CIDRs such as 10.0.0.0/16, comma separated').default([]),
   METADATA_PROXY_SHARED_SECRET: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
@@ -259,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bindPort: e.BIND_PORT,
     adminBindAddr: e.ADMIN_BIND_ADDR,
     adminBindPort: e.ADMIN_BIND_PORT,
+    bindWaitSeconds: e.BIND_WAIT_SECONDS,
     trustedProxies: e.TRUSTED_PROXIES,
     allowedClients: e.ALLOWED_CLIENTS,
     proxySharedSecret: e.METADATA_PROXY_SHARED_SECRET,
