@@ -23,6 +23,7 @@ describe('loadConfig', () => {
       syncIntervalSeconds: 30,
       passwordWrite: false,
       optimizeFor: 'memory',
+      workers: undefined,
       vendorData: { staticFile: undefined, dynamicTargets: [], dynamicTimeoutSeconds: 5, dynamicFailureFatal: false },
     });
   });
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
     [{ VENDOR_DATA_DYNAMIC_TARGETS: 'http://no-name' }, 'VENDOR_DATA_DYNAMIC_TARGETS: expected name@http(s)://host/path, comma separated, got "http://no-name"'],
     [{ METADATA_PASSWORD_WRITE: 'perhaps' }, 'METADATA_PASSWORD_WRITE: expected true or false, got "perhaps"'],
     [{ OPTIMIZE_FOR: 'both' }, 'OPTIMIZE_FOR: expected memory or speed'],
+    [{ WORKERS: '65' }, 'WORKERS: expected a whole number from 0 to 64, got "65"'],
     [{ REGION: 'us east 1' }, 'REGION: expected a region name without spaces or slashes, e.g. RegionOne or us-east-1'],
     [{ IMDS_TOKEN_REQUIRED: 'maybe' }, 'IMDS_TOKEN_REQUIRED: expected true or false, got "maybe"'],
     [{ OS_AUTH_TYPE: 'kerberos' }, 'OS_AUTH_TYPE: expected one of none, noauth, http_basic, password, v3password'],

@@ -76,6 +76,11 @@ export interface Config {
    * storm as a peak RSS of 190 MiB instead of 450-510 MiB, for up to 20% fewer requests a second (tools/bench).
    */
   optimizeFor: 'memory' | 'speed';
+  /**
+   * Processes answering the nodes on the one port (node:cluster), `WORKERS`; undefined: one per core
+   * (`os.availableParallelism()`). 1: no cluster, the one process does everything.
+   */
+  workers?: number;
 }
 
 /** Nova's vendor data: a static document, and DynamicJSON targets asked per instance. */
@@ -179,6 +184,7 @@ const environmentSchema = z.object({
   SYNC_INTERVAL_SECONDS: integer(30, 1, 86400),
   METADATA_PASSWORD_WRITE: boolean(false),
   OPTIMIZE_FOR: z.enum(['memory', 'speed'], { message: 'expected memory or speed' }).default('memory'),
+  WORKERS: integer(0, 0, 64),
   VENDOR_DATA_FILE: z.string().min(1).optional(),
   VENDOR_DATA_DYNAMIC_TARGETS: z
     .string()
@@ -242,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
     passwordWrite: e.METADATA_PASSWORD_WRITE,
     optimizeFor: e.OPTIMIZE_FOR,
+    workers: e.WORKERS === 0 ? undefined : e.WORKERS,
     vendorData: {
       staticFile: e.VENDOR_DATA_FILE,
       dynamicTargets: e.VENDOR_DATA_DYNAMIC_TARGETS,
