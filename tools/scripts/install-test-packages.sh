@@ -7,7 +7,7 @@
 set -euo pipefail
 
 PACKAGES=(ironic-api python3-ironicclient cloud-init genisoimage xorriso python3-prometheus-client
-  iptables keepalived haproxy bird2 iproute2 procps curl shellcheck nginx ansible ignition python3-botocore)
+  iptables keepalived haproxy bird2 iproute2 procps curl shellcheck nginx ansible ignition python3-botocore wrk)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
