@@ -1,6 +1,6 @@
 import type { Inventory } from '@ironic-metadata/ironic-model';
 import fc from 'fast-check';
-import { InventoryDiffer, InventoryReplica } from './inventory-delta';
+import { InventoryDiffer, InventoryReplica, splitDelta, type InventoryDelta } from './inventory-delta';
 
 type Node = Inventory['nodes'][number];
 type Port = Inventory['ports'][number];
@@ -30,6 +30,13 @@ describe('InventoryDiffer and InventoryReplica', () => {
     expect(delta?.ports).toEqual({ set: [], removed: ['p'] });
   });
 
+  it('splits a delta into pieces of at most the size given, every item and removal kept once', () => {
+    const delta: InventoryDelta = { nodes: { set: [node('a'), node('b'), node('c')], removed: ['x'] }, ports: { set: [port('p', 'a')], removed: ['q'] }, portgroups: { set: [], removed: [] } };
+    const pieces = splitDelta(delta, 2);
+    expect(pieces.map((piece) => [piece.nodes.set.length, piece.ports.set.length])).toEqual([[2, 0], [1, 1]]);
+    expect(pieces.flatMap((piece) => [...piece.nodes.removed, ...piece.ports.removed])).toEqual(['x', 'q']);
+  });
+
   it('answers nothing for the very inventory sent last (a quiet sync)', () => {
     const differ = new InventoryDiffer();
     const inventory = { nodes: [node('a')], ports: [], portgroups: [] };
@@ -46,7 +53,7 @@ describe('InventoryDiffer and InventoryReplica', () => {
   });
 
   it('rebuilds every inventory in a sequence, keeping unchanged items the same objects, and a snapshot starts a new replica', () => {
-    const uuids = fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 6 });
+    const uuids = fc.uniqueArray(fc.constantFrom<string>('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 6 });
     const step = fc.record({ nodes: uuids, changed: uuids, ports: uuids });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
@@ -59,7 +66,9 @@ describe('InventoryDiffer and InventoryReplica', () => {
           for (const uuid of nodes) if (!current.has(uuid) || changed.includes(uuid)) current.set(uuid, node(uuid));
           const inventory: Inventory = { nodes: [...current.values()], ports: ports.filter((uuid) => current.has(uuid)).map((uuid) => port(`port-${uuid}`, uuid)), portgroups: [] };
           const delta = differ.delta(inventory);
-          const rebuilt = delta ? replica.apply(delta) : undefined;
+          // Sent in pieces of two items, as the primary sends a fleet in pieces.
+          if (delta) splitDelta(delta, 2).forEach((piece) => replica.apply(piece));
+          const rebuilt = delta ? replica.inventory() : undefined;
           expect(rebuilt && sorted(rebuilt).nodes.map((n) => n.uuid)).toEqual(sorted(inventory).nodes.map((n) => n.uuid));
           expect(rebuilt?.ports.map((p) => p.uuid).sort()).toEqual(inventory.ports.map((p) => p.uuid).sort());
           // Whatever was not sent again is the object received before.
@@ -68,7 +77,9 @@ describe('InventoryDiffer and InventoryReplica', () => {
             received.set(item.uuid, item);
           }
         }
-        const fresh = new InventoryReplica().apply(differ.snapshot() ?? { nodes: { set: [], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } });
+        const late = new InventoryReplica();
+        late.apply(differ.snapshot() ?? { nodes: { set: [], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } });
+        const fresh = late.inventory();
         expect(sorted(fresh).nodes.map((n) => n.uuid)).toEqual([...current.keys()].sort());
       }),
     );

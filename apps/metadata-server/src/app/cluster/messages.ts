@@ -9,8 +9,8 @@ import type { InventoryDelta } from './inventory-delta';
  * only it may do (a refresh for an unknown client, a PATCH).
  */
 export type ToWorker =
-  /** A load that changed something: the changes since the last one this worker was sent. */
-  | { kind: 'ironic-metadata:inventory'; delta: InventoryDelta }
+  /** A load that changed something: the changes since the last one this worker was sent, in pieces; `more` until the last. */
+  | { kind: 'ironic-metadata:inventory'; delta: InventoryDelta; more: boolean }
   /** A load that changed nothing: the index is as fresh as the primary's. */
   | { kind: 'ironic-metadata:synced' }
   | { kind: 'ironic-metadata:sync-failed'; message: string }

@@ -65,4 +65,19 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     const welcome: ToWorker[] = primary.welcome();
     expect(welcome.map((message) => message.kind)).toEqual(['ironic-metadata:inventory', 'ironic-metadata:sync-failed']);
   });
+
+  it('sends a large fleet in pieces, and a worker serves it only once the last piece arrived', async () => {
+    const fleet = inventory(...Array.from({ length: 1200 }, (_, i) => `node-${i}`));
+    const { primary } = pair(() => Promise.resolve(fleet));
+    await primary.load();
+    const pieces = primary.welcome();
+    expect(pieces.map((message) => message.kind === 'ironic-metadata:inventory' && message.more)).toEqual([true, true, false]);
+    const late = new RelayedNodeSource('Ironic', false, () => undefined);
+    const served = jest.fn();
+    late.watch(served);
+    pieces.slice(0, 2).forEach((message) => late.receive(message));
+    expect(served).not.toHaveBeenCalled();
+    late.receive(pieces[2]);
+    expect((await late.load()).nodes).toHaveLength(1200);
+  });
 });

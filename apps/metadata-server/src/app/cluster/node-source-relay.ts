@@ -1,7 +1,15 @@
 import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import type { NodeCatalog, NodePatch, NodeSource } from '@ironic-metadata/node-discovery';
-import { InventoryDiffer, InventoryReplica } from './inventory-delta';
+import { InventoryDiffer, InventoryReplica, splitDelta, type InventoryDelta } from './inventory-delta';
 import type { ToPrimary, ToWorker } from './messages';
+
+/** Items per IPC message: about 2 MB of nodes with their config drives. */
+const ITEMS_PER_MESSAGE = 500;
+
+function inventoryMessages(delta: InventoryDelta): ToWorker[] {
+  const pieces = splitDelta(delta, ITEMS_PER_MESSAGE);
+  return pieces.map((piece, i) => ({ kind: 'ironic-metadata:inventory', delta: piece, more: i < pieces.length - 1 }));
+}
 
 /**
  * The primary's node source: the configured one, with every load's outcome sent to the workers
@@ -16,6 +24,7 @@ export class BroadcastingNodeSource implements NodeSource {
 
   constructor(
     private readonly inner: NodeSource,
+    /** Sends to every worker, in order. */
     private readonly broadcast: (message: ToWorker) => void,
   ) {
     this.description = inner.description;
@@ -24,7 +33,7 @@ export class BroadcastingNodeSource implements NodeSource {
     if (patch) {
       this.patchNode = async (uuid, operations) => {
         const node = await patch(uuid, operations);
-        this.broadcast({ kind: 'ironic-metadata:inventory', delta: this.differ.patched(node) });
+        inventoryMessages(this.differ.patched(node)).forEach(this.broadcast);
         return node;
       };
     }
@@ -41,14 +50,14 @@ export class BroadcastingNodeSource implements NodeSource {
     }
     this.lastFailure = undefined;
     const delta = this.differ.delta(inventory);
-    this.broadcast(delta ? { kind: 'ironic-metadata:inventory', delta } : { kind: 'ironic-metadata:synced' });
+    (delta ? inventoryMessages(delta) : [{ kind: 'ironic-metadata:synced' } as const]).forEach(this.broadcast);
     return inventory;
   }
 
   /** What a worker starting now is sent first: the whole inventory once one has loaded, then the last failure if the last load failed. */
   welcome(): ToWorker[] {
     const delta = this.differ.snapshot();
-    const messages: ToWorker[] = delta ? [{ kind: 'ironic-metadata:inventory', delta }] : [];
+    const messages = delta ? inventoryMessages(delta) : [];
     if (this.lastFailure !== undefined) messages.push({ kind: 'ironic-metadata:sync-failed', message: this.lastFailure });
     return messages;
   }
@@ -103,10 +112,13 @@ export class RelayedNodeSource implements NodeSource {
   /** Takes a message from the primary; the others' are ignored. */
   receive(message: ToWorker): void {
     switch (message.kind) {
-      case 'ironic-metadata:inventory':
-        this.inventory = this.replica.apply(message.delta);
+      case 'ironic-metadata:inventory': {
+        this.replica.apply(message.delta);
+        if (message.more) break;
+        this.inventory = this.replica.inventory();
         this.settle({ inventory: this.inventory });
         break;
+      }
       case 'ironic-metadata:synced':
         if (this.inventory) this.settle({ inventory: this.inventory });
         break;

@@ -23,8 +23,17 @@ const CRASH_LOOP_MS = 5_000;
  * listener for the whole service. It decodes no config drive: workers do, each for its own index.
  */
 export async function runPrimary(config: Config, workers: number): Promise<void> {
+  // One message at a time per worker, each once the last was written: a fleet sent in pieces is then
+  // never serialized whole at once (for each worker), and every worker gets messages in order.
+  const queues = new Map<number, Promise<void>>();
+  const send = (worker: Worker, message: ToWorker) => {
+    const sent = (queues.get(worker.id) ?? Promise.resolve()).then(
+      () => new Promise<void>((resolve) => (worker.isConnected() ? worker.send(message, undefined, () => resolve()) : resolve())),
+    );
+    queues.set(worker.id, sent);
+  };
   const broadcast = (message: ToWorker) => {
-    for (const worker of Object.values(cluster.workers ?? {})) if (worker?.isConnected()) worker.send(message);
+    for (const worker of Object.values(cluster.workers ?? {})) if (worker?.isConnected()) send(worker, message);
   };
   let relay: BroadcastingNodeSource | undefined;
   const container = containerOrExit(config, {
@@ -81,10 +90,10 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     if (!isOurs<ToPrimary>(message)) return;
     switch (message.kind) {
       case 'ironic-metadata:hello':
-        for (const welcome of source.welcome()) worker.send(welcome);
+        for (const welcome of source.welcome()) send(worker, welcome);
         break;
       case 'ironic-metadata:request':
-        void answerWorker(catalog, message).then((reply) => worker.isConnected() && worker.send(reply));
+        void answerWorker(catalog, message).then((reply) => send(worker, reply));
         break;
       case 'ironic-metadata:listening':
         serving.set(worker.id, message.port);
@@ -98,6 +107,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   });
   cluster.on('exit', (worker, code, signal) => {
     serving.delete(worker.id);
+    queues.delete(worker.id);
     if (stopping) return;
     // A worker that never served while none ever has (a bind address on no interface): it said why on stderr.
     if (!everServed) fail(`worker ${worker.id} stopped before serving (exit code ${code ?? signal}); see its message above`, 1);
