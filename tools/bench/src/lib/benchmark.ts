@@ -27,8 +27,30 @@ export interface BenchmarkRun {
 const COLD_START_TIMEOUT_SECONDS = 300;
 /** Keep-alive connection counts: a rack's worth, and the storm's. */
 const KEEP_ALIVE_CONNECTIONS = [64, 256];
-/** The server's default SYNC_INTERVAL_SECONDS. */
-const DEFAULT_SYNC_SECONDS = 30;
+
+/**
+ * Counts the service's syncs by its /readyz `loadedAt`, which each successful load moves (changed or
+ * not), read every `intervalMs` (the sync interval is 30 s by default).
+ */
+function countSyncs(adminUrl: string, intervalMs: number): { stop(): Promise<number> } {
+  const seen = new Set<number>();
+  let first: number | undefined;
+  const read = async () => {
+    const status = (await (await fetch(`${adminUrl}/readyz`)).json().catch(() => ({}))) as { loadedAt?: number };
+    if (status.loadedAt === undefined) return;
+    first ??= status.loadedAt;
+    if (status.loadedAt !== first) seen.add(status.loadedAt);
+  };
+  const timer = setInterval(() => void read().catch(() => undefined), intervalMs);
+  void read().catch(() => undefined);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await read().catch(() => undefined);
+      return seen.size;
+    },
+  };
+}
 
 /**
  * The whole benchmark: the simulator; the server's cold start; one recorded boot; the storm against
@@ -106,6 +128,7 @@ async function measureStorm(
     progress(`storm: ${booting.length} boots of ${recorded.paths.length} requests, ${options.clients} at a time`);
     const before = await sim.stats();
     const rss = sampleRss(server.pid, 1000);
+    const syncs = countSyncs(adminUrl, 1000);
     await eventLoop();
     const figures = await measureLoad(loadPlan(options, target, booting, true), () => processFamily(server.pid));
     const eventLoopDelayP99Ms = await eventLoop();
@@ -113,14 +136,15 @@ async function measureStorm(
     // Killed for memory (a heap limit, the OOM killer) or crashed: say so rather than fail to read its /proc.
     if (server.hasExited()) throw new Error(`the metadata server exited during the storm (exit code ${await server.exited}); its last lines:\n${server.logTail()}`);
     const served = statsDelta(before, await sim.stats());
-    const syncSeconds = Number(options.serverEnv['SYNC_INTERVAL_SECONDS'] ?? DEFAULT_SYNC_SECONDS);
+    const synced = await syncs.stop();
     const storm = {
       ...figures,
       peakRssMiB: familyMemory(server.pid).peakRssMiB,
       rssEverySecondMiB,
       ironicRequests: served.total,
       ironicRequestsByRoute: served.byRoute,
-      ironicRequestsPerSync: served.total / Math.max(1, Math.floor(figures.seconds / syncSeconds)),
+      syncs: synced,
+      ironicRequestsPerSync: served.total / Math.max(1, synced),
       eventLoopDelayP99Ms,
     };
     const paced = options.skipPaced ? null : await measurePaced(options, target, booting, storm, recorded.paths.length, server, eventLoop, progress);

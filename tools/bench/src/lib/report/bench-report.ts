@@ -14,7 +14,9 @@ export interface StormFigures extends LoadFigures {
   /** Requests the simulated Ironic served while the storm ran. */
   ironicRequests: number;
   ironicRequestsByRoute: Record<string, number>;
-  /** At most this many Ironic requests per sync interval: the storm's, over the whole intervals it lasted (at least one). */
+  /** The service's syncs during the storm (its /readyz `loadedAt` moved). */
+  syncs: number;
+  /** Ironic requests during the storm over its syncs (at least one). */
   ironicRequestsPerSync: number;
   /** The service's event-loop delay p99 over the storm, the highest of its processes (its /metrics). */
   eventLoopDelayP99Ms?: number;
