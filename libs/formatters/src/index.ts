@@ -1,6 +1,6 @@
 /**
  * Pure renderers for the metadata a bare-metal node asks for: an `InstanceMetadata` in, Nova's
- * OpenStack tree and EC2's tree out. No I/O, no clock, no randomness: the caller passes `now` and
+ * OpenStack tree, EC2's tree and cloud-init's NoCloud seed out. No I/O, no clock, no randomness: the caller passes `now` and
  * the random seed in a `RenderContext`.
  *
  * @packageDocumentation
@@ -11,6 +11,8 @@ export type { Found, NotFound, Rendered } from './lib/rendered';
 export { parseMetadataPath, needsNode, writeMethodFor, type MetadataPath } from './lib/metadata-path';
 export { renderMetadata } from './lib/render';
 export { openStackMetaData, type NovaMetaData } from './lib/openstack-metadata';
+export { NOCLOUD_FILES, noCloudMetaData, type NoCloudMetaData } from './lib/nocloud-tree';
+export { nocloudNetworkConfig, type NetworkConfigV2, type V2Device } from './lib/nocloud-network-config';
 export { ec2MetaDataTree, isEc2Directory, type Ec2Directory, type Ec2Leaf, type Ec2Node } from './lib/ec2-tree';
 export {
   EC2_VERSIONS,

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpFrom } from './support/http-from';
@@ -99,6 +100,18 @@ describe('discovery against a real Ironic', () => {
     expect(result).toMatchObject({ found: true, method, node: { uuid: uuids[key], provisionState: 'active' } });
   });
 
+  it.each([
+    ['fixed', '127.0.0.41'],
+    ['nodeNetwork', '127.0.0.42'],
+    ['driveNetwork', '127.0.0.43'],
+    ['lease', '127.0.0.45'],
+  ])("serves the %s node at %s the NoCloud seed of the same instance as meta_data.json", async (key, ip) => {
+    const [nova, nocloud, userData] = await Promise.all([metaData(ip), httpFrom(ip, `${server.url}/nocloud/meta-data`), httpFrom(ip, `${server.url}/nocloud/user-data`)]);
+    expect(nocloud.status).toBe(200);
+    expect(parse(nocloud.text, { version: '1.1' })).toMatchObject({ 'instance-id': uuids[key], 'local-hostname': nova.json.hostname });
+    expect(userData.text).toBe((await httpFrom(ip, `${server.url}/openstack/latest/user_data`)).text);
+  });
+
   it('answers a node found only through its lease, or its agent URL, with that address as local-ipv4', async () => {
     const ec2 = async (ip: string, path: string) => (await httpFrom(ip, `${server.url}/latest/meta-data/${path}`)).text;
     expect(await ec2('127.0.0.45', 'local-ipv4')).toBe('127.0.0.45');
@@ -125,6 +138,8 @@ describe('discovery against a real Ironic', () => {
     const answer = await metaData('127.0.0.46');
     expect(answer.status).toBe(404);
     expect(answer.text).toContain(`${uuids['available']} (it-${run}-available), which is available`);
+    const seed = await httpFrom('127.0.0.46', `${server.url}/nocloud/meta-data`);
+    expect([seed.status, seed.text]).toEqual([404, answer.text]);
     expect(await lookup('127.0.0.46')).toMatchObject({ code: 1, result: { found: false, node: { uuid: uuids['available'], served: false } } });
   });
 

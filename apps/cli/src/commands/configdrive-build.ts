@@ -11,14 +11,17 @@ import {
   type ConfigDriveJson,
 } from '@ironic-metadata/configdrive';
 import type { Command } from 'commander';
-import { exitWith, withHelp } from './command-options';
-import { CommandFailure, EXIT, UsageError } from './context';
+import { asIronicWritesIt } from './configdrive-decode';
+import { exitWith, withHelp, withSourceOptions } from './command-options';
+import { cliContainer, CommandFailure, EXIT, loadNodes, nodeIn, UsageError, type SourceOptions } from './context';
 import { plural, printJson } from './output';
 
-export interface BuildOptions {
+export interface BuildOptions extends SourceOptions {
   output: string;
   raw?: boolean;
   json?: boolean;
+  /** The node the drive is for: its uuid and name fill a JSON drive's missing ones, as Ironic does. */
+  node?: string;
 }
 
 export function addConfigDriveBuildCommand(configdrive: Command): void {
@@ -32,21 +35,29 @@ export function addConfigDriveBuildCommand(configdrive: Command): void {
     .argument('<input>', 'a directory tree or a JSON file')
     .requiredOption('-o, --output <file>', 'where to write the config drive; - for stdout')
     .option('--raw', 'write the raw ISO 9660 image instead of base64 of its gzip')
-    .option('--json', 'print what was written as JSON');
+    .option('--json', 'print what was written as JSON')
+    .option('--node <node>', "the node (uuid or name) the drive is for: its uuid and name fill the JSON's missing meta_data uuid and name, as Ironic does");
+  withSourceOptions(command, { leases: false });
   withHelp(command, {
     examples: [
       'ironic-metadata configdrive build drive/ -o configdrive.b64     # then: baremetal node deploy NODE --config-drive "$(cat configdrive.b64)"',
       'ironic-metadata configdrive build configdrive.json -o configdrive.iso --raw',
+      'ironic-metadata configdrive build configdrive.json --node compute-r01-u05 -o configdrive.b64   # the uuid the metadata service answers for it',
     ],
-    exits: '0 written; 1 the input is not a usable config drive (no openstack/<version>/meta_data.json, invalid JSON, ...); 2 the input cannot be read, or usage error.',
+    exits:
+      '0 written; 1 the input is not a usable config drive (no openstack/<version>/meta_data.json, invalid JSON, ...), or no such --node (or the node source could not answer); 2 the input cannot be read, or usage error.',
   });
-  command.action((input: string, options: BuildOptions) => exitWith(configDriveBuildCommand(input, options)));
+  command.action(async (input: string, options: BuildOptions) => exitWith(await configDriveBuildCommand(input, options)));
 }
 
-/** `ironic-metadata configdrive build <dir | json> -o OUT [--raw]`. SOURCE_DATE_EPOCH fixes the image's time stamps. */
-export function configDriveBuildCommand(input: string, options: BuildOptions, env: NodeJS.ProcessEnv = process.env): number {
+/** `ironic-metadata configdrive build <dir | json> -o OUT [--raw] [--node NODE]`. SOURCE_DATE_EPOCH fixes the image's time stamps. */
+export async function configDriveBuildCommand(input: string, options: BuildOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (options.json && options.output === '-') throw new UsageError('--json prints a summary on stdout, so the drive cannot go there too; give -o a file');
-  const contents = readInput(input);
+  const read = readInput(input);
+  if (options.node && read instanceof Map) {
+    throw new UsageError('--node fills a JSON config drive, as Ironic does; in a directory tree, write uuid and name into openstack/<version>/meta_data.json yourself');
+  }
+  const contents = options.node ? (asIronicWritesIt(read, nodeIn(await loadNodes(cliContainer(options).container), options.node, 'no node').node) as ConfigDriveJson) : read;
   const metaData = validated(input, contents);
   const date = sourceDate(env);
   const bytes = options.raw ? buildConfigDriveImage(contents, { date }) : Buffer.from(encodeConfigDrive(contents, { date }));
@@ -57,7 +68,11 @@ export function configDriveBuildCommand(input: string, options: BuildOptions, en
   if (options.json) printJson({ output: options.output, form, bytes: bytes.length, files });
   else process.stderr.write(`wrote ${options.output === '-' ? 'stdout' : options.output}: ${form}, ${bytes.length} bytes, ${plural(files.length, 'file')}\n`);
   if (metaData['uuid'] === undefined) {
-    process.stderr.write('warning: meta_data has no uuid, which cloud-init requires; Ironic adds the node uuid only to a config drive given as JSON, not to an image\n');
+    process.stderr.write(
+      "warning: meta_data has no uuid, which cloud-init's config drive source requires. Ironic writes the node's uuid only into a drive given to it as JSON, " +
+        "not into an image, so on the disk this drive has none and the node takes the metadata service's instance id, the node's uuid: " +
+        'pass --node NODE to write that node\'s uuid and name in, or give Ironic the JSON itself\n',
+    );
   }
   return EXIT.ok;
 }

@@ -1,11 +1,20 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
-import { ConfigDriveError, configDriveImageFiles, decodeConfigDrive, readIso9660, type ConfigDrive, type ConfigDriveJson } from '@ironic-metadata/configdrive';
+import {
+  ConfigDriveError,
+  configDriveImageFiles,
+  decodeConfigDrive,
+  readIso9660,
+  withIronicNodeDefaults,
+  type ConfigDrive,
+  type ConfigDriveJson,
+  type IronicNodeIdentity,
+} from '@ironic-metadata/configdrive';
 import { nodeLabel, type NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
-import { cliContainer, CommandFailure, EXIT, loadNodes, UsageError, type SourceOptions } from './context';
+import { cliContainer, CommandFailure, EXIT, loadNodes, nodeIn, UsageError, type SourceOptions } from './context';
 import { printJson, renderTable, styleFor } from './output';
 
 export interface DecodeOptions extends SourceOptions {
@@ -61,7 +70,10 @@ export async function configDriveDecodeCommand(source: string, options: DecodeOp
   return EXIT.ok;
 }
 
-/** A file on disk if there is one by that name, else a node of the configured source. */
+/**
+ * A file on disk if there is one by that name, else a node of the configured source. A node's JSON
+ * drive is shown as Ironic writes it to the disk, with the node's uuid and name filled in.
+ */
 async function locateConfigDrive(source: string, options: SourceOptions): Promise<{ origin: string; value: unknown }> {
   if (statSync(source, { throwIfNoEntry: false })?.isFile()) return { origin: `file ${source}`, value: readDriveFile(source) };
   const { container } = cliContainer(options);
@@ -72,13 +84,21 @@ async function locateConfigDrive(source: string, options: SourceOptions): Promis
     if (!(error instanceof CommandFailure)) throw error;
     throw new CommandFailure(`${source} is not a file here, so it was taken for a node: ${error.message}`);
   }
-  const entry = index.nodeByUuidOrName(source);
-  if (!entry) throw new CommandFailure(`${source}: no such file, and no node with that uuid or name among the ${index.size} nodes loaded`);
+  const entry = nodeIn(index, source, 'no such file, and no node');
   const value = entry.node.instance_info.configdrive;
   if (value === undefined || value === null || value === '') {
     throw new CommandFailure(`node ${nodeLabel(entry.node)} has no config drive: instance_info.configdrive is empty (it is given when the node is deployed)`);
   }
-  return { origin: `node ${nodeLabel(entry.node)}`, value };
+  return { origin: `node ${nodeLabel(entry.node)}`, value: asIronicWritesIt(value, entry.node) };
+}
+
+/** Ironic fills only a drive stored as an object (ironic/conductor/utils.py `get_configdrive_image`), and one whose meta_data is an object. */
+export function asIronicWritesIt(value: unknown, node: IronicNodeIdentity): unknown {
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
+  const json = value as ConfigDriveJson;
+  const meta: unknown = json.meta_data ?? {};
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return value;
+  return { ...json, meta_data: withIronicNodeDefaults(meta as Record<string, unknown>, node) };
 }
 
 /** Text (base64 or JSON) as a string, anything else (an ISO, gzip) as bytes: what decodeConfigDrive takes. */

@@ -42,15 +42,33 @@ describe('ironic-metadata configdrive', () => {
     const { result, stdout, stderr } = await captured(() => configDriveBuildCommand(json, { output: join(dir, 'drive.iso'), raw: true, json: true }, reproducible));
     expect(result).toBe(0);
     expect(JSON.parse(stdout.toString())).toMatchObject({ form: 'a raw ISO 9660 image', files: expect.arrayContaining([{ path: 'openstack/2012-08-10/user_data', size: 13 }]) });
-    expect(stderr).toContain('meta_data has no uuid');
+    expect(stderr).toContain("meta_data has no uuid, which cloud-init's config drive source requires");
+    expect(stderr).toContain('pass --node NODE');
     const decoded = await captured(() => configDriveDecodeCommand(join(dir, 'drive.iso'), { json: true }));
     expect(JSON.parse(decoded.stdout.toString())).toMatchObject({ form: 'an ISO 9660 image', metaData: { hostname: 'from-json' }, userDataBytes: 13 });
   });
 
   it('refuses a tree that is no config drive, and an input that is not there', async () => {
     mkdirSync(join(dir, 'empty'));
-    expect(() => configDriveBuildCommand(join(dir, 'empty'), { output: join(dir, 'x') })).toThrow(CommandFailure);
-    expect(() => configDriveBuildCommand(join(dir, 'missing'), { output: join(dir, 'x') })).toThrow(UsageError);
+    await expect(configDriveBuildCommand(join(dir, 'empty'), { output: join(dir, 'x') })).rejects.toThrow(CommandFailure);
+    await expect(configDriveBuildCommand(join(dir, 'missing'), { output: join(dir, 'x') })).rejects.toThrow(UsageError);
+  });
+
+  it('writes the node’s uuid and name into a JSON drive without them, as Ironic does, with --node', async () => {
+    const json = join(dir, 'for-node.json');
+    writeFileSync(json, JSON.stringify({ meta_data: { hostname: 'from-json' } }));
+    const out = join(dir, 'for-node.iso');
+    const { result, stderr } = await captured(() => configDriveBuildCommand(json, { output: out, raw: true, node: 'compute-r01-u07', inventory: EXAMPLE_INVENTORY }, reproducible));
+    expect(result).toBe(0);
+    expect(stderr).not.toContain('warning');
+    const decoded = await captured(() => configDriveDecodeCommand(out, { json: true }));
+    expect(JSON.parse(decoded.stdout.toString()).metaData).toEqual({ hostname: 'from-json', uuid: '4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57', name: 'compute-r01-u07' });
+    await expect(configDriveBuildCommand(json, { output: out, node: 'no-such-node', inventory: EXAMPLE_INVENTORY })).rejects.toThrow(
+      'no-such-node: no node with that uuid or name among the 5 nodes loaded',
+    );
+    await expect(configDriveBuildCommand(tree, { output: out, node: 'compute-r01-u07', inventory: EXAMPLE_INVENTORY })).rejects.toThrow(
+      '--node fills a JSON config drive, as Ironic does; in a directory tree, write uuid and name into openstack/<version>/meta_data.json yourself',
+    );
   });
 
   it("decodes a node's config drive by name from the node source, as Ironic would render it", async () => {
@@ -59,6 +77,16 @@ describe('ironic-metadata configdrive', () => {
     const drive = JSON.parse(stdout.toString());
     expect(drive).toMatchObject({ source: 'node 1be26c0b-03f2-4d2e-ae87-c02d7f33c123 (compute-r01-u05)', metaData: { hostname: 'web-01.example.net' } });
     expect(drive.files.map((file: { path: string }) => file.path)).toContain('openstack/latest/network_data.json');
+  });
+
+  it("shows a node's JSON drive as Ironic writes it to the disk: the node's uuid and name where the JSON has none", async () => {
+    const inventory = JSON.parse(readFileSync(EXAMPLE_INVENTORY, 'utf8'));
+    const [node] = inventory.nodes;
+    delete node.instance_info.configdrive.meta_data.uuid;
+    delete node.instance_info.configdrive.meta_data.name;
+    writeFileSync(join(dir, 'inventory.json'), JSON.stringify(inventory));
+    const { stdout } = await captured(() => configDriveDecodeCommand(node.name, { inventory: join(dir, 'inventory.json'), json: true }));
+    expect(JSON.parse(stdout.toString()).metaData).toMatchObject({ uuid: node.uuid, name: node.name, hostname: 'web-01.example.net' });
   });
 
   it('names the policy fix for a masked drive, and says which node has none', async () => {

@@ -3,7 +3,7 @@ import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { IronicConnectionError, IronicError } from '@ironic-metadata/ironic-client';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
 import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
-import type { NodeIndex } from '@ironic-metadata/node-discovery';
+import type { IndexedNode, NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Container } from 'inversify';
 import { startProgress } from './progress';
 
@@ -64,6 +64,13 @@ export async function loadNodes(container: Container): Promise<NodeIndex> {
     progress.clear();
     throw explainSourceError(error, catalog.source.description);
   }
+}
+
+/** The node with this uuid or name; CommandFailure `<id>: <notFound> with that uuid or name among the N nodes loaded` when there is none. */
+export function nodeIn(index: NodeIndex, id: string, notFound: string): IndexedNode {
+  const entry = index.nodeByUuidOrName(id);
+  if (!entry) throw new CommandFailure(`${id}: ${notFound} with that uuid or name among the ${index.size} nodes loaded`);
+  return entry;
 }
 
 /** Ironic's errors as one line that names the source and the fix (the error kept as the cause); anything else unchanged. */

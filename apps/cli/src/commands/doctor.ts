@@ -1,5 +1,6 @@
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
+import { nodeLabel } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import type { Container } from 'inversify';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
@@ -7,6 +8,7 @@ import { cliContainer, EXIT, UsageError, type SourceOptions } from './context';
 import { ALLOWED_CLIENTS_CHECK, allowedClientsCheck, tokenKeysCheck } from './doctor/access-checks';
 import { ADMIN_LISTENER, bindCheck } from './doctor/bind-check';
 import { skipped, type Check, type CheckStatus } from './doctor/check';
+import { accessLogCheck, clientsCheck } from './doctor/client-checks';
 import { discover } from './doctor/discovery';
 import { leaseFileCheck } from './doctor/lease-check';
 import { configDrivesCheck, discoverableCheck, DISCOVERY_CHECKS, NODE_CHECKS, secretsCheck, undiscoverableCheck } from './doctor/node-checks';
@@ -15,6 +17,8 @@ import { plural, printJson, renderTable, styleFor, type Style } from './output';
 
 export interface DoctorOptions extends SourceOptions {
   json?: boolean;
+  /** The service's log (LOG_LEVEL=http lines) to read the last hour's requests from. */
+  accessLog?: string;
 }
 
 export function addDoctorCommand(program: Command): void {
@@ -25,12 +29,14 @@ export function addDoctorCommand(program: Command): void {
       'Check everything a node needs to get its metadata, each with pass, warn or fail and the fix: the configuration; Ironic reachable, ' +
         'its API version and the credentials (or the inventory file); show_instance_secrets; the lease file; which active nodes can be found ' +
         'and by which method, and which cannot; whether they ask from inside ALLOWED_CLIENTS; the IMDSv2 token key file (IMDS_TOKEN_KEY_FILE: needed with ' +
-        'more than one replica, which TRUSTED_PROXIES implies; readable by the service user alone; keys of at least 32 bytes); whether BIND_ADDR:BIND_PORT can be bound (as the user running doctor).',
+        'more than one replica, which TRUSTED_PROXIES implies; readable by the service user alone; keys of at least 32 bytes); whether BIND_ADDR:BIND_PORT can be bound (as the user running doctor); ' +
+        'which clients it serves, and, from the access log of the last hour, which nodes asked only /openstack and then stopped.',
     );
   withSourceOptions(command, { leases: true });
+  command.option('--access-log <file>', "the service's log with its LOG_LEVEL=http request lines, e.g. journalctl -u ironic-metadata -o cat --since -1h > FILE");
   withJsonOption(command);
   withHelp(command, {
-    examples: ['ironic-metadata doctor', 'IRONIC_URL=http://ironic:6385 OS_AUTH_TYPE=http_basic OS_USERNAME=metadata OS_PASSWORD=... ironic-metadata doctor --json'],
+    examples: ['ironic-metadata doctor', 'ironic-metadata doctor --access-log <(journalctl -u ironic-metadata -o cat --since -1h)', 'IRONIC_URL=http://ironic:6385 OS_AUTH_TYPE=http_basic OS_USERNAME=metadata OS_PASSWORD=... ironic-metadata doctor --json'],
     exits: '0 every check passed (warnings allowed); 1 a check failed (an unreachable Ironic is a failed check); 2 the configuration is invalid.',
   });
   command.action(async (options: DoctorOptions) => exitWith(await doctorCommand(options)));
@@ -46,21 +52,27 @@ export async function doctorCommand(options: DoctorOptions): Promise<number> {
     report([{ id: 'config', title: 'configuration valid', status: 'fail', detail: error.message, fix: 'correct that variable (README.md, Configuration, lists them all)' }], options);
     return EXIT.usage;
   }
-  const checks = await runChecks(built.config, built.container);
+  const checks = await runChecks(built.config, built.container, options.accessLog);
   report(checks, options);
   return checks.some((check) => check.status === 'fail') ? EXIT.notFound : EXIT.ok;
 }
 
-async function runChecks(config: Config, container: Container): Promise<Check[]> {
+async function runChecks(config: Config, container: Container, accessLog: string | undefined): Promise<Check[]> {
   const checks: Check[] = [{ id: 'config', title: 'configuration valid', status: 'pass', detail: describeConfig(config) }];
   const source = await sourceChecks(config, container);
   checks.push(...source.checks);
-  const discovery = source.index && discover(source.index, container.get(TYPES.LeaseFile).current().table, config);
+  const leases = container.get(TYPES.LeaseFile).current().table;
+  const discovery = source.index && discover(source.index, leases, config);
   checks.push(...(discovery ? [secretsCheck(discovery), configDrivesCheck(discovery)] : skipped(NODE_CHECKS, 'needs the nodes, which could not be loaded')));
   checks.push(leaseFileCheck(config.leaseFile));
   checks.push(...(discovery ? [discoverableCheck(discovery), undiscoverableCheck(discovery)] : skipped(DISCOVERY_CHECKS, 'needs the nodes, which could not be loaded')));
   checks.push(...(discovery ? [allowedClientsCheck(config, discovery)] : skipped([ALLOWED_CLIENTS_CHECK], 'needs the nodes, which could not be loaded')), tokenKeysCheck(config));
   checks.push(await bindCheck(config.bindAddrs, config.bindPort), await bindCheck([config.adminBindAddr], config.adminBindPort, ADMIN_LISTENER));
+  const nodeFor = (ip: string) => {
+    const lookup = source.index?.lookup(ip, leases);
+    return lookup?.found ? nodeLabel(lookup.entry.node) : undefined;
+  };
+  checks.push(clientsCheck(config), accessLogCheck(accessLog, nodeFor));
   return checks;
 }
 

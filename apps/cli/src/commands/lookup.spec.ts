@@ -14,6 +14,8 @@ describe('ironic-metadata lookup', () => {
     expect(code).toBe(0);
     expect(output).toContain('127.0.0.11 is node 1be26c0b-03f2-4d2e-ae87-c02d7f33c123 (compute-r01-u05), matched by configdrive_network_data');
     expect(output).toContain('provision state: active (served)');
+    expect(output).toContain('instance uuid: 0b6a5b2e-7a0e-4f4c-9d8a-6c7e3f1d2a11 (config drive meta_data.uuid)');
+    expect(output).toContain('instance hostname: web-01.example.net (config drive meta_data.hostname)');
     expect(output).toMatch(/MATCHER\s+OUTCOME\s+DETAIL/);
     expect(output).toMatch(/fixed_ips\s+no-match\s+no node has 127\.0\.0\.11 in instance_info\.fixed_ips/);
   });
@@ -24,6 +26,15 @@ describe('ironic-metadata lookup', () => {
     expect(output).toContain('127.0.0.14: not found: 127.0.0.14 belongs to node c2a9e4f7-5b1d-4e3a-9c8f-0d7b6a5e4f31 (compute-r02-u03), which is available');
     expect(output).toContain('provision state: available (not served');
     expect(output).toMatch(/fixed_ips\s+ineligible\s+127\.0\.0\.14 is in instance_info\.fixed_ips/);
+  });
+
+  it('says where a node without a config drive gets its identity from', async () => {
+    const { output } = await run('127.0.0.12', true);
+    expect(JSON.parse(output).instance).toEqual({
+      uuid: { value: '4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57', source: "the node's uuid (no config drive, no instance_uuid)" },
+      name: { value: 'compute-r01-u07', source: "the node's name" },
+      hostname: { value: 'compute-r01-u07', source: "the node's name, sanitised as Nova does" },
+    });
   });
 
   it('prints JSON with --json', async () => {

@@ -1,5 +1,6 @@
 import { TYPES } from '@ironic-metadata/container';
-import { isEligible, nodeLabel, type Lookup, type MatchStep } from '@ironic-metadata/node-discovery';
+import { instanceIdentity } from '@ironic-metadata/metadata';
+import { isEligible, nodeLabel, type IndexedNode, type Lookup, type MatchStep } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
 import { cliContainer, EXIT, loadNodes, type SourceOptions } from './context';
@@ -13,7 +14,10 @@ export function addLookupCommand(program: Command): void {
   const command = program
     .command('lookup')
     .summary('which node is this address, and why (not)')
-    .description('Show the node behind a client address, the method that matched, every matcher tried and why it did not match, and the state check.')
+    .description(
+      'Show the node behind a client address, the method that matched, every matcher tried and why it did not match, and the state check; ' +
+        'for a node, the instance identity it is served (uuid, name, hostname) and where each value comes from.',
+    )
     .argument('<ip>', 'the client address a node asks from');
   withSourceOptions(command, { leases: true });
   withJsonOption(command);
@@ -44,8 +48,14 @@ function lookupJson(lookup: Lookup) {
     node: entry
       ? { uuid: entry.node.uuid, name: entry.node.name ?? null, provisionState: entry.node.provision_state, served: isEligible(entry), configDriveProblem: entry.configDriveProblem ?? null }
       : null,
+    instance: lookup.found ? identityOf(lookup.entry) : null,
     trace: lookup.trace,
   };
+}
+
+/** The identity both trees serve the node: meta_data.json uuid, name, hostname (EC2 instance-id, hostname, local-hostname). */
+function identityOf(entry: IndexedNode) {
+  return instanceIdentity(entry.node, entry.configDrive?.metaData);
 }
 
 function lookupText(lookup: Lookup, style: Style): string {
@@ -58,6 +68,7 @@ function lookupText(lookup: Lookup, style: Style): string {
     lines.push(`  provision state: ${entry.node.provision_state} (${state})`);
     if (entry.configDriveProblem) lines.push(`  config drive: ${style.yellow('not used')}: ${entry.configDriveProblem}`);
   }
+  if (lookup.found) for (const [field, { value, source }] of Object.entries(identityOf(lookup.entry))) lines.push(`  instance ${field}: ${value} (${source})`);
   const outcome = (step: MatchStep) =>
     step.outcome === 'matched' ? style.green(step.outcome) : step.outcome === 'no-match' ? step.outcome : style.yellow(step.outcome);
   const table = renderTable(['MATCHER', 'OUTCOME', 'DETAIL'], lookup.trace.map((step) => [step.method, outcome(step), step.detail]), style);

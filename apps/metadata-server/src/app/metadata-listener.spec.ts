@@ -382,3 +382,16 @@ describe('IMDSv2 session tokens', () => {
     expect((await request(strict).get('/openstack/latest/meta_data.json').agent(from(FIXED))).status).toBe(200);
   });
 });
+
+describe('the NoCloud seed', () => {
+  it('is served by client address and counted as its own route family', async () => {
+    const { app: handle, metrics } = await serviceFor();
+    const answer = await request(handle).get('/nocloud/meta-data').agent(from(WEB));
+    expect(answer.status).toBe(200);
+    expect(answer.text).toMatch(/^instance-id: ".+"\nlocal-hostname: /);
+    expect((await request(handle).get('/nocloud/meta-data').agent(from(SPARE))).status).toBe(404);
+    const counted = await metrics();
+    expect(counted).toContain('metadata_requests_total{family="nocloud",status="200"} 1');
+    expect(counted).toContain('metadata_requests_total{family="nocloud",status="404"} 1');
+  });
+});

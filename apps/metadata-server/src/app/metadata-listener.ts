@@ -139,9 +139,10 @@ function clientHas(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-/** Nova serves the EC2 tree at every path that is not under /openstack. */
+/** Nova serves the EC2 tree at every path that is not under /openstack (nor, here, /nocloud). */
 function routeFamily(path: string): RouteFamily {
   if (path === '/openstack' || path.startsWith('/openstack/')) return 'openstack';
+  if (path === '/nocloud' || path.startsWith('/nocloud/')) return 'nocloud';
   if (/^\/latest\/api\/token\/?$/.test(path)) return 'imds-token';
   return 'ec2';
 }

@@ -42,7 +42,7 @@ export function configDriveImageFiles(contents: ConfigDriveJson | ConfigDriveFil
 /**
  * A raw ISO 9660 config drive image (volume id `config-2`, Joliet and Rock Ridge names), from a JSON
  * config drive or from a map of files. Unlike Ironic, it does not add the node's uuid and name to
- * `meta_data`: pass them in if the node should see them.
+ * `meta_data`: pass it through `withIronicNodeDefaults` first if the node should see them.
  */
 export function buildConfigDriveImage(contents: ConfigDriveJson | ConfigDriveFiles, options: BuildOptions = {}): Buffer {
   return writeIso9660(configDriveImageFiles(contents), { volumeId: CONFIG_DRIVE_VOLUME_ID, publisher: 'ironic-metadata', date: options.date });

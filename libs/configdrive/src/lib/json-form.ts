@@ -34,3 +34,23 @@ function isPythonTruthy(value: unknown): boolean {
   if (typeof value === 'object' && value !== null) return Object.keys(value).length > 0;
   return Boolean(value);
 }
+
+/** The node fields Ironic writes into a JSON config drive's meta_data. */
+export interface IronicNodeIdentity {
+  uuid: string;
+  name?: string | null;
+}
+
+/**
+ * The meta_data Ironic writes to the disk for a JSON config drive (ironic/conductor/utils.py
+ * `build_configdrive`): `uuid` defaults to the node's uuid and, when the node has a name, `name` to
+ * it; a key that is present is kept as it is (Python's `setdefault`). Ironic does not touch a config
+ * drive given as an image or a URL.
+ */
+export function withIronicNodeDefaults(metaData: Record<string, unknown>, node: IronicNodeIdentity): Record<string, unknown> {
+  return {
+    ...metaData,
+    ...('uuid' in metaData ? {} : { uuid: node.uuid }),
+    ...('name' in metaData || !node.name ? {} : { name: node.name }),
+  };
+}

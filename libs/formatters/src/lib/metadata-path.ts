@@ -20,7 +20,8 @@ export type MetadataPath =
   | { tree: 'ec2-root' }
   | { tree: 'openstack-root' }
   | { tree: 'openstack'; version: OpenStackVersion; requestedVersion: string; segments: string[] }
-  | { tree: 'ec2'; version: Ec2Version; requestedVersion: string; segments: string[] };
+  | { tree: 'ec2'; version: Ec2Version; requestedVersion: string; segments: string[] }
+  | { tree: 'nocloud'; segments: string[] };
 
 /**
  * Parses a URL path (without its query string) the way Nova's metadata handler does: percent
@@ -43,6 +44,9 @@ export function parseMetadataPath(path: string, context: PathContext): MetadataP
     return { tree: 'openstack', version: resolved, requestedVersion: version, segments: rest };
   }
 
+  // `/nocloud/...` is cloud-init's NoCloud seed (`seedfrom`), as Tinkerbell's tootles serves it: no versions.
+  if (top === 'nocloud') return { tree: 'nocloud', segments: segments.slice(1) };
+
   // Nova serves the EC2 tree both at the root and under /ec2.
   const ec2Segments = top === 'ec2' ? segments.slice(1) : segments;
   const [ec2Version, ...ec2Rest] = ec2Segments;
@@ -53,8 +57,8 @@ export function parseMetadataPath(path: string, context: PathContext): MetadataP
 }
 
 /** The version listings are the same for every client; everything below a version is per instance. */
-export function needsNode(path: MetadataPath): path is Extract<MetadataPath, { tree: 'openstack' | 'ec2' }> {
-  return path.tree === 'openstack' || path.tree === 'ec2';
+export function needsNode(path: MetadataPath): path is Extract<MetadataPath, { tree: 'openstack' | 'ec2' | 'nocloud' }> {
+  return path.tree === 'openstack' || path.tree === 'ec2' || path.tree === 'nocloud';
 }
 
 /**

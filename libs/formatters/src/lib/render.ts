@@ -2,6 +2,7 @@ import type { RenderContext } from './context';
 import { renderEc2Path, renderEc2Versions } from './ec2-render';
 import type { InstanceMetadata } from './instance-metadata';
 import type { MetadataPath } from './metadata-path';
+import { renderNoCloudPath } from './nocloud-tree';
 import { renderOpenStackPath, renderOpenStackVersions } from './openstack-tree';
 import { notFound, type Rendered } from './rendered';
 
@@ -19,5 +20,7 @@ export function renderMetadata(path: MetadataPath, md: InstanceMetadata | undefi
       return md ? renderOpenStackPath(md, path.version, path.segments, context) : notFound('no instance metadata for this client');
     case 'ec2':
       return md ? renderEc2Path(md, path.version, path.segments) : notFound('no instance metadata for this client');
+    case 'nocloud':
+      return md ? renderNoCloudPath(md, path.segments) : notFound('no instance metadata for this client');
   }
 }

@@ -39,6 +39,16 @@ describe('buildInstanceMetadata', () => {
     expect(md.ec2).toMatchObject({ region: 'site-1', architecture: 'arm64', pendingTime: '2024-03-01T10:20:30Z' });
   });
 
+  it('answers one identity in both trees: the one Ironic writes to the disk (C-16, C-19)', () => {
+    const node = aNode({ name: 'Rack1_Node_07', instance_uuid: '99999999-8888-4777-8666-555555555516' });
+    const fromJson = buildInstanceMetadata({ node, ports: [], portgroups: [], configDrive: configDriveFromJson({ meta_data: { hostname: 'json-drive.example.com' } }, 'test') }, options);
+    expect(fromJson).toMatchObject({ uuid: node.uuid, name: 'Rack1_Node_07', hostname: 'json-drive.example.com' });
+    expect(fromJson.ec2).toMatchObject({ instanceId: node.uuid, localHostname: 'json-drive.example.com' });
+    const alone = buildInstanceMetadata({ node, ports: [], portgroups: [] }, options);
+    expect(alone).toMatchObject({ uuid: node.instance_uuid, name: 'Rack1_Node_07', hostname: 'rack1-node-07' });
+    expect(alone.ec2).toMatchObject({ instanceId: node.instance_uuid, localHostname: 'rack1-node-07', publicHostname: 'rack1-node-07' });
+  });
+
   it('prefers the drive network_data, then the node network_data, then the ports', () => {
     const node = aNode({ network_data: { links: [{ id: 'eth0', type: 'phy', ethernet_mac_address: 'aa:bb:cc:dd:ee:01' }], networks: [{ id: 'n', type: 'ipv4', link: 'eth0', ip_address: '10.1.105.195', netmask: '255.255.255.0' }], services: [] } });
     const entry: IndexedNode = { node, ports: [aPort(node, '52:54:00:00:00:03')], portgroups: [] };

@@ -5,6 +5,8 @@ import type { IndexedNode } from '@ironic-metadata/node-discovery';
 import { ec2NetworkView } from './ec2-interfaces';
 import { ec2Architecture, ec2PendingTime } from './ec2-identity-fields';
 import { instancePassword } from './instance-password';
+import { instanceIdentity } from './instance-identity';
+import { describeKey } from './key-type';
 import { networkDataFromPorts } from './port-network-data';
 
 export interface BuildOptions {
@@ -27,9 +29,8 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
   const drive = entry.configDrive;
   const meta = drive?.metaData ?? {};
   const info = node.instance_info;
-  const uuid = stringOr(meta.uuid, node.instance_uuid ?? node.uuid);
-  const name = stringOr(meta.name, node.name ?? node.uuid);
-  const hostname = stringOr(meta.hostname, info.hostname ?? node.name ?? node.uuid);
+  const identity = instanceIdentity(node, drive?.metaData);
+  const [uuid, name, hostname] = [identity.uuid.value, identity.name.value, identity.hostname.value];
   const networkData = chooseNetworkData(entry, drive);
   const fixedIps = (info.fixed_ips ?? []).map(fixedIpAddress);
   const { localIpv4, mac, interfaces } = ec2NetworkView(networkData, fixedIps);
@@ -84,7 +85,7 @@ function publicKeys(drive: ConfigDrive | undefined, node: IronicNode): PublicKey
   const fromNode = node.instance_info.public_keys;
   const nodeKeys = Array.isArray(fromNode) ? fromNode.map((key, index) => [`key-${index}`, key] as const) : Object.entries(fromNode ?? {});
   for (const [name, data] of nodeKeys) if (!keys.has(name)) keys.set(name, data);
-  return [...keys].map(([name, data]) => ({ name, type: data.startsWith('ssh-') || data.startsWith('ecdsa-') ? 'ssh' : 'x509', data }));
+  return [...keys].map(([name, data]) => ({ name, type: describeKey(data).type, data }));
 }
 
 /** Nova's `meta` carries strings only. */

@@ -83,13 +83,14 @@ export class LegacyPasswords {
   }
 
   /**
-   * One deployment of an instance: its identity, and when Ironic last moved the node's provision
-   * state. Without an `instance_uuid` or a config drive uuid the identity is the node's own, the same
-   * for every instance; the time tells a redeploy apart (and, rarely, also a rescue of the same one,
-   * whose legacy password is then withheld rather than risk giving it to another tenant).
+   * One deployment of an instance: the identity it is served, the node's `instance_uuid`, and when
+   * Ironic last moved the node's provision state. Without a config drive uuid the identity is the
+   * node's own, the same for every instance; `instance_uuid` and the time tell a redeploy apart (and,
+   * rarely, also a rescue of the same one, whose legacy password is then withheld rather than risk
+   * giving it to another tenant).
    */
   private deploymentOf(entry: IndexedNode): string {
-    return `${this.options.identityOf(entry)} ${String(entry.node['provision_updated_at'] ?? '')}`;
+    return `${this.options.identityOf(entry)} ${entry.node.instance_uuid ?? ''} ${String(entry.node['provision_updated_at'] ?? '')}`;
   }
 
   private migrate(entry: IndexedNode, value: string, instance: string): void {

@@ -129,6 +129,34 @@ describe("Nova's proxy mode", () => {
   });
 });
 
+describe('the NoCloud seed', () => {
+  it.each(['meta-data', 'user-data', 'vendor-data', 'network-config'])('answers HEAD on /nocloud/%s like GET, and 405 with Allow to other methods', async (file) => {
+    const network_data = { links: [{ id: 'iface0', type: 'phy', ethernet_mac_address: '52:54:00:00:00:05' }], networks: [], services: [] };
+    const { ask } = await responderFor({}, aNode({ instance_info: { fixed_ips: [IP] }, network_data }));
+    const get = await ask('GET', `/nocloud/${file}`);
+    expect(get.status).toBe(200);
+    expect(await ask('HEAD', `/nocloud/${file}`)).toEqual(get);
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      expect(await ask(method, `/nocloud/${file}`)).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD' } });
+    }
+  });
+
+  it('is per instance: the instance id is the node it found, and 404 for an address no node has', async () => {
+    const { ask, node } = await responderFor({});
+    expect((await ask('GET', '/nocloud/meta-data')).body.toString()).toContain(`instance-id: "${node.uuid}"\n`);
+    const stranger = await ask('GET', '/nocloud/meta-data', undefined, {}, '10.0.0.99');
+    expect(stranger.status).toBe(404);
+    expect(stranger.body.toString()).toContain('no node matches 10.0.0.99');
+  });
+
+  it('is 404 for a node that is not active, saying which state it is in', async () => {
+    const { ask } = await responderFor({}, aNode({ provision_state: 'available', instance_uuid: null, instance_info: { fixed_ips: [IP] } }));
+    const answer = await ask('GET', '/nocloud/user-data');
+    expect(answer.status).toBe(404);
+    expect(answer.body.toString()).toContain('which is available');
+  });
+});
+
 describe('request limits', () => {
   it('answers 429 with Retry-After past the per-client rate, and serves other clients', async () => {
     const { ask } = await responderFor({ rateLimiter: new ClientRateLimiter(2, () => 0) });
@@ -143,7 +171,7 @@ describe('request limits', () => {
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
-    const pieces = ['openstack', 'latest', '2012-08-10', 'meta-data', 'meta_data.json', '..', '.', '%2e', '%00', '%25', '%', '%zz', 'public-keys', '0', 'openssh-key', 'network', 'interfaces', 'macs', 'api', 'token', 'password', 'x'.repeat(300), '\u00e9', '__proto__', 'constructor', ''];
+    const pieces = ['openstack', 'latest', '2012-08-10', 'meta-data', 'meta_data.json', '..', '.', '%2e', '%00', '%25', '%', '%zz', 'public-keys', '0', 'openssh-key', 'network', 'interfaces', 'macs', 'api', 'token', 'password', 'x'.repeat(300), '\u00e9', '__proto__', 'constructor', '', 'nocloud', 'network-config'];
     const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'];
     for (let i = 0; i < 3000; i++) {
       const path = `/${Array.from({ length: Math.floor(random() * 6) }, () => pick(pieces)).join('/')}${random() < 0.3 ? '/' : ''}`;

@@ -33,7 +33,10 @@ export interface MetadataReply {
 }
 
 export interface ResponderOptions {
-  /** Refuse EC2 requests that carry no valid IMDSv2 session token (401); when false, a missing or unverifiable token is answered as IMDSv1. */
+  /**
+   * Refuse EC2 requests that carry no valid IMDSv2 session token (401). When false, a request without
+   * a token is answered as IMDSv1, and so is one whose token this replica cannot judge (no shared keys).
+   */
   imdsTokenRequired: boolean;
   /** Store instance passwords POSTed to `password` (METADATA_PASSWORD_WRITE). */
   passwordWrite: boolean;
@@ -201,9 +204,10 @@ export class MetadataResponder {
     const check = this.tokens.check(token, request.clientIp);
     if (check === 'valid') return undefined;
     this.options.metrics?.badToken(check);
-    // Where tokens are optional the client would be answered without one, so a token this replica
-    // cannot verify (another replica's per-process key, a restart) must not cost it the answer.
-    if (!this.options.imdsTokenRequired) return undefined;
+    // Where tokens are optional and this process signs with a key of its own, a token it cannot
+    // verify may be another replica's or its own before a restart: the client would be answered
+    // without one, so it is answered as IMDSv1. Under shared keys an unverifiable token is bad: 401.
+    if (!this.options.imdsTokenRequired && !this.tokens.shared) return undefined;
     this.logger.info('IMDSv2 token refused', { clientIp: request.clientIp, check });
     return text(401, `Unauthorized: the IMDSv2 session token is ${check === 'expired' ? 'expired' : 'invalid or for another client'}; PUT /latest/api/token for a new one`);
   }

@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { TokenCheck } from './session-tokens';
 
 /** Which part of the API a request was for, as metrics label it. */
-export type RouteFamily = 'openstack' | 'ec2' | 'imds-token';
+export type RouteFamily = 'openstack' | 'ec2' | 'imds-token' | 'nocloud';
 
 /**
  * The service's Prometheus metrics, in a registry of their own (no process-global state): requests

@@ -25,6 +25,11 @@ const TOKEN_SHAPE = /^v1\.(\d{1,12})\.[A-Za-z0-9_-]{43}$/;
  */
 export class SessionTokens {
   private keys: readonly Buffer[];
+  /**
+   * True when the keys were given (IMDS_TOKEN_KEY_FILE), so every replica verifies the same tokens
+   * and a token none of them verifies is proven bad; false with this process's own random key.
+   */
+  readonly shared: boolean;
 
   /**
    * @param keys signing keys of at least 32 bytes, the first signs; none: one random key of this
@@ -36,7 +41,8 @@ export class SessionTokens {
     private readonly now: () => number = Date.now,
   ) {
     this.keys = [];
-    this.useKeys(keys.length > 0 ? keys : [randomBytes(TOKEN_KEY_MIN_BYTES)]);
+    this.shared = keys.length > 0;
+    this.useKeys(this.shared ? keys : [randomBytes(TOKEN_KEY_MIN_BYTES)]);
   }
 
   /** Replaces the keys (a rotation read again from the key file); the same rules as the constructor's. */

@@ -18,8 +18,8 @@ export interface NewNode {
 }
 
 export interface Deployment {
-  /** A JSON object (`meta_data`, `user_data`, `network_data`, `vendor_data`) or a string (URL, base64 ISO). */
-  configdrive: Record<string, unknown> | string;
+  /** A JSON object (`meta_data`, `user_data`, `network_data`, `vendor_data`) or a string (URL, base64 ISO); none when left out. */
+  configdrive?: Record<string, unknown> | string;
   /** Extra `instance_info` keys, e.g. `fixed_ips`. */
   instanceInfo?: Record<string, unknown>;
 }
@@ -76,7 +76,7 @@ export class IronicTestAdmin {
     return uuid;
   }
 
-  /** Drives an enrolled node to `active` with a configdrive: manage, provide, set the image, deploy. */
+  /** Drives an enrolled node to `active`, with its configdrive if it has one: manage, provide, set the image, deploy. */
   async deploy(uuid: string, deployment: Deployment): Promise<void> {
     await this.setProvisionState(uuid, 'manage', 'manageable');
     await this.setProvisionState(uuid, 'provide', 'available');
