@@ -23,6 +23,10 @@ const CRASH_LOOP_MS = 5_000;
  * listener for the whole service. It decodes no config drive: workers do, each for its own index.
  */
 export async function runPrimary(config: Config, workers: number): Promise<void> {
+  // The kernel hands connections to the workers that accept them. In node:cluster's round robin the
+  // primary accepts and passes each connection on, and one passed to a worker that has just died
+  // is never answered (seen in the cluster test: a client waiting 10 s after a worker was killed).
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   // One message at a time per worker, each once the last was written: a fleet sent in pieces is then
   // never serialized whole at once (for each worker), and every worker gets messages in order.
   const queues = new Map<number, Promise<void>>();
