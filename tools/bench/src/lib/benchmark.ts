@@ -66,7 +66,9 @@ export async function runBenchmark(run: BenchmarkRun): Promise<BenchReport> {
   const sim = await startSimulator(workspace.simulatorMain, options.nodes);
   try {
     const nodes = await sim.nodes();
-    const booting: BootingNode[] = nodes.slice(0, options.boots).map(({ address, instanceUuid }) => ({ address, instanceUuid }));
+    // The simulator's drives carry no uuid: the service names the instance by its node's uuid, as
+    // Ironic writes a drive's meta_data.json.
+    const booting: BootingNode[] = nodes.slice(0, options.boots).map(({ address, uuid }) => ({ address, instanceUuid: uuid }));
     progress('cold start: starting the metadata server and waiting until it serves the last node');
     const adminPort = await freePort();
     const cold = await measureColdStart({
