@@ -51,7 +51,7 @@ export function formatTable(report: BenchReport): string {
     ...loadRows('storm', storm, target('p99')),
     ['storm: errors', String(storm.errors), '0', verdict(target('errors'))],
     ['storm: event-loop delay p99 (worst process)', storm.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(storm.eventLoopDelayP99Ms, 1)} ms`, '', ''],
-    [`service peak RSS (VmHWM, ${p.workers} workers and primary summed)`, `${fixed(storm.peakRssMiB, 0)} MiB`, target('peak RSS')?.limit ?? '', verdict(target('peak RSS'))],
+    [`service peak RSS (VmHWM of its processes summed, WORKERS=${p.workers})`, `${fixed(storm.peakRssMiB, 0)} MiB`, target('peak RSS')?.limit ?? '', verdict(target('peak RSS'))],
     ['storm: Ironic requests', String(storm.ironicRequests), target('Ironic requests during')?.limit ?? '', verdict(target('Ironic requests during'))],
     ['storm: Ironic requests per sync', fixed(storm.ironicRequestsPerSync, 1), target('Ironic requests per')?.limit ?? '', `${verdict(target('Ironic requests per'))}${storm.syncs > 0 ? '' : ' (no sync during the storm)'}`.trim()],
   ];
