@@ -2,7 +2,7 @@ export * from './lib/types';
 export * from './lib/errors';
 export { configDriveFromFiles, chooseVersionDirectory, type ConfigDriveFiles } from './lib/file-tree';
 export { decodeConfigDrive, configDriveFromJson } from './lib/decode';
-export { withIronicNodeDefaults, type IronicNodeIdentity } from './lib/json-form';
+export { checkIronicConfigDriveJson, withIronicNodeDefaults, type IronicNodeIdentity } from './lib/json-form';
 export { DEFAULT_MAX_CONFIG_DRIVE_BYTES, DEFAULT_FETCH_TIMEOUT_MS } from './lib/limits';
 export { buildConfigDriveImage, encodeConfigDrive, configDriveImageFiles, CONFIG_DRIVE_VOLUME_ID, type BuildOptions } from './lib/build-image';
 export {

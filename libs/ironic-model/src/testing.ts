@@ -17,3 +17,5 @@ export function aPort(node: IronicNode, address: string, fields: Partial<IronicP
 export function aPortgroup(node: IronicNode, fields: Partial<IronicPortgroup> = {}): IronicPortgroup {
   return ironicPortgroupSchema.parse({ uuid: nextUuid(), node_uuid: node.uuid, ...fields });
 }
+
+export { applyMutation, isUnder, jsonMutation, jsonPaths, nested, oddJsonValue, type JsonMutation, type JsonPath } from './test-support/json-mutations';

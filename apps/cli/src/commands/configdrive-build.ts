@@ -4,6 +4,7 @@ import {
   buildConfigDriveImage,
   ConfigDriveError,
   configDriveFromFiles,
+  checkIronicConfigDriveJson,
   configDriveFromJson,
   configDriveImageFiles,
   encodeConfigDrive,
@@ -103,10 +104,12 @@ function readTree(dir: string): ConfigDriveFiles {
   return files;
 }
 
-/** Refuses what a node could not read, the way decoding would; answers the meta_data. */
+/** Refuses what a node could not read, or Ironic would refuse; answers the meta_data. */
 function validated(input: string, contents: ConfigDriveJson | ConfigDriveFiles): Record<string, unknown> {
   try {
-    return (contents instanceof Map ? configDriveFromFiles(contents) : configDriveFromJson(contents as ConfigDriveJson, input)).metaData;
+    if (contents instanceof Map) return configDriveFromFiles(contents).metaData;
+    checkIronicConfigDriveJson(contents as ConfigDriveJson);
+    return configDriveFromJson(contents as ConfigDriveJson).metaData;
   } catch (error) {
     if (error instanceof ConfigDriveError) throw new CommandFailure(`${input}: ${error.message}`);
     throw error;

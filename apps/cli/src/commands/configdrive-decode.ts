@@ -60,7 +60,15 @@ export async function configDriveDecodeCommand(source: string, options: DecodeOp
   }
   const listing = [...files].map(([path, bytes]) => ({ path, size: bytes.length }));
   if (options.json) {
-    printJson({ source: origin, form, metaData: drive.metaData, networkData: drive.networkData ?? null, userDataBytes: drive.userData?.length ?? null, files: listing });
+    printJson({
+      source: origin,
+      form,
+      metaData: drive.metaData,
+      networkData: drive.storedNetworkData ?? null,
+      userDataBytes: drive.userData?.length ?? null,
+      leftAside: drive.leftAside,
+      files: listing,
+    });
     return EXIT.ok;
   }
   const style = styleFor(process.stdout);
@@ -143,8 +151,10 @@ function summaryRows(drive: ConfigDrive): string[][] {
     ['availability_zone', meta.availability_zone],
     ['public_keys', Object.keys(drive.publicKeys).join(', ')],
     ['meta', meta.meta && Object.entries(meta.meta).map(([key, value]) => `${key}=${value}`).join(', ')],
-    ['network_data', networks.map((network) => `${network.ip_address ?? network.type} on ${network.link}`).join(', ')],
+    ['network_data', networks.map((network) => `${network.ip_address ?? network.type ?? 'a network'}${network.link ? ` on ${network.link}` : ''}`).join(', ')],
     ['user_data', drive.userData && `${drive.userData.length} bytes`],
+    // What the service does without; the files below keep them.
+    ...drive.leftAside.map(({ field, problem }): [string, unknown] => [`left aside: ${field}`, problem]),
   ];
   return rows.map(([field, value]) => [field, value === undefined || value === '' ? '-' : String(value)]);
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { captured, EXAMPLE_INVENTORY, withEnv } from '../test-support/capture';
 import { lookupCommand } from './lookup';
 
@@ -43,5 +46,46 @@ describe('ironic-metadata lookup', () => {
     const result = JSON.parse(output);
     expect(result).toMatchObject({ ip: '127.0.0.99', found: false, method: null, node: null, reason: 'no node matches 127.0.0.99' });
     expect(result.trace.map((step: { method: string }) => step.method)).toEqual(['fixed_ips', 'node_network_data', 'configdrive_network_data', 'agent_url', 'dhcp_lease']);
+  });
+
+  describe('values left aside', () => {
+    const inventory = join(mkdtempSync(join(tmpdir(), 'lookup-')), 'inventory.json');
+    const networkData = {
+      links: [{ id: 'bond0', type: 'bond', ethernet_mac_address: '52:54:00:00:61:01', bond_miimon: '100', mtu: 0 }, { type: 'phy' }],
+      networks: [{ id: 'n0', type: 'ipv4', link: 'bond0', ip_address: '10.0.0.300' }],
+    };
+    writeFileSync(
+      inventory,
+      JSON.stringify({
+        nodes: [
+          {
+            uuid: 'n61',
+            name: 'odd',
+            provision_state: 'active',
+            instance_info: { fixed_ips: ['127.0.0.61', 'nope'], configdrive: { meta_data: { uuid: 'i61', public_keys: { ops: 'ssh-ed25519 AAAA ops', bad: 7 } }, network_data: networkData } },
+          },
+        ],
+      }),
+    );
+    const lookup = (json: boolean) => captured(() => lookupCommand('127.0.0.61', { inventory, leases: '/nonexistent/dnsmasq.leases', json }));
+
+    it('lists each value the service does without, with the field from the node and why', async () => {
+      const { result, stdout } = await lookup(false);
+      expect(result).toBe(0);
+      const lines = stdout.toString().split('\n').filter((line) => line.includes('left aside'));
+      expect(lines).toEqual([
+        '  left aside: instance_info.fixed_ips[1]: expected an IPv4 or IPv6 address, or {"ip_address": <address>}',
+        '  left aside: instance_info.configdrive meta_data.public_keys.bad: Invalid input: expected string, received number',
+        '  left aside: instance_info.configdrive network_data.links[1]: id: Invalid input: expected string, received undefined',
+        '  left aside: instance_info.configdrive network_data.networks[0].ip_address: expected an IPv4 or IPv6 address',
+      ]);
+    });
+
+    it('gives them as node.leftAside with --json', async () => {
+      const { stdout } = await lookup(true);
+      const { node } = JSON.parse(stdout.toString());
+      expect(node.leftAside).toHaveLength(4);
+      expect(node.leftAside[0]).toEqual({ field: 'instance_info.fixed_ips[1]', problem: 'expected an IPv4 or IPv6 address, or {"ip_address": <address>}' });
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { TYPES } from '@ironic-metadata/container';
 import { instanceIdentity } from '@ironic-metadata/metadata';
-import { isEligible, nodeLabel, type IndexedNode, type Lookup, type MatchStep } from '@ironic-metadata/node-discovery';
+import { describeLeftAside, isEligible, nodeLabel, type IndexedNode, type Lookup, type MatchStep } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
 import { cliContainer, EXIT, loadNodes, type SourceOptions } from './context';
@@ -16,7 +16,7 @@ export function addLookupCommand(program: Command): void {
     .summary('which node is this address, and why (not)')
     .description(
       'Show the node behind a client address, the method that matched, every matcher tried and why it did not match, and the state check; ' +
-        'for a node, the instance identity it is served (uuid, name, hostname) and where each value comes from.',
+        'for a node, the instance identity it is served (uuid, name, hostname) and where each value comes from, and any value of it the service left aside and why.',
     )
     .argument('<ip>', 'the client address a node asks from');
   withSourceOptions(command, { leases: true });
@@ -46,7 +46,14 @@ function lookupJson(lookup: Lookup) {
     method: lookup.found ? lookup.method : null,
     reason: lookup.found ? null : lookup.reason,
     node: entry
-      ? { uuid: entry.node.uuid, name: entry.node.name ?? null, provisionState: entry.node.provision_state, served: isEligible(entry), configDriveProblem: entry.configDriveProblem ?? null }
+      ? {
+          uuid: entry.node.uuid,
+          name: entry.node.name ?? null,
+          provisionState: entry.node.provision_state,
+          served: isEligible(entry),
+          configDriveProblem: entry.configDriveProblem ?? null,
+          leftAside: entry.leftAside ?? [],
+        }
       : null,
     instance: lookup.found ? identityOf(lookup.entry) : null,
     trace: lookup.trace,
@@ -67,6 +74,8 @@ function lookupText(lookup: Lookup, style: Style): string {
     const state = isEligible(entry) ? style.green('served') : style.red('not served: only nodes with an instance, active or deploying, are');
     lines.push(`  provision state: ${entry.node.provision_state} (${state})`);
     if (entry.configDriveProblem) lines.push(`  config drive: ${style.yellow('not used')}: ${entry.configDriveProblem}`);
+    // Values the service does without; what it serves as stored (network_data.json) still has them.
+    for (const value of entry.leftAside ?? []) lines.push(`  ${style.yellow('left aside')}: ${describeLeftAside(value)}`);
   }
   if (lookup.found) for (const [field, { value, source }] of Object.entries(identityOf(lookup.entry))) lines.push(`  instance ${field}: ${value} (${source})`);
   const outcome = (step: MatchStep) =>

@@ -1,3 +1,4 @@
+import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
 import type { ServiceMetrics } from '@ironic-metadata/metadata';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
@@ -21,6 +22,7 @@ export class AdminApp {
   constructor(
     @inject(TYPES.NodeCatalog) private readonly catalog: NodeCatalog,
     @inject(TYPES.ServiceMetrics) private readonly metrics: ServiceMetrics,
+    @inject(TYPES.Config) private readonly config: Config,
   ) {}
 
   create(clock: () => number = Date.now, cluster?: ClusterView): Express {
@@ -34,7 +36,7 @@ export class AdminApp {
       const workers = cluster?.workers();
       // A cluster with no worker serving (all of them being replaced) answers nobody.
       const ready = status.usable && (workers === undefined || workers.serving > 0);
-      response.status(ready ? 200 : 503).json({ ready, ...status, source: this.catalog.source.description, workers });
+      response.status(ready ? 200 : 503).json({ ready, ...status, source: this.catalog.source.description, site: this.config.siteId, workers });
     });
     app.get('/metrics', async (_request, response) => {
       response.type(this.metrics.registry.contentType).send(cluster ? await cluster.metrics() : await this.metrics.registry.metrics());

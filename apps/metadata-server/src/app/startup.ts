@@ -1,9 +1,14 @@
 import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
 import { buildContainer, type ContainerOverrides } from '@ironic-metadata/container';
 import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
+import type { Server } from 'node:http';
+import { TYPES } from '@ironic-metadata/container';
 import type { Container } from 'inversify';
 import { AdminApp } from './admin-app';
+import { ConnectionGuard } from './connection-guard';
+import { listen } from './listen';
 import { MetadataListener } from './metadata-listener';
+import { ConnectionCapError, connectionCaps, openFileSoftLimit, type ConnectionCaps } from './open-file-limit';
 
 /** One line on stderr, then exit: 2 for a configuration the operator must fix, 1 for the rest. */
 export function fail(message: string, code: number): never {
@@ -32,4 +37,22 @@ export function containerOrExit(config: Config, overrides: ContainerOverrides = 
   container.bind(MetadataListener).toSelf();
   container.bind(AdminApp).toSelf();
   return container;
+}
+
+/** The connection caps from the open-file limit and the settings; caps that cannot hold stop start-up. */
+export function connectionCapsOrExit(config: Config): ConnectionCaps {
+  try {
+    return connectionCaps(openFileSoftLimit(), config.connections);
+  } catch (error) {
+    if (error instanceof ConnectionCapError) fail(`invalid configuration: ${error.message}`, 2);
+    throw error;
+  }
+}
+
+/** The nodes' listeners on every BIND_ADDR, behind the connection guard; a listen error stops the process. */
+export function listenForNodes(config: Config, container: Container, caps: ConnectionCaps): Promise<Server[]> {
+  const { requestTimeoutSeconds, keepAliveTimeoutSeconds } = config.connections;
+  const guard = new ConnectionGuard(caps, (requestTimeoutSeconds + keepAliveTimeoutSeconds) * 1000, container.get(TYPES.TrustedProxies), container.get(TYPES.ServiceMetrics), container.get(TYPES.Logger));
+  const handler = container.get(MetadataListener).handle;
+  return Promise.all(config.bindAddrs.map((address) => listen(handler, address, config.bindPort, config.connections, guard))).catch((error: Error) => fail(error.message, 1));
 }

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
     expect(loadConfig({})).toEqual({
-      source: { kind: 'ironic', url: 'http://localhost:6385', auth: { type: 'none' }, pageSize: 1000 },
+      source: { kind: 'ironic', url: 'http://localhost:6385', auth: { type: 'none' }, pageSize: 1000, conductorGroup: undefined, shard: undefined },
       bindAddrs: ['169.254.169.254'],
       bindPort: 80,
       adminBindAddr: '127.0.0.1',
@@ -25,7 +25,28 @@ describe('loadConfig', () => {
       optimizeFor: 'memory',
       workers: undefined,
       vendorData: { staticFile: undefined, dynamicTargets: [], dynamicTimeoutSeconds: 5, dynamicFailureFatal: false },
+      connections: { maxConnections: 0, maxConnectionsPerClient: 0, requestTimeoutSeconds: 5, keepAliveTimeoutSeconds: 5 },
+      siteId: undefined,
+      verifyClientMac: false,
     });
+  });
+
+  it('reads the connection limits, the site and its Ironic filters', () => {
+    const config = loadConfig({ MAX_CONNECTIONS: '3000', MAX_CONNECTIONS_PER_CLIENT: '50', REQUEST_TIMEOUT_SECONDS: '3', KEEPALIVE_TIMEOUT_SECONDS: '2', SITE_ID: 'dc1', IRONIC_CONDUCTOR_GROUP: 'rack-1', IRONIC_SHARD: 's1', VERIFY_CLIENT_MAC: 'true' });
+    expect(config).toMatchObject({
+      connections: { maxConnections: 3000, maxConnectionsPerClient: 50, requestTimeoutSeconds: 3, keepAliveTimeoutSeconds: 2 },
+      siteId: 'dc1',
+      verifyClientMac: true,
+      source: { kind: 'ironic', conductorGroup: 'rack-1', shard: 's1' },
+    });
+  });
+
+  it('refuses Ironic filters with an inventory file, and malformed site names', () => {
+    expect(() => loadConfig({ INVENTORY_FILE: '/etc/inv.json', IRONIC_CONDUCTOR_GROUP: 'rack-1' })).toThrow(
+      "invalid configuration: IRONIC_CONDUCTOR_GROUP: filters Ironic's nodes, but INVENTORY_FILE is set; unset one of them (an inventory file lists one site's nodes itself)",
+    );
+    expect(() => loadConfig({ SITE_ID: 'dc 1' })).toThrow('invalid configuration: SITE_ID: expected a site name of letters, digits, ".", "_" and "-", e.g. dc1');
+    expect(() => loadConfig({ REQUEST_TIMEOUT_SECONDS: '0' })).toThrow('invalid configuration: REQUEST_TIMEOUT_SECONDS: expected a whole number from 1 to 300, got "0"');
   });
 
   it('selects the inventory file source and reads every override', () => {

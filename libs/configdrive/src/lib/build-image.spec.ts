@@ -44,8 +44,27 @@ describe('configDriveImageFiles: the tree openstacksdk builds for Ironic', () =>
     expect(configDriveImageFiles(files)).toEqual(files);
   });
 
-  it('refuses a JSON config drive that could not be read back', async () => {
-    await expectConfigDriveError(() => configDriveImageFiles({ meta_data: [] as unknown as Record<string, unknown> }), 'missing-metadata', 'configdrive JSON: expected meta_data to be a JSON object, found a list');
+  it('refuses a JSON config drive that Ironic would refuse at deploy time (_CONFIG_DRIVE_SCHEMA)', async () => {
+    await expectConfigDriveError(
+      () => configDriveImageFiles({ meta_data: [] as unknown as Record<string, unknown> }),
+      'invalid-json',
+      'Ironic expects meta_data to be an object in a JSON config drive, found a list',
+    );
+    await expectConfigDriveError(
+      () => configDriveImageFiles({ network_data: 'eth0' }),
+      'invalid-json',
+      'Ironic expects network_data to be an object in a JSON config drive, found "eth0"',
+    );
+    await expectConfigDriveError(
+      () => configDriveImageFiles({ user_data: 42 as unknown as string }),
+      'invalid-json',
+      'Ironic expects user_data to be an object, a list, a string or null in a JSON config drive, found number 42',
+    );
+    await expectConfigDriveError(
+      () => configDriveImageFiles({ meta_data: {}, files: [] } as never),
+      'invalid-json',
+      'Ironic accepts only meta_data, network_data, user_data and vendor_data in a JSON config drive, found "files"',
+    );
   });
 });
 

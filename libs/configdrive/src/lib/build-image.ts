@@ -1,8 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import { configDriveFromJson } from './decode';
 import type { ConfigDriveFiles } from './file-tree';
 import { writeIso9660 } from './iso9660/writer';
-import { renderConfigDriveJson } from './json-form';
+import { checkIronicConfigDriveJson, renderConfigDriveJson } from './json-form';
 import type { ConfigDriveJson } from './types';
 
 /** The label cloud-init and Ironic look for. */
@@ -23,8 +22,8 @@ export interface BuildOptions {
 export function configDriveImageFiles(contents: ConfigDriveJson | ConfigDriveFiles): Map<string, Buffer> {
   if (contents instanceof Map) return new Map(contents);
   const json = contents as ConfigDriveJson;
-  // Refuse what decodeConfigDrive would refuse, so every image built here reads back.
-  configDriveFromJson(json, 'configdrive JSON');
+  // Refuse what Ironic would refuse at deploy time, so every image built here is one Ironic could write.
+  checkIronicConfigDriveJson(json);
   const rendered = renderConfigDriveJson(json);
   const parts: [string, Buffer | undefined][] = [
     ['meta_data.json', jsonFile(rendered.metaData)],

@@ -1,4 +1,6 @@
 import { gzipSync } from 'node:zlib';
+import { applyMutation, isUnder, jsonMutation, type JsonPath } from '@ironic-metadata/ironic-model/testing';
+import fc from 'fast-check';
 import { expectConfigDriveError } from '../test-support/expect-error';
 import { META_DATA, NETWORK_DATA } from '../test-support/fixtures';
 import { imageFromTool } from '../test-support/iso-tools';
@@ -22,6 +24,8 @@ const stored = gzipped.toString('base64');
 const expected = {
   metaData: META_DATA,
   networkData: NETWORK_DATA,
+  storedNetworkData: NETWORK_DATA,
+  leftAside: [],
   vendorData2: { static: { k: 'v' } },
   userData,
   publicKeys: META_DATA.public_keys,
@@ -66,7 +70,16 @@ describe('decodeConfigDrive: every form Ironic stores', () => {
 
   it('leaves out what Ironic leaves out of the image: empty network_data, vendor_data and user_data', async () => {
     const drive = await decodeConfigDrive({ meta_data: { uuid: 'u' }, network_data: {}, vendor_data: {}, user_data: '' });
-    expect(drive).toEqual({ metaData: { uuid: 'u' }, publicKeys: {}, networkData: undefined, vendorData: undefined, vendorData2: undefined, userData: undefined });
+    expect(drive).toEqual({
+      metaData: { uuid: 'u' },
+      publicKeys: {},
+      networkData: undefined,
+      storedNetworkData: undefined,
+      vendorData: undefined,
+      vendorData2: undefined,
+      userData: undefined,
+      leftAside: [],
+    });
   });
 });
 
@@ -198,16 +211,95 @@ describe('decodeConfigDrive: errors say what was expected and what was found', (
     );
   });
 
-  it('an image without meta_data.json, or with meta_data that is not an object', async () => {
+  it('an image without meta_data.json', async () => {
     const noMetaData = writeIso9660(new Map([['openstack/latest/user_data', Buffer.from('x')]]), { volumeId: 'config-2' });
     await expectConfigDriveError(decodeConfigDrive(noMetaData), 'missing-metadata', 'expected openstack/<version>/meta_data.json in the config drive, found openstack/latest/user_data');
-    const listMetaData = writeIso9660(new Map([['openstack/latest/meta_data.json', Buffer.from('[]')]]), { volumeId: 'config-2' });
-    await expectConfigDriveError(decodeConfigDrive(listMetaData), 'missing-metadata', 'openstack/latest: expected meta_data to be a JSON object, found a list');
-    await expectConfigDriveError(decodeConfigDrive({ meta_data: 'x' }), 'missing-metadata', 'configdrive object: expected meta_data to be a JSON object, found "x"');
+  });
+});
+
+describe('decodeConfigDrive: an unusable part is left aside, named, and the rest is served', () => {
+  const userData = Buffer.from('#cloud-config\n');
+
+  it('meta_data that is not an object', async () => {
+    const listMetaData = writeIso9660(
+      new Map([
+        ['openstack/latest/meta_data.json', Buffer.from('[]')],
+        ['openstack/latest/user_data', userData],
+      ]),
+      { volumeId: 'config-2' },
+    );
+    await expect(decodeConfigDrive(listMetaData)).resolves.toMatchObject({ metaData: {}, userData, leftAside: [{ field: 'meta_data', problem: 'expected a JSON object, found a list' }] });
+    await expect(decodeConfigDrive({ meta_data: 'x', user_data: 'u' } as never)).resolves.toMatchObject({
+      userData: Buffer.from('u'),
+      leftAside: [{ field: 'meta_data', problem: 'expected a JSON object, found "x"' }],
+    });
   });
 
-  it('an image whose meta_data.json is not JSON', async () => {
-    const badJson = writeIso9660(new Map([['openstack/latest/meta_data.json', Buffer.from('{uuid')]]), { volumeId: 'config-2' });
-    await expectConfigDriveError(decodeConfigDrive(badJson), 'invalid-json', /^openstack\/latest\/meta_data\.json: expected JSON, /);
+  it('a file that is not JSON', async () => {
+    const badJson = writeIso9660(
+      new Map([
+        ['openstack/latest/meta_data.json', Buffer.from('{uuid')],
+        ['openstack/latest/network_data.json', Buffer.from('{"links": [}')],
+        ['openstack/latest/user_data', userData],
+      ]),
+      { volumeId: 'config-2' },
+    );
+    const drive = await decodeConfigDrive(badJson);
+    expect(drive).toMatchObject({ metaData: {}, userData, networkData: undefined });
+    expect(drive.leftAside.map((entry) => entry.field)).toEqual(['meta_data', 'network_data']);
+    expect(drive.leftAside[0].problem).toMatch(/^openstack\/latest\/meta_data\.json is not JSON: /);
+  });
+
+  it('one key that is not a string: the other keys are served', async () => {
+    const drive = await decodeConfigDrive({ meta_data: { uuid: 'u', public_keys: { ops: 'ssh-ed25519 AAAA ops', bad: 42 }, hostname: ['h'] } });
+    expect(drive.publicKeys).toEqual({ ops: 'ssh-ed25519 AAAA ops' });
+    expect(drive.metaData).toEqual({ uuid: 'u', public_keys: { ops: 'ssh-ed25519 AAAA ops' } });
+    expect(drive.leftAside).toEqual([
+      { field: 'meta_data.hostname', problem: 'Invalid input: expected string, received array' },
+      { field: 'meta_data.public_keys.bad', problem: 'Invalid input: expected string, received number' },
+    ]);
+  });
+});
+
+describe('property: a config drive mutated field by field still gives its user data and keys', () => {
+  const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ops@example.com';
+  const USER_DATA = '#cloud-config\nruncmd:\n  - [touch, /run/booted]\n';
+  const drive = {
+    meta_data: { uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeee0018', name: 'mtu-zero', hostname: 'mtu-zero.example.com', launch_index: 0, availability_zone: null, meta: { role: 'web' }, public_keys: { ops: KEY } },
+    network_data: {
+      links: [
+        { id: 'tap0', vif_id: 'a1b2', type: 'phy', mtu: 0, ethernet_mac_address: '52:54:00:00:18:01' },
+        { id: 'bond0', type: 'bond', bond_links: ['tap0'], bond_miimon: '100', bond_mode: '802.3ad' },
+      ],
+      networks: [{ id: 'network0', type: 'ipv4', link: 'tap0', ip_address: '127.0.0.41', netmask: '255.255.255.0', routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: '127.0.0.1' }] }],
+      services: [],
+    },
+    user_data: USER_DATA,
+  };
+  // What the mutation may not touch: the user data and the keys themselves.
+  const elsewhere = (path: JsonPath) => !isUnder(path, ['user_data']) && !isUnder(['meta_data', 'public_keys', 'ops'], path);
+  const imageFiles = (json: Record<string, unknown>) =>
+    new Map(
+      Object.entries({ meta_data: 'meta_data.json', network_data: 'network_data.json' })
+        .filter(([key]) => json[key] !== undefined)
+        .map(([key, name]) => [`openstack/latest/${name}`, Buffer.from(JSON.stringify(json[key]))] as const)
+        .concat([['openstack/latest/user_data', Buffer.from(USER_DATA)]]),
+    );
+
+  it('as JSON (the form Ironic keeps) and as an image (the form the node reads)', async () => {
+    await fc.assert(
+      fc.asyncProperty(jsonMutation(drive, elsewhere), async (mutation) => {
+        const mutated = applyMutation(drive, mutation) as Record<string, unknown>;
+        const files = imageFiles(mutated);
+        if (!files.has('openstack/latest/meta_data.json')) files.set('openstack/latest/meta_data.json', Buffer.from('{}'));
+        for (const decoded of [await decodeConfigDrive(mutated), await decodeConfigDrive(writeIso9660(files, { volumeId: 'config-2' }))]) {
+          expect(decoded.userData?.toString()).toBe(USER_DATA);
+          expect(decoded.publicKeys).toEqual({ ops: KEY });
+          const network = mutated['network_data'];
+          if (typeof network === 'object' && network !== null && Object.keys(network).length > 0) expect(decoded.storedNetworkData).toEqual(network);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

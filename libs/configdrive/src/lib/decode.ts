@@ -16,7 +16,7 @@ import type { ConfigDrive, ConfigDriveJson, DecodeOptions } from './types';
 export async function decodeConfigDrive(value: unknown, options: DecodeOptions = {}): Promise<ConfigDrive> {
   if (value instanceof Uint8Array) return decodeImageBytes(Buffer.from(value.buffer, value.byteOffset, value.byteLength), options);
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    return configDriveFromJson(value as ConfigDriveJson, 'configdrive object');
+    return configDriveFromJson(value as ConfigDriveJson);
   }
   if (typeof value !== 'string') {
     throw new ConfigDriveError('unsupported', `expected a config drive object, string or image bytes, found ${describe(value)}`);
@@ -28,14 +28,14 @@ export async function decodeConfigDrive(value: unknown, options: DecodeOptions =
       'the config drive is masked as "******": Ironic hides it unless the policy rule show_instance_secrets is granted (add "show_instance_secrets": "@" to the file named by [oslo_policy]policy_file)',
     );
   }
-  if (text.startsWith('{')) return configDriveFromJson(parseJsonObject(text), 'configdrive JSON string');
+  if (text.startsWith('{')) return configDriveFromJson(parseJsonObject(text));
   if (text.includes('://')) return fetchConfigDrive(text, options);
   return decodeImageString(text, options);
 }
 
 /** The typed config drive from Ironic's JSON form, as Ironic would render it to an image. */
-export function configDriveFromJson(json: ConfigDriveJson, origin: string): ConfigDrive {
-  return assembleConfigDrive({ ...renderConfigDriveJson(json), vendorData: undefined, origin });
+export function configDriveFromJson(json: ConfigDriveJson): ConfigDrive {
+  return assembleConfigDrive({ ...renderConfigDriveJson(json), vendorData: undefined });
 }
 
 function parseJsonObject(text: string): ConfigDriveJson {

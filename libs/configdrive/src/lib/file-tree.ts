@@ -1,4 +1,4 @@
-import { networkDataSchema, describeIssues } from '@ironic-metadata/ironic-model';
+import { metaDataSchema, parseLeniently, readNetworkData, type LeftAside } from '@ironic-metadata/ironic-model';
 import { describe } from './describe';
 import { ConfigDriveError } from './errors';
 import type { ConfigDrive, ConfigDriveMetaData } from './types';
@@ -27,65 +27,74 @@ export function chooseVersionDirectory(files: ConfigDriveFiles): string {
   return `openstack/${dated[dated.length - 1]}`;
 }
 
-/** Reads the typed config drive out of its files (from an ISO image or a directory). */
+/**
+ * Reads the typed config drive out of its files (from an ISO image or a directory). A file that is not
+ * JSON is left aside (named in `leftAside`), not the drive: the node reads the other files regardless.
+ */
 export function configDriveFromFiles(files: ConfigDriveFiles): ConfigDrive {
   const directory = chooseVersionDirectory(files);
+  const leftAside: LeftAside[] = [];
   const json = (name: string): unknown => {
     const bytes = files.get(`${directory}/${name}`);
     if (bytes === undefined) return undefined;
     try {
       return JSON.parse(bytes.toString('utf8'));
     } catch (error) {
-      throw new ConfigDriveError('invalid-json', `${directory}/${name}: expected JSON, ${(error as Error).message}`);
+      leftAside.push({ field: name.replace(/\.json$/, ''), problem: `${directory}/${name} is not JSON: ${(error as Error).message}` });
+      return undefined;
     }
   };
-  return assembleConfigDrive({
-    metaData: json('meta_data.json'),
+  const drive = assembleConfigDrive({
+    metaData: json('meta_data.json') ?? {},
     networkData: json('network_data.json'),
     vendorData: json('vendor_data.json'),
     vendorData2: json('vendor_data2.json'),
     userData: files.get(`${directory}/user_data`),
-    origin: directory,
   });
+  return { ...drive, leftAside: [...leftAside, ...drive.leftAside] };
 }
 
-/** Validates the parts of a config drive, from whichever form they came. */
+/**
+ * The typed config drive from its parts, whichever form they came from. Only what the service reads is
+ * checked (`metaDataSchema`, `readNetworkData`), and only as strictly as it reads it: each unusable
+ * value is left aside and named (`meta_data.public_keys.ops`), the rest is served. Never throws.
+ */
 export function assembleConfigDrive(parts: {
   metaData: unknown;
   networkData: unknown;
   vendorData: unknown;
   vendorData2: unknown;
   userData: Buffer | undefined;
-  origin: string;
 }): ConfigDrive {
-  const { metaData, origin } = parts;
-  if (typeof metaData !== 'object' || metaData === null || Array.isArray(metaData)) {
-    throw new ConfigDriveError('missing-metadata', `${origin}: expected meta_data to be a JSON object, found ${describe(metaData)}`);
-  }
-  const meta = metaData as ConfigDriveMetaData;
-  let networkData;
-  if (parts.networkData !== undefined && parts.networkData !== null) {
-    const parsed = networkDataSchema.safeParse(parts.networkData);
-    if (!parsed.success) {
-      throw new ConfigDriveError('invalid-json', `${origin}: network_data is not Nova's network_data.json: ${describeIssues(parsed.error.issues).join('; ')}`);
+  const leftAside: LeftAside[] = [];
+  const within = (prefix: string) => (entry: LeftAside) => ({ field: entry.field ? `${prefix}.${entry.field}` : prefix, problem: entry.problem });
+  let metaData: ConfigDriveMetaData = {};
+  if (isJsonObject(parts.metaData)) {
+    const read = parseLeniently(metaDataSchema, parts.metaData);
+    if (read.success) {
+      metaData = read.data;
+      leftAside.push(...read.leftAside.map(within('meta_data')));
     }
-    networkData = parsed.data;
+  } else {
+    leftAside.push({ field: 'meta_data', problem: `expected a JSON object, found ${describe(parts.metaData)}` });
+  }
+  let network;
+  if (parts.networkData !== undefined && parts.networkData !== null) {
+    network = readNetworkData(parts.networkData);
+    leftAside.push(...network.leftAside.map(within('network_data')));
   }
   return {
-    metaData: meta,
+    metaData,
     userData: parts.userData,
-    networkData,
+    networkData: network?.view,
+    storedNetworkData: network?.document,
     vendorData: parts.vendorData,
     vendorData2: parts.vendorData2,
-    publicKeys: publicKeysOf(meta, origin),
+    publicKeys: { ...metaData.public_keys },
+    leftAside,
   };
 }
 
-function publicKeysOf(meta: ConfigDriveMetaData, origin: string): Record<string, string> {
-  const keys = meta.public_keys;
-  if (keys === undefined || keys === null) return {};
-  if (typeof keys !== 'object' || Array.isArray(keys) || Object.values(keys).some((k) => typeof k !== 'string')) {
-    throw new ConfigDriveError('invalid-json', `${origin}: expected meta_data.public_keys to map names to key strings, found ${describe(keys)}`);
-  }
-  return { ...keys };
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

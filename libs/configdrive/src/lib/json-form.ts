@@ -1,4 +1,30 @@
+import { describe } from './describe';
+import { ConfigDriveError } from './errors';
 import type { ConfigDriveJson } from './types';
+
+/**
+ * Ironic's `_CONFIG_DRIVE_SCHEMA` (ironic/api/controllers/v1/utils.py): the type each key must have, or
+ * the deploy is refused with a 400. A null is taken as the key left out, as Ironic's renderer does.
+ */
+const IRONIC_JSON_FORM: Record<string, { expected: string; accepts: (value: unknown) => boolean }> = {
+  meta_data: { expected: 'an object', accepts: isObjectOrNull },
+  network_data: { expected: 'an object', accepts: isObjectOrNull },
+  user_data: { expected: 'an object, a list, a string or null', accepts: (value) => value === null || typeof value === 'string' || typeof value === 'object' },
+  vendor_data: { expected: 'an object', accepts: isObjectOrNull },
+};
+
+/**
+ * Refuses a JSON config drive that Ironic's API would refuse at deploy time (`PUT .../states/provision`
+ * answers 400): a key other than the four, or one of the wrong type. Ironic checks nothing inside them.
+ * Throws `ConfigDriveError` (`invalid-json`) naming the key, what it must be and what it is.
+ */
+export function checkIronicConfigDriveJson(json: ConfigDriveJson): void {
+  for (const [key, value] of Object.entries(json)) {
+    const rule = IRONIC_JSON_FORM[key];
+    if (!rule) throw new ConfigDriveError('invalid-json', `Ironic accepts only meta_data, network_data, user_data and vendor_data in a JSON config drive, found "${key}"`);
+    if (!rule.accepts(value)) throw new ConfigDriveError('invalid-json', `Ironic expects ${key} to be ${rule.expected} in a JSON config drive, found ${describe(value)}`);
+  }
+}
 
 /** The parts of a JSON config drive as Ironic writes them to its image. */
 export interface RenderedConfigDriveJson {
@@ -26,6 +52,10 @@ export function renderConfigDriveJson(json: ConfigDriveJson): RenderedConfigDriv
 function userDataBytes(userData: unknown): Buffer | undefined {
   if (typeof userData === 'object' && userData !== null) return Buffer.from(JSON.stringify(userData), 'utf8');
   return isPythonTruthy(userData) ? Buffer.from(String(userData), 'utf8') : undefined;
+}
+
+function isObjectOrNull(value: unknown): boolean {
+  return value === null || (typeof value === 'object' && !Array.isArray(value));
 }
 
 /** Python's `if value:` over JSON values: null, false, 0, "", [] and {} are false. */

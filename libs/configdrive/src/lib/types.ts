@@ -1,18 +1,7 @@
-import type { NetworkData } from '@ironic-metadata/ironic-model';
+import type { LeftAside, MetaData, NetworkData } from '@ironic-metadata/ironic-model';
 
-/** Nova's meta_data.json as a config drive carries it. Keys this model does not name are kept. */
-export interface ConfigDriveMetaData {
-  uuid?: string;
-  name?: string;
-  hostname?: string;
-  availability_zone?: string;
-  launch_index?: number;
-  project_id?: string;
-  public_keys?: Record<string, string>;
-  keys?: { name: string; type: string; data: string }[];
-  meta?: Record<string, string>;
-  [key: string]: unknown;
-}
+/** Nova's meta_data.json as a config drive carries it (`metaDataSchema`). Keys this model does not name are kept. */
+export type ConfigDriveMetaData = MetaData;
 
 /** One config drive, whatever form it was stored in. */
 export interface ConfigDrive {
@@ -20,13 +9,21 @@ export interface ConfigDrive {
   metaData: ConfigDriveMetaData;
   /** `user_data` exactly as stored: it may be binary or gzip. */
   userData?: Buffer;
+  /** What the service reads of `network_data.json` (`readNetworkData`); unusable values left aside. */
   networkData?: NetworkData;
+  /** `network_data.json` as the drive holds it, odd values and unknown keys included: what is served. */
+  storedNetworkData?: unknown;
   /** `vendor_data.json`. */
   vendorData?: unknown;
   /** `vendor_data2.json` (Ironic writes a JSON config drive's `vendor_data` here). */
   vendorData2?: unknown;
   /** `meta_data.public_keys`, `{name: key}`. */
   publicKeys: Record<string, string>;
+  /**
+   * Values the service cannot use and left out of `metaData` and `networkData` (never out of what is
+   * served as stored), e.g. `network_data.networks[0].ip_address`; empty when none.
+   */
+  leftAside: LeftAside[];
 }
 
 /**

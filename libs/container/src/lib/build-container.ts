@@ -3,6 +3,7 @@ import { CidrList, type Config } from '@ironic-metadata/config';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
 import {
   AllowedClients,
+  ClientMacCheck,
   ClientRateLimiter,
   DynamicVendorData,
   MetadataResponder,
@@ -13,7 +14,7 @@ import {
   SessionTokens,
 } from '@ironic-metadata/metadata';
 import { IronicClient } from '@ironic-metadata/ironic-client';
-import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
+import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NeighbourTable, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
 import { TYPES } from './types';
 
@@ -37,13 +38,14 @@ export interface ContainerOverrides {
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(TYPES.Config).toConstantValue(config);
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const site = config.siteId === undefined ? undefined : { site: config.siteId };
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, fields: site });
   const { staticFile, dynamicTargets, dynamicTimeoutSeconds, dynamicFailureFatal } = config.vendorData;
   // Read now, so that a bad file stops start-up rather than the first request.
   const staticVendorData = staticFile ? readStaticVendorData(staticFile) : undefined;
   const dynamicVendorData =
     dynamicTargets.length > 0 ? new DynamicVendorData({ targets: dynamicTargets, timeoutSeconds: dynamicTimeoutSeconds, failureFatal: dynamicFailureFatal }, logger) : undefined;
-  const metrics = new ServiceMetrics();
+  const metrics = new ServiceMetrics(site);
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.bind(TYPES.ServiceMetrics).toConstantValue(metrics);
   container.bind(TYPES.TrustedProxies).toConstantValue(new CidrList(config.trustedProxies));
@@ -76,7 +78,14 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         new MetadataService(
           catalog,
           leases,
-          { defaultAvailabilityZone: config.defaultAvailabilityZone, region: config.region, vendorData: staticVendorData, metrics, migrateLegacyPasswords: config.passwordWrite },
+          {
+            defaultAvailabilityZone: config.defaultAvailabilityZone,
+            region: config.region,
+            vendorData: staticVendorData,
+            metrics,
+            migrateLegacyPasswords: config.passwordWrite,
+            clientMacCheck: config.verifyClientMac ? new ClientMacCheck(new NeighbourTable(), logger) : undefined,
+          },
           logger,
         ),
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
@@ -110,5 +119,8 @@ function nodeSourceFor(config: Config, logger: Logger, metrics: ServiceMetrics):
   const source = config.source;
   if (source.kind === 'file') return { source: new FileNodeSource(source.path) };
   const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger, pageSize: source.pageSize, observer: (event) => metrics.ironicExchange(event) });
-  return { client, source: new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, { pageSize: source.pageSize }) };
+  return { client, source: new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, {
+      pageSize: source.pageSize,
+      filters: { conductor_group: source.conductorGroup, shard: source.shard },
+    }) };
 }

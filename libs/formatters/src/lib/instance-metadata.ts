@@ -65,8 +65,10 @@ export interface InstanceMetadata {
   meta: Record<string, string>;
   /** Byte for byte as stored; absent means 404 on `user_data`, as Nova answers. */
   userData?: Buffer;
-  /** Always present: from the config drive, the node, or built from its ports. */
+  /** What the service reads of network_data (links, networks), always present: from the config drive, the node, or built from its ports. */
   networkData: NetworkData;
+  /** network_data as stored (config drive or node), served as `network_data.json` as it is; absent when built from ports. */
+  storedNetworkData?: unknown;
   /** `vendor_data.json`; `{}` when there is none. */
   vendorData: unknown;
   /** `vendor_data2.json`; `{}` when there is none. */

@@ -1,4 +1,4 @@
-import { describeIssues } from '@ironic-metadata/ironic-model';
+import { parseLeniently } from '@ironic-metadata/ironic-model';
 import type { z } from 'zod';
 import type { SessionAnswer } from './api-session';
 import { IronicResponseError } from './errors';
@@ -9,16 +9,20 @@ export interface ParsedPage<T> extends Page<T> {
   invalid: string[];
 }
 
-/** One resource answer (`GET /v1/nodes/{id}`, PATCH): the whole answer must validate. */
+/**
+ * One resource answer (`GET /v1/nodes/{id}`, PATCH), parsed leniently: a value the schema refuses is
+ * left aside (`leftAsideIn`), and only an answer unusable as a whole (no uuid) is an error.
+ */
 export function parseResource<T>(answer: SessionAnswer, schema: z.ZodType): T {
-  const result = schema.safeParse(answer.body);
-  if (!result.success) throw new IronicResponseError(answer.method, answer.url, answer.status, describeIssues(result.error.issues));
+  const result = parseLeniently(schema, answer.body);
+  if (!result.success) throw new IronicResponseError(answer.method, answer.url, answer.status, result.problems);
   return result.data as T;
 }
 
 /**
- * A collection answer (`{"nodes": [...], "next": ...}`). The collection itself must be a list; an item
- * that does not validate is left out and described, so that one odd node does not hide all others.
+ * A collection answer (`{"nodes": [...], "next": ...}`). The collection itself must be a list; each
+ * item is parsed leniently (a refused value is left aside, `leftAsideIn`), and an item unusable as a
+ * whole is left out and described, so that one odd node does not hide all others.
  */
 export function parsePage<T>(answer: SessionAnswer, key: string, schema: z.ZodType): ParsedPage<T> {
   const { method, url, status } = answer;
@@ -28,13 +32,13 @@ export function parsePage<T>(answer: SessionAnswer, key: string, schema: z.ZodTy
   const items: T[] = [];
   const invalid: string[] = [];
   raw.forEach((item: unknown, index: number) => {
-    const result = schema.safeParse(item);
+    const result = parseLeniently(schema, item);
     if (result.success) {
       items.push(result.data as T);
       return;
     }
     const label = `${key}[${index}]${uuidOf(item) ? ` (${uuidOf(item)})` : ''}`;
-    invalid.push(...describeIssues(result.error.issues).map((problem) => `${label}: ${problem}`));
+    invalid.push(...result.problems.map((problem) => `${label}: ${problem}`));
   });
   return {
     items,

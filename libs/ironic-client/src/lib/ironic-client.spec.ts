@@ -1,4 +1,5 @@
 import { IronicApiError, IronicClient, IronicResponseError, IronicVersionError } from '../index';
+import { leftAsideIn } from '@ironic-metadata/ironic-model';
 import { startFakeServer, type FakeServer } from '../test-support/fake-http-server';
 import { fakeIronic, type FakeIronicData } from '../test-support/fake-ironic';
 import { recordingLogger } from '../test-support/recording-logger';
@@ -111,7 +112,7 @@ describe('IronicClient', () => {
     it('asks for a fields subset plus uuid, validated and typed accordingly', async () => {
       await start({ nodes: [node(1)] });
       const [first] = await new IronicClient({ endpoint: server.url }).listNodes({ fields: ['name', 'network_data'] }).all();
-      expect(first).toEqual({ uuid: uuid(1), name: 'node-1', network_data: { links: [], networks: [], services: [] } });
+      expect(first).toEqual({ uuid: uuid(1), name: 'node-1', network_data: {} });
       // @ts-expect-error owner was not selected, so the type does not offer it
       expect(first.owner).toBeUndefined();
       expect(paths()[1]).toBe('GET /v1/nodes?fields=uuid%2Cname%2Cnetwork_data&limit=100');
@@ -140,13 +141,29 @@ describe('IronicClient', () => {
     });
 
     it('leaves out and reports a node that does not have the expected shape', async () => {
-      await start({ nodes: [node(1), { ...node(2), provision_state: 7 }, node(3)] });
+      await start({ nodes: [node(1), { ...node(2), provision_state: 7 }, node(3), { ...node(4), uuid: undefined as unknown as string }] });
       const { logger, lines } = recordingLogger();
       const nodes = await new IronicClient({ endpoint: server.url, logger }).listNodes().all();
       expect(nodes.map((item) => item.name)).toEqual(['node-1', 'node-3']);
       expect(lines.find((line) => line.startsWith('warn'))).toContain(
         `nodes[1] (${uuid(2)}): field provision_state: Invalid input: expected string, received number`,
       );
+      expect(lines.find((line) => line.startsWith('warn'))).toContain('nodes[3]: field uuid: Invalid input: expected string, received undefined');
+    });
+  });
+
+  describe('lenient parsing', () => {
+    it('keeps a node whose network_data or instance_info holds values the service does not use, as Ironic stores them', async () => {
+      // Nova's Ironic driver copies portgroup properties as they are: Ironic stores `--property miimon=100` as "100".
+      const bond = { id: 'bond0', type: 'bond', bond_links: ['a', 'b'], bond_miimon: '100', mtu: 0, 'x-vendor': { deep: [1] } };
+      const odd = { ...node(2), network_data: { links: [bond], networks: [] }, instance_info: { fixed_ips: ['10.0.0.2', 'not-an-address'] } };
+      await start({ nodes: [node(1), odd] });
+      const nodes = await new IronicClient({ endpoint: server.url }).listNodes().all();
+      expect(nodes.map((item) => item.name)).toEqual(['node-1', 'node-2']);
+      expect(nodes[1].network_data).toEqual({ links: [bond], networks: [] });
+      expect(nodes[1].instance_info.fixed_ips).toEqual(['10.0.0.2']);
+      expect(leftAsideIn(nodes[1])).toEqual([{ field: 'instance_info.fixed_ips[1]', problem: 'expected an IPv4 or IPv6 address, or {"ip_address": <address>}' }]);
+      expect(leftAsideIn(nodes[0])).toEqual([]);
     });
   });
 

@@ -1,5 +1,5 @@
 import { ironicNodeSchema, ironicPortgroupSchema, ironicPortSchema, IronicNode, IronicPort, IronicPortgroup } from './node';
-import { describeIssues, ValidationError } from './validation';
+import { parseLeniently, ValidationError } from './validation';
 
 /**
  * An inventory: nodes, ports and portgroups shaped exactly like Ironic's `GET /v1/nodes/detail`,
@@ -9,14 +9,18 @@ export interface Inventory {
   nodes: IronicNode[];
   ports: IronicPort[];
   portgroups: IronicPortgroup[];
+  /** Items that could not be used at all (no uuid, say), one line each naming the item; the others are served. */
+  unusable?: readonly string[];
 }
 
 const collections = { nodes: ironicNodeSchema, ports: ironicPortSchema, portgroups: ironicPortgroupSchema } as const;
 const itemNames = { nodes: 'node', ports: 'port', portgroups: 'portgroup' } as const;
 
 /**
- * Validates a parsed inventory document. Every problem is reported with the item (its index and uuid
- * or name) and the field, so that an operator can find it in the file.
+ * Validates a parsed inventory document, item by item and leniently: an unusable value costs only itself
+ * (see `leftAsideIn`), an item that cannot be used at all (no uuid, not an object) only itself, named
+ * in `unusable` with its index, uuid or name and the field. Throws `ValidationError` only when the
+ * document is not an inventory at all (not an object, no `nodes` list).
  */
 export function parseInventory(document: unknown, source: string): Inventory {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
@@ -26,27 +30,24 @@ export function parseInventory(document: unknown, source: string): Inventory {
   if (!Array.isArray(record['nodes'])) {
     throw new ValidationError(`${source}: "nodes" must be a list of Ironic nodes`, source, []);
   }
-  const problems: string[] = [];
+  const unusable: string[] = [];
   const inventory: Inventory = { nodes: [], ports: [], portgroups: [] };
   for (const key of Object.keys(collections) as (keyof typeof collections)[]) {
     const items = record[key] ?? [];
     if (!Array.isArray(items)) {
-      problems.push(`"${key}" must be a list`);
+      unusable.push(`"${key}" must be a list; none of them is used`);
       continue;
     }
     items.forEach((item: unknown, index: number) => {
-      const result = collections[key].safeParse(item);
+      const result = parseLeniently(collections[key], item);
       if (result.success) {
         (inventory[key] as unknown[]).push(result.data);
         return;
       }
-      const label = describeItem(item, `${itemNames[key]} ${index}`);
-      for (const line of describeIssues(result.error.issues)) problems.push(`${label}: ${line}`);
+      unusable.push(`${describeItem(item, `${itemNames[key]} ${index}`)} is not used: ${result.problems.join('; ')}`);
     });
   }
-  if (problems.length > 0) {
-    throw new ValidationError(`${source}: invalid inventory:\n  ${problems.join('\n  ')}`, source, problems);
-  }
+  if (unusable.length > 0) inventory.unusable = unusable;
   return inventory;
 }
 

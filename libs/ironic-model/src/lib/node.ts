@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { networkDataSchema } from './network-data';
+import { ipAddressSchema, isStoredNetworkData, readNetworkData, type StoredNetworkData } from './network-data';
 
 /** Every provision state Ironic reports (ironic/common/states.py). */
 export const PROVISION_STATES = [
@@ -25,11 +25,13 @@ export const MASKED_SECRET = '******';
 const jsonObject = z.record(z.string(), z.unknown());
 
 /** A fixed IP, by convention in `instance_info.fixed_ips`: a bare address or Neutron's `{ip_address}`. */
-export const fixedIpSchema = z.union([z.string().min(1), z.looseObject({ ip_address: z.string().min(1) })]);
+export const fixedIpSchema = z.union([ipAddressSchema, z.looseObject({ ip_address: ipAddressSchema })], {
+  error: 'expected an IPv4 or IPv6 address, or {"ip_address": <address>}',
+});
 
 /**
  * The parts of `instance_info` this service reads. Ironic stores whatever the deployer gave, so the
- * rest is kept as it came.
+ * rest is kept as it came; parsed leniently ({@link parseLeniently}), an unusable value is left aside.
  */
 export const instanceInfoSchema = z.looseObject({
   image_source: z.string().optional(),
@@ -44,7 +46,11 @@ export const instanceInfoSchema = z.looseObject({
   root_gb: z.union([z.number(), z.string()]).optional(),
 });
 
-/** A node as `GET /v1/nodes/detail` and `GET /v1/nodes/{id}` answer it. */
+/**
+ * A node as `GET /v1/nodes/detail` and `GET /v1/nodes/{id}` answer it. Only `uuid` and
+ * `provision_state` are needed to serve a node at all; parse it with {@link parseLeniently} so that
+ * any other unusable value costs only itself.
+ */
 export const ironicNodeSchema = z.looseObject({
   uuid: z.string().min(1),
   name: z.string().nullable().optional(),
@@ -60,8 +66,8 @@ export const ironicNodeSchema = z.looseObject({
   driver_internal_info: jsonObject.default({}),
   properties: jsonObject.default({}),
   extra: jsonObject.default({}),
-  /** API 1.66; `{}` when unset. */
-  network_data: z.union([networkDataSchema, z.object({}).strict()]).nullable().optional(),
+  /** API 1.66; `{}` when unset. Kept as stored (it is served as is); {@link nodeNetworkData} reads it. */
+  network_data: z.record(z.string(), z.unknown()).nullable().optional(),
   owner: z.string().nullable().optional(),
   lessee: z.string().nullable().optional(),
   resource_class: z.string().nullable().optional(),
@@ -102,8 +108,7 @@ export function fixedIpAddress(entry: FixedIp): string {
   return typeof entry === 'string' ? entry : entry.ip_address;
 }
 
-/** True when a node's stored network_data carries links or networks (Ironic answers `{}` when unset). */
-export function hasNetworkData(node: IronicNode): boolean {
-  const data = node.network_data;
-  return !!data && 'links' in data && (data.links.length > 0 || data.networks.length > 0);
+/** The node's own network_data, as stored and as read, or undefined when it has none (Ironic answers `{}`). */
+export function nodeNetworkData(node: Pick<IronicNode, 'network_data'>): StoredNetworkData | undefined {
+  return isStoredNetworkData(node.network_data) ? readNetworkData(node.network_data) : undefined;
 }

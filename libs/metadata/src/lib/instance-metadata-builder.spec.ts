@@ -11,7 +11,6 @@ describe('buildInstanceMetadata', () => {
     const node = aNode({ name: 'compute-1', owner: 'project-a', properties: { cpus: 8, role: 'node' }, instance_info: { public_keys: { node: 'ssh-rsa AAAB node', ops: 'ssh-rsa AAAB other' }, user_data: 'node data' } });
     const configDrive = configDriveFromJson(
       { meta_data: { uuid: 'instance-1', hostname: 'web-1.example', public_keys: { ops: KEY }, meta: { role: 'web' }, admin_pass: 'x' }, user_data: '#cloud-config\n' },
-      'test',
     );
     const md = buildInstanceMetadata({ node, ports: [], portgroups: [], configDrive }, options);
     expect(md).toMatchObject({ uuid: 'instance-1', nodeUuid: node.uuid, name: 'compute-1', hostname: 'web-1.example', projectId: 'project-a', availabilityZone: 'nova' });
@@ -41,7 +40,7 @@ describe('buildInstanceMetadata', () => {
 
   it('answers one identity in both trees: the one Ironic writes to the disk (C-16, C-19)', () => {
     const node = aNode({ name: 'Rack1_Node_07', instance_uuid: '99999999-8888-4777-8666-555555555516' });
-    const fromJson = buildInstanceMetadata({ node, ports: [], portgroups: [], configDrive: configDriveFromJson({ meta_data: { hostname: 'json-drive.example.com' } }, 'test') }, options);
+    const fromJson = buildInstanceMetadata({ node, ports: [], portgroups: [], configDrive: configDriveFromJson({ meta_data: { hostname: 'json-drive.example.com' } }) }, options);
     expect(fromJson).toMatchObject({ uuid: node.uuid, name: 'Rack1_Node_07', hostname: 'json-drive.example.com' });
     expect(fromJson.ec2).toMatchObject({ instanceId: node.uuid, localHostname: 'json-drive.example.com' });
     const alone = buildInstanceMetadata({ node, ports: [], portgroups: [] }, options);
@@ -69,7 +68,7 @@ describe('buildInstanceMetadata', () => {
       ['iface2', 'phy', '52:54:00:00:00:20'],
       ['iface3', 'bond', '52:54:00:00:00:10'],
     ]);
-    expect(networkData.links[3]).toMatchObject({ bond_mode: '802.3ad', bond_links: ['iface0', 'iface1'], bond_miimon: 100, bond_xmit_hash_policy: 'layer3+4' });
+    expect(networkData.links[3]).toMatchObject({ bond_mode: '802.3ad', bond_links: ['iface0', 'iface1'], bond_miimon: '100', bond_xmit_hash_policy: 'layer3+4' });
     expect(networkData.networks.map((network) => [network.link, network.type])).toEqual([
       ['iface2', 'ipv4_dhcp'],
       ['iface3', 'ipv4_dhcp'],
@@ -78,7 +77,7 @@ describe('buildInstanceMetadata', () => {
 
   it('keeps user data bytes exactly', () => {
     const bytes = Buffer.from([0x1f, 0x8b, 0x00, 0xff, 0xfe]);
-    const configDrive = { ...configDriveFromJson({ meta_data: {} }, 'test'), userData: bytes };
+    const configDrive = { ...configDriveFromJson({ meta_data: {} }), userData: bytes };
     expect(buildInstanceMetadata({ node: aNode(), ports: [], portgroups: [], configDrive }, options).userData).toEqual(bytes);
   });
 });

@@ -1,6 +1,6 @@
 import type { ConfigDrive } from '@ironic-metadata/configdrive';
 import type { InstanceMetadata, PublicKey } from '@ironic-metadata/formatters';
-import { fixedIpAddress, hasNetworkData, type IronicNode, type NetworkData } from '@ironic-metadata/ironic-model';
+import { fixedIpAddress, nodeNetworkData, type IronicNode, type NetworkData } from '@ironic-metadata/ironic-model';
 import type { IndexedNode } from '@ironic-metadata/node-discovery';
 import { ec2NetworkView } from './ec2-interfaces';
 import { ec2Architecture, ec2PendingTime } from './ec2-identity-fields';
@@ -31,7 +31,7 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
   const info = node.instance_info;
   const identity = instanceIdentity(node, drive?.metaData);
   const [uuid, name, hostname] = [identity.uuid.value, identity.name.value, identity.hostname.value];
-  const networkData = chooseNetworkData(entry, drive);
+  const { networkData, storedNetworkData } = chooseNetworkData(entry, drive);
   const fixedIps = (info.fixed_ips ?? []).map(fixedIpAddress);
   const { localIpv4, mac, interfaces } = ec2NetworkView(networkData, fixedIps);
   return {
@@ -46,6 +46,7 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
     meta: { ...stringValues(node.properties), ...stringValues(meta.meta ?? {}) },
     userData: drive?.userData ?? (info.user_data !== undefined ? Buffer.from(info.user_data, 'utf8') : undefined),
     networkData,
+    storedNetworkData,
     vendorData: drive?.vendorData ?? options.vendorData ?? {},
     vendorData2: isRecord(drive?.vendorData2) ? drive.vendorData2 : options.vendorData !== undefined ? { static: options.vendorData } : {},
     password: instancePassword(node),
@@ -73,10 +74,12 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
   };
 }
 
-function chooseNetworkData(entry: IndexedNode, drive: ConfigDrive | undefined): NetworkData {
-  if (drive?.networkData && (drive.networkData.links.length > 0 || drive.networkData.networks.length > 0)) return drive.networkData;
-  if (hasNetworkData(entry.node)) return entry.node.network_data as NetworkData;
-  return networkDataFromPorts(entry.ports, entry.portgroups);
+/** The drive's network_data when it has one (it is on the node's disk), else the node's own, else one built from its ports. */
+function chooseNetworkData(entry: IndexedNode, drive: ConfigDrive | undefined): { networkData: NetworkData; storedNetworkData?: unknown } {
+  if (drive?.networkData) return { networkData: drive.networkData, storedNetworkData: drive.storedNetworkData };
+  const own = nodeNetworkData(entry.node);
+  if (own) return { networkData: own.view, storedNetworkData: own.document };
+  return { networkData: networkDataFromPorts(entry.ports, entry.portgroups) };
 }
 
 /** The config drive's keys first, then `instance_info.public_keys` under names not already taken. */

@@ -34,12 +34,11 @@ export function networkDataFromPorts(ports: readonly IronicPort[], portgroups: r
   };
 }
 
-/** Portgroup properties Nova passes through as bond_* fields (`miimon` -> `bond_miimon`, ...). */
+/**
+ * Portgroup properties as Nova's Ironic driver passes them (nova/virt/ironic/driver.py,
+ * `_get_network_metadata`): a key not starting with `bond` gets the `bond_` prefix, and every value is
+ * copied as it is (Ironic stores `--property miimon=100` as the string "100").
+ */
 function bondProperties(properties: Record<string, unknown>): Partial<NetworkLink> {
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(properties)) {
-    const name = key.startsWith('bond_') ? key : `bond_${key}`;
-    fields[name] = name === 'bond_miimon' && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  }
-  return fields as Partial<NetworkLink>;
+  return Object.fromEntries(Object.entries(properties).map(([key, value]) => [key.startsWith('bond') ? key : `bond_${key}`, value]));
 }

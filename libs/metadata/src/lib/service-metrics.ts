@@ -4,6 +4,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { TokenCheck } from './session-tokens';
 
+/** Why a connection to the nodes' listener was refused or closed before it was answered. */
+export type ConnectionRefusal = 'client-limit' | 'total-limit' | 'evicted' | 'request-timeout';
+
 /** Which part of the API a request was for, as metrics label it. */
 export type RouteFamily = 'openstack' | 'ec2' | 'imds-token' | 'nocloud';
 
@@ -42,6 +45,17 @@ export class ServiceMetrics {
   private readonly badTokens = new Counter({ name: 'metadata_bad_tokens_total', help: 'EC2 requests refused for their IMDSv2 session token, by reason (invalid: forged, altered or another client\'s).', labelNames: ['reason'], registers: [this.registry] });
   private readonly refusedClients = new Counter({ name: 'metadata_refused_clients_total', help: 'Requests refused because the client is outside ALLOWED_CLIENTS.', registers: [this.registry] });
   private readonly rateLimitedRequests = new Counter({ name: 'metadata_rate_limited_requests_total', help: 'Requests refused with 429 because their client exceeded RATE_LIMIT_PER_CLIENT.', registers: [this.registry] });
+  private readonly connectionsRefused = new Counter({
+    name: 'metadata_connections_refused_total',
+    help: 'Connections refused or closed unanswered to keep descriptors for every client, by reason.',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
+  /** `labels` go on every metric, e.g. `{ site: 'dc1' }` (SITE_ID). */
+  constructor(labels?: Record<string, string>) {
+    if (labels) this.registry.setDefaultLabels(labels);
+  }
 
   /** Index gauges are read from the catalog when scraped, so they are never stale. */
   watchCatalog(catalog: NodeCatalog): void {
@@ -103,6 +117,30 @@ export class ServiceMetrics {
 
   cacheLookup(hit: boolean): void {
     this.cache.inc({ result: hit ? 'hit' : 'miss' });
+  }
+
+  /** Connection gauges, read from the listeners' guard when scraped. */
+  watchConnections(read: () => { open: number; mostFromOneClient: number }): void {
+    new Gauge({
+      name: 'metadata_connections_open',
+      help: "Connections open to the nodes' listeners.",
+      registers: [this.registry],
+      collect() {
+        this.set(read().open);
+      },
+    });
+    new Gauge({
+      name: 'metadata_connections_most_from_one_client',
+      help: 'The most connections any one client address holds now (trusted proxies included).',
+      registers: [this.registry],
+      collect() {
+        this.set(read().mostFromOneClient);
+      },
+    });
+  }
+
+  connectionRefused(reason: ConnectionRefusal): void {
+    this.connectionsRefused.inc({ reason });
   }
 
   forgedForwarding(): void {

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { fixedIpAddress, type NetworkData } from '@ironic-metadata/ironic-model';
+import { fixedIpAddress, nodeNetworkData, type NetworkData } from '@ironic-metadata/ironic-model';
 import { normalizeIp } from './addresses';
 import type { IndexedNode } from './indexed-node';
 
@@ -15,8 +15,7 @@ export interface AddressMatcher {
   addresses(entry: IndexedNode): string[];
 }
 
-const networkAddresses = (data: NetworkData | Record<string, never> | null | undefined): string[] =>
-  data && 'networks' in data ? data.networks.flatMap((network) => (network.ip_address ? [network.ip_address] : [])) : [];
+const networkAddresses = (data: NetworkData | undefined): string[] => (data?.networks ?? []).flatMap((network) => (network.ip_address ? [network.ip_address] : []));
 
 /** The host of a URL such as `http://10.0.0.12:9999`, or undefined when it is not a URL with an IP host. */
 function urlIpHost(value: unknown): string | undefined {
@@ -34,7 +33,7 @@ const FIXED_IPS: AddressMatcher = {
 const NODE_NETWORK_DATA: AddressMatcher = {
   method: 'node_network_data',
   field: 'network_data',
-  addresses: ({ node }) => networkAddresses(node.network_data),
+  addresses: ({ node }) => networkAddresses(nodeNetworkData(node)?.view),
 };
 
 const CONFIGDRIVE_NETWORK_DATA: AddressMatcher = {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { encodeConfigDrive } from '@ironic-metadata/configdrive';
-import type { Inventory } from '@ironic-metadata/ironic-model';
+import { parseInventory, type Inventory } from '@ironic-metadata/ironic-model';
 import { aNode } from '@ironic-metadata/ironic-model/testing';
 import { createLogger } from '@ironic-metadata/logging';
 import { ConfigDriveCache, DECODED_DRIVE_REFERENCE } from './configdrive-cache';
@@ -88,6 +88,26 @@ describe('NodeCatalog', () => {
     expect(index.lookup('10.0.0.7')).toMatchObject({ found: true, entry: { configDriveProblem: expect.stringContaining('gzip') } });
     expect(index.lookup('10.0.0.8')).toMatchObject({ found: true, entry: { configDrive: { metaData: { hostname: 'fine' } } } });
     expect(logs().filter((entry) => entry.message === 'config drive not usable; serving the node dynamic data')).toHaveLength(1);
+  });
+
+  it('notes each value left aside on the node, warns once per node and field, and names an unusable node once', async () => {
+    const document = {
+      nodes: [
+        { uuid: 'n1', name: 'web', provision_state: 'active', instance_info: { fixed_ips: ['10.0.0.1', 'nope'] }, network_data: { links: [{ id: 'eth0', type: 'phy', ethernet_mac_address: 'zz' }] } },
+        { name: 'no-uuid', provision_state: 'active' },
+      ],
+    };
+    const source = new ScriptedSource(() => parseInventory(structuredClone(document), 'inv.json'));
+    const { catalog, logs } = catalogOf(source);
+    const index = await catalog.refresh();
+    await catalog.refresh();
+    expect(index.lookup('10.0.0.1')).toMatchObject({ found: true, entry: { leftAside: [{ field: 'instance_info.fixed_ips[1]' }, { field: 'network_data.links[0].ethernet_mac_address' }] } });
+    const warnings = logs().filter((line) => line.level === 'warn');
+    expect(warnings).toEqual([
+      expect.objectContaining({ message: 'value left aside; serving the rest of the node', node: 'n1 (web)', field: 'instance_info.fixed_ips[1]' }),
+      expect.objectContaining({ node: 'n1 (web)', field: 'network_data.links[0].ethernet_mac_address', problem: 'expected a MAC address such as 52:54:00:12:34:56' }),
+      expect.objectContaining({ message: 'not used: the rest of the source is served', problem: 'node 1 (no-uuid) is not used: field uuid: Invalid input: expected string, received undefined' }),
+    ]);
   });
 
   it('warns once, with the policy fix, about masked config drives', async () => {

@@ -1,7 +1,9 @@
 import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
 import type { ConfigDriveCache } from './configdrive-cache';
-import type { IndexedNode } from './indexed-node';
+import { retryingDescriptorShortage } from './descriptor-shortage';
+import { nodeLabel, type IndexedNode } from './indexed-node';
+import { describeLeftAside, leftAsideOf } from './left-aside';
 import { NodeIndex } from './node-index';
 import type { NodePatch, NodeSource } from './node-source';
 
@@ -57,6 +59,10 @@ export class NodeCatalog {
   private unwatch: (() => void) | undefined;
   /** The config drive problem last reported per node, so each is logged once, not once per refresh. */
   private readonly reported = new Map<string, string>();
+  /** The values left aside last reported per node (`field: problem`), so each is logged once. */
+  private readonly reportedLeftAside = new Map<string, Set<string>>();
+  /** The source's unusable items last reported. */
+  private reportedUnusable = new Set<string>();
   private readonly clock: () => number;
   private readonly indexListeners: Array<(index: NodeIndex) => void> = [];
 
@@ -170,7 +176,7 @@ export class NodeCatalog {
   private async load(): Promise<NodeIndex> {
     let inventory: Inventory;
     try {
-      inventory = await this.source.load();
+      inventory = await retryingDescriptorShortage(() => this.source.load());
     } catch (error) {
       const message = (error as Error).message;
       if (message !== this.lastError) {
@@ -217,7 +223,35 @@ export class NodeCatalog {
     }
     for (const uuid of this.reported.keys()) if (!entries.has(uuid)) this.reported.delete(uuid);
     if (masked.length > 0) this.warnMasked(masked);
+    for (const entry of entries.values()) this.reportLeftAside(entry);
+    for (const uuid of this.reportedLeftAside.keys()) if (!entries.has(uuid)) this.reportedLeftAside.delete(uuid);
+    this.reportUnusable(inventory.unusable ?? []);
     return [...entries.values()];
+  }
+
+  /** Notes what the service does without for a node, and warns once for each value, naming node and field. */
+  private reportLeftAside(entry: IndexedNode): void {
+    const leftAside = leftAsideOf(entry);
+    if (leftAside.length === 0) {
+      this.reportedLeftAside.delete(entry.node.uuid);
+      return;
+    }
+    entry.leftAside = leftAside;
+    const before = this.reportedLeftAside.get(entry.node.uuid);
+    const now = new Set(leftAside.map(describeLeftAside));
+    this.reportedLeftAside.set(entry.node.uuid, now);
+    for (const value of leftAside) {
+      if (before?.has(describeLeftAside(value))) continue;
+      this.logger.warn('value left aside; serving the rest of the node', { node: nodeLabel(entry.node), field: value.field, problem: value.problem });
+    }
+  }
+
+  /** One warning per item of the source that is not used at all, when it first appears. */
+  private reportUnusable(unusable: readonly string[]): void {
+    for (const line of unusable) {
+      if (!this.reportedUnusable.has(line)) this.logger.warn('not used: the rest of the source is served', { source: this.source.description, problem: line });
+    }
+    this.reportedUnusable = new Set(unusable);
   }
 
   /** One warning for all newly masked nodes, naming the policy fix. */

@@ -22,7 +22,7 @@ describe('NodeIndex.lookup', () => {
     const index = build([
       entry(byFixedIp),
       entry(byNodeNetwork),
-      entry(byDrive, { configDrive: { metaData: {}, publicKeys: {}, networkData: staticNetwork('10.0.0.7') } as IndexedNode['configDrive'] }),
+      entry(byDrive, { configDrive: { metaData: {}, publicKeys: {}, networkData: staticNetwork('10.0.0.7'), leftAside: [] } as IndexedNode['configDrive'] }),
       entry(byAgent),
     ]);
     expect(index.lookup('10.0.0.5')).toMatchObject({ method: 'fixed_ips', entry: { node: byFixedIp } });

@@ -1,9 +1,9 @@
 import cluster from 'node:cluster';
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
-import { boundPort, closeGracefully, listen } from '../listen';
-import { MetadataListener } from '../metadata-listener';
-import { containerOrExit, fail } from '../startup';
+import { boundPort, closeGracefully } from '../listen';
+import type { ConnectionCaps } from '../open-file-limit';
+import { containerOrExit, listenForNodes } from '../startup';
 import { isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
 import { RelayedNodeSource } from './node-source-relay';
 
@@ -11,7 +11,7 @@ import { RelayedNodeSource } from './node-source-relay';
  * A cluster worker: serves the nodes on the shared port from the inventory the primary sends it,
  * decoding config drives and building its own index; it never calls the node source itself.
  */
-export async function runWorker(config: Config): Promise<void> {
+export async function runWorker(config: Config, caps: ConnectionCaps): Promise<void> {
   const send = (message: ToPrimary) => process.send?.(message);
   const relay = new RelayedNodeSource(process.env[WORKER_ENV.source] ?? 'the node source', process.env[WORKER_ENV.writable] === '1', send);
   const tokenKey = process.env[WORKER_ENV.tokenKey];
@@ -30,8 +30,7 @@ export async function runWorker(config: Config): Promise<void> {
   await catalog.refresh().catch(() => undefined);
   relay.watch(() => void catalog.refresh().catch(() => undefined));
 
-  const handler = container.get(MetadataListener).handle;
-  const servers = await Promise.all(config.bindAddrs.map((address) => listen(handler, address, config.bindPort))).catch((error: Error) => fail(error.message, 1));
+  const servers = await listenForNodes(config, container, caps);
   send({ kind: 'ironic-metadata:listening', port: boundPort(servers[0]) });
   const shutdown = () => void closeGracefully(servers, 10_000).then(() => process.exit(0));
   process.once('SIGTERM', shutdown);
