@@ -9,7 +9,7 @@ set -euo pipefail
 
 PACKAGES=(ironic-api python3-ironicclient cloud-init genisoimage xorriso python3-prometheus-client
   iptables keepalived haproxy bird2 iproute2 procps curl shellcheck nginx ansible ignition python3-botocore
-  dnsmasq-base busybox prometheus docker.io docker-compose debootstrap)
+  dnsmasq-base busybox prometheus docker.io docker-compose debootstrap wrk)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -82,6 +82,11 @@ export interface Config {
    * storm as a peak RSS of 190 MiB instead of 450-510 MiB, for up to 20% fewer requests a second (tools/bench).
    */
   optimizeFor: 'memory' | 'speed';
+  /**
+   * Processes answering the nodes on the one port (node:cluster), `WORKERS`; undefined: one per core
+   * (`os.availableParallelism()`). 1: no cluster, the one process does everything.
+   */
+  workers?: number;
   connections: ConnectionConfig;
   /** The site this replica serves (`SITE_ID`): a label on logs, metrics and /readyz. */
   siteId?: string;
@@ -206,6 +211,7 @@ const environmentSchema = z.object({
   SYNC_INTERVAL_SECONDS: integer(30, 1, 86400),
   METADATA_PASSWORD_WRITE: boolean(false),
   OPTIMIZE_FOR: z.enum(['memory', 'speed'], { message: 'expected memory or speed' }).default('memory'),
+  WORKERS: integer(0, 0, 64),
   SITE_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'expected a site name of letters, digits, ".", "_" and "-", e.g. dc1' }).optional(),
   IRONIC_CONDUCTOR_GROUP: z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/, { message: 'expected a conductor group as Ironic names them (letters, digits, "_", ".", ":", "-")' }).optional(),
   IRONIC_SHARD: z.string().min(1).max(255).optional(),
@@ -278,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
     passwordWrite: e.METADATA_PASSWORD_WRITE,
     optimizeFor: e.OPTIMIZE_FOR,
+    workers: e.WORKERS === 0 ? undefined : e.WORKERS,
     connections: {
       maxConnections: e.MAX_CONNECTIONS,
       maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT,

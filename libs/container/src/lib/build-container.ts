@@ -23,6 +23,12 @@ export interface ContainerOverrides {
   logger?: Logger;
   /** Replaces the node source the config selects. */
   nodeSource?: NodeSource;
+  /** Wraps the node source (a cluster's primary passes what it loads on to its workers). */
+  relayNodeSource?: (source: NodeSource) => NodeSource;
+  /** Replaces the config drive decoding (a cluster's primary leaves drives to its workers). */
+  configDrives?: Pick<ConfigDriveCache, 'decode' | 'retain'>;
+  /** IMDSv2 token keys when IMDS_TOKEN_KEY_FILE is unset: one key the cluster's primary made for all its workers. */
+  tokenKeys?: Buffer[];
 }
 
 /**
@@ -46,12 +52,13 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TYPES.AllowedClients).toConstantValue(new AllowedClients(new CidrList(config.allowedClients), logger, metrics));
   const { source, client } = nodeSourceFor(config, logger, metrics);
   if (client) container.bind(TYPES.IronicClient).toConstantValue(client);
-  container.bind(TYPES.NodeSource).toConstantValue(overrides.nodeSource ?? source);
-  container.bind(TYPES.ConfigDriveCache).toConstantValue(new ConfigDriveCache({ fetcher: httpConfigDriveFetcher }));
+  const chosen = overrides.nodeSource ?? source;
+  container.bind(TYPES.NodeSource).toConstantValue(overrides.relayNodeSource ? overrides.relayNodeSource(chosen) : chosen);
+  container.bind(TYPES.ConfigDriveCache).toConstantValue(overrides.configDrives ?? new ConfigDriveCache({ fetcher: httpConfigDriveFetcher }));
   container
     .bind(TYPES.NodeCatalog)
     .toResolvedValue(
-      (source: NodeSource, cache: ConfigDriveCache, logger: Logger) => {
+      (source: NodeSource, cache: Pick<ConfigDriveCache, 'decode' | 'retain'>, logger: Logger) => {
         const catalog = new NodeCatalog(
           source,
           cache,
@@ -84,7 +91,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
     );
   // Read now, so that a missing or weak key file stops start-up rather than the first token.
-  container.bind(TYPES.SessionTokens).toConstantValue(new SessionTokens(config.imdsTokenKeyFile ? readTokenKeyFile(config.imdsTokenKeyFile) : []));
+  container.bind(TYPES.SessionTokens).toConstantValue(new SessionTokens(config.imdsTokenKeyFile ? readTokenKeyFile(config.imdsTokenKeyFile) : (overrides.tokenKeys ?? [])));
   container
     .bind(TYPES.MetadataResponder)
     .toResolvedValue(

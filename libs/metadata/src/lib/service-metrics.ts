@@ -1,5 +1,6 @@
 import type { ExchangeEvent } from '@ironic-metadata/ironic-client';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { TokenCheck } from './session-tokens';
 
@@ -62,6 +63,8 @@ export class ServiceMetrics {
       name: 'metadata_index_nodes',
       help: 'Nodes in the in-memory index.',
       registers: [this.registry],
+      // Every process of a cluster holds the index: the service's figure is theirs, not their sum.
+      aggregator: 'max',
       collect() {
         this.set(catalog.status().nodes);
       },
@@ -70,10 +73,37 @@ export class ServiceMetrics {
       name: 'metadata_index_age_seconds',
       help: 'Seconds since the index was last loaded from the source (-1 before the first load).',
       registers: [this.registry],
+      aggregator: 'max',
       collect() {
         this.set(catalog.status().ageSeconds ?? -1);
       },
     });
+  }
+
+  /**
+   * The event loop's delay (perf_hooks.monitorEventLoopDelay, sampled every 10 ms) since the last
+   * scrape, as its 99th percentile and maximum in seconds, labelled with `processName` so that each
+   * process of a cluster has its own series: a stall (a collection, an index rebuild) shows here
+   * before it shows in request latency.
+   */
+  watchEventLoop(processName: string): void {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const labels = { process: processName };
+    // Registered after the p99, which is read first and sets both figures of one window, then starts the next.
+    const max = new Gauge({ name: 'metadata_event_loop_delay_max_seconds', help: "The event loop's longest delay since the last scrape, per process.", labelNames: ['process'], registers: [] });
+    new Gauge({
+      name: 'metadata_event_loop_delay_p99_seconds',
+      help: "The event loop's delay since the last scrape, 99th percentile, per process.",
+      labelNames: ['process'],
+      registers: [this.registry],
+      collect() {
+        this.set(labels, delay.percentile(99) / 1e9);
+        max.set(labels, delay.max / 1e9);
+        delay.reset();
+      },
+    });
+    this.registry.registerMetric(max);
   }
 
   request(family: RouteFamily, status: number, seconds: number): void {

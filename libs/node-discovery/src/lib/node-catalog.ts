@@ -68,7 +68,7 @@ export class NodeCatalog {
 
   constructor(
     readonly source: NodeSource,
-    private readonly configDrives: ConfigDriveCache,
+    private readonly configDrives: Pick<ConfigDriveCache, 'decode' | 'retain'>,
     private readonly options: NodeCatalogOptions,
     private readonly logger: Logger,
   ) {
