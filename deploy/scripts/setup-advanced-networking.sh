@@ -32,6 +32,11 @@ Commands:
   haproxy "IP:PORT,IP:PORT,..."             balance ${METADATA_IPV4}:80 over the replicas, passing
                                             the client's address in X-Forwarded-For (the replicas
                                             must list this host in TRUSTED_PROXIES)
+  dhcp-route HOST_IP [ROUTER_IP]            write a dnsmasq snippet that pushes the classless static
+                                            route (DHCP option 121) ${METADATA_IPV4}/32 via HOST_IP,
+                                            and print the ISC dhcpd equivalent. A client that gets
+                                            option 121 ignores option 3 (RFC 3442): give ROUTER_IP to
+                                            keep the default route too
   test                                      check what this script set up here, then the path to
                                             the metadata service (validate-networking.sh --quick)
 
@@ -47,7 +52,7 @@ Environment:
   ADMIN_PORT (9100)         the service's admin listener, whose /healthz the health checks ask
   VRRP_ID (51)              keepalived's virtual_router_id, the same on every replica of a segment
   IPV6_IFACE                haproxy: also listen on [${METADATA_IPV6}] on this interface
-  KEEPALIVED_CONF, HAPROXY_CONF, BIRD_CONF, SYSCTL_CONF_DIR   override single output paths
+  KEEPALIVED_CONF, HAPROXY_CONF, BIRD_CONF, SYSCTL_CONF_DIR, DNSMASQ_CONF   override single output paths
 EOF
 }
 
@@ -86,7 +91,9 @@ parse_options() {
     HAPROXY_CONF=${HAPROXY_CONF:-$CONFIG_DIR/haproxy.cfg}
     BIRD_CONF=${BIRD_CONF:-$CONFIG_DIR/bird.conf}
     SYSCTL_CONF_DIR=${SYSCTL_CONF_DIR:-$CONFIG_DIR}
+    DNSMASQ_CONF=${DNSMASQ_CONF:-$CONFIG_DIR/dnsmasq-metadata-route.conf}
   fi
+  DNSMASQ_CONF=${DNSMASQ_CONF:-/etc/dnsmasq.d/ironic-metadata-route.conf}
   KEEPALIVED_CONF=${KEEPALIVED_CONF:-/etc/keepalived/keepalived.conf}
   HAPROXY_CONF=${HAPROXY_CONF:-/etc/haproxy/haproxy.cfg}
   BIRD_CONF=${BIRD_CONF:-/etc/bird/bird.conf}
@@ -439,6 +446,54 @@ cmd_haproxy() {
   log "haproxy: ${METADATA_IPV4}:80 -> $(grep -c '^  server' <<<"$servers") replicas; set TRUSTED_PROXIES on each replica to this host's address"
 }
 
+# --- dhcp-route ------------------------------------------------------------------------------------
+
+# dhcp_routes HOST_IP [ROUTER_IP]: "DESTINATION/PREFIX NEXT_HOP" lines, the metadata route first.
+dhcp_routes() {
+  printf '%s/32 %s\n' "$METADATA_IPV4" "$1"
+  if [ -n "${2:-}" ]; then printf '0.0.0.0/0 %s\n' "$2"; fi
+}
+
+# dnsmasq_route_config HOST_IP [ROUTER_IP]: dnsmasq's form, `dhcp-option=121,DEST/PREFIX,ROUTER,...`.
+dnsmasq_route_config() {
+  local routes
+  routes=$(dhcp_routes "$@" | tr ' ' ',' | paste -sd,)
+  echo "# Written by $SCRIPT_NAME dhcp-route: DHCP option 121 (RFC 3442 classless static routes) sends"
+  echo "# nodes to the metadata service at $1 for ${METADATA_IPV4}."
+  if [ -n "${2:-}" ]; then echo "# A client given option 121 ignores the router option (3): the default route via $2 is here too."; fi
+  echo "dhcp-option=option:classless-static-route,$routes"
+}
+
+# isc_route_config HOST_IP [ROUTER_IP]: ISC dhcpd's form, each route as its prefix length, the
+# destination's significant octets, then the router's four (RFC 3442 section 3).
+isc_route_config() {
+  local bytes=() destination next_hop prefix octets
+  while read -r destination next_hop; do
+    prefix=${destination#*/}
+    IFS=. read -r -a octets <<<"${destination%/*}"
+    bytes+=("$prefix" "${octets[@]:0:$(((prefix + 7) / 8))}")
+    IFS=. read -r -a octets <<<"$next_hop"
+    bytes+=("${octets[@]}")
+  done < <(dhcp_routes "$@")
+  echo "# ISC dhcpd (dhcpd.conf): the same routes as option 121"
+  echo "option rfc3442-classless-static-routes code 121 = array of integer 8;"
+  echo "option rfc3442-classless-static-routes $(printf '%s, ' "${bytes[@]}" | sed 's/, $//');"
+}
+
+cmd_dhcp_route() {
+  if [ $# -lt 1 ] || [ $# -gt 2 ]; then die "usage: $SCRIPT_NAME dhcp-route HOST_IP [ROUTER_IP]"; fi
+  is_ipv4 "$1" || die "HOST_IP must be the IPv4 address nodes reach the metadata service at, got \"$1\""
+  [ $# -lt 2 ] || is_ipv4 "$2" || die "ROUTER_IP must be the IPv4 address of the nodes' default router, got \"$2\""
+  local config
+  config=$(dnsmasq_route_config "$@")
+  # Checked by dnsmasq itself where it is installed (dnsmasq-base); written either way.
+  if command -v dnsmasq >/dev/null 2>&1; then check_candidate "dnsmasq snippet" "$config" dnsmasq --test --conf-file=/dev/null -C; fi
+  if [ ! -w "$(dirname "$DNSMASQ_CONF")" ]; then require_root "$DNSMASQ_CONF"; fi
+  write_file "$DNSMASQ_CONF" "$config" || true
+  isc_route_config "$@"
+  log "dhcp-route: restart dnsmasq to send it (include $DNSMASQ_CONF with conf-file= unless it is in dnsmasq's conf-dir); nodes get the route when their lease is renewed"
+}
+
 # --- test ------------------------------------------------------------------------------------------
 
 config_accepted() {
@@ -496,6 +551,7 @@ main() {
     bgp-bird) cmd_bgp_bird "$@" ;;
     keepalived) cmd_keepalived "$@" ;;
     haproxy) cmd_haproxy "$@" ;;
+    dhcp-route) cmd_dhcp_route "$@" ;;
     test) cmd_test "$@" ;;
     *) die "unknown command \"$command\" (see --help)" 64 ;;
   esac

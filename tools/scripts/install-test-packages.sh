@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration tests run for real, when they are absent:
 # an all-in-one Ironic and its client, the clients nodes run (cloud-init, Ansible with its amazon.aws
-# collection, Ignition, botocore), the ISO 9660 tools the codec is checked against,
-# the routing daemons and tools the networking tests run inside network namespaces, and nginx, the
-# benchmark's ceiling.
+# collection, Ignition, botocore), the ISO 9660 tools the codec is checked against, the routing daemons
+# and tools the networking tests run inside network namespaces (dnsmasq and busybox's udhcpc for DHCP),
+# promtool for the alerting rules, Docker and docker-compose with debootstrap for the image's stand-in
+# base, and nginx, the benchmark's ceiling.
 set -euo pipefail
 
 PACKAGES=(ironic-api python3-ironicclient cloud-init genisoimage xorriso python3-prometheus-client
-  iptables keepalived haproxy bird2 iproute2 procps curl shellcheck nginx ansible ignition python3-botocore)
+  iptables keepalived haproxy bird2 iproute2 procps curl shellcheck nginx ansible ignition python3-botocore
+  dnsmasq-base busybox prometheus docker.io docker-compose debootstrap wrk)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -1,41 +1,20 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
-import { buildContainer, TYPES } from '@ironic-metadata/container';
-import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
+import { TYPES } from '@ironic-metadata/container';
 import { AdminApp } from './app/admin-app';
+import { runPrimary } from './app/cluster/primary';
+import { runWorker } from './app/cluster/worker';
 import { boundPort, closeGracefully, hostPort, listen } from './app/listen';
-import { MetadataListener } from './app/metadata-listener';
+import type { ConnectionCaps } from './app/open-file-limit';
+import { addressWait, configOrExit, connectionCapsOrExit, containerOrExit, fail, listenForNodes } from './app/startup';
 
-function fail(message: string, code: number): never {
-  process.stderr.write(`ironic-metadata: ${message}\n`);
-  process.exit(code);
-}
-
-function configOrExit(): Config {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message, 2);
-    throw error;
-  }
-}
-
-async function main(): Promise<void> {
-  const config = configOrExit();
-  // Before the index is loaded: V8 reads the flag whenever it sizes the heap. Node keeps V8's flags
-  // writable after start for this (it does not freeze them).
-  if (config.optimizeFor === 'memory') setFlagsFromString('--optimize-for-size');
-  let container;
-  try {
-    container = buildContainer(config);
-  } catch (error) {
-    if (error instanceof VendorDataError || error instanceof TokenKeyFileError) fail(`invalid configuration: ${error.message}`, 2);
-    throw error;
-  }
-  container.bind(MetadataListener).toSelf();
-  container.bind(AdminApp).toSelf();
+/** WORKERS=1: one process loads the nodes, serves them and the admin listener. */
+async function runSingle(config: ReturnType<typeof configOrExit>, caps: ConnectionCaps): Promise<void> {
+  const container = containerOrExit(config);
   const logger = container.get(TYPES.Logger);
+  container.get(TYPES.ServiceMetrics).watchEventLoop('main');
   const catalog = container.get(TYPES.NodeCatalog);
   if (config.source.kind === 'file') {
     // A broken inventory is the operator's to fix before anything is served.
@@ -46,18 +25,20 @@ async function main(): Promise<void> {
   }
   catalog.startSync();
 
-  const metadataListener = container.get(MetadataListener).handle;
-  const servers = await Promise.all([
-    ...config.bindAddrs.map((address) => listen(metadataListener, address, config.bindPort)),
-    listen(container.get(AdminApp).create(), config.adminBindAddr, config.adminBindPort),
-  ]).catch((error: Error) => fail(error.message, 1));
-  const admin = servers[servers.length - 1];
+  const [nodeServers, admin] = await Promise.all([
+    listenForNodes(config, container, caps),
+    listen(container.get(AdminApp).create(), config.adminBindAddr, config.adminBindPort, addressWait(config, 'ADMIN_BIND_ADDR', logger)).catch((error: Error) => fail(error.message, 1)),
+  ]);
+  const servers = [...nodeServers, admin];
   const endpoints = config.bindAddrs.map((address, i) => `http://${hostPort(address, boundPort(servers[i]))}`);
   logger.info(`serving metadata for ${catalog.source.description} on ${endpoints.join(', ')}`, {
     ...catalog.status(),
     port: boundPort(servers[0]),
     admin: `http://${hostPort(config.adminBindAddr, boundPort(admin))}`,
     adminPort: boundPort(admin),
+    maxConnections: caps.maxConnections,
+    maxConnectionsPerClient: caps.maxConnectionsPerClient,
+    openFiles: caps.openFiles,
   });
 
   // SIGHUP: read the node source and the lease file again now, as after an edit.
@@ -73,6 +54,18 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  // Each process holds its own connections, so each checks its own open-file limit.
+  const caps = connectionCapsOrExit(config);
+  // Before the index is loaded: V8 reads the flag whenever it sizes the heap. Node keeps V8's flags
+  // writable after start for this (it does not freeze them).
+  if (config.optimizeFor === 'memory') setFlagsFromString('--optimize-for-size');
+  if (cluster.isWorker) return runWorker(config, caps);
+  const workers = config.workers ?? availableParallelism();
+  return workers > 1 ? runPrimary(config, workers) : runSingle(config, caps);
 }
 
 void main();

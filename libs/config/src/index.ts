@@ -1,2 +1,3 @@
 export * from './lib/config';
 export * from './lib/cidr';
+export * from './lib/bind-address';

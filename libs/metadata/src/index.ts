@@ -16,3 +16,4 @@ export * from './lib/proxy-signature';
 export * from './lib/service-metrics';
 export * from './lib/token-keys';
 export * from './lib/allowed-clients';
+export * from './lib/client-mac';

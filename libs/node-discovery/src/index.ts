@@ -7,6 +7,7 @@ export * from './lib/node-catalog';
 export * from './lib/leases/lease-file';
 export * from './lib/ironic-node-source';
 export * from './lib/http-configdrive-fetcher';
+export * from './lib/neighbour-table';
 // The pure half lives in the published @ironic-metadata/node-addresses; the service keeps importing it from here.
 export {
   addressMatchers,
@@ -36,3 +37,5 @@ export {
   type MatchMethod,
   type ParsedLeases,
 } from '@ironic-metadata/node-addresses';
+// One MAC normaliser, ironic-model's; named here too for the service's code that imports it from discovery.
+export { normalizeMac } from '@ironic-metadata/ironic-model';

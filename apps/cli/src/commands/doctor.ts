@@ -1,6 +1,6 @@
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
-import { nodeLabel } from '@ironic-metadata/node-discovery';
+import { NeighbourTable, nodeLabel } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import type { Container } from 'inversify';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
@@ -12,6 +12,7 @@ import { accessLogCheck, clientsCheck } from './doctor/client-checks';
 import { discover } from './doctor/discovery';
 import { leaseFileCheck } from './doctor/lease-check';
 import { configDrivesCheck, discoverableCheck, DISCOVERY_CHECKS, NODE_CHECKS, secretsCheck, undiscoverableCheck } from './doctor/node-checks';
+import { clientMacCheck, ID as CLIENT_MAC_ID, TITLE as CLIENT_MAC_TITLE } from './doctor/segment-check';
 import { sourceChecks } from './doctor/source-checks';
 import { plural, printJson, renderTable, styleFor, type Style } from './output';
 
@@ -67,6 +68,11 @@ async function runChecks(config: Config, container: Container, accessLog: string
   checks.push(leaseFileCheck(config.leaseFile));
   checks.push(...(discovery ? [discoverableCheck(discovery), undiscoverableCheck(discovery)] : skipped(DISCOVERY_CHECKS, 'needs the nodes, which could not be loaded')));
   checks.push(...(discovery ? [allowedClientsCheck(config, discovery)] : skipped([ALLOWED_CLIENTS_CHECK], 'needs the nodes, which could not be loaded')), tokenKeysCheck(config));
+  checks.push(
+    discovery
+      ? await clientMacCheck(config.verifyClientMac, config.bindAddrs, discovery, new NeighbourTable())
+      : skipped([[CLIENT_MAC_ID, CLIENT_MAC_TITLE]], 'needs the nodes, which could not be loaded')[0],
+  );
   checks.push(await bindCheck(config.bindAddrs, config.bindPort), await bindCheck([config.adminBindAddr], config.adminBindPort, ADMIN_LISTENER));
   const nodeFor = (ip: string) => {
     const lookup = source.index?.lookup(ip, leases);

@@ -27,6 +27,14 @@ describe('the admin listener', () => {
     expect(ready.body).toMatchObject({ ready: true, loaded: true, nodes: 5, staleBudgetSeconds: 3600 });
   });
 
+  it('names its site (SITE_ID) in /readyz and on every metric', async () => {
+    const container = adminFor({ SITE_ID: 'dc1' });
+    await container.get(TYPES.NodeCatalog).refresh();
+    const app = container.get(AdminApp).create();
+    expect((await request(app).get('/readyz')).body).toMatchObject({ ready: true, site: 'dc1' });
+    expect((await request(app).get('/metrics')).text).toContain('metadata_index_nodes{site="dc1"} 5');
+  });
+
   it('is not ready once the index is older than the stale budget', async () => {
     const container = adminFor({ STALE_BUDGET_SECONDS: '10' });
     await container.get(TYPES.NodeCatalog).refresh();

@@ -1,8 +1,17 @@
+import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
 import type { ServiceMetrics } from '@ironic-metadata/metadata';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
 import express, { type Express } from 'express';
 import { inject, injectable } from 'inversify';
+
+/** The whole service, as a cluster's primary sees it (absent for a single process). */
+export interface ClusterView {
+  /** Every process's metrics, aggregated (Prometheus text). */
+  metrics(): Promise<string>;
+  /** Workers serving now, and how many the service runs. */
+  workers(): { serving: number; wanted: number };
+}
 
 /**
  * The operators' listener, apart from the nodes' one: `/healthz` (the process is up), `/readyz` (the
@@ -13,9 +22,10 @@ export class AdminApp {
   constructor(
     @inject(TYPES.NodeCatalog) private readonly catalog: NodeCatalog,
     @inject(TYPES.ServiceMetrics) private readonly metrics: ServiceMetrics,
+    @inject(TYPES.Config) private readonly config: Config,
   ) {}
 
-  create(clock: () => number = Date.now): Express {
+  create(clock: () => number = Date.now, cluster?: ClusterView): Express {
     const app = express();
     app.disable('x-powered-by');
     app.get('/healthz', (_request, response) => {
@@ -23,10 +33,13 @@ export class AdminApp {
     });
     app.get('/readyz', (_request, response) => {
       const status = this.catalog.status(clock());
-      response.status(status.usable ? 200 : 503).json({ ready: status.usable, ...status, source: this.catalog.source.description });
+      const workers = cluster?.workers();
+      // A cluster with no worker serving (all of them being replaced) answers nobody.
+      const ready = status.usable && (workers === undefined || workers.serving > 0);
+      response.status(ready ? 200 : 503).json({ ready, ...status, source: this.catalog.source.description, site: this.config.siteId, workers });
     });
     app.get('/metrics', async (_request, response) => {
-      response.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+      response.type(this.metrics.registry.contentType).send(cluster ? await cluster.metrics() : await this.metrics.registry.metrics());
     });
     return app;
   }

@@ -1,15 +1,46 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { addAddressCommand } from '@ironic-metadata/config';
+import { addressState, hostAddresses, type InterfaceAddress } from './interface-state';
 
 /** Request line and headers together; metadata clients send a few hundred bytes. */
 const MAX_HEADER_BYTES = 8 * 1024;
+const ACCEPT_BACKLOG = 4096;
+
+/** First and longest pause between attempts to bind an address that is not there yet. */
+const FIRST_RETRY_MS = 100;
+const MAX_RETRY_MS = 2_000;
+
+/** How a listener waits for its address (`BIND_WAIT_SECONDS`) and whom it tells. */
+export interface AddressWait {
+  /** Milliseconds to keep retrying an address that is absent or tentative; 0 fails at once. */
+  waitMs: number;
+  /** The setting that named the address, for the hint: `BIND_ADDR` or `ADMIN_BIND_ADDR`. */
+  setting: string;
+  /** Called once for each retry, with the interface state. */
+  log: (message: string, fields: Record<string, unknown>) => void;
+  /** The host's addresses now (default: os.networkInterfaces() and /proc/net/if_inet6). */
+  addresses?: () => InterfaceAddress[];
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** What to do about a listen error, for the one line the operator reads. */
-function advice(code: string | undefined, address: string, port: number): string {
+function advice(code: string | undefined, address: string, port: number, wait: AddressWait, addresses: InterfaceAddress[]): string {
   switch (code) {
-    case 'EADDRNOTAVAIL':
-      return `${address} is on no interface of this host: add it (ip addr add ${address}/32 dev <iface>) or change the bind address`;
+    case 'EADDRNOTAVAIL': {
+      const { found, summary } = addressState(address, addresses);
+      if (found?.dadFailed) {
+        return `another host on ${found.iface} already has ${found.address} (IPv6 duplicate address detection failed): remove it there, or choose another address in ${wait.setting} (${summary})`;
+      }
+      if (found?.tentative) {
+        return `${found.address} is still tentative on ${found.iface} (IPv6 duplicate address detection): raise BIND_WAIT_SECONDS, or turn DAD off for the link (sysctl -w net.ipv6.conf.${found.iface}.accept_dad=0) (${summary})`;
+      }
+      return `${address} is on no interface of this host (${summary}): add it (${addAddressCommand(address)}) or change ${wait.setting}`;
+    }
     case 'EACCES':
-      return `port ${port} needs root or CAP_NET_BIND_SERVICE (setcap cap_net_bind_service=+ep $(command -v node), or AmbientCapabilities in systemd)`;
+      return `port ${port} needs root or CAP_NET_BIND_SERVICE (setcap cap_net_bind_service=+ep $(command -v node), AmbientCapabilities in systemd, or sysctl net.ipv4.ip_unprivileged_port_start=${port} in a container)`;
     case 'EADDRINUSE':
       return `something already listens on ${address}:${port}: another instance of this service?`;
     default:
@@ -17,18 +48,76 @@ function advice(code: string | undefined, address: string, port: number): string
   }
 }
 
+/** How long a client may take: to send its whole request, and to ask again on a kept-alive connection. */
+export interface ClientTimeouts {
+  requestTimeoutSeconds: number;
+  keepAliveTimeoutSeconds: number;
+}
+
+const DEFAULT_TIMEOUTS: ClientTimeouts = { requestTimeoutSeconds: 10, keepAliveTimeoutSeconds: 5 };
+
+/**
+ * Binds with `bindOnce`, and while it fails with EADDRNOTAVAIL (the address is not on an interface
+ * yet, or is IPv6-tentative until duplicate address detection ends, about 2 s after Docker adds it)
+ * tries again with a doubling pause (0.1 s up to 2 s) until `wait.waitMs` has passed, logging each
+ * retry once with the interface state. Rejects with an Error saying what is wrong and what to do.
+ */
+export async function bindWhenReady<T>(bindOnce: () => Promise<T>, address: string, port: number, wait: AddressWait): Promise<T> {
+  const { now = Date.now, sleep = sleepFor, addresses = hostAddresses } = wait;
+  const deadline = now() + wait.waitMs;
+  for (let attempt = 1, pause = FIRST_RETRY_MS; ; attempt++, pause = Math.min(pause * 2, MAX_RETRY_MS)) {
+    try {
+      return await bindOnce();
+    } catch (caught) {
+      const error = caught as NodeJS.ErrnoException;
+      const left = deadline - now();
+      const state = error.code === 'EADDRNOTAVAIL' ? addressState(address, addresses()) : undefined;
+      if (!state || state.found?.dadFailed || left <= 0) {
+        const waited = error.code === 'EADDRNOTAVAIL' && wait.waitMs > 0 ? ` after ${attempt} attempts in ${(wait.waitMs / 1000).toFixed(0)} s` : '';
+        throw new Error(`cannot listen on ${hostPort(address, port)}: ${error.code ?? error.message}${waited}: ${advice(error.code, address, port, wait, addresses())}`);
+      }
+      const delay = Math.min(pause, left);
+      const reason = state.found?.tentative ? 'tentative (IPv6 duplicate address detection)' : 'on no interface yet';
+      wait.log(`${hostPort(address, port)}: ${address} is ${reason}; retrying in ${delay} ms`, { attempt, interfaces: state.summary });
+      await sleep(delay);
+    }
+  }
+}
+
 /**
  * An HTTP server on one address, with header size and time limits so slow or oversized clients
- * cannot hold it; resolves once it listens, or rejects with a message saying what to do.
+ * cannot hold it; resolves once it listens (waiting for the address as `bindWhenReady` does), or
+ * rejects with a message saying what to do. Node checks the request timeout every
+ * `connectionsCheckingInterval` (30 s by default, which let slow senders hold their descriptors that
+ * long): here every second. `guard` sees every connection, from the first.
  */
-export function listen(handler: RequestListener, address: string, port: number): Promise<Server> {
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 15_000, headersTimeout: 10_000 }, handler);
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new Error(`cannot listen on ${hostPort(address, port)}: ${error.code ?? error.message}: ${advice(error.code, address, port)}`));
-    });
-    server.listen(port, address, () => resolve(server));
-  });
+export function listen(
+  handler: RequestListener,
+  address: string,
+  port: number,
+  wait: AddressWait,
+  timeouts: ClientTimeouts = DEFAULT_TIMEOUTS,
+  guard?: { attach(server: Server): void },
+): Promise<Server> {
+  const requestMs = timeouts.requestTimeoutSeconds * 1000;
+  return bindWhenReady(
+    () => {
+      const server = createServer(
+        { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: requestMs, headersTimeout: requestMs, keepAliveTimeout: timeouts.keepAliveTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
+        handler,
+      );
+      guard?.attach(server);
+      return new Promise<Server>((resolve, reject) => {
+        server.once('error', reject);
+        // A deep accept queue (the kernel caps it at net.core.somaxconn): when a flood fills Node's
+        // default of 511, a node's SYN is dropped and its retry comes a second later.
+        server.listen({ port, host: address, backlog: ACCEPT_BACKLOG }, () => resolve(server));
+      });
+    },
+    address,
+    port,
+    wait,
+  );
 }
 
 /** `10.0.0.1:80`, `[fe80::a9fe:a9fe%eth0]:80`. */

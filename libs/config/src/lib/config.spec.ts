@@ -3,11 +3,12 @@ import { ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
     expect(loadConfig({})).toEqual({
-      source: { kind: 'ironic', url: 'http://localhost:6385', auth: { type: 'none' }, pageSize: 1000 },
+      source: { kind: 'ironic', url: 'http://localhost:6385', auth: { type: 'none' }, pageSize: 1000, conductorGroup: undefined, shard: undefined },
       bindAddrs: ['169.254.169.254'],
       bindPort: 80,
       adminBindAddr: '127.0.0.1',
       adminBindPort: 9100,
+      bindWaitSeconds: 15,
       trustedProxies: [],
       allowedClients: [],
       proxySharedSecret: undefined,
@@ -23,8 +24,30 @@ describe('loadConfig', () => {
       syncIntervalSeconds: 30,
       passwordWrite: false,
       optimizeFor: 'memory',
+      workers: undefined,
       vendorData: { staticFile: undefined, dynamicTargets: [], dynamicTimeoutSeconds: 5, dynamicFailureFatal: false },
+      connections: { maxConnections: 0, maxConnectionsPerClient: 0, requestTimeoutSeconds: 5, keepAliveTimeoutSeconds: 5 },
+      siteId: undefined,
+      verifyClientMac: false,
     });
+  });
+
+  it('reads the connection limits, the site and its Ironic filters', () => {
+    const config = loadConfig({ MAX_CONNECTIONS: '3000', MAX_CONNECTIONS_PER_CLIENT: '50', REQUEST_TIMEOUT_SECONDS: '3', KEEPALIVE_TIMEOUT_SECONDS: '2', SITE_ID: 'dc1', IRONIC_CONDUCTOR_GROUP: 'rack-1', IRONIC_SHARD: 's1', VERIFY_CLIENT_MAC: 'true' });
+    expect(config).toMatchObject({
+      connections: { maxConnections: 3000, maxConnectionsPerClient: 50, requestTimeoutSeconds: 3, keepAliveTimeoutSeconds: 2 },
+      siteId: 'dc1',
+      verifyClientMac: true,
+      source: { kind: 'ironic', conductorGroup: 'rack-1', shard: 's1' },
+    });
+  });
+
+  it('refuses Ironic filters with an inventory file, and malformed site names', () => {
+    expect(() => loadConfig({ INVENTORY_FILE: '/etc/inv.json', IRONIC_CONDUCTOR_GROUP: 'rack-1' })).toThrow(
+      "invalid configuration: IRONIC_CONDUCTOR_GROUP: filters Ironic's nodes, but INVENTORY_FILE is set; unset one of them (an inventory file lists one site's nodes itself)",
+    );
+    expect(() => loadConfig({ SITE_ID: 'dc 1' })).toThrow('invalid configuration: SITE_ID: expected a site name of letters, digits, ".", "_" and "-", e.g. dc1');
+    expect(() => loadConfig({ REQUEST_TIMEOUT_SECONDS: '0' })).toThrow('invalid configuration: REQUEST_TIMEOUT_SECONDS: expected a whole number from 1 to 300, got "0"');
   });
 
   it('selects the inventory file source and reads every override', () => {
@@ -74,12 +97,14 @@ describe('loadConfig', () => {
     [{ ALLOWED_CLIENTS: '10.0.0.0/16, 10.1.0.0/' }, 'ALLOWED_CLIENTS: expected CIDRs such as 10.0.0.0/16, comma separated, got "10.1.0.0/"'],
     [{ METADATA_PROXY_SHARED_SECRET: 'short' }, 'METADATA_PROXY_SHARED_SECRET: expected at least 16 characters'],
     [{ ADMIN_BIND_PORT: '-1' }, 'ADMIN_BIND_PORT: expected a whole number from 0 to 65535, got "-1"'],
+    [{ BIND_WAIT_SECONDS: '2m' }, 'BIND_WAIT_SECONDS: expected a whole number from 0 to 600, got "2m"'],
     [{ IRONIC_URL: 'localhost:6385' }, 'IRONIC_URL: expected an http:// or https:// URL, got "localhost:6385"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of error, warn, info'],
     [{ IRONIC_PAGE_SIZE: '5000' }, 'IRONIC_PAGE_SIZE: expected a whole number from 1 to 1000, got "5000"'],
     [{ VENDOR_DATA_DYNAMIC_TARGETS: 'http://no-name' }, 'VENDOR_DATA_DYNAMIC_TARGETS: expected name@http(s)://host/path, comma separated, got "http://no-name"'],
     [{ METADATA_PASSWORD_WRITE: 'perhaps' }, 'METADATA_PASSWORD_WRITE: expected true or false, got "perhaps"'],
     [{ OPTIMIZE_FOR: 'both' }, 'OPTIMIZE_FOR: expected memory or speed'],
+    [{ WORKERS: '65' }, 'WORKERS: expected a whole number from 0 to 64, got "65"'],
     [{ REGION: 'us east 1' }, 'REGION: expected a region name without spaces or slashes, e.g. RegionOne or us-east-1'],
     [{ IMDS_TOKEN_REQUIRED: 'maybe' }, 'IMDS_TOKEN_REQUIRED: expected true or false, got "maybe"'],
     [{ OS_AUTH_TYPE: 'kerberos' }, 'OS_AUTH_TYPE: expected one of none, noauth, http_basic, password, v3password'],

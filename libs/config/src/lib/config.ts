@@ -26,6 +26,10 @@ export type NodeSourceConfig =
       auth: IronicAuthConfig;
       /** Items a page when listing Ironic (its `[api]max_limit` caps it, 1000 by default). */
       pageSize: number;
+      /** Only nodes of this conductor group (Ironic API 1.46), so a site's replica indexes its own nodes. */
+      conductorGroup?: string;
+      /** Only nodes of this shard (Ironic API 1.82). */
+      shard?: string;
     }
   | { kind: 'file'; path: string };
 
@@ -37,6 +41,8 @@ export interface Config {
   /** The health, readiness and metrics listener, apart from the nodes' one. */
   adminBindAddr: string;
   adminBindPort: number;
+  /** Seconds a listener waits for its address to appear on an interface and leave IPv6 DAD; 0 fails at once. */
+  bindWaitSeconds: number;
   /** Proxies whose X-Forwarded-For / X-Real-IP are believed, as CIDRs. */
   trustedProxies: string[];
   /** Only clients in these CIDRs are answered (ALLOWED_CLIENTS); empty: every client. */
@@ -76,6 +82,31 @@ export interface Config {
    * storm as a peak RSS of 190 MiB instead of 450-510 MiB, for up to 20% fewer requests a second (tools/bench).
    */
   optimizeFor: 'memory' | 'speed';
+  /**
+   * Processes answering the nodes on the one port (node:cluster), `WORKERS`; undefined: one per core
+   * (`os.availableParallelism()`). 1: no cluster, the one process does everything.
+   */
+  workers?: number;
+  connections: ConnectionConfig;
+  /** The site this replica serves (`SITE_ID`): a label on logs, metrics and /readyz. */
+  siteId?: string;
+  /**
+   * Answer a client only when the host's neighbour table (ARP, NDP) gives its address one of the
+   * matched node's port MACs: an address taken by another machine on the segment gets 403.
+   */
+  verifyClientMac: boolean;
+}
+
+/** Limits on the nodes' connections, so that no client starves the others or the process of descriptors. */
+export interface ConnectionConfig {
+  /** Connections all metadata listeners hold together; 0: the open-file limit less a reserve. */
+  maxConnections: number;
+  /** Connections one client address holds (trusted proxies aside); 0: derived from the total. */
+  maxConnectionsPerClient: number;
+  /** Seconds a client has to send its request line, headers and body (Node's headersTimeout and requestTimeout). */
+  requestTimeoutSeconds: number;
+  /** Seconds an idle kept-alive connection stays open (Node's keepAliveTimeout). */
+  keepAliveTimeoutSeconds: number;
 }
 
 /** Nova's vendor data: a static document, and DynamicJSON targets asked per instance. */
@@ -160,6 +191,7 @@ const environmentSchema = z.object({
   BIND_PORT: integer(80, 0, 65535),
   ADMIN_BIND_ADDR: checked(ipAddress, 'an IPv4 or IPv6 address').default('127.0.0.1'),
   ADMIN_BIND_PORT: integer(9100, 0, 65535),
+  BIND_WAIT_SECONDS: integer(15, 0, 600),
   TRUSTED_PROXIES: list(cidr, 'CIDRs such as 10.0.0.0/24, comma separated').default([]),
   ALLOWED_CLIENTS: list(cidr, 'CIDRs such as 10.0.0.0/16, comma separated').default([]),
   METADATA_PROXY_SHARED_SECRET: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
@@ -179,6 +211,15 @@ const environmentSchema = z.object({
   SYNC_INTERVAL_SECONDS: integer(30, 1, 86400),
   METADATA_PASSWORD_WRITE: boolean(false),
   OPTIMIZE_FOR: z.enum(['memory', 'speed'], { message: 'expected memory or speed' }).default('memory'),
+  WORKERS: integer(0, 0, 64),
+  SITE_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'expected a site name of letters, digits, ".", "_" and "-", e.g. dc1' }).optional(),
+  IRONIC_CONDUCTOR_GROUP: z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/, { message: 'expected a conductor group as Ironic names them (letters, digits, "_", ".", ":", "-")' }).optional(),
+  IRONIC_SHARD: z.string().min(1).max(255).optional(),
+  VERIFY_CLIENT_MAC: boolean(false),
+  MAX_CONNECTIONS: integer(0, 0, 10_000_000),
+  MAX_CONNECTIONS_PER_CLIENT: integer(0, 0, 10_000_000),
+  REQUEST_TIMEOUT_SECONDS: integer(5, 1, 300),
+  KEEPALIVE_TIMEOUT_SECONDS: integer(5, 1, 300),
   VENDOR_DATA_FILE: z.string().min(1).optional(),
   VENDOR_DATA_DYNAMIC_TARGETS: z
     .string()
@@ -222,11 +263,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   return {
-    source: e.INVENTORY_FILE ? { kind: 'file', path: e.INVENTORY_FILE } : ironicSource(e),
+    source: e.INVENTORY_FILE ? fileSource(e, e.INVENTORY_FILE) : ironicSource(e),
     bindAddrs: e.BIND_ADDR,
     bindPort: e.BIND_PORT,
     adminBindAddr: e.ADMIN_BIND_ADDR,
     adminBindPort: e.ADMIN_BIND_PORT,
+    bindWaitSeconds: e.BIND_WAIT_SECONDS,
     trustedProxies: e.TRUSTED_PROXIES,
     allowedClients: e.ALLOWED_CLIENTS,
     proxySharedSecret: e.METADATA_PROXY_SHARED_SECRET,
@@ -242,6 +284,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
     passwordWrite: e.METADATA_PASSWORD_WRITE,
     optimizeFor: e.OPTIMIZE_FOR,
+    workers: e.WORKERS === 0 ? undefined : e.WORKERS,
+    connections: {
+      maxConnections: e.MAX_CONNECTIONS,
+      maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT,
+      requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
+      keepAliveTimeoutSeconds: e.KEEPALIVE_TIMEOUT_SECONDS,
+    },
+    siteId: e.SITE_ID,
+    verifyClientMac: e.VERIFY_CLIENT_MAC,
     vendorData: {
       staticFile: e.VENDOR_DATA_FILE,
       dynamicTargets: e.VENDOR_DATA_DYNAMIC_TARGETS,
@@ -255,7 +306,14 @@ function ironicSource(e: Environment): NodeSourceConfig {
   const auth = ironicAuth(e);
   // With Keystone the catalog names the endpoint; otherwise Ironic's usual local address.
   const url = e.IRONIC_URL ?? (auth.type === 'keystone' ? undefined : 'http://localhost:6385');
-  return { kind: 'ironic', url, auth, pageSize: e.IRONIC_PAGE_SIZE };
+  return { kind: 'ironic', url, auth, pageSize: e.IRONIC_PAGE_SIZE, conductorGroup: e.IRONIC_CONDUCTOR_GROUP, shard: e.IRONIC_SHARD };
+}
+
+/** An inventory file holds one site's nodes already: Ironic's filters would silently do nothing. */
+function fileSource(e: Environment, path: string): NodeSourceConfig {
+  const filter = e.IRONIC_CONDUCTOR_GROUP !== undefined ? 'IRONIC_CONDUCTOR_GROUP' : e.IRONIC_SHARD !== undefined ? 'IRONIC_SHARD' : undefined;
+  if (filter) throw new ConfigError(`invalid configuration: ${filter}: filters Ironic's nodes, but INVENTORY_FILE is set; unset one of them (an inventory file lists one site's nodes itself)`);
+  return { kind: 'file', path };
 }
 
 function ironicAuth(e: Environment): IronicAuthConfig {

@@ -3,6 +3,7 @@ import { CidrList, type Config } from '@ironic-metadata/config';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
 import {
   AllowedClients,
+  ClientMacCheck,
   ClientRateLimiter,
   DynamicVendorData,
   MetadataResponder,
@@ -13,7 +14,7 @@ import {
   SessionTokens,
 } from '@ironic-metadata/metadata';
 import { IronicClient } from '@ironic-metadata/ironic-client';
-import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
+import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NeighbourTable, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
 import { TYPES } from './types';
 
@@ -22,6 +23,12 @@ export interface ContainerOverrides {
   logger?: Logger;
   /** Replaces the node source the config selects. */
   nodeSource?: NodeSource;
+  /** Wraps the node source (a cluster's primary passes what it loads on to its workers). */
+  relayNodeSource?: (source: NodeSource) => NodeSource;
+  /** Replaces the config drive decoding (a cluster's primary leaves drives to its workers). */
+  configDrives?: Pick<ConfigDriveCache, 'decode' | 'retain'>;
+  /** IMDSv2 token keys when IMDS_TOKEN_KEY_FILE is unset: one key the cluster's primary made for all its workers. */
+  tokenKeys?: Buffer[];
 }
 
 /**
@@ -31,25 +38,27 @@ export interface ContainerOverrides {
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(TYPES.Config).toConstantValue(config);
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const site = config.siteId === undefined ? undefined : { site: config.siteId };
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, fields: site });
   const { staticFile, dynamicTargets, dynamicTimeoutSeconds, dynamicFailureFatal } = config.vendorData;
   // Read now, so that a bad file stops start-up rather than the first request.
   const staticVendorData = staticFile ? readStaticVendorData(staticFile) : undefined;
   const dynamicVendorData =
     dynamicTargets.length > 0 ? new DynamicVendorData({ targets: dynamicTargets, timeoutSeconds: dynamicTimeoutSeconds, failureFatal: dynamicFailureFatal }, logger) : undefined;
-  const metrics = new ServiceMetrics();
+  const metrics = new ServiceMetrics(site);
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.bind(TYPES.ServiceMetrics).toConstantValue(metrics);
   container.bind(TYPES.TrustedProxies).toConstantValue(new CidrList(config.trustedProxies));
   container.bind(TYPES.AllowedClients).toConstantValue(new AllowedClients(new CidrList(config.allowedClients), logger, metrics));
   const { source, client } = nodeSourceFor(config, logger, metrics);
   if (client) container.bind(TYPES.IronicClient).toConstantValue(client);
-  container.bind(TYPES.NodeSource).toConstantValue(overrides.nodeSource ?? source);
-  container.bind(TYPES.ConfigDriveCache).toConstantValue(new ConfigDriveCache({ fetcher: httpConfigDriveFetcher }));
+  const chosen = overrides.nodeSource ?? source;
+  container.bind(TYPES.NodeSource).toConstantValue(overrides.relayNodeSource ? overrides.relayNodeSource(chosen) : chosen);
+  container.bind(TYPES.ConfigDriveCache).toConstantValue(overrides.configDrives ?? new ConfigDriveCache({ fetcher: httpConfigDriveFetcher }));
   container
     .bind(TYPES.NodeCatalog)
     .toResolvedValue(
-      (source: NodeSource, cache: ConfigDriveCache, logger: Logger) => {
+      (source: NodeSource, cache: Pick<ConfigDriveCache, 'decode' | 'retain'>, logger: Logger) => {
         const catalog = new NodeCatalog(
           source,
           cache,
@@ -69,13 +78,20 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         new MetadataService(
           catalog,
           leases,
-          { defaultAvailabilityZone: config.defaultAvailabilityZone, region: config.region, vendorData: staticVendorData, metrics, migrateLegacyPasswords: config.passwordWrite },
+          {
+            defaultAvailabilityZone: config.defaultAvailabilityZone,
+            region: config.region,
+            vendorData: staticVendorData,
+            metrics,
+            migrateLegacyPasswords: config.passwordWrite,
+            clientMacCheck: config.verifyClientMac ? new ClientMacCheck(new NeighbourTable(), logger) : undefined,
+          },
           logger,
         ),
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
     );
   // Read now, so that a missing or weak key file stops start-up rather than the first token.
-  container.bind(TYPES.SessionTokens).toConstantValue(new SessionTokens(config.imdsTokenKeyFile ? readTokenKeyFile(config.imdsTokenKeyFile) : []));
+  container.bind(TYPES.SessionTokens).toConstantValue(new SessionTokens(config.imdsTokenKeyFile ? readTokenKeyFile(config.imdsTokenKeyFile) : (overrides.tokenKeys ?? [])));
   container
     .bind(TYPES.MetadataResponder)
     .toResolvedValue(
@@ -103,5 +119,8 @@ function nodeSourceFor(config: Config, logger: Logger, metrics: ServiceMetrics):
   const source = config.source;
   if (source.kind === 'file') return { source: new FileNodeSource(source.path) };
   const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger, pageSize: source.pageSize, observer: (event) => metrics.ironicExchange(event) });
-  return { client, source: new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, { pageSize: source.pageSize }) };
+  return { client, source: new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, {
+      pageSize: source.pageSize,
+      filters: { conductor_group: source.conductorGroup, shard: source.shard },
+    }) };
 }

@@ -7,6 +7,8 @@ export interface NodeFilters {
   owner?: string;
   lessee?: string;
   conductor_group?: string;
+  /** A node's shard (API 1.82): a label that splits a fleet between services such as this one. */
+  shard?: string;
   conductor?: string;
   resource_class?: string;
   driver?: string;
@@ -30,6 +32,7 @@ export const NODE_FILTER_VERSIONS: Readonly<Record<keyof NodeFilters, number>> =
   conductor: 49,
   owner: 50,
   lessee: 65,
+  shard: 82,
 };
 
 /** The filters actually given, each with the version it needs. */

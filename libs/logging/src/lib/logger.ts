@@ -8,6 +8,8 @@ export interface LoggerOptions {
   format?: 'json' | 'console';
   /** Defaults to stderr so that CLI output on stdout stays clean for pipes. */
   stream?: NodeJS.WritableStream;
+  /** Fields on every line, e.g. `{ site: 'dc1' }`. */
+  fields?: Record<string, string>;
 }
 
 /** A winston logger writing one JSON object a line, or coloured lines on a terminal. */
@@ -25,5 +27,5 @@ export function createLogger(options: LoggerOptions): Logger {
             return `${String(timestamp)} ${level} ${String(message)}${extra}`;
           }),
         );
-  return createWinstonLogger({ level: options.level, format: layout, transports: [new transports.Stream({ stream })] });
+  return createWinstonLogger({ level: options.level, format: layout, defaultMeta: options.fields, transports: [new transports.Stream({ stream })] });
 }

@@ -1,6 +1,7 @@
 import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import { isEligible, nodeLabel, type IndexedNode, type LeaseLookup, type Lookup, type NodeCatalog } from '@ironic-metadata/node-discovery';
+import type { ClientMacCheck } from './client-mac';
 import { withClientAddress } from './ec2-interfaces';
 import { buildInstanceMetadata, type BuildOptions } from './instance-metadata-builder';
 import { LegacyPasswords, storePasswordPatch } from './instance-password';
@@ -9,7 +10,7 @@ import type { ServiceMetrics } from './service-metrics';
 export type ClientMetadata =
   /** `lookup` says how an address was matched; absent when a proxy named the instance. */
   | { found: true; lookup?: Extract<Lookup, { found: true }>; metadata: InstanceMetadata }
-  | { found: false; status: 404 | 503; reason: string; lookup?: Lookup };
+  | { found: false; status: 403 | 404 | 503; reason: string; lookup?: Lookup };
 
 export interface ServiceOptions extends BuildOptions {
   /** How long an unknown client waits for the refresh it triggers before it is told to retry. */
@@ -20,6 +21,8 @@ export interface ServiceOptions extends BuildOptions {
    * (METADATA_PASSWORD_WRITE; only where the source can be written).
    */
   migrateLegacyPasswords?: boolean;
+  /** VERIFY_CLIENT_MAC: answer a matched address only from one of its node's MACs. */
+  clientMacCheck?: ClientMacCheck;
 }
 
 /** Answers "who is this client, and what is its metadata?" from the in-memory index. */
@@ -64,6 +67,7 @@ export class MetadataService {
         client = { found: false, status: 503, reason: `${client.reason}, and ${this.catalog.source.description} cannot be reached to look again: ${failing}`, lookup: client.lookup };
       }
     }
+    if (client.found && client.lookup && this.options.clientMacCheck) client = await this.verifyMac(clientIp, client, client.lookup);
     if (!client.found) this.logger.info('no metadata for client', { clientIp, status: client.status, reason: client.reason });
     else if (client.lookup) this.options.metrics?.match(client.lookup.method);
     return client;
@@ -80,6 +84,13 @@ export class MetadataService {
     if (!entry) return { found: false, status: 404, reason: `no node has instance ${instanceId}` };
     if (!isEligible(entry)) return { found: false, status: 404, reason: `instance ${instanceId} is on node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}` };
     return { found: true, metadata: this.metadataOf(entry) };
+  }
+
+  /** The client as found, or 403 when its MAC is not one of the matched node's. */
+  private async verifyMac(clientIp: string, client: ClientMetadata, lookup: Extract<Lookup, { found: true }>): Promise<ClientMetadata> {
+    const index = this.catalog.current();
+    const refusal = index && (await this.options.clientMacCheck?.refusal(clientIp, lookup.entry, index));
+    return refusal ? { found: false, status: 403, reason: refusal, lookup } : client;
   }
 
   /** A refresh for an unknown client, waited for at most `unknownClientWaitMs`; true when it completed. */

@@ -1,7 +1,11 @@
 import type { ExchangeEvent } from '@ironic-metadata/ironic-client';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { TokenCheck } from './session-tokens';
+
+/** Why a connection to the nodes' listener was refused or closed before it was answered. */
+export type ConnectionRefusal = 'client-limit' | 'total-limit' | 'evicted' | 'request-timeout';
 
 /** Which part of the API a request was for, as metrics label it. */
 export type RouteFamily = 'openstack' | 'ec2' | 'imds-token' | 'nocloud';
@@ -41,6 +45,17 @@ export class ServiceMetrics {
   private readonly badTokens = new Counter({ name: 'metadata_bad_tokens_total', help: 'EC2 requests refused for their IMDSv2 session token, by reason (invalid: forged, altered or another client\'s).', labelNames: ['reason'], registers: [this.registry] });
   private readonly refusedClients = new Counter({ name: 'metadata_refused_clients_total', help: 'Requests refused because the client is outside ALLOWED_CLIENTS.', registers: [this.registry] });
   private readonly rateLimitedRequests = new Counter({ name: 'metadata_rate_limited_requests_total', help: 'Requests refused with 429 because their client exceeded RATE_LIMIT_PER_CLIENT.', registers: [this.registry] });
+  private readonly connectionsRefused = new Counter({
+    name: 'metadata_connections_refused_total',
+    help: 'Connections refused or closed unanswered to keep descriptors for every client, by reason.',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
+  /** `labels` go on every metric, e.g. `{ site: 'dc1' }` (SITE_ID). */
+  constructor(labels?: Record<string, string>) {
+    if (labels) this.registry.setDefaultLabels(labels);
+  }
 
   /** Index gauges are read from the catalog when scraped, so they are never stale. */
   watchCatalog(catalog: NodeCatalog): void {
@@ -48,6 +63,8 @@ export class ServiceMetrics {
       name: 'metadata_index_nodes',
       help: 'Nodes in the in-memory index.',
       registers: [this.registry],
+      // Every process of a cluster holds the index: the service's figure is theirs, not their sum.
+      aggregator: 'max',
       collect() {
         this.set(catalog.status().nodes);
       },
@@ -56,10 +73,37 @@ export class ServiceMetrics {
       name: 'metadata_index_age_seconds',
       help: 'Seconds since the index was last loaded from the source (-1 before the first load).',
       registers: [this.registry],
+      aggregator: 'max',
       collect() {
         this.set(catalog.status().ageSeconds ?? -1);
       },
     });
+  }
+
+  /**
+   * The event loop's delay (perf_hooks.monitorEventLoopDelay, sampled every 10 ms) since the last
+   * scrape, as its 99th percentile and maximum in seconds, labelled with `processName` so that each
+   * process of a cluster has its own series: a stall (a collection, an index rebuild) shows here
+   * before it shows in request latency.
+   */
+  watchEventLoop(processName: string): void {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const labels = { process: processName };
+    // Registered after the p99, which is read first and sets both figures of one window, then starts the next.
+    const max = new Gauge({ name: 'metadata_event_loop_delay_max_seconds', help: "The event loop's longest delay since the last scrape, per process.", labelNames: ['process'], registers: [] });
+    new Gauge({
+      name: 'metadata_event_loop_delay_p99_seconds',
+      help: "The event loop's delay since the last scrape, 99th percentile, per process.",
+      labelNames: ['process'],
+      registers: [this.registry],
+      collect() {
+        this.set(labels, delay.percentile(99) / 1e9);
+        max.set(labels, delay.max / 1e9);
+        delay.reset();
+      },
+    });
+    this.registry.registerMetric(max);
   }
 
   request(family: RouteFamily, status: number, seconds: number): void {
@@ -73,6 +117,30 @@ export class ServiceMetrics {
 
   cacheLookup(hit: boolean): void {
     this.cache.inc({ result: hit ? 'hit' : 'miss' });
+  }
+
+  /** Connection gauges, read from the listeners' guard when scraped. */
+  watchConnections(read: () => { open: number; mostFromOneClient: number }): void {
+    new Gauge({
+      name: 'metadata_connections_open',
+      help: "Connections open to the nodes' listeners.",
+      registers: [this.registry],
+      collect() {
+        this.set(read().open);
+      },
+    });
+    new Gauge({
+      name: 'metadata_connections_most_from_one_client',
+      help: 'The most connections any one client address holds now (trusted proxies included).',
+      registers: [this.registry],
+      collect() {
+        this.set(read().mostFromOneClient);
+      },
+    });
+  }
+
+  connectionRefused(reason: ConnectionRefusal): void {
+    this.connectionsRefused.inc({ reason });
   }
 
   forgedForwarding(): void {

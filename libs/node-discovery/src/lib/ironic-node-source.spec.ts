@@ -7,11 +7,12 @@ import { IronicNodeSource } from './ironic-node-source';
 
 /** Answers like IronicClient from a list of nodes, counting the calls that matter. */
 function fakeClient(nodes: IronicNode[]) {
-  const calls = { scans: 0, detailLists: 0, gets: [] as string[], portLists: [] as (string | undefined)[] };
+  const calls = { scans: 0, detailLists: 0, gets: [] as string[], portLists: [] as (string | undefined)[], filters: [] as unknown[] };
   const list = (items: () => unknown[]) => ({ all: async () => items() });
   const client = {
-    listNodes: (options: { fields?: readonly string[] }) =>
+    listNodes: (options: { fields?: readonly string[]; filters?: unknown }) =>
       list(() => {
+        calls.filters.push(options.filters);
         // The scan asks for a few fields; a full listing for everything metadata reads.
         const full = options.fields?.includes('instance_info');
         if (full) calls.detailLists += 1;
@@ -37,6 +38,21 @@ function fakeClient(nodes: IronicNode[]) {
 const logger = createLogger({ level: 'error', stream: new PassThrough() });
 
 describe('IronicNodeSource', () => {
+  it("asks Ironic for one site's nodes only, in the full listing and the scan alike, and says so", async () => {
+    const { client, calls } = fakeClient([aNode()]);
+    let now = 0;
+    const source = new IronicNodeSource(client, 'http://ironic', logger, { clock: () => now, filters: { conductor_group: 'rack-1', shard: undefined } });
+    await source.load();
+    now += 1000;
+    await source.load();
+    expect(calls.filters).toEqual([
+      { conductor_group: 'rack-1', shard: undefined },
+      { conductor_group: 'rack-1', shard: undefined },
+    ]);
+    expect(calls).toMatchObject({ detailLists: 1, scans: 1 });
+    expect(source.description).toBe('Ironic at http://ironic (conductor_group rack-1)');
+  });
+
   it('lists the fleet once, then fetches only the nodes whose scan changed, and lists it all again when due', async () => {
     const nodes = Array.from({ length: 20 }, (_, i) => aNode({ provision_updated_at: `2026-11-20T00:00:${String(i).padStart(2, '0')}` }));
     const { client, calls } = fakeClient(nodes);

@@ -1,4 +1,4 @@
-import { IronicApiError, type IronicClient } from '@ironic-metadata/ironic-client';
+import { IronicApiError, type IronicClient, type NodeFilters } from '@ironic-metadata/ironic-client';
 import type { Inventory, IronicNode, IronicPort, IronicPortgroup } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
 import type { NodePatch, NodeSource } from './node-source';
@@ -28,6 +28,12 @@ export interface IronicNodeSourceOptions {
    */
   fullListSeconds?: number;
   clock?: () => number;
+  /**
+   * Only the nodes these filters select (e.g. one site's `conductor_group` or `shard`), in the scan and
+   * the full listing alike. Ports and portgroups have no such filter: they are listed whole and those
+   * of other nodes dropped.
+   */
+  filters?: Pick<NodeFilters, 'conductor_group' | 'shard'>;
 }
 
 /**
@@ -43,6 +49,7 @@ export class IronicNodeSource implements NodeSource {
   private readonly pageSize: number;
   private readonly fullListMs: number;
   private readonly clock: () => number;
+  private readonly filters: NodeFilters;
   private lastFullList = -Infinity;
   /** The last answer, given again while no node, port or portgroup changed. */
   private answered: Inventory | undefined;
@@ -57,13 +64,16 @@ export class IronicNodeSource implements NodeSource {
     this.pageSize = options.pageSize ?? 1000;
     this.fullListMs = (options.fullListSeconds ?? 300) * 1000;
     this.clock = options.clock ?? Date.now;
+    this.filters = options.filters ?? {};
+    const scope = Object.entries(this.filters).filter(([, value]) => value !== undefined).map(([name, value]) => `${name} ${String(value)}`);
+    if (scope.length > 0) this.description += ` (${scope.join(', ')})`;
   }
 
   async load(): Promise<Inventory> {
     if (this.clock() - this.lastFullList >= this.fullListMs) {
       await this.listEverything();
     } else {
-      const scan = await this.client.listNodes({ fields: SCAN_FIELDS, pageSize: this.pageSize }).all();
+      const scan = await this.client.listNodes({ fields: SCAN_FIELDS, filters: this.filters, pageSize: this.pageSize }).all();
       const current = new Map(scan.map((node) => [node.uuid, versionOf(node)]));
       const removed = [...this.nodes.keys()].filter((uuid) => !current.has(uuid));
       for (const uuid of removed) this.nodes.delete(uuid);
@@ -94,7 +104,7 @@ export class IronicNodeSource implements NodeSource {
   private async listEverything(): Promise<void> {
     this.lastFullList = this.clock();
     const [nodes, ports, portgroups] = await Promise.all([
-      this.client.listNodes({ fields: NODE_FIELDS, pageSize: this.pageSize }).all(),
+      this.client.listNodes({ fields: NODE_FIELDS, filters: this.filters, pageSize: this.pageSize }).all(),
       this.client.listPorts({ fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
       this.client.listPortgroups({ pageSize: this.pageSize }).all(),
     ]);

@@ -1,6 +1,7 @@
 import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
 import type { ConfigDriveCache } from './configdrive-cache';
+import { retryingDescriptorShortage } from './descriptor-shortage';
 import { nodeLabel, type IndexedNode } from '@ironic-metadata/node-addresses';
 import { describeLeftAside, leftAsideOf } from './left-aside';
 import { NodeIndex } from './node-index';
@@ -67,7 +68,7 @@ export class NodeCatalog {
 
   constructor(
     readonly source: NodeSource,
-    private readonly configDrives: ConfigDriveCache,
+    private readonly configDrives: Pick<ConfigDriveCache, 'decode' | 'retain'>,
     private readonly options: NodeCatalogOptions,
     private readonly logger: Logger,
   ) {
@@ -175,7 +176,7 @@ export class NodeCatalog {
   private async load(): Promise<NodeIndex> {
     let inventory: Inventory;
     try {
-      inventory = await this.source.load();
+      inventory = await retryingDescriptorShortage(() => this.source.load());
     } catch (error) {
       const message = (error as Error).message;
       if (message !== this.lastError) {

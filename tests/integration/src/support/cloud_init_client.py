@@ -3,13 +3,15 @@
 
 usage: cloud_init_client.py BASE_URL SOURCE_ADDRESS openstack|ec2
 
-Prints one JSON document. Every connection is made from SOURCE_ADDRESS, and only to loopback:
-cloud-init's OpenStack reader also crawls EC2 at 169.254.169.254, which is pointed at BASE_URL here.
+Prints one JSON document. Every connection is made from SOURCE_ADDRESS, and only to loopback or to
+BASE_URL's own host (169.254.169.254 inside a test's network namespace): cloud-init's OpenStack reader
+also crawls EC2 at 169.254.169.254, which is pointed at BASE_URL here.
 """
 import base64
 import copy
 import json
 import sys
+from urllib.parse import urlsplit
 
 import urllib3.util.connection as connection
 
@@ -19,8 +21,8 @@ _create_connection = connection.create_connection
 
 def create_connection(address, *args, **kwargs):
     host = address[0]
-    if not host.startswith("127."):
-        raise OSError(f"refusing to connect to {host}: the tests talk only to loopback")
+    if not host.startswith("127.") and host != urlsplit(BASE_URL).hostname:
+        raise OSError(f"refusing to connect to {host}: the tests talk only to loopback and {BASE_URL}")
     kwargs["source_address"] = (SOURCE_ADDRESS, 0)
     return _create_connection(address, *args, **kwargs)
 

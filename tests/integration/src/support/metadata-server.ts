@@ -16,11 +16,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts the built server on 127.0.0.1 and a free port with the given environment. */
-export async function startMetadataServer(env: Record<string, string>): Promise<RunningServer> {
+/**
+ * Starts the built server on 127.0.0.1 and a free port with the given environment; with `openFiles`,
+ * under that open-file limit (soft and hard), as a service unit's LimitNOFILE= would set it.
+ */
+export async function startMetadataServer(env: Record<string, string>, options: { openFiles?: number } = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run npm run build first`);
   const [port, adminPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+  const command = options.openFiles === undefined ? [process.execPath, SERVER_MAIN] : ['prlimit', `--nofile=${options.openFiles}:${options.openFiles}`, process.execPath, SERVER_MAIN];
+  const child = spawn(command[0], command.slice(1), {
     cwd: WORKSPACE,
     env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: String(port), ADMIN_BIND_PORT: String(adminPort), LOG_LEVEL: 'http', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,14 +3,16 @@ import type { HttpTarget } from './load/http-connection';
 import { recordCrawl, type RecordedCrawl } from './load/record-crawl';
 import type { BenchOptions } from './options';
 import { measureColdStart } from './phases/cold-start';
+import { runWrk, scrapeEventLoopDelayP99Ms, type KeepAliveFigures } from './phases/keep-alive';
 import { measureLoad, type LoadFigures } from './phases/measure-load';
+import { startBareServer } from './processes/bare-server';
 import type { ChildHandle } from './processes/child-process';
 import { startFloorServer } from './processes/floor-server';
 import { freePort } from './processes/free-port';
 import { startNginx } from './processes/nginx';
-import { processFamily, readMemory, sampleRss } from './processes/proc-stats';
+import { familyMemory, processFamily, sampleRss } from './processes/proc-stats';
 import { startSimulator, statsDelta, type SimulatorHandle } from './processes/simulator';
-import type { BenchReport, PacedFigures, StormFigures } from './report/bench-report';
+import type { BenchReport, KeepAlivePhase, PacedFigures, StormFigures } from './report/bench-report';
 import { describeCode, describeMachine } from './report/environment';
 import { checkTargets } from './report/targets';
 import type { Workspace } from './workspace';
@@ -23,6 +25,32 @@ export interface BenchmarkRun {
 }
 
 const COLD_START_TIMEOUT_SECONDS = 300;
+/** Keep-alive connection counts: a rack's worth, and the storm's. */
+const KEEP_ALIVE_CONNECTIONS = [64, 256];
+
+/**
+ * Counts the service's syncs by its /readyz `loadedAt`, which each successful load moves (changed or
+ * not), read every `intervalMs` (the sync interval is 30 s by default).
+ */
+function countSyncs(adminUrl: string, intervalMs: number): { stop(): Promise<number> } {
+  const seen = new Set<number>();
+  let first: number | undefined;
+  const read = async () => {
+    const status = (await (await fetch(`${adminUrl}/readyz`)).json().catch(() => ({}))) as { loadedAt?: number };
+    if (status.loadedAt === undefined) return;
+    first ??= status.loadedAt;
+    if (status.loadedAt !== first) seen.add(status.loadedAt);
+  };
+  const timer = setInterval(() => void read().catch(() => undefined), intervalMs);
+  void read().catch(() => undefined);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await read().catch(() => undefined);
+      return seen.size;
+    },
+  };
+}
 
 /**
  * The whole benchmark: the simulator; the server's cold start; one recorded boot; the storm against
@@ -38,20 +66,26 @@ export async function runBenchmark(run: BenchmarkRun): Promise<BenchReport> {
   const sim = await startSimulator(workspace.simulatorMain, options.nodes);
   try {
     const nodes = await sim.nodes();
-    const booting: BootingNode[] = nodes.slice(0, options.boots).map(({ address, instanceUuid }) => ({ address, instanceUuid }));
+    // The simulator's drives carry no uuid: the service names the instance by its node's uuid, as
+    // Ironic writes a drive's meta_data.json.
+    const booting: BootingNode[] = nodes.slice(0, options.boots).map(({ address, uuid }) => ({ address, instanceUuid: uuid }));
     progress('cold start: starting the metadata server and waiting until it serves the last node');
+    const adminPort = await freePort();
     const cold = await measureColdStart({
       sim,
       serverMain: options.server,
       port: await freePort(),
-      adminPort: await freePort(),
+      adminPort,
       probeAddress: nodes[nodes.length - 1].address,
       cpuProfileDir: options.cpuProfileDir,
       serverNodeOptions: options.serverNodeOptions,
       serverEnv: options.serverEnv,
+      workers: options.workers,
       timeoutSeconds: COLD_START_TIMEOUT_SECONDS,
     });
-    const { recorded, storm, paced } = await measureStorm(options, sim, cold.server, cold.target, booting, nodes[0].address, progress);
+    const adminUrl = `http://127.0.0.1:${adminPort}`;
+    const { recorded, storm, paced, service } = await measureStorm(options, sim, cold.server, cold.target, adminUrl, booting, nodes[0].address, progress);
+    const keepAlive = service && (await measureReferences(options, workspace, recorded, service, progress));
     const ceiling = options.skipNginx ? null : await measureCeiling(options, recorded, booting, progress);
     const floor = options.skipFloor ? null : await measureFloor(options, workspace, sim, recorded, booting, progress);
     const partial: Omit<BenchReport, 'targets'> = {
@@ -67,6 +101,7 @@ export async function runBenchmark(run: BenchmarkRun): Promise<BenchReport> {
       paced,
       ceiling,
       floor,
+      keepAlive,
       ratios: {
         vsNginx: ceiling && storm.requestsPerSecond / ceiling.requestsPerSecond,
         vsFloor: floor && storm.requestsPerSecond / floor.requestsPerSecond,
@@ -84,26 +119,94 @@ async function measureStorm(
   sim: SimulatorHandle,
   server: ChildHandle,
   target: HttpTarget,
+  adminUrl: string,
   booting: BootingNode[],
   recordedAddress: string,
   progress: (line: string) => void,
-): Promise<{ recorded: RecordedCrawl; storm: StormFigures; paced: PacedFigures | null }> {
+): Promise<{ recorded: RecordedCrawl; storm: StormFigures; paced: PacedFigures | null; service: KeepAliveFigures[] | null }> {
+  const eventLoop = () => scrapeEventLoopDelayP99Ms(adminUrl).catch(() => undefined);
   try {
     const recorded = await recordCrawl(target, recordedAddress);
     progress(`storm: ${booting.length} boots of ${recorded.paths.length} requests, ${options.clients} at a time`);
     const before = await sim.stats();
     const rss = sampleRss(server.pid, 1000);
-    const figures = await measureLoad(loadPlan(options, target, booting, true), () => [server.pid]);
+    const syncs = countSyncs(adminUrl, 1000);
+    await eventLoop();
+    const figures = await measureLoad(loadPlan(options, target, booting, true), () => processFamily(server.pid));
+    const eventLoopDelayP99Ms = await eventLoop();
     const rssEverySecondMiB = rss.stop();
     // Killed for memory (a heap limit, the OOM killer) or crashed: say so rather than fail to read its /proc.
     if (server.hasExited()) throw new Error(`the metadata server exited during the storm (exit code ${await server.exited}); its last lines:\n${server.logTail()}`);
     const served = statsDelta(before, await sim.stats());
-    const storm = { ...figures, peakRssMiB: readMemory(server.pid).peakRssMiB, rssEverySecondMiB, ironicRequests: served.total, ironicRequestsByRoute: served.byRoute };
-    const paced = options.skipPaced ? null : await measurePaced(options, target, booting, storm, recorded.paths.length, server, progress);
-    return { recorded, storm, paced };
+    const synced = await syncs.stop();
+    const storm = {
+      ...figures,
+      peakRssMiB: familyMemory(server.pid).peakRssMiB,
+      rssEverySecondMiB,
+      ironicRequests: served.total,
+      ironicRequestsByRoute: served.byRoute,
+      syncs: synced,
+      ironicRequestsPerSync: served.total / Math.max(1, synced),
+      eventLoopDelayP99Ms,
+    };
+    const paced = options.skipPaced ? null : await measurePaced(options, target, booting, storm, recorded.paths.length, server, eventLoop, progress);
+    const service = options.skipKeepAlive ? null : await measureKeepAlive('the service', options, `http://127.0.0.1:${target.port}${keepAlivePath(recorded)}`, { 'x-forwarded-for': recordedAddress }, () => processFamily(server.pid), eventLoop, progress);
+    storm.peakRssMiB = familyMemory(server.pid).peakRssMiB;
+    return { recorded, storm, paced, service };
   } finally {
     await server.stop();
   }
+}
+
+/** What wrk asks for: the node's meta_data.json as cloud-init reads it (a new random_seed each time, as Nova's). */
+function keepAlivePath(recorded: RecordedCrawl): string {
+  return recorded.paths.find((path) => path.endsWith('/meta_data.json')) ?? '/openstack/latest/meta_data.json';
+}
+
+/** wrk at each connection count against one server. */
+async function measureKeepAlive(
+  name: string,
+  options: BenchOptions,
+  url: string,
+  headers: Record<string, string>,
+  serverPids: () => number[],
+  eventLoopDelayP99Ms: (() => Promise<number | undefined>) | undefined,
+  progress: (line: string) => void,
+): Promise<KeepAliveFigures[]> {
+  const figures: KeepAliveFigures[] = [];
+  for (const connections of KEEP_ALIVE_CONNECTIONS) {
+    progress(`keep-alive: wrk, ${connections} connections for ${options.keepAliveSeconds} s against ${name}`);
+    figures.push(await runWrk({ url, headers, connections, seconds: options.keepAliveSeconds, threads: options.workers, serverPids, eventLoopDelayP99Ms }));
+  }
+  return figures;
+}
+
+/** The same wrk runs against a bare node:http server and nginx, as many processes as the service, sending the recorded bytes. */
+async function measureReferences(options: BenchOptions, workspace: Workspace, recorded: RecordedCrawl, service: KeepAliveFigures[], progress: (line: string) => void): Promise<KeepAlivePhase> {
+  const path = keepAlivePath(recorded);
+  const body = recorded.responses.get(path) ?? Buffer.alloc(0);
+  const bare = await startBareServer(workspace.bareServerMain, options.workers, body);
+  let bareNode: KeepAliveFigures[];
+  try {
+    bareNode = await measureKeepAlive(`bare node:http (${options.workers} workers)`, options, `http://127.0.0.1:${bare.port}${path}`, {}, () => processFamily(bare.child.pid), undefined, progress);
+  } finally {
+    await bare.stop();
+  }
+  let nginx: KeepAliveFigures[] | null = null;
+  if (!options.skipNginx) {
+    const server = await startNginx(recorded.responses, options.nginxWorkers);
+    try {
+      nginx = await measureKeepAlive(`nginx (${options.nginxWorkers} workers)`, options, `http://127.0.0.1:${server.port}${path}`, {}, () => processFamily(server.child.pid), undefined, progress);
+    } finally {
+      await server.stop();
+    }
+  }
+  const ratios = service.map((ours, i) => ({
+    connections: ours.connections,
+    vsNginx: nginx && ours.requestsPerSecond / nginx[i].requestsPerSecond,
+    vsBareNode: ours.requestsPerSecond / bareNode[i].requestsPerSecond,
+  }));
+  return { path, workers: options.workers, service, bareNode, nginx, ratios };
 }
 
 /**
@@ -117,13 +220,15 @@ async function measurePaced(
   storm: StormFigures,
   requestsPerBoot: number,
   server: ChildHandle,
+  eventLoop: () => Promise<number | undefined>,
   progress: (line: string) => void,
 ): Promise<PacedFigures> {
   const bootsPerSecond = (storm.requestsPerSecond * options.pacedShare) / requestsPerBoot;
   const nodes = booting.slice(0, Math.max(1, Math.round(bootsPerSecond * options.pacedSeconds)));
   progress(`paced: ${nodes.length} boots at ${bootsPerSecond.toFixed(1)} a second (${options.pacedShare} of the storm's rate), at most ${options.clients} at a time`);
-  const figures = await measureLoad({ ...loadPlan(options, target, nodes, true), bootsPerSecond }, () => [server.pid]);
-  return { ...figures, share: options.pacedShare, bootsPerSecond };
+  await eventLoop();
+  const figures = await measureLoad({ ...loadPlan(options, target, nodes, true), bootsPerSecond }, () => processFamily(server.pid));
+  return { ...figures, share: options.pacedShare, bootsPerSecond, eventLoopDelayP99Ms: await eventLoop() };
 }
 
 function loadPlan(options: BenchOptions, target: HttpTarget, nodes: readonly BootingNode[], verifyIdentity: boolean) {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseBenchOptions } from './options';
 
 const defaults = { server: '/x/dist/apps/metadata-server/main.js', now: new Date('2025-03-04T05:06:07.089Z') };
@@ -14,7 +15,10 @@ describe('parseBenchOptions', () => {
       skipPaced: false,
       pacedShare: 0.5,
       pacedSeconds: 15,
-      nginxWorkers: 'auto',
+      nginxWorkers: String(availableParallelism()),
+      workers: availableParallelism(),
+      skipKeepAlive: false,
+      keepAliveSeconds: 10,
       skipFloor: false,
       floorClients: 8,
       floorSeconds: 20,
@@ -22,6 +26,11 @@ describe('parseBenchOptions', () => {
       serverEnv: {},
       out: 'bench-results/bench-2025-03-04T05-06-07-089Z.json',
     });
+  });
+
+  it('runs nginx with as many workers as the service unless told otherwise', () => {
+    expect(parseBenchOptions(['--workers', '3'], defaults)).toMatchObject({ workers: 3, nginxWorkers: '3' });
+    expect(parseBenchOptions(['--workers', '3', '--nginx-workers', 'auto'], defaults)).toMatchObject({ workers: 3, nginxWorkers: 'auto' });
   });
 
   it('boots each node at most once', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 
 export interface BenchOptions {
@@ -15,7 +16,14 @@ export interface BenchOptions {
   /** Its rate, as a share of the storm's requests a second. */
   pacedShare: number;
   pacedSeconds: number;
+  /** nginx's worker_processes; by default `workers`, so both run as many processes. */
   nginxWorkers: string;
+  /** Processes of the service (WORKERS), of nginx and of the bare node:http server: one per core by default. */
+  workers: number;
+  /** Skip the keep-alive phases (wrk against the service, the bare node:http server and nginx). */
+  skipKeepAlive: boolean;
+  /** How long each keep-alive run lasts. */
+  keepAliveSeconds: number;
   skipFloor: boolean;
   floorClients: number;
   floorSeconds: number;
@@ -68,7 +76,10 @@ export function parseBenchOptions(argv: readonly string[], defaults: { server: s
     .option('--skip-paced', 'do not measure latency below saturation (boots at a fixed rate)', false)
     .option('--paced-share <fraction>', "the paced phase's rate, as a share of the storm's requests a second", share, 0.5)
     .option('--paced-seconds <seconds>', 'how long the paced phase starts boots for', positive, 15)
-    .option('--nginx-workers <count>', 'nginx worker_processes (a number, or auto: one per core)', workers, 'auto')
+    .option('--workers <count>', 'processes of the service (WORKERS), of nginx and of the bare node:http server (default: one per core)', positive, availableParallelism())
+    .option('--nginx-workers <count>', 'nginx worker_processes, if not --workers (a number, or auto: one per core)', workers)
+    .option('--skip-keep-alive', 'do not run wrk with keep-alive connections against the service, bare node:http and nginx', false)
+    .option('--keep-alive-seconds <seconds>', 'how long each wrk run lasts', positive, 10)
     .option('--skip-floor', "do not measure the seed's list-per-request floor", false)
     .option('--floor-clients <count>', 'concurrent clients for the floor (each of its requests lists every node)', positive, 8)
     .option('--floor-seconds <seconds>', 'time bound of the floor phase', positive, 20)
@@ -79,6 +90,6 @@ export function parseBenchOptions(argv: readonly string[], defaults: { server: s
     .option('--out <file>', 'the JSON report (the SVG chart goes beside it)', `bench-results/bench-${stamp}.json`)
     .exitOverride()
     .parse(argv, { from: 'user' })
-    .opts<Omit<BenchOptions, 'boots'> & { boots?: number }>();
-  return { ...parsed, boots: Math.min(parsed.boots ?? parsed.nodes, parsed.nodes) };
+    .opts<Omit<BenchOptions, 'boots' | 'nginxWorkers'> & { boots?: number; nginxWorkers?: string }>();
+  return { ...parsed, boots: Math.min(parsed.boots ?? parsed.nodes, parsed.nodes), nginxWorkers: parsed.nginxWorkers ?? String(parsed.workers) };
 }

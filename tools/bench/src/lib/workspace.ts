@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 export interface Workspace {
   simulatorMain: string;
   floorServerMain: string;
+  bareServerMain: string;
   metadataServerMain: string;
 }
 
@@ -13,6 +14,7 @@ export function locateWorkspace(benchDirectory: string): Workspace {
   return {
     simulatorMain: resolve(root, 'dist/tools/ironic-sim/main.js'),
     floorServerMain: resolve(benchDirectory, 'floor-server.js'),
+    bareServerMain: resolve(benchDirectory, 'bare-server.js'),
     metadataServerMain: resolve(root, 'dist/apps/metadata-server/main.js'),
   };
 }

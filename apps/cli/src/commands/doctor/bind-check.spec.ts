@@ -33,7 +33,8 @@ describe('the bind check', () => {
 
   it('names the fix for each failure to listen', () => {
     expect(bindResult('169.254.169.254', 80, errno('EACCES'))).toMatchObject({ status: 'fail', fix: expect.stringContaining('CAP_NET_BIND_SERVICE') });
-    expect(bindResult('fe80::a9fe:a9fe', 80, errno('EADDRNOTAVAIL')).fix).toContain('ip addr add fe80::a9fe:a9fe/128');
+    expect(bindResult('fe80::a9fe:a9fe', 80, errno('EADDRNOTAVAIL')).fix).toContain('ip -6 addr add fe80::a9fe:a9fe/64 dev lo');
+    expect(bindResult('fe80::a9fe:a9fe%eth0', 80, errno('EADDRNOTAVAIL')).fix).toContain('ip -6 addr add fe80::a9fe:a9fe/64 dev eth0');
     expect(bindResult('::1', 80, errno('EADDRINUSE')).detail).toContain('[::1]:80');
     expect(bindResult('127.0.0.1', 80, errno('EMFILE'))).toMatchObject({ status: 'fail', detail: 'cannot listen on 127.0.0.1:80: listen EMFILE' });
   });

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { addAddressCommand } from '@ironic-metadata/config';
 import type { Check } from './check';
 
 /** A listener of the service: the nodes' one (BIND_ADDR, BIND_PORT) or the admin one. */
@@ -56,7 +57,7 @@ export function bindResult(address: string, port: number, error: NodeJS.ErrnoExc
         title,
         status: 'fail',
         detail: `${address} is not an address of this host`,
-        fix: `add it to an interface, e.g. ip addr add ${address}/${address.includes(':') ? 128 : 32} dev lo (and route or DNAT the nodes' requests to it), or set ${addressVariable}`,
+        fix: `add it to an interface, e.g. ${addAddressCommand(address, 'lo')} (and route or DNAT the nodes' requests to it), or set ${addressVariable}`,
       };
     case 'EACCES':
     case 'EPERM':

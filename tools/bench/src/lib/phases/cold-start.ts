@@ -1,7 +1,7 @@
 import type { ChildHandle } from '../processes/child-process';
 import { ClientSession } from '../load/client-session';
 import type { HttpTarget } from '../load/http-connection';
-import { readMemory } from '../processes/proc-stats';
+import { familyMemory } from '../processes/proc-stats';
 import { startMetadataServer } from '../processes/metadata-server';
 import { statsDelta, type SimulatorHandle } from '../processes/simulator';
 
@@ -25,6 +25,8 @@ export interface ColdStartOptions {
   cpuProfileDir?: string;
   serverNodeOptions?: string;
   serverEnv?: Record<string, string>;
+  /** Processes serving the nodes (WORKERS). */
+  workers: number;
   timeoutSeconds: number;
 }
 
@@ -48,6 +50,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<{ fig
     cpuProfileDir: options.cpuProfileDir,
     nodeOptions: options.serverNodeOptions,
     env: options.serverEnv,
+    workers: options.workers,
   });
   const probe = new ClientSession(target, options.probeAddress, { keepAlive: false, timeoutMs: 5_000 });
   for (;;) {
@@ -69,7 +72,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<{ fig
   }
   const seconds = (performance.now() - started) / 1000;
   const served = statsDelta(before, await options.sim.stats());
-  const memory = readMemory(server.pid);
+  const memory = familyMemory(server.pid);
   return {
     figures: { seconds, ironicRequests: served.total, ironicRequestsByRoute: served.byRoute, rssMiB: memory.rssMiB, peakRssMiB: memory.peakRssMiB },
     server,

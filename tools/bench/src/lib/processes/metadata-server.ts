@@ -10,6 +10,8 @@ export interface MetadataServerOptions {
   cpuProfileDir?: string;
   /** NODE_OPTIONS, e.g. `--max-old-space-size=256`. */
   nodeOptions?: string;
+  /** WORKERS: processes serving the nodes. */
+  workers: number;
   /** Settings beyond the benchmark's own, e.g. `OPTIMIZE_FOR=speed`. */
   env?: Record<string, string>;
 }
@@ -28,6 +30,12 @@ export function startMetadataServer(options: MetadataServerOptions): ChildHandle
     ADMIN_BIND_PORT: String(options.adminPort),
     LOG_LEVEL: 'warn',
     LEASE_FILE: '/nonexistent',
+    WORKERS: String(options.workers),
+    // wrk connects from 127.0.0.1 and names the node it asks for in X-Forwarded-For; the storm's
+    // clients connect from the nodes' own 127.1.x.y addresses, which stay untrusted.
+    TRUSTED_PROXIES: '127.0.0.1/32',
+    // wrk is one client asking as fast as it can: measured, not throttled (the limiter still runs).
+    RATE_LIMIT_PER_CLIENT: '100000',
     ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
     ...options.env,
   });

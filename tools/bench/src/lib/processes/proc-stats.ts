@@ -16,6 +16,21 @@ export function readMemory(pid: number): MemoryFigures {
   return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };
 }
 
+/**
+ * A process and its children together (a cluster's primary and workers): resident set sizes summed,
+ * and each one's peak summed, an upper bound of the family's peak (their peaks need not coincide).
+ */
+export function familyMemory(pid: number): MemoryFigures {
+  const all = processFamily(pid).flatMap((member) => {
+    try {
+      return [readMemory(member)];
+    } catch {
+      return []; // gone
+    }
+  });
+  return { rssMiB: all.reduce((sum, m) => sum + m.rssMiB, 0), peakRssMiB: all.reduce((sum, m) => sum + m.peakRssMiB, 0) };
+}
+
 /** Fields of /proc/<pid>/stat after the command name, which may itself contain spaces and parentheses. */
 function statFields(pid: number): string[] | undefined {
   try {
@@ -59,12 +74,12 @@ export function cpuStallMicroseconds(): number | undefined {
   }
 }
 
-/** Samples a process's resident set size every `intervalMs` until stopped: how memory moved, not only its peak. */
+/** Samples the resident set size of a process and its children every `intervalMs` until stopped: how memory moved, not only its peak. */
 export function sampleRss(pid: number, intervalMs: number): { stop(): number[] } {
   const samples: number[] = [];
   const take = () => {
     try {
-      samples.push(Math.round(readMemory(pid).rssMiB));
+      samples.push(Math.round(familyMemory(pid).rssMiB));
     } catch {
       // The process is gone: nothing more to sample.
     }

@@ -1,18 +1,40 @@
 import type { BenchOptions } from '../options';
 import type { ColdStartFigures } from '../phases/cold-start';
+import type { KeepAliveFigures } from '../phases/keep-alive';
 import type { LoadFigures } from '../phases/measure-load';
 
 export interface StormFigures extends LoadFigures {
-  /** The server's highest resident set size since it started (VmHWM), index loading included. */
+  /**
+   * The server's highest resident set size since it started (VmHWM), index loading included; for a
+   * cluster, its processes' peaks summed (an upper bound: they need not peak at once).
+   */
   peakRssMiB: number;
-  /** The server's resident set size, sampled every second of the storm. */
+  /** The server's resident set size (all its processes), sampled every second of the storm. */
   rssEverySecondMiB: number[];
   /** Requests the simulated Ironic served while the storm ran. */
   ironicRequests: number;
   ironicRequestsByRoute: Record<string, number>;
+  /** The service's syncs during the storm (its /readyz `loadedAt` moved). */
+  syncs: number;
+  /** Ironic requests during the storm over its syncs (at least one). */
+  ironicRequestsPerSync: number;
+  /** The service's event-loop delay p99 over the storm, the highest of its processes (its /metrics). */
+  eventLoopDelayP99Ms?: number;
+}
+
+/** wrk with keep-alive connections on one node's meta_data.json, at each connection count, for each server. */
+export interface KeepAlivePhase {
+  path: string;
+  workers: number;
+  service: KeepAliveFigures[];
+  bareNode: KeepAliveFigures[];
+  nginx: KeepAliveFigures[] | null;
+  /** Per connection count: the service's requests/s over nginx's and over the bare node:http server's (same worker count). */
+  ratios: { connections: number; vsNginx: number | null; vsBareNode: number }[];
 }
 
 export interface PacedFigures extends LoadFigures {
+  eventLoopDelayP99Ms?: number;
   /** The share of the storm's requests a second the boots were paced at. */
   share: number;
   bootsPerSecond: number;
@@ -45,6 +67,8 @@ export interface BenchReport {
   ceiling: LoadFigures | null;
   /** The seed's way, a full node listing per request; null when skipped. */
   floor: LoadFigures | null;
+  /** Keep-alive throughput and latency against both references; null when skipped. */
+  keepAlive: KeepAlivePhase | null;
   ratios: { vsNginx: number | null; vsFloor: number | null };
   targets: TargetCheck[];
 }

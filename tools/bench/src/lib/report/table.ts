@@ -1,3 +1,4 @@
+import type { KeepAliveFigures } from '../phases/keep-alive';
 import type { LoadFigures } from '../phases/measure-load';
 import type { BenchReport, TargetCheck } from './bench-report';
 
@@ -28,6 +29,16 @@ function loadRows(label: string, figures: LoadFigures, latencyTarget?: TargetChe
   ];
 }
 
+function eventLoop(ms: number | undefined): string {
+  return ms === undefined ? '' : `event-loop delay p99 ${fixed(ms, 1)} ms`;
+}
+
+function keepAliveRow(label: string, figures: KeepAliveFigures, latencyTarget?: TargetCheck): Row {
+  const { p50, p99, max } = figures.latencyMs;
+  const notes = [`${fixed(figures.requestsPerSecond, 0)} requests/s`, `CPU ${fixed(figures.serverCpuPercent, 0)}%`, eventLoop(figures.eventLoopDelayP99Ms), figures.errors > 0 ? `${figures.errors} errors` : '', verdict(latencyTarget)];
+  return [`${label}, ${figures.connections} conn.: p50 / p99 / max`, `${fixed(p50, 2)} / ${fixed(p99, 2)} / ${fixed(max, 1)} ms`, latencyTarget ? `p99 ${latencyTarget.limit}` : '', notes.filter(Boolean).join(', ')];
+}
+
 /** The report as a plain-text table: one figure a line, with its target and whether it was met. */
 export function formatTable(report: BenchReport): string {
   const { parameters: p, coldStart, storm, paced, ceiling, floor, ratios } = report;
@@ -39,10 +50,28 @@ export function formatTable(report: BenchReport): string {
     ['cold start: RSS with the index loaded', `${fixed(coldStart.rssMiB, 0)} MiB`, '', ''],
     ...loadRows('storm', storm, target('p99')),
     ['storm: errors', String(storm.errors), '0', verdict(target('errors'))],
-    ['storm: peak RSS (VmHWM)', `${fixed(storm.peakRssMiB, 0)} MiB`, target('peak RSS')?.limit ?? '', verdict(target('peak RSS'))],
-    ['storm: Ironic requests', String(storm.ironicRequests), target('Ironic')?.limit ?? '', verdict(target('Ironic'))],
+    ['storm: event-loop delay p99 (worst process)', storm.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(storm.eventLoopDelayP99Ms, 1)} ms`, '', ''],
+    [`service peak RSS (VmHWM of its processes summed, WORKERS=${p.workers})`, `${fixed(storm.peakRssMiB, 0)} MiB`, target('peak RSS')?.limit ?? '', verdict(target('peak RSS'))],
+    ['storm: Ironic requests', String(storm.ironicRequests), target('Ironic requests during')?.limit ?? '', verdict(target('Ironic requests during'))],
+    ['storm: Ironic requests per sync', fixed(storm.ironicRequestsPerSync, 1), target('Ironic requests per')?.limit ?? '', `${verdict(target('Ironic requests per'))}${storm.syncs > 0 ? '' : ' (no sync during the storm)'}`.trim()],
   ];
-  if (paced) rows.push(...loadRows(`paced: open loop at ${paced.share} of the storm's rate`, paced));
+  if (paced) {
+    rows.push(...loadRows(`paced: open loop at ${paced.share} of the storm's rate`, paced, target('paced p99')));
+    rows.push(['paced: event-loop delay p99 (worst process)', paced.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(paced.eventLoopDelayP99Ms, 1)} ms`, '', '']);
+  }
+  const keepAlive = report.keepAlive;
+  if (keepAlive) {
+    keepAlive.service.forEach((figures) => rows.push(keepAliveRow('keep-alive: service', figures, figures.connections === 256 ? target('keep-alive p99') : undefined)));
+    keepAlive.bareNode.forEach((figures) => rows.push(keepAliveRow(`keep-alive: bare node:http (${keepAlive.workers} workers)`, figures)));
+    keepAlive.nginx?.forEach((figures) => rows.push(keepAliveRow(`keep-alive: nginx (${p.nginxWorkers} workers)`, figures)));
+    for (const ratio of keepAlive.ratios) {
+      const targets = ratio.connections === 256;
+      if (ratio.vsNginx !== null) {
+        rows.push([`keep-alive ${ratio.connections} conn.: service / nginx`, fixed(ratio.vsNginx, 2), targets ? '>= 0.5' : '', targets ? verdict(target('keep-alive requests/s at 256 connections, as a share of nginx')) : '']);
+      }
+      rows.push([`keep-alive ${ratio.connections} conn.: service / bare node:http`, fixed(ratio.vsBareNode, 2), targets ? '>= 0.7' : '', targets ? verdict(target('keep-alive requests/s at 256 connections, as a share of bare')) : '']);
+    }
+  }
   if (ceiling) {
     rows.push(...loadRows(`ceiling: nginx (${p.nginxWorkers} workers)`, ceiling));
     rows.push(['ours / nginx requests/s', fixed(ratios.vsNginx ?? 0, 2), target('requests/s')?.limit ?? '', verdict(target('requests/s'))]);

@@ -8,16 +8,30 @@ describe('scanPages', () => {
 });
 
 describe('checkTargets', () => {
-  it("checks issue 6's targets against the figures", () => {
+  it("checks issues 6 and 16's targets against the figures", () => {
     const checks = Object.fromEntries(sampleReport().targets.map((target) => [target.name, target.met]));
     expect(checks).toEqual({
       'requests/s, as a share of nginx': false,
+      'keep-alive requests/s at 256 connections, as a share of nginx': false,
+      'keep-alive requests/s at 256 connections, as a share of bare node:http': false,
+      'keep-alive p99 at 256 connections': false,
+      'paced p99': true,
       'p99 latency in the storm': false,
       'index of 10000 nodes built': true,
       'peak RSS': false,
       'Ironic requests during the storm': false,
+      'Ironic requests per sync': false,
       'errors in the storm': true,
     });
+  });
+
+  it('holds 100,000 nodes to their own limits', () => {
+    const report = sampleReport({ peakRssMiB: 900 });
+    const large = checkTargets({ ...report, parameters: { ...report.parameters, nodes: 100_000 }, coldStart: { ...report.coldStart, seconds: 12 } });
+    expect(large.filter((target) => /^(index|peak RSS)/.test(target.name)).map((target) => [target.limit, target.met])).toEqual([
+      ['< 15 s', true],
+      ['< 1024 MiB', true],
+    ]);
   });
 
   it('leaves a target unjudged when its figure was not measured', () => {

@@ -1,3 +1,4 @@
+import type { KeepAliveFigures } from '../../phases/keep-alive';
 import type { LoadFigures } from '../../phases/measure-load';
 import type { BenchReport } from '../bench-report';
 import { checkTargets } from '../targets';
@@ -20,6 +21,10 @@ function load(requestsPerSecond: number, p99: number): LoadFigures {
   };
 }
 
+function keepAlive(connections: number, requestsPerSecond: number, p99: number): KeepAliveFigures {
+  return { connections, seconds: 10, requestsPerSecond, latencyMs: { p50: p99 / 4, p99, max: p99 * 3 }, errors: 0, serverCpuPercent: 190, eventLoopDelayP99Ms: p99 / 2 };
+}
+
 /** A plausible report for a 10,000-node run; `overrides` change the storm. */
 export function sampleReport(overrides: Partial<BenchReport['storm']> = {}): BenchReport {
   const partial: Omit<BenchReport, 'targets'> = {
@@ -29,15 +34,26 @@ export function sampleReport(overrides: Partial<BenchReport['storm']> = {}): Ben
     machine: { cpus: 2, cpuModel: 'test', memoryGiB: 24, loadAverageAtStart: [0.5, 0.4, 0.3], node: 'v20.0.0' },
     code: { server: 'dist/apps/metadata-server/main.js', serverBuiltAt: '2025-01-01T00:00:00.000Z', gitCommit: null, gitUncommittedChanges: null },
     parameters: {
-      nodes: 10_000, clients: 256, boots: 10_000, maxSeconds: 120, keepAlive: false, skipNginx: false, skipPaced: false, pacedShare: 0.5, pacedSeconds: 15, nginxWorkers: 'auto',
-      skipFloor: false, floorClients: 8, floorSeconds: 20, server: 'dist/apps/metadata-server/main.js', serverEnv: {}, out: 'x.json',
+      nodes: 10_000, clients: 256, boots: 10_000, maxSeconds: 120, keepAlive: false, skipNginx: false, skipPaced: false, pacedShare: 0.5, pacedSeconds: 15, nginxWorkers: '2',
+      workers: 2, skipKeepAlive: false, keepAliveSeconds: 10, skipFloor: false, floorClients: 8, floorSeconds: 20, server: 'dist/apps/metadata-server/main.js', serverEnv: {}, out: 'x.json',
     },
     sequence: { requestsPerBoot: 38, paths: ['/openstack'] },
     coldStart: { seconds: 4.5, ironicRequests: 35, ironicRequestsByRoute: { 'GET /v1/nodes': 11 }, rssMiB: 340, peakRssMiB: 350 },
-    storm: { ...load(3000, 250), peakRssMiB: 820, rssEverySecondMiB: [350, 800], ironicRequests: 23, ironicRequestsByRoute: { 'GET /v1/nodes': 11 }, ...overrides },
+    storm: { ...load(3000, 250), peakRssMiB: 820, rssEverySecondMiB: [350, 800], ironicRequests: 23, ironicRequestsByRoute: { 'GET /v1/nodes': 11 }, syncs: 1, ironicRequestsPerSync: 23, eventLoopDelayP99Ms: 12, ...overrides },
     paced: { ...load(1500, 4), share: 0.5, bootsPerSecond: 39.5 },
     ceiling: load(10_000, 90),
     floor: load(1.5, 6000),
+    keepAlive: {
+      path: '/openstack/2018-08-27/meta_data.json',
+      workers: 2,
+      service: [keepAlive(64, 30_000, 4), keepAlive(256, 31_000, 20)],
+      bareNode: [keepAlive(64, 60_000, 2), keepAlive(256, 62_000, 9)],
+      nginx: [keepAlive(64, 120_000, 1), keepAlive(256, 130_000, 4)],
+      ratios: [
+        { connections: 64, vsNginx: 0.25, vsBareNode: 0.5 },
+        { connections: 256, vsNginx: 31 / 130, vsBareNode: 0.5 },
+      ],
+    },
     ratios: { vsNginx: 0.3, vsFloor: 2000 },
   };
   return { ...partial, targets: checkTargets(partial) };

@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
+import { buildContainer, type ContainerOverrides } from '@ironic-metadata/container';
+import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
+import type { Server } from 'node:http';
+import { TYPES } from '@ironic-metadata/container';
+import type { Container } from 'inversify';
+import { AdminApp } from './admin-app';
+import { ConnectionGuard } from './connection-guard';
+import { listen, type AddressWait } from './listen';
+import { MetadataListener } from './metadata-listener';
+import { ConnectionCapError, connectionCaps, openFileSoftLimit, type ConnectionCaps } from './open-file-limit';
+
+/** One line on stderr, then exit: 2 for a configuration the operator must fix, 1 for the rest. */
+export function fail(message: string, code: number): never {
+  process.stderr.write(`ironic-metadata: ${message}\n`);
+  process.exit(code);
+}
+
+export function configOrExit(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
+  }
+}
+
+/** The container, with both listeners bound; a vendor data or token key file that cannot be used stops start-up. */
+export function containerOrExit(config: Config, overrides: ContainerOverrides = {}): Container {
+  let container;
+  try {
+    container = buildContainer(config, overrides);
+  } catch (error) {
+    if (error instanceof VendorDataError || error instanceof TokenKeyFileError) fail(`invalid configuration: ${error.message}`, 2);
+    throw error;
+  }
+  container.bind(MetadataListener).toSelf();
+  container.bind(AdminApp).toSelf();
+  return container;
+}
+
+/** The connection caps from the open-file limit and the settings; caps that cannot hold stop start-up. */
+export function connectionCapsOrExit(config: Config): ConnectionCaps {
+  try {
+    return connectionCaps(openFileSoftLimit(), config.connections);
+  } catch (error) {
+    if (error instanceof ConnectionCapError) fail(`invalid configuration: ${error.message}`, 2);
+    throw error;
+  }
+}
+
+/** How a listener named by `setting` waits for its address (BIND_WAIT_SECONDS), each retry a warning. */
+export function addressWait(config: Config, setting: 'BIND_ADDR' | 'ADMIN_BIND_ADDR', logger: { warn(message: string, fields: Record<string, unknown>): void }): AddressWait {
+  return { waitMs: config.bindWaitSeconds * 1000, setting, log: (message, fields) => logger.warn(message, fields) };
+}
+
+/** The nodes' listeners on every BIND_ADDR, behind the connection guard; a listen error stops the process. */
+export function listenForNodes(config: Config, container: Container, caps: ConnectionCaps): Promise<Server[]> {
+  const { requestTimeoutSeconds, keepAliveTimeoutSeconds } = config.connections;
+  const guard = new ConnectionGuard(caps, (requestTimeoutSeconds + keepAliveTimeoutSeconds) * 1000, container.get(TYPES.TrustedProxies), container.get(TYPES.ServiceMetrics), container.get(TYPES.Logger));
+  const handler = container.get(MetadataListener).handle;
+  const wait = addressWait(config, 'BIND_ADDR', container.get(TYPES.Logger));
+  return Promise.all(config.bindAddrs.map((address) => listen(handler, address, config.bindPort, wait, config.connections, guard))).catch((error: Error) => fail(error.message, 1));
+}

@@ -1,0 +1,158 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'node:http';
+import { httpFrom } from './support/http-from';
+import { startMetadataServer, type RunningServer } from './support/metadata-server';
+import { WORKSPACE } from './support/processes';
+
+// WORKERS=2 against the Ironic simulator: one process syncs, two serve on the one port.
+const SIM_MAIN = join(WORKSPACE, 'dist/tools/ironic-sim/main.js');
+const SYNC_SECONDS = 2;
+
+interface Sim {
+  url: string;
+  child: ChildProcess;
+  nodeScans(): Promise<number>;
+  nodes(): Promise<{ uuid: string; address: string; instanceUuid: string }[]>;
+}
+
+async function startSim(nodes: number): Promise<Sim> {
+  const child = spawn(process.execPath, [SIM_MAIN, '--nodes', String(nodes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((candidate) => candidate.startsWith('{'));
+      if (line && out.includes('\n')) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`ironic-sim exited with ${code}`)));
+  });
+  const get = async <T>(path: string) => (await (await fetch(`${url}${path}`)).json()) as T;
+  return {
+    url,
+    child,
+    // The service's scan and full listing both page through GET /v1/nodes.
+    nodeScans: async () => (await get<{ byRoute: Record<string, number> }>('/__sim/stats')).byRoute['GET /v1/nodes'] ?? 0,
+    nodes: () => get('/__sim/nodes'),
+  };
+}
+
+/** The worker processes: the primary's children. */
+function workerPids(primary: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === String(primary);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const readyz = async (server: RunningServer) => (await (await fetch(`${server.adminUrl}/readyz`)).json()) as { ready: boolean; workers?: { serving: number; wanted: number } };
+
+describe('WORKERS=2: two workers on one port, one sync for the service', () => {
+  let sim: Sim;
+  let server: RunningServer;
+  let nodes: { uuid: string; address: string; instanceUuid: string }[];
+
+  beforeAll(async () => {
+    sim = await startSim(20);
+    nodes = await sim.nodes();
+    server = await startMetadataServer({ IRONIC_URL: sim.url, WORKERS: '2', SYNC_INTERVAL_SECONDS: String(SYNC_SECONDS), LOG_LEVEL: 'info', IMDS_TOKEN_REQUIRED: 'true' });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    sim?.child.kill('SIGTERM');
+  });
+
+  it('answers every node, with tokens and metrics for the whole service', async () => {
+    expect(await readyz(server)).toMatchObject({ ready: true, workers: { serving: 2, wanted: 2 } });
+    expect(workerPids(server.process.pid ?? 0)).toHaveLength(2);
+    for (const node of nodes.slice(0, 8)) {
+      const answer = await httpFrom(node.address, `${server.url}/openstack/latest/meta_data.json`);
+      expect(answer.status).toBe(200);
+      // The simulator's drives carry no uuid: the service names the instance by its node's (as Ironic writes drives) or instance_uuid.
+      expect([node.uuid, node.instanceUuid]).toContain(JSON.parse(answer.text).uuid);
+    }
+    const token = (await httpFrom(nodes[0].address, `${server.url}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text;
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await httpFrom(nodes[0].address, `${server.url}/latest/meta-data/instance-id`, { headers: { 'x-aws-ec2-metadata-token': token } })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    const metrics = await (await fetch(`${server.adminUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^metadata_requests_total\{family="openstack",status="200"\} 8$/m);
+    expect(metrics.match(/^metadata_event_loop_delay_p99_seconds\{process="(primary|worker \d+)"\} /gm)).toHaveLength(3);
+  });
+
+  it('asks Ironic for one scan per sync interval, however many workers', async () => {
+    const before = await sim.nodeScans();
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 4.5 * SYNC_SECONDS * 1000));
+    const intervals = (Date.now() - started) / (SYNC_SECONDS * 1000);
+    const scans = (await sim.nodeScans()) - before;
+    // 20 nodes: a scan is one page. Each worker syncing for itself would make twice as many.
+    expect(scans).toBeGreaterThanOrEqual(Math.floor(intervals) - 1);
+    expect(scans).toBeLessThanOrEqual(Math.ceil(intervals));
+  }, 30_000);
+
+  it('replaces a worker that dies, keeps answering meanwhile, and its replacements verify the IMDSv2 tokens the dead issued', async () => {
+    const token = (await httpFrom(nodes[1].address, `${server.url}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text;
+    const [victim, survivor] = workerPids(server.process.pid ?? 0);
+    process.kill(victim, 'SIGKILL');
+    // A connection the worker accepted in its last instant dies with it; after that, none may be lost.
+    await until('the killed worker still there', async () => (workerPids(server.process.pid ?? 0).includes(victim) ? undefined : true));
+    const statuses = new Set<number>();
+    for (let i = 0; i < 20; i++) statuses.add((await httpFrom(nodes[1].address, `${server.url}/openstack/latest/meta_data.json`)).status);
+    expect([...statuses]).toEqual([200]);
+    const replaced = await until('no second worker', async () => {
+      const pids = workerPids(server.process.pid ?? 0);
+      return pids.length === 2 && !pids.includes(victim) && (await readyz(server)).workers?.serving === 2 ? pids : undefined;
+    });
+    expect(replaced).toContain(survivor);
+    expect(server.logs()).toMatch(/a worker stopped; starting another/);
+    // Now the other one: every process serving was started after the token was issued.
+    process.kill(survivor, 'SIGKILL');
+    await until('no new workers', async () => {
+      const pids = workerPids(server.process.pid ?? 0);
+      return pids.length === 2 && !pids.includes(survivor) && (await readyz(server)).workers?.serving === 2 ? pids : undefined;
+    });
+    const answer = await httpFrom(nodes[1].address, `${server.url}/latest/meta-data/instance-id`, { headers: { 'x-aws-ec2-metadata-token': token } });
+    expect(answer.status).toBe(200);
+  }, 60_000);
+
+  it('SIGTERM lets the workers finish a request in flight, then stops every process', async () => {
+    const primary = server.process.pid ?? 0;
+    const workers = workerPids(primary);
+    // A POST whose body has not all arrived yet: the worker is in the middle of it.
+    const answered = new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/openstack/latest/password`, { method: 'POST', localAddress: nodes[2].address, headers: { 'content-length': '8' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('half');
+      setTimeout(() => {
+        server.process.kill('SIGTERM');
+        setTimeout(() => req.end('done'), 500);
+      }, 300);
+    });
+    expect(await answered).toBe(403); // METADATA_PASSWORD_WRITE is off: an answer, not a reset
+    const code = await new Promise<number | null>((resolve) => (server.process.exitCode !== null ? resolve(server.process.exitCode) : server.process.once('exit', resolve)));
+    expect(code).toBe(0);
+    expect(workers.filter((pid) => readdirSync('/proc').includes(String(pid)))).toEqual([]);
+  }, 30_000);
+});

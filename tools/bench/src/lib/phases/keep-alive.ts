@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { cpuSecondsByPid } from '../processes/proc-stats';
+
+/** One wrk run: keep-alive connections asking for one path as fast as answers come. */
+export interface KeepAliveFigures {
+  connections: number;
+  seconds: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  /** Non-2xx answers, and connect, read, write and timeout errors, as wrk counts them. */
+  errors: number;
+  /** CPU time of the server's processes over the run's wall time; 100 = one core. */
+  serverCpuPercent: number;
+  /** The servers' event-loop delay p99 over the run (the highest of its processes), when it reports one. */
+  eventLoopDelayP99Ms?: number;
+}
+
+const UNITS_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+
+function milliseconds(value: string, unit: string): number {
+  return Number(value) * (UNITS_MS[unit] ?? NaN);
+}
+
+/** The figures in wrk 4's `--latency` report. Throws when one is missing (wrk failed). */
+export function parseWrkOutput(output: string): Omit<KeepAliveFigures, 'connections' | 'seconds' | 'serverCpuPercent' | 'eventLoopDelayP99Ms'> {
+  const rate = /^Requests\/sec:\s+([\d.]+)/m.exec(output);
+  const max = /^\s+Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s|m)\s/m.exec(output);
+  const percentile = (p: number) => {
+    const match = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, 'm').exec(output);
+    if (!match) throw new Error(`wrk printed no ${p}th percentile:\n${output}`);
+    return milliseconds(match[1], match[2]);
+  };
+  if (!rate || !max) throw new Error(`wrk printed no request rate or latency:\n${output}`);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
+  const errors = (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0) + Number(non2xx?.[1] ?? 0);
+  return { requestsPerSecond: Number(rate[1]), latencyMs: { p50: percentile(50), p99: percentile(99), max: milliseconds(max[1], max[2]) }, errors };
+}
+
+export interface KeepAliveRun {
+  url: string;
+  headers: Record<string, string>;
+  connections: number;
+  seconds: number;
+  /** wrk's threads: as many as the machine has cores, at most `connections`. */
+  threads: number;
+  /** The server's processes, for its CPU time. */
+  serverPids(): number[];
+  /** Called before and after the run: the server's event-loop delay p99 since the last call (ms). */
+  eventLoopDelayP99Ms?(): Promise<number | undefined>;
+}
+
+/** Runs Debian's wrk (apt-get install wrk) once. */
+export async function runWrk(run: KeepAliveRun): Promise<KeepAliveFigures> {
+  const headers = Object.entries(run.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+  const args = ['-t', String(Math.min(run.threads, run.connections)), '-c', String(run.connections), '-d', `${run.seconds}s`, '--latency', ...headers, run.url];
+  await run.eventLoopDelayP99Ms?.();
+  const pids = run.serverPids();
+  const cpuBefore = cpuSecondsByPid(pids);
+  const started = performance.now();
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error('wrk is not installed (Debian: apt-get install wrk); or pass --skip-keep-alive') : error));
+    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited with ${code}:\n${text}`))));
+  });
+  const wall = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSecondsByPid(pids);
+  const cpu = pids.reduce((sum, pid) => sum + (cpuAfter.get(pid) ?? 0) - (cpuBefore.get(pid) ?? 0), 0);
+  const eventLoopDelayP99Ms = await run.eventLoopDelayP99Ms?.();
+  return { connections: run.connections, seconds: run.seconds, ...parseWrkOutput(output), serverCpuPercent: (100 * cpu) / wall, eventLoopDelayP99Ms };
+}
+
+/**
+ * The highest `metadata_event_loop_delay_p99_seconds` of the service's processes, in ms, from its
+ * admin listener: the delay since the last scrape (each scrape starts a new window).
+ */
+export async function scrapeEventLoopDelayP99Ms(adminUrl: string): Promise<number | undefined> {
+  const response = await fetch(`${adminUrl}/metrics`);
+  const text = await response.text();
+  const values = [...text.matchAll(/^metadata_event_loop_delay_p99_seconds\{[^}]*\} ([\d.e+-]+)$/gm)].map((match) => Number(match[1]) * 1000);
+  return values.length > 0 ? Math.max(...values) : undefined;
+}
