@@ -29,6 +29,19 @@ export default [
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // A library is reached by its package name and the entry points its package.json exports, as an
+      // outside project reaches it (tools/scripts/check-entry-points.mjs keeps the aliases equal to them).
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@ironic-metadata/[^/]+/(src|lib|dist)(/|$)',
+              message: 'Import the package name or an entry point its package.json exports, not a file inside it.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

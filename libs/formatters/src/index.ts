@@ -4,13 +4,14 @@
  * the random seed in a `RenderContext`.
  *
  * @packageDocumentation
+ * @module @ironic-metadata/formatters
  */
 export type { Ec2Data, Ec2Interface, InstanceMetadata, PublicKey } from './lib/instance-metadata';
 export type { PathContext, RenderContext } from './lib/context';
 export type { Found, NotFound, Rendered } from './lib/rendered';
 export { parseMetadataPath, needsNode, writeMethodFor, type MetadataPath } from './lib/metadata-path';
 export { renderMetadata } from './lib/render';
-export { openStackMetaData, type NovaMetaData } from './lib/openstack-metadata';
+export { META_DATA_KEYS_NOT_PASSED_THROUGH, openStackMetaData, type NovaMetaData } from './lib/openstack-metadata';
 export { NOCLOUD_FILES, noCloudMetaData, type NoCloudMetaData } from './lib/nocloud-tree';
 export { nocloudNetworkConfig, type NetworkConfigV2, type V2Device } from './lib/nocloud-network-config';
 export { ec2MetaDataTree, isEc2Directory, type Ec2Directory, type Ec2Leaf, type Ec2Node } from './lib/ec2-tree';

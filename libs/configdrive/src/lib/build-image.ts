@@ -9,6 +9,7 @@ export const CONFIG_DRIVE_VOLUME_ID = 'config-2';
 /** The versions openstacksdk's `build` (and so Ironic) writes. */
 const VERSIONS = ['2012-08-10', 'latest'];
 
+/** How {@link buildConfigDriveImage} and {@link encodeConfigDrive} build an image. */
 export interface BuildOptions {
   /** The time stamped on the image; now by default. Fix it for reproducible images. */
   date?: Date;

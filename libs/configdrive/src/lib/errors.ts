@@ -1,3 +1,4 @@
+/** Why a config drive was refused; the `code` of a {@link ConfigDriveError}, stable across releases. */
 export type ConfigDriveErrorCode =
   | 'masked'
   | 'invalid-json'
@@ -8,7 +9,10 @@ export type ConfigDriveErrorCode =
   | 'fetch-failed'
   | 'unsupported';
 
-/** Every failure of the codec: what was expected, and what was found instead. */
+/**
+ * Every failure of the codec: what was expected, and what was found instead. `code` is stable (one
+ * of {@link ConfigDriveErrorCode}); `name` is always `ConfigDriveError`.
+ */
 export class ConfigDriveError extends Error {
   constructor(
     readonly code: ConfigDriveErrorCode,

@@ -44,6 +44,7 @@ export interface ConfigDriveJson {
  */
 export type ConfigDriveFetcher = (url: string, limits: { maxBytes: number; timeoutMs: number }) => Promise<Buffer>;
 
+/** How {@link decodeConfigDrive} reads a value: the fetcher for URLs and the limits on what it accepts. */
 export interface DecodeOptions {
   /** Needed only for config drives stored as URLs. */
   fetcher?: ConfigDriveFetcher;

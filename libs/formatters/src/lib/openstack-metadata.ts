@@ -36,13 +36,15 @@ export interface NovaMetaData {
 }
 
 /**
- * Keys this builder always computes, so a config drive's copy never leaks through `extraMetaData`
+ * meta_data.json keys a config drive's copy of which is never served: the keys Nova computes
+ * (`nova/api/metadata/base.py` `InstanceMetadata._metadata_as_json`) and this builder always fills,
+ * so a config drive's copy never leaks through `extraMetaData`
  * (a drive's static `random_seed` must not replace a fresh one, nor appear in versions before
  * Grizzly). `files` and `network_config` point at `/openstack/content/NNNN` files that we cannot
  * serve, and cloud-init's reader abandons the whole datasource (BrokenMetadata) when one of those
  * reads fails, so they are left out too.
  */
-const NOT_PASSED_THROUGH = new Set([
+export const META_DATA_KEYS_NOT_PASSED_THROUGH: ReadonlySet<string> = new Set([
   'uuid',
   'meta',
   'public_keys',
@@ -84,7 +86,7 @@ export function openStackMetaData(md: InstanceMetadata, version: OpenStackVersio
 
 // Entries are defined, never assigned, so a drive's `__proto__` key stays a plain key.
 function passedThrough(extra: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(extra).filter(([key]) => !NOT_PASSED_THROUGH.has(key)));
+  return Object.fromEntries(Object.entries(extra).filter(([key]) => !META_DATA_KEYS_NOT_PASSED_THROUGH.has(key)));
 }
 
 function publicKeyFields(keys: readonly PublicKey[]): Pick<NovaMetaData, 'public_keys' | 'keys'> {

@@ -3,6 +3,9 @@
  * and what the operator should check. Callers can branch on the class; people can act on the message.
  */
 export abstract class IronicError extends Error {
+  /** A stable code to branch on, one per class: `IRONIC_API`, `IRONIC_CONNECTION`, `IRONIC_AUTH`, `IRONIC_RESPONSE`, `IRONIC_VERSION`. */
+  abstract readonly code: 'IRONIC_API' | 'IRONIC_CONNECTION' | 'IRONIC_AUTH' | 'IRONIC_RESPONSE' | 'IRONIC_VERSION';
+
   protected constructor(
     message: string,
     /** HTTP method of the failed request. */
@@ -12,12 +15,14 @@ export abstract class IronicError extends Error {
     options?: ErrorOptions,
   ) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
 /** Ironic answered with an error status (other than 401/403, see {@link IronicAuthError}). */
 export class IronicApiError extends IronicError {
+  readonly code = 'IRONIC_API';
+  override readonly name = 'IronicApiError';
+
   constructor(
     method: string,
     url: string,
@@ -43,6 +48,9 @@ function adviceForStatus(status: number): string {
 
 /** No HTTP answer at all: connection refused, DNS failure, reset, or the time limit ran out. */
 export class IronicConnectionError extends IronicError {
+  readonly code = 'IRONIC_CONNECTION';
+  override readonly name = 'IronicConnectionError';
+
   constructor(
     method: string,
     url: string,
@@ -63,6 +71,9 @@ export class IronicConnectionError extends IronicError {
 
 /** The credentials were refused (401), were not enough (403), or could not be obtained at all. */
 export class IronicAuthError extends IronicError {
+  readonly code = 'IRONIC_AUTH';
+  override readonly name = 'IronicAuthError';
+
   constructor(
     method: string,
     url: string,
@@ -78,6 +89,9 @@ export class IronicAuthError extends IronicError {
 
 /** The answer was not what Ironic (or Keystone) sends: not JSON, or not the documented shape. */
 export class IronicResponseError extends IronicError {
+  readonly code = 'IRONIC_RESPONSE';
+  override readonly name = 'IronicResponseError';
+
   constructor(
     method: string,
     url: string,
@@ -97,6 +111,9 @@ export class IronicResponseError extends IronicError {
 
 /** The request needs a newer API version than the one negotiated with this Ironic. */
 export class IronicVersionError extends IronicError {
+  readonly code = 'IRONIC_VERSION';
+  override readonly name = 'IronicVersionError';
+
   constructor(
     method: string,
     url: string,

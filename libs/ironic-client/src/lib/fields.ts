@@ -28,7 +28,9 @@ export const PORT_FIELD_VERSIONS = {
   local_link_connection: 19, portgroup_uuid: 24, physical_network: 34, is_smartnic: 53,
 } as const satisfies Record<string, number>;
 
+/** A node field the client can ask for with `fields`; {@link NODE_FIELD_VERSIONS} gives the API version each needs. */
 export type NodeField = keyof typeof NODE_FIELD_VERSIONS;
+/** A port field the client can ask for with `fields`; {@link PORT_FIELD_VERSIONS} gives the API version each needs. */
 export type PortField = keyof typeof PORT_FIELD_VERSIONS;
 
 /**

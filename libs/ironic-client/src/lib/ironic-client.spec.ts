@@ -222,7 +222,7 @@ describe('IronicClient', () => {
     it('rejects an invalid MAC before asking Ironic', async () => {
       await start({ ports });
       await expect(new IronicClient({ endpoint: server.url }).findPortByAddress('52:54:00:zz')).rejects.toThrow(
-        '"52:54:00:zz" is not a MAC address (expected six hex pairs, e.g. 52:54:00:12:34:56)',
+        '"52:54:00:zz" is not a MAC address (expected six hex pairs such as 52:54:00:12:34:56, 525400123456 or 5254.0012.3456)',
       );
       expect(server.requests).toEqual([]);
     });

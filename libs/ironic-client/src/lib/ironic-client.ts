@@ -1,5 +1,5 @@
 import { ironicNodeSchema, ironicPortgroupSchema, ironicPortSchema } from '@ironic-metadata/ironic-model';
-import type { IronicNode, IronicPortgroup } from '@ironic-metadata/ironic-model';
+import type { IronicNode, IronicPortgroup, JsonPatchOperation } from '@ironic-metadata/ironic-model';
 import type { z } from 'zod';
 import { ApiSession, type QueryValue } from './api-session';
 import { formatApiVersion, type ApiVersion } from './api-version';
@@ -17,7 +17,7 @@ import {
   type PortOf,
 } from './fields';
 import { HttpTransport } from './http-transport';
-import { normalizeMacAddress } from './mac-address';
+import { normalizeMacAddress } from '@ironic-metadata/ironic-model';
 import { usedNodeFilters, type NodeFilters } from './node-filters';
 import { positiveInteger, resolveOptions, type IronicClientOptions, type ResolvedOptions } from './options';
 import { PagedList, type PageRequest } from './paged-list';
@@ -33,6 +33,7 @@ export interface PagingOptions {
   limit?: number;
 }
 
+/** What {@link IronicClient.listNodes} lists: filters (`GET /v1/nodes` query parameters), fields, and paging. */
 export interface ListNodesOptions<F extends NodeField = never> extends PagingOptions {
   /** Only these fields (and `uuid`); fields newer than the negotiated version are left out. Default: all. */
   fields?: readonly F[];
@@ -40,6 +41,7 @@ export interface ListNodesOptions<F extends NodeField = never> extends PagingOpt
   filters?: NodeFilters;
 }
 
+/** What {@link IronicClient.listPorts} lists: one node's ports or all, fields, and paging. */
 export interface ListPortsOptions<F extends PortField = never> extends PagingOptions {
   /** Only the ports of this node. */
   nodeUuid?: string;
@@ -47,17 +49,10 @@ export interface ListPortsOptions<F extends PortField = never> extends PagingOpt
   fields?: readonly F[];
 }
 
+/** What {@link IronicClient.listPortgroups} lists, and paging. */
 export interface ListPortgroupsOptions extends PagingOptions {
   /** Only the portgroups of this node (uuid or name). */
   nodeUuid?: string;
-}
-
-/** One RFC 6902 operation, as `PATCH /v1/nodes/{id}` takes them, e.g. `{op: 'add', path: '/extra/k', value: 'v'}`. */
-export interface JsonPatchOperation {
-  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
-  path: string;
-  value?: unknown;
-  from?: string;
 }
 
 /** What a listing needs to know to fetch one page. */

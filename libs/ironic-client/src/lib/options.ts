@@ -35,6 +35,7 @@ export interface KeystoneAuthOptions {
   interface?: EndpointInterface;
 }
 
+/** How the client authenticates: `none` (noauth), `http_basic`, or `keystone` (v3 password). */
 export type IronicAuthOptions = NoAuthOptions | HttpBasicAuthOptions | KeystoneAuthOptions;
 
 /** Everything {@link IronicClient} can be told. Only `endpoint` (or Keystone auth) is required. */
@@ -73,6 +74,7 @@ export interface ExchangeEvent {
   error?: string;
 }
 
+/** Called once per HTTP exchange with Ironic or Keystone, e.g. to count or log them; must not throw. */
 export type ExchangeObserver = (event: ExchangeEvent) => void;
 
 /** Options after defaults and checks. */

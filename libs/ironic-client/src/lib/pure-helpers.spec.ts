@@ -1,19 +1,6 @@
 import { formatApiVersion, parseApiVersion } from './api-version';
 import { explainErrorBody } from './error-body';
 import { selectFields } from './fields';
-import { normalizeMacAddress } from './mac-address';
-
-describe('normalizeMacAddress', () => {
-  it.each([
-    ['52:54:00:AB:cd:EF', '52:54:00:ab:cd:ef'],
-    ['52-54-00-AB-CD-EF', '52:54:00:ab:cd:ef'],
-    [' 525400abcdef ', '52:54:00:ab:cd:ef'],
-  ])('normalises %s', (mac, expected) => expect(normalizeMacAddress(mac)).toBe(expected));
-
-  it.each(['52:54:00:ab:cd', '52:54-00:ab:cd:ef', 'zz:54:00:ab:cd:ef', ''])('rejects "%s"', (mac) => {
-    expect(() => normalizeMacAddress(mac)).toThrow(RangeError);
-  });
-});
 
 describe('explainErrorBody', () => {
   it.each([

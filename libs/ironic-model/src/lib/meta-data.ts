@@ -23,4 +23,5 @@ export const metaDataSchema = z.looseObject({
   devices: z.array(z.unknown()).optional(),
 });
 
+/** meta_data.json as {@link metaDataSchema} reads it. */
 export type MetaData = z.infer<typeof metaDataSchema>;

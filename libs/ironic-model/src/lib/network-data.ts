@@ -32,12 +32,14 @@ export const networkLinkSchema = z.looseObject({
   vlan_mac_address: macAddressSchema.optional(),
 });
 
+/** A route of a network in network_data.json: `network`, `netmask`, `gateway` (Nova `nova/virt/netutils.py`). */
 export const networkRouteSchema = z.looseObject({
   network: z.string(),
   netmask: z.string(),
   gateway: z.string(),
 });
 
+/** A service in network_data.json, e.g. `{type: 'dns', address: '10.0.0.2'}`. */
 export const networkServiceSchema = z.looseObject({
   type: z.string(),
   address: z.string(),
@@ -62,15 +64,20 @@ export const networkSchema = z.looseObject({
   services: z.array(networkServiceSchema).optional(),
 });
 
+/** Nova's network_data.json (`links`, `networks`, `services`), as Ironic keeps it in a node's `network_data` (API 1.66) or a config drive carries it. */
 export const networkDataSchema = z.looseObject({
   links: z.array(networkLinkSchema).default([]),
   networks: z.array(networkSchema).default([]),
   services: z.array(networkServiceSchema).default([]),
 });
 
+/** A link of network_data.json, as {@link networkLinkSchema} validates it. */
 export type NetworkLink = z.infer<typeof networkLinkSchema>;
+/** A route of network_data.json, as {@link networkRouteSchema} validates it. */
 export type NetworkRoute = z.infer<typeof networkRouteSchema>;
+/** A service of network_data.json, as {@link networkServiceSchema} validates it. */
 export type NetworkService = z.infer<typeof networkServiceSchema>;
+/** A network of network_data.json, as {@link networkSchema} validates it. */
 export type Network = z.infer<typeof networkSchema>;
 /** The view of network_data.json the service reads (see {@link readNetworkData}). */
 export type NetworkData = z.infer<typeof networkDataSchema>;

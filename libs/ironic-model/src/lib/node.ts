@@ -9,6 +9,7 @@ export const PROVISION_STATES = [
   'adopting', 'adopt failed', 'rescue', 'rescuing', 'rescue wait', 'rescue failed', 'unrescuing',
   'unrescue failed', 'servicing', 'service wait', 'service failed', 'service hold', 'unprovisioned',
 ] as const;
+/** One of Ironic's provision states, as {@link PROVISION_STATES} lists them. */
 export type ProvisionState = (typeof PROVISION_STATES)[number];
 
 /**
@@ -97,10 +98,15 @@ export const ironicPortgroupSchema = z.looseObject({
   standalone_ports_supported: z.boolean().optional(),
 });
 
+/** An `instance_info.fixed_ips` entry: an address, or `{ip_address}`. */
 export type FixedIp = z.infer<typeof fixedIpSchema>;
+/** A node's `instance_info`, as {@link instanceInfoSchema} validates it; other keys are kept. */
 export type InstanceInfo = z.infer<typeof instanceInfoSchema>;
+/** A node as `GET /v1/nodes/{node_ident}` answers it, as {@link ironicNodeSchema} validates it. */
 export type IronicNode = z.infer<typeof ironicNodeSchema>;
+/** A port as `GET /v1/ports` answers it, as {@link ironicPortSchema} validates it. */
 export type IronicPort = z.infer<typeof ironicPortSchema>;
+/** A portgroup as `GET /v1/portgroups` answers it (API 1.23), as {@link ironicPortgroupSchema} validates it. */
 export type IronicPortgroup = z.infer<typeof ironicPortgroupSchema>;
 
 /** The address of a fixed IP entry, whichever of the two conventional shapes it has. */

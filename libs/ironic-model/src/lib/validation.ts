@@ -2,6 +2,10 @@ import { z } from 'zod';
 
 /** A value from outside (a file, an HTTP answer) that does not have the shape this project expects. */
 export class ValidationError extends Error {
+  /** A stable code to branch on. */
+  readonly code = 'VALIDATION_FAILED';
+  override readonly name = 'ValidationError';
+
   constructor(
     message: string,
     /** Where the value came from, e.g. a file name or a URL. */
@@ -10,7 +14,6 @@ export class ValidationError extends Error {
     readonly problems: readonly string[],
   ) {
     super(message);
-    this.name = 'ValidationError';
   }
 }
 
@@ -38,6 +41,7 @@ export interface LeftAside {
   problem: string;
 }
 
+/** What {@link parseLeniently} gives: the value with what was left aside of it, or why it cannot be used at all. */
 export type LenientResult<T> = { success: true; data: T; leftAside: LeftAside[] } | { success: false; problems: string[] };
 
 /** Nested removals from a value: a removed value, or the removals below it. */

@@ -1,6 +1,6 @@
 import { isIPv4 } from 'node:net';
 import type { Ec2Interface, InstanceMetadata } from '@ironic-metadata/formatters';
-import { normalizeMac } from '@ironic-metadata/node-discovery';
+import { normalizeMac } from '@ironic-metadata/ironic-model';
 
 /** What EC2's `local-ipv4`, `mac` and `network/interfaces/macs/<mac>/` say about one instance. */
 export interface Ec2NetworkView {

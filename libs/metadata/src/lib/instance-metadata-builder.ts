@@ -1,5 +1,5 @@
 import type { ConfigDrive } from '@ironic-metadata/configdrive';
-import type { InstanceMetadata, PublicKey } from '@ironic-metadata/formatters';
+import { META_DATA_KEYS_NOT_PASSED_THROUGH, type InstanceMetadata, type PublicKey } from '@ironic-metadata/formatters';
 import { fixedIpAddress, nodeNetworkData, type IronicNode, type NetworkData } from '@ironic-metadata/ironic-model';
 import type { IndexedNode } from '@ironic-metadata/node-discovery';
 import { ec2NetworkView } from './ec2-interfaces';
@@ -17,8 +17,6 @@ export interface BuildOptions {
   vendorData?: unknown;
 }
 
-/** meta_data.json keys the builder computes; any other key a config drive carries is passed through. */
-const MODELLED_KEYS = new Set(['uuid', 'name', 'hostname', 'availability_zone', 'launch_index', 'project_id', 'public_keys', 'keys', 'meta', 'random_seed', 'devices']);
 
 /**
  * One instance's metadata: the config drive first (it is what the deployer asked the node to see),
@@ -51,7 +49,7 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
     vendorData2: isRecord(drive?.vendorData2) ? drive.vendorData2 : options.vendorData !== undefined ? { static: options.vendorData } : {},
     password: instancePassword(node),
     devices: Array.isArray(meta.devices) ? meta.devices : [],
-    extraMetaData: Object.fromEntries(Object.entries(meta).filter(([key]) => !MODELLED_KEYS.has(key))),
+    extraMetaData: Object.fromEntries(Object.entries(meta).filter(([key]) => !META_DATA_KEYS_NOT_PASSED_THROUGH.has(key))),
     ec2: {
       instanceId: uuid,
       amiId: info.image_source ?? 'ami-00000000',

@@ -1,5 +1,5 @@
 import { leftAsideIn, nodeNetworkData, type LeftAside } from '@ironic-metadata/ironic-model';
-import type { IndexedNode } from './indexed-node';
+import type { IndexedNode } from '@ironic-metadata/node-addresses';
 
 /**
  * Every value of a node the service does without, named from the node: what parsing the node left

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { normalizeIp, normalizeMac } from './addresses';
+import { normalizeMac } from '@ironic-metadata/ironic-model';
+import { normalizeIp } from '@ironic-metadata/node-addresses';
 
 /**
  * How long a read of the neighbour table is used. Short: an address taken over shows in the kernel's

@@ -2,7 +2,7 @@ import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
 import type { ConfigDriveCache } from './configdrive-cache';
 import { retryingDescriptorShortage } from './descriptor-shortage';
-import { nodeLabel, type IndexedNode } from './indexed-node';
+import { nodeLabel, type IndexedNode } from '@ironic-metadata/node-addresses';
 import { describeLeftAside, leftAsideOf } from './left-aside';
 import { NodeIndex } from './node-index';
 import type { NodePatch, NodeSource } from './node-source';

@@ -1,5 +1,5 @@
 import { aNode, aPort } from '@ironic-metadata/ironic-model/testing';
-import type { IndexedNode } from './indexed-node';
+import type { IndexedNode } from '@ironic-metadata/node-addresses';
 import { NodeIndex } from './node-index';
 
 const entry = (node = aNode(), extra: Partial<IndexedNode> = {}): IndexedNode => ({ node, ports: [], portgroups: [], ...extra });

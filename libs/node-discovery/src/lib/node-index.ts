@@ -1,7 +1,8 @@
-import { normalizeIp, normalizeMac } from './addresses';
-import { isEligible, nodeLabel, type IndexedNode } from './indexed-node';
-import type { LeaseLookup } from './leases/lease-table';
-import { addressMatchers, claimedAddresses, type AddressMatcher, type MatchMethod } from './matchers';
+import { normalizeMac } from '@ironic-metadata/ironic-model';
+import { normalizeIp } from '@ironic-metadata/node-addresses';
+import { isEligible, nodeLabel, type IndexedNode } from '@ironic-metadata/node-addresses';
+import type { LeaseLookup } from '@ironic-metadata/node-addresses';
+import { addressMatchers, claimedAddresses, type AddressMatcher, type MatchMethod } from '@ironic-metadata/node-addresses';
 
 /** What one matcher said about an address, for the operator's trace. */
 export interface MatchStep {

@@ -1,11 +1,7 @@
-import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
+import type { Inventory, IronicNode, JsonPatchOperation } from '@ironic-metadata/ironic-model';
 
 /** A JSON Patch operation on a node, as Ironic's `PATCH /v1/nodes/{id}` takes it. */
-export interface NodePatch {
-  op: 'add' | 'replace' | 'remove';
-  path: string;
-  value?: unknown;
-}
+export type NodePatch = JsonPatchOperation;
 
 /** The one port to the outside world: where nodes, ports and portgroups come from. */
 export interface NodeSource {

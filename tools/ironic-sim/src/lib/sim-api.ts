@@ -1,3 +1,4 @@
+import { normalizeMac } from '@ironic-metadata/ironic-model';
 import { MAX_MINOR, MIN_MINOR, requestedVersion, VERSION_RESPONSE_HEADERS } from './api-version';
 import { Collection, type ItemView } from './collection';
 import type { Fleet } from './fleet';
@@ -18,7 +19,6 @@ const PORTGROUPS_MINOR = 23;
 const MAX_LIMIT = 1000;
 const PAGING_PARAMETERS = ['fields', 'limit', 'marker', 'detail', 'sort_key', 'sort_dir'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAC = /^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$/i;
 
 /** A filter narrows a listing to ascending positions, or leaves it whole (undefined). */
 type Filter = (value: string, query: URLSearchParams) => readonly number[] | undefined;
@@ -115,7 +115,7 @@ export class SimApi {
         // Ironic ignores `address` when a node is named.
         const byNode: Filter = (ident) => this.portPositionsByNode.get(this.requireNode(ident).uuid) ?? [];
         const byAddress: Filter = (address, query) =>
-          query.has('node') || query.has('node_uuid') ? undefined : positionList(this.portPositionByAddress.get(normalizeMac(address)));
+          query.has('node') || query.has('node_uuid') ? undefined : positionList(this.portPositionByAddress.get(portAddress(address)));
         return { key: 'ports', collection: this.ports, filters: { node: byNode, node_uuid: byNode, address: byAddress } };
       }
       case 'portgroups':
@@ -251,10 +251,10 @@ function parseBoolean(text: string): boolean {
   throw new IronicFault(400, `Invalid input for field/attribute detail. Value: '${text}'. Wrong type. Expected 'bool'`);
 }
 
-function normalizeMac(address: string): string {
-  const match = MAC.exec(address.trim());
-  if (!match) throw new IronicFault(400, `Expected a MAC address but received ${address}.`);
-  return match.slice(1).join(':').toLowerCase();
+function portAddress(address: string): string {
+  const normalized = normalizeMac(address);
+  if (normalized === undefined) throw new IronicFault(400, `Expected a MAC address but received ${address}.`);
+  return normalized;
 }
 
 function positionList(position: number | undefined): number[] {

@@ -1,11 +1,10 @@
-import { MASKED_SECRET } from '@ironic-metadata/ironic-model';
+import { MASKED_SECRET, normalizeMac } from '@ironic-metadata/ironic-model';
 import {
   addressMatchers,
   claimedAddresses,
   isEligible,
   LeaseTable,
   nodeLabel,
-  normalizeMac,
   type IndexedNode,
   type MatchMethod,
   type NodeIndex,

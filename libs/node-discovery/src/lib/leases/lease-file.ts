@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Logger } from '@ironic-metadata/logging';
-import { parseLeases, type LeaseProblem } from './lease-parser';
-import { LeaseTable, type LeaseLookup } from './lease-table';
+import { parseLeases, type LeaseProblem } from '@ironic-metadata/node-addresses';
+import { LeaseTable, type LeaseLookup } from '@ironic-metadata/node-addresses';
 
 /**
  * The dnsmasq lease file, re-read when dnsmasq has rewritten it (in place or by rename): a lookup

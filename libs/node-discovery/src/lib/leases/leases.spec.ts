@@ -7,9 +7,9 @@ import { createLogger } from '@ironic-metadata/logging';
 import { aNode, aPort } from '@ironic-metadata/ironic-model/testing';
 import { NodeIndex } from '../node-index';
 import { LeaseFile } from './lease-file';
-import { hexBytes } from './duid';
-import { parseLeases, type Lease } from './lease-parser';
-import { LeaseTable } from './lease-table';
+import { hexBytes } from '@ironic-metadata/node-addresses';
+import { parseLeases, type Lease } from '@ironic-metadata/node-addresses';
+import { LeaseTable } from '@ironic-metadata/node-addresses';
 
 const FILE = `1750802648 9c:6b:00:70:59:8B 10.1.105.195 web-1 01:9c:6b:00:70:59:8b
 0 52:54:00:aa:bb:cc 10.1.105.10 * *

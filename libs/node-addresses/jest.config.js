@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'node-addresses',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
