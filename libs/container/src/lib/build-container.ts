@@ -91,7 +91,8 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
     );
   // Read now, so that a missing or weak key file stops start-up rather than the first token.
-  container.bind(TYPES.SessionTokens).toConstantValue(new SessionTokens(config.imdsTokenKeyFile ? readTokenKeyFile(config.imdsTokenKeyFile) : (overrides.tokenKeys ?? [])));
+  const tokens = config.imdsTokenKeyFile ? new SessionTokens(readTokenKeyFile(config.imdsTokenKeyFile)) : new SessionTokens(overrides.tokenKeys ?? [], Date.now, false);
+  container.bind(TYPES.SessionTokens).toConstantValue(tokens);
   container
     .bind(TYPES.MetadataResponder)
     .toResolvedValue(

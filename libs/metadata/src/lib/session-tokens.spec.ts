@@ -10,6 +10,13 @@ const KEY_B = Buffer.from('b'.repeat(44));
 const NOW = 1_700_000_000_000;
 
 describe('SessionTokens', () => {
+  it('counts keys as shared only when every replica holds them: given keys by default, never its own random one', () => {
+    expect(new SessionTokens().shared).toBe(false);
+    expect(new SessionTokens([Buffer.alloc(32, 1)]).shared).toBe(true);
+    // A key a cluster's primary made for its own workers: other replicas do not know it.
+    expect(new SessionTokens([Buffer.alloc(32, 1)], Date.now, false).shared).toBe(false);
+  });
+
   it('accepts a token from the client that asked for it until it expires', () => {
     let now = NOW;
     const tokens = new SessionTokens([KEY_A], () => now);

@@ -35,13 +35,16 @@ export class SessionTokens {
    * @param keys signing keys of at least 32 bytes, the first signs; none: one random key of this
    * process only, so other replicas refuse its tokens and a restart ends them. Throws RangeError
    * for a shorter key.
+   * @param shared whether every replica holds `keys` (a key file); false for a key that only this
+   * replica's own processes share (its workers'), which other replicas and a restart do not know.
    */
   constructor(
     keys: readonly Buffer[] = [],
     private readonly now: () => number = Date.now,
+    shared = keys.length > 0,
   ) {
     this.keys = [];
-    this.shared = keys.length > 0;
+    this.shared = shared && keys.length > 0;
     this.useKeys(this.shared ? keys : [randomBytes(TOKEN_KEY_MIN_BYTES)]);
   }
 

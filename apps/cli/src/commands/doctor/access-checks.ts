@@ -29,7 +29,7 @@ export function tokenKeysCheck(config: Pick<Config, 'imdsTokenKeyFile' | 'truste
       title,
       status: balanced ? 'fail' : 'warn',
       detail:
-        'IMDS_TOKEN_KEY_FILE is unset: each process signs IMDSv2 tokens with a random key of its own, so replicas disagree (a token one issued is 401 on another) and a restart ends every token' +
+        'IMDS_TOKEN_KEY_FILE is unset: each replica signs IMDSv2 tokens with a random key of its own, so replicas disagree and a restart ends every token (a token another replica issued is answered as IMDSv1, and is 401 with IMDS_TOKEN_REQUIRED=true)' +
         (balanced ? `; TRUSTED_PROXIES (${config.trustedProxies.join(', ')}) says a balancer spreads requests over replicas` : '; fine for a single replica only'),
       fix: CREATE_KEYS,
     };
