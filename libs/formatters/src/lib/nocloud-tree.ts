@@ -41,8 +41,10 @@ export function renderNoCloudPath(md: InstanceMetadata, segments: readonly strin
     // whole seed: no user data is an empty file, never a 404 (as it is on Nova's tree).
     case 'user-data':
       return found(md.userData ?? Buffer.alloc(0));
+    // cloud-init's OpenStack source applies vendor_data2.json too, and a JSON config drive's
+    // vendor_data is written there: the one vendor-data NoCloud has falls back to it.
     case 'vendor-data':
-      return found(noCloudVendorData(md.vendorData));
+      return found(noCloudVendorData(md.vendorData) || noCloudVendorData(md.vendorData2));
     case 'network-config':
       return hasNetwork ? foundYaml(nocloudNetworkConfig(md.networkData)) : notFound('no network data for this instance, so no network-config: cloud-init keeps its fallback');
     default:

@@ -62,6 +62,12 @@ describe('the NoCloud seed', () => {
     expect(text('/nocloud/vendor-data', instanceMetadata({ vendorData }))).toBe(expected);
   });
 
+  it("vendor-data falls back to vendor_data2.json's cloud-init string, where a JSON drive's vendor_data goes", () => {
+    const vendorData2 = { 'cloud-init': '#cloud-config\nruncmd: [y]\n' };
+    expect(text('/nocloud/vendor-data', instanceMetadata({ vendorData: {}, vendorData2 }))).toBe('#cloud-config\nruncmd: [y]\n');
+    expect(text('/nocloud/vendor-data', instanceMetadata({ vendorData: '#cloud-config\n', vendorData2 }))).toBe('#cloud-config\n');
+  });
+
   it('network-config is version 2 YAML made from the network data', () => {
     expect(yaml11(text('/nocloud/network-config'))).toEqual({
       version: 2,
