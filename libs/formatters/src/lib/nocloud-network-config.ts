@@ -61,7 +61,9 @@ export function nocloudNetworkConfig(networkData: NetworkData): NetworkConfigV2 
   for (const link of networkData.links) {
     const name = names.get(link.id) as string;
     const addressing = addressingOf(networkData.networks.filter((network) => network.link === link.id), networkData.services);
-    const mtu = typeof link.mtu === 'number' ? { mtu: link.mtu } : {};
+    // network_data.json is served as stored (an "mtu": 0 is seen in the field); netplan takes only a
+    // positive whole MTU, so anything else leaves the kernel's default.
+    const mtu = typeof link.mtu === 'number' && Number.isInteger(link.mtu) && link.mtu > 0 ? { mtu: link.mtu } : {};
     if (link.type === 'bond') {
       bonds.push([name, {
         interfaces: (link.bond_links ?? []).flatMap((member) => names.get(member) ?? []),

@@ -68,6 +68,11 @@ describe('the NoCloud seed', () => {
     expect(text('/nocloud/vendor-data', instanceMetadata({ vendorData: '#cloud-config\n', vendorData2 }))).toBe('#cloud-config\n');
   });
 
+  it.each([0, -1, 1.5])('network-config leaves out an MTU netplan refuses (%p), which network_data.json keeps', (mtu) => {
+    const networkData = { links: [{ id: 'eth0', type: 'phy', ethernet_mac_address: '52:54:00:00:00:01', mtu }], networks: [], services: [] };
+    expect(text('/nocloud/network-config', instanceMetadata({ networkData }))).not.toContain('mtu');
+  });
+
   it('network-config is version 2 YAML made from the network data', () => {
     expect(yaml11(text('/nocloud/network-config'))).toEqual({
       version: 2,
