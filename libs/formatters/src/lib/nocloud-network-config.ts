@@ -115,6 +115,9 @@ function bondParameters(link: NetworkLink): Record<string, string | number> {
   return Object.fromEntries(
     Object.entries(BOND_PARAMETERS).flatMap(([key, parameter]) => {
       const value = link[key];
+      // Nova's Ironic driver copies portgroup properties as stored, so `bond_miimon` is often "100";
+      // netplan's mii-monitor-interval is a whole number of milliseconds.
+      if (parameter === 'mii-monitor-interval' && typeof value === 'string' && /^\d+$/.test(value)) return [[parameter, Number(value)]];
       return typeof value === 'string' || typeof value === 'number' ? [[parameter, value]] : [];
     }),
   );

@@ -73,6 +73,18 @@ describe('the NoCloud seed', () => {
     expect(text('/nocloud/network-config', instanceMetadata({ networkData }))).not.toContain('mtu');
   });
 
+  it("network-config gives a bond's miimon as the number netplan takes, though network_data.json keeps Ironic's string", () => {
+    const networkData = {
+      links: [
+        { id: 'p0', type: 'phy', ethernet_mac_address: '52:54:00:00:00:01' },
+        { id: 'bond0', type: 'bond', ethernet_mac_address: '52:54:00:00:00:01', bond_links: ['p0'], bond_mode: '802.3ad', bond_miimon: '100' },
+      ],
+      networks: [],
+      services: [],
+    };
+    expect(yaml11(text('/nocloud/network-config', instanceMetadata({ networkData })))).toMatchObject({ bonds: { bond0: { parameters: { mode: '802.3ad', 'mii-monitor-interval': 100 } } } });
+  });
+
   it('network-config is version 2 YAML made from the network data', () => {
     expect(yaml11(text('/nocloud/network-config'))).toEqual({
       version: 2,

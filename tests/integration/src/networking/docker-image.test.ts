@@ -239,6 +239,8 @@ describeWithDocker('the image and compose, really run (deploy/docker/Dockerfile,
     it('is back by itself when its process dies (restart: unless-stopped), duplicate address detection included', async () => {
       const service = `${project}_metadata_1`;
       const pid = Number(await docker.must(['inspect', '-f', '{{.State.Pid}}', service]));
+      // 0 is what docker says of a container that is not running, and process.kill(0) would kill this test's own group.
+      if (!(pid > 0)) throw new Error(`${service} is not running (pid ${pid})`);
       const killed = Date.now();
       process.kill(pid, 'SIGKILL');
       const answers = async () => (await curlIn(lab, nodes, 'http://169.254.169.254/openstack/latest/meta_data.json', { from: NODE_IP, timeoutSeconds: 1 })).status === 200;

@@ -26,7 +26,8 @@ export async function startMetadataServer(env: Record<string, string>, options: 
   const command = options.openFiles === undefined ? [process.execPath, SERVER_MAIN] : ['prlimit', `--nofile=${options.openFiles}:${options.openFiles}`, process.execPath, SERVER_MAIN];
   const child = spawn(command[0], command.slice(1), {
     cwd: WORKSPACE,
-    env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: String(port), ADMIN_BIND_PORT: String(adminPort), LOG_LEVEL: 'http', ...env },
+    // One process unless a test asks for workers (cluster.test.ts): the suite runs many servers on 2 cores.
+    env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: String(port), ADMIN_BIND_PORT: String(adminPort), LOG_LEVEL: 'http', WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

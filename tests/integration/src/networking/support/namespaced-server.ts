@@ -38,7 +38,7 @@ export async function startServerIn(ns: string, env: Record<string, string>): Pr
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run npm run build first`);
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, SERVER_MAIN], {
     cwd: WORKSPACE,
-    env: cleanEnv({ LOG_LEVEL: 'http', ...env }),
+    env: cleanEnv({ LOG_LEVEL: 'http', WORKERS: '1', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
