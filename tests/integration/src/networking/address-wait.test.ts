@@ -11,7 +11,8 @@ const NODE_IP = '10.200.51.10';
 
 /** The built server in `ns`, not waited for: the test adds its addresses while it starts. */
 function spawnServer(ns: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, SERVER_MAIN], { cwd: WORKSPACE, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process, so that its own last line is the listener's message.
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, SERVER_MAIN], { cwd: WORKSPACE, env: cleanEnv({ WORKERS: '1', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
