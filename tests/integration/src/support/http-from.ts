@@ -13,7 +13,9 @@ export interface Answer {
  */
 export function httpFrom(sourceAddress: string, url: string, options: { method?: string; headers?: Record<string, string>; body?: string; rawPath?: string } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const sent = { method: options.method ?? 'GET', headers: options.headers, localAddress: sourceAddress, timeout: 10_000, ...(options.rawPath ? { path: options.rawPath } : {}) };
+    // A connection of its own, as a node's cloud-init makes: Node 20's global agent would keep one
+    // alive and reuse it, across a worker's death too.
+    const sent = { method: options.method ?? 'GET', headers: options.headers, localAddress: sourceAddress, timeout: 10_000, agent: false, ...(options.rawPath ? { path: options.rawPath } : {}) };
     const req = request(url, sent, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
