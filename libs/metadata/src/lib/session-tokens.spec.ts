@@ -14,7 +14,10 @@ describe('SessionTokens', () => {
     expect(new SessionTokens().shared).toBe(false);
     expect(new SessionTokens([Buffer.alloc(32, 1)]).shared).toBe(true);
     // A key a cluster's primary made for its own workers: other replicas do not know it.
-    expect(new SessionTokens([Buffer.alloc(32, 1)], Date.now, false).shared).toBe(false);
+    const workers = [new SessionTokens([Buffer.alloc(32, 1)], Date.now, false), new SessionTokens([Buffer.alloc(32, 1)], Date.now, false)];
+    expect(workers[0].shared).toBe(false);
+    // ... yet its workers verify each other's tokens.
+    expect(workers[1].check(workers[0].issue('10.0.0.5', 60), '10.0.0.5')).toBe('valid');
   });
 
   it('accepts a token from the client that asked for it until it expires', () => {

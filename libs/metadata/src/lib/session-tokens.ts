@@ -45,7 +45,7 @@ export class SessionTokens {
   ) {
     this.keys = [];
     this.shared = shared && keys.length > 0;
-    this.useKeys(this.shared ? keys : [randomBytes(TOKEN_KEY_MIN_BYTES)]);
+    this.useKeys(keys.length > 0 ? keys : [randomBytes(TOKEN_KEY_MIN_BYTES)]);
   }
 
   /** Replaces the keys (a rotation read again from the key file); the same rules as the constructor's. */

@@ -11,7 +11,7 @@ const INVENTORY = join(WORKSPACE, 'apps/metadata-server/example/inventory.json')
 
 /** Every metric a PromQL expression names (`metadata_*`; Prometheus's own `up` aside), histogram suffixes dropped. */
 function metricNames(expression: string): string[] {
-  return [...expression.matchAll(/\b(metadata_[a-z_]+?)(?:_bucket|_sum|_count)?\b(?=\s*[{[)\s]|$)/g)].map((match) => match[1]);
+  return [...expression.matchAll(/\b(metadata_[a-z0-9_]+?)(?:_bucket|_sum|_count)?\b(?=\s*[{[)\s]|$)/g)].map((match) => match[1]);
 }
 
 describe('alerting rules and the Grafana dashboard (deploy/prometheus, deploy/grafana)', () => {
