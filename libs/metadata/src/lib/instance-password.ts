@@ -1,6 +1,7 @@
 import type { IronicNode } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
 import { isEligible, nodeLabel, type IndexedNode, type NodePatch } from '@ironic-metadata/node-discovery';
+import { instanceIdentity } from './instance-identity';
 
 /**
  * The `instance_info` key that keeps the encrypted password an instance POSTs to `password`. Nova
@@ -50,8 +51,6 @@ export class LegacyPasswords {
 
   constructor(
     private readonly options: {
-      /** The instance identity served for a node (meta_data.json `uuid`). */
-      identityOf: (entry: IndexedNode) => string;
       /** Stores the move at the source; absent when the service may not write. */
       migrate?: (nodeUuid: string, patch: NodePatch[]) => Promise<unknown>;
       logger: Logger;
@@ -90,7 +89,7 @@ export class LegacyPasswords {
    * giving it to another tenant).
    */
   private deploymentOf(entry: IndexedNode): string {
-    return `${this.options.identityOf(entry)} ${entry.node.instance_uuid ?? ''} ${String(entry.node['provision_updated_at'] ?? '')}`;
+    return `${instanceIdentity(entry.node, entry.configDrive?.metaData).uuid.value} ${entry.node.instance_uuid ?? ''} ${String(entry.node['provision_updated_at'] ?? '')}`;
   }
 
   private migrate(entry: IndexedNode, value: string, instance: string): void {

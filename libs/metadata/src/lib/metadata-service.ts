@@ -45,7 +45,6 @@ export class MetadataService {
   ) {
     const writable = options.migrateLegacyPasswords === true && catalog.source.patchNode !== undefined;
     this.legacyPasswords = new LegacyPasswords({
-      identityOf: (entry) => buildInstanceMetadata(entry, options).uuid,
       migrate: writable ? (uuid, patch) => catalog.patchNode(uuid, patch) : undefined,
       logger,
     });
