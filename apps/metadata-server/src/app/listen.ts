@@ -1,4 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { addAddressCommand } from '@ironic-metadata/config';
 import { addressState, hostAddresses, type InterfaceAddress } from './interface-state';
 
@@ -114,6 +115,27 @@ export function listen(
         server.listen({ port, host: address, backlog: ACCEPT_BACKLOG }, () => resolve(server));
       });
     },
+    address,
+    port,
+    wait,
+  );
+}
+
+/**
+ * Resolves once `address`:`port` can be bound (binding it and letting go at once), waiting for it
+ * as `bindWhenReady` does; rejects as `listen` does. A cluster's primary waits so before it starts
+ * workers: node:cluster shares a listener among workers by a key that counts how often a worker has
+ * tried that address, so a worker that retried while the address was tentative would ask for a
+ * second socket on the same port and meet EADDRINUSE.
+ */
+export function waitUntilBindable(address: string, port: number, wait: AddressWait): Promise<void> {
+  return bindWhenReady(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const probe = createNetServer();
+        probe.once('error', reject);
+        probe.listen({ port, host: address, exclusive: true }, () => probe.close(() => resolve()));
+      }),
     address,
     port,
     wait,

@@ -54,11 +54,14 @@ export function addressWait(config: Config, setting: 'BIND_ADDR' | 'ADMIN_BIND_A
   return { waitMs: config.bindWaitSeconds * 1000, setting, log: (message, fields) => logger.warn(message, fields) };
 }
 
-/** The nodes' listeners on every BIND_ADDR, behind the connection guard; a listen error stops the process. */
-export function listenForNodes(config: Config, container: Container, caps: ConnectionCaps): Promise<Server[]> {
+/**
+ * The nodes' listeners on every BIND_ADDR, behind the connection guard; a listen error stops the
+ * process. `waitForAddress` false binds once: a cluster worker, whose primary has already waited.
+ */
+export function listenForNodes(config: Config, container: Container, caps: ConnectionCaps, waitForAddress = true): Promise<Server[]> {
   const { requestTimeoutSeconds, keepAliveTimeoutSeconds } = config.connections;
   const guard = new ConnectionGuard(caps, (requestTimeoutSeconds + keepAliveTimeoutSeconds) * 1000, container.get(TYPES.TrustedProxies), container.get(TYPES.ServiceMetrics), container.get(TYPES.Logger));
   const handler = container.get(MetadataListener).handle;
-  const wait = addressWait(config, 'BIND_ADDR', container.get(TYPES.Logger));
+  const wait = { ...addressWait(config, 'BIND_ADDR', container.get(TYPES.Logger)), ...(waitForAddress ? {} : { waitMs: 0 }) };
   return Promise.all(config.bindAddrs.map((address) => listen(handler, address, config.bindPort, wait, config.connections, guard))).catch((error: Error) => fail(error.message, 1));
 }

@@ -44,8 +44,13 @@ describe('the listeners wait for addresses added after the service starts (as Do
   });
   afterAll(() => lab?.destroy());
 
-  it('serves both addresses once they are added and DAD has finished, having logged each retry', async () => {
-    const server = spawnServer(svc, { ...env, BIND_WAIT_SECONDS: '20' });
+  // Two workers: the primary waits, so that no worker retries (node:cluster would then give a worker
+  // that retried a socket of its own, EADDRINUSE, and replace it again and again).
+  it.each([
+    ['one process', '1'],
+    ['a cluster of two workers', '2'],
+  ])('%s serves both addresses once they are added and DAD has finished, having logged each retry', async (_, workers) => {
+    const server = spawnServer(svc, { ...env, BIND_WAIT_SECONDS: '20', WORKERS: workers });
     try {
       await waitForOutput(server.child, /is on no interface yet; retrying/, 15_000);
       const added = Date.now();
@@ -66,6 +71,15 @@ describe('the listeners wait for addresses added after the service starts (as Do
       expect(JSON.parse(v4.body).uuid).toBe(nodes[0].instanceUuid);
       const v6 = await curlIn(lab, node, `http://[${LLA}%eth0]/openstack`);
       expect(v6.status).toBe(200);
+      if (workers !== '1') {
+        // A worker started after the others had retried: it binds the one shared socket too.
+        const [worker] = (await lab.must('pgrep', ['-P', String(server.child.pid)])).trim().split('\n');
+        process.kill(Number(worker), 'SIGKILL');
+        await waitForOutput(server.child, /a worker stopped; starting another/, 5_000);
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        expect((await curlIn(lab, node, `http://[${LLA}%eth0]/openstack`)).status).toBe(200);
+      }
+      expect(server.output()).not.toMatch(/cannot listen/);
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;

@@ -5,7 +5,7 @@ import { TYPES } from '@ironic-metadata/container';
 import { TOKEN_KEY_MIN_BYTES } from '@ironic-metadata/metadata';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
 import { AdminApp } from '../admin-app';
-import { boundPort, closeGracefully, hostPort, listen } from '../listen';
+import { boundPort, closeGracefully, hostPort, listen, waitUntilBindable } from '../listen';
 import { addressWait, containerOrExit, fail } from '../startup';
 import { ClusterMetrics } from './cluster-metrics';
 import { isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
@@ -121,6 +121,9 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     logger.warn('a worker stopped; starting another', { worker: worker.id, code, signal });
     setTimeout(fork, lived < CRASH_LOOP_MS ? 1000 : 0);
   });
+  // The nodes' addresses first (Docker adds them as the container starts): workers then bind once.
+  const nodeWait = addressWait(config, 'BIND_ADDR', logger);
+  await Promise.all(config.bindAddrs.map((address) => waitUntilBindable(address, config.bindPort, nodeWait))).catch((error: Error) => fail(error.message, 1));
   const fork = () => {
     if (stopping) return;
     const worker = cluster.fork(env);

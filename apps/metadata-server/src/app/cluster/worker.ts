@@ -30,7 +30,9 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
   await catalog.refresh().catch(() => undefined);
   relay.watch(() => void catalog.refresh().catch(() => undefined));
 
-  const servers = await listenForNodes(config, container, caps);
+  // Bound once: a retry would ask node:cluster for a socket of its own (see waitUntilBindable); if
+  // the address went away since the primary saw it, this worker exits and its replacement binds afresh.
+  const servers = await listenForNodes(config, container, caps, false);
   send({ kind: 'ironic-metadata:listening', port: boundPort(servers[0]) });
   const shutdown = () => void closeGracefully(servers, 10_000).then(() => process.exit(0));
   process.once('SIGTERM', shutdown);
