@@ -9,7 +9,19 @@
 export type { Ec2Data, Ec2Interface, InstanceMetadata, PublicKey } from './lib/instance-metadata';
 export type { PathContext, RenderContext } from './lib/context';
 export type { Found, NotFound, Rendered } from './lib/rendered';
-export { parseMetadataPath, needsNode, writeMethodFor, type MetadataPath } from './lib/metadata-path';
+export { parseMetadataPath, type MetadataPath } from './lib/metadata-path';
+export {
+  ROUTES,
+  routeFamilyOf,
+  routeMetadataPath,
+  routeOf,
+  type Route,
+  type RouteFamily,
+  type RouteMethod,
+  type RouteResolve,
+  type RouteWrite,
+  type RoutedPath,
+} from './lib/routes';
 export { renderMetadata } from './lib/render';
 export { META_DATA_KEYS_NOT_PASSED_THROUGH, openStackMetaData, type NovaMetaData } from './lib/openstack-metadata';
 export { NOCLOUD_FILES, noCloudMetaData, type NoCloudMetaData } from './lib/nocloud-tree';

@@ -3,7 +3,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { TYPES } from '@ironic-metadata/container';
 import type { Logger } from '@ironic-metadata/logging';
 import type { CidrList } from '@ironic-metadata/config';
-import { clientIdentity, type AllowedClients, type ClientIdentity, type MetadataReply, type MetadataResponder, type RouteFamily, type ServiceMetrics } from '@ironic-metadata/metadata';
+import { routeFamilyOf, type RouteFamily } from '@ironic-metadata/formatters';
+import { clientIdentity, type AllowedClients, type ClientIdentity, type MetadataReply, type MetadataResponder, type ServiceMetrics } from '@ironic-metadata/metadata';
 import { inject, injectable } from 'inversify';
 
 /** Only POST `password` has a body, of at most 1020 bytes; the responder says so past that. */
@@ -42,18 +43,20 @@ export class MetadataListener {
     const clientIp = client.address;
     if (client.forgedForwarding) this.metrics.forgedForwarding();
     response.setHeader('x-request-id', requestId);
+    // The responder's reply names its route family; a request refused before it is asked is counted the same way.
+    const counted: { family?: RouteFamily } = {};
     response.once('finish', () => {
       const seconds = (performance.now() - started) / 1000;
-      this.metrics.request(routeFamily(path), response.statusCode, seconds);
+      this.metrics.request(counted.family ?? routeFamilyOf(path, { now: new Date() }), response.statusCode, seconds);
       // Building the log entry costs as much as some answers: skip it when nobody reads it.
       if (this.logger.isLevelEnabled('http')) {
         this.logger.http('request', { requestId, method: request.method, path, status: response.statusCode, clientIp, ms: seconds * 1000 });
       }
     });
-    this.answer(request, response, path, client).catch((error: Error) => this.fail(response, path, error));
+    this.answer(request, response, path, client, counted).catch((error: Error) => this.fail(response, path, error));
   };
 
-  private async answer(request: IncomingMessage, response: ServerResponse, path: string, client: ClientIdentity): Promise<void> {
+  private async answer(request: IncomingMessage, response: ServerResponse, path: string, client: ClientIdentity, counted: { family?: RouteFamily }): Promise<void> {
     // Before the body is read or any node looked up.
     if (!this.allowedClients.admits(client.address)) throw new RequestError(403, `Forbidden: ${client.address} is not among the clients this service answers (ALLOWED_CLIENTS)`);
     const body = request.method === 'POST' ? await readBody(request) : undefined;
@@ -65,6 +68,7 @@ export class MetadataListener {
       header: (name) => headerValue(request, name),
       body,
     });
+    counted.family = reply.family;
     send(request, response, reply);
   }
 
@@ -137,12 +141,4 @@ function clientHas(ifNoneMatch: string | undefined, etag: string): boolean {
   if (ifNoneMatch === undefined) return false;
   if (ifNoneMatch.trim() === '*') return true;
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
-}
-
-/** Nova serves the EC2 tree at every path that is not under /openstack (nor, here, /nocloud). */
-function routeFamily(path: string): RouteFamily {
-  if (path === '/openstack' || path.startsWith('/openstack/')) return 'openstack';
-  if (path === '/nocloud' || path.startsWith('/nocloud/')) return 'nocloud';
-  if (/^\/latest\/api\/token\/?$/.test(path)) return 'imds-token';
-  return 'ec2';
 }

@@ -1,4 +1,4 @@
-import { needsNode, parseMetadataPath, writeMethodFor, type MetadataPath } from './metadata-path';
+import { parseMetadataPath, type MetadataPath } from './metadata-path';
 
 const now = new Date('2025-06-01T12:00:00Z');
 const parse = (path: string) => parseMetadataPath(path, { now });
@@ -84,37 +84,5 @@ describe('parseMetadataPath', () => {
     expect(parseMetadataPath('/openstack/2025-04-04/', { now: new Date('2025-04-04T00:00:00Z') })).toMatchObject({
       version: '2025-04-04',
     });
-  });
-});
-
-describe('needsNode', () => {
-  it.each([
-    ['/', false],
-    ['/openstack', false],
-    ['/openstack/latest', true],
-    ['/latest/', true],
-    ['/2009-04-04/meta-data/instance-id', true],
-  ])('%s: %s', (path, expected) => {
-    const parsed = parse(path);
-    if ('status' in parsed) throw new Error(parsed.reason);
-    expect(needsNode(parsed)).toBe(expected);
-  });
-});
-
-describe('writeMethodFor', () => {
-  it.each([
-    ['/openstack/latest/password', 'POST'],
-    ['/openstack/2013-04-04/password/', 'POST'],
-    ['/openstack/2012-08-10/password', undefined],
-    ['/openstack/latest/meta_data.json', undefined],
-    ['/latest/api/token', 'PUT'],
-    ['/2009-04-04/api/token', undefined],
-    ['/latest/meta-data/', undefined],
-    ['/', undefined],
-    ['/openstack', undefined],
-  ])('%s accepts %s', (path, expected) => {
-    const parsed = parse(path);
-    if ('status' in parsed) throw new Error(parsed.reason);
-    expect(writeMethodFor(parsed)).toBe(expected);
   });
 });

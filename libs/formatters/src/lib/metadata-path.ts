@@ -2,9 +2,6 @@ import type { PathContext } from './context';
 import { resolveDotSegments } from './dot-segments';
 import { notFound, type NotFound } from './rendered';
 import {
-  GRIZZLY,
-  LATEST,
-  openStackVersionAtLeast,
   resolveEc2Version,
   resolveOpenStackVersion,
   type Ec2Version,
@@ -54,27 +51,6 @@ export function parseMetadataPath(path: string, context: PathContext): MetadataP
   const resolved = resolveEc2Version(ec2Version);
   if (resolved === undefined) return notFound(`EC2 metadata version ${JSON.stringify(ec2Version)} is not offered`);
   return { tree: 'ec2', version: resolved, requestedVersion: ec2Version, segments: ec2Rest };
-}
-
-/** The version listings are the same for every client; everything below a version is per instance. */
-export function needsNode(path: MetadataPath): path is Extract<MetadataPath, { tree: 'openstack' | 'ec2' | 'nocloud' }> {
-  return path.tree === 'openstack' || path.tree === 'ec2' || path.tree === 'nocloud';
-}
-
-/**
- * The method a path accepts besides GET and HEAD, for the router: POST on OpenStack `password`
- * (Grizzly and later, where Nova stores the instance's encrypted password) and PUT on EC2
- * `latest/api/token` (AWS IMDSv2 session tokens).
- */
-export function writeMethodFor(path: MetadataPath): 'POST' | 'PUT' | undefined {
-  switch (path.tree) {
-    case 'openstack':
-      return path.segments.join('/') === 'password' && openStackVersionAtLeast(path.version, GRIZZLY) ? 'POST' : undefined;
-    case 'ec2':
-      return path.requestedVersion === LATEST && path.segments.join('/') === 'api/token' ? 'PUT' : undefined;
-    default:
-      return undefined;
-  }
 }
 
 function percentDecoded(path: string): string | undefined {

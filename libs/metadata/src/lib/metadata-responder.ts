@@ -1,4 +1,4 @@
-import { needsNode, parseMetadataPath, renderMetadata, writeMethodFor, type InstanceMetadata, type MetadataPath } from '@ironic-metadata/formatters';
+import { renderMetadata, routeMetadataPath, type InstanceMetadata, type MetadataPath, type Route, type RouteFamily, type RouteResolve, type RoutedPath, type RouteWrite } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import { ReadOnlySourceError } from '@ironic-metadata/node-discovery';
 import type { ClientMetadata, MetadataService } from './metadata-service';
@@ -28,6 +28,8 @@ export interface MetadataRequest {
 /** Exactly what goes back: the server sends it, the CLI's `render` prints it. */
 export interface MetadataReply {
   status: number;
+  /** The route family the request counts under in metrics (`ROUTES`), also when it is refused. */
+  family: RouteFamily;
   headers: Record<string, string>;
   body: Buffer;
 }
@@ -74,7 +76,18 @@ export class MetadataResponder {
     this.now = options.now ?? (() => new Date());
   }
 
+  /**
+   * The request's route (formatters' `ROUTES`) drives one pipeline: the path guard and rate limit,
+   * the method check, the route's write by name, the IMDSv2 token check, the asking instance, the
+   * route's per-instance data, then the rendered file.
+   */
   async respond(request: MetadataRequest): Promise<MetadataReply> {
+    const routed = routeMetadataPath(request.path, { now: this.now() });
+    const answer = await this.answer(request, routed);
+    return { ...answer, family: routed.family };
+  }
+
+  private async answer(request: MetadataRequest, routed: RoutedPath): Promise<Answer> {
     const refused = refusePath(request.path);
     if (refused) return text(refused.status, `${refused.status === 414 ? 'URI too long' : 'Bad request'}: ${refused.reason}`);
     if (this.options.rateLimiter && !this.options.rateLimiter.allow(this.rateKey(request))) {
@@ -83,27 +96,24 @@ export class MetadataResponder {
       reply.headers['retry-after'] = '1';
       return reply;
     }
-    const path = parseMetadataPath(request.path, { now: this.now() });
-    if (!('tree' in path)) return text(404, `Not found: ${path.reason}`);
-    const writeMethod = writeMethodFor(path);
-    const allowed = writeMethod ? ['GET', 'HEAD', writeMethod] : ['GET', 'HEAD'];
-    if (writeMethod === 'POST' && !allowed.includes(request.method)) {
-      // Nova answers any other method on `password` with 400, not 405.
-      return text(400, `Bad request: ${request.path} takes GET and POST only`);
-    }
-    if (!allowed.includes(request.method)) {
-      return { ...text(405, `Method ${request.method} is not allowed on ${request.path}; use ${allowed.join(', ')}`), headers: { 'content-type': TEXT, allow: allowed.join(', ') } };
-    }
-    if (request.method === 'PUT') return this.issueToken(request);
-    if (request.method === 'POST') return this.storePassword(request, request.body ?? Buffer.alloc(0));
-    if (path.tree === 'ec2' || path.tree === 'ec2-root') {
+    if ('notFound' in routed) return text(404, `Not found: ${routed.notFound.reason}`);
+    const { path, route } = routed;
+    if (!(route.methods as readonly string[]).includes(request.method)) return wrongMethod(request, route);
+    if (request.method !== 'GET' && request.method !== 'HEAD' && route.write) return this.writes[route.write](request);
+    if (route.imdsSession) {
       const refused = this.checkToken(request);
       if (refused) return refused;
     }
-    return this.render(path, request);
+    return this.render(path, route, request);
   }
 
-  private async render(path: MetadataPath, request: MetadataRequest): Promise<MetadataReply> {
+  /** The handler of each write a route names. */
+  private readonly writes: Record<RouteWrite, (request: MetadataRequest) => Answer | Promise<Answer>> = {
+    'store-password': (request) => this.storePassword(request, request.body ?? Buffer.alloc(0)),
+    'issue-token': (request) => this.issueToken(request),
+  };
+
+  private async render(path: MetadataPath, route: Route, request: MetadataRequest): Promise<Answer> {
     // Only meta_data.json carries a random seed: make one when, and each time, it is read.
     const seeds = this.seeds;
     const context = {
@@ -112,24 +122,27 @@ export class MetadataResponder {
         return seeds.next();
       },
     };
-    if (!needsNode(path)) return reply(renderMetadata(path, undefined, context));
+    if (route.scope === 'public') return reply(renderMetadata(path, undefined, context));
     const client = await this.identify(request);
     if (!client.found) return refusal(client);
-    const metadata = client.metadata;
     // Rendering is cheaper than keeping every rendered reply alive: measured at 10,000 nodes, a cache of
     // them per instance and path cost 330 MiB and 10% of the requests a second (tools/bench).
-    if (path.tree === 'openstack' && path.segments.join('/') === 'vendor_data2.json' && this.options.dynamicVendorData?.enabled) {
-      return this.renderDynamicVendorData(path, metadata, context);
-    }
-    return reply(renderMetadata(path, metadata, context));
+    const metadata = route.resolve ? await this.resolvers[route.resolve](client.metadata) : client.metadata;
+    return 'status' in metadata ? metadata : reply(renderMetadata(path, metadata, context));
   }
 
+  /** The per-instance data each route may need before it renders, or the answer when it cannot be had. */
+  private readonly resolvers: Record<RouteResolve, (metadata: InstanceMetadata) => Promise<InstanceMetadata | Answer>> = {
+    'dynamic-vendor-data': (metadata) => this.withDynamicVendorData(metadata),
+  };
+
   /** `vendor_data2.json` with Nova's DynamicJSON answers, asked per instance (and cached by the asker). */
-  private async renderDynamicVendorData(path: MetadataPath, metadata: InstanceMetadata, context: Parameters<typeof renderMetadata>[2]): Promise<MetadataReply> {
+  private async withDynamicVendorData(metadata: InstanceMetadata): Promise<InstanceMetadata | Answer> {
     const dynamic = this.options.dynamicVendorData;
+    if (!dynamic?.enabled) return metadata;
     try {
-      const documents = dynamic ? await dynamic.documentsFor(metadata) : {};
-      return reply(renderMetadata(path, { ...metadata, vendorData2: { ...metadata.vendorData2, ...documents } }, context));
+      const documents = await dynamic.documentsFor(metadata);
+      return { ...metadata, vendorData2: { ...metadata.vendorData2, ...documents } };
     } catch (error) {
       if (!(error instanceof VendorDataError)) throw error;
       this.logger.error('vendor data failed', { node: metadata.nodeUuid, error: error.message });
@@ -182,7 +195,7 @@ export class MetadataResponder {
    * so that a proxy on the instance cannot fetch tokens for whoever reaches it. Here only what the
    * client itself sent counts: the hops our trusted proxies added are not the client relaying anyone.
    */
-  private issueToken(request: MetadataRequest): MetadataReply {
+  private issueToken(request: MetadataRequest): Answer {
     if ((request.clientForwardedFor ?? []).length > 0) {
       this.logger.info('IMDSv2 token refused to a client that relays others', { clientIp: request.clientIp, forwardedFor: request.clientForwardedFor?.join(', ') });
       return text(403, 'Forbidden: IMDSv2 session tokens are not issued to requests the client forwarded for someone else (X-Forwarded-For)');
@@ -196,7 +209,7 @@ export class MetadataResponder {
     return { status: 200, headers: { 'content-type': TEXT, [TOKEN_TTL_HEADER]: String(ttl) }, body: Buffer.from(token) };
   }
 
-  private checkToken(request: MetadataRequest): MetadataReply | undefined {
+  private checkToken(request: MetadataRequest): Answer | undefined {
     const token = request.header(TOKEN_HEADER);
     if (token === undefined) {
       return this.options.imdsTokenRequired ? text(401, `Unauthorized: an IMDSv2 session token is required; PUT /latest/api/token first`) : undefined;
@@ -213,7 +226,7 @@ export class MetadataResponder {
   }
 
   /** Nova's POST `password`: 404 for no instance, 409 once set, 400 above 1020 bytes. */
-  private async storePassword(request: MetadataRequest, password: Buffer): Promise<MetadataReply> {
+  private async storePassword(request: MetadataRequest, password: Buffer): Promise<Answer> {
     const client = await this.identify(request);
     if (!client.found) return refusal(client);
     if (!this.options.passwordWrite) {
@@ -232,28 +245,43 @@ export class MetadataResponder {
   }
 }
 
+/** A reply before the route family is added to it. */
+type Answer = Omit<MetadataReply, 'family'>;
+
+/**
+ * A method the route does not take: 405 with Allow, or what the route says instead (Nova's 400 on
+ * `password`, naming the methods it takes besides HEAD).
+ */
+function wrongMethod(request: MetadataRequest, route: Route): Answer {
+  const allowed = route.methods.join(', ');
+  if (route.onOtherMethod === 400) {
+    return text(400, `Bad request: ${request.path} takes ${route.methods.filter((method) => method !== 'HEAD').join(' and ')} only`);
+  }
+  return { ...text(405, `Method ${request.method} is not allowed on ${request.path}; use ${allowed}`), headers: { 'content-type': TEXT, allow: allowed } };
+}
+
 /** A proxied request refused before any lookup. */
 type ProxyRefusal = { found: false; status: 400 | 403; reason: string };
 
 const REFUSAL_TITLES: Record<number, string> = { 400: 'Bad request', 403: 'Forbidden', 404: 'Not found' };
 
 /** 404 for an address no instance answers to; 503, to be retried, while the index cannot say. */
-function refusal(client: Extract<ClientMetadata, { found: false }> | ProxyRefusal): MetadataReply {
+function refusal(client: Extract<ClientMetadata, { found: false }> | ProxyRefusal): Answer {
   return client.status === 503 ? unavailable(client.reason) : text(client.status, `${REFUSAL_TITLES[client.status]}: ${client.reason}`);
 }
 
 /** 503 with Retry-After, so that cloud-init and the SDKs ask again rather than give up. */
-function unavailable(reason: string): MetadataReply {
+function unavailable(reason: string): Answer {
   const reply = text(503, `Service unavailable: ${reason}`);
   reply.headers['retry-after'] = '5';
   return reply;
 }
 
-function reply(rendered: ReturnType<typeof renderMetadata>): MetadataReply {
+function reply(rendered: ReturnType<typeof renderMetadata>): Answer {
   if (rendered.status === 404) return text(404, `Not found: ${rendered.reason}`);
   return { status: 200, headers: { 'content-type': rendered.contentType }, body: rendered.body };
 }
 
-function text(status: number, message: string): MetadataReply {
+function text(status: number, message: string): Answer {
   return { status, headers: { 'content-type': TEXT }, body: Buffer.from(`${message}\n`) };
 }

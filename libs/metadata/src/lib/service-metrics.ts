@@ -1,3 +1,4 @@
+import type { RouteFamily } from '@ironic-metadata/formatters';
 import type { ExchangeEvent } from '@ironic-metadata/ironic-client';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -7,8 +8,6 @@ import type { TokenCheck } from './session-tokens';
 /** Why a connection to the nodes' listener was refused or closed before it was answered. */
 export type ConnectionRefusal = 'client-limit' | 'total-limit' | 'evicted' | 'request-timeout';
 
-/** Which part of the API a request was for, as metrics label it. */
-export type RouteFamily = 'openstack' | 'ec2' | 'imds-token' | 'nocloud';
 
 /**
  * The service's Prometheus metrics, in a registry of their own (no process-global state): requests

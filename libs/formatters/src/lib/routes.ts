@@ -1,0 +1,113 @@
+import type { PathContext } from './context';
+import { parseMetadataPath, type MetadataPath } from './metadata-path';
+import type { NotFound } from './rendered';
+import { GRIZZLY, LATEST, NEWTON_TWO, openStackVersionAtLeast, type OpenStackVersion } from './versions';
+
+/** Which part of the API a request is for, as metrics label it. */
+export type RouteFamily = 'openstack' | 'ec2' | 'imds-token' | 'nocloud';
+
+/** The HTTP methods any route takes. */
+export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT';
+
+/**
+ * The writes the API performs, by name; the HTTP side holds a handler for each. `store-password` is
+ * Nova's POST `password` (nova/api/metadata/password.py); `issue-token` is AWS's IMDSv2 `PUT
+ * /latest/api/token` (AWS documentation, "Use IMDSv2").
+ */
+export type RouteWrite = 'store-password' | 'issue-token';
+
+/**
+ * Per-instance data a route needs fetched before it renders: `dynamic-vendor-data` is Nova's
+ * DynamicJSON vendor data (nova/api/metadata/vendordata_dynamic.py), asked of its targets per instance.
+ */
+export type RouteResolve = 'dynamic-vendor-data';
+
+/**
+ * What a path is and what may be done to it: one entry of `ROUTES`.
+ *
+ * - `tree`, `segments`, `since`, `latestOnly`: which parsed paths it is (see `routeOf`).
+ * - `methods`: the methods it takes; GET and HEAD read, any other performs `write`.
+ * - `onOtherMethod`: the status for a method not in `methods` (405 with Allow, or 400 where Nova does).
+ * - `scope`: `public` paths answer every client alike; `instance` paths first find the asking instance.
+ * - `imdsSession`: reads check EC2's IMDSv2 session token.
+ */
+export interface Route {
+  /** Unique; for logs and tests. */
+  readonly name: string;
+  readonly family: RouteFamily;
+  readonly tree: MetadataPath['tree'];
+  /** The path below the version; absent, the route takes every path of its tree no earlier route takes. */
+  readonly segments?: readonly string[];
+  /** The first OpenStack version that has this path; older versions fall through to the next routes. */
+  readonly since?: OpenStackVersion;
+  /** Only under the version the client wrote as `latest` (AWS serves `api/token` there alone). */
+  readonly latestOnly?: boolean;
+  readonly methods: readonly RouteMethod[];
+  readonly onOtherMethod: 400 | 405;
+  readonly scope: 'public' | 'instance';
+  readonly write?: RouteWrite;
+  readonly resolve?: RouteResolve;
+  readonly imdsSession?: boolean;
+}
+
+const READ: readonly RouteMethod[] = ['GET', 'HEAD'];
+
+/**
+ * Every route of the API, first match wins. Adding a path that only renders needs no entry here (the
+ * tree's catch-all takes it); a path with its own methods, write, or per-instance data gets one.
+ */
+export const ROUTES: readonly Route[] = [
+  // The version listings are the same for every client.
+  { name: 'openstack-versions', family: 'openstack', tree: 'openstack-root', methods: READ, onOtherMethod: 405, scope: 'public' },
+  // Nova answers any other method on `password` with 400, not 405.
+  { name: 'openstack-password', family: 'openstack', tree: 'openstack', segments: ['password'], since: GRIZZLY, methods: ['GET', 'HEAD', 'POST'], onOtherMethod: 400, scope: 'instance', write: 'store-password' },
+  { name: 'openstack-vendor-data2', family: 'openstack', tree: 'openstack', segments: ['vendor_data2.json'], since: NEWTON_TWO, methods: READ, onOtherMethod: 405, scope: 'instance', resolve: 'dynamic-vendor-data' },
+  { name: 'openstack', family: 'openstack', tree: 'openstack', methods: READ, onOtherMethod: 405, scope: 'instance' },
+  // cloud-init's NoCloud seed, as Tinkerbell's tootles serves it.
+  { name: 'nocloud', family: 'nocloud', tree: 'nocloud', methods: READ, onOtherMethod: 405, scope: 'instance' },
+  { name: 'ec2-versions', family: 'ec2', tree: 'ec2-root', methods: READ, onOtherMethod: 405, scope: 'public', imdsSession: true },
+  // A GET here finds nothing in the tree, but only after the token check, as every EC2 read.
+  { name: 'imds-token', family: 'imds-token', tree: 'ec2', segments: ['api', 'token'], latestOnly: true, methods: ['GET', 'HEAD', 'PUT'], onOtherMethod: 405, scope: 'instance', write: 'issue-token', imdsSession: true },
+  { name: 'ec2', family: 'ec2', tree: 'ec2', methods: READ, onOtherMethod: 405, scope: 'instance', imdsSession: true },
+];
+
+/** The route a parsed path takes; every parsed path has one (each tree ends in a catch-all). */
+export function routeOf(path: MetadataPath): Route {
+  const route = ROUTES.find((candidate) => routeMatches(candidate, path));
+  if (route === undefined) throw new Error(`no route for the ${path.tree} tree`);
+  return route;
+}
+
+/** A request path with its route, or why it names nothing with the family it is counted under. */
+export type RoutedPath = { path: MetadataPath; route: Route; family: RouteFamily } | { notFound: NotFound; family: RouteFamily };
+
+/**
+ * Parses a request path (see `parseMetadataPath`) and finds its route. A path that names nothing is
+ * counted under the family of the tree its first segment names: `openstack`, `nocloud`, else EC2, as
+ * Nova serves the EC2 tree at every other path.
+ */
+export function routeMetadataPath(rawPath: string, context: PathContext): RoutedPath {
+  const path = parseMetadataPath(rawPath, context);
+  if ('status' in path) return { notFound: path, family: unroutedFamily(rawPath) };
+  const route = routeOf(path);
+  return { path, route, family: route.family };
+}
+
+/** The family a request path is counted under, whether or not it names anything. */
+export function routeFamilyOf(rawPath: string, context: PathContext): RouteFamily {
+  return routeMetadataPath(rawPath, context).family;
+}
+
+function routeMatches(route: Route, path: MetadataPath): boolean {
+  if (route.tree !== path.tree) return false;
+  if (path.tree === 'ec2-root' || path.tree === 'openstack-root') return true;
+  if (route.segments !== undefined && path.segments.join('/') !== route.segments.join('/')) return false;
+  if (route.since !== undefined && !(path.tree === 'openstack' && openStackVersionAtLeast(path.version, route.since))) return false;
+  if (route.latestOnly && !(path.tree === 'ec2' && path.requestedVersion === LATEST)) return false;
+  return true;
+}
+
+function unroutedFamily(rawPath: string): RouteFamily {
+  const top = rawPath.split('/').find((segment) => segment !== '');
+  return top === 'openstack' || top === 'nocloud' ? top : 'ec2';
+}
