@@ -12,6 +12,7 @@ export * from './lib/vendor-data';
 export * from './lib/client-address';
 export * from './lib/rate-limiter';
 export * from './lib/request-guard';
+export * from './lib/refusal';
 export * from './lib/proxy-signature';
 export * from './lib/service-metrics';
 export * from './lib/token-keys';

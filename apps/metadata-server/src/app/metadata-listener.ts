@@ -4,19 +4,16 @@ import { TYPES } from '@ironic-metadata/container';
 import type { Logger } from '@ironic-metadata/logging';
 import type { CidrList } from '@ironic-metadata/config';
 import { routeFamilyOf, type RouteFamily } from '@ironic-metadata/formatters';
-import { clientIdentity, type AllowedClients, type ClientIdentity, type MetadataReply, type MetadataResponder, type ServiceMetrics } from '@ironic-metadata/metadata';
+import { clientIdentity, refuse, refusalReply, type AllowedClients, type ClientIdentity, type MetadataReply, type MetadataResponder, type Refusal, type ServiceMetrics } from '@ironic-metadata/metadata';
 import { inject, injectable } from 'inversify';
 
 /** Only POST `password` has a body, of at most 1020 bytes; the responder says so past that. */
 const MAX_BODY_BYTES = 4 * 1024;
 
-/** A request that cannot be answered as asked, with the status that says why. */
-class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
+/** A request the listener refuses itself, before or while it reads the body. */
+class RefusedRequest extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.reason);
   }
 }
 
@@ -58,7 +55,7 @@ export class MetadataListener {
 
   private async answer(request: IncomingMessage, response: ServerResponse, path: string, client: ClientIdentity, counted: { family?: RouteFamily }): Promise<void> {
     // Before the body is read or any node looked up.
-    if (!this.allowedClients.admits(client.address)) throw new RequestError(403, `Forbidden: ${client.address} is not among the clients this service answers (ALLOWED_CLIENTS)`);
+    if (!this.allowedClients.admits(client.address)) throw new RefusedRequest(refuse(403, `${client.address} is not among the clients this service answers (ALLOWED_CLIENTS)`));
     const body = request.method === 'POST' ? await readBody(request) : undefined;
     const reply = await this.responder.respond({
       method: request.method ?? 'GET',
@@ -74,14 +71,13 @@ export class MetadataListener {
 
   /** Never a stack trace in a response: the log gets the details, the client a plain line. */
   private fail(response: ServerResponse, path: string, error: Error): void {
-    const status = error instanceof RequestError ? error.status : 500;
-    if (status === 500) this.logger.error('request failed', { path, error: error.stack ?? error.message });
+    if (!(error instanceof RefusedRequest)) this.logger.error('request failed', { path, error: error.stack ?? error.message });
     if (response.headersSent) {
       response.destroy();
       return;
     }
-    const text = status === 500 ? 'Internal error\n' : `${error.message}\n`;
-    response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+    const reply = refusalReply(error instanceof RefusedRequest ? error.refusal : refuse(500));
+    response.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length }).end(reply.body);
   }
 }
 
@@ -100,7 +96,7 @@ function headerValue(request: IncomingMessage, name: string): string | undefined
 
 /** The body, up to MAX_BODY_BYTES; past that, 413 without reading the rest. */
 function readBody(request: IncomingMessage): Promise<Buffer> {
-  const tooLarge = () => new RequestError(413, `Payload too large: a body of at most ${MAX_BODY_BYTES} bytes`);
+  const tooLarge = () => new RefusedRequest(refuse(413, `a body of at most ${MAX_BODY_BYTES} bytes`));
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
@@ -117,7 +113,7 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
       }
     });
     request.once('end', () => resolve(Buffer.concat(chunks)));
-    request.once('error', (error) => reject(new RequestError(400, `Bad request: the body could not be read (${error.message})`)));
+    request.once('error', (error) => reject(new RefusedRequest(refuse(400, `the body could not be read (${error.message})`))));
   });
 }
 

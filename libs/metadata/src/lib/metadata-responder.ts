@@ -5,6 +5,7 @@ import type { ClientMetadata, MetadataService } from './metadata-service';
 import { validInstanceIdSignature } from './proxy-signature';
 import { RandomSeeds } from './random-seeds';
 import type { ClientRateLimiter } from './rate-limiter';
+import { refuse, refusalReply, TEXT_PLAIN_UTF8, unavailable } from './refusal';
 import { refusePath } from './request-guard';
 import type { ServiceMetrics } from './service-metrics';
 import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens } from './session-tokens';
@@ -57,7 +58,6 @@ export const PASSWORD_MAX_BYTES = 4 * 255;
 
 export const TOKEN_HEADER = 'x-aws-ec2-metadata-token';
 export const TOKEN_TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
-const TEXT = 'text/plain; charset=utf-8';
 
 /**
  * Nova's and EC2's HTTP semantics over the formatters: which methods a path takes, IMDSv2 tokens,
@@ -89,14 +89,12 @@ export class MetadataResponder {
 
   private async answer(request: MetadataRequest, routed: RoutedPath): Promise<Answer> {
     const refused = refusePath(request.path);
-    if (refused) return text(refused.status, `${refused.status === 414 ? 'URI too long' : 'Bad request'}: ${refused.reason}`);
+    if (refused) return refusalReply(refused);
     if (this.options.rateLimiter && !this.options.rateLimiter.allow(this.rateKey(request))) {
       this.options.metrics?.rateLimited();
-      const reply = text(429, 'Too many requests from this client; slow down');
-      reply.headers['retry-after'] = '1';
-      return reply;
+      return refusalReply(refuse(429, 'this client asks too often; slow down', { 'retry-after': '1' }));
     }
-    if ('notFound' in routed) return text(404, `Not found: ${routed.notFound.reason}`);
+    if ('notFound' in routed) return refusalReply(refuse(404, routed.notFound.reason));
     const { path, route } = routed;
     if (!(route.methods as readonly string[]).includes(request.method)) return wrongMethod(request, route);
     if (request.method !== 'GET' && request.method !== 'HEAD' && route.write) return this.writes[route.write](request);
@@ -124,7 +122,7 @@ export class MetadataResponder {
     };
     if (route.scope === 'public') return reply(renderMetadata(path, undefined, context));
     const client = await this.identify(request);
-    if (!client.found) return refusal(client);
+    if (!client.found) return refusalReply(client);
     // Rendering is cheaper than keeping every rendered reply alive: measured at 10,000 nodes, a cache of
     // them per instance and path cost 330 MiB and 10% of the requests a second (tools/bench).
     const metadata = route.resolve ? await this.resolvers[route.resolve](client.metadata) : client.metadata;
@@ -146,7 +144,7 @@ export class MetadataResponder {
     } catch (error) {
       if (!(error instanceof VendorDataError)) throw error;
       this.logger.error('vendor data failed', { node: metadata.nodeUuid, error: error.message });
-      return text(500, 'Internal error: a vendor data target failed; see the service log');
+      return refusalReply(refuse(500, 'a vendor data target failed; see the service log'));
     }
   }
 
@@ -160,32 +158,32 @@ export class MetadataResponder {
    * Which instance is asking: named by a signed X-Instance-ID in proxy mode, else found from the
    * client address.
    */
-  private async identify(request: MetadataRequest): Promise<ClientMetadata | ProxyRefusal> {
+  private async identify(request: MetadataRequest): Promise<ClientMetadata> {
     const secret = this.options.proxySharedSecret;
     if (secret === undefined || request.header('x-instance-id') === undefined) return this.service.forClient(request.clientIp);
     return this.identifyByProxyHeaders(request, secret);
   }
 
   /** Nova's `_handle_instance_id_request`: 400 for missing or repeated headers, 403 for a bad signature. */
-  private identifyByProxyHeaders(request: MetadataRequest, secret: string): ClientMetadata | ProxyRefusal {
+  private identifyByProxyHeaders(request: MetadataRequest, secret: string): ClientMetadata {
     const headers: Record<string, string> = {};
     for (const name of ['X-Instance-ID', 'X-Tenant-ID', 'X-Instance-ID-Signature']) {
       const value = request.header(name.toLowerCase());
-      if (value === undefined || value.trim() === '') return { found: false, status: 400, reason: `the ${name} header is missing from the proxied request` };
+      if (value === undefined || value.trim() === '') return { found: false, ...refuse(400, `the ${name} header is missing from the proxied request`) };
       // Node joins a repeated header with ", "; none of these values has a comma of its own.
-      if (value.includes(',')) return { found: false, status: 400, reason: `the ${name} header is given more than once` };
+      if (value.includes(',')) return { found: false, ...refuse(400, `the ${name} header is given more than once`) };
       headers[name] = value.trim();
     }
     const instanceId = headers['X-Instance-ID'];
     if (!validInstanceIdSignature(instanceId, headers['X-Instance-ID-Signature'], secret)) {
       this.logger.warn('proxied request with an invalid X-Instance-ID-Signature refused', { instanceId, proxy: request.clientIp });
       this.options.metrics?.badProxySignature();
-      return { found: false, status: 403, reason: 'invalid proxy request signature' };
+      return { found: false, ...refuse(403, 'invalid proxy request signature') };
     }
     const client = this.service.forInstance(instanceId);
     if (client.found && client.metadata.projectId !== undefined && client.metadata.projectId !== headers['X-Tenant-ID']) {
       this.logger.warn('proxied request for an instance of another project refused', { instanceId, tenant: headers['X-Tenant-ID'] });
-      return { found: false, status: 404, reason: `no instance ${instanceId} in project ${headers['X-Tenant-ID']}` };
+      return { found: false, ...refuse(404, `no instance ${instanceId} in project ${headers['X-Tenant-ID']}`) };
     }
     return client;
   }
@@ -198,21 +196,21 @@ export class MetadataResponder {
   private issueToken(request: MetadataRequest): Answer {
     if ((request.clientForwardedFor ?? []).length > 0) {
       this.logger.info('IMDSv2 token refused to a client that relays others', { clientIp: request.clientIp, forwardedFor: request.clientForwardedFor?.join(', ') });
-      return text(403, 'Forbidden: IMDSv2 session tokens are not issued to requests the client forwarded for someone else (X-Forwarded-For)');
+      return refusalReply(refuse(403, 'IMDSv2 session tokens are not issued to requests the client forwarded for someone else (X-Forwarded-For)'));
     }
     const ttlText = request.header(TOKEN_TTL_HEADER);
     const ttl = ttlText !== undefined && /^\d+$/.test(ttlText.trim()) ? Number(ttlText) : NaN;
     if (!(ttl >= TOKEN_TTL_MIN_SECONDS && ttl <= TOKEN_TTL_MAX_SECONDS)) {
-      return text(400, `Bad request: the ${TOKEN_TTL_HEADER} header must be a whole number from ${TOKEN_TTL_MIN_SECONDS} to ${TOKEN_TTL_MAX_SECONDS}`);
+      return refusalReply(refuse(400, `the ${TOKEN_TTL_HEADER} header must be a whole number from ${TOKEN_TTL_MIN_SECONDS} to ${TOKEN_TTL_MAX_SECONDS}`));
     }
     const token = this.tokens.issue(request.clientIp, ttl);
-    return { status: 200, headers: { 'content-type': TEXT, [TOKEN_TTL_HEADER]: String(ttl) }, body: Buffer.from(token) };
+    return { status: 200, headers: { 'content-type': TEXT_PLAIN_UTF8, [TOKEN_TTL_HEADER]: String(ttl) }, body: Buffer.from(token) };
   }
 
   private checkToken(request: MetadataRequest): Answer | undefined {
     const token = request.header(TOKEN_HEADER);
     if (token === undefined) {
-      return this.options.imdsTokenRequired ? text(401, `Unauthorized: an IMDSv2 session token is required; PUT /latest/api/token first`) : undefined;
+      return this.options.imdsTokenRequired ? refusalReply(refuse(401, 'an IMDSv2 session token is required; PUT /latest/api/token first')) : undefined;
     }
     const check = this.tokens.check(token, request.clientIp);
     if (check === 'valid') return undefined;
@@ -222,26 +220,26 @@ export class MetadataResponder {
     // without one, so it is answered as IMDSv1. Under shared keys an unverifiable token is bad: 401.
     if (!this.options.imdsTokenRequired && !this.tokens.shared) return undefined;
     this.logger.info('IMDSv2 token refused', { clientIp: request.clientIp, check });
-    return text(401, `Unauthorized: the IMDSv2 session token is ${check === 'expired' ? 'expired' : 'invalid or for another client'}; PUT /latest/api/token for a new one`);
+    return refusalReply(refuse(401, `the IMDSv2 session token is ${check === 'expired' ? 'expired' : 'invalid or for another client'}; PUT /latest/api/token for a new one`));
   }
 
   /** Nova's POST `password`: 404 for no instance, 409 once set, 400 above 1020 bytes. */
   private async storePassword(request: MetadataRequest, password: Buffer): Promise<Answer> {
     const client = await this.identify(request);
-    if (!client.found) return refusal(client);
+    if (!client.found) return refusalReply(client);
     if (!this.options.passwordWrite) {
-      return text(403, "Forbidden: storing instance passwords is off; set METADATA_PASSWORD_WRITE=true (this service's Ironic user must be allowed to PATCH nodes)");
+      return refusalReply(refuse(403, "storing instance passwords is off; set METADATA_PASSWORD_WRITE=true (this service's Ironic user must be allowed to PATCH nodes)"));
     }
-    if (client.metadata.password) return text(409, 'Conflict: the password is already set, and an instance sets it once');
-    if (password.length > PASSWORD_MAX_BYTES) return text(400, `Bad request: the password is larger than ${PASSWORD_MAX_BYTES} bytes`);
+    if (client.metadata.password) return refusalReply(refuse(409, 'the password is already set, and an instance sets it once'));
+    if (password.length > PASSWORD_MAX_BYTES) return refusalReply(refuse(400, `the password is larger than ${PASSWORD_MAX_BYTES} bytes`));
     try {
       await this.service.storePassword(client.metadata.nodeUuid, password.toString('utf8'));
     } catch (error) {
-      if (error instanceof ReadOnlySourceError) return text(403, `Forbidden: ${error.message}`);
+      if (error instanceof ReadOnlySourceError) return refusalReply(refuse(403, error.message));
       this.logger.error('storing the instance password failed', { node: client.metadata.nodeUuid, error: (error as Error).message });
-      return unavailable('Ironic did not store the password; try again');
+      return refusalReply(unavailable('Ironic did not store the password; try again'));
     }
-    return { status: 200, headers: { 'content-type': TEXT }, body: Buffer.alloc(0) };
+    return { status: 200, headers: { 'content-type': TEXT_PLAIN_UTF8 }, body: Buffer.alloc(0) };
   }
 }
 
@@ -255,33 +253,12 @@ type Answer = Omit<MetadataReply, 'family'>;
 function wrongMethod(request: MetadataRequest, route: Route): Answer {
   const allowed = route.methods.join(', ');
   if (route.onOtherMethod === 400) {
-    return text(400, `Bad request: ${request.path} takes ${route.methods.filter((method) => method !== 'HEAD').join(' and ')} only`);
+    return refusalReply(refuse(400, `${request.path} takes ${route.methods.filter((method) => method !== 'HEAD').join(' and ')} only`));
   }
-  return { ...text(405, `Method ${request.method} is not allowed on ${request.path}; use ${allowed}`), headers: { 'content-type': TEXT, allow: allowed } };
-}
-
-/** A proxied request refused before any lookup. */
-type ProxyRefusal = { found: false; status: 400 | 403; reason: string };
-
-const REFUSAL_TITLES: Record<number, string> = { 400: 'Bad request', 403: 'Forbidden', 404: 'Not found' };
-
-/** 404 for an address no instance answers to; 503, to be retried, while the index cannot say. */
-function refusal(client: Extract<ClientMetadata, { found: false }> | ProxyRefusal): Answer {
-  return client.status === 503 ? unavailable(client.reason) : text(client.status, `${REFUSAL_TITLES[client.status]}: ${client.reason}`);
-}
-
-/** 503 with Retry-After, so that cloud-init and the SDKs ask again rather than give up. */
-function unavailable(reason: string): Answer {
-  const reply = text(503, `Service unavailable: ${reason}`);
-  reply.headers['retry-after'] = '5';
-  return reply;
+  return refusalReply(refuse(405, `${request.method} is not allowed on ${request.path}; use ${allowed}`, { allow: allowed }));
 }
 
 function reply(rendered: ReturnType<typeof renderMetadata>): Answer {
-  if (rendered.status === 404) return text(404, `Not found: ${rendered.reason}`);
+  if (rendered.status === 404) return refusalReply(refuse(404, rendered.reason));
   return { status: 200, headers: { 'content-type': rendered.contentType }, body: rendered.body };
-}
-
-function text(status: number, message: string): Answer {
-  return { status, headers: { 'content-type': TEXT }, body: Buffer.from(`${message}\n`) };
 }

@@ -5,12 +5,14 @@ import type { ClientMacCheck } from './client-mac';
 import { withClientAddress } from './ec2-interfaces';
 import { buildInstanceMetadata, type BuildOptions } from './instance-metadata-builder';
 import { LegacyPasswords, storePasswordPatch } from './instance-password';
+import { refuse, unavailable, type Refusal } from './refusal';
 import type { ServiceMetrics } from './service-metrics';
 
 export type ClientMetadata =
   /** `lookup` says how an address was matched; absent when a proxy named the instance. */
   | { found: true; lookup?: Extract<Lookup, { found: true }>; metadata: InstanceMetadata }
-  | { found: false; status: 403 | 404 | 503; reason: string; lookup?: Lookup };
+  /** 403 (the client's MAC is not the node's), 404 (no instance), or 503 with Retry-After (the index cannot say). */
+  | ({ found: false; lookup?: Lookup } & Refusal);
 
 export interface ServiceOptions extends BuildOptions {
   /** How long an unknown client waits for the refresh it triggers before it is told to retry. */
@@ -63,7 +65,7 @@ export class MetadataService {
       // While the source fails, "no such node" may only mean "not seen yet": ask the client to retry.
       const failing = this.catalog.status().lastError;
       if (!client.found && client.status === 404 && failing !== undefined) {
-        client = { found: false, status: 503, reason: `${client.reason}, and ${this.catalog.source.description} cannot be reached to look again: ${failing}`, lookup: client.lookup };
+        client = { found: false, ...unavailable(`${client.reason}, and ${this.catalog.source.description} cannot be reached to look again: ${failing}`), lookup: client.lookup };
       }
     }
     if (client.found && client.lookup && this.options.clientMacCheck) client = await this.verifyMac(clientIp, client, client.lookup);
@@ -78,10 +80,10 @@ export class MetadataService {
    */
   forInstance(instanceId: string): ClientMetadata {
     const index = this.usableIndex();
-    if ('reason' in index) return index;
+    if ('found' in index) return index;
     const entry = index.nodeByInstanceId(instanceId);
-    if (!entry) return { found: false, status: 404, reason: `no node has instance ${instanceId}` };
-    if (!isEligible(entry)) return { found: false, status: 404, reason: `instance ${instanceId} is on node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}` };
+    if (!entry) return { found: false, ...refuse(404, `no node has instance ${instanceId}`) };
+    if (!isEligible(entry)) return { found: false, ...refuse(404, `instance ${instanceId} is on node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}`) };
     return { found: true, metadata: this.metadataOf(entry) };
   }
 
@@ -89,7 +91,7 @@ export class MetadataService {
   private async verifyMac(clientIp: string, client: ClientMetadata, lookup: Extract<Lookup, { found: true }>): Promise<ClientMetadata> {
     const index = this.catalog.current();
     const refusal = index && (await this.options.clientMacCheck?.refusal(clientIp, lookup.entry, index));
-    return refusal ? { found: false, status: 403, reason: refusal, lookup } : client;
+    return refusal ? { found: false, ...refuse(403, refusal), lookup } : client;
   }
 
   /** A refresh for an unknown client, waited for at most `unknownClientWaitMs`; true when it completed. */
@@ -109,12 +111,12 @@ export class MetadataService {
   private usableIndex(): NonNullable<ReturnType<NodeCatalog['current']>> | Extract<ClientMetadata, { found: false }> {
     const index = this.catalog.current();
     if (!index) {
-      return { found: false, status: 503, reason: `the node index is not loaded yet from ${this.catalog.source.description}` };
+      return { found: false, ...unavailable(`the node index is not loaded yet from ${this.catalog.source.description}`) };
     }
     const status = this.catalog.status();
     if (!status.usable) {
       const failing = status.lastError ?? 'no refresh succeeded';
-      return { found: false, status: 503, reason: `the node index is ${Math.round(status.ageSeconds ?? 0)} s old, past the ${status.staleBudgetSeconds} s stale budget (${failing})` };
+      return { found: false, ...unavailable(`the node index is ${Math.round(status.ageSeconds ?? 0)} s old, past the ${status.staleBudgetSeconds} s stale budget (${failing})`) };
     }
     return index;
   }
@@ -130,10 +132,10 @@ export class MetadataService {
 
   private lookup(clientIp: string): ClientMetadata {
     const index = this.usableIndex();
-    if ('reason' in index) return index;
+    if ('found' in index) return index;
     const lookup = index.lookup(clientIp, this.leases);
     if (!lookup.found) {
-      return { found: false, status: 404, reason: lookup.reason, lookup };
+      return { found: false, ...refuse(404, lookup.reason), lookup };
     }
     return { found: true, lookup, metadata: this.withMatchedAddress(this.metadataOf(lookup.entry), lookup) };
   }
