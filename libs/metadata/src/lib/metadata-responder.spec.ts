@@ -4,7 +4,11 @@ import { PassThrough } from 'node:stream';
 import { aNode } from '@ironic-metadata/ironic-model/testing';
 import { createLogger } from '@ironic-metadata/logging';
 import { ConfigDriveCache, NodeCatalog } from '@ironic-metadata/node-discovery';
-import { MetadataResponder, PASSWORD_MAX_BYTES, type ResponderOptions } from './metadata-responder';
+import type { InstanceMetadata } from '@ironic-metadata/formatters';
+import type { IronicNode } from '@ironic-metadata/ironic-model';
+import { buildInstanceMetadata } from './instance-metadata-builder';
+import { MetadataResponder, PASSWORD_MAX_BYTES, type InstanceAnswer, type InstanceDirectory, type ResponderOptions } from './metadata-responder';
+import { refuse } from './refusal';
 import { instanceIdSignature } from './proxy-signature';
 import { ClientRateLimiter } from './rate-limiter';
 import { MetadataService } from './metadata-service';
@@ -15,30 +19,56 @@ import { WritableSource } from '../test-support/writable-source';
 const logger = createLogger({ level: 'error', stream: new PassThrough() });
 const IP = '10.0.0.5';
 
-async function responderFor(options: Partial<ResponderOptions>, node = aNode({ instance_info: { fixed_ips: [IP] } })) {
-  const source = new WritableSource([node]);
-  const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false }, logger);
-  await catalog.refresh();
-  const service = new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', region: 'RegionOne', vendorData: { region: 'r1' } }, logger);
-  const responder = new MetadataResponder(service, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: true, ...options }, logger);
-  const ask = (method: string, path: string, body?: string, headers: Record<string, string> = {}, clientIp = IP) =>
+const OPTIONS = { defaultAvailabilityZone: 'nova', region: 'RegionOne', vendorData: { region: 'r1' } };
+
+/** The responder's view of one instance at IP: all its spec needs of the node index. */
+class OneInstance implements InstanceDirectory {
+  passwordsStored = 0;
+  constructor(private metadata: InstanceMetadata) {}
+  async forClient(clientIp: string): Promise<InstanceAnswer> {
+    return clientIp === IP ? { found: true, metadata: this.metadata } : { found: false, ...refuse(404, `no instance at ${clientIp}`) };
+  }
+  forInstance(instanceId: string): InstanceAnswer {
+    return instanceId === this.metadata.uuid ? { found: true, metadata: this.metadata } : { found: false, ...refuse(404, `no instance ${instanceId}`) };
+  }
+  async storePassword(_nodeUuid: string, password: string): Promise<void> {
+    this.passwordsStored += 1;
+    this.metadata = { ...this.metadata, password };
+  }
+}
+
+function asker(responder: MetadataResponder) {
+  return (method: string, path: string, body?: string, headers: Record<string, string> = {}, clientIp = IP) =>
     responder.respond({ method, path, clientIp, header: (name) => headers[name], body: body === undefined ? undefined : Buffer.from(body) });
-  return { ask, source, node };
+}
+
+function responderFor(options: Partial<ResponderOptions>, node = aNode({ instance_info: { fixed_ips: [IP] } })) {
+  const instances = new OneInstance(buildInstanceMetadata({ node, ports: [], portgroups: [] }, OPTIONS));
+  const responder = new MetadataResponder(instances, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: true, ...options }, logger);
+  return { ask: asker(responder), instances, node };
+}
+
+/** The responder over the service and a node index, for what the service tells a client. */
+async function servedFromIndex(node: IronicNode) {
+  const catalog = new NodeCatalog(new WritableSource([node]), new ConfigDriveCache(), { matchNodeName: false }, logger);
+  await catalog.refresh();
+  const service = new MetadataService(catalog, undefined, OPTIONS, logger);
+  return { ask: asker(new MetadataResponder(service, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: true }, logger)), node };
 }
 
 describe("Nova's password", () => {
   it('is stored once through the source and served at once', async () => {
-    const { ask, source } = await responderFor({});
+    const { ask, instances } = responderFor({});
     expect((await ask('GET', '/openstack/latest/password')).body.toString()).toBe('');
     expect((await ask('POST', '/openstack/latest/password', 'encrypted-secret')).status).toBe(200);
     expect((await ask('GET', '/openstack/latest/password')).body.toString()).toBe('encrypted-secret');
     const again = await ask('POST', '/openstack/latest/password', 'other');
     expect(again.status).toBe(409);
-    expect(source.patches).toBe(1);
+    expect(instances.passwordsStored).toBe(1);
   });
 
   it(`refuses more than ${PASSWORD_MAX_BYTES} bytes, and takes exactly that many`, async () => {
-    const { ask } = await responderFor({});
+    const { ask } = responderFor({});
     const tooLarge = await ask('POST', '/openstack/latest/password', 'x'.repeat(PASSWORD_MAX_BYTES + 1));
     expect(tooLarge.status).toBe(400);
     expect(tooLarge.body.toString()).toContain('larger than 1020 bytes');
@@ -46,15 +76,15 @@ describe("Nova's password", () => {
   });
 
   it('is refused, naming the setting, when writes are off', async () => {
-    const { ask, source } = await responderFor({ passwordWrite: false });
+    const { ask, instances } = responderFor({ passwordWrite: false });
     const refused = await ask('POST', '/openstack/latest/password', 'secret');
     expect(refused.status).toBe(403);
     expect(refused.body.toString()).toContain('METADATA_PASSWORD_WRITE=true');
-    expect(source.patches).toBe(0);
+    expect(instances.passwordsStored).toBe(0);
   });
 
   it('does not exist before Grizzly', async () => {
-    const { ask } = await responderFor({});
+    const { ask } = responderFor({});
     expect((await ask('POST', '/openstack/2012-08-10/password', 'secret')).status).toBe(405);
   });
 });
@@ -82,7 +112,7 @@ describe('vendor data', () => {
   const dynamic = (failureFatal: boolean) => new DynamicVendorData({ targets: [{ name: 'domain', url }], timeoutSeconds: 2, failureFatal, cacheSeconds: 0 }, logger);
 
   it('serves the static document, and Nova DynamicJSON answers under their names', async () => {
-    const { ask, node } = await responderFor({ dynamicVendorData: dynamic(false) });
+    const { ask, node } = responderFor({ dynamicVendorData: dynamic(false) });
     expect(JSON.parse((await ask('GET', '/openstack/latest/vendor_data.json')).body.toString())).toEqual({ region: 'r1' });
     expect(JSON.parse((await ask('GET', '/openstack/latest/vendor_data2.json')).body.toString())).toEqual({ static: { region: 'r1' }, domain: { join: 'token-1' } });
     expect(received.at(-1)).toMatchObject({ 'instance-id': node.uuid, hostname: node.name, 'project-id': null });
@@ -90,9 +120,9 @@ describe('vendor data', () => {
 
   it('leaves a failing target out, or fails the request when that is fatal', async () => {
     answer = { status: 500, body: 'oops' };
-    const open = await responderFor({ dynamicVendorData: dynamic(false) });
+    const open = responderFor({ dynamicVendorData: dynamic(false) });
     expect(JSON.parse((await open.ask('GET', '/openstack/latest/vendor_data2.json')).body.toString())).toEqual({ static: { region: 'r1' } });
-    const closed = await responderFor({ dynamicVendorData: dynamic(true) });
+    const closed = responderFor({ dynamicVendorData: dynamic(true) });
     expect((await closed.ask('GET', '/openstack/latest/vendor_data2.json')).status).toBe(500);
     answer = { status: 200, body: 'not json' };
     expect(JSON.parse((await open.ask('GET', '/openstack/latest/vendor_data2.json')).body.toString())).toEqual({ static: { region: 'r1' } });
@@ -105,7 +135,7 @@ describe("Nova's proxy mode", () => {
   const signed = (instanceId: string, tenant = 'project-a') => ({ 'x-instance-id': instanceId, 'x-tenant-id': tenant, 'x-instance-id-signature': instanceIdSignature(instanceId, SECRET) });
 
   it('serves the instance a correctly signed X-Instance-ID names, whatever the address', async () => {
-    const { ask, node } = await responderFor({ proxySharedSecret: SECRET }, aNode({ owner: 'project-a' }));
+    const { ask, node } = responderFor({ proxySharedSecret: SECRET }, aNode({ owner: 'project-a' }));
     const answer = await ask('GET', '/latest/meta-data/instance-id', undefined, signed(node.uuid), PROXY);
     expect(answer).toMatchObject({ status: 200, body: Buffer.from(node.uuid) });
   });
@@ -117,14 +147,14 @@ describe("Nova's proxy mode", () => {
     ['a repeated instance id', (id: string) => ({ ...signed(id), 'x-instance-id': `${id}, ${id}` }), 400, 'given more than once'],
     ['another project', (id: string) => signed(id, 'project-b'), 404, 'in project project-b'],
   ])('refuses %s', async (_case, headers, status, message) => {
-    const { ask, node } = await responderFor({ proxySharedSecret: SECRET }, aNode({ owner: 'project-a' }));
+    const { ask, node } = responderFor({ proxySharedSecret: SECRET }, aNode({ owner: 'project-a' }));
     const answer = await ask('GET', '/latest/meta-data/instance-id', undefined, headers(node.uuid), PROXY);
     expect(answer.status).toBe(status);
     expect(answer.body.toString()).toContain(message);
   });
 
   it('ignores X-Instance-ID when no shared secret is configured', async () => {
-    const { ask, node } = await responderFor({}, aNode({ instance_info: { fixed_ips: [IP] } }));
+    const { ask, node } = responderFor({}, aNode({ instance_info: { fixed_ips: [IP] } }));
     expect((await ask('GET', '/latest/meta-data/instance-id', undefined, { 'x-instance-id': 'someone-else' })).body.toString()).toBe(node.uuid);
   });
 });
@@ -132,7 +162,7 @@ describe("Nova's proxy mode", () => {
 describe('the NoCloud seed', () => {
   it.each(['meta-data', 'user-data', 'vendor-data', 'network-config'])('answers HEAD on /nocloud/%s like GET, and 405 with Allow to other methods', async (file) => {
     const network_data = { links: [{ id: 'iface0', type: 'phy', ethernet_mac_address: '52:54:00:00:00:05' }], networks: [], services: [] };
-    const { ask } = await responderFor({}, aNode({ instance_info: { fixed_ips: [IP] }, network_data }));
+    const { ask } = responderFor({}, aNode({ instance_info: { fixed_ips: [IP] }, network_data }));
     const get = await ask('GET', `/nocloud/${file}`);
     expect(get.status).toBe(200);
     expect(await ask('HEAD', `/nocloud/${file}`)).toEqual(get);
@@ -142,7 +172,7 @@ describe('the NoCloud seed', () => {
   });
 
   it('is per instance: the instance id is the node it found, and 404 for an address no node has', async () => {
-    const { ask, node } = await responderFor({});
+    const { ask, node } = await servedFromIndex(aNode({ instance_info: { fixed_ips: [IP] } }));
     expect((await ask('GET', '/nocloud/meta-data')).body.toString()).toContain(`instance-id: "${node.uuid}"\n`);
     const stranger = await ask('GET', '/nocloud/meta-data', undefined, {}, '10.0.0.99');
     expect(stranger.status).toBe(404);
@@ -150,7 +180,7 @@ describe('the NoCloud seed', () => {
   });
 
   it('is 404 for a node that is not active, saying which state it is in', async () => {
-    const { ask } = await responderFor({}, aNode({ provision_state: 'available', instance_uuid: null, instance_info: { fixed_ips: [IP] } }));
+    const { ask } = await servedFromIndex(aNode({ provision_state: 'available', instance_uuid: null, instance_info: { fixed_ips: [IP] } }));
     const answer = await ask('GET', '/nocloud/user-data');
     expect(answer.status).toBe(404);
     expect(answer.body.toString()).toContain('which is available');
@@ -159,7 +189,7 @@ describe('the NoCloud seed', () => {
 
 describe('request limits', () => {
   it('answers 429 with Retry-After past the per-client rate, and serves other clients', async () => {
-    const { ask } = await responderFor({ rateLimiter: new ClientRateLimiter(2, () => 0) });
+    const { ask } = responderFor({ rateLimiter: new ClientRateLimiter(2, () => 0) });
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await ask('GET', '/openstack')).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
@@ -167,7 +197,7 @@ describe('request limits', () => {
   });
 
   it('never fails with 500 or throws, whatever the path, method and headers (fuzz)', async () => {
-    const { ask } = await responderFor({ proxySharedSecret: 'a-secret-of-sixteen+' });
+    const { ask } = responderFor({ proxySharedSecret: 'a-secret-of-sixteen+' });
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];

@@ -1,15 +1,14 @@
 import { renderMetadata, routeMetadataPath, type InstanceMetadata, type MetadataPath, type Route, type RouteFamily, type RouteResolve, type RoutedPath, type RouteWrite } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import { ReadOnlySourceError } from '@ironic-metadata/node-discovery';
-import type { ClientMetadata, MetadataService } from './metadata-service';
 import { validInstanceIdSignature } from './proxy-signature';
 import { RandomSeeds } from './random-seeds';
 import type { ClientRateLimiter } from './rate-limiter';
-import { refuse, refusalReply, TEXT_PLAIN_UTF8, unavailable } from './refusal';
+import { refuse, refusalReply, TEXT_PLAIN_UTF8, unavailable, type Refusal } from './refusal';
 import { refusePath } from './request-guard';
 import type { ServiceMetrics } from './service-metrics';
 import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens } from './session-tokens';
-import { VendorDataError, type DynamicVendorData } from './vendor-data';
+import { VendorDataError } from './vendor-data';
 
 /** A metadata request, independent of the HTTP framework that received it. */
 export interface MetadataRequest {
@@ -35,6 +34,30 @@ export interface MetadataReply {
   body: Buffer;
 }
 
+/**
+ * The instances the responder answers for, as much as it uses of them (MetadataService is the one
+ * the service runs): the instance behind a client address, the one a proxy names by X-Instance-ID,
+ * and storing the password an instance POSTs.
+ */
+export interface InstanceDirectory {
+  forClient(clientIp: string): Promise<InstanceAnswer>;
+  forInstance(instanceId: string): InstanceAnswer;
+  /** Throws ReadOnlySourceError where the nodes cannot be written (an inventory file). */
+  storePassword(nodeUuid: string, password: string): Promise<void>;
+}
+
+/** An instance's metadata, or why there is none for this client (404, 403, or 503 to retry). */
+export type InstanceAnswer = { found: true; metadata: InstanceMetadata } | ({ found: false } & Refusal);
+
+/**
+ * A source of `vendor_data2.json` documents, by name, for one instance, as Nova's vendor data
+ * providers are (nova/api/metadata/vendordata.py); DynamicVendorData is Nova's DynamicJSON one.
+ * Rejects with VendorDataError to fail the request.
+ */
+export interface VendorDataProvider {
+  documentsFor(md: InstanceMetadata): Promise<Record<string, unknown>>;
+}
+
 export interface ResponderOptions {
   /**
    * Refuse EC2 requests that carry no valid IMDSv2 session token (401). When false, a request without
@@ -44,7 +67,7 @@ export interface ResponderOptions {
   /** Store instance passwords POSTed to `password` (METADATA_PASSWORD_WRITE). */
   passwordWrite: boolean;
   /** Nova's DynamicJSON targets for `vendor_data2.json`, when configured. */
-  dynamicVendorData?: DynamicVendorData;
+  dynamicVendorData?: VendorDataProvider;
   /** Nova's proxy mode: requests carrying X-Instance-ID signed with this secret name their instance. */
   proxySharedSecret?: string;
   rateLimiter?: ClientRateLimiter;
@@ -68,7 +91,7 @@ export class MetadataResponder {
   private readonly seeds = new RandomSeeds();
 
   constructor(
-    private readonly service: MetadataService,
+    private readonly instances: InstanceDirectory,
     private readonly tokens: SessionTokens,
     private readonly options: ResponderOptions,
     private readonly logger: Logger,
@@ -137,7 +160,7 @@ export class MetadataResponder {
   /** `vendor_data2.json` with Nova's DynamicJSON answers, asked per instance (and cached by the asker). */
   private async withDynamicVendorData(metadata: InstanceMetadata): Promise<InstanceMetadata | Answer> {
     const dynamic = this.options.dynamicVendorData;
-    if (!dynamic?.enabled) return metadata;
+    if (!dynamic) return metadata;
     try {
       const documents = await dynamic.documentsFor(metadata);
       return { ...metadata, vendorData2: { ...metadata.vendorData2, ...documents } };
@@ -158,14 +181,14 @@ export class MetadataResponder {
    * Which instance is asking: named by a signed X-Instance-ID in proxy mode, else found from the
    * client address.
    */
-  private async identify(request: MetadataRequest): Promise<ClientMetadata> {
+  private async identify(request: MetadataRequest): Promise<InstanceAnswer> {
     const secret = this.options.proxySharedSecret;
-    if (secret === undefined || request.header('x-instance-id') === undefined) return this.service.forClient(request.clientIp);
+    if (secret === undefined || request.header('x-instance-id') === undefined) return this.instances.forClient(request.clientIp);
     return this.identifyByProxyHeaders(request, secret);
   }
 
   /** Nova's `_handle_instance_id_request`: 400 for missing or repeated headers, 403 for a bad signature. */
-  private identifyByProxyHeaders(request: MetadataRequest, secret: string): ClientMetadata {
+  private identifyByProxyHeaders(request: MetadataRequest, secret: string): InstanceAnswer {
     const headers: Record<string, string> = {};
     for (const name of ['X-Instance-ID', 'X-Tenant-ID', 'X-Instance-ID-Signature']) {
       const value = request.header(name.toLowerCase());
@@ -180,7 +203,7 @@ export class MetadataResponder {
       this.options.metrics?.badProxySignature();
       return { found: false, ...refuse(403, 'invalid proxy request signature') };
     }
-    const client = this.service.forInstance(instanceId);
+    const client = this.instances.forInstance(instanceId);
     if (client.found && client.metadata.projectId !== undefined && client.metadata.projectId !== headers['X-Tenant-ID']) {
       this.logger.warn('proxied request for an instance of another project refused', { instanceId, tenant: headers['X-Tenant-ID'] });
       return { found: false, ...refuse(404, `no instance ${instanceId} in project ${headers['X-Tenant-ID']}`) };
@@ -233,7 +256,7 @@ export class MetadataResponder {
     if (client.metadata.password) return refusalReply(refuse(409, 'the password is already set, and an instance sets it once'));
     if (password.length > PASSWORD_MAX_BYTES) return refusalReply(refuse(400, `the password is larger than ${PASSWORD_MAX_BYTES} bytes`));
     try {
-      await this.service.storePassword(client.metadata.nodeUuid, password.toString('utf8'));
+      await this.instances.storePassword(client.metadata.nodeUuid, password.toString('utf8'));
     } catch (error) {
       if (error instanceof ReadOnlySourceError) return refusalReply(refuse(403, error.message));
       this.logger.error('storing the instance password failed', { node: client.metadata.nodeUuid, error: (error as Error).message });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import axios, { type AxiosInstance } from 'axios';
+import type { VendorDataProvider } from './metadata-responder';
 
 /** A vendor data setting that cannot be used; the message names the file or target and the fix. */
 export class VendorDataError extends Error {
@@ -52,7 +53,7 @@ export interface DynamicVendorDataOptions {
  * document that `vendor_data2.json` carries under the target's name. A target that fails or
  * answers anything but JSON is left out and logged, or fails the request when configured so.
  */
-export class DynamicVendorData {
+export class DynamicVendorData implements VendorDataProvider {
   private readonly cache = new Map<string, { expiresAt: number; documents: Record<string, unknown> }>();
   private readonly http: AxiosInstance;
   private readonly clock: () => number;
@@ -63,10 +64,6 @@ export class DynamicVendorData {
   ) {
     this.http = options.http ?? axios.create();
     this.clock = options.clock ?? Date.now;
-  }
-
-  get enabled(): boolean {
-    return this.options.targets.length > 0;
   }
 
   async documentsFor(md: InstanceMetadata): Promise<Record<string, unknown>> {
