@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { networkDataGraphs } from '@ironic-metadata/metadata/testing';
+import { networkDataGraphs } from '@ironic-metadata/instance-metadata/testing';
 import { httpFrom } from './support/http-from';
 import { startMetadataServer, type RunningServer } from './support/metadata-server';
 import { runProgram } from './support/processes';

@@ -1,5 +1,5 @@
 import { TYPES } from '@ironic-metadata/container';
-import { instanceIdentity } from '@ironic-metadata/metadata';
+import { instanceIdentity } from '@ironic-metadata/instance-metadata';
 import { describeLeftAside, isEligible, nodeLabel, type IndexedNode, type Lookup, type MatchStep } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';

@@ -1,35 +1,13 @@
 import type { IronicNode } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
+import { instanceIdentity, instancePassword, storePasswordPatch } from '@ironic-metadata/instance-metadata';
 import { isEligible, nodeLabel, type IndexedNode, type NodePatch } from '@ironic-metadata/node-discovery';
-import { instanceIdentity } from './instance-identity';
-
-/**
- * The `instance_info` key that keeps the encrypted password an instance POSTs to `password`. Nova
- * keeps it in the instance's own system metadata (`password_0..3`, nova/api/metadata/password.py),
- * so it lives and dies with the instance; `instance_info` is Ironic's instance scope: PATCH-able while
- * the node is `active`, emptied at tear-down (Ironic 21.4, verified). The name avoids every word of
- * oslo.utils' `_SANITIZE_KEYS` ("password", "secret", "token", ...), for which Ironic answers
- * `"******"` unless `show_instance_secrets` passes: the value is ciphertext for the instance's key
- * and must be readable by the service without that grant, as Nova serves it to the instance.
- */
-export const PASSWORD_INSTANCE_INFO_KEY = 'metadata_encrypted_pw';
 
 /**
  * Where earlier versions of this service kept the password: the node's `extra`, which Ironic keeps
  * across tear-down, so a value there may be a previous instance's (field case C-08).
  */
 export const LEGACY_PASSWORD_EXTRA_KEY = 'metadata_password';
-
-/** The password stored at the node's instance scope, or '' when there is none. */
-export function instancePassword(node: IronicNode): string {
-  const value = node.instance_info[PASSWORD_INSTANCE_INFO_KEY];
-  return typeof value === 'string' ? value : '';
-}
-
-/** The JSON Patch that stores an instance's password at its instance's scope. */
-export function storePasswordPatch(password: string): NodePatch[] {
-  return [{ op: 'add', path: `/instance_info/${PASSWORD_INSTANCE_INFO_KEY}`, value: password }];
-}
 
 function legacyPassword(node: IronicNode): string | undefined {
   const value = node.extra[LEGACY_PASSWORD_EXTRA_KEY];

@@ -2,9 +2,8 @@ import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import { isEligible, nodeLabel, type IndexedNode, type LeaseLookup, type Lookup, type NodeCatalog } from '@ironic-metadata/node-discovery';
 import type { ClientMacCheck } from './client-mac';
-import { withClientAddress } from './ec2-interfaces';
-import { buildInstanceMetadata, type BuildOptions } from './instance-metadata-builder';
-import { LegacyPasswords, storePasswordPatch } from './instance-password';
+import { buildInstanceMetadata, storePasswordPatch, withClientAddress, type BuildOptions } from '@ironic-metadata/instance-metadata';
+import { LegacyPasswords } from './instance-password';
 import { refuse, unavailable, type Refusal } from './refusal';
 import type { ServiceMetrics } from './service-metrics';
 

@@ -1,7 +1,6 @@
 import { configDriveFromJson } from '@ironic-metadata/configdrive';
 import { aNode, aPort, aPortgroup } from '@ironic-metadata/ironic-model/testing';
-import type { IndexedNode } from '@ironic-metadata/node-discovery';
-import { buildInstanceMetadata } from './instance-metadata-builder';
+import { buildInstanceMetadata, type InstanceSource } from './instance-metadata-builder';
 
 const options = { defaultAvailabilityZone: 'nova', region: 'RegionOne' };
 const KEY = 'ssh-ed25519 AAAAC3Nza test@host';
@@ -50,7 +49,7 @@ describe('buildInstanceMetadata', () => {
 
   it('prefers the drive network_data, then the node network_data, then the ports', () => {
     const node = aNode({ network_data: { links: [{ id: 'eth0', type: 'phy', ethernet_mac_address: 'aa:bb:cc:dd:ee:01' }], networks: [{ id: 'n', type: 'ipv4', link: 'eth0', ip_address: '10.1.105.195', netmask: '255.255.255.0' }], services: [] } });
-    const entry: IndexedNode = { node, ports: [aPort(node, '52:54:00:00:00:03')], portgroups: [] };
+    const entry: InstanceSource = { node, ports: [aPort(node, '52:54:00:00:00:03')], portgroups: [] };
     const md = buildInstanceMetadata(entry, options);
     expect(md.networkData.links[0].id).toBe('eth0');
     expect(md.ec2.interfaces[0]).toMatchObject({ localIpv4s: ['10.1.105.195'], subnetIpv4CidrBlock: '10.1.105.0/24' });

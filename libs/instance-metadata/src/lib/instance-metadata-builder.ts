@@ -1,13 +1,24 @@
 import type { ConfigDrive } from '@ironic-metadata/configdrive';
 import { META_DATA_KEYS_NOT_PASSED_THROUGH, type InstanceMetadata, type PublicKey } from '@ironic-metadata/formatters';
-import { fixedIpAddress, nodeNetworkData, type IronicNode, type NetworkData } from '@ironic-metadata/ironic-model';
-import type { IndexedNode } from '@ironic-metadata/node-discovery';
+import { fixedIpAddress, nodeNetworkData, type IronicNode, type IronicPort, type IronicPortgroup, type NetworkData } from '@ironic-metadata/ironic-model';
 import { ec2NetworkView } from './ec2-interfaces';
 import { ec2Architecture, ec2PendingTime } from './ec2-identity-fields';
 import { instancePassword } from './instance-password';
 import { instanceIdentity } from './instance-identity';
 import { describeKey } from './key-type';
 import { networkDataFromPorts } from './port-network-data';
+
+/**
+ * What one instance's metadata is built from: an Ironic node, its ports and portgroups (Ironic's API
+ * shapes, validated by ironic-model), and the node's decoded config drive when it has one. The node
+ * index's entries are such sources.
+ */
+export interface InstanceSource {
+  node: IronicNode;
+  ports: readonly IronicPort[];
+  portgroups: readonly IronicPortgroup[];
+  configDrive?: ConfigDrive;
+}
 
 export interface BuildOptions {
   defaultAvailabilityZone: string;
@@ -22,7 +33,7 @@ export interface BuildOptions {
  * One instance's metadata: the config drive first (it is what the deployer asked the node to see),
  * then the node's own fields, as Ironic itself fills a config drive's gaps.
  */
-export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions): InstanceMetadata {
+export function buildInstanceMetadata(entry: InstanceSource, options: BuildOptions): InstanceMetadata {
   const { node } = entry;
   const drive = entry.configDrive;
   const meta = drive?.metaData ?? {};
@@ -73,7 +84,7 @@ export function buildInstanceMetadata(entry: IndexedNode, options: BuildOptions)
 }
 
 /** The drive's network_data when it has one (it is on the node's disk), else the node's own, else one built from its ports. */
-function chooseNetworkData(entry: IndexedNode, drive: ConfigDrive | undefined): { networkData: NetworkData; storedNetworkData?: unknown } {
+function chooseNetworkData(entry: InstanceSource, drive: ConfigDrive | undefined): { networkData: NetworkData; storedNetworkData?: unknown } {
   if (drive?.networkData) return { networkData: drive.networkData, storedNetworkData: drive.storedNetworkData };
   const own = nodeNetworkData(entry.node);
   if (own) return { networkData: own.view, storedNetworkData: own.document };

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'instance-metadata',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
