@@ -8,13 +8,14 @@ import { runPrimary } from './app/cluster/primary';
 import { runWorker } from './app/cluster/worker';
 import { boundPort, closeGracefully, hostPort, listen } from './app/listen';
 import type { ConnectionCaps } from './app/open-file-limit';
+import { SERVICE_METRICS } from './app/service-metrics';
 import { addressWait, configOrExit, connectionCapsOrExit, containerOrExit, fail, listenForNodes } from './app/startup';
 
 /** WORKERS=1: one process loads the nodes, serves them and the admin listener. */
 async function runSingle(config: ReturnType<typeof configOrExit>, caps: ConnectionCaps): Promise<void> {
   const container = containerOrExit(config);
   const logger = container.get(TYPES.Logger);
-  container.get(TYPES.ServiceMetrics).watchEventLoop('main');
+  container.get(SERVICE_METRICS).watchEventLoop('main');
   const catalog = container.get(TYPES.NodeCatalog);
   if (config.source.kind === 'file') {
     // A broken inventory is the operator's to fix before anything is served.

@@ -8,7 +8,6 @@ export * from './lib/rate-limiter';
 export * from './lib/request-guard';
 export * from './lib/refusal';
 export * from './lib/proxy-signature';
-export * from './lib/service-metrics';
 export * from './lib/token-keys';
 export * from './lib/allowed-clients';
 export * from './lib/client-mac';

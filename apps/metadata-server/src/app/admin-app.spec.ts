@@ -2,15 +2,16 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '@ironic-metadata/config';
-import { buildContainer, TYPES } from '@ironic-metadata/container';
+import { TYPES } from '@ironic-metadata/container';
 import { createLogger } from '@ironic-metadata/logging';
 import request from 'supertest';
 import { AdminApp } from './admin-app';
+import { buildServiceContainer } from './service-container';
 
 const INVENTORY = join(__dirname, '../../example/inventory.json');
 
 function adminFor(env: Record<string, string> = {}) {
-  const container = buildContainer(loadConfig({ INVENTORY_FILE: INVENTORY, ...env }), { logger: createLogger({ level: 'error', stream: new PassThrough() }) });
+  const container = buildServiceContainer(loadConfig({ INVENTORY_FILE: INVENTORY, ...env }), { logger: createLogger({ level: 'error', stream: new PassThrough() }) });
   container.bind(AdminApp).toSelf();
   return container;
 }

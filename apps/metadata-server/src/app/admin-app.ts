@@ -1,9 +1,9 @@
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
-import type { ServiceMetrics } from '@ironic-metadata/metadata';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
 import express, { type Express } from 'express';
 import { inject, injectable } from 'inversify';
+import { SERVICE_METRICS, type ServiceMetrics } from './service-metrics';
 
 /** The whole service, as a cluster's primary sees it (absent for a single process). */
 export interface ClusterView {
@@ -21,7 +21,7 @@ export interface ClusterView {
 export class AdminApp {
   constructor(
     @inject(TYPES.NodeCatalog) private readonly catalog: NodeCatalog,
-    @inject(TYPES.ServiceMetrics) private readonly metrics: ServiceMetrics,
+    @inject(SERVICE_METRICS) private readonly metrics: ServiceMetrics,
     @inject(TYPES.Config) private readonly config: Config,
   ) {}
 

@@ -4,7 +4,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@ironic-metadata/logging';
 import { CidrList } from '@ironic-metadata/config';
-import { ServiceMetrics } from '@ironic-metadata/metadata';
+import { ServiceMetrics } from './service-metrics';
 import { ConnectionGuard } from './connection-guard';
 
 let server: Server;

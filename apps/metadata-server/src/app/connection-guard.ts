@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '@ironic-metadata/logging';
 import type { CidrList } from '@ironic-metadata/config';
-import type { ConnectionRefusal, ServiceMetrics } from '@ironic-metadata/metadata';
+import type { ConnectionRefusal, ServiceMetrics } from './service-metrics';
 import { normalizeIp } from '@ironic-metadata/node-discovery';
 import type { ConnectionCaps } from './open-file-limit';
 

@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { loadConfig } from '@ironic-metadata/config';
-import { buildContainer, TYPES } from '@ironic-metadata/container';
+import { TYPES } from '@ironic-metadata/container';
 import { createLogger } from '@ironic-metadata/logging';
 import request from 'supertest';
 import { MetadataListener } from './metadata-listener';
+import { buildServiceContainer } from './service-container';
+import { SERVICE_METRICS } from './service-metrics';
 
 const INVENTORY = join(__dirname, '../../example/inventory.json');
 const WEB = '127.0.0.11'; // JSON config drive
@@ -21,10 +23,10 @@ const BOND = '127.0.0.15'; // portgroup, no user data
 
 async function serviceFor(env: Record<string, string> = {}) {
   const config = loadConfig({ INVENTORY_FILE: INVENTORY, ...env });
-  const container = buildContainer(config, { logger: createLogger({ level: 'error', stream: new PassThrough() }) });
+  const container = buildServiceContainer(config, { logger: createLogger({ level: 'error', stream: new PassThrough() }) });
   await container.get(TYPES.NodeCatalog).refresh();
   container.bind(MetadataListener).toSelf();
-  return { app: container.get(MetadataListener).handle, metrics: () => container.get(TYPES.ServiceMetrics).registry.metrics() };
+  return { app: container.get(MetadataListener).handle, metrics: () => container.get(SERVICE_METRICS).registry.metrics() };
 }
 
 async function appFor(env: Record<string, string> = {}): Promise<RequestListener> {

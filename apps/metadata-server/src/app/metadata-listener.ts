@@ -4,8 +4,9 @@ import { TYPES } from '@ironic-metadata/container';
 import type { Logger } from '@ironic-metadata/logging';
 import type { CidrList } from '@ironic-metadata/config';
 import { routeFamilyOf, type RouteFamily } from '@ironic-metadata/formatters';
-import { clientIdentity, refuse, refusalReply, type AllowedClients, type ClientIdentity, type MetadataReply, type MetadataResponder, type Refusal, type ServiceMetrics } from '@ironic-metadata/metadata';
+import { clientIdentity, refuse, refusalReply, type AllowedClients, type ClientIdentity, type MetadataReply, type MetadataResponder, type Refusal } from '@ironic-metadata/metadata';
 import { inject, injectable } from 'inversify';
+import { SERVICE_METRICS, type ServiceMetrics } from './service-metrics';
 
 /** Only POST `password` has a body, of at most 1020 bytes; the responder says so past that. */
 const MAX_BODY_BYTES = 4 * 1024;
@@ -28,7 +29,7 @@ export class MetadataListener {
     @inject(TYPES.MetadataResponder) private readonly responder: MetadataResponder,
     @inject(TYPES.TrustedProxies) private readonly trustedProxies: CidrList,
     @inject(TYPES.AllowedClients) private readonly allowedClients: AllowedClients,
-    @inject(TYPES.ServiceMetrics) private readonly metrics: ServiceMetrics,
+    @inject(SERVICE_METRICS) private readonly metrics: ServiceMetrics,
     @inject(TYPES.Logger) private readonly logger: Logger,
   ) {}
 

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
-import { buildContainer, type ContainerOverrides } from '@ironic-metadata/container';
+import type { ContainerOverrides } from '@ironic-metadata/container';
 import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
 import type { Server } from 'node:http';
 import { TYPES } from '@ironic-metadata/container';
@@ -9,6 +9,8 @@ import { ConnectionGuard } from './connection-guard';
 import { listen, type AddressWait } from './listen';
 import { MetadataListener } from './metadata-listener';
 import { ConnectionCapError, connectionCaps, openFileSoftLimit, type ConnectionCaps } from './open-file-limit';
+import { buildServiceContainer } from './service-container';
+import { SERVICE_METRICS } from './service-metrics';
 
 /** One line on stderr, then exit: 2 for a configuration the operator must fix, 1 for the rest. */
 export function fail(message: string, code: number): never {
@@ -29,7 +31,7 @@ export function configOrExit(): Config {
 export function containerOrExit(config: Config, overrides: ContainerOverrides = {}): Container {
   let container;
   try {
-    container = buildContainer(config, overrides);
+    container = buildServiceContainer(config, overrides);
   } catch (error) {
     if (error instanceof VendorDataError || error instanceof TokenKeyFileError) fail(`invalid configuration: ${error.message}`, 2);
     throw error;
@@ -60,7 +62,7 @@ export function addressWait(config: Config, setting: 'BIND_ADDR' | 'ADMIN_BIND_A
  */
 export function listenForNodes(config: Config, container: Container, caps: ConnectionCaps, waitForAddress = true): Promise<Server[]> {
   const { requestTimeoutSeconds, keepAliveTimeoutSeconds } = config.connections;
-  const guard = new ConnectionGuard(caps, (requestTimeoutSeconds + keepAliveTimeoutSeconds) * 1000, container.get(TYPES.TrustedProxies), container.get(TYPES.ServiceMetrics), container.get(TYPES.Logger));
+  const guard = new ConnectionGuard(caps, (requestTimeoutSeconds + keepAliveTimeoutSeconds) * 1000, container.get(TYPES.TrustedProxies), container.get(SERVICE_METRICS), container.get(TYPES.Logger));
   const handler = container.get(MetadataListener).handle;
   const wait = { ...addressWait(config, 'BIND_ADDR', container.get(TYPES.Logger)), ...(waitForAddress ? {} : { waitMs: 0 }) };
   return Promise.all(config.bindAddrs.map((address) => listen(handler, address, config.bindPort, wait, config.connections, guard))).catch((error: Error) => fail(error.message, 1));

@@ -10,10 +10,12 @@ import {
   MetadataService,
   readStaticVendorData,
   readTokenKeyFile,
-  ServiceMetrics,
   SessionTokens,
+  type LookupMetrics,
+  type RefusedClientMetrics,
+  type ResponderMetrics,
 } from '@ironic-metadata/metadata';
-import { IronicClient } from '@ironic-metadata/ironic-client';
+import { IronicClient, type ExchangeEvent } from '@ironic-metadata/ironic-client';
 import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NeighbourTable, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
 import { TYPES } from './types';
@@ -29,6 +31,14 @@ export interface ContainerOverrides {
   configDrives?: Pick<ConfigDriveCache, 'decode' | 'retain'>;
   /** IMDSv2 token keys when IMDS_TOKEN_KEY_FILE is unset: one key the cluster's primary made for all its workers. */
   tokenKeys?: Buffer[];
+  /** Where the wiring counts what it sees; without it nothing is counted (the CLI). */
+  metrics?: ContainerMetrics;
+}
+
+/** Everything the wired libraries count, and the catalog and Ironic client to watch (the server's ServiceMetrics). */
+export interface ContainerMetrics extends ResponderMetrics, LookupMetrics, RefusedClientMetrics {
+  watchCatalog(catalog: NodeCatalog): void;
+  ironicExchange(event: ExchangeEvent): void;
 }
 
 /**
@@ -45,9 +55,8 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   const staticVendorData = staticFile ? readStaticVendorData(staticFile) : undefined;
   const dynamicVendorData =
     dynamicTargets.length > 0 ? new DynamicVendorData({ targets: dynamicTargets, timeoutSeconds: dynamicTimeoutSeconds, failureFatal: dynamicFailureFatal }, logger) : undefined;
-  const metrics = new ServiceMetrics(site);
+  const metrics = overrides.metrics;
   container.bind(TYPES.Logger).toConstantValue(logger);
-  container.bind(TYPES.ServiceMetrics).toConstantValue(metrics);
   container.bind(TYPES.TrustedProxies).toConstantValue(new CidrList(config.trustedProxies));
   container.bind(TYPES.AllowedClients).toConstantValue(new AllowedClients(new CidrList(config.allowedClients), logger, metrics));
   const { source, client } = nodeSourceFor(config, logger, metrics);
@@ -65,7 +74,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
           { matchNodeName: config.matchNodeName, syncIntervalSeconds: config.syncIntervalSeconds, staleBudgetSeconds: config.staleBudgetSeconds },
           logger,
         );
-        metrics.watchCatalog(catalog);
+        metrics?.watchCatalog(catalog);
         return catalog;
       },
       [TYPES.NodeSource, TYPES.ConfigDriveCache, TYPES.Logger],
@@ -116,10 +125,10 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
 }
 
 /** The node source the config selects and, for Ironic, the one client everything else shares. */
-function nodeSourceFor(config: Config, logger: Logger, metrics: ServiceMetrics): { source: NodeSource; client?: IronicClient } {
+function nodeSourceFor(config: Config, logger: Logger, metrics: ContainerMetrics | undefined): { source: NodeSource; client?: IronicClient } {
   const source = config.source;
   if (source.kind === 'file') return { source: new FileNodeSource(source.path) };
-  const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger, pageSize: source.pageSize, observer: (event) => metrics.ironicExchange(event) });
+  const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger, pageSize: source.pageSize, observer: metrics && ((event) => metrics.ironicExchange(event)) });
   return { client, source: new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, {
       pageSize: source.pageSize,
       filters: { conductor_group: source.conductorGroup, shard: source.shard },

@@ -1,6 +1,10 @@
 import type { CidrList } from '@ironic-metadata/config';
 import type { Logger } from '@ironic-metadata/logging';
-import type { ServiceMetrics } from './service-metrics';
+
+/** Counts the clients refused, for whoever keeps metrics. */
+export interface RefusedClientMetrics {
+  refusedClient(): void;
+}
 
 /** At most one log line this often about refused clients, however many there are. */
 export const REFUSED_CLIENT_LOG_INTERVAL_MS = 10_000;
@@ -17,7 +21,7 @@ export class AllowedClients {
   constructor(
     private readonly allowed: CidrList,
     private readonly logger: Logger,
-    private readonly metrics?: ServiceMetrics,
+    private readonly metrics?: RefusedClientMetrics,
     private readonly clock: () => number = Date.now,
   ) {}
 

@@ -6,8 +6,7 @@ import { RandomSeeds } from './random-seeds';
 import type { ClientRateLimiter } from './rate-limiter';
 import { refuse, refusalReply, TEXT_PLAIN_UTF8, unavailable, type Refusal } from './refusal';
 import { refusePath } from './request-guard';
-import type { ServiceMetrics } from './service-metrics';
-import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens } from './session-tokens';
+import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens, type TokenCheck } from './session-tokens';
 import { VendorDataError } from './vendor-data';
 
 /** A metadata request, independent of the HTTP framework that received it. */
@@ -58,6 +57,13 @@ export interface VendorDataProvider {
   documentsFor(md: InstanceMetadata): Promise<Record<string, unknown>>;
 }
 
+/** What the responder counts, for whoever keeps metrics (the server's Prometheus registry). */
+export interface ResponderMetrics {
+  rateLimited(): void;
+  badProxySignature(): void;
+  badToken(reason: Exclude<TokenCheck, 'valid'>): void;
+}
+
 export interface ResponderOptions {
   /**
    * Refuse EC2 requests that carry no valid IMDSv2 session token (401). When false, a request without
@@ -72,7 +78,7 @@ export interface ResponderOptions {
   proxySharedSecret?: string;
   rateLimiter?: ClientRateLimiter;
   /** Counts refused tokens, proxy signatures and rate-limited requests. */
-  metrics?: ServiceMetrics;
+  metrics?: ResponderMetrics;
   now?: () => Date;
 }
 

@@ -5,7 +5,6 @@ import type { ClientMacCheck } from './client-mac';
 import { buildInstanceMetadata, storePasswordPatch, withClientAddress, type BuildOptions } from '@ironic-metadata/instance-metadata';
 import { LegacyPasswords } from './instance-password';
 import { refuse, unavailable, type Refusal } from './refusal';
-import type { ServiceMetrics } from './service-metrics';
 
 export type ClientMetadata =
   /** `lookup` says how an address was matched; absent when a proxy named the instance. */
@@ -13,10 +12,16 @@ export type ClientMetadata =
   /** 403 (the client's MAC is not the node's), 404 (no instance), or 503 with Retry-After (the index cannot say). */
   | ({ found: false; lookup?: Lookup } & Refusal);
 
+/** What the service counts: how each client was matched, and whether its built metadata was cached. */
+export interface LookupMetrics {
+  match(method: string): void;
+  cacheLookup(hit: boolean): void;
+}
+
 export interface ServiceOptions extends BuildOptions {
   /** How long an unknown client waits for the refresh it triggers before it is told to retry. */
   unknownClientWaitMs?: number;
-  metrics?: ServiceMetrics;
+  metrics?: LookupMetrics;
   /**
    * Move passwords earlier versions left in a node's `extra` to the instance's `instance_info`
    * (METADATA_PASSWORD_WRITE; only where the source can be written).

@@ -6,6 +6,7 @@ import { TOKEN_KEY_MIN_BYTES } from '@ironic-metadata/metadata';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
 import { AdminApp } from '../admin-app';
 import { boundPort, closeGracefully, hostPort, listen, waitUntilBindable } from '../listen';
+import { SERVICE_METRICS } from '../service-metrics';
 import { addressWait, containerOrExit, fail } from '../startup';
 import { ClusterMetrics } from './cluster-metrics';
 import { isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
@@ -45,7 +46,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     configDrives: { decode: () => Promise.resolve(undefined), retain: () => undefined },
   });
   const logger = container.get(TYPES.Logger);
-  const metrics = container.get(TYPES.ServiceMetrics);
+  const metrics = container.get(SERVICE_METRICS);
   metrics.watchEventLoop('primary');
   const catalog: NodeCatalog = container.get(TYPES.NodeCatalog);
   if (!relay) throw new Error('the node source was not built');

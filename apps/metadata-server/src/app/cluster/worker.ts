@@ -3,6 +3,7 @@ import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
 import { boundPort, closeGracefully } from '../listen';
 import type { ConnectionCaps } from '../open-file-limit';
+import { SERVICE_METRICS } from '../service-metrics';
 import { containerOrExit, listenForNodes } from '../startup';
 import { isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
 import { RelayedNodeSource } from './node-source-relay';
@@ -16,7 +17,7 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
   const relay = new RelayedNodeSource(process.env[WORKER_ENV.source] ?? 'the node source', process.env[WORKER_ENV.writable] === '1', send);
   const tokenKey = process.env[WORKER_ENV.tokenKey];
   const container = containerOrExit(config, { nodeSource: relay, tokenKeys: tokenKey ? [Buffer.from(tokenKey, 'base64')] : undefined });
-  const metrics = container.get(TYPES.ServiceMetrics);
+  const metrics = container.get(SERVICE_METRICS);
   metrics.watchEventLoop(`worker ${cluster.worker?.id ?? process.pid}`);
   const catalog = container.get(TYPES.NodeCatalog);
   process.on('message', (message: unknown) => {

@@ -1,9 +1,11 @@
 import type { RouteFamily } from '@ironic-metadata/formatters';
 import type { ExchangeEvent } from '@ironic-metadata/ironic-client';
+import type { ContainerMetrics } from '@ironic-metadata/container';
+import type { TokenCheck } from '@ironic-metadata/metadata';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
+import type { ServiceIdentifier } from 'inversify';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { TokenCheck } from './session-tokens';
 
 /** Why a connection to the nodes' listener was refused or closed before it was answered. */
 export type ConnectionRefusal = 'client-limit' | 'total-limit' | 'evicted' | 'request-timeout';
@@ -15,7 +17,7 @@ export type ConnectionRefusal = 'client-limit' | 'total-limit' | 'evicted' | 're
  * latency and errors, cache hits, and what was refused or not believed (forged forwarding headers,
  * bad proxy signatures, bad tokens, clients outside ALLOWED_CLIENTS, rate-limited requests).
  */
-export class ServiceMetrics {
+export class ServiceMetrics implements ContainerMetrics {
   readonly registry = new Registry();
   private readonly requests = new Counter({ name: 'metadata_requests_total', help: 'Metadata requests answered, by route family and status.', labelNames: ['family', 'status'], registers: [this.registry] });
   private readonly latency = new Histogram({
@@ -167,3 +169,6 @@ export class ServiceMetrics {
     if (event.error) this.ironicErrors.inc({ error: event.error });
   }
 }
+
+/** The container's token for the server's metrics (the CLI keeps none). */
+export const SERVICE_METRICS = Symbol.for('ServiceMetrics') as ServiceIdentifier<ServiceMetrics>;

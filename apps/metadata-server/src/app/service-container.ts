@@ -1,0 +1,15 @@
+import type { Config } from '@ironic-metadata/config';
+import { buildContainer, type ContainerOverrides } from '@ironic-metadata/container';
+import type { Container } from 'inversify';
+import { SERVICE_METRICS, ServiceMetrics } from './service-metrics';
+
+/**
+ * The server's container: the wiring the CLI shares, counted into the server's Prometheus metrics
+ * (labelled with SITE_ID when set), which are bound as SERVICE_METRICS. Throws what buildContainer throws.
+ */
+export function buildServiceContainer(config: Config, overrides: ContainerOverrides = {}): Container {
+  const metrics = new ServiceMetrics(config.siteId === undefined ? undefined : { site: config.siteId });
+  const container = buildContainer(config, { ...overrides, metrics });
+  container.bind(SERVICE_METRICS).toConstantValue(metrics);
+  return container;
+}
