@@ -8,7 +8,6 @@ import {
   DynamicVendorData,
   MetadataResponder,
   MetadataService,
-  readStaticVendorData,
   readTokenKeyFile,
   SessionTokens,
   type LookupMetrics,
@@ -18,6 +17,7 @@ import {
 import { IronicClient, type ExchangeEvent } from '@ironic-metadata/ironic-client';
 import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NeighbourTable, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
+import { readStaticVendorData } from './static-vendor-data';
 import { TYPES } from './types';
 
 export interface ContainerOverrides {
