@@ -1,9 +1,9 @@
 import { CidrList } from '@ironic-metadata/config';
 import fc from 'fast-check';
-import { clientIdentity } from './client-address';
-import { instanceIdSignature, validInstanceIdSignature } from './proxy-signature';
-import { ClientRateLimiter } from './rate-limiter';
-import { refusePath } from './request-guard';
+import { clientIdentity } from './identity/client-address';
+import { instanceIdSignature, validInstanceIdSignature } from './identity/proxy-signature';
+import { ClientRateLimiter } from './guards/rate-limiter';
+import { refusePath } from './guards/request-guard';
 
 describe('clientIdentity', () => {
   const trusted = new CidrList(['10.0.0.0/24', 'fd00::/64']);

@@ -8,7 +8,7 @@ import { WritableSource } from '../test-support/writable-source';
 import { LEGACY_PASSWORD_EXTRA_KEY } from './instance-password';
 import { MetadataResponder } from './metadata-responder';
 import { MetadataService } from './metadata-service';
-import { SessionTokens } from './session-tokens';
+import { SessionTokens } from './guards/session-tokens';
 
 const IP = '10.0.0.8';
 const INSTANCE_A = 'aaaaaaaa-0000-4000-8000-00000000000a';

@@ -6,7 +6,7 @@ import { ConfigDriveCache, NodeCatalog, type NodeSource } from '@ironic-metadata
 import fc from 'fast-check';
 import { MetadataResponder } from './metadata-responder';
 import { MetadataService } from './metadata-service';
-import { SessionTokens } from './session-tokens';
+import { SessionTokens } from './guards/session-tokens';
 
 // End to end, from an inventory document to what a node is answered: a value the service does not
 // need never vetoes the data it does (issue 19, field case C-18).

@@ -9,10 +9,10 @@ import { buildInstanceMetadata } from '@ironic-metadata/instance-metadata';
 import type { IronicNode } from '@ironic-metadata/ironic-model';
 import { MetadataResponder, PASSWORD_MAX_BYTES, type InstanceAnswer, type InstanceDirectory, type ResponderOptions } from './metadata-responder';
 import { refuse } from './refusal';
-import { instanceIdSignature } from './proxy-signature';
-import { ClientRateLimiter } from './rate-limiter';
+import { instanceIdSignature } from './identity/proxy-signature';
+import { ClientRateLimiter } from './guards/rate-limiter';
 import { MetadataService } from './metadata-service';
-import { SessionTokens } from './session-tokens';
+import { SessionTokens } from './guards/session-tokens';
 import { DynamicVendorData } from './vendor-data';
 import { WritableSource } from '../test-support/writable-source';
 

@@ -1,12 +1,12 @@
 import { renderMetadata, routeMetadataPath, type InstanceMetadata, type MetadataPath, type Route, type RouteFamily, type RouteResolve, type RoutedPath, type RouteWrite } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import { ReadOnlySourceError } from '@ironic-metadata/node-discovery';
-import { validInstanceIdSignature } from './proxy-signature';
+import { validInstanceIdSignature } from './identity/proxy-signature';
 import { RandomSeeds } from './random-seeds';
-import type { ClientRateLimiter } from './rate-limiter';
+import type { ClientRateLimiter } from './guards/rate-limiter';
 import { refuse, refusalReply, TEXT_PLAIN_UTF8, unavailable, type Refusal } from './refusal';
-import { refusePath } from './request-guard';
-import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens, type TokenCheck } from './session-tokens';
+import { refusePath } from './guards/request-guard';
+import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens, type TokenCheck } from './guards/session-tokens';
 import { VendorDataError } from './vendor-data';
 
 /** A metadata request, independent of the HTTP framework that received it. */

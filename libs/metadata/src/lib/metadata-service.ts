@@ -1,7 +1,7 @@
 import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import { isEligible, nodeLabel, type IndexedNode, type LeaseLookup, type Lookup, type NodeCatalog } from '@ironic-metadata/node-discovery';
-import type { ClientMacCheck } from './client-mac';
+import type { ClientMacCheck } from './identity/client-mac';
 import { buildInstanceMetadata, storePasswordPatch, withClientAddress, type BuildOptions } from '@ironic-metadata/instance-metadata';
 import { LegacyPasswords } from './instance-password';
 import { refuse, unavailable, type Refusal } from './refusal';

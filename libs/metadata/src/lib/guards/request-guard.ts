@@ -1,4 +1,4 @@
-import { refuse, type Refusal } from './refusal';
+import { refuse, type Refusal } from '../refusal';
 
 /** The longest request path accepted: metadata paths are short, this is generous. */
 export const MAX_PATH_LENGTH = 1024;
