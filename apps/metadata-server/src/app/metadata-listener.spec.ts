@@ -397,3 +397,18 @@ describe('the NoCloud seed', () => {
     expect(counted).toContain('metadata_requests_total{family="nocloud",status="404"} 1');
   });
 });
+
+describe('route families in metrics', () => {
+  it("count each request under its route's family, also when it is refused before the responder or names nothing", async () => {
+    const service = await serviceFor({ ALLOWED_CLIENTS: '127.0.0.12/32' });
+    expect((await request(service.app).put('/latest/api/token').agent(from(FIXED)).set('X-aws-ec2-metadata-token-ttl-seconds', '60')).status).toBe(200);
+    expect((await request(service.app).post('/latest/meta-data/').agent(from(FIXED))).status).toBe(405);
+    expect((await request(service.app).get('/openstack/2014-01-01/meta_data.json').agent(from(FIXED))).status).toBe(404);
+    expect((await request(service.app).get('/openstack/latest/meta_data.json').agent(from(WEB))).status).toBe(403);
+    const counted = await service.metrics();
+    expect(counted).toContain('metadata_requests_total{family="imds-token",status="200"} 1');
+    expect(counted).toContain('metadata_requests_total{family="ec2",status="405"} 1');
+    expect(counted).toContain('metadata_requests_total{family="openstack",status="404"} 1');
+    expect(counted).toContain('metadata_requests_total{family="openstack",status="403"} 1');
+  });
+});
