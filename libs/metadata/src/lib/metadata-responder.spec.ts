@@ -83,9 +83,27 @@ describe("Nova's password", () => {
     expect(instances.passwordsStored).toBe(0);
   });
 
+  it('answers any other method with 400, as Nova does, not 405', async () => {
+    const { ask } = responderFor({});
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      const refused = await ask(method, '/openstack/latest/password/');
+      expect(refused.status).toBe(400);
+      expect(refused.body.toString()).toBe('Bad request: /openstack/latest/password/ takes GET and POST only\n');
+    }
+  });
+
   it('does not exist before Grizzly', async () => {
     const { ask } = responderFor({});
     expect((await ask('POST', '/openstack/2012-08-10/password', 'secret')).status).toBe(405);
+  });
+});
+
+describe('IMDSv2 token route', () => {
+  it('takes PUT under latest alone, and answers other methods with 405 naming GET, HEAD, PUT', async () => {
+    const { ask } = responderFor({});
+    expect(await ask('POST', '/latest/api/token')).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD, PUT' }, family: 'imds-token' });
+    expect(await ask('PUT', '/2021-03-23/api/token', undefined, { 'x-aws-ec2-metadata-token-ttl-seconds': '60' })).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD' }, family: 'ec2' });
+    expect(await ask('PUT', '/ec2/latest/api/token', undefined, { 'x-aws-ec2-metadata-token-ttl-seconds': '60' })).toMatchObject({ status: 200, family: 'imds-token' });
   });
 });
 
