@@ -3,12 +3,12 @@ import { ConfigDriveError } from '@ironic-metadata/configdrive';
 import { IronicError } from '@ironic-metadata/ironic-client';
 import { InventoryFileError } from '@ironic-metadata/node-discovery';
 import { Command, CommanderError } from 'commander';
-import { addConfigDriveCommands } from './commands/configdrive';
-import { CommandFailure, EXIT, UsageError } from './commands/context';
-import { addDoctorCommand } from './commands/doctor';
-import { addLeasesCommand } from './commands/leases';
-import { addLookupCommand } from './commands/lookup';
-import { addRenderCommand } from './commands/render';
+import { addConfigDriveCommands } from './commands/configdrive/configdrive';
+import { CommandFailure, EXIT, UsageError } from './support/context';
+import { addDoctorCommand } from './commands/doctor/doctor';
+import { addLeasesCommand } from './commands/leases/leases';
+import { addLookupCommand } from './commands/lookup/lookup';
+import { addRenderCommand } from './commands/render/render';
 
 const program = new Command('ironic-metadata')
   .description(

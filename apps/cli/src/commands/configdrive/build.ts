@@ -12,10 +12,10 @@ import {
   type ConfigDriveJson,
 } from '@ironic-metadata/configdrive';
 import type { Command } from 'commander';
-import { asIronicWritesIt } from './configdrive-decode';
-import { exitWith, withHelp, withSourceOptions } from './command-options';
-import { cliContainer, CommandFailure, EXIT, loadNodes, nodeIn, UsageError, type SourceOptions } from './context';
-import { plural, printJson } from './output';
+import { asIronicWritesIt } from './decode';
+import { exitWith, withHelp, withSourceOptions } from '../../support/command-options';
+import { cliContainer, CommandFailure, EXIT, loadNodes, nodeIn, UsageError, type SourceOptions } from '../../support/context';
+import { plural, printJson } from '../../support/output';
 
 export interface BuildOptions extends SourceOptions {
   output: string;

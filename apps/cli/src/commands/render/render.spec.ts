@@ -1,4 +1,4 @@
-import { captured, EXAMPLE_INVENTORY, withEnv } from '../test-support/capture';
+import { captured, EXAMPLE_INVENTORY, withEnv } from '../../test-support/capture';
 import { bodyJson, renderCommand } from './render';
 
 const render = (ip: string, path: string, json = false) => captured(() => renderCommand(ip, path, { inventory: EXAMPLE_INVENTORY, json }));

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captured, EXAMPLE_INVENTORY, withEnv } from '../test-support/capture';
-import { configDriveBuildCommand } from './configdrive-build';
-import { configDriveDecodeCommand } from './configdrive-decode';
-import { CommandFailure, UsageError } from './context';
+import { captured, EXAMPLE_INVENTORY, withEnv } from '../../test-support/capture';
+import { configDriveBuildCommand } from './build';
+import { configDriveDecodeCommand } from './decode';
+import { CommandFailure, UsageError } from '../../support/context';
 
 describe('ironic-metadata configdrive', () => {
   withEnv({ LOG_LEVEL: undefined });

@@ -3,9 +3,9 @@ import { TYPES } from '@ironic-metadata/container';
 import type { MetadataReply } from '@ironic-metadata/metadata';
 import { nodeLabel, type Lookup } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
-import { exitWith, withHelp, withSourceOptions } from './command-options';
-import { cliContainer, EXIT, loadNodes, type SourceOptions } from './context';
-import { printJson, styleFor } from './output';
+import { exitWith, withHelp, withSourceOptions } from '../../support/command-options';
+import { cliContainer, EXIT, loadNodes, type SourceOptions } from '../../support/context';
+import { printJson, styleFor } from '../../support/output';
 
 export interface RenderOptions extends SourceOptions {
   json?: boolean;
