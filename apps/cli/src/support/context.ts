@@ -66,8 +66,16 @@ export async function loadNodes(container: Container): Promise<NodeIndex> {
   }
 }
 
-/** The node with this uuid or name; CommandFailure `<id>: <notFound> with that uuid or name among the N nodes loaded` when there is none. */
+/**
+ * The node with this uuid or name. CommandFailure `<id>: <notFound> with that uuid or name among the N
+ * nodes loaded` when there is none, and one naming their uuids when several nodes have this name (an
+ * inventory file may; Ironic refuses a second node of the same name).
+ */
 export function nodeIn(index: NodeIndex, id: string, notFound: string): IndexedNode {
+  const named = index.entries.filter((entry) => entry.node.name === id);
+  if (named.length > 1 && !index.entries.some((entry) => entry.node.uuid === id)) {
+    throw new CommandFailure(`${id}: ${named.length} nodes have that name (${named.map((entry) => entry.node.uuid).join(', ')}); give the uuid of the one you mean`);
+  }
   const entry = index.nodeByUuidOrName(id);
   if (!entry) throw new CommandFailure(`${id}: ${notFound} with that uuid or name among the ${index.size} nodes loaded`);
   return entry;

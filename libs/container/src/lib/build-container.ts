@@ -46,6 +46,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   const dynamicVendorData =
     dynamicTargets.length > 0 ? new DynamicVendorData({ targets: dynamicTargets, timeoutSeconds: dynamicTimeoutSeconds, failureFatal: dynamicFailureFatal }, logger) : undefined;
   const metrics = new ServiceMetrics(site);
+  if (dynamicVendorData) container.bind(TYPES.DynamicVendorData).toConstantValue(dynamicVendorData);
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.bind(TYPES.ServiceMetrics).toConstantValue(metrics);
   container.bind(TYPES.TrustedProxies).toConstantValue(new CidrList(config.trustedProxies));

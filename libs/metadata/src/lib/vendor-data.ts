@@ -69,6 +69,14 @@ export class DynamicVendorData {
     return this.options.targets.length > 0;
   }
 
+  /**
+   * `md` with each target's document in `vendor_data2.json` beside what it already had, as Nova's
+   * `vendor_data2.json` carries them. Throws VendorDataError as `documentsFor` does.
+   */
+  async applyTo(md: InstanceMetadata): Promise<InstanceMetadata> {
+    return { ...md, vendorData2: { ...md.vendorData2, ...(await this.documentsFor(md)) } };
+  }
+
   async documentsFor(md: InstanceMetadata): Promise<Record<string, unknown>> {
     const cached = this.cache.get(md.uuid);
     if (cached && cached.expiresAt > this.clock()) return cached.documents;
