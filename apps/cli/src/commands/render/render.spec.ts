@@ -106,7 +106,7 @@ describe('ironic-metadata render', () => {
 
     it('takes no <path>, and needs one without --all', async () => {
       await expect(renderCommand('127.0.0.12', 'latest/user-data', { inventory: EXAMPLE_INVENTORY, all: true })).rejects.toThrow('--all renders every path, so give no <path> (got "latest/user-data")');
-      await expect(renderCommand('127.0.0.12', undefined, { inventory: EXAMPLE_INVENTORY })).rejects.toThrow('give the metadata <path> to render, or --all for every path');
+      await expect(renderCommand('127.0.0.12', undefined, { inventory: EXAMPLE_INVENTORY })).rejects.toThrow("missing required argument 'path': give the metadata path to render, or --all for every path");
     });
   });
 });

@@ -46,7 +46,7 @@ export function addRenderCommand(program: Command): void {
 /** `ironic-metadata render <ip> <path>`: the server's own responder, asked without a server; `render <ip> --all`: every path. */
 export async function renderCommand(ip: string, path: string | undefined, options: RenderOptions): Promise<number> {
   if (options.all && path !== undefined) throw new UsageError(`--all renders every path, so give no <path> (got "${path}")`);
-  if (!options.all && path === undefined) throw new UsageError('give the metadata <path> to render, or --all for every path');
+  if (!options.all && path === undefined) throw new UsageError("missing required argument 'path': give the metadata path to render, or --all for every path");
   const { container } = cliContainer(options);
   await loadNodes(container);
   if (path === undefined) return renderAll(container, ip, options);
