@@ -8,24 +8,14 @@ ISO 9660). Prints one JSON document: `labelled`, whether cloud-init's own probe 
 devices (`util.find_devs_with("LABEL=config-2")`, blkid) finds the image, and `drive`, what the data
 source's `read_config_drive` (ConfigDriveReader's read_v2) makes of the tree. Bytes are {"base64": ...}.
 """
-import base64
 import json
 import sys
 
 from cloudinit import util
 from cloudinit.sources.DataSourceConfigDrive import LABEL_TYPES, read_config_drive
+from jsonable import jsonable
 
 IMAGE, DIRECTORY = sys.argv[1:3]
-
-
-def jsonable(value):
-    if isinstance(value, bytes):
-        return {"base64": base64.b64encode(value).decode()}
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(item) for item in value]
-    return value
 
 
 labelled = any(IMAGE in util.find_devs_with(f"LABEL={label}", path=IMAGE) for label in LABEL_TYPES)
