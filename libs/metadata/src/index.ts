@@ -9,6 +9,7 @@ export * from './lib/metadata-service';
 export * from './lib/session-tokens';
 export * from './lib/metadata-responder';
 export * from './lib/vendor-data';
+export type { MetadataErrorCode } from './lib/error-codes';
 export * from './lib/client-address';
 export * from './lib/rate-limiter';
 export * from './lib/request-guard';

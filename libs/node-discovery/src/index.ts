@@ -4,6 +4,7 @@ export * from './lib/left-aside';
 export * from './lib/configdrive-cache';
 export * from './lib/node-index';
 export * from './lib/node-catalog';
+export type { NodeDiscoveryErrorCode } from './lib/error-codes';
 export * from './lib/leases/lease-file';
 export * from './lib/ironic-node-source';
 export * from './lib/http-configdrive-fetcher';

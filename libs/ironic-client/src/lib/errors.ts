@@ -1,10 +1,25 @@
 /**
+ * The `code` of an {@link IronicError}, one per class, stable across releases:
+ * - `IRONIC_API`: Ironic answered with an error status ({@link IronicApiError});
+ * - `IRONIC_CONNECTION`: no HTTP answer at all ({@link IronicConnectionError});
+ * - `IRONIC_AUTH`: credentials refused, not enough, or not obtainable ({@link IronicAuthError});
+ * - `IRONIC_RESPONSE`: an answer that is not Ironic's documented shape ({@link IronicResponseError});
+ * - `IRONIC_VERSION`: the request needs a newer API version than negotiated ({@link IronicVersionError}).
+ *
+ * @public
+ */
+export type IronicErrorCode = 'IRONIC_API' | 'IRONIC_CONNECTION' | 'IRONIC_AUTH' | 'IRONIC_RESPONSE' | 'IRONIC_VERSION';
+
+/**
  * Every error the client throws names the request (method and URL), what came back (status, or none)
- * and what the operator should check. Callers can branch on the class; people can act on the message.
+ * and what the operator should check. Callers can branch on `code` (an {@link IronicErrorCode}) or on
+ * the class; `name` is the class's name; people can act on the message.
+ *
+ * @public
  */
 export abstract class IronicError extends Error {
-  /** A stable code to branch on, one per class: `IRONIC_API`, `IRONIC_CONNECTION`, `IRONIC_AUTH`, `IRONIC_RESPONSE`, `IRONIC_VERSION`. */
-  abstract readonly code: 'IRONIC_API' | 'IRONIC_CONNECTION' | 'IRONIC_AUTH' | 'IRONIC_RESPONSE' | 'IRONIC_VERSION';
+  /** A stable code to branch on, one per class (see {@link IronicErrorCode}). */
+  abstract readonly code: IronicErrorCode;
 
   protected constructor(
     message: string,

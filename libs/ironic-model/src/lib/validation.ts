@@ -1,8 +1,13 @@
 import { z } from 'zod';
 
-/** A value from outside (a file, an HTTP answer) that does not have the shape this project expects. */
+/**
+ * A value from outside (a file, an HTTP answer) that does not have the shape this project expects.
+ *
+ * @remarks `code` is always `VALIDATION_FAILED` (see {@link IronicModelErrorCode}); `name` is `ValidationError`.
+ * @public
+ */
 export class ValidationError extends Error {
-  /** A stable code to branch on. */
+  /** Stable code to branch on. */
   readonly code = 'VALIDATION_FAILED';
   override readonly name = 'ValidationError';
 
