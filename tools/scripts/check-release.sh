@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The release of the published libraries, without publishing: nx release computes the next versions
-# and changelogs (no network, no git remote), and the API reference in docs/api is regenerated from
-# the TSDoc without a warning and must equal the committed one.
+# and changelogs (no network, no git remote); every export is documented and tagged @public or
+# @internal; and the API reference in docs/api is regenerated from the TSDoc without a warning (an
+# undocumented export is one) and must equal the committed one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 npx nx release patch --dry-run --skip-publish --verbose=false < /dev/null
+
+node tools/scripts/check-release-tags.mjs
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -33,7 +33,11 @@ export abstract class IronicError extends Error {
   }
 }
 
-/** Ironic answered with an error status (other than 401/403, see {@link IronicAuthError}). */
+/**
+ * Ironic answered with an error status (other than 401/403, see {@link IronicAuthError}).
+ *
+ * @public
+ */
 export class IronicApiError extends IronicError {
   readonly code = 'IRONIC_API';
   override readonly name = 'IronicApiError';
@@ -61,7 +65,11 @@ function adviceForStatus(status: number): string {
   return 'Check the request against the Ironic API reference and the Ironic API log.';
 }
 
-/** No HTTP answer at all: connection refused, DNS failure, reset, or the time limit ran out. */
+/**
+ * No HTTP answer at all: connection refused, DNS failure, reset, or the time limit ran out.
+ *
+ * @public
+ */
 export class IronicConnectionError extends IronicError {
   readonly code = 'IRONIC_CONNECTION';
   override readonly name = 'IronicConnectionError';
@@ -84,7 +92,11 @@ export class IronicConnectionError extends IronicError {
   }
 }
 
-/** The credentials were refused (401), were not enough (403), or could not be obtained at all. */
+/**
+ * The credentials were refused (401), were not enough (403), or could not be obtained at all.
+ *
+ * @public
+ */
 export class IronicAuthError extends IronicError {
   readonly code = 'IRONIC_AUTH';
   override readonly name = 'IronicAuthError';
@@ -102,7 +114,11 @@ export class IronicAuthError extends IronicError {
   }
 }
 
-/** The answer was not what Ironic (or Keystone) sends: not JSON, or not the documented shape. */
+/**
+ * The answer was not what Ironic (or Keystone) sends: not JSON, or not the documented shape.
+ *
+ * @public
+ */
 export class IronicResponseError extends IronicError {
   readonly code = 'IRONIC_RESPONSE';
   override readonly name = 'IronicResponseError';
@@ -124,7 +140,11 @@ export class IronicResponseError extends IronicError {
   }
 }
 
-/** The request needs a newer API version than the one negotiated with this Ironic. */
+/**
+ * The request needs a newer API version than the one negotiated with this Ironic.
+ *
+ * @public
+ */
 export class IronicVersionError extends IronicError {
   readonly code = 'IRONIC_VERSION';
   override readonly name = 'IronicVersionError';

@@ -1,5 +1,7 @@
 /**
  * The little the client logs through. Winston loggers, `console` and pino-style loggers fit as they are.
+ *
+ * @public
  */
 export interface IronicClientLogger {
   debug(message: string, meta?: Record<string, unknown>): void;
