@@ -6,7 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-npx nx release patch --dry-run --skip-publish --verbose=false < /dev/null
+# Pending version plans (.nx/version-plans/*.md, written with `nx release plan`; nx refuses one without
+# a message) give the bumps and the changelog entries, since the commit messages are prose, not
+# conventional commits. With none pending, a patch release of every package shows the mechanics.
+if compgen -G '.nx/version-plans/*.md' > /dev/null; then
+  npx nx release --dry-run --skip-publish --verbose=false < /dev/null
+else
+  npx nx release patch --dry-run --skip-publish --verbose=false < /dev/null
+fi
 
 node tools/scripts/check-release-tags.mjs
 
