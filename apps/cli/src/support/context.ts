@@ -10,11 +10,19 @@ import { startProgress } from './progress';
 /** Exit codes every command keeps: 0 found or passed, 1 not found, failed or could not answer, 2 usage or configuration. */
 export const EXIT = { ok: 0, notFound: 1, usage: 2 } as const;
 
-/** A failure the operator caused and can fix (a bad option, variable or file): one line, exit code 2. */
-export class UsageError extends Error {}
+/** A failure the operator caused and can fix (a bad option, variable or file): one line, exit code 2. `code` is `USAGE`. */
+export class UsageError extends Error {
+  /** Stable code the CLI decides its exit status from. */
+  readonly code = 'USAGE';
+  override readonly name = 'UsageError';
+}
 
-/** The command could not answer (Ironic unreachable, a config drive that does not decode): one line, exit code 1. */
-export class CommandFailure extends Error {}
+/** The command could not answer (Ironic unreachable, a config drive that does not decode): one line, exit code 1. `code` is `COMMAND_FAILED`. */
+export class CommandFailure extends Error {
+  /** Stable code the CLI decides its exit status from. */
+  readonly code = 'COMMAND_FAILED';
+  override readonly name = 'CommandFailure';
+}
 
 export interface SourceOptions {
   inventory?: string;

@@ -15,6 +15,8 @@ import {
  * A request path, understood without knowing who asks. `version` is the version whose content is
  * served (`latest` resolved); `requestedVersion` is what the client wrote; `segments` are what
  * follows the version, with empty, `.` and `..` segments already resolved.
+ *
+ * @public
  */
 export type MetadataPath =
   | { tree: 'ec2-root' }
@@ -29,6 +31,8 @@ export type MetadataPath =
  * `..` make no difference; see `resolveDotSegments`); `/openstack/...` is the OpenStack tree,
  * `/ec2/...` and everything else the EC2 tree. Not found: malformed escapes, a path whose `..`
  * climbs above the root, unknown versions, and OpenStack versions dated after `context.now`.
+ *
+ * @public
  */
 export function parseMetadataPath(path: string, context: PathContext): MetadataPath | NotFound {
   const decoded = percentDecoded(path);
@@ -56,7 +60,11 @@ export function parseMetadataPath(path: string, context: PathContext): MetadataP
   return { tree: 'ec2', version: resolved, requestedVersion: ec2Version, segments: ec2Rest };
 }
 
-/** The version listings are the same for every client; everything below a version is per instance. */
+/**
+ * The version listings are the same for every client; everything below a version is per instance.
+ *
+ * @public
+ */
 export function needsNode(path: MetadataPath): path is Extract<MetadataPath, { tree: 'openstack' | 'ec2' | 'nocloud' }> {
   return path.tree === 'openstack' || path.tree === 'ec2' || path.tree === 'nocloud';
 }
@@ -65,6 +73,8 @@ export function needsNode(path: MetadataPath): path is Extract<MetadataPath, { t
  * The method a path accepts besides GET and HEAD, for the router: POST on OpenStack `password`
  * (Grizzly and later, where Nova stores the instance's encrypted password) and PUT on EC2
  * `latest/api/token` (AWS IMDSv2 session tokens).
+ *
+ * @public
  */
 export function writeMethodFor(path: MetadataPath): 'POST' | 'PUT' | undefined {
   switch (path.tree) {
