@@ -1,14 +1,12 @@
 import 'reflect-metadata';
-import { ConfigDriveError } from '@ironic-metadata/configdrive';
-import { IronicError } from '@ironic-metadata/ironic-client';
-import { InventoryFileError } from '@ironic-metadata/node-discovery';
 import { Command, CommanderError } from 'commander';
-import { addConfigDriveCommands } from './commands/configdrive';
-import { CommandFailure, EXIT, UsageError } from './commands/context';
-import { addDoctorCommand } from './commands/doctor';
-import { addLeasesCommand } from './commands/leases';
-import { addLookupCommand } from './commands/lookup';
-import { addRenderCommand } from './commands/render';
+import { addConfigDriveCommands } from './commands/configdrive/configdrive';
+import { EXIT } from './support/context';
+import { addDoctorCommand } from './commands/doctor/doctor';
+import { addLeasesCommand } from './commands/leases/leases';
+import { addLookupCommand } from './commands/lookup/lookup';
+import { addRenderCommand } from './commands/render/render';
+import { failureOutcome } from './support/exit-status';
 
 const program = new Command('ironic-metadata')
   .description(
@@ -31,13 +29,6 @@ addLeasesCommand(program);
 addConfigDriveCommands(program);
 addDoctorCommand(program);
 
-/** The exit code a failure stands for; the operator reads one line either way. */
-function exitCodeFor(error: unknown): number {
-  // A bad inventory file is a configuration error like a bad variable.
-  if (error instanceof UsageError || error instanceof InventoryFileError) return EXIT.usage;
-  return EXIT.notFound;
-}
-
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
@@ -46,10 +37,10 @@ async function main(): Promise<void> {
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
-    const expected = error instanceof UsageError || error instanceof CommandFailure || error instanceof InventoryFileError || error instanceof IronicError || error instanceof ConfigDriveError;
-    // Anything else is a bug: its stack helps the report.
-    process.stderr.write(`ironic-metadata: ${expected ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
-    process.exitCode = exitCodeFor(error);
+    // The error's code decides: one line and its exit status, or a bug's stack.
+    const { exitStatus, line } = failureOutcome(error);
+    process.stderr.write(`ironic-metadata: ${line}\n`);
+    process.exitCode = exitStatus;
   }
 }
 

@@ -1,2 +1,2 @@
-export * from './lib/types';
-export * from './lib/build-container';
+export { TYPES } from './lib/types';
+export { buildContainer, type ContainerMetrics, type ContainerOverrides } from './lib/build-container';

@@ -23,6 +23,8 @@ export {
   type RoutedPath,
 } from './lib/routes';
 export { renderMetadata } from './lib/render';
+export { walkMetadata, type WalkedPath } from './lib/metadata-walk';
+export { metadataForConfigDrive } from './lib/config-drive-files';
 export { META_DATA_KEYS_NOT_PASSED_THROUGH, openStackMetaData, type NovaMetaData } from './lib/openstack-metadata';
 export { NOCLOUD_FILES, noCloudMetaData, type NoCloudMetaData } from './lib/nocloud-tree';
 export { nocloudNetworkConfig, type NetworkConfigV2, type V2Device } from './lib/nocloud-network-config';

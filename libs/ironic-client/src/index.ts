@@ -40,4 +40,5 @@ export {
   IronicError,
   IronicResponseError,
   IronicVersionError,
+  type IronicErrorCode,
 } from './lib/errors';

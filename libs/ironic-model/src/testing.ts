@@ -10,17 +10,29 @@ import { ironicNodeSchema, ironicPortgroupSchema, ironicPortSchema, type IronicN
 let counter = 0;
 const nextUuid = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
 
-/** A valid active node with a fresh uuid and a name `node-N`; `fields` override any of it. */
+/**
+ * A valid active node with a fresh uuid and a name `node-N`; `fields` override any of it.
+ *
+ * @public
+ */
 export function aNode(fields: Partial<IronicNode> & Record<string, unknown> = {}): IronicNode {
   return ironicNodeSchema.parse({ uuid: nextUuid(), name: `node-${counter}`, provision_state: 'active', ...fields });
 }
 
-/** A port of `node` with this MAC `address`; `fields` override the rest. */
+/**
+ * A port of `node` with this MAC `address`; `fields` override the rest.
+ *
+ * @public
+ */
 export function aPort(node: IronicNode, address: string, fields: Partial<IronicPort> = {}): IronicPort {
   return ironicPortSchema.parse({ uuid: nextUuid(), address, node_uuid: node.uuid, ...fields });
 }
 
-/** A portgroup of `node`; `fields` override the defaults. */
+/**
+ * A portgroup of `node`; `fields` override the defaults.
+ *
+ * @public
+ */
 export function aPortgroup(node: IronicNode, fields: Partial<IronicPortgroup> = {}): IronicPortgroup {
   return ironicPortgroupSchema.parse({ uuid: nextUuid(), node_uuid: node.uuid, ...fields });
 }

@@ -1,1 +1,1 @@
-export * from './lib/logger';
+export { createLogger, type Logger, type LoggerOptions } from './lib/logger';

@@ -1,13 +1,14 @@
-export * from './lib/node-source';
-export * from './lib/file-node-source';
-export * from './lib/left-aside';
-export * from './lib/configdrive-cache';
-export * from './lib/node-index';
-export * from './lib/node-catalog';
-export * from './lib/leases/lease-file';
-export * from './lib/ironic-node-source';
-export * from './lib/http-configdrive-fetcher';
-export * from './lib/neighbour-table';
+export type { NodePatch, NodeSource } from './lib/node-source';
+export { FileNodeSource, InventoryFileError } from './lib/file-node-source';
+export { describeLeftAside, leftAsideOf } from './lib/left-aside';
+export { ConfigDriveCache, DECODED_DRIVE_REFERENCE, type DecodedConfigDrive } from './lib/configdrive-cache';
+export { type Lookup, type MatchStep, NodeIndex } from './lib/node-index';
+export { type CatalogStatus, NodeCatalog, type NodeCatalogOptions, ReadOnlySourceError } from './lib/node-catalog';
+export type { NodeDiscoveryErrorCode } from './lib/error-codes';
+export { LeaseFile } from './lib/leases/lease-file';
+export { IronicNodeSource, type IronicNodeSourceOptions } from './lib/ironic-node-source';
+export { httpConfigDriveFetcher } from './lib/http-configdrive-fetcher';
+export { type NeighbourReaders, NeighbourTable, parseIpNeighJson, parseProcNetArp } from './lib/neighbour-table';
 // The pure half lives in the published @ironic-metadata/node-addresses; the service keeps importing it from here.
 export {
   addressMatchers,

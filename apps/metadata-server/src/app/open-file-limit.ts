@@ -34,8 +34,12 @@ export interface ConnectionCaps {
   maxConnectionsPerClient: number;
 }
 
-/** A configured cap that does not fit under the open-file limit; the message names the fix. */
-export class ConnectionCapError extends Error {}
+/** A configured cap that does not fit under the open-file limit; the message names the fix. `code` is `CONNECTION_CAP`. */
+export class ConnectionCapError extends Error {
+  /** Stable code to branch on. */
+  readonly code = 'CONNECTION_CAP';
+  override readonly name = 'ConnectionCapError';
+}
 
 /**
  * The caps for an open-file limit: the total is the limit less a reserve (an eighth of it, at least

@@ -123,8 +123,17 @@ export interface VendorDataConfig {
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** A configuration value that is missing or malformed; the message names the variable and the fix. */
+/**
+ * The `code` of every error this package throws, stable across releases: `CONFIG_INVALID`, a
+ * configuration value that is missing or malformed ({@link ConfigError}).
+ */
+export type ConfigErrorCode = ConfigError['code'];
+
+/** A configuration value that is missing or malformed; the message names the variable and the fix. `code` is `CONFIG_INVALID`. */
 export class ConfigError extends Error {
+  /** Stable code to branch on. */
+  readonly code = 'CONFIG_INVALID';
+
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';

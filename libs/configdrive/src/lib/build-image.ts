@@ -4,12 +4,20 @@ import { writeIso9660 } from './iso9660/writer';
 import { checkIronicConfigDriveJson, renderConfigDriveJson } from './json-form';
 import type { ConfigDriveJson } from './types';
 
-/** The label cloud-init and Ironic look for. */
+/**
+ * The label cloud-init and Ironic look for.
+ *
+ * @public
+ */
 export const CONFIG_DRIVE_VOLUME_ID = 'config-2';
 /** The versions openstacksdk's `build` (and so Ironic) writes. */
 const VERSIONS = ['2012-08-10', 'latest'];
 
-/** How {@link buildConfigDriveImage} and {@link encodeConfigDrive} build an image. */
+/**
+ * How {@link buildConfigDriveImage} and {@link encodeConfigDrive} build an image.
+ *
+ * @public
+ */
 export interface BuildOptions {
   /** The time stamped on the image; now by default. Fix it for reproducible images. */
   date?: Date;
@@ -19,6 +27,10 @@ export interface BuildOptions {
  * The files of a config drive image. A JSON config drive gives what Ironic writes for it:
  * `openstack/{2012-08-10,latest}/` with `meta_data.json`, and `network_data.json`,
  * `vendor_data2.json` and `user_data` when present; nothing else. A map of files is used as given.
+ *
+ * @throws {@link ConfigDriveError} with code `invalid-json` when Ironic's JSON form has a key Ironic refuses or a
+ *   value of the wrong type.
+ * @public
  */
 export function configDriveImageFiles(contents: ConfigDriveJson | ConfigDriveFiles): Map<string, Buffer> {
   if (contents instanceof Map) return new Map(contents);
@@ -43,12 +55,22 @@ export function configDriveImageFiles(contents: ConfigDriveJson | ConfigDriveFil
  * A raw ISO 9660 config drive image (volume id `config-2`, Joliet and Rock Ridge names), from a JSON
  * config drive or from a map of files. Unlike Ironic, it does not add the node's uuid and name to
  * `meta_data`: pass it through `withIronicNodeDefaults` first if the node should see them.
+ *
+ * @throws {@link ConfigDriveError} with code `invalid-json` when Ironic's JSON form has a key Ironic refuses or a
+ *   value of the wrong type.
+ * @public
  */
 export function buildConfigDriveImage(contents: ConfigDriveJson | ConfigDriveFiles, options: BuildOptions = {}): Buffer {
   return writeIso9660(configDriveImageFiles(contents), { volumeId: CONFIG_DRIVE_VOLUME_ID, publisher: 'ironic-metadata', date: options.date });
 }
 
-/** A config drive as Ironic stores it: base64 of the gzipped image. */
+/**
+ * A config drive as Ironic stores it: base64 of the gzipped image.
+ *
+ * @throws {@link ConfigDriveError} with code `invalid-json` when Ironic's JSON form has a key Ironic refuses or a
+ *   value of the wrong type.
+ * @public
+ */
 export function encodeConfigDrive(contents: ConfigDriveJson | ConfigDriveFiles, options: BuildOptions = {}): string {
   return gzipSync(buildConfigDriveImage(contents, options)).toString('base64');
 }

@@ -12,6 +12,11 @@ import type { ConfigDrive, ConfigDriveJson, DecodeOptions } from './types';
  * of a gzipped or raw ISO 9660 image; raw image bytes (gzipped or not); or an http(s) URL fetched
  * through `options.fetcher`. Reads `openstack/latest/`, else the newest dated version. Throws
  * `ConfigDriveError` saying what was expected and what was found.
+ *
+ * @throws {@link ConfigDriveError} with code `masked` (Ironic hid the value), `invalid-json`, `invalid-encoding`,
+ *   `invalid-image`, `missing-metadata`, `too-large` (over `options.maxBytes`), `fetch-failed` (a URL) or
+ *   `unsupported` (neither object, string nor bytes).
+ * @public
  */
 export async function decodeConfigDrive(value: unknown, options: DecodeOptions = {}): Promise<ConfigDrive> {
   if (value instanceof Uint8Array) return decodeImageBytes(Buffer.from(value.buffer, value.byteOffset, value.byteLength), options);
@@ -33,7 +38,11 @@ export async function decodeConfigDrive(value: unknown, options: DecodeOptions =
   return decodeImageString(text, options);
 }
 
-/** The typed config drive from Ironic's JSON form, as Ironic would render it to an image. */
+/**
+ * The typed config drive from Ironic's JSON form, as Ironic would render it to an image.
+ *
+ * @public
+ */
 export function configDriveFromJson(json: ConfigDriveJson): ConfigDrive {
   return assembleConfigDrive({ ...renderConfigDriveJson(json), vendorData: undefined });
 }

@@ -1,4 +1,8 @@
-/** Why a config drive was refused; the `code` of a {@link ConfigDriveError}, stable across releases. */
+/**
+ * Why a config drive was refused; the `code` of a {@link ConfigDriveError}, stable across releases.
+ *
+ * @public
+ */
 export type ConfigDriveErrorCode =
   | 'masked'
   | 'invalid-json'
@@ -12,6 +16,8 @@ export type ConfigDriveErrorCode =
 /**
  * Every failure of the codec: what was expected, and what was found instead. `code` is stable (one
  * of {@link ConfigDriveErrorCode}); `name` is always `ConfigDriveError`.
+ *
+ * @public
  */
 export class ConfigDriveError extends Error {
   constructor(

@@ -3,7 +3,11 @@ import { describe } from './describe';
 import { ConfigDriveError } from './errors';
 import type { ConfigDrive, ConfigDriveMetaData } from './types';
 
-/** A config drive's files by path relative to the volume root, e.g. `openstack/latest/user_data`. */
+/**
+ * A config drive's files by path relative to the volume root, e.g. `openstack/latest/user_data`.
+ *
+ * @public
+ */
 export type ConfigDriveFiles = ReadonlyMap<string, Buffer>;
 
 const DATED_VERSION = /^\d{4}-\d{2}-\d{2}$/;
@@ -11,6 +15,9 @@ const DATED_VERSION = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * The version directory to read: `openstack/latest/`, else the newest dated one present, as
  * cloud-init does when it reads a config drive.
+ *
+ * @throws {@link ConfigDriveError} with code `missing-metadata` when no `openstack/<version>/meta_data.json` exists.
+ * @public
  */
 export function chooseVersionDirectory(files: ConfigDriveFiles): string {
   const versions = new Set<string>();
@@ -30,6 +37,9 @@ export function chooseVersionDirectory(files: ConfigDriveFiles): string {
 /**
  * Reads the typed config drive out of its files (from an ISO image or a directory). A file that is not
  * JSON is left aside (named in `leftAside`), not the drive: the node reads the other files regardless.
+ *
+ * @throws {@link ConfigDriveError} with code `missing-metadata` when no `openstack/<version>/meta_data.json` exists.
+ * @public
  */
 export function configDriveFromFiles(files: ConfigDriveFiles): ConfigDrive {
   const directory = chooseVersionDirectory(files);

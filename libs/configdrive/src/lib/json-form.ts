@@ -17,6 +17,9 @@ const IRONIC_JSON_FORM: Record<string, { expected: string; accepts: (value: unkn
  * Refuses a JSON config drive that Ironic's API would refuse at deploy time (`PUT .../states/provision`
  * answers 400): a key other than the four, or one of the wrong type. Ironic checks nothing inside them.
  * Throws `ConfigDriveError` (`invalid-json`) naming the key, what it must be and what it is.
+ *
+ * @throws {@link ConfigDriveError} with code `invalid-json`.
+ * @public
  */
 export function checkIronicConfigDriveJson(json: ConfigDriveJson): void {
   for (const [key, value] of Object.entries(json)) {
@@ -65,7 +68,11 @@ function isPythonTruthy(value: unknown): boolean {
   return Boolean(value);
 }
 
-/** The node fields Ironic writes into a JSON config drive's meta_data. */
+/**
+ * The node fields Ironic writes into a JSON config drive's meta_data.
+ *
+ * @public
+ */
 export interface IronicNodeIdentity {
   uuid: string;
   name?: string | null;
@@ -76,6 +83,8 @@ export interface IronicNodeIdentity {
  * `build_configdrive`): `uuid` defaults to the node's uuid and, when the node has a name, `name` to
  * it; a key that is present is kept as it is (Python's `setdefault`). Ironic does not touch a config
  * drive given as an image or a URL.
+ *
+ * @public
  */
 export function withIronicNodeDefaults(metaData: Record<string, unknown>, node: IronicNodeIdentity): Record<string, unknown> {
   return {

@@ -2,9 +2,17 @@ import { formatSize } from './describe';
 import { ConfigDriveError } from './errors';
 import type { DecodeOptions } from './types';
 
-/** The deploy agent's own cap on a config drive. */
+/**
+ * The deploy agent's own cap on a config drive.
+ *
+ * @public
+ */
 export const DEFAULT_MAX_CONFIG_DRIVE_BYTES = 64 * 1024 * 1024;
-/** How long fetching a config drive URL may take, passed to the fetcher and enforced around it. */
+/**
+ * How long fetching a config drive URL may take, passed to the fetcher and enforced around it.
+ *
+ * @public
+ */
 export const DEFAULT_FETCH_TIMEOUT_MS = 10_000;
 
 export interface DecodeLimits {

@@ -1,9 +1,17 @@
 import type { LeftAside, MetaData, NetworkData } from '@ironic-metadata/ironic-model';
 
-/** Nova's meta_data.json as a config drive carries it (`metaDataSchema`). Keys this model does not name are kept. */
+/**
+ * Nova's meta_data.json as a config drive carries it (`metaDataSchema`). Keys this model does not name are kept.
+ *
+ * @public
+ */
 export type ConfigDriveMetaData = MetaData;
 
-/** One config drive, whatever form it was stored in. */
+/**
+ * One config drive, whatever form it was stored in.
+ *
+ * @public
+ */
 export interface ConfigDrive {
   /** `openstack/<version>/meta_data.json`. */
   metaData: ConfigDriveMetaData;
@@ -29,6 +37,8 @@ export interface ConfigDrive {
 /**
  * The JSON form Ironic accepts at deploy time (`PUT /v1/nodes/{id}/states/provision`) and keeps as
  * given in `instance_info.configdrive`.
+ *
+ * @public
  */
 export interface ConfigDriveJson {
   meta_data?: Record<string, unknown>;
@@ -41,10 +51,16 @@ export interface ConfigDriveJson {
 /**
  * Fetches a config drive URL. Injected by the caller so the codec stays free of I/O; it must give up
  * after `timeoutMs` and refuse bodies larger than `maxBytes`.
+ *
+ * @public
  */
 export type ConfigDriveFetcher = (url: string, limits: { maxBytes: number; timeoutMs: number }) => Promise<Buffer>;
 
-/** How {@link decodeConfigDrive} reads a value: the fetcher for URLs and the limits on what it accepts. */
+/**
+ * How {@link decodeConfigDrive} reads a value: the fetcher for URLs and the limits on what it accepts.
+ *
+ * @public
+ */
 export interface DecodeOptions {
   /** Needed only for config drives stored as URLs. */
   fetcher?: ConfigDriveFetcher;

@@ -56,6 +56,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   const dynamicVendorData =
     dynamicTargets.length > 0 ? new DynamicVendorData({ targets: dynamicTargets, timeoutSeconds: dynamicTimeoutSeconds, failureFatal: dynamicFailureFatal }, logger) : undefined;
   const metrics = overrides.metrics;
+  if (dynamicVendorData) container.bind(TYPES.DynamicVendorData).toConstantValue(dynamicVendorData);
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.bind(TYPES.TrustedProxies).toConstantValue(new CidrList(config.trustedProxies));
   container.bind(TYPES.AllowedClients).toConstantValue(new AllowedClients(new CidrList(config.allowedClients), logger, metrics));

@@ -1,7 +1,7 @@
 import type { CidrList, Config } from '@ironic-metadata/config';
 import type { IronicClient } from '@ironic-metadata/ironic-client';
 import type { Logger } from '@ironic-metadata/logging';
-import type { AllowedClients, MetadataResponder, MetadataService, SessionTokens } from '@ironic-metadata/metadata';
+import type { AllowedClients, DynamicVendorData, MetadataResponder, MetadataService, SessionTokens } from '@ironic-metadata/metadata';
 import type { ConfigDriveCache, LeaseFile, NodeCatalog, NodeSource } from '@ironic-metadata/node-discovery';
 import type { ServiceIdentifier } from 'inversify';
 
@@ -18,6 +18,8 @@ export const TYPES = {
   MetadataService: Symbol.for('MetadataService') as ServiceIdentifier<MetadataService>,
   SessionTokens: Symbol.for('SessionTokens') as ServiceIdentifier<SessionTokens>,
   MetadataResponder: Symbol.for('MetadataResponder') as ServiceIdentifier<MetadataResponder>,
+  /** Bound only when dynamic vendor data targets are configured. */
+  DynamicVendorData: Symbol.for('DynamicVendorData') as ServiceIdentifier<DynamicVendorData>,
   TrustedProxies: Symbol.for('TrustedProxies') as ServiceIdentifier<CidrList>,
   AllowedClients: Symbol.for('AllowedClients') as ServiceIdentifier<AllowedClients>,
 } as const;

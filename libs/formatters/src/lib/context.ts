@@ -1,4 +1,8 @@
-/** What parsing a path needs: which OpenStack versions are offered depends on the day. */
+/**
+ * What parsing a path needs: which OpenStack versions are offered depends on the day.
+ *
+ * @public
+ */
 export interface PathContext {
   now: Date;
 }
@@ -6,6 +10,8 @@ export interface PathContext {
 /**
  * What rendering needs from outside, so the renderers stay pure: the clock and the entropy are the
  * caller's.
+ *
+ * @public
  */
 export interface RenderContext extends PathContext {
   /**

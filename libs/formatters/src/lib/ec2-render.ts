@@ -19,7 +19,7 @@ export function renderEc2Path(md: InstanceMetadata, version: Ec2Version, segment
   if (top === 'user-data' && rest.length === 0) {
     return md.userData === undefined ? notFound('the instance has no user data') : found(md.userData);
   }
-  const tree = top === 'meta-data' ? ec2MetaDataTree(md, version) : top === 'dynamic' && hasDynamic ? ec2DynamicTree(md) : undefined;
+  const tree = ec2Subtree(md, version, top);
   if (tree === undefined) return notFound(`no ${segments.join('/')} in EC2 metadata version ${version}`);
 
   let node: Ec2Node = tree;
@@ -32,6 +32,12 @@ export function renderEc2Path(md: InstanceMetadata, version: Ec2Version, segment
   }
   if (!isEc2Directory(node)) return typeof node === 'string' ? found(node) : foundListing(node);
   return foundListing(listing(node, top === 'meta-data' && rest.join('/') === 'public-keys' ? publicKeyLabeller(md) : undefined));
+}
+
+/** The data behind `/<version>/<top>/`: `meta-data/`, or `dynamic/` from `EC2_DYNAMIC_DATA` on; undefined for anything else. */
+export function ec2Subtree(md: InstanceMetadata, version: Ec2Version, top: string): Ec2Directory | undefined {
+  if (top === 'meta-data') return ec2MetaDataTree(md, version);
+  return top === 'dynamic' && ec2VersionAtLeast(version, EC2_DYNAMIC_DATA) ? ec2DynamicTree(md) : undefined;
 }
 
 /** Nova's listing: entries sorted, a directory as `name/` unless it has a label of its own. */

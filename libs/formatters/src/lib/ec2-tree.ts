@@ -10,18 +10,34 @@ import {
   type Ec2Version,
 } from './versions';
 
-/** A file in the EC2 tree: one value, or several served one a line (`security-groups`). */
+/**
+ * A file in the EC2 tree: one value, or several served one a line (`security-groups`).
+ *
+ * @public
+ */
 export type Ec2Leaf = string | readonly string[];
 
-/** A directory in the EC2 tree: its entries by name. */
+/**
+ * A directory in the EC2 tree: its entries by name.
+ *
+ * @public
+ */
 export interface Ec2Directory {
   readonly [name: string]: Ec2Node;
 }
 
-/** Anything in the EC2 tree. */
+/**
+ * Anything in the EC2 tree.
+ *
+ * @public
+ */
 export type Ec2Node = Ec2Leaf | Ec2Directory;
 
-/** Tells a directory from a leaf (`Array.isArray` alone does not narrow a readonly list away). */
+/**
+ * Tells a directory from a leaf (`Array.isArray` alone does not narrow a readonly list away).
+ *
+ * @public
+ */
 export function isEc2Directory(node: Ec2Node): node is Ec2Directory {
   return typeof node === 'object' && !Array.isArray(node);
 }
@@ -36,6 +52,8 @@ export function isEc2Directory(node: Ec2Node): node is Ec2Directory {
  * because cloud-init's EC2 source configures the network from nothing else and older cloud-init
  * knows no version past 2009-04-04; `placement/region` (AWS 2020-08-24) wherever `placement/` is,
  * because Debian's `ec2metadata --region` asks `/2009-04-04/meta-data/placement/region`.
+ *
+ * @public
  */
 export function ec2MetaDataTree(md: InstanceMetadata, version: Ec2Version): Ec2Directory {
   const atLeast = (required: Ec2Version): boolean => ec2VersionAtLeast(version, required);

@@ -1,13 +1,21 @@
 import type { NetworkData } from '@ironic-metadata/ironic-model';
 
-/** An SSH key as Nova's meta_data.json `keys` lists it. */
+/**
+ * An SSH key as Nova's meta_data.json `keys` lists it.
+ *
+ * @public
+ */
 export interface PublicKey {
   name: string;
   type: string;
   data: string;
 }
 
-/** One NIC as EC2's `network/interfaces/macs/<mac>/` describes it. */
+/**
+ * One NIC as EC2's `network/interfaces/macs/<mac>/` describes it.
+ *
+ * @public
+ */
 export interface Ec2Interface {
   /** Lower-case MAC, as in the path. */
   mac: string;
@@ -17,7 +25,11 @@ export interface Ec2Interface {
   subnetIpv4CidrBlock?: string;
 }
 
-/** What the EC2 tree needs beyond Nova's fields. */
+/**
+ * What the EC2 tree needs beyond Nova's fields.
+ *
+ * @public
+ */
 export interface Ec2Data {
   instanceId: string;
   amiId: string;
@@ -49,6 +61,8 @@ export interface Ec2Data {
  * Everything the metadata trees are rendered from: one instance on one node. Built by libs/metadata
  * from the config drive first and the node's own fields second; the formatters render it and never
  * look at Ironic's shapes.
+ *
+ * @public
  */
 export interface InstanceMetadata {
   /** The instance uuid: meta_data `uuid` (Ironic sets it to the node uuid when the drive lacks it). */

@@ -12,6 +12,8 @@ import {
  * A request path, understood without knowing who asks. `version` is the version whose content is
  * served (`latest` resolved); `requestedVersion` is what the client wrote; `segments` are what
  * follows the version, with empty, `.` and `..` segments already resolved.
+ *
+ * @public
  */
 export type MetadataPath =
   | { tree: 'ec2-root' }
@@ -26,6 +28,8 @@ export type MetadataPath =
  * `..` make no difference; see `resolveDotSegments`); `/openstack/...` is the OpenStack tree,
  * `/ec2/...` and everything else the EC2 tree. Not found: malformed escapes, a path whose `..`
  * climbs above the root, unknown versions, and OpenStack versions dated after `context.now`.
+ *
+ * @public
  */
 export function parseMetadataPath(path: string, context: PathContext): MetadataPath | NotFound {
   const decoded = percentDecoded(path);

@@ -1,6 +1,10 @@
 import type { Network, NetworkData, NetworkLink, NetworkService } from '@ironic-metadata/ironic-model';
 
-/** One device of netplan's version 2 network config, as far as network_data can say. */
+/**
+ * One device of netplan's version 2 network config, as far as network_data can say.
+ *
+ * @public
+ */
 export interface V2Device {
   match?: { macaddress: string };
   'set-name'?: string;
@@ -20,7 +24,11 @@ export interface V2Device {
   link?: string;
 }
 
-/** Network config version 2 (cloud-init's "Networking config Version 2", netplan's schema). */
+/**
+ * Network config version 2 (cloud-init's "Networking config Version 2", netplan's schema).
+ *
+ * @public
+ */
 export interface NetworkConfigV2 {
   version: 2;
   ethernets?: Record<string, V2Device>;
@@ -50,6 +58,8 @@ const BOND_PARAMETERS: Record<string, string> = {
  * a name we would have to invent. cloud-init 22.4 resolves a bond's `interfaces` and a VLAN's `link`
  * by interface name rather than by v2 key, so an ethernet that a bond or VLAN refers to also gets
  * `set-name` (its key): those, and only those, are renamed, as version 1 would rename them all.
+ *
+ * @public
  */
 export function nocloudNetworkConfig(networkData: NetworkData): NetworkConfigV2 {
   const names = deviceNames(networkData.links);

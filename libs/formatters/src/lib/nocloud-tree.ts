@@ -8,12 +8,16 @@ import { found, foundListing, notFound, type Found, type Rendered } from './rend
  * (canonical/cloud-init `cloudinit/sources/DataSourceNoCloud.py`, `util.read_seeded`): a seed URL
  * `http://host/nocloud/` is read as `<seed>meta-data`, `<seed>user-data`, `<seed>vendor-data`, and
  * from cloud-init 24.3 `<seed>network-config`.
+ *
+ * @public
  */
 export const NOCLOUD_FILES = ['meta-data', 'user-data', 'vendor-data', 'network-config'] as const;
 
 /**
  * NoCloud's `meta-data`: the keys cloud-init's DataSource reads from it. `instance-id` and
  * `local-hostname` are the same values as `meta_data.json`'s `uuid` and `hostname`.
+ *
+ * @public
  */
 export interface NoCloudMetaData {
   'instance-id': string;
@@ -52,7 +56,11 @@ export function renderNoCloudPath(md: InstanceMetadata, segments: readonly strin
   }
 }
 
-/** The meta-data document, from the same InstanceMetadata fields Nova's `meta_data.json` uses. */
+/**
+ * The meta-data document, from the same InstanceMetadata fields Nova's `meta_data.json` uses.
+ *
+ * @public
+ */
 export function noCloudMetaData(md: InstanceMetadata): NoCloudMetaData {
   return {
     'instance-id': md.uuid,

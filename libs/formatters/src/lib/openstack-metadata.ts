@@ -11,7 +11,11 @@ import {
   type OpenStackVersion,
 } from './versions';
 
-/** Nova's `meta_data.json` for one version. */
+/**
+ * Nova's `meta_data.json` for one version.
+ *
+ * @public
+ */
 export interface NovaMetaData {
   uuid: string;
   /** Present only when the instance has metadata, as Nova does. */
@@ -43,6 +47,8 @@ export interface NovaMetaData {
  * Grizzly). `files` and `network_config` point at `/openstack/content/NNNN` files that we cannot
  * serve, and cloud-init's reader abandons the whole datasource (BrokenMetadata) when one of those
  * reads fails, so they are left out too.
+ *
+ * @public
  */
 export const META_DATA_KEYS_NOT_PASSED_THROUGH: ReadonlySet<string> = new Set([
   'uuid',
@@ -65,6 +71,8 @@ export const META_DATA_KEYS_NOT_PASSED_THROUGH: ReadonlySet<string> = new Set([
  * Builds `meta_data.json` for `version` with Nova's keys, gating and key order (Nova fills `uuid`,
  * `meta`, then its extra metadata, then the computed keys). The model's own fields already hold the
  * config drive's values where it had them; every other key the drive carried is passed through.
+ *
+ * @public
  */
 export function openStackMetaData(md: InstanceMetadata, version: OpenStackVersion, context: Pick<RenderContext, 'randomSeed'>): NovaMetaData {
   const atLeast = (required: OpenStackVersion): boolean => openStackVersionAtLeast(version, required);

@@ -9,6 +9,8 @@ import { notFound, type Rendered } from './rendered';
 /**
  * Renders the GET body of a parsed path. `md` is the asking instance's metadata; it may be
  * undefined for the version listings (the routes of `public` scope, see `ROUTES`), and anything else is then not found.
+ *
+ * @public
  */
 export function renderMetadata(path: MetadataPath, md: InstanceMetadata | undefined, context: RenderContext): Rendered {
   switch (path.tree) {

@@ -1,17 +1,29 @@
-/** A path that names nothing; `reason` says why, for logs and for the 404 body. */
+/**
+ * A path that names nothing; `reason` says why, for logs and for the 404 body.
+ *
+ * @public
+ */
 export interface NotFound {
   status: 404;
   reason: string;
 }
 
-/** A file or a listing, exactly as it goes on the wire. */
+/**
+ * A file or a listing, exactly as it goes on the wire.
+ *
+ * @public
+ */
 export interface Found {
   status: 200;
   contentType: string;
   body: Buffer;
 }
 
-/** What a GET of a metadata path answers. */
+/**
+ * What a GET of a metadata path answers.
+ *
+ * @public
+ */
 export type Rendered = Found | NotFound;
 
 /** Nova's default for everything but the JSON documents it marks as JSON. */

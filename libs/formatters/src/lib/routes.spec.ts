@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { renderContext, serve, TODAY } from '../test-support/instance-metadata.fixture';
+import { instanceMetadata, renderContext, serve, TODAY } from '../test-support/instance-metadata.fixture';
+import { walkMetadata } from './metadata-walk';
 import { parseMetadataPath } from './metadata-path';
 import { ROUTES, routeFamilyOf, routeMetadataPath, routeOf, type Route } from './routes';
 import { EC2_DYNAMIC_DATA, EC2_VERSIONS, GRIZZLY, HAVANA, LATEST, LIBERTY, NEWTON_TWO, OPENSTACK_VERSIONS, openStackVersionAtLeast, type Ec2Version, type OpenStackVersion } from './versions';
@@ -100,6 +101,18 @@ describe('ROUTES', () => {
         expect(routed.route.tree).toBe(routed.path.tree);
       }),
     );
+  });
+});
+
+describe('ROUTES and the walk', () => {
+  it('give every path the service answers a route that reads it, under the family the walk names', () => {
+    for (const walked of walkMetadata(instanceMetadata(), renderContext())) {
+      const routed = routeMetadataPath(walked.path, { now });
+      if ('notFound' in routed) throw new Error(`${walked.path}: ${routed.notFound.reason}`);
+      expect([walked.path, routed.family]).toEqual([walked.path, walked.family]);
+      expect(routed.route.methods).toContain('GET');
+      expect(routed.route.scope).toBe(walked.path === '/' || walked.path === '/openstack/' ? 'public' : 'instance');
+    }
   });
 });
 

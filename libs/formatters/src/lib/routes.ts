@@ -3,22 +3,34 @@ import { parseMetadataPath, type MetadataPath } from './metadata-path';
 import type { NotFound } from './rendered';
 import { GRIZZLY, LATEST, NEWTON_TWO, openStackVersionAtLeast, type OpenStackVersion } from './versions';
 
-/** Which part of the API a request is for, as metrics label it. */
+/**
+ * Which part of the API a request is for, as metrics label it.
+ *
+ * @public
+ */
 export type RouteFamily = 'openstack' | 'ec2' | 'imds-token' | 'nocloud';
 
-/** The HTTP methods any route takes. */
+/**
+ * The HTTP methods any route takes.
+ *
+ * @public
+ */
 export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT';
 
 /**
  * The writes the API performs, by name; the HTTP side holds a handler for each. `store-password` is
  * Nova's POST `password` (nova/api/metadata/password.py); `issue-token` is AWS's IMDSv2 `PUT
  * /latest/api/token` (AWS documentation, "Use IMDSv2").
+ *
+ * @public
  */
 export type RouteWrite = 'store-password' | 'issue-token';
 
 /**
  * Per-instance data a route needs fetched before it renders: `dynamic-vendor-data` is Nova's
  * DynamicJSON vendor data (nova/api/metadata/vendordata_dynamic.py), asked of its targets per instance.
+ *
+ * @public
  */
 export type RouteResolve = 'dynamic-vendor-data';
 
@@ -30,11 +42,15 @@ export type RouteResolve = 'dynamic-vendor-data';
  * - `onOtherMethod`: the status for a method not in `methods` (405 with Allow, or 400 where Nova does).
  * - `scope`: `public` paths answer every client alike; `instance` paths first find the asking instance.
  * - `imdsSession`: reads check EC2's IMDSv2 session token.
+ *
+ * @public
  */
 export interface Route {
   /** Unique; for logs and tests. */
   readonly name: string;
+  /** The family its requests are counted under. */
   readonly family: RouteFamily;
+  /** The tree its paths are in, as `parseMetadataPath` names it. */
   readonly tree: MetadataPath['tree'];
   /** The path below the version; absent, the route takes every path of its tree no earlier route takes. */
   readonly segments?: readonly string[];
@@ -42,11 +58,17 @@ export interface Route {
   readonly since?: OpenStackVersion;
   /** Only under the version the client wrote as `latest` (AWS serves `api/token` there alone). */
   readonly latestOnly?: boolean;
+  /** The methods it takes: GET and HEAD read, any other performs `write`. */
   readonly methods: readonly RouteMethod[];
+  /** The status for a method not in `methods`: 405 with Allow, or 400 where Nova answers so (`password`). */
   readonly onOtherMethod: 400 | 405;
+  /** `public`: answered alike for every client; `instance`: the asking instance is found first. */
   readonly scope: 'public' | 'instance';
+  /** The write its method besides GET and HEAD performs. */
   readonly write?: RouteWrite;
+  /** Per-instance data fetched before it renders. */
   readonly resolve?: RouteResolve;
+  /** Its reads check EC2's IMDSv2 session token. */
   readonly imdsSession?: boolean;
 }
 
@@ -55,6 +77,8 @@ const READ: readonly RouteMethod[] = ['GET', 'HEAD'];
 /**
  * Every route of the API, first match wins. Adding a path that only renders needs no entry here (the
  * tree's catch-all takes it); a path with its own methods, write, or per-instance data gets one.
+ *
+ * @public
  */
 export const ROUTES: readonly Route[] = [
   // The version listings are the same for every client.
@@ -71,20 +95,30 @@ export const ROUTES: readonly Route[] = [
   { name: 'ec2', family: 'ec2', tree: 'ec2', methods: READ, onOtherMethod: 405, scope: 'instance', imdsSession: true },
 ];
 
-/** The route a parsed path takes; every parsed path has one (each tree ends in a catch-all). */
+/**
+ * The route a parsed path takes; every parsed path has one (each tree ends in a catch-all).
+ *
+ * @public
+ */
 export function routeOf(path: MetadataPath): Route {
   const route = ROUTES.find((candidate) => routeMatches(candidate, path));
   if (route === undefined) throw new Error(`no route for the ${path.tree} tree`);
   return route;
 }
 
-/** A request path with its route, or why it names nothing with the family it is counted under. */
+/**
+ * A request path with its route, or why it names nothing with the family it is counted under.
+ *
+ * @public
+ */
 export type RoutedPath = { path: MetadataPath; route: Route; family: RouteFamily } | { notFound: NotFound; family: RouteFamily };
 
 /**
  * Parses a request path (see `parseMetadataPath`) and finds its route. A path that names nothing is
  * counted under the family of the tree its first segment names: `openstack`, `nocloud`, else EC2, as
  * Nova serves the EC2 tree at every other path.
+ *
+ * @public
  */
 export function routeMetadataPath(rawPath: string, context: PathContext): RoutedPath {
   const path = parseMetadataPath(rawPath, context);
@@ -93,7 +127,11 @@ export function routeMetadataPath(rawPath: string, context: PathContext): Routed
   return { path, route, family: route.family };
 }
 
-/** The family a request path is counted under, whether or not it names anything. */
+/**
+ * The family a request path is counted under, whether or not it names anything.
+ *
+ * @public
+ */
 export function routeFamilyOf(rawPath: string, context: PathContext): RouteFamily {
   return routeMetadataPath(rawPath, context).family;
 }

@@ -3,10 +3,18 @@
  * offers everything the versions before it offer (nova `nova/api/metadata/base.py`).
  */
 
-/** The name every client may use for the newest version offered. */
+/**
+ * The name every client may use for the newest version offered.
+ *
+ * @public
+ */
 export const LATEST = 'latest';
 
-/** Nova's OpenStack metadata versions, oldest first. */
+/**
+ * Nova's OpenStack metadata versions, oldest first.
+ *
+ * @public
+ */
 export const OPENSTACK_VERSIONS = [
   '2012-08-10',
   '2013-04-04',
@@ -20,7 +28,11 @@ export const OPENSTACK_VERSIONS = [
   '2025-04-04',
 ] as const;
 
-/** One of `OPENSTACK_VERSIONS`; `latest` is resolved before it becomes one. */
+/**
+ * One of `OPENSTACK_VERSIONS`; `latest` is resolved before it becomes one.
+ *
+ * @public
+ */
 export type OpenStackVersion = (typeof OPENSTACK_VERSIONS)[number];
 
 // The OpenStack versions that add something, by Nova's release names; 2012-08-10 (Folsom) is the base.
@@ -46,6 +58,8 @@ export const VICTORIA: OpenStackVersion = '2020-10-14';
  * later ones are those AWS lists at `/` (AWS documentation, "Instance metadata categories"), offered
  * because clients ask for them by date: Ignition on the `aws` platform reads `/2019-10-01/user-data`,
  * cloud-init's EC2 source probes `/2021-03-23/`, `/2018-09-24/` and `/2016-09-02/`.
+ *
+ * @public
  */
 export const EC2_VERSIONS = [
   '1.0',
@@ -78,7 +92,11 @@ export const EC2_VERSIONS = [
   '2022-09-24',
 ] as const;
 
-/** One of `EC2_VERSIONS`; `latest` is resolved before it becomes one. */
+/**
+ * One of `EC2_VERSIONS`; `latest` is resolved before it becomes one.
+ *
+ * @public
+ */
 export type Ec2Version = (typeof EC2_VERSIONS)[number];
 
 // The EC2 versions that add something this service serves, named for what they add (AWS documentation,
@@ -110,6 +128,8 @@ export function ec2VersionAtLeast(version: Ec2Version, required: Ec2Version): bo
 /**
  * The OpenStack versions offered at `now`: those dated on or before its UTC day. Nova hides future
  * versions the same way, so a service built today keeps answering like the release it claims to be.
+ *
+ * @public
  */
 export function offeredOpenStackVersions(now: Date): OpenStackVersion[] {
   const today = now.toISOString().slice(0, 10);

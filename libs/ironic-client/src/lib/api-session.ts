@@ -7,7 +7,11 @@ import type { HttpAnswer, HttpMethod, HttpTransport } from './http-transport';
 import { readJsonBody } from './json-body';
 import type { ResolvedOptions } from './options';
 
-/** The header that selects the microversion, on every versioned request. */
+/**
+ * The header that selects the microversion, on every versioned request.
+ *
+ * @public
+ */
 export const API_VERSION_HEADER = 'X-OpenStack-Ironic-API-Version';
 
 export type QueryValue = string | number | boolean | undefined;

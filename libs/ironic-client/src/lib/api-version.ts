@@ -1,4 +1,8 @@
-/** The highest Ironic API microversion this client knows the fields and rules of (Ironic 2023.1). */
+/**
+ * The highest Ironic API microversion this client knows the fields and rules of (Ironic 2023.1).
+ *
+ * @public
+ */
 export const CLIENT_MAX_API_VERSION = '1.82';
 
 /** An Ironic API microversion; Ironic's major version is always 1, so only the minor number varies. */

@@ -1,10 +1,25 @@
 /**
+ * The `code` of an {@link IronicError}, one per class, stable across releases:
+ * - `IRONIC_API`: Ironic answered with an error status ({@link IronicApiError});
+ * - `IRONIC_CONNECTION`: no HTTP answer at all ({@link IronicConnectionError});
+ * - `IRONIC_AUTH`: credentials refused, not enough, or not obtainable ({@link IronicAuthError});
+ * - `IRONIC_RESPONSE`: an answer that is not Ironic's documented shape ({@link IronicResponseError});
+ * - `IRONIC_VERSION`: the request needs a newer API version than negotiated ({@link IronicVersionError}).
+ *
+ * @public
+ */
+export type IronicErrorCode = 'IRONIC_API' | 'IRONIC_CONNECTION' | 'IRONIC_AUTH' | 'IRONIC_RESPONSE' | 'IRONIC_VERSION';
+
+/**
  * Every error the client throws names the request (method and URL), what came back (status, or none)
- * and what the operator should check. Callers can branch on the class; people can act on the message.
+ * and what the operator should check. Callers can branch on `code` (an {@link IronicErrorCode}) or on
+ * the class; `name` is the class's name; people can act on the message.
+ *
+ * @public
  */
 export abstract class IronicError extends Error {
-  /** A stable code to branch on, one per class: `IRONIC_API`, `IRONIC_CONNECTION`, `IRONIC_AUTH`, `IRONIC_RESPONSE`, `IRONIC_VERSION`. */
-  abstract readonly code: 'IRONIC_API' | 'IRONIC_CONNECTION' | 'IRONIC_AUTH' | 'IRONIC_RESPONSE' | 'IRONIC_VERSION';
+  /** A stable code to branch on, one per class (see {@link IronicErrorCode}). */
+  abstract readonly code: IronicErrorCode;
 
   protected constructor(
     message: string,
@@ -18,7 +33,11 @@ export abstract class IronicError extends Error {
   }
 }
 
-/** Ironic answered with an error status (other than 401/403, see {@link IronicAuthError}). */
+/**
+ * Ironic answered with an error status (other than 401/403, see {@link IronicAuthError}).
+ *
+ * @public
+ */
 export class IronicApiError extends IronicError {
   readonly code = 'IRONIC_API';
   override readonly name = 'IronicApiError';
@@ -46,7 +65,11 @@ function adviceForStatus(status: number): string {
   return 'Check the request against the Ironic API reference and the Ironic API log.';
 }
 
-/** No HTTP answer at all: connection refused, DNS failure, reset, or the time limit ran out. */
+/**
+ * No HTTP answer at all: connection refused, DNS failure, reset, or the time limit ran out.
+ *
+ * @public
+ */
 export class IronicConnectionError extends IronicError {
   readonly code = 'IRONIC_CONNECTION';
   override readonly name = 'IronicConnectionError';
@@ -69,7 +92,11 @@ export class IronicConnectionError extends IronicError {
   }
 }
 
-/** The credentials were refused (401), were not enough (403), or could not be obtained at all. */
+/**
+ * The credentials were refused (401), were not enough (403), or could not be obtained at all.
+ *
+ * @public
+ */
 export class IronicAuthError extends IronicError {
   readonly code = 'IRONIC_AUTH';
   override readonly name = 'IronicAuthError';
@@ -87,7 +114,11 @@ export class IronicAuthError extends IronicError {
   }
 }
 
-/** The answer was not what Ironic (or Keystone) sends: not JSON, or not the documented shape. */
+/**
+ * The answer was not what Ironic (or Keystone) sends: not JSON, or not the documented shape.
+ *
+ * @public
+ */
 export class IronicResponseError extends IronicError {
   readonly code = 'IRONIC_RESPONSE';
   override readonly name = 'IronicResponseError';
@@ -109,7 +140,11 @@ export class IronicResponseError extends IronicError {
   }
 }
 
-/** The request needs a newer API version than the one negotiated with this Ironic. */
+/**
+ * The request needs a newer API version than the one negotiated with this Ironic.
+ *
+ * @public
+ */
 export class IronicVersionError extends IronicError {
   readonly code = 'IRONIC_VERSION';
   override readonly name = 'IronicVersionError';

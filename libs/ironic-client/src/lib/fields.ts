@@ -8,6 +8,8 @@ export const FIELDS_PARAMETER_MINOR = 8;
 /**
  * Every node field Ironic lets a caller select, with the minor API version that introduced it
  * (ironic/api/controllers/v1/utils.py VERSIONED_FIELDS). Asking for a newer field is a 406.
+ *
+ * @public
  */
 export const NODE_FIELD_VERSIONS = {
   uuid: 1, created_at: 1, updated_at: 1, chassis_uuid: 1, console_enabled: 1, driver: 1, driver_info: 1, extra: 1,
@@ -22,24 +24,42 @@ export const NODE_FIELD_VERSIONS = {
   retired: 61, retired_reason: 61, lessee: 65, network_data: 66, boot_mode: 75, secure_boot: 75, shard: 82,
 } as const satisfies Record<string, number>;
 
-/** Port fields and the minor version that introduced each (ironic/api/controllers/v1/port.py). */
+/**
+ * Port fields and the minor version that introduced each (ironic/api/controllers/v1/port.py).
+ *
+ * @public
+ */
 export const PORT_FIELD_VERSIONS = {
   uuid: 1, address: 1, node_uuid: 1, extra: 1, created_at: 1, updated_at: 1, internal_info: 18, pxe_enabled: 19,
   local_link_connection: 19, portgroup_uuid: 24, physical_network: 34, is_smartnic: 53,
 } as const satisfies Record<string, number>;
 
-/** A node field the client can ask for with `fields`; {@link NODE_FIELD_VERSIONS} gives the API version each needs. */
+/**
+ * A node field the client can ask for with `fields`; {@link NODE_FIELD_VERSIONS} gives the API version each needs.
+ *
+ * @public
+ */
 export type NodeField = keyof typeof NODE_FIELD_VERSIONS;
-/** A port field the client can ask for with `fields`; {@link PORT_FIELD_VERSIONS} gives the API version each needs. */
+/**
+ * A port field the client can ask for with `fields`; {@link PORT_FIELD_VERSIONS} gives the API version each needs.
+ *
+ * @public
+ */
 export type PortField = keyof typeof PORT_FIELD_VERSIONS;
 
 /**
  * A node as answered for a `fields` selection: the selected fields and `uuid` (always asked for, paging
  * needs it). Without a selection, the whole node.
+ *
+ * @public
  */
 export type NodeOf<F extends NodeField> = [F] extends [never] ? IronicNode : Pick<IronicNode, F | 'uuid'>;
 
-/** A port as answered for a `fields` selection (plus `uuid`), or the whole port without one. */
+/**
+ * A port as answered for a `fields` selection (plus `uuid`), or the whole port without one.
+ *
+ * @public
+ */
 export type PortOf<F extends PortField> = [F] extends [never] ? IronicPort : Pick<IronicPort, F | 'uuid'>;
 
 export interface FieldSelection {

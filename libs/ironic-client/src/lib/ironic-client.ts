@@ -25,7 +25,11 @@ import { PagedList, type PageRequest } from './paged-list';
 /** Portgroups exist from API 1.23. */
 const PORTGROUPS_MINOR = 23;
 
-/** How much of a listing to fetch, and in which steps. */
+/**
+ * How much of a listing to fetch, and in which steps.
+ *
+ * @public
+ */
 export interface PagingOptions {
   /** Items per request. Default: the client's `pageSize`. */
   pageSize?: number;
@@ -33,7 +37,11 @@ export interface PagingOptions {
   limit?: number;
 }
 
-/** What {@link IronicClient.listNodes} lists: filters (`GET /v1/nodes` query parameters), fields, and paging. */
+/**
+ * What {@link IronicClient.listNodes} lists: filters (`GET /v1/nodes` query parameters), fields, and paging.
+ *
+ * @public
+ */
 export interface ListNodesOptions<F extends NodeField = never> extends PagingOptions {
   /** Only these fields (and `uuid`); fields newer than the negotiated version are left out. Default: all. */
   fields?: readonly F[];
@@ -41,7 +49,11 @@ export interface ListNodesOptions<F extends NodeField = never> extends PagingOpt
   filters?: NodeFilters;
 }
 
-/** What {@link IronicClient.listPorts} lists: one node's ports or all, fields, and paging. */
+/**
+ * What {@link IronicClient.listPorts} lists: one node's ports or all, fields, and paging.
+ *
+ * @public
+ */
 export interface ListPortsOptions<F extends PortField = never> extends PagingOptions {
   /** Only the ports of this node. */
   nodeUuid?: string;
@@ -49,7 +61,11 @@ export interface ListPortsOptions<F extends PortField = never> extends PagingOpt
   fields?: readonly F[];
 }
 
-/** What {@link IronicClient.listPortgroups} lists, and paging. */
+/**
+ * What {@link IronicClient.listPortgroups} lists, and paging.
+ *
+ * @public
+ */
 export interface ListPortgroupsOptions extends PagingOptions {
   /** Only the portgroups of this node (uuid or name). */
   nodeUuid?: string;
@@ -65,12 +81,18 @@ interface CollectionRequest {
 /**
  * A typed client of the Ironic API: negotiates the microversion on first use, sends it with every
  * request, pages by marker, validates every answer against `@ironic-metadata/ironic-model`.
+ * Every method rejects with an {@link IronicError} (branch on its `code`, an {@link IronicErrorCode}):
+ * `IRONIC_CONNECTION` without an answer, `IRONIC_AUTH` for refused credentials, `IRONIC_API` for an
+ * error status, `IRONIC_RESPONSE` for an answer not shaped as Ironic's, `IRONIC_VERSION` for a feature
+ * newer than the negotiated API version. Facts from the Ironic API reference (API 1.x, microversions).
  *
  * @example
  * const ironic = new IronicClient({ endpoint: 'http://127.0.0.1:6385' });
  * for await (const page of ironic.listNodes({ fields: ['uuid', 'name'], filters: { provision_state: 'active' } })) {
  *   for (const node of page) console.log(node.uuid, node.name);
  * }
+ *
+ * @public
  */
 export class IronicClient {
   private readonly options: ResolvedOptions;
@@ -78,6 +100,12 @@ export class IronicClient {
   /** Fields already reported as unavailable, so that each is reported once. */
   private readonly reportedFields = new Set<string>();
 
+  /**
+   * A client; nothing is sent until the first request.
+   *
+   * @throws RangeError when `options` cannot work: no `endpoint` without Keystone, a URL that is not
+   *   http(s), a count or time that is not a whole number in range, or Keystone auth without a project.
+   */
   constructor(options: IronicClientOptions) {
     this.options = resolveOptions(options);
     const transport = new HttpTransport(this.options);

@@ -1,6 +1,8 @@
 /**
  * Filters of `GET /v1/nodes`, named as Ironic names its query parameters. Ironic applies them; the
  * client sends them again with every page (Ironic's own `next` link drops most of them).
+ *
+ * @public
  */
 export interface NodeFilters {
   provision_state?: string;
@@ -19,7 +21,11 @@ export interface NodeFilters {
   associated?: boolean;
 }
 
-/** The minor API version each filter needs (ironic/api/controllers/v1/utils.py check_allow_filter_*). */
+/**
+ * The minor API version each filter needs (ironic/api/controllers/v1/utils.py check_allow_filter_*).
+ *
+ * @public
+ */
 export const NODE_FILTER_VERSIONS: Readonly<Record<keyof NodeFilters, number>> = {
   instance_uuid: 1,
   maintenance: 1,

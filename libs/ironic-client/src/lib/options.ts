@@ -1,22 +1,38 @@
 import { CLIENT_MAX_API_VERSION, parseApiVersion, type ApiVersion } from './api-version';
 import { silentLogger, type IronicClientLogger } from './logger';
 
-/** Ironic's `auth_strategy = noauth`. */
+/**
+ * Ironic's `auth_strategy = noauth`.
+ *
+ * @public
+ */
 export interface NoAuthOptions {
   type: 'none';
 }
 
-/** Ironic's `auth_strategy = http_basic` (a bcrypt htpasswd file on the server side). */
+/**
+ * Ironic's `auth_strategy = http_basic` (a bcrypt htpasswd file on the server side).
+ *
+ * @public
+ */
 export interface HttpBasicAuthOptions {
   type: 'http_basic';
   username: string;
   password: string;
 }
 
-/** Which of the catalog's endpoints of the `baremetal` service to use. */
+/**
+ * Which of the catalog's endpoints of the `baremetal` service to use.
+ *
+ * @public
+ */
 export type EndpointInterface = 'public' | 'internal' | 'admin';
 
-/** Keystone v3 password authentication, scoped to a project (the `OS_*` variables of the OpenStack CLI). */
+/**
+ * Keystone v3 password authentication, scoped to a project (the `OS_*` variables of the OpenStack CLI).
+ *
+ * @public
+ */
 export interface KeystoneAuthOptions {
   type: 'keystone';
   /** Keystone's URL, with or without `/v3` (`OS_AUTH_URL`). */
@@ -35,10 +51,18 @@ export interface KeystoneAuthOptions {
   interface?: EndpointInterface;
 }
 
-/** How the client authenticates: `none` (noauth), `http_basic`, or `keystone` (v3 password). */
+/**
+ * How the client authenticates: `none` (noauth), `http_basic`, or `keystone` (v3 password).
+ *
+ * @public
+ */
 export type IronicAuthOptions = NoAuthOptions | HttpBasicAuthOptions | KeystoneAuthOptions;
 
-/** Everything {@link IronicClient} can be told. Only `endpoint` (or Keystone auth) is required. */
+/**
+ * Everything {@link IronicClient} can be told. Only `endpoint` (or Keystone auth) is required.
+ *
+ * @public
+ */
 export interface IronicClientOptions {
   /**
    * The Ironic API, e.g. `http://127.0.0.1:6385`, with or without `/v1`. Optional with Keystone auth:
@@ -62,7 +86,11 @@ export interface IronicClientOptions {
   observer?: ExchangeObserver;
 }
 
-/** One request to Ironic, retries included, as the observer hears of it. */
+/**
+ * One request to Ironic, retries included, as the observer hears of it.
+ *
+ * @public
+ */
 export interface ExchangeEvent {
   method: string;
   /** The path without query, e.g. `/v1/nodes`. */
@@ -74,7 +102,11 @@ export interface ExchangeEvent {
   error?: string;
 }
 
-/** Called once per HTTP exchange with Ironic or Keystone, e.g. to count or log them; must not throw. */
+/**
+ * Called once per HTTP exchange with Ironic or Keystone, e.g. to count or log them; must not throw.
+ *
+ * @public
+ */
 export type ExchangeObserver = (event: ExchangeEvent) => void;
 
 /** Options after defaults and checks. */

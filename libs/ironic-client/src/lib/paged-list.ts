@@ -28,6 +28,8 @@ export interface Page<T> {
  * to notice a server whose `max_limit` cut the page short.
  *
  * `for await (const page of list)` gives the pages as they arrive; `await list.all()` collects them.
+ *
+ * @public
  */
 export class PagedList<T> implements AsyncIterable<T[]> {
   constructor(

@@ -4,6 +4,8 @@ import { parseLeniently, ValidationError } from './validation';
 /**
  * An inventory: nodes, ports and portgroups shaped exactly like Ironic's `GET /v1/nodes/detail`,
  * `GET /v1/ports/detail` and `GET /v1/portgroups/detail` answers.
+ *
+ * @public
  */
 export interface Inventory {
   nodes: IronicNode[];
@@ -21,6 +23,9 @@ const itemNames = { nodes: 'node', ports: 'port', portgroups: 'portgroup' } as c
  * (see `leftAsideIn`), an item that cannot be used at all (no uuid, not an object) only itself, named
  * in `unusable` with its index, uuid or name and the field. Throws `ValidationError` only when the
  * document is not an inventory at all (not an object, no `nodes` list).
+ *
+ * @throws {@link ValidationError} when `document` is not an object with a `nodes` list.
+ * @public
  */
 export function parseInventory(document: unknown, source: string): Inventory {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {

@@ -12,7 +12,7 @@ const CISCO = /^([0-9a-f]{4})\.([0-9a-f]{4})\.([0-9a-f]{4})$/i;
 /**
  * A MAC address that is none of the accepted spellings.
  *
- * @remarks `code` is always `INVALID_MAC_ADDRESS`; `value` is the text as given.
+ * @remarks `code` is always `INVALID_MAC_ADDRESS` (see {@link IronicModelErrorCode}); `value` is the text as given.
  * @public
  */
 export class InvalidMacAddressError extends RangeError {

@@ -6,6 +6,8 @@ import { z } from 'zod';
  * Nova itself writes `null` for an instance without an availability zone, so the strings may be null.
  * Parsed leniently: an unusable value (a key that is not a string) is left aside, never the drive.
  * Unknown keys are kept and passed through.
+ *
+ * @public
  */
 export const metaDataSchema = z.looseObject({
   uuid: z.string().min(1).optional(),
@@ -23,5 +25,9 @@ export const metaDataSchema = z.looseObject({
   devices: z.array(z.unknown()).optional(),
 });
 
-/** meta_data.json as {@link metaDataSchema} reads it. */
+/**
+ * meta_data.json as {@link metaDataSchema} reads it.
+ *
+ * @public
+ */
 export type MetaData = z.infer<typeof metaDataSchema>;

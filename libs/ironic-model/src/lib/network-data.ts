@@ -1,10 +1,18 @@
 import { z } from 'zod';
 import { parseLeniently, type LeftAside } from './validation';
 
-/** A MAC address as `ethernet_mac_address` carries it: six hex octets, `:` or `-` between them. */
+/**
+ * A MAC address as `ethernet_mac_address` carries it: six hex octets, `:` or `-` between them.
+ *
+ * @public
+ */
 export const macAddressSchema = z.string().regex(/^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/i, { error: 'expected a MAC address such as 52:54:00:12:34:56' });
 
-/** An IPv4 or IPv6 address, as `ip_address` (Nova) and `fixed_ips` (by convention) carry it. */
+/**
+ * An IPv4 or IPv6 address, as `ip_address` (Nova) and `fixed_ips` (by convention) carry it.
+ *
+ * @public
+ */
 export const ipAddressSchema = z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' });
 
 /**
@@ -13,6 +21,8 @@ export const ipAddressSchema = z.union([z.ipv4(), z.ipv6()], { error: 'expected 
  * config drive and a node's network_data as given, and Nova's Ironic driver copies portgroup properties
  * into `bond_*` as they are (nova/virt/ironic/driver.py, so `"bond_miimon": "100"`); real drives carry
  * `"mtu": 0`. Unknown keys are kept: readers such as cloud-init look at fields this model does not name.
+ *
+ * @public
  */
 export const networkLinkSchema = z.looseObject({
   /** The name networks refer to it by; a link without one is left aside. */
@@ -32,14 +42,22 @@ export const networkLinkSchema = z.looseObject({
   vlan_mac_address: macAddressSchema.optional(),
 });
 
-/** A route of a network in network_data.json: `network`, `netmask`, `gateway` (Nova `nova/virt/netutils.py`). */
+/**
+ * A route of a network in network_data.json: `network`, `netmask`, `gateway` (Nova `nova/virt/netutils.py`).
+ *
+ * @public
+ */
 export const networkRouteSchema = z.looseObject({
   network: z.string(),
   netmask: z.string(),
   gateway: z.string(),
 });
 
-/** A service in network_data.json, e.g. `{type: 'dns', address: '10.0.0.2'}`. */
+/**
+ * A service in network_data.json, e.g. `{type: 'dns', address: '10.0.0.2'}`.
+ *
+ * @public
+ */
 export const networkServiceSchema = z.looseObject({
   type: z.string(),
   address: z.string(),
@@ -49,6 +67,8 @@ export const networkServiceSchema = z.looseObject({
  * What the service reads of a network: its address (to match a client, and EC2's `local-ipv4s`), its
  * netmask and the link it sits on; its type, gateway, routes and DNS services for the NoCloud network
  * config. A network whose `link` is unusable still names its address.
+ *
+ * @public
  */
 export const networkSchema = z.looseObject({
   id: z.unknown().optional(),
@@ -64,25 +84,53 @@ export const networkSchema = z.looseObject({
   services: z.array(networkServiceSchema).optional(),
 });
 
-/** Nova's network_data.json (`links`, `networks`, `services`), as Ironic keeps it in a node's `network_data` (API 1.66) or a config drive carries it. */
+/**
+ * Nova's network_data.json (`links`, `networks`, `services`), as Ironic keeps it in a node's `network_data` (API 1.66) or a config drive carries it.
+ *
+ * @public
+ */
 export const networkDataSchema = z.looseObject({
   links: z.array(networkLinkSchema).default([]),
   networks: z.array(networkSchema).default([]),
   services: z.array(networkServiceSchema).default([]),
 });
 
-/** A link of network_data.json, as {@link networkLinkSchema} validates it. */
+/**
+ * A link of network_data.json, as {@link networkLinkSchema} validates it.
+ *
+ * @public
+ */
 export type NetworkLink = z.infer<typeof networkLinkSchema>;
-/** A route of network_data.json, as {@link networkRouteSchema} validates it. */
+/**
+ * A route of network_data.json, as {@link networkRouteSchema} validates it.
+ *
+ * @public
+ */
 export type NetworkRoute = z.infer<typeof networkRouteSchema>;
-/** A service of network_data.json, as {@link networkServiceSchema} validates it. */
+/**
+ * A service of network_data.json, as {@link networkServiceSchema} validates it.
+ *
+ * @public
+ */
 export type NetworkService = z.infer<typeof networkServiceSchema>;
-/** A network of network_data.json, as {@link networkSchema} validates it. */
+/**
+ * A network of network_data.json, as {@link networkSchema} validates it.
+ *
+ * @public
+ */
 export type Network = z.infer<typeof networkSchema>;
-/** The view of network_data.json the service reads (see {@link readNetworkData}). */
+/**
+ * The view of network_data.json the service reads (see {@link readNetworkData}).
+ *
+ * @public
+ */
 export type NetworkData = z.infer<typeof networkDataSchema>;
 
-/** network_data as stored (in a config drive, or a node's `network_data` field) and what the service reads of it. */
+/**
+ * network_data as stored (in a config drive, or a node's `network_data` field) and what the service reads of it.
+ *
+ * @public
+ */
 export interface StoredNetworkData {
   /** The JSON value exactly as stored: what `network_data.json` serves, odd values and unknown keys included. */
   document: unknown;
@@ -100,6 +148,8 @@ const readByDocument = new WeakMap<object, StoredNetworkData>();
  * Reads stored network_data leniently: each unusable value (an `ip_address` that is not an address, a
  * link without an `id`) is left out of the view and named; nothing else is checked, and the document
  * itself is kept as it was. Never throws.
+ *
+ * @public
  */
 export function readNetworkData(document: unknown): StoredNetworkData {
   const cacheable = typeof document === 'object' && document !== null;
@@ -113,7 +163,11 @@ export function readNetworkData(document: unknown): StoredNetworkData {
   return read;
 }
 
-/** True when stored network_data says something: Ironic answers `{}` for a node without any. */
+/**
+ * True when stored network_data says something: Ironic answers `{}` for a node without any.
+ *
+ * @public
+ */
 export function isStoredNetworkData(document: unknown): boolean {
   return typeof document === 'object' && document !== null && !Array.isArray(document) && Object.keys(document).length > 0;
 }

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 
-/** A value from outside (a file, an HTTP answer) that does not have the shape this project expects. */
+/**
+ * A value from outside (a file, an HTTP answer) that does not have the shape this project expects.
+ *
+ * @remarks `code` is always `VALIDATION_FAILED` (see {@link IronicModelErrorCode}); `name` is `ValidationError`.
+ * @public
+ */
 export class ValidationError extends Error {
-  /** A stable code to branch on. */
+  /** Stable code to branch on. */
   readonly code = 'VALIDATION_FAILED';
   override readonly name = 'ValidationError';
 
@@ -17,7 +22,11 @@ export class ValidationError extends Error {
   }
 }
 
-/** `instance_info.fixed_ips[0]` from zod's `['instance_info', 'fixed_ips', 0]`. */
+/**
+ * `instance_info.fixed_ips[0]` from zod's `['instance_info', 'fixed_ips', 0]`.
+ *
+ * @public
+ */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, key) => {
     if (typeof key === 'number') return `${text}[${key}]`;
@@ -25,7 +34,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-/** One line a problem: `field instance_info.fixed_ips[0]: expected string, received number`. */
+/**
+ * One line a problem: `field instance_info.fixed_ips[0]: expected string, received number`.
+ *
+ * @public
+ */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], skip = 0): string[] {
   return issues.map((issue) => {
     const field = formatPath(issue.path.slice(skip));
@@ -33,7 +46,11 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], skip = 0): s
   });
 }
 
-/** A value that lenient parsing left out of what the service reads, and why. */
+/**
+ * A value that lenient parsing left out of what the service reads, and why.
+ *
+ * @public
+ */
 export interface LeftAside {
   /** Where it was, e.g. `networks[0].ip_address` (relative to what was parsed). */
   field: string;
@@ -41,7 +58,11 @@ export interface LeftAside {
   problem: string;
 }
 
-/** What {@link parseLeniently} gives: the value with what was left aside of it, or why it cannot be used at all. */
+/**
+ * What {@link parseLeniently} gives: the value with what was left aside of it, or why it cannot be used at all.
+ *
+ * @public
+ */
 export type LenientResult<T> = { success: true; data: T; leftAside: LeftAside[] } | { success: false; problems: string[] };
 
 /** Nested removals from a value: a removed value, or the removals below it. */
@@ -57,6 +78,8 @@ const leftAsideByParsed = new WeakMap<object, readonly LeftAside[]>();
 /**
  * The values {@link parseLeniently} left out of `parsed` (an object it returned), or none. Lets the
  * values left aside travel with a node from the client or file that parsed it to whoever reports them.
+ *
+ * @public
  */
 export function leftAsideIn(parsed: object): readonly LeftAside[] {
   return leftAsideByParsed.get(parsed) ?? [];
@@ -68,6 +91,8 @@ export function leftAsideIn(parsed: object): readonly LeftAside[] {
  * or field with it, and only a problem with the value as a whole fails. So one odd value in data
  * deployers wrote (a string `bond_miimon`, a `fixed_ips` entry that is not an address) costs that value,
  * never its neighbours. Fields are named relative to `value`, as in the original (list indexes too).
+ *
+ * @public
  */
 export function parseLeniently<S extends z.ZodType>(schema: S, value: unknown): LenientResult<z.output<S>> {
   const removals: Removals = { removed: false, below: new Map() };

@@ -49,12 +49,12 @@ export interface InstanceDirectory {
 export type InstanceAnswer = { found: true; metadata: InstanceMetadata } | ({ found: false } & Refusal);
 
 /**
- * A source of `vendor_data2.json` documents, by name, for one instance, as Nova's vendor data
- * providers are (nova/api/metadata/vendordata.py); DynamicVendorData is Nova's DynamicJSON one.
- * Rejects with VendorDataError to fail the request.
+ * Vendor data asked per instance, as Nova's vendor data providers are (nova/api/metadata/vendordata.py):
+ * `applyTo` gives the instance's metadata with the provider's documents in `vendor_data2.json`.
+ * DynamicVendorData is Nova's DynamicJSON one. Rejects with VendorDataError to fail the request.
  */
 export interface VendorDataProvider {
-  documentsFor(md: InstanceMetadata): Promise<Record<string, unknown>>;
+  applyTo(md: InstanceMetadata): Promise<InstanceMetadata>;
 }
 
 /** What the responder counts, for whoever keeps metrics (the server's Prometheus registry). */
@@ -168,8 +168,7 @@ export class MetadataResponder {
     const dynamic = this.options.dynamicVendorData;
     if (!dynamic) return metadata;
     try {
-      const documents = await dynamic.documentsFor(metadata);
-      return { ...metadata, vendorData2: { ...metadata.vendorData2, ...documents } };
+      return await dynamic.applyTo(metadata);
     } catch (error) {
       if (!(error instanceof VendorDataError)) throw error;
       this.logger.error('vendor data failed', { node: metadata.nodeUuid, error: error.message });

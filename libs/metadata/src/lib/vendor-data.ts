@@ -3,8 +3,11 @@ import type { Logger } from '@ironic-metadata/logging';
 import axios, { type AxiosInstance } from 'axios';
 import type { VendorDataProvider } from './metadata-responder';
 
-/** A vendor data setting that cannot be used; the message names the file or target and the fix. */
+/** A vendor data setting that cannot be used; the message names the file or target and the fix. `code` is `VENDOR_DATA`. */
 export class VendorDataError extends Error {
+  /** Stable code to branch on. */
+  readonly code = 'VENDOR_DATA';
+
   constructor(message: string) {
     super(message);
     this.name = 'VendorDataError';
@@ -43,6 +46,14 @@ export class DynamicVendorData implements VendorDataProvider {
   ) {
     this.http = options.http ?? axios.create();
     this.clock = options.clock ?? Date.now;
+  }
+
+  /**
+   * `md` with each target's document in `vendor_data2.json` beside what it already had, as Nova's
+   * `vendor_data2.json` carries them. Throws VendorDataError as `documentsFor` does.
+   */
+  async applyTo(md: InstanceMetadata): Promise<InstanceMetadata> {
+    return { ...md, vendorData2: { ...md.vendorData2, ...(await this.documentsFor(md)) } };
   }
 
   async documentsFor(md: InstanceMetadata): Promise<Record<string, unknown>> {

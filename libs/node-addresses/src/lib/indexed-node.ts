@@ -1,7 +1,11 @@
 import type { ConfigDrive } from '@ironic-metadata/configdrive';
 import { INSTANCE_STATES, type IronicNode, type IronicPort, type IronicPortgroup, type LeftAside } from '@ironic-metadata/ironic-model';
 
-/** A node with everything the service knows about it, gathered once per index build. */
+/**
+ * A node with everything the service knows about it, gathered once per index build.
+ *
+ * @public
+ */
 export interface IndexedNode {
   node: IronicNode;
   ports: IronicPort[];
@@ -18,12 +22,20 @@ export interface IndexedNode {
   leftAside?: readonly LeftAside[];
 }
 
-/** Only nodes that carry an instance may be served instance data. */
+/**
+ * Only nodes that carry an instance may be served instance data.
+ *
+ * @public
+ */
 export function isEligible(entry: IndexedNode): boolean {
   return INSTANCE_STATES.has(entry.node.provision_state);
 }
 
-/** `uuid (name)` for logs and traces. */
+/**
+ * `uuid (name)` for logs and traces.
+ *
+ * @public
+ */
 export function nodeLabel(node: IronicNode): string {
   return node.name ? `${node.uuid} (${node.name})` : node.uuid;
 }

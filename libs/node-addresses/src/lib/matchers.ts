@@ -3,12 +3,24 @@ import { fixedIpAddress, nodeNetworkData, type NetworkData } from '@ironic-metad
 import { normalizeIp } from './addresses';
 import type { IndexedNode } from './indexed-node';
 
-/** How a client address was tied to a node, in the order the matchers are tried. */
+/**
+ * How a client address was tied to a node, in the order the matchers are tried.
+ *
+ * @public
+ */
 export const MATCH_METHODS = ['fixed_ips', 'node_network_data', 'configdrive_network_data', 'agent_url', 'node_name', 'dhcp_lease'] as const;
-/** How a client address was tied to a node; one of {@link MATCH_METHODS}. */
+/**
+ * How a client address was tied to a node; one of {@link MATCH_METHODS}.
+ *
+ * @public
+ */
 export type MatchMethod = (typeof MATCH_METHODS)[number];
 
-/** A matcher that reads the addresses a node claims from the node itself. */
+/**
+ * A matcher that reads the addresses a node claims from the node itself.
+ *
+ * @public
+ */
 export interface AddressMatcher {
   method: Exclude<MatchMethod, 'dhcp_lease'>;
   /** Where the addresses come from, for traces: "instance_info.fixed_ips". */
@@ -61,13 +73,21 @@ const NODE_NAME: AddressMatcher = {
   addresses: ({ node }) => (node.name && isIP(node.name) ? [node.name] : []),
 };
 
-/** The matchers in the order they are tried; the node name only when enabled (testing). */
+/**
+ * The matchers in the order they are tried; the node name only when enabled (testing).
+ *
+ * @public
+ */
 export function addressMatchers(options: { matchNodeName: boolean }): AddressMatcher[] {
   const matchers = [FIXED_IPS, NODE_NETWORK_DATA, CONFIGDRIVE_NETWORK_DATA, AGENT_URL];
   return options.matchNodeName ? [...matchers, NODE_NAME] : matchers;
 }
 
-/** Every address the matcher reads from the node, normalised; exact addresses only, never substrings. */
+/**
+ * Every address the matcher reads from the node, normalised; exact addresses only, never substrings.
+ *
+ * @public
+ */
 export function claimedAddresses(matcher: AddressMatcher, entry: IndexedNode): string[] {
   return matcher.addresses(entry).filter((address) => isIP(address.trim()) !== 0).map(normalizeIp);
 }

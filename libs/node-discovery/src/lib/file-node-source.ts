@@ -4,8 +4,11 @@ import { basename, dirname } from 'node:path';
 import { parseInventory, type Inventory } from '@ironic-metadata/ironic-model';
 import type { NodeSource } from './node-source';
 
-/** A problem with the inventory file itself: unreadable, not JSON, or not shaped like Ironic's answers. */
+/** A problem with the inventory file itself: unreadable, not JSON, or not shaped like Ironic's answers. `code` is `INVENTORY_FILE`. */
 export class InventoryFileError extends Error {
+  /** Stable code to branch on. */
+  readonly code = 'INVENTORY_FILE';
+
   constructor(message: string) {
     super(message);
     this.name = 'InventoryFileError';

@@ -7,8 +7,11 @@ import { describeLeftAside, leftAsideOf } from './left-aside';
 import { NodeIndex } from './node-index';
 import type { NodePatch, NodeSource } from './node-source';
 
-/** A change asked of a source that cannot make changes (an inventory file). */
+/** A change asked of a source that cannot make changes (an inventory file). `code` is `READ_ONLY_SOURCE`. */
 export class ReadOnlySourceError extends Error {
+  /** Stable code to branch on. */
+  readonly code = 'READ_ONLY_SOURCE';
+
   constructor(source: string) {
     super(`${source} is read-only: changes to nodes need the Ironic source (unset INVENTORY_FILE)`);
     this.name = 'ReadOnlySourceError';

@@ -7,11 +7,12 @@ Prints one JSON document. Every connection is made from SOURCE_ADDRESS, and only
 BASE_URL's own host (169.254.169.254 inside a test's network namespace): cloud-init's OpenStack reader
 also crawls EC2 at 169.254.169.254, which is pointed at BASE_URL here.
 """
-import base64
 import copy
 import json
 import sys
 from urllib.parse import urlsplit
+
+from jsonable import jsonable
 
 import urllib3.util.connection as connection
 
@@ -30,16 +31,6 @@ def create_connection(address, *args, **kwargs):
 connection.create_connection = create_connection
 
 from cloudinit.sources.helpers import ec2, openstack  # noqa: E402  (after the patch, on purpose)
-
-
-def jsonable(value):
-    if isinstance(value, bytes):
-        return {"base64": base64.b64encode(value).decode()}
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(item) for item in value]
-    return value
 
 
 class LocalMetadataReader(openstack.MetadataReader):

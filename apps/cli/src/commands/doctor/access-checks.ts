@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { CidrList, type Config } from '@ironic-metadata/config';
 import { readTokenKeyFile } from '@ironic-metadata/metadata';
 import { nodeLabel } from '@ironic-metadata/node-discovery';
-import { listSome, plural } from '../output';
+import { listSome, plural } from '../../support/output';
 import type { Check } from './check';
 import type { Discovery } from './discovery';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '@ironic-metadata/config';
-import { plural } from '../output';
+import { plural } from '../../support/output';
 import type { Check } from './check';
 
 /** How far back the access log is read: a node's first boot asks within minutes. */

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { LeaseTable, parseLeases } from '@ironic-metadata/node-discovery';
-import { formatDuration, plural } from '../output';
+import { formatDuration, plural } from '../../support/output';
 import type { Check } from './check';
 
 /** dnsmasq rewrites its lease file whenever it grants or renews a lease; a day without one is suspicious. */

@@ -1,5 +1,5 @@
 import { nodeLabel, type IndexedNode } from '@ironic-metadata/node-discovery';
-import { listSome, plural } from '../output';
+import { listSome, plural } from '../../support/output';
 import type { Check } from './check';
 import { isMasked, type Discovery } from './discovery';
 

@@ -3,7 +3,7 @@ import { TYPES } from '@ironic-metadata/container';
 import { IronicAuthError, IronicConnectionError } from '@ironic-metadata/ironic-client';
 import type { NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Container } from 'inversify';
-import { loadNodes } from '../context';
+import { loadNodes } from '../../support/context';
 import { skipped, type Check } from './check';
 
 /** Node `network_data` appears at this API version; below it the node_network_data matcher sees nothing. */

@@ -9,7 +9,11 @@ import { interpretRockRidge } from './rock-ridge';
 import { readSuspEntries, suspSkipLength, type ContinuationBudget } from './susp';
 import { readVolumeRoots } from './volume-descriptor';
 
-/** Bounds on the work a (possibly hostile) image can make the reader do. */
+/**
+ * Bounds on the work a (possibly hostile) image can make the reader do.
+ *
+ * @public
+ */
 export interface Iso9660ReadLimits {
   /** Total bytes of all files returned. */
   maxBytes: number;
@@ -18,13 +22,25 @@ export interface Iso9660ReadLimits {
   maxDepth: number;
 }
 
-/** 64 MiB of files (the deploy agent's cap), 10,000 entries, 32 levels: far beyond any real config drive. */
+/**
+ * 64 MiB of files (the deploy agent's cap), 10,000 entries, 32 levels: far beyond any real config drive.
+ *
+ * @public
+ */
 export const DEFAULT_ISO9660_READ_LIMITS: Iso9660ReadLimits = { maxBytes: DEFAULT_MAX_CONFIG_DRIVE_BYTES, maxEntries: 10_000, maxDepth: 32 };
 
-/** Which names the files were read under: Rock Ridge is preferred, then Joliet, then plain ISO 9660. */
+/**
+ * Which names the files were read under: Rock Ridge is preferred, then Joliet, then plain ISO 9660.
+ *
+ * @public
+ */
 export type Iso9660Naming = 'rock-ridge' | 'joliet' | 'iso9660';
 
-/** What an image holds: its label, which names were used, and its files. */
+/**
+ * What an image holds: its label, which names were used, and its files.
+ *
+ * @public
+ */
 export interface Iso9660Contents {
   volumeId: string;
   naming: Iso9660Naming;
@@ -35,6 +51,9 @@ export interface Iso9660Contents {
 /**
  * Reads every file of an ISO 9660 image. Throws ConfigDriveError ('invalid-image' or 'too-large') for
  * anything malformed or beyond `limits`; every extent is checked against the image before it is read.
+ *
+ * @throws {@link ConfigDriveError} with code `invalid-image` (not ISO 9660, or inconsistent) or `too-large` (over `limits`).
+ * @public
  */
 export function readIso9660(image: Buffer, limits: Partial<Iso9660ReadLimits> = {}): Iso9660Contents {
   const roots = readVolumeRoots(image);

@@ -7,7 +7,11 @@ import { joliet, primaryWithRockRidge } from './namings';
 import { encodePathTable, pathTableSize } from './path-table';
 import { encodeTerminator, encodeVolumeDescriptor } from './volume-descriptor';
 
-/** How to label and stamp a written image. */
+/**
+ * How to label and stamp a written image.
+ *
+ * @public
+ */
 export interface Iso9660WriteOptions {
   /** The volume label, at most 16 characters (Joliet's limit); config drives use `config-2`. */
   volumeId: string;
@@ -30,6 +34,9 @@ interface PlacedTree {
 /**
  * Writes an ISO 9660 image holding `files` (relative path -> bytes), with Rock Ridge and Joliet names,
  * the way `genisoimage -J -r` lays one out: descriptors, path tables, directories, then file data.
+ *
+ * @throws {@link ConfigDriveError} with code `unsupported` when `options.volumeId` is not 1 to 16 printable ASCII characters.
+ * @public
  */
 export function writeIso9660(files: ReadonlyMap<string, Uint8Array>, options: Iso9660WriteOptions): Buffer {
   checkVolumeId(options.volumeId);

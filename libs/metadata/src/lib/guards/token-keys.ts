@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { TOKEN_KEY_MIN_BYTES } from './session-tokens';
 
-/** IMDS_TOKEN_KEY_FILE cannot be used; the message names the file, what is wrong and the fix. */
+/** IMDS_TOKEN_KEY_FILE cannot be used; the message names the file, what is wrong and the fix. `code` is `TOKEN_KEY_FILE`. */
 export class TokenKeyFileError extends Error {
+  /** Stable code to branch on. */
+  readonly code = 'TOKEN_KEY_FILE';
+
   constructor(message: string) {
     super(message);
     this.name = 'TokenKeyFileError';

@@ -4,15 +4,31 @@
  * hardware type (`20-...` for InfiniBand), and DHCPv6 DUIDs (RFC 8415 section 11).
  */
 
-/** ARP hardware type 1 (RFC 826; IANA "Hardware Types"): Ethernet, whose address is the MAC. */
+/**
+ * ARP hardware type 1 (RFC 826; IANA "Hardware Types"): Ethernet, whose address is the MAC.
+ *
+ * @public
+ */
 export const ETHERNET = 1;
 
-/** The DUID types of RFC 8415 section 11 (DUID-UUID: RFC 6355), by their 2-byte type code. */
+/**
+ * The DUID types of RFC 8415 section 11 (DUID-UUID: RFC 6355), by their 2-byte type code.
+ *
+ * @public
+ */
 export const DUID_TYPES = { 1: 'DUID-LLT', 2: 'DUID-EN', 3: 'DUID-LL', 4: 'DUID-UUID' } as const;
-/** The name of a defined DUID type, as {@link DUID_TYPES} gives it. */
+/**
+ * The name of a defined DUID type, as {@link DUID_TYPES} gives it.
+ *
+ * @public
+ */
 export type DuidTypeName = (typeof DUID_TYPES)[keyof typeof DUID_TYPES];
 
-/** A client DUID taken apart; `mac` only for a DUID-LL or DUID-LLT of Ethernet with a 6-byte address. */
+/**
+ * A client DUID taken apart; `mac` only for a DUID-LL or DUID-LLT of Ethernet with a 6-byte address.
+ *
+ * @public
+ */
 export interface Duid {
   /** The 2-byte type code (1..4 are defined; anything else is kept, and carries no MAC). */
   type: number;
@@ -27,18 +43,30 @@ export interface Duid {
   noMac?: string;
 }
 
-/** `00:03:0a` (dnsmasq writes `%.2x:`; one digit a byte is accepted too) as bytes; undefined if not hex. */
+/**
+ * `00:03:0a` (dnsmasq writes `%.2x:`; one digit a byte is accepted too) as bytes; undefined if not hex.
+ *
+ * @public
+ */
 export function parseHexBytes(text: string): number[] | undefined {
   if (!/^[0-9a-f]{1,2}(:[0-9a-f]{1,2})*$/i.test(text)) return undefined;
   return text.split(':').map((byte) => parseInt(byte, 16));
 }
 
-/** Bytes as dnsmasq writes them: `52:54:00:0a:0b:0c`. */
+/**
+ * Bytes as dnsmasq writes them: `52:54:00:0a:0b:0c`.
+ *
+ * @public
+ */
 export function hexBytes(bytes: readonly number[]): string {
   return bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(':');
 }
 
-/** The MAC in a link-layer address, or why there is none: only Ethernet (type 1) addresses of 6 bytes are MACs. */
+/**
+ * The MAC in a link-layer address, or why there is none: only Ethernet (type 1) addresses of 6 bytes are MACs.
+ *
+ * @public
+ */
 export function ethernetMac(hardwareType: number, address: readonly number[]): { mac: string } | { noMac: string } {
   if (hardwareType !== ETHERNET) return { noMac: `hardware type ${hardwareType} is not Ethernet (${ETHERNET})` };
   if (address.length !== 6) return { noMac: `an Ethernet address of ${address.length} bytes is no MAC` };
@@ -49,6 +77,8 @@ export function ethernetMac(hardwareType: number, address: readonly number[]): {
  * Takes a client DUID apart (RFC 8415 section 11.2 DUID-LLT: type, hardware type, 4-byte time,
  * address; 11.4 DUID-LL: type, hardware type, address; 11.3 DUID-EN and RFC 6355 DUID-UUID carry
  * no link-layer address). Never throws: a DUID too short for its type says so in `noMac`.
+ *
+ * @public
  */
 export function parseDuid(bytes: readonly number[]): Duid {
   const type = bytes.length >= 2 ? (bytes[0] << 8) | bytes[1] : -1;
@@ -66,6 +96,8 @@ export function parseDuid(bytes: readonly number[]): Duid {
 /**
  * An IPv4 lease's hardware field as dnsmasq writes it: the address bytes, preceded by `TT-` (the
  * ARP type in hex) unless it is Ethernet; a bare dash-separated MAC is read as Ethernet too.
+ *
+ * @public
  */
 export function parseHardwareAddress(field: string): { hardwareType: number; address: number[] } | undefined {
   const typed = /^([0-9a-f]{1,2})-(.*)$/i.exec(field);

@@ -17,7 +17,11 @@ interface LeaseLine {
   noMac?: string;
 }
 
-/** An IPv4 lease: `EXPIRY HWADDR ADDRESS HOSTNAME CLIENT-ID`. */
+/**
+ * An IPv4 lease: `EXPIRY HWADDR ADDRESS HOSTNAME CLIENT-ID`.
+ *
+ * @public
+ */
 export interface Ipv4Lease extends LeaseLine {
   family: 4;
   /** ARP hardware type of `hardwareAddress` (1 = Ethernet). */
@@ -25,7 +29,11 @@ export interface Ipv4Lease extends LeaseLine {
   hardwareAddress: string;
 }
 
-/** An IPv6 lease: `EXPIRY [T]IAID ADDRESS HOSTNAME CLIENT-DUID`, below the `duid` line. */
+/**
+ * An IPv6 lease: `EXPIRY [T]IAID ADDRESS HOSTNAME CLIENT-DUID`, below the `duid` line.
+ *
+ * @public
+ */
 export interface Ipv6Lease extends LeaseLine {
   family: 6;
   /** The identity association (32 bits) the address was leased to. */
@@ -38,17 +46,29 @@ export interface Ipv6Lease extends LeaseLine {
   duid?: Duid;
 }
 
-/** One dnsmasq lease. */
+/**
+ * One dnsmasq lease.
+ *
+ * @public
+ */
 export type Lease = Ipv4Lease | Ipv6Lease;
 
-/** A lease-file line that could not be read, and why. */
+/**
+ * A lease-file line that could not be read, and why.
+ *
+ * @public
+ */
 export interface LeaseProblem {
   line: number;
   text: string;
   reason: string;
 }
 
-/** What {@link parseLeases} reads from a lease file: the leases, and the lines it could not read. */
+/**
+ * What {@link parseLeases} reads from a lease file: the leases, and the lines it could not read.
+ *
+ * @public
+ */
 export interface ParsedLeases {
   leases: Lease[];
   problems: LeaseProblem[];
@@ -67,6 +87,8 @@ const LEASE_OPTION_LINES = new Set(['vendorclass', 'agent-info']);
  * MAC inside a DUID-LL or DUID-LLT of Ethernet (IPv6); a well-formed lease without one is kept, with
  * `noMac` saying why. Malformed lines are returned as problems with their line number; they never
  * stop the other leases being read.
+ *
+ * @public
  */
 export function parseLeases(text: string): ParsedLeases {
   const leases: Lease[] = [];

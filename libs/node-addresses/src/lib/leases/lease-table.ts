@@ -1,7 +1,11 @@
 import { normalizeIp } from '../addresses';
 import type { Lease } from './lease-parser';
 
-/** The answer the lease fallback needs: which MAC holds this address now. */
+/**
+ * The answer the lease fallback needs: which MAC holds this address now.
+ *
+ * @public
+ */
 export interface LeaseLookup {
   macFor(ip: string): { mac: string; lease: Lease } | { reason: string };
 }
@@ -9,6 +13,8 @@ export interface LeaseLookup {
 /**
  * Leases by address, with only unexpired leases that name a MAC able to match: IPv4 leases of
  * Ethernet hardware, and IPv6 leases whose client DUID carries an Ethernet MAC.
+ *
+ * @public
  */
 export class LeaseTable implements LeaseLookup {
   private readonly byIp = new Map<string, Lease[]>();

@@ -2,19 +2,27 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpTarget } from './http-connection';
 import { runLoad, type BootingNode } from './load-run';
-import { metadataTree, REQUESTS_PER_CRAWL } from './test-support/metadata-tree';
+import { crawlLikeCloudInit } from './cloud-init-crawl';
+import { metadataTree, servedBody } from './test-support/metadata-tree';
 
 describe('runLoad', () => {
   let server: Server;
   let target: HttpTarget;
   /** The instance the server tells each address it is; a test may lie to one of them. */
   const instanceOf = new Map<string, string>();
+  /** Each instance's tree, walked once. */
+  const trees = new Map<string, Map<string, string>>();
+  const treeOf = (instanceUuid: string): Map<string, string> => {
+    const tree = trees.get(instanceUuid) ?? metadataTree(instanceUuid, '02:00:00:00:00:01');
+    trees.set(instanceUuid, tree);
+    return tree;
+  };
   const nodes: BootingNode[] = Array.from({ length: 12 }, (_, index) => ({ address: `127.1.0.${index + 1}`, instanceUuid: `instance-${index + 1}` }));
 
   beforeAll(async () => {
     server = createServer((request, response) => {
       const address = request.socket.remoteAddress ?? '';
-      const body = metadataTree(instanceOf.get(address) ?? 'unknown', '02:00:00:00:00:01').get(request.url ?? '');
+      const body = servedBody(treeOf(instanceOf.get(address) ?? 'unknown'), request.url ?? '');
       response.writeHead(body === undefined ? 404 : 200, { 'Content-Length': Buffer.byteLength(body ?? '') });
       response.end(body);
     });
@@ -24,9 +32,20 @@ describe('runLoad', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
   beforeEach(() => nodes.forEach((node) => instanceOf.set(node.address, node.instanceUuid)));
 
+  /** How many requests one boot makes: one crawl of the tree, counted. */
+  async function requestsPerCrawl(): Promise<number> {
+    const tree = treeOf('instance-1');
+    let requests = 0;
+    await crawlLikeCloudInit(async (path) => {
+      requests += 1;
+      return { status: 200, body: Buffer.from(servedBody(tree, path) ?? '') };
+    });
+    return requests;
+  }
+
   it.each([false, true])('boots every node once, each from its own address (keep-alive %s)', async (keepAlive) => {
     const result = await runLoad({ target, nodes, concurrency: 4, maxSeconds: 30, keepAlive, verifyIdentity: true });
-    expect(result).toMatchObject({ requests: nodes.length * REQUESTS_PER_CRAWL, errors: 0, errorSamples: {}, bootsCompleted: nodes.length, cutShort: false });
+    expect(result).toMatchObject({ requests: nodes.length * (await requestsPerCrawl()), errors: 0, errorSamples: {}, bootsCompleted: nodes.length, cutShort: false });
     expect(result.latenciesMs).toHaveLength(result.requests);
   });
 

@@ -1,28 +1,30 @@
-/** A metadata service shaped like ours for one node, as path -> body: enough for a full cloud-init crawl. */
+import { configDriveFromJson } from '@ironic-metadata/configdrive';
+import { walkMetadata } from '@ironic-metadata/formatters';
+import { aNode, aPort } from '@ironic-metadata/ironic-model/testing';
+import { buildInstanceMetadata } from '@ironic-metadata/instance-metadata';
+
+/**
+ * What the service answers one node, as path -> body: the real builder's metadata for an Ironic node
+ * with a JSON config drive (a key, user data) and one port, walked by the formatters as the service
+ * renders it, so a crawl here is a crawl of the service's own tree. Listings are keyed without their
+ * trailing slash, except `/`: look paths up with {@link servedBody}.
+ */
 export function metadataTree(instanceUuid: string, mac: string): Map<string, string> {
-  const md = '/latest/meta-data/';
-  return new Map([
-    ['/openstack', '2012-08-10\n2016-10-06\n2018-08-27\nlatest'],
-    ['/openstack/2018-08-27/meta_data.json', JSON.stringify({ uuid: instanceUuid, hostname: 'node-7' })],
-    ['/openstack/2018-08-27/user_data', '#cloud-config\n'],
-    ['/openstack/2018-08-27/vendor_data.json', '{}'],
-    ['/openstack/2018-08-27/vendor_data2.json', '{}'],
-    ['/openstack/2018-08-27/network_data.json', '{"links":[]}'],
-    [md, 'hostname\ninstance-id\nnetwork/\npublic-keys/\nplacement/'],
-    [`${md}hostname`, 'node-7'],
-    [`${md}instance-id`, instanceUuid],
-    [`${md}network/`, 'interfaces/'],
-    [`${md}network/interfaces/`, 'macs/'],
-    [`${md}network/interfaces/macs/`, `${mac}/`],
-    [`${md}network/interfaces/macs/${mac}/`, 'device-number\nmac'],
-    [`${md}network/interfaces/macs/${mac}/device-number`, '0'],
-    [`${md}network/interfaces/macs/${mac}/mac`, mac],
-    [`${md}public-keys/`, '0=ops'],
-    [`${md}public-keys/0/openssh-key`, 'ssh-ed25519 AAAA ops'],
-    [`${md}placement/`, 'availability-zone'],
-    [`${md}placement/availability-zone`, 'rack-a'],
-  ]);
+  const node = aNode({ name: 'node-7', instance_uuid: instanceUuid, instance_info: { fixed_ips: ['10.1.0.7'] } });
+  const configDrive = configDriveFromJson({
+    meta_data: { uuid: instanceUuid, hostname: 'node-7', availability_zone: 'rack-a', public_keys: { ops: 'ssh-ed25519 AAAA ops' } },
+    user_data: '#cloud-config\n',
+  });
+  const md = buildInstanceMetadata({ node, ports: [aPort(node, mac)], portgroups: [], configDrive }, { defaultAvailabilityZone: 'nova', region: 'RegionOne' });
+  const context = { now: new Date(), randomSeed: Buffer.alloc(512, 7).toString('base64') };
+  return new Map([...walkMetadata(md, context)].map(({ path, rendered }) => [withoutTrailingSlash(path), rendered.body.toString('utf8')]));
 }
 
-/** How many requests one crawl of {@link metadataTree} makes. */
-export const REQUESTS_PER_CRAWL = 20;
+/** The body `tree` has at `path`, with or without a trailing slash, as the service answers either. */
+export function servedBody(tree: Map<string, string>, path: string): string | undefined {
+  return tree.get(withoutTrailingSlash(path));
+}
+
+function withoutTrailingSlash(path: string): string {
+  return path === '/' ? path : path.replace(/\/$/, '');
+}

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captured, EXAMPLE_INVENTORY, withEnv } from '../test-support/capture';
+import { captured, EXAMPLE_INVENTORY, withEnv } from '../../test-support/capture';
 import { doctorCommand } from './doctor';
-import { apiVersionCheck } from './doctor/source-checks';
+import { apiVersionCheck } from './source-checks';
 
 describe('ironic-metadata doctor', () => {
   withEnv({ LOG_LEVEL: undefined, BIND_ADDR: '127.0.0.1', BIND_PORT: '0', ADMIN_BIND_PORT: '0', LEASE_FILE: '/nonexistent/dnsmasq.leases' });

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captured, EXAMPLE_INVENTORY, withEnv } from '../test-support/capture';
+import { captured, EXAMPLE_INVENTORY, withEnv } from '../../test-support/capture';
 import { lookupCommand } from './lookup';
 
 const run = async (ip: string, json = false) => {

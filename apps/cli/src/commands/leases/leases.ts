@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { LeaseTable, parseLeases, type Lease } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
-import { exitWith, withHelp, withJsonOption } from './command-options';
-import { cliConfig, EXIT, UsageError } from './context';
-import { formatDuration, plural, printJson, renderTable, styleFor } from './output';
+import { exitWith, withHelp, withJsonOption } from '../../support/command-options';
+import { cliConfig, EXIT, UsageError } from '../../support/context';
+import { formatDuration, plural, printJson, renderTable, styleFor } from '../../support/output';
 
 export interface LeasesOptions {
   json?: boolean;

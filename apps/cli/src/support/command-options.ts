@@ -16,7 +16,7 @@ export function withHelp(command: Command, { examples, exits }: { examples: stri
   return command.addHelpText('after', `\nExamples:\n${examples.map((line) => `  ${line}`).join('\n')}\n\nExit codes: ${exits}\n`);
 }
 
-/** Runs a command's body and keeps its exit code for when the event loop drains. */
+/** Sets the exit code the process ends with once the event loop drains (it does not exit, so output still flushes). */
 export function exitWith(code: number): void {
   process.exitCode = code;
 }

@@ -11,55 +11,70 @@ import {
   type ConfigDriveFiles,
   type ConfigDriveJson,
 } from '@ironic-metadata/configdrive';
+import { TYPES } from '@ironic-metadata/container';
+import { metadataForConfigDrive } from '@ironic-metadata/formatters';
 import type { Command } from 'commander';
-import { asIronicWritesIt } from './configdrive-decode';
-import { exitWith, withHelp, withSourceOptions } from './command-options';
-import { cliContainer, CommandFailure, EXIT, loadNodes, nodeIn, UsageError, type SourceOptions } from './context';
-import { plural, printJson } from './output';
+import { asIronicWritesIt } from './decode';
+import { exitWith, withHelp, withSourceOptions } from '../../support/command-options';
+import { cliContainer, CommandFailure, EXIT, loadNodes, nodeIn, UsageError, type SourceOptions } from '../../support/context';
+import { plural, printJson } from '../../support/output';
+import { renderContextNow, servedMetadata } from '../../support/served-metadata';
 
 export interface BuildOptions extends SourceOptions {
   output: string;
   raw?: boolean;
   json?: boolean;
-  /** The node the drive is for: its uuid and name fill a JSON drive's missing ones, as Ironic does. */
+  /**
+   * The node the drive is for: its uuid and name fill a JSON drive's missing ones, as Ironic does;
+   * without an input, the drive holds what the metadata service serves that node.
+   */
   node?: string;
 }
 
 export function addConfigDriveBuildCommand(configdrive: Command): void {
   const command = configdrive
     .command('build')
-    .summary('a config drive from a directory tree or JSON')
+    .summary('a config drive from a directory tree, JSON, or what the service serves a node')
     .description(
       'Build a config drive from a directory laid out like one (openstack/latest/meta_data.json, ...) or from a JSON file ' +
-        '{meta_data, user_data, network_data, vendor_data}: base64 of a gzipped ISO 9660 image, as Ironic stores it, or the raw image with --raw.',
+        '{meta_data, user_data, network_data, vendor_data}: base64 of a gzipped ISO 9660 image, as Ironic stores it, or the raw image with --raw. ' +
+        "Without an input, --node NODE builds the drive of exactly what the metadata service serves that node, laid out as Nova's config drive " +
+        '(openstack/<version>/... and ec2/<version>/meta-data.json for every version), for a node that cannot reach the service.',
     )
-    .argument('<input>', 'a directory tree or a JSON file')
+    .argument('[input]', 'a directory tree or a JSON file; none with --node for what the service serves the node')
     .requiredOption('-o, --output <file>', 'where to write the config drive; - for stdout')
     .option('--raw', 'write the raw ISO 9660 image instead of base64 of its gzip')
     .option('--json', 'print what was written as JSON')
-    .option('--node <node>', "the node (uuid or name) the drive is for: its uuid and name fill the JSON's missing meta_data uuid and name, as Ironic does");
+    .option(
+      '--node <node>',
+      "the node (uuid or name) the drive is for: its uuid and name fill the JSON's missing meta_data uuid and name, as Ironic does; without an input, the drive holds what the service serves it",
+    );
   withSourceOptions(command, { leases: false });
   withHelp(command, {
     examples: [
       'ironic-metadata configdrive build drive/ -o configdrive.b64     # then: baremetal node deploy NODE --config-drive "$(cat configdrive.b64)"',
       'ironic-metadata configdrive build configdrive.json -o configdrive.iso --raw',
       'ironic-metadata configdrive build configdrive.json --node compute-r01-u05 -o configdrive.b64   # the uuid the metadata service answers for it',
+      'ironic-metadata configdrive build --node compute-r01-u05 -o configdrive.iso --raw          # what the metadata service serves it',
     ],
     exits:
-      '0 written; 1 the input is not a usable config drive (no openstack/<version>/meta_data.json, invalid JSON, ...), or no such --node (or the node source could not answer); 2 the input cannot be read, or usage error.',
+      '0 written; 1 the input is not a usable config drive (no openstack/<version>/meta_data.json, invalid JSON, ...), no such --node or several of that name, ' +
+      'a node the service serves nothing (or the node source could not answer); 2 the input cannot be read, or usage error.',
   });
-  command.action(async (input: string, options: BuildOptions) => exitWith(await configDriveBuildCommand(input, options)));
+  command.action(async (input: string | undefined, options: BuildOptions) => exitWith(await configDriveBuildCommand(input, options)));
 }
 
-/** `ironic-metadata configdrive build <dir | json> -o OUT [--raw] [--node NODE]`. SOURCE_DATE_EPOCH fixes the image's time stamps. */
-export async function configDriveBuildCommand(input: string, options: BuildOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/**
+ * `ironic-metadata configdrive build <dir | json> -o OUT [--raw] [--node NODE]`, or `build --node NODE -o OUT`
+ * for what the service serves the node. SOURCE_DATE_EPOCH fixes the image's time stamps.
+ */
+export async function configDriveBuildCommand(input: string | undefined, options: BuildOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (options.json && options.output === '-') throw new UsageError('--json prints a summary on stdout, so the drive cannot go there too; give -o a file');
-  const read = readInput(input);
-  if (options.node && read instanceof Map) {
-    throw new UsageError('--node fills a JSON config drive, as Ironic does; in a directory tree, write uuid and name into openstack/<version>/meta_data.json yourself');
+  if (input === undefined && !options.node) {
+    throw new UsageError('give a directory tree or a JSON file to build from, or --node NODE for a drive of what the metadata service serves that node');
   }
-  const contents = options.node ? (asIronicWritesIt(read, nodeIn(await loadNodes(cliContainer(options).container), options.node, 'no node').node) as ConfigDriveJson) : read;
-  const metaData = validated(input, contents);
+  const contents = input === undefined ? await servedDrive(options.node as string, options) : await driveFrom(input, options);
+  const metaData = validated(input ?? `node ${options.node}`, contents);
   const date = sourceDate(env);
   const bytes = options.raw ? buildConfigDriveImage(contents, { date }) : Buffer.from(encodeConfigDrive(contents, { date }));
   if (options.output === '-') process.stdout.write(bytes);
@@ -76,6 +91,30 @@ export async function configDriveBuildCommand(input: string, options: BuildOptio
     );
   }
   return EXIT.ok;
+}
+
+/** The input as it is, or a JSON drive with --node's uuid and name filled in. */
+async function driveFrom(input: string, options: BuildOptions): Promise<ConfigDriveJson | ConfigDriveFiles> {
+  const read = readInput(input);
+  if (!options.node) return read;
+  if (read instanceof Map) {
+    throw new UsageError('--node fills a JSON config drive, as Ironic does; in a directory tree, write uuid and name into openstack/<version>/meta_data.json yourself');
+  }
+  return asIronicWritesIt(read, nodeIn(await loadNodes(cliContainer(options).container), options.node, 'no node').node) as ConfigDriveJson;
+}
+
+/**
+ * The files of a drive holding what the service serves node `id` (its metadata found by the node's
+ * uuid, as a proxy's X-Instance-ID finds it), laid out as Nova lays its config drive out. The EC2
+ * `local-ipv4` is the node's static address: a drive cannot know the address a node would ask from.
+ */
+async function servedDrive(id: string, options: BuildOptions): Promise<ConfigDriveFiles> {
+  const { container } = cliContainer(options);
+  const entry = nodeIn(await loadNodes(container), id, 'no node');
+  const client = container.get(TYPES.MetadataService).forInstance(entry.node.uuid);
+  if (!client.found) throw new CommandFailure(`${id}: the metadata service serves this node nothing, so there is no drive to build: ${client.reason}`);
+  const metadata = await servedMetadata(container, client.metadata);
+  return new Map(metadataForConfigDrive(metadata, renderContextNow()));
 }
 
 function readInput(input: string): ConfigDriveJson | ConfigDriveFiles {

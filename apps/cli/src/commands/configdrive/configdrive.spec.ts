@@ -1,10 +1,12 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captured, EXAMPLE_INVENTORY, withEnv } from '../test-support/capture';
-import { configDriveBuildCommand } from './configdrive-build';
-import { configDriveDecodeCommand } from './configdrive-decode';
-import { CommandFailure, UsageError } from './context';
+import { readIso9660 } from '@ironic-metadata/configdrive';
+import { captured, EXAMPLE_INVENTORY, withEnv } from '../../test-support/capture';
+import { renderCommand } from '../render/render';
+import { configDriveBuildCommand } from './build';
+import { configDriveDecodeCommand } from './decode';
+import { CommandFailure, UsageError } from '../../support/context';
 
 describe('ironic-metadata configdrive', () => {
   withEnv({ LOG_LEVEL: undefined });
@@ -94,5 +96,57 @@ describe('ironic-metadata configdrive', () => {
     await expect(configDriveDecodeCommand(join(dir, 'masked'), {})).rejects.toThrow(/masked as "\*\*\*\*\*\*".*show_instance_secrets.*\[oslo_policy\]policy_file/);
     await expect(configDriveDecodeCommand('compute-r01-u07', { inventory: EXAMPLE_INVENTORY })).rejects.toThrow(/has no config drive: instance_info\.configdrive is empty/);
     await expect(configDriveDecodeCommand('no-such-node', { inventory: EXAMPLE_INVENTORY })).rejects.toThrow('no-such-node: no such file, and no node with that uuid or name among the 5 nodes loaded');
+  });
+
+  describe('build --node without an input: what the service serves the node', () => {
+    const out = join(dir, 'served.iso');
+    const served = () => captured(() => configDriveBuildCommand(undefined, { output: out, raw: true, node: 'compute-r01-u07', inventory: EXAMPLE_INVENTORY }, reproducible));
+    /** The body the service answers the node, which asks from 127.0.0.12, at `path`. */
+    const answered = async (path: string) => {
+      const { result, stdout } = await captured(() => renderCommand('127.0.0.12', path, { inventory: EXAMPLE_INVENTORY, leases: '/nonexistent/dnsmasq.leases' }));
+      expect(result).toBe(0);
+      return stdout;
+    };
+    const withoutSeed = (body: Buffer | undefined) => ({ ...JSON.parse(body?.toString() ?? ''), random_seed: undefined });
+
+    it("holds every OpenStack file the service serves, laid out as Nova's drive, and EC2's meta-data.json", async () => {
+      const { result, stderr } = await served();
+      expect(result).toBe(0);
+      expect(stderr).not.toContain('warning');
+      const { volumeId, files } = readIso9660(readFileSync(out));
+      expect(volumeId).toBe('config-2');
+      for (const version of ['2012-08-10', '2016-10-06', 'latest']) {
+        expect(withoutSeed(files.get(`openstack/${version}/meta_data.json`))).toEqual(withoutSeed(await answered(`openstack/${version}/meta_data.json`)));
+      }
+      for (const file of ['user_data', 'vendor_data.json', 'network_data.json', 'vendor_data2.json']) {
+        expect(files.get(`openstack/latest/${file}`)).toEqual(await answered(`openstack/latest/${file}`));
+      }
+      expect(files.has('openstack/latest/password')).toBe(false);
+      const ec2 = JSON.parse(files.get('ec2/latest/meta-data.json')?.toString() ?? '');
+      expect(ec2).toMatchObject({ 'instance-id': (await answered('latest/meta-data/instance-id')).toString(), 'local-ipv4': '127.0.0.12' });
+      expect(ec2['local-hostname']).toBe((await answered('latest/meta-data/local-hostname')).toString());
+      expect(files.get('ec2/2009-04-04/user-data')).toEqual(await answered('2009-04-04/user-data'));
+    });
+
+    it('refuses an unknown node, a name several nodes have, a node the service does not serve, and no input at all', async () => {
+      await expect(configDriveBuildCommand(undefined, { output: out, node: 'no-such-node', inventory: EXAMPLE_INVENTORY })).rejects.toThrow(
+        new CommandFailure('no-such-node: no node with that uuid or name among the 5 nodes loaded'),
+      );
+      const inventory = JSON.parse(readFileSync(EXAMPLE_INVENTORY, 'utf8'));
+      inventory.nodes[2].name = inventory.nodes[1].name;
+      writeFileSync(join(dir, 'twins.json'), JSON.stringify(inventory));
+      await expect(configDriveBuildCommand(undefined, { output: out, node: 'compute-r01-u07', inventory: join(dir, 'twins.json') })).rejects.toThrow(
+        new CommandFailure(
+          `compute-r01-u07: 2 nodes have that name (${inventory.nodes[1].uuid}, ${inventory.nodes[2].uuid}); give the uuid of the one you mean`,
+        ),
+      );
+      await expect(configDriveBuildCommand(undefined, { output: out, node: inventory.nodes[2].uuid, inventory: join(dir, 'twins.json') })).resolves.toBe(0);
+      await expect(configDriveBuildCommand(undefined, { output: out, node: 'compute-r02-u03', inventory: EXAMPLE_INVENTORY })).rejects.toThrow(
+        /^compute-r02-u03: the metadata service serves this node nothing, so there is no drive to build: instance c2a9e4f7-5b1d-4e3a-9c8f-0d7b6a5e4f31 is on node .*, which is available$/,
+      );
+      await expect(configDriveBuildCommand(undefined, { output: out })).rejects.toThrow(
+        new UsageError('give a directory tree or a JSON file to build from, or --node NODE for a drive of what the metadata service serves that node'),
+      );
+    });
   });
 });

@@ -10,11 +10,19 @@ import { startProgress } from './progress';
 /** Exit codes every command keeps: 0 found or passed, 1 not found, failed or could not answer, 2 usage or configuration. */
 export const EXIT = { ok: 0, notFound: 1, usage: 2 } as const;
 
-/** A failure the operator caused and can fix (a bad option, variable or file): one line, exit code 2. */
-export class UsageError extends Error {}
+/** A failure the operator caused and can fix (a bad option, variable or file): one line, exit code 2. `code` is `USAGE`. */
+export class UsageError extends Error {
+  /** Stable code the CLI decides its exit status from. */
+  readonly code = 'USAGE';
+  override readonly name = 'UsageError';
+}
 
-/** The command could not answer (Ironic unreachable, a config drive that does not decode): one line, exit code 1. */
-export class CommandFailure extends Error {}
+/** The command could not answer (Ironic unreachable, a config drive that does not decode): one line, exit code 1. `code` is `COMMAND_FAILED`. */
+export class CommandFailure extends Error {
+  /** Stable code the CLI decides its exit status from. */
+  readonly code = 'COMMAND_FAILED';
+  override readonly name = 'CommandFailure';
+}
 
 export interface SourceOptions {
   inventory?: string;
@@ -66,8 +74,16 @@ export async function loadNodes(container: Container): Promise<NodeIndex> {
   }
 }
 
-/** The node with this uuid or name; CommandFailure `<id>: <notFound> with that uuid or name among the N nodes loaded` when there is none. */
+/**
+ * The node with this uuid or name. CommandFailure `<id>: <notFound> with that uuid or name among the N
+ * nodes loaded` when there is none, and one naming their uuids when several nodes have this name (an
+ * inventory file may; Ironic refuses a second node of the same name).
+ */
 export function nodeIn(index: NodeIndex, id: string, notFound: string): IndexedNode {
+  const named = index.entries.filter((entry) => entry.node.name === id);
+  if (named.length > 1 && !index.entries.some((entry) => entry.node.uuid === id)) {
+    throw new CommandFailure(`${id}: ${named.length} nodes have that name (${named.map((entry) => entry.node.uuid).join(', ')}); give the uuid of the one you mean`);
+  }
   const entry = index.nodeByUuidOrName(id);
   if (!entry) throw new CommandFailure(`${id}: ${notFound} with that uuid or name among the ${index.size} nodes loaded`);
   return entry;

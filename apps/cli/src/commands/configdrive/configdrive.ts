@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { addConfigDriveBuildCommand } from './configdrive-build';
-import { addConfigDriveDecodeCommand } from './configdrive-decode';
+import { addConfigDriveBuildCommand } from './build';
+import { addConfigDriveDecodeCommand } from './decode';
 
 /** `ironic-metadata configdrive decode|build`: the config drive codec the service reads drives with. */
 export function addConfigDriveCommands(program: Command): void {

@@ -1,4 +1,4 @@
-import { captured, EXAMPLE_INVENTORY, withEnv } from '../test-support/capture';
+import { captured, EXAMPLE_INVENTORY, withEnv } from '../../test-support/capture';
 import { bodyJson, renderCommand } from './render';
 
 const render = (ip: string, path: string, json = false) => captured(() => renderCommand(ip, path, { inventory: EXAMPLE_INVENTORY, json }));
@@ -67,5 +67,46 @@ describe('ironic-metadata render', () => {
   it('keeps a body that is not UTF-8 text as base64', () => {
     expect(bodyJson(Buffer.from('plain'))).toEqual({ body: 'plain' });
     expect(bodyJson(Buffer.from([0x1f, 0x8b, 0xff]))).toEqual({ bodyBase64: 'H4v/' });
+  });
+
+  describe('--all', () => {
+    const renderAll = (ip: string, json = false) => captured(() => renderCommand(ip, undefined, { inventory: EXAMPLE_INVENTORY, json, all: true }));
+
+    it('prints every path the server answers the address, each body the one a GET of it answers', async () => {
+      const { result, stdout, stderr } = await renderAll('127.0.0.12');
+      expect(result).toBe(0);
+      expect(stderr).toMatch(/^\d+ paths; answered as node 4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57 \(compute-r01-u07\), matched by fixed_ips\n$/);
+      const text = stdout.toString();
+      for (const path of ['/openstack/', '/openstack/2012-08-10/meta_data.json', '/openstack/latest/network_data.json', '/', '/1.0/meta-data/', '/latest/dynamic/instance-identity/document', '/nocloud/meta-data']) {
+        expect(text).toContain(`==> ${path} <==\n`);
+      }
+      expect(text).toContain(`==> /latest/meta-data/local-ipv4 <==\n127.0.0.12\n\n`);
+      expect(text).toContain(`==> /latest/meta-data/instance-id <==\n${(await render('127.0.0.12', 'latest/meta-data/instance-id')).stdout.toString()}\n\n`);
+    });
+
+    it('gives a list of {path, status, headers, body} with --json, each as the responder answers it', async () => {
+      const { result, stdout } = await renderAll('127.0.0.12', true);
+      expect(result).toBe(0);
+      const answers: { path: string; status: number; headers: Record<string, string>; body: string }[] = JSON.parse(stdout.toString());
+      const ec2 = answers.filter((answer) => answer.path.startsWith('/latest/meta-data/') && !answer.path.endsWith('/'));
+      expect(ec2.length).toBeGreaterThan(10);
+      for (const answer of ec2) {
+        const single = JSON.parse((await render('127.0.0.12', answer.path, true)).stdout.toString());
+        expect({ path: answer.path, status: answer.status, body: answer.body }).toEqual({ path: single.path, status: single.status, body: single.body });
+        expect(single.headers['content-type']).toContain(answer.headers['content-type']);
+      }
+    });
+
+    it('says why an address no node has gets nothing, and exits 1', async () => {
+      const { result, stdout, stderr } = await renderAll('127.0.0.99');
+      expect(result).toBe(1);
+      expect(stdout.toString()).toBe('');
+      expect(stderr).toBe('HTTP 404 Not Found: no node matches 127.0.0.99\n');
+    });
+
+    it('takes no <path>, and needs one without --all', async () => {
+      await expect(renderCommand('127.0.0.12', 'latest/user-data', { inventory: EXAMPLE_INVENTORY, all: true })).rejects.toThrow('--all renders every path, so give no <path> (got "latest/user-data")');
+      await expect(renderCommand('127.0.0.12', undefined, { inventory: EXAMPLE_INVENTORY })).rejects.toThrow("missing required argument 'path': give the metadata path to render, or --all for every path");
+    });
   });
 });

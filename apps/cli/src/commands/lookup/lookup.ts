@@ -2,9 +2,9 @@ import { TYPES } from '@ironic-metadata/container';
 import { instanceIdentity } from '@ironic-metadata/instance-metadata';
 import { describeLeftAside, isEligible, nodeLabel, type IndexedNode, type Lookup, type MatchStep } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
-import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
-import { cliContainer, EXIT, loadNodes, type SourceOptions } from './context';
-import { printJson, renderTable, styleFor, type Style } from './output';
+import { exitWith, withHelp, withJsonOption, withSourceOptions } from '../../support/command-options';
+import { cliContainer, EXIT, loadNodes, type SourceOptions } from '../../support/context';
+import { printJson, renderTable, styleFor, type Style } from '../../support/output';
 
 export interface LookupOptions extends SourceOptions {
   json?: boolean;

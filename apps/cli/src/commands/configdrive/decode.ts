@@ -13,9 +13,9 @@ import {
 } from '@ironic-metadata/configdrive';
 import { nodeLabel, type NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
-import { exitWith, withHelp, withJsonOption, withSourceOptions } from './command-options';
-import { cliContainer, CommandFailure, EXIT, loadNodes, nodeIn, UsageError, type SourceOptions } from './context';
-import { printJson, renderTable, styleFor } from './output';
+import { exitWith, withHelp, withJsonOption, withSourceOptions } from '../../support/command-options';
+import { cliContainer, CommandFailure, EXIT, loadNodes, nodeIn, UsageError, type SourceOptions } from '../../support/context';
+import { printJson, renderTable, styleFor } from '../../support/output';
 
 export interface DecodeOptions extends SourceOptions {
   file?: string;

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captured } from '../test-support/capture';
-import { UsageError } from './context';
+import { captured } from '../../test-support/capture';
+import { UsageError } from '../../support/context';
 import { expiry, leasesCommand } from './leases';
 
 const NOW = 1_750_000_000;
