@@ -22,6 +22,7 @@ export type {
   HttpBasicAuthOptions,
   IronicAuthOptions,
   IronicClientOptions,
+  IronicTlsOptions,
   KeystoneAuthOptions,
   NoAuthOptions,
 } from './lib/options';
@@ -40,4 +41,7 @@ export {
   IronicError,
   IronicResponseError,
   IronicVersionError,
+  type AuthRejection,
+  type IronicAuthRefusal,
+  type RequestTarget,
 } from './lib/errors';

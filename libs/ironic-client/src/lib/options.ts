@@ -38,6 +38,19 @@ export interface KeystoneAuthOptions {
 /** How the client authenticates: `none` (noauth), `http_basic`, or `keystone` (v3 password). */
 export type IronicAuthOptions = NoAuthOptions | HttpBasicAuthOptions | KeystoneAuthOptions;
 
+/**
+ * TLS to Ironic and Keystone: PEM text (or its bytes), as `node:tls` takes it; the OpenStack CLI reads
+ * these from the files `OS_CACERT`, `OS_CERT` and `OS_KEY` name.
+ */
+export interface IronicTlsOptions {
+  /** CA certificates trusted instead of Node's store, for `https://` endpoints signed by a private CA. */
+  ca?: string | Buffer;
+  /** A client certificate, for a server that asks for one. */
+  cert?: string | Buffer;
+  /** The client certificate's private key; its certificate's PEM is read for one when not given. */
+  key?: string | Buffer;
+}
+
 /** Everything {@link IronicClient} can be told. Only `endpoint` (or Keystone auth) is required. */
 export interface IronicClientOptions {
   /**
@@ -47,6 +60,8 @@ export interface IronicClientOptions {
   endpoint?: string;
   /** Default `{type: 'none'}`. */
   auth?: IronicAuthOptions;
+  /** Default: Node's CA store and no client certificate. */
+  tls?: IronicTlsOptions;
   /** Time limit for each HTTP exchange, connection included. Default 10000. */
   timeoutMs?: number;
   /** How many times a failed request is repeated (connection errors, time-outs, 5xx). Default 3. */
@@ -81,6 +96,7 @@ export type ExchangeObserver = (event: ExchangeEvent) => void;
 export interface ResolvedOptions {
   endpoint: string | undefined;
   auth: IronicAuthOptions;
+  tls: IronicTlsOptions | undefined;
   timeoutMs: number;
   retries: number;
   retryBaseDelayMs: number;
@@ -106,6 +122,7 @@ export function resolveOptions(options: IronicClientOptions): ResolvedOptions {
   return {
     endpoint: options.endpoint,
     auth,
+    tls: options.tls,
     timeoutMs: positiveInteger(options.timeoutMs ?? 10_000, 'timeoutMs'),
     retries: nonNegativeInteger(options.retries ?? 3, 'retries'),
     retryBaseDelayMs: nonNegativeInteger(options.retryBaseDelayMs ?? 200, 'retryBaseDelayMs'),
