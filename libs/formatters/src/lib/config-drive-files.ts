@@ -18,6 +18,8 @@ import { EC2_VERSIONS, LATEST, resolveEc2Version } from './versions';
  *   drive because an instance posts its password to the service.
  *
  * Paths have no leading slash. `context.randomSeed` is read once per `meta_data.json`.
+ *
+ * @public
  */
 export function* metadataForConfigDrive(md: InstanceMetadata, context: RenderContext): Generator<[path: string, body: Buffer]> {
   for (const requested of [...EC2_VERSIONS, LATEST]) {

@@ -7,7 +7,11 @@ import { renderOpenStackPath, renderOpenStackVersions } from './openstack-tree';
 import type { Found, Rendered } from './rendered';
 import { EC2_VERSIONS, LATEST, offeredOpenStackVersions, resolveEc2Version, resolveOpenStackVersion } from './versions';
 
-/** One path the metadata service answers for an instance, and what a GET of it answers. */
+/**
+ * One path the metadata service answers for an instance, and what a GET of it answers.
+ *
+ * @public
+ */
 export interface WalkedPath {
   /**
    * The URL path from the root. A listing ends in `/`, as cloud-init asks for one (`/openstack/`,
@@ -37,6 +41,8 @@ export interface WalkedPath {
  *
  * @throws Error when a listing names an entry that does not render: a fault of this library, never
  *   of the input.
+ *
+ * @public
  */
 export function* walkMetadata(md: InstanceMetadata, context: RenderContext): Generator<WalkedPath> {
   yield* walkOpenStack(md, context);
