@@ -6,13 +6,15 @@ import { addDoctorCommand } from './commands/doctor/doctor';
 import { addLeasesCommand } from './commands/leases/leases';
 import { addLookupCommand } from './commands/lookup/lookup';
 import { addRenderCommand } from './commands/render/render';
+import { addSettingsCommand } from './commands/settings/settings';
 import { failureOutcome } from './support/exit-status';
 
 const program = new Command('ironic-metadata')
   .description(
     'Operator tools for the ironic-metadata service: which node is an address and why, what the server would answer, ' +
       'the DHCP leases, config drives, and a doctor. Nodes come from Ironic (IRONIC_URL, OS_AUTH_TYPE, OS_USERNAME, ' +
-      'OS_PASSWORD, ...) or from an inventory file (--inventory or INVENTORY_FILE), configured as the server is.',
+      'OS_PASSWORD, ...) or from an inventory file (--inventory or INVENTORY_FILE), configured as the server is ' +
+      '(`ironic-metadata settings` lists every variable).',
   )
   .exitOverride()
   .showHelpAfterError('(add --help for usage and examples)')
@@ -28,6 +30,7 @@ addRenderCommand(program);
 addLeasesCommand(program);
 addConfigDriveCommands(program);
 addDoctorCommand(program);
+addSettingsCommand(program);
 
 async function main(): Promise<void> {
   try {

@@ -9,7 +9,7 @@ import { runWorker } from './app/cluster/worker';
 import { boundPort, closeGracefully, hostPort, listen } from './app/listen';
 import type { ConnectionCaps } from './app/open-file-limit';
 import { SERVICE_METRICS } from './app/service-metrics';
-import { addressWait, configOrExit, connectionCapsOrExit, containerOrExit, fail, listenForNodes } from './app/startup';
+import { addressWait, configOrExit, connectionCapsOrExit, containerOrExit, fail, helpOrContinue, listenForNodes } from './app/startup';
 
 /** WORKERS=1: one process loads the nodes, serves them and the admin listener. */
 async function runSingle(config: ReturnType<typeof configOrExit>, caps: ConnectionCaps): Promise<void> {
@@ -58,6 +58,7 @@ async function runSingle(config: ReturnType<typeof configOrExit>, caps: Connecti
 }
 
 async function main(): Promise<void> {
+  helpOrContinue(process.argv.slice(2));
   const config = configOrExit();
   // Each process holds its own connections, so each checks its own open-file limit.
   const caps = connectionCapsOrExit(config);

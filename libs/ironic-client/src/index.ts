@@ -22,6 +22,7 @@ export type {
   HttpBasicAuthOptions,
   IronicAuthOptions,
   IronicClientOptions,
+  IronicTlsOptions,
   KeystoneAuthOptions,
   NoAuthOptions,
 } from './lib/options';
@@ -41,4 +42,7 @@ export {
   IronicResponseError,
   IronicVersionError,
   type IronicErrorCode,
+  type AuthRejection,
+  type IronicAuthRefusal,
+  type RequestTarget,
 } from './lib/errors';

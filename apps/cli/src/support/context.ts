@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
+import { ConfigError, loadConfig, settingsToCheck, type Config } from '@ironic-metadata/config';
 import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { IronicConnectionError, IronicError } from '@ironic-metadata/ironic-client';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
@@ -29,10 +29,10 @@ export interface SourceOptions {
   leases?: string;
 }
 
-/** The configuration from the environment with the command line's overrides; UsageError when it is invalid. */
+/** The configuration from the environment, with the settings the command line sets; UsageError when it is invalid. */
 export function cliConfig(options: SourceOptions): Config {
   try {
-    return loadConfig({ ...process.env, ...(options.inventory ? { INVENTORY_FILE: options.inventory } : {}), ...(options.leases ? { LEASE_FILE: options.leases } : {}) });
+    return loadConfig(process.env, { INVENTORY_FILE: options.inventory, LEASE_FILE: options.leases });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
@@ -56,6 +56,7 @@ export function cliContainer(options: SourceOptions): { config: Config; containe
     return { config, container: buildContainer(config, { logger: cliLogger(config) }) };
   } catch (error) {
     if (error instanceof VendorDataError || error instanceof TokenKeyFileError) throw new UsageError(`invalid configuration: ${error.message}`);
+    if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
 }
@@ -89,12 +90,13 @@ export function nodeIn(index: NodeIndex, id: string, notFound: string): IndexedN
   return entry;
 }
 
-/** Ironic's errors as one line that names the source and the fix (the error kept as the cause); anything else unchanged. */
+/** Ironic's errors as one line that names the source and the settings to fix (the error kept as the cause); anything else unchanged. */
 export function explainSourceError(error: unknown, source: string): unknown {
+  const settings = settingsToCheck(error);
   if (error instanceof IronicConnectionError) {
-    const message = `cannot reach ${source} (${error.reason}, ${error.attempts} attempts): start Ironic, set IRONIC_URL to its API, or pass --inventory FILE`;
+    const message = `cannot reach ${source} (${error.reason}, ${error.attempts} attempts): start Ironic, ${settings}, or pass --inventory FILE`;
     return new CommandFailure(message, { cause: error });
   }
-  if (error instanceof IronicError) return new CommandFailure(`cannot load nodes from ${source}: ${error.message}`, { cause: error });
+  if (error instanceof IronicError) return new CommandFailure(`cannot load nodes from ${source}: ${error.message}${settings ? ` (${settings})` : ''}`, { cause: error });
   return error;
 }

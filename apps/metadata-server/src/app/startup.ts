@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from '@ironic-metadata/config';
+import { ConfigError, loadConfig, settingsListing, type Config } from '@ironic-metadata/config';
 import type { ContainerOverrides } from '@ironic-metadata/container';
 import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
 import type { Server } from 'node:http';
@@ -18,6 +18,19 @@ export function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+/** `--help` or `-h`: what the server reads (every setting, its default and meaning), then exit 0. */
+export function helpOrContinue(argv: readonly string[]): void {
+  if (!argv.some((arg) => arg === '--help' || arg === '-h')) return;
+  process.stdout.write(
+    'Usage: node dist/apps/metadata-server/main.js\n\n' +
+      "ironic-metadata's server: answers nodes' OpenStack and EC2 metadata requests for Ironic's nodes.\n" +
+      'It takes no arguments; it reads these environment variables (an empty one is unset), and a bad one\n' +
+      'stops the start with one line naming it. SIGHUP reloads the node source and the lease file.\n\n' +
+      `${settingsListing()}\n`,
+  );
+  process.exit(0);
+}
+
 export function configOrExit(): Config {
   try {
     return loadConfig(process.env);
@@ -34,6 +47,7 @@ export function containerOrExit(config: Config, overrides: ContainerOverrides = 
     container = buildServiceContainer(config, overrides);
   } catch (error) {
     if (error instanceof VendorDataError || error instanceof TokenKeyFileError) fail(`invalid configuration: ${error.message}`, 2);
+    if (error instanceof ConfigError) fail(error.message, 2);
     throw error;
   }
   container.bind(MetadataListener).toSelf();

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { CidrList, type Config } from '@ironic-metadata/config';
+import { CidrList, settingsToCheck, type Config } from '@ironic-metadata/config';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
 import {
   AllowedClients,
@@ -17,6 +17,7 @@ import {
 import { IronicClient, type ExchangeEvent } from '@ironic-metadata/ironic-client';
 import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NeighbourTable, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
+import { readIronicTls } from './ironic-tls';
 import { readStaticVendorData } from './static-vendor-data';
 import { TYPES } from './types';
 
@@ -43,7 +44,8 @@ export interface ContainerMetrics extends ResponderMetrics, LookupMetrics, Refus
 
 /**
  * The one wiring of the libraries, used by the server and the CLI alike. Throws VendorDataError for
- * a VENDOR_DATA_FILE that cannot be used, TokenKeyFileError for such an IMDS_TOKEN_KEY_FILE.
+ * a VENDOR_DATA_FILE that cannot be used, TokenKeyFileError for such an IMDS_TOKEN_KEY_FILE, ConfigError
+ * for a TLS file (OS_CACERT, OS_CERT, OS_KEY) that cannot be read.
  */
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
@@ -72,7 +74,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         const catalog = new NodeCatalog(
           source,
           cache,
-          { matchNodeName: config.matchNodeName, syncIntervalSeconds: config.syncIntervalSeconds, staleBudgetSeconds: config.staleBudgetSeconds },
+          { matchNodeName: config.matchNodeName, syncIntervalSeconds: config.syncIntervalSeconds, staleBudgetSeconds: config.staleBudgetSeconds, advise: settingsToCheck },
           logger,
         );
         metrics?.watchCatalog(catalog);
@@ -129,7 +131,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
 function nodeSourceFor(config: Config, logger: Logger, metrics: ContainerMetrics | undefined): { source: NodeSource; client?: IronicClient } {
   const source = config.source;
   if (source.kind === 'file') return { source: new FileNodeSource(source.path) };
-  const client = new IronicClient({ endpoint: source.url, auth: source.auth, logger, pageSize: source.pageSize, observer: metrics && ((event) => metrics.ironicExchange(event)) });
+  const client = new IronicClient({ endpoint: source.url, auth: source.auth, tls: readIronicTls(source.tls), logger, pageSize: source.pageSize, observer: metrics && ((event) => metrics.ironicExchange(event)) });
   return { client, source: new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, {
       pageSize: source.pageSize,
       filters: { conductor_group: source.conductorGroup, shard: source.shard },

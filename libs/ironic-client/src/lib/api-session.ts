@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { compareApiVersions, formatApiVersion, lowerApiVersion, parseApiVersion, type ApiVersion } from './api-version';
 import type { AuthCredentials, AuthProvider } from './auth/auth-provider';
 import { explainErrorBody } from './error-body';
-import { IronicApiError, IronicAuthError, IronicResponseError, IronicVersionError } from './errors';
+import { IronicApiError, IronicAuthError, IronicResponseError, IronicVersionError, type RequestTarget } from './errors';
 import type { HttpAnswer, HttpMethod, HttpTransport } from './http-transport';
 import { readJsonBody } from './json-body';
 import type { ResolvedOptions } from './options';
@@ -140,11 +140,11 @@ export class ApiSession {
 
   private async exchangeOnce({ method, path, query, body, versionHeaders }: Exchange): Promise<SessionAnswer> {
     const send = async (credentials: AuthCredentials) => {
-      const { baseUrl, hint } = this.locate(credentials);
+      const { baseUrl, target } = this.locate(credentials);
       const url = buildUrl(baseUrl, path, query);
       const headers = { ...versionHeaders, ...credentials.headers };
       // A PATCH or PUT may have been applied even if no answer came: repeat it only if it never left.
-      const answer = await this.transport.send({ method, url, headers, body, idempotent: method === 'GET', unreachableHint: hint });
+      const answer = await this.transport.send({ method, url, headers, body, idempotent: method === 'GET', target });
       return { url, answer };
     };
     let { url, answer } = await send(await this.auth.credentials());
@@ -161,23 +161,20 @@ export class ApiSession {
     if (status === 401 || status === 403) {
       const reason = explainErrorBody(answer.body);
       const detail = `Ironic refused the credentials${reason ? ` (${reason})` : ''}`;
-      throw new IronicAuthError(method, url, status, detail, this.auth.rejectionAdvice(status));
+      throw new IronicAuthError(method, url, status, detail, this.auth.rejection(status));
     }
     if (status < 200 || status >= 300) throw new IronicApiError(method, url, status, explainErrorBody(answer.body));
     const parsed = answer.body.trim() ? readJsonBody(method, url, status, answer.body) : undefined;
     return { method, url, status, body: parsed };
   }
 
-  private locate(credentials: AuthCredentials): { baseUrl: string; hint: string } {
+  private locate(credentials: AuthCredentials): { baseUrl: string; target: RequestTarget } {
     const given = this.options.endpoint;
     const endpoint = given ?? credentials.catalogEndpoint;
     if (!endpoint) throw new RangeError('IronicClient: no endpoint given and no catalog endpoint found');
     const baseUrl = endpoint.replace(/\/+$/, '').replace(/\/v1$/, '');
     this.lastBaseUrl = baseUrl;
-    const hint = given
-      ? `Is Ironic running at ${baseUrl}? Check IRONIC_URL.`
-      : `Is Ironic running at ${baseUrl} (the baremetal endpoint of the Keystone catalog)? Check the catalog, or set IRONIC_URL.`;
-    return { baseUrl, hint };
+    return { baseUrl, target: { service: 'ironic', endpoint: baseUrl, namedBy: given ? 'options' : 'catalog' } };
   }
 }
 

@@ -66,7 +66,21 @@ function adviceForStatus(status: number): string {
 }
 
 /**
- * No HTTP answer at all: connection refused, DNS failure, reset, or the time limit ran out.
+ * The server a request went to, and who named it: facts a caller turns into "check this setting".
+ *
+ * @public
+ */
+export interface RequestTarget {
+  /** `ironic`, or `keystone` for a token request. */
+  service: 'ironic' | 'keystone';
+  /** The base URL asked, e.g. `https://ironic.example.net:6385` or Keystone's auth URL. */
+  endpoint: string;
+  /** `options`: the caller gave it (`endpoint`, `auth.authUrl`); `catalog`: the Keystone token's catalog named it. */
+  namedBy: 'options' | 'catalog';
+}
+
+/**
+ * No HTTP answer at all: connection refused, DNS failure, reset, a TLS failure, or the time limit ran out.
  *
  * @public
  */
@@ -83,13 +97,40 @@ export class IronicConnectionError extends IronicError {
     readonly timedOut: boolean,
     /** How many times the request was sent. */
     readonly attempts: number,
-    /** What to check, e.g. `Is Ironic running at http://host:6385? Check IRONIC_URL.` */
-    hint: string,
+    /** Which server did not answer, and where its address came from. */
+    readonly target: RequestTarget,
     options?: ErrorOptions,
   ) {
     const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-    super(`${method} ${url} failed: no answer (${reason}) after ${tries}. ${hint}`, method, url, options);
+    super(`${method} ${url} failed: no answer (${reason}) after ${tries}. ${unreachableAdvice(target)}`, method, url, options);
   }
+}
+
+function unreachableAdvice({ service, endpoint, namedBy }: RequestTarget): string {
+  if (service === 'keystone') return `Is Keystone running at ${endpoint}?`;
+  if (namedBy === 'catalog') return `Is Ironic running at ${endpoint} (the baremetal endpoint of the Keystone catalog)? Check the catalog, or give the endpoint.`;
+  return `Is Ironic running at ${endpoint}?`;
+}
+
+/**
+ * Which credential was not accepted: `missing` (Ironic wants credentials, none were given),
+ * `http_basic` (Ironic refused the user and password), `token` (Ironic refused a fresh Keystone token),
+ * `policy` (403: the identity is known, Ironic's policy forbids the call), `keystone_password`
+ * (Keystone issued no token for the user, password and project), `catalog` (the token's catalog has
+ * no matching `baremetal` endpoint).
+ *
+ * @public
+ */
+export type IronicAuthRefusal = 'missing' | 'http_basic' | 'token' | 'policy' | 'keystone_password' | 'catalog';
+
+/**
+ * What a refusal's message advises, without naming any caller's settings.
+ *
+ * @public
+ */
+export interface AuthRejection {
+  refused: IronicAuthRefusal;
+  advice: string;
 }
 
 /**
@@ -100,6 +141,8 @@ export class IronicConnectionError extends IronicError {
 export class IronicAuthError extends IronicError {
   readonly code = 'IRONIC_AUTH';
   override readonly name = 'IronicAuthError';
+  /** Which credential was not accepted. */
+  readonly refused: IronicAuthRefusal;
 
   constructor(
     method: string,
@@ -107,10 +150,11 @@ export class IronicAuthError extends IronicError {
     /** HTTP status of the refusal; undefined when the problem was found without asking (e.g. no endpoint). */
     readonly status: number | undefined,
     detail: string,
-    advice: string,
+    rejection: AuthRejection,
   ) {
     const answered = status === undefined ? '' : ` (answered ${status})`;
-    super(`${method} ${url} failed${answered}: ${detail}. ${advice}`, method, url);
+    super(`${method} ${url} failed${answered}: ${detail}. ${rejection.advice}`, method, url);
+    this.refused = rejection.refused;
   }
 }
 
@@ -133,7 +177,7 @@ export class IronicResponseError extends IronicError {
   ) {
     super(
       `${method} ${url} answered ${status} with an unexpected body: ${problems.join('; ')}. ` +
-        'Check that the URL points at the Ironic API (IRONIC_URL) and that the server is a supported Ironic.',
+        'Check that the URL points at the Ironic API and that the server is a supported Ironic.',
       method,
       url,
     );

@@ -1,7 +1,9 @@
+import { Agent } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { backoffDelay, retryAfterDelay, sleep } from './backoff';
-import { IronicConnectionError } from './errors';
+import { IronicConnectionError, type RequestTarget } from './errors';
 import type { IronicClientLogger } from './logger';
+import type { IronicTlsOptions } from './options';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -16,8 +18,8 @@ export interface HttpRequest {
    * when they certainly never reached the server (the connection was refused).
    */
   idempotent: boolean;
-  /** What to check when nothing answers, e.g. `Is Ironic running at X? Check IRONIC_URL.` */
-  unreachableHint: string;
+  /** Which server this is, for the error when nothing answers. */
+  target: RequestTarget;
 }
 
 /** An HTTP answer of any status; the body is left as text so that callers decide how to read it. */
@@ -32,6 +34,7 @@ export interface TransportSettings {
   retries: number;
   retryBaseDelayMs: number;
   logger: IronicClientLogger;
+  tls: IronicTlsOptions | undefined;
 }
 
 /** Errors raised before a single byte of the request could have reached the server. */
@@ -58,6 +61,7 @@ export class HttpTransport {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       maxRedirects: 0,
+      httpsAgent: settings.tls ? new Agent({ ca: settings.tls.ca, cert: settings.tls.cert, key: settings.tls.key ?? settings.tls.cert }) : undefined,
     });
   }
 
@@ -72,7 +76,7 @@ export class HttpTransport {
         const failure = describeFailure(error, this.settings.timeoutMs);
         const repeatable = request.idempotent || failure.notSent;
         if (attempt > retries || !repeatable) {
-          throw new IronicConnectionError(request.method, request.url, failure.reason, failure.timedOut, attempt, request.unreachableHint, {
+          throw new IronicConnectionError(request.method, request.url, failure.reason, failure.timedOut, attempt, request.target, {
             cause: failure.cause,
           });
         }

@@ -59,6 +59,21 @@ export interface KeystoneAuthOptions {
 export type IronicAuthOptions = NoAuthOptions | HttpBasicAuthOptions | KeystoneAuthOptions;
 
 /**
+ * TLS to Ironic and Keystone: PEM text (or its bytes), as `node:tls` takes it; the OpenStack CLI reads
+ * these from the files `OS_CACERT`, `OS_CERT` and `OS_KEY` name.
+ *
+ * @public
+ */
+export interface IronicTlsOptions {
+  /** CA certificates trusted instead of Node's store, for `https://` endpoints signed by a private CA. */
+  ca?: string | Buffer;
+  /** A client certificate, for a server that asks for one. */
+  cert?: string | Buffer;
+  /** The client certificate's private key; its certificate's PEM is read for one when not given. */
+  key?: string | Buffer;
+}
+
+/**
  * Everything {@link IronicClient} can be told. Only `endpoint` (or Keystone auth) is required.
  *
  * @public
@@ -71,6 +86,8 @@ export interface IronicClientOptions {
   endpoint?: string;
   /** Default `{type: 'none'}`. */
   auth?: IronicAuthOptions;
+  /** Default: Node's CA store and no client certificate. */
+  tls?: IronicTlsOptions;
   /** Time limit for each HTTP exchange, connection included. Default 10000. */
   timeoutMs?: number;
   /** How many times a failed request is repeated (connection errors, time-outs, 5xx). Default 3. */
@@ -113,6 +130,7 @@ export type ExchangeObserver = (event: ExchangeEvent) => void;
 export interface ResolvedOptions {
   endpoint: string | undefined;
   auth: IronicAuthOptions;
+  tls: IronicTlsOptions | undefined;
   timeoutMs: number;
   retries: number;
   retryBaseDelayMs: number;
@@ -138,6 +156,7 @@ export function resolveOptions(options: IronicClientOptions): ResolvedOptions {
   return {
     endpoint: options.endpoint,
     auth,
+    tls: options.tls,
     timeoutMs: positiveInteger(options.timeoutMs ?? 10_000, 'timeoutMs'),
     retries: nonNegativeInteger(options.retries ?? 3, 'retries'),
     retryBaseDelayMs: nonNegativeInteger(options.retryBaseDelayMs ?? 200, 'retryBaseDelayMs'),

@@ -1,4 +1,5 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type ServerOptions as TlsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** A request as the fake server saw it. */
@@ -26,11 +27,11 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-/** An HTTP server on 127.0.0.1 and a free port, recording every request. */
-export async function startFakeServer(handler: FakeHandler): Promise<FakeServer> {
+/** An HTTP server (HTTPS with `tls`) on 127.0.0.1 and a free port, recording every request. */
+export async function startFakeServer(handler: FakeHandler, tls?: TlsServerOptions): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
   let baseUrl = '';
-  const server = createServer((incoming, outgoing) => {
+  const listener = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', async () => {
@@ -45,9 +46,10 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
       outgoing.writeHead(answer.status ?? 200, { 'Content-Type': 'application/json', ...answer.headers });
       outgoing.end(text);
     });
-  });
+  };
+  const server = tls ? createTlsServer(tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: baseUrl,
     requests,

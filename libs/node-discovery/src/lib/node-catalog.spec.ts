@@ -17,12 +17,12 @@ class ScriptedSource implements NodeSource {
   }
 }
 
-function catalogOf(source: NodeSource, now = () => 0) {
+function catalogOf(source: NodeSource, now = () => 0, advise?: (error: unknown) => string | undefined) {
   const lines: string[] = [];
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
   const logger = createLogger({ level: 'info', format: 'json', stream });
-  const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false, unknownClientRefreshSeconds: 5, clock: now }, logger);
+  const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false, unknownClientRefreshSeconds: 5, clock: now, advise }, logger);
   return { catalog, logs: () => lines.map((line) => JSON.parse(line)) };
 }
 
@@ -66,6 +66,15 @@ describe('NodeCatalog', () => {
     expect(catalog.current()).toBe(first);
     expect(catalog.status()).toMatchObject({ loaded: true, lastError: 'Ironic is down' });
     expect(logs().at(-1)).toMatchObject({ level: 'error', message: 'node refresh failed; serving the last index' });
+  });
+
+  it("adds to a load error's log line what the app advises the operator to fix", async () => {
+    const source = new ScriptedSource(() => {
+      throw new Error('answered 401');
+    });
+    const { catalog, logs } = catalogOf(source, () => 0, (error) => ((error as Error).message.includes('401') ? 'check OS_USERNAME and OS_PASSWORD' : undefined));
+    await expect(catalog.refresh()).rejects.toThrow('answered 401');
+    expect(logs().at(-1)).toMatchObject({ message: 'cannot load nodes; not ready', error: 'answered 401', fix: 'check OS_USERNAME and OS_PASSWORD' });
   });
 
   it('refreshes for unknown clients at most once per interval', async () => {

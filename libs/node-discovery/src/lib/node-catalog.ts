@@ -27,6 +27,8 @@ export interface NodeCatalogOptions {
   /** How long after the last successful load the index may still be served. Default: no limit. */
   staleBudgetSeconds?: number;
   clock?: () => number;
+  /** What the operator should set or check for a load error, added to its log line as `fix` (the app names its settings). */
+  advise?: (error: unknown) => string | undefined;
 }
 
 /** How fresh the index is, for requests, readiness checks, metrics and the operator. */
@@ -183,7 +185,11 @@ export class NodeCatalog {
     } catch (error) {
       const message = (error as Error).message;
       if (message !== this.lastError) {
-        this.logger.error(this.index ? 'node refresh failed; serving the last index' : 'cannot load nodes; not ready', { source: this.source.description, error: message });
+        this.logger.error(this.index ? 'node refresh failed; serving the last index' : 'cannot load nodes; not ready', {
+          source: this.source.description,
+          error: message,
+          fix: this.options.advise?.(error),
+        });
       }
       this.lastError = message;
       throw error;

@@ -1,3 +1,4 @@
+import { Agent } from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 import { API_VERSION_HEADER, IronicClient } from '@ironic-metadata/ironic-client';
 
@@ -6,6 +7,8 @@ export interface IronicConnection {
   url: string;
   username?: string;
   password?: string;
+  /** The CA of an Ironic that serves HTTPS with a private certificate. */
+  ca?: string;
 }
 
 export interface NewNode {
@@ -36,16 +39,18 @@ export class IronicTestAdmin {
   private readonly http: AxiosInstance;
 
   constructor(connection: IronicConnection) {
-    const { url, username, password } = connection;
+    const { url, username, password, ca } = connection;
     this.client = new IronicClient({
       endpoint: url,
       auth: username && password ? { type: 'http_basic', username, password } : { type: 'none' },
+      tls: ca ? { ca } : undefined,
     });
     this.http = axios.create({
       baseURL: `${url}/v1`,
       auth: username && password ? { username, password } : undefined,
       timeout: 10_000,
       validateStatus: () => true,
+      httpsAgent: ca ? new Agent({ ca }) : undefined,
     });
   }
 

@@ -27,7 +27,7 @@ export function exportIronicEnv(noauth: IronicHandle, basic: IronicHandle): void
 }
 
 /** The suite's Ironics, for a test file. */
-export function suiteIronics(): { noauth: SuiteIronic; basic: Required<SuiteIronic> } {
+export function suiteIronics(): { noauth: SuiteIronic; basic: SuiteIronic & Required<Pick<SuiteIronic, 'username' | 'password'>> } {
   return {
     noauth: { url: required(IRONIC_ENV.noauthUrl), policyFile: required(IRONIC_ENV.noauthPolicyFile) },
     basic: {

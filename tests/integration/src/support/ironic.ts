@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { Agent } from 'node:https';
 import axios from 'axios';
 import { runProgram } from './processes';
 
@@ -15,6 +16,8 @@ export interface StartIronicOptions {
   port: number;
   /** Whether GET answers show `instance_info.configdrive` instead of `"******"`. */
   showInstanceSecrets: boolean;
+  /** Serve HTTPS with this certificate (`[api]enable_ssl_api`, `[ssl]`); `ca` is what the tests trust to reach it. */
+  tls?: { certFile: string; keyFile: string; ca: string };
 }
 
 /** A running all-in-one Ironic (API and conductor in one process) with the fake hardware type. */
@@ -67,10 +70,11 @@ export async function startIronic(options: StartIronicOptions): Promise<IronicHa
   await writeFile(configFile, ironicConfig(options, stateDir, policyFile, credentials && join(stateDir, 'htpasswd')));
   await runProgram(dbsync, ['--config-file', configFile, 'create_schema'], { timeoutMs: 60_000 });
 
-  const url = `http://127.0.0.1:${options.port}`;
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${options.port}`;
   const log: string[] = [];
   const logTail = () => log.join('\n');
-  let running = await launch(ironic, configFile, url, log);
+  const ca = options.tls?.ca;
+  let running = await launch(ironic, configFile, url, log, ca);
 
   /** Kills the process, keeping its database, as an outage would. */
   const kill = async () => {
@@ -79,7 +83,7 @@ export async function startIronic(options: StartIronicOptions): Promise<IronicHa
   /** Starts it again on the same database after {@link kill}. */
   const restart = async () => {
     if (running.alive()) return;
-    running = await launch(ironic, configFile, url, log);
+    running = await launch(ironic, configFile, url, log, ca);
   };
   const stop = async () => {
     await running.stop();
@@ -103,7 +107,7 @@ interface RunningIronic {
 }
 
 /** Starts the all-in-one process and waits for its API; on failure it is stopped and the log tail thrown. */
-async function launch(ironic: string, configFile: string, url: string, log: string[]): Promise<RunningIronic> {
+async function launch(ironic: string, configFile: string, url: string, log: string[], ca: string | undefined): Promise<RunningIronic> {
   // Its own process group, so that stop() also reaches any worker it forks.
   const child = spawn(ironic, ['--config-file', configFile], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (chunk: Buffer) => {
@@ -127,7 +131,7 @@ async function launch(ironic: string, configFile: string, url: string, log: stri
     }
   };
   try {
-    await waitForApi(url, exited, () => log.join('\n'));
+    await waitForApi(url, exited, () => log.join('\n'), ca);
   } catch (error) {
     await stop();
     throw error;
@@ -160,7 +164,7 @@ use_stderr = true
 host_ip = 127.0.0.1
 port = ${options.port}
 api_workers = 1
-[database]
+${options.tls ? `enable_ssl_api = true\n[ssl]\ncert_file = ${options.tls.certFile}\nkey_file = ${options.tls.keyFile}\n` : ''}[database]
 connection = sqlite:///${join(stateDir, 'ironic.sqlite')}
 [dhcp]
 dhcp_provider = none
@@ -221,12 +225,13 @@ function assertPortFree(port: number): Promise<void> {
 }
 
 /** Polls `GET /v1` until it answers 200; fails early if Ironic exits, with its last log lines either way. */
-async function waitForApi(url: string, exited: Promise<void>, logTail: () => string): Promise<void> {
+async function waitForApi(url: string, exited: Promise<void>, logTail: () => string, ca: string | undefined): Promise<void> {
+  const httpsAgent = ca ? new Agent({ ca }) : undefined;
   let gone = false;
   void exited.then(() => (gone = true));
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline && !gone) {
-    const status = await axios.get(`${url}/v1`, { timeout: 1_000, validateStatus: () => true }).then(
+    const status = await axios.get(`${url}/v1`, { timeout: 1_000, validateStatus: () => true, httpsAgent }).then(
       (response) => response.status,
       () => undefined,
     );

@@ -1,6 +1,6 @@
-import type { Config, IronicAuthConfig, NodeSourceConfig } from '@ironic-metadata/config';
+import { settingsToCheck, type Config, type NodeSourceConfig } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
-import { IronicAuthError, IronicConnectionError } from '@ironic-metadata/ironic-client';
+import { IronicConnectionError, type IronicAuthOptions } from '@ironic-metadata/ironic-client';
 import type { NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Container } from 'inversify';
 import { loadNodes } from '../../support/context';
@@ -45,7 +45,7 @@ async function ironicChecks(source: Extract<NodeSourceConfig, { kind: 'ironic' }
       title: 'Ironic reachable',
       status: 'fail',
       detail: (error as Error).message,
-      fix: error instanceof IronicAuthError ? credentialsFix(source.auth) : `start Ironic, or set IRONIC_URL to its API (now ${where}); or serve an inventory file with --inventory`,
+      fix: error instanceof IronicConnectionError ? `start Ironic, or ${settingsToCheck(error)} (now ${where}); or serve an inventory file with --inventory` : fixFor(error),
     };
     return { checks: [unreachable, ...skipped([['ironic-api-version', 'Ironic API version'], ['ironic-auth', 'Ironic accepts the credentials']], 'needs Ironic to answer')] };
   }
@@ -56,7 +56,7 @@ async function ironicChecks(source: Extract<NodeSourceConfig, { kind: 'ironic' }
     return { checks, index };
   } catch (error) {
     const cause = (error as Error).cause ?? error;
-    const fix = cause instanceof IronicAuthError ? credentialsFix(source.auth) : cause instanceof IronicConnectionError ? `check that Ironic at ${where} keeps answering` : 'see the Ironic API and conductor logs';
+    const fix = cause instanceof IronicConnectionError ? `check that Ironic at ${where} keeps answering` : fixFor(cause);
     checks.push({ id: 'ironic-auth', title: 'Ironic accepts the credentials', status: 'fail', detail: (error as Error).message, fix });
     return { checks };
   }
@@ -76,14 +76,13 @@ export function apiVersionCheck(version: string): Check {
   };
 }
 
-function authDescription(auth: IronicAuthConfig): string {
+function authDescription(auth: IronicAuthOptions): string {
   if (auth.type === 'none') return 'without credentials (OS_AUTH_TYPE=none)';
   if (auth.type === 'http_basic') return `as ${auth.username} (http_basic)`;
-  return `as ${auth.username} in project ${auth.projectName} (Keystone)`;
+  return `as ${auth.username} in project ${auth.projectName ?? auth.projectId} (Keystone)`;
 }
 
-function credentialsFix(auth: IronicAuthConfig): string {
-  if (auth.type === 'http_basic') return "check OS_USERNAME and OS_PASSWORD against the htpasswd file of Ironic's [DEFAULT]http_basic_auth_user_file";
-  if (auth.type === 'keystone') return 'check OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME and the domains, and that the user has a role on the project';
-  return "Ironic wants credentials: set OS_AUTH_TYPE to its [DEFAULT]auth_strategy (http_basic or password for Keystone) with OS_USERNAME and OS_PASSWORD";
+/** The settings the client's error points at; Ironic's logs where none is at fault (its policy, a server failure). */
+function fixFor(error: unknown): string {
+  return settingsToCheck(error) ?? "see the Ironic API and conductor logs, and the user's roles in Ironic's policy";
 }

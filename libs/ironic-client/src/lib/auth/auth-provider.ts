@@ -1,3 +1,5 @@
+import type { AuthRejection } from '../errors';
+
 /** What to send with a request, and (Keystone only) where the catalog says Ironic is. */
 export interface AuthCredentials {
   headers: Record<string, string>;
@@ -12,10 +14,12 @@ export interface AuthProvider {
   credentials(): Promise<AuthCredentials>;
   /** Forgets cached credentials after Ironic refused them. */
   invalidate(): void;
-  /** What the operator should check when Ironic answers 401 or 403 to these credentials. */
-  rejectionAdvice(status: number): string;
+  /** Which credential Ironic's 401 or 403 refused, and what to check. */
+  rejection(status: number): AuthRejection;
 }
 
-/** Shared advice for a 403: the identity is known but the policy does not allow the call. */
-export const FORBIDDEN_ADVICE =
-  "The credentials were accepted but Ironic's policy does not allow this call; check the user's roles and the policy file.";
+/** A 403: the identity is known but the policy does not allow the call. */
+export const FORBIDDEN: AuthRejection = {
+  refused: 'policy',
+  advice: "The credentials were accepted but Ironic's policy does not allow this call; check the user's roles and the policy file.",
+};

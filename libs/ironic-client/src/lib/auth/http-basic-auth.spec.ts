@@ -35,7 +35,7 @@ describe('http_basic auth', () => {
     await expect(failure).rejects.toThrow(
       new Error(
         `GET ${server.url}/v1/nodes/${node.uuid} failed (answered 401): Ironic refused the credentials (Unauthorized). ` +
-          'Ironic refused user "admin"; check OS_USERNAME and OS_PASSWORD against the bcrypt htpasswd file named by ' +
+          'Ironic refused user "admin"; check the username and password against the bcrypt htpasswd file named by ' +
           "Ironic's [DEFAULT]http_basic_auth_user_file, and that Ironic's auth_strategy is http_basic.",
       ),
     );
@@ -44,9 +44,9 @@ describe('http_basic auth', () => {
 
   it('tells a client without credentials that Ironic wants some', async () => {
     server = await basicAuthIronic();
-    await expect(new IronicClient({ endpoint: server.url }).getNode(node.uuid)).rejects.toThrow(
-      'This Ironic requires authentication; set OS_AUTH_TYPE to http_basic or password and give credentials.',
-    );
+    const failure = new IronicClient({ endpoint: server.url }).getNode(node.uuid);
+    await expect(failure).rejects.toMatchObject({ refused: 'missing', status: 401 });
+    await expect(failure).rejects.toThrow("This Ironic requires authentication; give http_basic or keystone credentials, as its auth_strategy asks.");
   });
 
   it('explains a 403 as a policy matter', async () => {

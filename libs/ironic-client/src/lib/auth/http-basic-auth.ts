@@ -1,5 +1,6 @@
+import type { AuthRejection } from '../errors';
 import type { HttpBasicAuthOptions } from '../options';
-import { FORBIDDEN_ADVICE, type AuthCredentials, type AuthProvider } from './auth-provider';
+import { FORBIDDEN, type AuthCredentials, type AuthProvider } from './auth-provider';
 
 /** Ironic with `auth_strategy = http_basic`: the same `Authorization: Basic` header every time. */
 export class HttpBasicAuth implements AuthProvider {
@@ -18,11 +19,11 @@ export class HttpBasicAuth implements AuthProvider {
     // The header never changes.
   }
 
-  rejectionAdvice(status: number): string {
-    if (status === 403) return FORBIDDEN_ADVICE;
-    return (
-      `Ironic refused user "${this.options.username}"; check OS_USERNAME and OS_PASSWORD against the bcrypt htpasswd ` +
-      "file named by Ironic's [DEFAULT]http_basic_auth_user_file, and that Ironic's auth_strategy is http_basic."
-    );
+  rejection(status: number): AuthRejection {
+    if (status === 403) return FORBIDDEN;
+    const advice =
+      `Ironic refused user "${this.options.username}"; check the username and password against the bcrypt htpasswd ` +
+      "file named by Ironic's [DEFAULT]http_basic_auth_user_file, and that Ironic's auth_strategy is http_basic.";
+    return { refused: 'http_basic', advice };
   }
 }

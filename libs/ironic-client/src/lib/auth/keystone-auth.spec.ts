@@ -98,29 +98,38 @@ describe('keystone auth', () => {
     expect(tokenRequests()).toBe(2);
   });
 
-  it('reports credentials Keystone refuses, naming the variables to check', async () => {
+  it('reports credentials Keystone refuses, and which ones (no caller\'s setting names)', async () => {
     await startKeystone({ password: 'other' });
-    await expect(new IronicClient({ auth: auth() }).negotiate()).rejects.toThrow(
+    const failure = new IronicClient({ auth: auth() }).negotiate();
+    await expect(failure).rejects.toMatchObject({ code: 'IRONIC_AUTH', refused: 'keystone_password', status: 401 });
+    await expect(failure).rejects.toThrow(
       new Error(
         `POST ${keystone.url}/v3/auth/tokens failed (answered 401): Keystone did not issue a token ` +
-          '(The request you have made requires authentication). Check OS_USERNAME ("metadata"), OS_PASSWORD, ' +
-          'OS_USER_DOMAIN_NAME, OS_PROJECT_NAME or OS_PROJECT_ID, OS_PROJECT_DOMAIN_NAME and OS_AUTH_URL.',
+          '(The request you have made requires authentication). Check the username ("metadata"), the password, ' +
+          "the user's domain, the project (name and domain, or id) and the Keystone URL.",
       ),
     );
   });
 
   it('reports a catalog without a matching baremetal endpoint', async () => {
     await startKeystone({ endpoints: [{ interface: 'internal', region_id: 'RegionOne', url: 'http://internal.invalid:6385' }] });
-    await expect(new IronicClient({ auth: auth() }).negotiate()).rejects.toThrow(
+    const failure = new IronicClient({ auth: auth() }).negotiate();
+    await expect(failure).rejects.toMatchObject({ refused: 'catalog' });
+    await expect(failure).rejects.toThrow(
       "the token's catalog has no public baremetal endpoint (it has: internal/RegionOne http://internal.invalid:6385). " +
-        'Register Ironic in the Keystone catalog, fix OS_INTERFACE / OS_REGION_NAME, or give the endpoint (IRONIC_URL).',
+        'Register Ironic in the Keystone catalog, ask for another interface or region, or give the endpoint.',
     );
+    // With the interface the catalog has, its endpoint is the one asked, and the error says who named it.
+    const internal = new IronicClient({ auth: { ...auth(), interface: 'internal' }, retries: 0 }).negotiate();
+    await expect(internal).rejects.toMatchObject({ code: 'IRONIC_CONNECTION', target: { service: 'ironic', endpoint: 'http://internal.invalid:6385', namedBy: 'catalog' } });
+    await expect(internal).rejects.toThrow('Is Ironic running at http://internal.invalid:6385 (the baremetal endpoint of the Keystone catalog)? Check the catalog, or give the endpoint.');
   });
 
-  it('names OS_AUTH_URL when Keystone does not answer', async () => {
+  it('names Keystone as the server that does not answer', async () => {
     const authUrl = await unusedUrl();
     const failure = new IronicClient({ auth: { ...auth(), authUrl }, retries: 0 }).negotiate();
     await expect(failure).rejects.toThrow(IronicConnectionError);
-    await expect(failure).rejects.toThrow(`Is Keystone running at ${authUrl}? Check OS_AUTH_URL.`);
+    await expect(failure).rejects.toMatchObject({ target: { service: 'keystone', endpoint: authUrl, namedBy: 'options' } });
+    await expect(failure).rejects.toThrow(new RegExp(`after 1 attempt\\. Is Keystone running at ${authUrl}\\?$`));
   });
 });

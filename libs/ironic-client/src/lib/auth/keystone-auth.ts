@@ -1,11 +1,11 @@
 import { describeIssues } from '@ironic-metadata/ironic-model';
 import { explainErrorBody } from '../error-body';
-import { IronicAuthError, IronicResponseError } from '../errors';
+import { IronicAuthError, IronicResponseError, type AuthRejection } from '../errors';
 import { readJsonBody } from '../json-body';
 import type { HttpTransport } from '../http-transport';
 import type { IronicClientLogger } from '../logger';
 import type { KeystoneAuthOptions } from '../options';
-import { FORBIDDEN_ADVICE, type AuthCredentials, type AuthProvider } from './auth-provider';
+import { FORBIDDEN, type AuthCredentials, type AuthProvider } from './auth-provider';
 import { describeBaremetalEndpoints, findBaremetalEndpoint, tokenBodySchema } from './keystone-catalog';
 
 /** A token is replaced this long before it expires (or at half its life, if that is shorter). */
@@ -46,9 +46,9 @@ export class KeystoneAuth implements AuthProvider {
     this.token = undefined;
   }
 
-  rejectionAdvice(status: number): string {
-    if (status === 403) return FORBIDDEN_ADVICE;
-    return 'Ironic refused a fresh Keystone token; check that Ironic uses the same Keystone and that the project has a role on it.';
+  rejection(status: number): AuthRejection {
+    if (status === 403) return FORBIDDEN;
+    return { refused: 'token', advice: 'Ironic refused a fresh Keystone token; check that Ironic uses the same Keystone and that the project has a role on it.' };
   }
 
   /** Concurrent requests share one token request. */
@@ -69,12 +69,12 @@ export class KeystoneAuth implements AuthProvider {
       body: this.requestBody(),
       // Asking twice for a token does no harm.
       idempotent: true,
-      unreachableHint: `Is Keystone running at ${this.options.authUrl}? Check OS_AUTH_URL.`,
+      target: { service: 'keystone', endpoint: this.options.authUrl, namedBy: 'options' },
     });
     if (answer.status !== 201 && answer.status !== 200) {
       const reason = explainErrorBody(answer.body);
       const detail = reason ? `Keystone did not issue a token (${reason})` : 'Keystone did not issue a token';
-      throw new IronicAuthError(method, url, answer.status, detail, this.credentialAdvice());
+      throw new IronicAuthError(method, url, answer.status, detail, this.passwordRejection());
     }
     const value = answer.headers['x-subject-token'];
     if (!value) throw new IronicResponseError(method, url, answer.status, ['no X-Subject-Token header']);
@@ -91,7 +91,7 @@ export class KeystoneAuth implements AuthProvider {
         url,
         answer.status,
         `the token's catalog has no ${wanted} baremetal endpoint${region} (it has: ${describeBaremetalEndpoints(catalog)})`,
-        'Register Ironic in the Keystone catalog, fix OS_INTERFACE / OS_REGION_NAME, or give the endpoint (IRONIC_URL).',
+        { refused: 'catalog', advice: 'Register Ironic in the Keystone catalog, ask for another interface or region, or give the endpoint.' },
       );
     }
     const now = Date.now();
@@ -113,10 +113,8 @@ export class KeystoneAuth implements AuthProvider {
     };
   }
 
-  private credentialAdvice(): string {
-    return (
-      `Check OS_USERNAME ("${this.options.username}"), OS_PASSWORD, OS_USER_DOMAIN_NAME, ` +
-      'OS_PROJECT_NAME or OS_PROJECT_ID, OS_PROJECT_DOMAIN_NAME and OS_AUTH_URL.'
-    );
+  private passwordRejection(): AuthRejection {
+    const advice = `Check the username ("${this.options.username}"), the password, the user's domain, the project (name and domain, or id) and the Keystone URL.`;
+    return { refused: 'keystone_password', advice };
   }
 }

@@ -1,4 +1,5 @@
-import { FORBIDDEN_ADVICE, type AuthCredentials, type AuthProvider } from './auth-provider';
+import type { AuthRejection } from '../errors';
+import { FORBIDDEN, type AuthCredentials, type AuthProvider } from './auth-provider';
 
 /** Ironic with `auth_strategy = noauth`: nothing to send. */
 export class NoAuth implements AuthProvider {
@@ -12,8 +13,8 @@ export class NoAuth implements AuthProvider {
     // Nothing cached.
   }
 
-  rejectionAdvice(status: number): string {
-    if (status === 403) return FORBIDDEN_ADVICE;
-    return 'This Ironic requires authentication; set OS_AUTH_TYPE to http_basic or password and give credentials.';
+  rejection(status: number): AuthRejection {
+    if (status === 403) return FORBIDDEN;
+    return { refused: 'missing', advice: "This Ironic requires authentication; give http_basic or keystone credentials, as its auth_strategy asks." };
   }
 }
