@@ -65,7 +65,7 @@ export class MetadataListener {
       header: (name) => headerValue(request, name),
       body,
     });
-    send(request, response, reply);
+    send(request, response, path, reply);
   }
 
   /** Never a stack trace in a response: the log gets the details, the client a plain line. */
@@ -117,9 +117,18 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** The reply as it is, with a strong ETag on a 200 and a 304 to a client that has it. */
-function send(request: IncomingMessage, response: ServerResponse, reply: MetadataReply): void {
-  if (reply.status === 200) {
+/**
+ * An OpenStack `meta_data.json`: Nova puts a new `random_seed` in every read (Grizzly and later,
+ * nova/api/metadata/base.py), so no two bodies are alike and no client can ever hold one's tag.
+ */
+const FRESH_ON_EVERY_READ = /^\/openstack\/[^/]+\/meta_data\.json$/;
+
+/**
+ * The reply as it is, with a strong ETag on a 200 and a 304 to a client that has it; none on a body
+ * new on every read, whose SHA-1 would cost each request and spare no client a byte (tools/bench).
+ */
+function send(request: IncomingMessage, response: ServerResponse, path: string, reply: MetadataReply): void {
+  if (reply.status === 200 && !FRESH_ON_EVERY_READ.test(path)) {
     const etag = `"${reply.body.length.toString(16)}-${hash('sha1', reply.body, 'base64url')}"`;
     response.setHeader('etag', etag);
     if (clientHas(request.headers['if-none-match'], etag)) {
