@@ -188,9 +188,11 @@ describe('caching', () => {
     expect((await get(PORTS, '/openstack/latest/network_data.json').set('If-None-Match', '"other"')).status).toBe(200);
   });
 
-  it("never caches meta_data.json: each read has a fresh random seed", async () => {
-    const [a, b] = await Promise.all([get(WEB, '/openstack/latest/meta_data.json'), get(WEB, '/openstack/latest/meta_data.json')]);
+  it("never caches meta_data.json: each read has a fresh random seed, and no ETag a client could send back", async () => {
+    const [a, b] = await Promise.all([get(WEB, '/openstack/latest/meta_data.json'), get(WEB, '/openstack/2018-08-27/meta_data.json')]);
     expect(a.body.random_seed).not.toBe(b.body.random_seed);
+    expect([a.headers['etag'], b.headers['etag']]).toEqual([undefined, undefined]);
+    expect((await get(WEB, '/openstack/latest/meta_data.json').set('If-None-Match', '*')).status).toBe(200);
   });
 });
 

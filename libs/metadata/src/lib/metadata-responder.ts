@@ -31,6 +31,8 @@ export interface MetadataReply {
   family: RouteFamily;
   headers: Record<string, string>;
   body: Buffer;
+  /** True when the body is new on every read (Nova's `random_seed` in `meta_data.json`): an ETag of it could never match. */
+  freshOnEveryRead?: boolean;
 }
 
 /**
@@ -143,19 +145,23 @@ export class MetadataResponder {
   private async render(path: MetadataPath, route: Route, request: MetadataRequest): Promise<Answer> {
     // Only meta_data.json carries a random seed: make one when, and each time, it is read.
     const seeds = this.seeds;
+    let seeded = false;
     const context = {
       now: this.now(),
       get randomSeed() {
+        seeded = true;
         return seeds.next();
       },
     };
-    if (route.scope === 'public') return reply(renderMetadata(path, undefined, context));
+    if (route.scope === 'public') return reply(renderMetadata(path, undefined, context), seeded);
     const client = await this.identify(request);
     if (!client.found) return refusalReply(client);
     // Rendering is cheaper than keeping every rendered reply alive: measured at 10,000 nodes, a cache of
     // them per instance and path cost 330 MiB and 10% of the requests a second (tools/bench).
     const metadata = route.resolve ? await this.resolvers[route.resolve](client.metadata) : client.metadata;
-    return 'status' in metadata ? metadata : reply(renderMetadata(path, metadata, context));
+    if ('status' in metadata) return metadata;
+    const rendered = renderMetadata(path, metadata, context);
+    return reply(rendered, seeded);
   }
 
   /** The per-instance data each route may need before it renders, or the answer when it cannot be had. */
@@ -286,7 +292,7 @@ function wrongMethod(request: MetadataRequest, route: Route): Answer {
   return refusalReply(refuse(405, `${request.method} is not allowed on ${request.path}; use ${allowed}`, { allow: allowed }));
 }
 
-function reply(rendered: ReturnType<typeof renderMetadata>): Answer {
+function reply(rendered: ReturnType<typeof renderMetadata>, freshOnEveryRead: boolean): Answer {
   if (rendered.status === 404) return refusalReply(refuse(404, rendered.reason));
-  return { status: 200, headers: { 'content-type': rendered.contentType }, body: rendered.body };
+  return { status: 200, headers: { 'content-type': rendered.contentType }, body: rendered.body, ...(freshOnEveryRead ? { freshOnEveryRead } : {}) };
 }

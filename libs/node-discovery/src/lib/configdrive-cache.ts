@@ -32,7 +32,7 @@ export class ConfigDriveCache {
     if (typeof stored === 'string' && stored.startsWith(DECODED_DRIVE_REFERENCE)) {
       return { problem: 'the decoded config drive is no longer cached; it is read again at the next full listing of the source', masked: false };
     }
-    const hash = createHash('sha256').update(typeof stored === 'string' ? stored : JSON.stringify(stored)).digest('hex');
+    const hash = storedDriveHash(stored);
     if (cached?.hash === hash) {
       cached.stored = release(node, stored, hash);
       return cached.result;
@@ -56,6 +56,23 @@ export class ConfigDriveCache {
       return { problem: `the config drive could not be decoded: ${(error as Error).message}`, masked: false };
     }
   }
+}
+
+/** SHA-256 (hex) of a stored config drive value: the string, or a JSON form's serialization. */
+function storedDriveHash(stored: unknown): string {
+  return createHash('sha256').update(typeof stored === 'string' ? stored : JSON.stringify(stored)).digest('hex');
+}
+
+/**
+ * Whether `kept`, a node's config drive as this process keeps it (as stored, or the reference the
+ * cache left in its place), is the drive `listed` that the source answers now.
+ */
+export function sameStoredDrive(kept: unknown, listed: unknown): boolean {
+  if (kept === listed) return true;
+  if (typeof kept === 'string' && kept.startsWith(DECODED_DRIVE_REFERENCE)) {
+    return listed !== undefined && listed !== null && kept === `${DECODED_DRIVE_REFERENCE}${storedDriveHash(listed)}`;
+  }
+  return typeof kept === 'object' && kept !== null && typeof listed === 'object' && listed !== null && JSON.stringify(kept) === JSON.stringify(listed);
 }
 
 /** Replaces a long stored drive by its reference once the cache holds what it decodes to; answers what is now stored. */

@@ -2,7 +2,10 @@ import { PassThrough } from 'node:stream';
 import type { IronicClient } from '@ironic-metadata/ironic-client';
 import type { IronicNode } from '@ironic-metadata/ironic-model';
 import { aNode } from '@ironic-metadata/ironic-model/testing';
+import { encodeConfigDrive } from '@ironic-metadata/configdrive';
 import { createLogger } from '@ironic-metadata/logging';
+import fc from 'fast-check';
+import { ConfigDriveCache, sameStoredDrive } from './configdrive-cache';
 import { IronicNodeSource } from './ironic-node-source';
 
 /** Answers like IronicClient from a list of nodes, counting the calls that matter. */
@@ -81,6 +84,51 @@ describe('IronicNodeSource', () => {
     const listed = await source.load();
     expect(calls.detailLists).toBe(2);
     expect(listed.nodes.find((node) => node.uuid === nodes[5].uuid)?.instance_info.fixed_ips).toEqual(['10.0.0.5']);
+  });
+
+  it('keeps the nodes a full listing finds as they were as the very objects known, and answers the same inventory when none changed', async () => {
+    const nodes = Array.from({ length: 3 }, () => aNode({ instance_info: { configdrive: encodeConfigDrive({ meta_data: { hostname: 'a' }, user_data: 'x'.repeat(4096) }) } }));
+    const { client, calls } = fakeClient(nodes);
+    let now = 0;
+    const source = new IronicNodeSource(client, 'http://ironic', logger, { fullListSeconds: 300, clock: () => now });
+    const first = await source.load();
+    // As the catalog does once it has decoded them: the stored drives become references.
+    const cache = new ConfigDriveCache();
+    for (const node of first.nodes) await cache.decode(node);
+    expect(first.nodes[0].instance_info.configdrive).toMatch(/^decoded config drive sha256:/);
+
+    now += 300_000;
+    expect(await source.load()).toBe(first);
+    expect(calls.detailLists).toBe(2);
+
+    nodes[1] = { ...nodes[1], extra: { note: 'moved to rack 2' } };
+    nodes[2] = { ...nodes[2], instance_info: { configdrive: encodeConfigDrive({ meta_data: { hostname: 'b' } }) } };
+    now += 300_000;
+    const listed = await source.load();
+    expect(calls.detailLists).toBe(3);
+    expect(listed).not.toBe(first);
+    expect(listed.nodes[0]).toBe(first.nodes[0]);
+    expect(listed.nodes[1]).not.toBe(first.nodes[1]);
+    expect(listed.nodes[1].extra).toEqual({ note: 'moved to rack 2' });
+    expect(listed.nodes[2].instance_info.configdrive).toBe(nodes[2].instance_info.configdrive);
+  });
+
+  it('tells a kept config drive, or the reference the cache left for it, from any other drive listed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1024, maxLength: 1100 }), fc.string({ minLength: 1, maxLength: 1100 }), async (stored, other) => {
+        const node = aNode({ instance_info: { configdrive: stored } });
+        await new ConfigDriveCache().decode(node);
+        const kept = node.instance_info.configdrive;
+        expect(kept).not.toBe(stored);
+        expect(sameStoredDrive(kept, stored)).toBe(true);
+        expect(sameStoredDrive(stored, stored)).toBe(true);
+        expect(sameStoredDrive(kept, other)).toBe(other === stored);
+        expect(sameStoredDrive(kept, undefined)).toBe(false);
+      }),
+      { numRuns: 50 },
+    );
+    expect(sameStoredDrive({ meta_data: { a: 1 } }, { meta_data: { a: 1 } })).toBe(true);
+    expect(sameStoredDrive({ meta_data: { a: 1 } }, { meta_data: { a: 2 } })).toBe(false);
   });
 
   it('forgets nodes that are no longer listed', async () => {

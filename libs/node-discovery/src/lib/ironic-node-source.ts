@@ -1,6 +1,7 @@
 import { IronicApiError, type IronicClient, type NodeFilters } from '@ironic-metadata/ironic-client';
 import type { Inventory, IronicNode, IronicPort, IronicPortgroup } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
+import { sameStoredDrive } from './configdrive-cache';
 import type { NodePatch, NodeSource } from './node-source';
 
 // Ironic 21.4 refuses `updated_at` in `fields` ("not a valid field"), so changes are told by what
@@ -18,6 +19,8 @@ const PORT_FIELDS = ['uuid', 'address', 'node_uuid', 'portgroup_uuid', 'pxe_enab
 /** Above this share of changed nodes, one detailed listing is cheaper than a GET per node. */
 const FULL_LIST_SHARE = 0.1;
 const FETCH_CONCURRENCY = 8;
+/** Nodes compared between two turns of the event loop in a full listing (about 5 ms of work). */
+const COMPARE_BATCH = 500;
 
 export interface IronicNodeSourceOptions {
   pageSize?: number;
@@ -71,7 +74,7 @@ export class IronicNodeSource implements NodeSource {
 
   async load(): Promise<Inventory> {
     if (this.clock() - this.lastFullList >= this.fullListMs) {
-      await this.listEverything();
+      if (!(await this.listEverything()) && this.answered) return this.answered;
     } else {
       const scan = await this.client.listNodes({ fields: SCAN_FIELDS, filters: this.filters, pageSize: this.pageSize }).all();
       const current = new Map(scan.map((node) => [node.uuid, versionOf(node)]));
@@ -101,17 +104,34 @@ export class IronicNodeSource implements NodeSource {
     return node;
   }
 
-  private async listEverything(): Promise<void> {
+  /**
+   * Lists every node, port and portgroup. A node listed as it is known (its ports and portgroups
+   * too) stays the very object known, so that nothing downstream redoes its work: without this, each
+   * full listing re-sent the whole fleet to every cluster worker and rebuilt every index. Answers
+   * whether anything changed.
+   */
+  private async listEverything(): Promise<boolean> {
     this.lastFullList = this.clock();
     const [nodes, ports, portgroups] = await Promise.all([
       this.client.listNodes({ fields: NODE_FIELDS, filters: this.filters, pageSize: this.pageSize }).all(),
       this.client.listPorts({ fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
       this.client.listPortgroups({ pageSize: this.pageSize }).all(),
     ]);
+    const listed = new Map<string, KnownNode>(nodes.map((node) => [node.uuid, { node, version: versionOf(node), ports: [], portgroups: [] }]));
+    for (const port of ports) listed.get(port.node_uuid)?.ports.push(port);
+    for (const portgroup of portgroups) listed.get(portgroup.node_uuid)?.portgroups.push(portgroup);
+    let changed = listed.size !== this.nodes.size;
+    let compared = 0;
+    for (const [uuid, entry] of listed) {
+      const known = this.nodes.get(uuid);
+      if (known && sameKnownNode(known, entry)) listed.set(uuid, known);
+      else changed = true;
+      // Comparing a large fleet takes a while: let requests in between.
+      if (++compared % COMPARE_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
     this.nodes.clear();
-    for (const node of nodes) this.nodes.set(node.uuid, { node, version: versionOf(node), ports: [], portgroups: [] });
-    for (const port of ports) this.nodes.get(port.node_uuid)?.ports.push(port);
-    for (const portgroup of portgroups) this.nodes.get(portgroup.node_uuid)?.portgroups.push(portgroup);
+    for (const [uuid, entry] of listed) this.nodes.set(uuid, entry);
+    return changed;
   }
 
   private async fetchChanged(uuids: string[]): Promise<void> {
@@ -142,6 +162,17 @@ interface KnownNode {
   version: string;
   ports: IronicPort[];
   portgroups: IronicPortgroup[];
+}
+
+/** Whether a node listed now is the node known, with the same ports and portgroups. */
+function sameKnownNode(known: KnownNode, listed: KnownNode): boolean {
+  if (known.version !== listed.version || !sameStoredDrive(known.node.instance_info.configdrive, listed.node.instance_info.configdrive)) return false;
+  // The drive is compared above: the cache may have replaced the known one by its reference.
+  const withoutDrive = (node: IronicNode) =>
+    JSON.stringify(node, function (this: unknown, key: string, value: unknown) {
+      return key === 'configdrive' && this === node.instance_info ? undefined : value;
+    });
+  return withoutDrive(known.node) === withoutDrive(listed.node) && JSON.stringify([known.ports, known.portgroups]) === JSON.stringify([listed.ports, listed.portgroups]);
 }
 
 function versionOf(node: Pick<IronicNode, (typeof SCAN_FIELDS)[number]>): string {

@@ -24,7 +24,8 @@ export interface BenchmarkRun {
   progress(line: string): void;
 }
 
-const COLD_START_TIMEOUT_SECONDS = 300;
+/** Seconds a cold start may take: 300, or 6 ms a node for a larger fleet (600 s at 100,000). */
+const coldStartTimeoutSeconds = (nodes: number) => Math.max(300, nodes * 0.006);
 /** Keep-alive connection counts: a rack's worth, and the storm's. */
 const KEEP_ALIVE_CONNECTIONS = [64, 256];
 
@@ -81,10 +82,10 @@ export async function runBenchmark(run: BenchmarkRun): Promise<BenchReport> {
       serverNodeOptions: options.serverNodeOptions,
       serverEnv: options.serverEnv,
       workers: options.workers,
-      timeoutSeconds: COLD_START_TIMEOUT_SECONDS,
+      timeoutSeconds: coldStartTimeoutSeconds(options.nodes),
     });
     const adminUrl = `http://127.0.0.1:${adminPort}`;
-    const { recorded, storm, paced, service } = await measureStorm(options, sim, cold.server, cold.target, adminUrl, booting, nodes[0].address, progress);
+    const { recorded, storm, paced, service } = await measureStorm(options, sim, cold.server, cold.pss, cold.target, adminUrl, booting, nodes[0].address, progress);
     const keepAlive = service && (await measureReferences(options, workspace, recorded, service, progress));
     const ceiling = options.skipNginx ? null : await measureCeiling(options, recorded, booting, progress);
     const floor = options.skipFloor ? null : await measureFloor(options, workspace, sim, recorded, booting, progress);
@@ -118,6 +119,7 @@ async function measureStorm(
   options: BenchOptions,
   sim: SimulatorHandle,
   server: ChildHandle,
+  pss: { stop(): number },
   target: HttpTarget,
   adminUrl: string,
   booting: BootingNode[],
@@ -142,6 +144,7 @@ async function measureStorm(
     const storm = {
       ...figures,
       peakRssMiB: familyMemory(server.pid).peakRssMiB,
+      peakPssMiB: 0,
       rssEverySecondMiB,
       ironicRequests: served.total,
       ironicRequestsByRoute: served.byRoute,
@@ -149,11 +152,13 @@ async function measureStorm(
       ironicRequestsPerSync: served.total / Math.max(1, synced),
       eventLoopDelayP99Ms,
     };
-    const paced = options.skipPaced ? null : await measurePaced(options, target, booting, storm, recorded.paths.length, server, eventLoop, progress);
+    const paced = options.skipPaced ? null : await measurePaced(options, target, booting, storm, recorded.paths.length, server, eventLoop, adminUrl, progress);
     const service = options.skipKeepAlive ? null : await measureKeepAlive('the service', options, `http://127.0.0.1:${target.port}${keepAlivePath(recorded)}`, { 'x-forwarded-for': recordedAddress }, () => processFamily(server.pid), eventLoop, progress);
     storm.peakRssMiB = familyMemory(server.pid).peakRssMiB;
+    storm.peakPssMiB = pss.stop();
     return { recorded, storm, paced, service };
   } finally {
+    pss.stop();
     await server.stop();
   }
 }
@@ -221,14 +226,16 @@ async function measurePaced(
   requestsPerBoot: number,
   server: ChildHandle,
   eventLoop: () => Promise<number | undefined>,
+  adminUrl: string,
   progress: (line: string) => void,
 ): Promise<PacedFigures> {
   const bootsPerSecond = (storm.requestsPerSecond * options.pacedShare) / requestsPerBoot;
   const nodes = booting.slice(0, Math.max(1, Math.round(bootsPerSecond * options.pacedSeconds)));
   progress(`paced: ${nodes.length} boots at ${bootsPerSecond.toFixed(1)} a second (${options.pacedShare} of the storm's rate), at most ${options.clients} at a time`);
   await eventLoop();
+  const syncs = countSyncs(adminUrl, 1000);
   const figures = await measureLoad({ ...loadPlan(options, target, nodes, true), bootsPerSecond }, () => processFamily(server.pid));
-  return { ...figures, share: options.pacedShare, bootsPerSecond, eventLoopDelayP99Ms: await eventLoop() };
+  return { ...figures, share: options.pacedShare, bootsPerSecond, eventLoopDelayP99Ms: await eventLoop(), syncs: await syncs.stop() };
 }
 
 function loadPlan(options: BenchOptions, target: HttpTarget, nodes: readonly BootingNode[], verifyIdentity: boolean) {

@@ -1,7 +1,7 @@
 import type { Inventory } from '@ironic-metadata/ironic-model';
 import type { NodeSource } from '@ironic-metadata/node-discovery';
 import type { ToPrimary, ToWorker } from './messages';
-import { BroadcastingNodeSource, RelayedNodeSource } from './node-source-relay';
+import { BroadcastingNodeSource, ITEMS_PER_MESSAGE, RelayedNodeSource } from './node-source-relay';
 
 function inventory(...uuids: string[]): Inventory {
   return { nodes: uuids.map((uuid) => ({ uuid, provision_state: 'active', instance_info: {} }) as unknown as Inventory['nodes'][number]), ports: [], portgroups: [] };
@@ -67,7 +67,7 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
   });
 
   it('sends a large fleet in pieces, and a worker serves it only once the last piece arrived', async () => {
-    const fleet = inventory(...Array.from({ length: 1200 }, (_, i) => `node-${i}`));
+    const fleet = inventory(...Array.from({ length: 2 * ITEMS_PER_MESSAGE + 10 }, (_, i) => `node-${i}`));
     const { primary } = pair(() => Promise.resolve(fleet));
     await primary.load();
     const pieces = primary.welcome();
@@ -78,6 +78,6 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     pieces.slice(0, 2).forEach((message) => late.receive(message));
     expect(served).not.toHaveBeenCalled();
     late.receive(pieces[2]);
-    expect((await late.load()).nodes).toHaveLength(1200);
+    expect((await late.load()).nodes).toHaveLength(2 * ITEMS_PER_MESSAGE + 10);
   });
 });

@@ -1,7 +1,7 @@
 import type { ChildHandle } from '../processes/child-process';
 import { ClientSession } from '../load/client-session';
 import type { HttpTarget } from '../load/http-connection';
-import { familyMemory } from '../processes/proc-stats';
+import { familyMemory, samplePeakPss } from '../processes/proc-stats';
 import { startMetadataServer } from '../processes/metadata-server';
 import { statsDelta, type SimulatorHandle } from '../processes/simulator';
 
@@ -32,13 +32,15 @@ export interface ColdStartOptions {
 
 const PROBE_PATH = '/openstack/latest/meta_data.json';
 const PROBE_INTERVAL_MS = 20;
+/** How often the server's PSS is read, from its start until it is stopped. */
+const PSS_INTERVAL_MS = 500;
 
 /**
  * Starts the server and asks, from the last node's address, until it answers 200: the server listens
  * only once its first index is loaded (and answers 503 while a failed load is retried), so this is
  * the time until the whole fleet is served.
  */
-export async function measureColdStart(options: ColdStartOptions): Promise<{ figures: ColdStartFigures; server: ChildHandle; target: HttpTarget }> {
+export async function measureColdStart(options: ColdStartOptions): Promise<{ figures: ColdStartFigures; server: ChildHandle; target: HttpTarget; pss: { stop(): number } }> {
   const target = { host: '127.0.0.1', port: options.port };
   const before = await options.sim.stats();
   const started = performance.now();
@@ -52,6 +54,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<{ fig
     env: options.serverEnv,
     workers: options.workers,
   });
+  const pss = samplePeakPss(server.pid, PSS_INTERVAL_MS);
   const probe = new ClientSession(target, options.probeAddress, { keepAlive: false, timeoutMs: 5_000 });
   for (;;) {
     const status = await probe.get(PROBE_PATH).then(
@@ -65,6 +68,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<{ fig
         ? `did not serve ${options.probeAddress} within ${options.timeoutSeconds} s (last status ${status || 'none'})`
         : undefined;
     if (failure) {
+      pss.stop();
       await server.stop();
       throw new Error(`the metadata server ${failure}:\n${server.logTail()}`);
     }
@@ -77,5 +81,6 @@ export async function measureColdStart(options: ColdStartOptions): Promise<{ fig
     figures: { seconds, ironicRequests: served.total, ironicRequestsByRoute: served.byRoute, rssMiB: memory.rssMiB, peakRssMiB: memory.peakRssMiB },
     server,
     target,
+    pss,
   };
 }

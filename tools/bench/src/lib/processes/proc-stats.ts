@@ -31,6 +31,45 @@ export function familyMemory(pid: number): MemoryFigures {
   return { rssMiB: all.reduce((sum, m) => sum + m.rssMiB, 0), peakRssMiB: all.reduce((sum, m) => sum + m.peakRssMiB, 0) };
 }
 
+/**
+ * A process's proportional set size (`Pss` of /proc/<pid>/smaps_rollup): a page it shares with k
+ * processes counts 1/k, so the family's sum counts once what its processes share (the node binary's
+ * code, some 45 MiB resident in each process of a cluster), which a sum of resident set sizes counts
+ * once per process.
+ */
+function readPssMiB(pid: number): number {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? NaN) / 1024;
+}
+
+/**
+ * Samples a process's and its children's PSS, summed, every `intervalMs` until stopped, and answers
+ * the highest sample: the memory the family held at its fullest, to within the sampling interval (a
+ * peak shorter than that may be missed, so it bounds the true peak from below, VmHWM sums from above).
+ */
+export function samplePeakPss(pid: number, intervalMs: number): { stop(): number } {
+  let peak = 0;
+  const take = () => {
+    const pss = processFamily(pid).reduce((sum, member) => {
+      try {
+        return sum + readPssMiB(member);
+      } catch {
+        return sum; // gone
+      }
+    }, 0);
+    if (pss > peak) peak = pss;
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      take();
+      return peak;
+    },
+  };
+}
+
 /** Fields of /proc/<pid>/stat after the command name, which may itself contain spaces and parentheses. */
 function statFields(pid: number): string[] | undefined {
   try {

@@ -9,6 +9,11 @@ export interface StormFigures extends LoadFigures {
    * cluster, its processes' peaks summed (an upper bound: they need not peak at once).
    */
   peakRssMiB: number;
+  /**
+   * The highest PSS of the server's processes summed, sampled every 0.5 s from its start to its stop:
+   * what they held at once, pages they share counted once (a lower bound: a shorter peak may be missed).
+   */
+  peakPssMiB: number;
   /** The server's resident set size (all its processes), sampled every second of the storm. */
   rssEverySecondMiB: number[];
   /** Requests the simulated Ironic served while the storm ran. */
@@ -38,6 +43,8 @@ export interface PacedFigures extends LoadFigures {
   /** The share of the storm's requests a second the boots were paced at. */
   share: number;
   bootsPerSecond: number;
+  /** The service's syncs while the phase ran (its /readyz `loadedAt` moved): its slowest request is then one during a sync. */
+  syncs: number;
 }
 
 /** One target of issue 6, as measured in this run; `met` is null when the figure was not measured. */

@@ -52,11 +52,19 @@ export function formatTable(report: BenchReport): string {
     ['storm: errors', String(storm.errors), '0', verdict(target('errors'))],
     ['storm: event-loop delay p99 (worst process)', storm.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(storm.eventLoopDelayP99Ms, 1)} ms`, '', ''],
     [`service peak RSS (VmHWM of its processes summed, WORKERS=${p.workers})`, `${fixed(storm.peakRssMiB, 0)} MiB`, target('peak RSS')?.limit ?? '', verdict(target('peak RSS'))],
+    ['service peak PSS (its processes summed, shared pages once; sampled)', `${fixed(storm.peakPssMiB, 0)} MiB`, '', ''],
     ['storm: Ironic requests', String(storm.ironicRequests), target('Ironic requests during')?.limit ?? '', verdict(target('Ironic requests during'))],
     ['storm: Ironic requests per sync', fixed(storm.ironicRequestsPerSync, 1), target('Ironic requests per')?.limit ?? '', `${verdict(target('Ironic requests per'))}${storm.syncs > 0 ? '' : ' (no sync during the storm)'}`.trim()],
   ];
   if (paced) {
     rows.push(...loadRows(`paced: open loop at ${paced.share} of the storm's rate`, paced, target('paced p99')));
+    const duringSync = target('slowest paced request');
+    rows.push([
+      `paced: slowest request, ${paced.syncs} sync(s) during the phase`,
+      `${fixed(paced.latencyMs.max, 1)} ms`,
+      duringSync?.limit ?? '',
+      paced.syncs > 0 ? verdict(duringSync) : 'no sync during the phase (--paced-seconds above SYNC_INTERVAL_SECONDS)',
+    ]);
     rows.push(['paced: event-loop delay p99 (worst process)', paced.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(paced.eventLoopDelayP99Ms, 1)} ms`, '', '']);
   }
   const keepAlive = report.keepAlive;

@@ -24,6 +24,7 @@ export function checkTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[
     check('keep-alive requests/s at 256 connections, as a share of bare node:http', at256?.vsBareNode ?? null, '', '>= 0.7', (ratio) => ratio >= 0.7),
     check('keep-alive p99 at 256 connections', service256?.latencyMs.p99 ?? null, 'ms', '< 10 ms', (ms) => ms < 10),
     check('paced p99', report.paced?.latencyMs.p99 ?? null, 'ms', '< 10 ms', (ms) => ms < 10),
+    check('slowest paced request, a sync running', report.paced && report.paced.syncs > 0 ? report.paced.latencyMs.max : null, 'ms', '< 50 ms', (ms) => ms < 50),
     check('p99 latency in the storm', report.storm.latencyMs.p99, 'ms', '< 10 ms', (ms) => ms < 10),
     check(`index of ${report.parameters.nodes} nodes built`, report.coldStart.seconds, 's', large ? '< 15 s' : '< 10 s', (seconds) => seconds < (large ? 15 : 10)),
     check('peak RSS', report.storm.peakRssMiB, 'MiB', large ? '< 1024 MiB' : '< 400 MiB', (mib) => mib < (large ? 1024 : 400)),
