@@ -1,14 +1,41 @@
 import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier/flat';
 
 // Layers, lowest first. A project may import only projects of its own layer or below, so the arrows in
 // ARCHITECTURE.md point down by construction. Pure libraries additionally may not reach for I/O.
 // The service's settings (libs/config) sit above the Ironic client, whose options they fill.
-const layers = ['layer:base', 'layer:pure', 'layer:io', 'layer:settings', 'layer:discovery', 'layer:service', 'layer:container', 'layer:app'];
+const layers = [
+  'layer:base',
+  'layer:pure',
+  'layer:io',
+  'layer:settings',
+  'layer:discovery',
+  'layer:service',
+  'layer:container',
+  'layer:app',
+];
 const depConstraints = layers.map((tag, index) => ({
   sourceTag: tag,
   onlyDependOnLibsWithTags: layers.slice(0, index + 1),
 }));
-const ioModules = ['axios', 'express', 'winston', 'inversify', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'http', 'node:http', 'https', 'node:https', 'net', 'node:net', 'child_process', 'node:child_process'];
+const ioModules = [
+  'axios',
+  'express',
+  'winston',
+  'inversify',
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+  'net',
+  'node:net',
+  'child_process',
+  'node:child_process',
+];
 
 export default [
   ...nx.configs['flat/base'],
@@ -23,10 +50,7 @@ export default [
         {
           enforceBuildableLibDependency: true,
           allow: [],
-          depConstraints: [
-            ...depConstraints,
-            { sourceTag: 'kind:pure', bannedExternalImports: ioModules },
-          ],
+          depConstraints: [...depConstraints, { sourceTag: 'kind:pure', bannedExternalImports: ioModules }],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -50,4 +74,6 @@ export default [
     files: ['**/*.spec.ts', '**/test-support/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
+  // Layout is Prettier's (npm run format, checked by npm run lint): no lint rule argues with it.
+  prettier,
 ];

@@ -9,8 +9,15 @@ import { resolve } from 'node:path';
 const workspace = resolve(import.meta.dirname, '../..');
 const ts = createRequire(import.meta.url)('typescript');
 const { entryPoints, tsconfig } = JSON.parse(readFileSync(resolve(workspace, 'typedoc.json'), 'utf8'));
-const config = ts.getParsedCommandLineOfConfigFile(resolve(workspace, tsconfig), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-const program = ts.createProgram(entryPoints.map((entry) => resolve(workspace, entry)), config.options);
+const config = ts.getParsedCommandLineOfConfigFile(
+  resolve(workspace, tsconfig),
+  {},
+  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+);
+const program = ts.createProgram(
+  entryPoints.map((entry) => resolve(workspace, entry)),
+  config.options,
+);
 const checker = program.getTypeChecker();
 
 const problems = [];

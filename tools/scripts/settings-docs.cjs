@@ -7,7 +7,10 @@ const ts = require('typescript');
 
 // The settings modules import only zod, node: modules and each other: compile them as they load.
 require.extensions['.ts'] = (module, filename) => {
-  const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 }, fileName: filename });
+  const { outputText } = ts.transpileModule(readFileSync(filename, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    fileName: filename,
+  });
   module._compile(outputText, filename);
 };
 const { settingsMarkdownTable, replaceSettingsSection } = require('../../libs/config/src/lib/settings-docs.ts');

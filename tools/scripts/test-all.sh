@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every check, as CI runs it: Debian packages for the integration tests, then lint, type check and
+# Every check, as CI runs it: Debian packages for the integration tests, then the code's layout (Prettier), lint, type check and
 # unit tests of every project, the published packages' checks (entry points, arethetypeswrong, publint),
 # a release dry run and the API reference, then the build and the integration suite against real Ironic and
 # real clients. Ends with one line counting the tests.
@@ -13,7 +13,8 @@ trap 'rm -f "$log"' EXIT
 bash tools/scripts/install-test-packages.sh
 status=0
 {
-  npx nx run-many -t lint typecheck test package-check --output-style=static --parallel=2 &&
+  npx prettier --check '**/*.{ts,mts,cts,js,mjs,cjs}' --log-level warn &&
+    npx nx run-many -t lint typecheck test package-check --output-style=static --parallel=2 &&
     bash tools/scripts/check-release.sh &&
     npx nx run integration-tests:e2e --output-style=static
 } 2>&1 | tee "$log" || status=$?

@@ -30,7 +30,9 @@ module.exports = function nodeAppConfig(name, options = {}) {
       rules: [{ test: /\.ts$/, loader: 'ts-loader', options: { configFile: join(projectDir, 'tsconfig.app.json'), transpileOnly: true } }],
     },
     // Anything that is not a relative path or one of our own libraries is an npm package or a Node built-in.
-    externals: [({ request }, callback) => (/^[./]|^@ironic-metadata\//.test(request) ? callback() : callback(null, `commonjs ${request}`))],
+    externals: [
+      ({ request }, callback) => (/^[./]|^@ironic-metadata\//.test(request) ? callback() : callback(null, `commonjs ${request}`)),
+    ],
     optimization: { minimize: false, nodeEnv: false },
     node: { __dirname: false, __filename: false },
     performance: { hints: false },

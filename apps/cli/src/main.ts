@@ -21,7 +21,7 @@ const program = new Command('ironic-metadata')
   .addHelpText(
     'after',
     '\nExamples:\n  ironic-metadata lookup 10.1.105.195\n  ironic-metadata doctor\n  ironic-metadata lookup --help\n' +
-      '\nOutput: tables, coloured on a terminal (NO_COLOR turns colour off), or --json. LOG_LEVEL=debug shows the libraries\' logs on stderr.\n' +
+      "\nOutput: tables, coloured on a terminal (NO_COLOR turns colour off), or --json. LOG_LEVEL=debug shows the libraries' logs on stderr.\n" +
       'Exit codes: 0 found or all passed; 1 not found, a check failed, or the node source could not answer; 2 usage or configuration error.\n',
   );
 

@@ -28,7 +28,12 @@ async function runSingle(config: ReturnType<typeof configOrExit>, caps: Connecti
 
   const [nodeServers, admin] = await Promise.all([
     listenForNodes(config, container, caps),
-    listen(container.get(AdminApp).create(), config.adminBindAddr, config.adminBindPort, addressWait(config, 'ADMIN_BIND_ADDR', logger)).catch((error: Error) => fail(error.message, 1)),
+    listen(
+      container.get(AdminApp).create(),
+      config.adminBindAddr,
+      config.adminBindPort,
+      addressWait(config, 'ADMIN_BIND_ADDR', logger),
+    ).catch((error: Error) => fail(error.message, 1)),
   ]);
   const servers = [...nodeServers, admin];
   const endpoints = config.bindAddrs.map((address, i) => `http://${hostPort(address, boundPort(servers[i]))}`);

@@ -14,7 +14,13 @@ export { configDriveFromFiles, chooseVersionDirectory, type ConfigDriveFiles } f
 export { decodeConfigDrive, configDriveFromJson } from './lib/decode';
 export { checkIronicConfigDriveJson, withIronicNodeDefaults, type IronicNodeIdentity } from './lib/json-form';
 export { DEFAULT_MAX_CONFIG_DRIVE_BYTES, DEFAULT_FETCH_TIMEOUT_MS } from './lib/limits';
-export { buildConfigDriveImage, encodeConfigDrive, configDriveImageFiles, CONFIG_DRIVE_VOLUME_ID, type BuildOptions } from './lib/build-image';
+export {
+  buildConfigDriveImage,
+  encodeConfigDrive,
+  configDriveImageFiles,
+  CONFIG_DRIVE_VOLUME_ID,
+  type BuildOptions,
+} from './lib/build-image';
 export {
   readIso9660,
   DEFAULT_ISO9660_READ_LIMITS,

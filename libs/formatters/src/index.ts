@@ -29,11 +29,4 @@ export { META_DATA_KEYS_NOT_PASSED_THROUGH, openStackMetaData, type NovaMetaData
 export { NOCLOUD_FILES, noCloudMetaData, type NoCloudMetaData } from './lib/nocloud-tree';
 export { nocloudNetworkConfig, type NetworkConfigV2, type V2Device } from './lib/nocloud-network-config';
 export { ec2MetaDataTree, isEc2Directory, type Ec2Directory, type Ec2Leaf, type Ec2Node } from './lib/ec2-tree';
-export {
-  EC2_VERSIONS,
-  LATEST,
-  OPENSTACK_VERSIONS,
-  offeredOpenStackVersions,
-  type Ec2Version,
-  type OpenStackVersion,
-} from './lib/versions';
+export { EC2_VERSIONS, LATEST, OPENSTACK_VERSIONS, offeredOpenStackVersions, type Ec2Version, type OpenStackVersion } from './lib/versions';

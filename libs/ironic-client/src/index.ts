@@ -9,12 +9,7 @@
  * @module @ironic-metadata/ironic-client
  */
 export { IronicClient } from './lib/ironic-client';
-export type {
-  ListNodesOptions,
-  ListPortgroupsOptions,
-  ListPortsOptions,
-  PagingOptions,
-} from './lib/ironic-client';
+export type { ListNodesOptions, ListPortgroupsOptions, ListPortsOptions, PagingOptions } from './lib/ironic-client';
 export type {
   EndpointInterface,
   ExchangeEvent,

@@ -45,7 +45,15 @@ export {
 } from './lib/node';
 export { metaDataSchema, type MetaData } from './lib/meta-data';
 export { parseInventory, type Inventory } from './lib/inventory';
-export { describeIssues, formatPath, leftAsideIn, parseLeniently, ValidationError, type LeftAside, type LenientResult } from './lib/validation';
+export {
+  describeIssues,
+  formatPath,
+  leftAsideIn,
+  parseLeniently,
+  ValidationError,
+  type LeftAside,
+  type LenientResult,
+} from './lib/validation';
 export { InvalidMacAddressError, normalizeMac, normalizeMacAddress } from './lib/mac-address';
 export type { JsonPatchOperation } from './lib/json-patch';
 export type { IronicModelErrorCode } from './lib/error-codes';

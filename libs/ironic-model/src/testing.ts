@@ -5,7 +5,14 @@
  * @packageDocumentation
  * @module @ironic-metadata/ironic-model/testing
  */
-import { ironicNodeSchema, ironicPortgroupSchema, ironicPortSchema, type IronicNode, type IronicPort, type IronicPortgroup } from './lib/node';
+import {
+  ironicNodeSchema,
+  ironicPortgroupSchema,
+  ironicPortSchema,
+  type IronicNode,
+  type IronicPort,
+  type IronicPortgroup,
+} from './lib/node';
 
 let counter = 0;
 const nextUuid = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
@@ -37,4 +44,13 @@ export function aPortgroup(node: IronicNode, fields: Partial<IronicPortgroup> = 
   return ironicPortgroupSchema.parse({ uuid: nextUuid(), node_uuid: node.uuid, ...fields });
 }
 
-export { applyMutation, isUnder, jsonMutation, jsonPaths, nested, oddJsonValue, type JsonMutation, type JsonPath } from './test-support/json-mutations';
+export {
+  applyMutation,
+  isUnder,
+  jsonMutation,
+  jsonPaths,
+  nested,
+  oddJsonValue,
+  type JsonMutation,
+  type JsonPath,
+} from './test-support/json-mutations';

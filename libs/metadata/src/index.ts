@@ -1,6 +1,12 @@
 export { LEGACY_PASSWORD_EXTRA_KEY, LegacyPasswords } from './lib/instance-password';
 export { type ClientMetadata, type LookupMetrics, MetadataService, type ServiceOptions } from './lib/metadata-service';
-export { SessionTokens, TOKEN_KEY_MIN_BYTES, TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type TokenCheck } from './lib/guards/session-tokens';
+export {
+  SessionTokens,
+  TOKEN_KEY_MIN_BYTES,
+  TOKEN_TTL_MAX_SECONDS,
+  TOKEN_TTL_MIN_SECONDS,
+  type TokenCheck,
+} from './lib/guards/session-tokens';
 export {
   type InstanceAnswer,
   type InstanceDirectory,

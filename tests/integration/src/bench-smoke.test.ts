@@ -29,7 +29,28 @@ describe('the boot-storm benchmark, run small', () => {
     const out = join(directory, 'smoke.json');
     // nginx is optional here: the ceiling is measured when Debian's nginx is installed.
     const nginx = nginxInstalled() ? [] : ['--skip-nginx'];
-    const args = [BENCH, '--nodes', '200', '--clients', '20', '--max-seconds', '30', '--floor-clients', '2', '--floor-seconds', '2', '--paced-seconds', '2', '--keep-alive-seconds', '1', '--workers', '2', '--out', out, ...nginx];
+    const args = [
+      BENCH,
+      '--nodes',
+      '200',
+      '--clients',
+      '20',
+      '--max-seconds',
+      '30',
+      '--floor-clients',
+      '2',
+      '--floor-seconds',
+      '2',
+      '--paced-seconds',
+      '2',
+      '--keep-alive-seconds',
+      '1',
+      '--workers',
+      '2',
+      '--out',
+      out,
+      ...nginx,
+    ];
     const exit = await runToExit(process.execPath, args, { timeoutMs: 110_000 });
     expect({ code: exit.code, stderr: exit.code === 0 ? '' : exit.stderr }).toEqual({ code: 0, stderr: '' });
 
@@ -42,7 +63,19 @@ describe('the boot-storm benchmark, run small', () => {
 
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(Object.keys(report)).toEqual(
-      expect.arrayContaining(['parameters', 'machine', 'code', 'sequence', 'coldStart', 'storm', 'paced', 'ceiling', 'floor', 'ratios', 'targets']),
+      expect.arrayContaining([
+        'parameters',
+        'machine',
+        'code',
+        'sequence',
+        'coldStart',
+        'storm',
+        'paced',
+        'ceiling',
+        'floor',
+        'ratios',
+        'targets',
+      ]),
     );
     expect(report.storm).toMatchObject({ errors: 0, bootsCompleted: 200, requests: 200 * report.sequence.requestsPerBoot });
     expect(report.storm.requestsPerSecond).toBeGreaterThan(0);
@@ -52,10 +85,15 @@ describe('the boot-storm benchmark, run small', () => {
     expect(report.paced.bootsCompleted).toBeGreaterThan(0);
     expect(report.coldStart.ironicRequests).toBeGreaterThan(0);
     // cloud-init's crawl: the OpenStack files, then EC2's tree down to the node's MAC.
-    expect(report.sequence.paths).toEqual(expect.arrayContaining(['/openstack/2018-08-27/meta_data.json', '/latest/meta-data/instance-id']));
+    expect(report.sequence.paths).toEqual(
+      expect.arrayContaining(['/openstack/2018-08-27/meta_data.json', '/latest/meta-data/instance-id']),
+    );
     expect(report.floor.requests).toBeGreaterThan(0);
     // wrk: every answer a 200, from the service (two workers), the bare node:http server and nginx.
-    expect(report.keepAlive.service.map((run: { connections: number; errors: number }) => [run.connections, run.errors])).toEqual([[64, 0], [256, 0]]);
+    expect(report.keepAlive.service.map((run: { connections: number; errors: number }) => [run.connections, run.errors])).toEqual([
+      [64, 0],
+      [256, 0],
+    ]);
     expect(report.keepAlive.bareNode.map((run: { errors: number }) => run.errors)).toEqual([0, 0]);
     expect(typeof report.keepAlive.service[1].eventLoopDelayP99Ms).toBe('number'); // read from the service's /metrics
     if (nginx.length === 0) expect(report.ceiling).toMatchObject({ errors: 0, bootsCompleted: 200 });

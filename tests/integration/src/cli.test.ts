@@ -18,7 +18,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'it-cli-'));
 const NO_LEASES = join(scratch, 'no-such.leases');
 
 /** The CLI with only the variables given (plus PATH), so the developer's environment does not leak in. */
-const cli = (args: string[], env: Record<string, string> = {}) => runToExit(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'], ...env }, timeoutMs: 30_000 });
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runToExit(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'], ...env }, timeoutMs: 30_000 });
 const checksOf = (stdout: string): Record<string, { status: string; detail: string; fix?: string; data?: Record<string, unknown> }> =>
   Object.fromEntries(JSON.parse(stdout).checks.map((check: { id: string }) => [check.id, check]));
 
@@ -34,7 +35,9 @@ describe('the CLI against the example inventory', () => {
       cli(['lookup', '127.0.0.13', ...inventory, '--leases', NO_LEASES, '--json']),
     ]);
     expect(found).toMatchObject({ code: 0, stderr: '' });
-    expect(found.stdout).toContain('127.0.0.11 is node 1be26c0b-03f2-4d2e-ae87-c02d7f33c123 (compute-r01-u05), matched by configdrive_network_data');
+    expect(found.stdout).toContain(
+      '127.0.0.11 is node 1be26c0b-03f2-4d2e-ae87-c02d7f33c123 (compute-r01-u05), matched by configdrive_network_data',
+    );
     expect(found.stdout).toMatch(/configdrive_network_data\s+matched\s+127\.0\.0\.11 is in the config drive network_data/);
     expect(found.stdout).not.toContain('\u001b[');
     expect(ineligible.code).toBe(1);
@@ -50,7 +53,9 @@ describe('the CLI against the example inventory', () => {
       cli(['render', '127.0.0.15', '/openstack/latest/network_data.json', ...inventory, '--json']),
     ]);
     expect(ipv4).toMatchObject({ code: 0, stdout: '127.0.0.12' });
-    expect(ipv4.stderr).toMatch(/^HTTP 200 OK\ncontent-type: text\/plain.*\nnote: answered as node .* \(compute-r01-u07\), matched by fixed_ips\n/);
+    expect(ipv4.stderr).toMatch(
+      /^HTTP 200 OK\ncontent-type: text\/plain.*\nnote: answered as node .* \(compute-r01-u07\), matched by fixed_ips\n/,
+    );
     expect(userData.stdout).toBe('#cloud-config\npackages:\n  - nginx\nruncmd:\n  - [systemctl, enable, --now, nginx]\n');
     expect(missing).toMatchObject({ code: 1, stdout: 'Not found: no node matches 127.0.0.99\n' });
     expect(missing.stderr).toMatch(/^HTTP 404 Not Found\n/);
@@ -62,16 +67,28 @@ describe('the CLI against the example inventory', () => {
   it('lists leases with their expiry, every malformed line with its number, and exits 1 for those', async () => {
     const file = join(scratch, 'malformed.leases');
     const now = Math.floor(Date.now() / 1000);
-    writeFileSync(file, `${now + 7530} 52:54:00:aa:bb:01 127.0.0.13 web-1 *\n0 52:54:00:aa:bb:02 127.0.0.15 * *\nthis is not a lease\n${now - 200} 52:54:00:aa:bb:03 127.0.0.16 * *\n`);
-    const [table, json, missing] = await Promise.all([cli(['leases', file]), cli(['leases', file, '--json']), cli(['leases'], { LEASE_FILE: NO_LEASES })]);
+    writeFileSync(
+      file,
+      `${now + 7530} 52:54:00:aa:bb:01 127.0.0.13 web-1 *\n0 52:54:00:aa:bb:02 127.0.0.15 * *\nthis is not a lease\n${now - 200} 52:54:00:aa:bb:03 127.0.0.16 * *\n`,
+    );
+    const [table, json, missing] = await Promise.all([
+      cli(['leases', file]),
+      cli(['leases', file, '--json']),
+      cli(['leases'], { LEASE_FILE: NO_LEASES }),
+    ]);
     expect(table.code).toBe(1);
     expect(table.stdout).toContain('3 leases, 2 live, 1 expired, 1 malformed line');
     expect(table.stdout).toMatch(/127\.0\.0\.13\s+52:54:00:aa:bb:01\s+web-1\s+in 2h 5m\s+live/);
     expect(table.stdout).toMatch(/127\.0\.0\.16\s+52:54:00:aa:bb:03\s+expired 3m 2\ds ago\s+expired/);
     expect(table.stdout).toContain('line 3: expected the expiry as Unix seconds, found "this"');
-    expect(JSON.parse(json.stdout)).toMatchObject({ malformed: [{ line: 3, text: 'this is not a lease' }], leases: [{ ip: '127.0.0.13' }, { expiresAt: null }, { expired: true }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      malformed: [{ line: 3, text: 'this is not a lease' }],
+      leases: [{ ip: '127.0.0.13' }, { expiresAt: null }, { expired: true }],
+    });
     expect(missing).toMatchObject({ code: 2, stdout: '' });
-    expect(missing.stderr).toBe(`ironic-metadata: ${NO_LEASES}: no such lease file; pass dnsmasq's lease file (its --dhcp-leasefile) as the argument, or set LEASE_FILE\n`);
+    expect(missing.stderr).toBe(
+      `ironic-metadata: ${NO_LEASES}: no such lease file; pass dnsmasq's lease file (its --dhcp-leasefile) as the argument, or set LEASE_FILE\n`,
+    );
   });
 
   it('builds a config drive from a tree and decodes it back, from the file or from a node', async () => {
@@ -81,7 +98,10 @@ describe('the CLI against the example inventory', () => {
     writeFileSync(join(tree, 'openstack/latest/user_data'), '#!/bin/sh\necho built\n');
     const out = join(scratch, 'drive.b64');
     const built = await cli(['configdrive', 'build', tree, '-o', out]);
-    expect(built).toMatchObject({ code: 0, stderr: expect.stringMatching(/^wrote .*drive\.b64: base64 of a gzipped ISO 9660 image, \d+ bytes, 2 files\n$/) });
+    expect(built).toMatchObject({
+      code: 0,
+      stderr: expect.stringMatching(/^wrote .*drive\.b64: base64 of a gzipped ISO 9660 image, \d+ bytes, 2 files\n$/),
+    });
     expect(readFileSync(out, 'utf8')).toMatch(/^H4sI[A-Za-z0-9+/=]+$/);
 
     const [summary, userData, node, masked] = await Promise.all([
@@ -108,8 +128,18 @@ describe('the CLI against the example inventory', () => {
     const busyPort = (busy.address() as { port: number }).port;
     try {
       const [free, taken, text] = await Promise.all([
-        cli(['doctor', ...inventory, '--json'], { BIND_ADDR: '127.0.0.1', BIND_PORT: String(await freePort()), ADMIN_BIND_PORT: String(await freePort()), LEASE_FILE: NO_LEASES }),
-        cli(['doctor', ...inventory, '--json'], { BIND_ADDR: '127.0.0.1', BIND_PORT: String(busyPort), ADMIN_BIND_PORT: String(busyPort), LEASE_FILE: NO_LEASES }),
+        cli(['doctor', ...inventory, '--json'], {
+          BIND_ADDR: '127.0.0.1',
+          BIND_PORT: String(await freePort()),
+          ADMIN_BIND_PORT: String(await freePort()),
+          LEASE_FILE: NO_LEASES,
+        }),
+        cli(['doctor', ...inventory, '--json'], {
+          BIND_ADDR: '127.0.0.1',
+          BIND_PORT: String(busyPort),
+          ADMIN_BIND_PORT: String(busyPort),
+          LEASE_FILE: NO_LEASES,
+        }),
         cli(['doctor', ...inventory], { BIND_ADDR: '127.0.0.1', BIND_PORT: String(busyPort), LEASE_FILE: NO_LEASES }),
       ]);
       expect(free.code).toBe(0);
@@ -121,8 +151,14 @@ describe('the CLI against the example inventory', () => {
         'admin-bind': { status: 'pass' },
       });
       expect(taken.code).toBe(0);
-      expect(checksOf(taken.stdout)['bind']).toMatchObject({ status: 'warn', detail: expect.stringContaining('something already listens') });
-      expect(checksOf(taken.stdout)['admin-bind']).toMatchObject({ status: 'warn', fix: expect.stringContaining('or set ADMIN_BIND_PORT') });
+      expect(checksOf(taken.stdout)['bind']).toMatchObject({
+        status: 'warn',
+        detail: expect.stringContaining('something already listens'),
+      });
+      expect(checksOf(taken.stdout)['admin-bind']).toMatchObject({
+        status: 'warn',
+        fix: expect.stringContaining('or set ADMIN_BIND_PORT'),
+      });
       expect(text.stdout).toMatch(/WARN\s+bind address usable\s+something already listens on 127\.0\.0\.1:\d+.*\n\s+fix: /);
     } finally {
       busy.close();
@@ -141,7 +177,10 @@ describe('the CLI against the example inventory', () => {
     expect(unknownCommand).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'frobnicate'") });
     expect(unknownOption).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown option '--frob'") });
     expect(missingArgument).toMatchObject({ code: 2, stderr: expect.stringContaining("missing required argument 'path'") });
-    expect(badVariable).toMatchObject({ code: 2, stderr: 'ironic-metadata: invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "eighty"\n' });
+    expect(badVariable).toMatchObject({
+      code: 2,
+      stderr: 'ironic-metadata: invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "eighty"\n',
+    });
     expect(help.code).toBe(0);
     for (const command of ['lookup', 'render', 'leases', 'configdrive', 'doctor']) expect(help.stdout).toContain(command);
     expect(renderHelp.stdout).toContain('Examples:\n  ironic-metadata render');
@@ -161,7 +200,11 @@ describe('the CLI against an Ironic that does not answer', () => {
     for (const exit of [lookup, render]) {
       expect(exit).toMatchObject({ code: 1, stdout: '' });
       expect(exit.stderr.trimEnd().split('\n')).toEqual([
-        expect.stringMatching(new RegExp(`^ironic-metadata: cannot reach Ironic at ${url} \\(ECONNREFUSED.*\\): start Ironic, set IRONIC_URL to its API, or pass --inventory FILE$`)),
+        expect.stringMatching(
+          new RegExp(
+            `^ironic-metadata: cannot reach Ironic at ${url} \\(ECONNREFUSED.*\\): start Ironic, set IRONIC_URL to its API, or pass --inventory FILE$`,
+          ),
+        ),
       ]);
     }
     expect(doctor.code).toBe(1);
@@ -189,7 +232,10 @@ describe('the CLI against a real Ironic', () => {
     writeFileSync(leaseFile, `0 ${mac('62')} 127.0.0.62 * *\nnot a lease\n`);
     uuid = await admin.createNode({ name });
     await admin.createPort(uuid, mac('62'));
-    await admin.deploy(uuid, { configdrive: { meta_data: { hostname: name }, user_data: userData }, instanceInfo: { fixed_ips: [{ ip_address: '127.0.0.61' }] } });
+    await admin.deploy(uuid, {
+      configdrive: { meta_data: { hostname: name }, user_data: userData },
+      instanceInfo: { fixed_ips: [{ ip_address: '127.0.0.61' }] },
+    });
   });
   afterAll(() => setShowInstanceSecrets(noauth.policyFile, false));
 
@@ -209,12 +255,21 @@ describe('the CLI against a real Ironic', () => {
       'ironic-reachable': { status: 'pass', detail: `Ironic at ${noauth.url} answers` },
       'ironic-api-version': { status: 'pass' },
       'ironic-auth': { status: 'pass', detail: expect.stringContaining('without credentials') },
-      'show-instance-secrets': { status: 'fail', fix: expect.stringContaining('"show_instance_secrets": "@"'), data: { masked: expect.arrayContaining([{ uuid, name }]) } },
+      'show-instance-secrets': {
+        status: 'fail',
+        fix: expect.stringContaining('"show_instance_secrets": "@"'),
+        data: { masked: expect.arrayContaining([{ uuid, name }]) },
+      },
       'lease-file': { status: 'warn', detail: expect.stringContaining('1 malformed line ignored (line 2)') },
     });
     expect(before['discoverable'].data?.['nodes']).toEqual(expect.arrayContaining([{ uuid, name, ip: '127.0.0.61', method: 'fixed_ips' }]));
     const refused = await cli(['configdrive', 'decode', name], env);
-    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('show_instance_secrets is granted (add "show_instance_secrets": "@" to the file named by [oslo_policy]policy_file)') });
+    expect(refused).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(
+        'show_instance_secrets is granted (add "show_instance_secrets": "@" to the file named by [oslo_policy]policy_file)',
+      ),
+    });
 
     setShowInstanceSecrets(noauth.policyFile, true);
     try {
@@ -224,7 +279,10 @@ describe('the CLI against a real Ironic', () => {
         cli(['render', '127.0.0.61', 'openstack/latest/user_data'], env),
       ]);
       const after = checksOf(granted.stdout);
-      expect(after['show-instance-secrets']).toMatchObject({ status: 'pass', detail: expect.stringContaining('show_instance_secrets is granted') });
+      expect(after['show-instance-secrets']).toMatchObject({
+        status: 'pass',
+        detail: expect.stringContaining('show_instance_secrets is granted'),
+      });
       // Other test files' nodes share this Ironic: the exit code follows whatever else the report found.
       expect(granted.code).toBe(JSON.parse(granted.stdout).ok ? 0 : 1);
       expect(drive).toMatchObject({ code: 0, stdout: userData });
@@ -235,12 +293,24 @@ describe('the CLI against a real Ironic', () => {
   });
 
   it('fails the doctor and the lookup on credentials Ironic refuses, naming what to check', async () => {
-    const wrong = { IRONIC_URL: basic.url, OS_AUTH_TYPE: 'http_basic', OS_USERNAME: basic.username, OS_PASSWORD: 'wrong', LEASE_FILE: NO_LEASES, BIND_ADDR: '127.0.0.1', BIND_PORT: '0' };
+    const wrong = {
+      IRONIC_URL: basic.url,
+      OS_AUTH_TYPE: 'http_basic',
+      OS_USERNAME: basic.username,
+      OS_PASSWORD: 'wrong',
+      LEASE_FILE: NO_LEASES,
+      BIND_ADDR: '127.0.0.1',
+      BIND_PORT: '0',
+    };
     const [doctor, lookup] = await Promise.all([cli(['doctor', '--json'], wrong), cli(['lookup', '127.0.0.61'], wrong)]);
     expect(doctor.code).toBe(1);
     expect(checksOf(doctor.stdout)).toMatchObject({
       'ironic-reachable': { status: 'pass' },
-      'ironic-auth': { status: 'fail', detail: expect.stringContaining('answered 401'), fix: expect.stringContaining('OS_USERNAME and OS_PASSWORD') },
+      'ironic-auth': {
+        status: 'fail',
+        detail: expect.stringContaining('answered 401'),
+        fix: expect.stringContaining('OS_USERNAME and OS_PASSWORD'),
+      },
     });
     expect(lookup.code).toBe(1);
     expect(lookup.stderr).toMatch(/^ironic-metadata: cannot load nodes from Ironic at .*answered 401.*\n$/);

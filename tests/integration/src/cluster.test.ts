@@ -63,7 +63,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-const readyz = async (server: RunningServer) => (await (await fetch(`${server.adminUrl}/readyz`)).json()) as { ready: boolean; workers?: { serving: number; wanted: number } };
+const readyz = async (server: RunningServer) =>
+  (await (await fetch(`${server.adminUrl}/readyz`)).json()) as { ready: boolean; workers?: { serving: number; wanted: number } };
 
 describe('WORKERS=2: two workers on one port, one sync for the service', () => {
   let sim: Sim;
@@ -73,7 +74,13 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
   beforeAll(async () => {
     sim = await startSim(20);
     nodes = await sim.nodes();
-    server = await startMetadataServer({ IRONIC_URL: sim.url, WORKERS: '2', SYNC_INTERVAL_SECONDS: String(SYNC_SECONDS), LOG_LEVEL: 'info', IMDS_TOKEN_REQUIRED: 'true' });
+    server = await startMetadataServer({
+      IRONIC_URL: sim.url,
+      WORKERS: '2',
+      SYNC_INTERVAL_SECONDS: String(SYNC_SECONDS),
+      LOG_LEVEL: 'info',
+      IMDS_TOKEN_REQUIRED: 'true',
+    });
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
@@ -89,9 +96,18 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
       // The simulator's drives carry no uuid: the service names the instance by its node's (as Ironic writes drives) or instance_uuid.
       expect([node.uuid, node.instanceUuid]).toContain(JSON.parse(answer.text).uuid);
     }
-    const token = (await httpFrom(nodes[0].address, `${server.url}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text;
+    const token = (
+      await httpFrom(nodes[0].address, `${server.url}/latest/api/token`, {
+        method: 'PUT',
+        headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
+      })
+    ).text;
     const statuses = [];
-    for (let i = 0; i < 6; i++) statuses.push((await httpFrom(nodes[0].address, `${server.url}/latest/meta-data/instance-id`, { headers: { 'x-aws-ec2-metadata-token': token } })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await httpFrom(nodes[0].address, `${server.url}/latest/meta-data/instance-id`, { headers: { 'x-aws-ec2-metadata-token': token } }))
+          .status,
+      );
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
     const metrics = await (await fetch(`${server.adminUrl}/metrics`)).text();
     expect(metrics).toMatch(/^metadata_requests_total\{family="openstack",status="200"\} 8$/m);
@@ -110,7 +126,12 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
   }, 30_000);
 
   it('replaces a worker that dies, keeps answering meanwhile, and its replacements verify the IMDSv2 tokens the dead issued', async () => {
-    const token = (await httpFrom(nodes[1].address, `${server.url}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text;
+    const token = (
+      await httpFrom(nodes[1].address, `${server.url}/latest/api/token`, {
+        method: 'PUT',
+        headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
+      })
+    ).text;
     const [victim, survivor] = workerPids(server.process.pid ?? 0);
     process.kill(victim, 'SIGKILL');
     // A connection the worker accepted in its last instant dies with it; after that, none may be lost.
@@ -130,7 +151,9 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
       const pids = workerPids(server.process.pid ?? 0);
       return pids.length === 2 && !pids.includes(survivor) && (await readyz(server)).workers?.serving === 2 ? pids : undefined;
     });
-    const answer = await httpFrom(nodes[1].address, `${server.url}/latest/meta-data/instance-id`, { headers: { 'x-aws-ec2-metadata-token': token } });
+    const answer = await httpFrom(nodes[1].address, `${server.url}/latest/meta-data/instance-id`, {
+      headers: { 'x-aws-ec2-metadata-token': token },
+    });
     expect(answer.status).toBe(200);
   }, 60_000);
 
@@ -139,10 +162,14 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
     const workers = workerPids(primary);
     // A POST whose body has not all arrived yet: the worker is in the middle of it.
     const answered = new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/openstack/latest/password`, { method: 'POST', localAddress: nodes[2].address, headers: { 'content-length': '8' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const req = request(
+        `${server.url}/openstack/latest/password`,
+        { method: 'POST', localAddress: nodes[2].address, headers: { 'content-length': '8' } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.write('half');
       setTimeout(() => {
@@ -151,7 +178,9 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
       }, 300);
     });
     expect(await answered).toBe(403); // METADATA_PASSWORD_WRITE is off: an answer, not a reset
-    const code = await new Promise<number | null>((resolve) => (server.process.exitCode !== null ? resolve(server.process.exitCode) : server.process.once('exit', resolve)));
+    const code = await new Promise<number | null>((resolve) =>
+      server.process.exitCode !== null ? resolve(server.process.exitCode) : server.process.once('exit', resolve),
+    );
     expect(code).toBe(0);
     expect(workers.filter((pid) => readdirSync('/proc').includes(String(pid)))).toEqual([]);
   }, 30_000);

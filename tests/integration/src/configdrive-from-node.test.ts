@@ -41,7 +41,8 @@ function filesUnder(directory: string): Map<string, Buffer> {
  */
 function asCrawled(value: Json): Json {
   if (Array.isArray(value)) return value.length === 0 ? '' : value.length === 1 ? value[0] : value;
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asCrawled(item)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asCrawled(item)]));
   return value;
 }
 
@@ -55,13 +56,19 @@ describe("a node's config drive built from what the service serves it, read by c
     user_data: `#cloud-config\nhostname: ${name}\n`,
     network_data: {
       links: [{ id: 'port0', type: 'phy', ethernet_mac_address: MAC, mtu: 1500 }],
-      networks: [{ id: 'network0', type: 'ipv4', link: 'port0', ip_address: IP, netmask: '255.0.0.0', routes: [], network_id: 'provisioning' }],
+      networks: [
+        { id: 'network0', type: 'ipv4', link: 'port0', ip_address: IP, netmask: '255.0.0.0', routes: [], network_id: 'provisioning' },
+      ],
       services: [{ type: 'dns', address: '127.0.0.53' }],
     },
   };
   let server: RunningServer;
   let uuid: string;
-  const cli = (args: string[]) => runToExit(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'], IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' }, timeoutMs: 30_000 });
+  const cli = (args: string[]) =>
+    runToExit(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env['PATH'], IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' },
+      timeoutMs: 30_000,
+    });
 
   beforeAll(async () => {
     setShowInstanceSecrets(noauth.policyFile, true);
@@ -79,7 +86,11 @@ describe("a node's config drive built from what the service serves it, read by c
   it('is labelled config-2, and cloud-init reads from it what it reads from the service over HTTP', async () => {
     const image = join(scratch, 'drive.iso');
     const built = await cli(['configdrive', 'build', '--node', name, '-o', image, '--raw']);
-    expect(built).toMatchObject({ code: 0, stdout: '', stderr: expect.stringMatching(/^wrote .*drive\.iso: a raw ISO 9660 image, \d+ bytes, \d+ files\n$/) });
+    expect(built).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: expect.stringMatching(/^wrote .*drive\.iso: a raw ISO 9660 image, \d+ bytes, \d+ files\n$/),
+    });
     const tree = join(scratch, 'tree');
     await runProgram('xorriso', ['-osirrox', 'on', '-indev', image, '-extract', '/', tree]);
 
@@ -88,12 +99,19 @@ describe("a node's config drive built from what the service serves it, read by c
       runProgram(DEBIAN_PYTHON, [CLOUD_INIT_CLIENT, server.url, IP, 'openstack']).then(JSON.parse),
     ]);
     expect(labelled).toBe(true);
-    expect(drive.metadata).toMatchObject({ uuid, 'instance-id': uuid, hostname: configdrive.meta_data.hostname, public_keys: { ops: KEY }, meta: { role: 'database' } });
+    expect(drive.metadata).toMatchObject({
+      uuid,
+      'instance-id': uuid,
+      hostname: configdrive.meta_data.hostname,
+      public_keys: { ops: KEY },
+      meta: { role: 'database' },
+    });
     // Each reading of meta_data.json has a fresh random seed; everything else is the same.
     const seedless = (metadata: Record<string, unknown>) => ({ ...metadata, random_seed: undefined });
     expect(Buffer.from(drive.metadata.random_seed.base64, 'base64')).toHaveLength(512);
     expect(seedless(drive.metadata)).toEqual(seedless(http.metadata));
-    for (const key of ['userdata', 'vendordata', 'vendordata2', 'networkdata', 'files', 'version']) expect([key, drive[key]]).toEqual([key, http[key]]);
+    for (const key of ['userdata', 'vendordata', 'vendordata2', 'networkdata', 'files', 'version'])
+      expect([key, drive[key]]).toEqual([key, http[key]]);
     expect(Buffer.from(drive.userdata.base64, 'base64').toString()).toBe(configdrive.user_data);
     expect(drive.networkdata).toMatchObject(configdrive.network_data);
 
@@ -101,7 +119,11 @@ describe("a node's config drive built from what the service serves it, read by c
     // listings over HTTP and reads a key by its name.
     const { 'public-keys': driveKeys, ...driveEc2 } = drive['ec2-metadata'];
     const { 'public-keys': httpKeys, ...httpEc2 } = http['ec2-metadata'];
-    expect(driveEc2).toMatchObject({ 'instance-id': expect.any(String), 'local-ipv4': IP, 'local-hostname': expect.stringContaining(name) });
+    expect(driveEc2).toMatchObject({
+      'instance-id': expect.any(String),
+      'local-ipv4': IP,
+      'local-hostname': expect.stringContaining(name),
+    });
     expect(asCrawled(driveEc2)).toEqual(httpEc2);
     expect([driveKeys, httpKeys]).toEqual([{ '0': { 'openssh-key': KEY } }, { ops: KEY }]);
   });
@@ -112,14 +134,22 @@ describe("a node's config drive built from what the service serves it, read by c
     const tree = join(scratch, 'every-file');
     await runProgram('xorriso', ['-osirrox', 'on', '-indev', image, '-extract', '/', tree]);
     const files = filesUnder(tree);
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['openstack/2012-08-10/meta_data.json', 'openstack/latest/vendor_data2.json', 'ec2/2009-04-04/meta-data.json', 'ec2/latest/user-data']));
+    expect([...files.keys()]).toEqual(
+      expect.arrayContaining([
+        'openstack/2012-08-10/meta_data.json',
+        'openstack/latest/vendor_data2.json',
+        'ec2/2009-04-04/meta-data.json',
+        'ec2/latest/user-data',
+      ]),
+    );
     const differing: string[] = [];
     for (const [path, body] of files) {
       // ec2/<version>/meta-data.json has no HTTP path: it is the whole tree, compared by cloud-init above.
       if (path.endsWith('/meta-data.json')) continue;
       const answer = await httpFrom(IP, `${server.url}/${path.replace(/^ec2\//, '')}`);
       const same = path.endsWith('/meta_data.json')
-        ? JSON.stringify({ ...JSON.parse(answer.text), random_seed: undefined }) === JSON.stringify({ ...JSON.parse(body.toString()), random_seed: undefined })
+        ? JSON.stringify({ ...JSON.parse(answer.text), random_seed: undefined }) ===
+          JSON.stringify({ ...JSON.parse(body.toString()), random_seed: undefined })
         : answer.body.equals(body);
       if (answer.status !== 200 || !same) differing.push(`${path}: ${answer.status}`);
     }
@@ -129,6 +159,8 @@ describe("a node's config drive built from what the service serves it, read by c
   it('refuses a node Ironic does not have, in one line naming it', async () => {
     const missing = await cli(['configdrive', 'build', '--node', `it-${run}-no-such-node`, '-o', join(scratch, 'none.iso')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(new RegExp(`^ironic-metadata: it-${run}-no-such-node: no node with that uuid or name among the \\d+ nodes loaded\\n$`));
+    expect(missing.stderr).toMatch(
+      new RegExp(`^ironic-metadata: it-${run}-no-such-node: no node with that uuid or name among the \\d+ nodes loaded\\n$`),
+    );
   });
 });

@@ -24,7 +24,9 @@ async function metrics(server: RunningServer): Promise<string> {
 
 async function refusals(server: RunningServer): Promise<Record<string, number>> {
   const text = await metrics(server);
-  return Object.fromEntries([...text.matchAll(/^metadata_connections_refused_total\{reason="([^"]+)"\} (\d+)/gm)].map((match) => [match[1], Number(match[2])]));
+  return Object.fromEntries(
+    [...text.matchAll(/^metadata_connections_refused_total\{reason="([^"]+)"\} (\d+)/gm)].map((match) => [match[1], Number(match[2])]),
+  );
 }
 
 describe(`one client cannot starve the others (open-file limit ${OPEN_FILES})`, () => {
@@ -41,12 +43,21 @@ describe(`one client cannot starve the others (open-file limit ${OPEN_FILES})`, 
   });
 
   it('derives its caps from the limit it was given', () => {
-    const serving = JSON.parse(server.logs().split('\n').find((line) => line.includes('serving metadata')) ?? '{}');
+    const serving = JSON.parse(
+      server
+        .logs()
+        .split('\n')
+        .find((line) => line.includes('serving metadata')) ?? '{}',
+    );
     expect(serving).toMatchObject({ maxConnections: 3584, maxConnectionsPerClient: 100, openFiles: 4096 });
   });
 
   it('answers known nodes within a second through 6,000 slow connections, holds one address to about a hundred, reloads, and counts what it refused', async () => {
-    const flood = spawn(process.execPath, [FLOOD, String(server.port), String(FLOOD_MS), ...MANY.map((from) => `${from}:${PER_ADDRESS}`), `${ONE}:${FROM_ONE}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const flood = spawn(
+      process.execPath,
+      [FLOOD, String(server.port), String(FLOOD_MS), ...MANY.map((from) => `${from}:${PER_ADDRESS}`), `${ONE}:${FROM_ONE}`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let report = '';
     flood.stdout.on('data', (chunk: Buffer) => (report += chunk.toString()));
     const done = new Promise((resolve) => flood.once('exit', resolve));
@@ -81,7 +92,9 @@ describe(`one client cannot starve the others (open-file limit ${OPEN_FILES})`, 
     }
     const { opened } = JSON.parse(report) as { opened: number };
 
-    process.stdout.write(`latencies (ms): ${latencies.map((ms) => Math.round(ms)).join(' ')}; flood opened ${opened}; most held by one address: ${mostFromOne}; refused: ${JSON.stringify(await refusals(server))}\n`);
+    process.stdout.write(
+      `latencies (ms): ${latencies.map((ms) => Math.round(ms)).join(' ')}; flood opened ${opened}; most held by one address: ${mostFromOne}; refused: ${JSON.stringify(await refusals(server))}\n`,
+    );
     expect([...statuses]).toEqual([200]);
     expect(latencies.length).toBeGreaterThan(10);
     expect(opened).toBeGreaterThan(6000);

@@ -23,10 +23,15 @@ const DEBIAN_PYTHON = '/usr/bin/python3';
 describe('identity, bad input and observability of the built server', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startMetadataServer({ INVENTORY_FILE: INVENTORY, TRUSTED_PROXIES: `${PROXY_IP}/32`, METADATA_PROXY_SHARED_SECRET: SECRET });
+    server = await startMetadataServer({
+      INVENTORY_FILE: INVENTORY,
+      TRUSTED_PROXIES: `${PROXY_IP}/32`,
+      METADATA_PROXY_SHARED_SECRET: SECRET,
+    });
   });
   afterAll(() => server?.stop());
-  const instanceId = (ip: string, headers: Record<string, string> = {}) => httpFrom(ip, `${server.url}/latest/meta-data/instance-id`, { headers });
+  const instanceId = (ip: string, headers: Record<string, string> = {}) =>
+    httpFrom(ip, `${server.url}/latest/meta-data/instance-id`, { headers });
 
   it('ignores spoofed forwarding headers from an untrusted address', async () => {
     const answer = await instanceId(FIXED.ip, { 'X-Forwarded-For': PORTS.ip, 'X-Real-IP': PORTS.ip });
@@ -41,9 +46,16 @@ describe('identity, bad input and observability of the built server', () => {
   });
 
   it('accepts a good X-Instance-ID-Signature and refuses a bad one, logging it', async () => {
-    const signed = { 'X-Instance-ID': FIXED.uuid, 'X-Tenant-ID': FIXED.owner, 'X-Instance-ID-Signature': instanceIdSignature(FIXED.uuid, SECRET) };
+    const signed = {
+      'X-Instance-ID': FIXED.uuid,
+      'X-Tenant-ID': FIXED.owner,
+      'X-Instance-ID-Signature': instanceIdSignature(FIXED.uuid, SECRET),
+    };
     expect((await instanceId('127.0.0.3', signed)).text).toBe(FIXED.uuid);
-    const forged = await instanceId('127.0.0.3', { ...signed, 'X-Instance-ID-Signature': instanceIdSignature(FIXED.uuid, 'a-guessed-secret-value') });
+    const forged = await instanceId('127.0.0.3', {
+      ...signed,
+      'X-Instance-ID-Signature': instanceIdSignature(FIXED.uuid, 'a-guessed-secret-value'),
+    });
     expect(forged.status).toBe(403);
     // The server writes its log a moment after it answers.
     await waitFor(() => server.logs().includes('invalid X-Instance-ID-Signature refused'), 5000);
@@ -77,8 +89,12 @@ describe('identity, bad input and observability of the built server', () => {
     ].join('\n');
     const families = JSON.parse(await runProgramWithInput(DEBIAN_PYTHON, ['-c', parse], metrics.text));
     expect(families['metadata_index_nodes']).toEqual([['metadata_index_nodes', {}, 5]]);
-    expect(families['metadata_requests']).toEqual(expect.arrayContaining([['metadata_requests_total', { family: 'ec2', status: '200' }, expect.any(Number)]]));
-    expect(families['metadata_node_matches']).toEqual(expect.arrayContaining([['metadata_node_matches_total', { method: 'fixed_ips' }, expect.any(Number)]]));
+    expect(families['metadata_requests']).toEqual(
+      expect.arrayContaining([['metadata_requests_total', { family: 'ec2', status: '200' }, expect.any(Number)]]),
+    );
+    expect(families['metadata_node_matches']).toEqual(
+      expect.arrayContaining([['metadata_node_matches_total', { method: 'fixed_ips' }, expect.any(Number)]]),
+    );
     expect(families['metadata_request_duration_seconds'].length).toBeGreaterThan(3);
     expect((await httpFrom('127.0.0.1', `${server.url}/metrics`)).status).toBe(404);
   });
@@ -99,7 +115,13 @@ describe('reloads and shutdown', () => {
     copyFileSync(INVENTORY, file);
     const server = await startMetadataServer({ INVENTORY_FILE: file });
     try {
-      const edited = { ...inventory, nodes: [...inventory.nodes, { uuid: 'reloaded-node', name: 'reloaded', provision_state: 'active', instance_info: { fixed_ips: ['127.0.0.16'] } }] };
+      const edited = {
+        ...inventory,
+        nodes: [
+          ...inventory.nodes,
+          { uuid: 'reloaded-node', name: 'reloaded', provision_state: 'active', instance_info: { fixed_ips: ['127.0.0.16'] } },
+        ],
+      };
       writeFileSync(`${file}.new`, JSON.stringify(edited));
       copyFileSync(`${file}.new`, file);
       await waitFor(() => server.logs().includes('node source changed; reloading'), 5000);
@@ -125,9 +147,17 @@ describe('Ironic outages', () => {
   beforeAll(async () => {
     ironic = await startIronic({ auth: 'noauth', port: await freePort(), showInstanceSecrets: true });
     admin = new IronicTestAdmin({ url: ironic.url });
-    await admin.createActiveNode({ name: `it-${run}-known` }, { configdrive: { meta_data: { hostname: 'known' } }, instanceInfo: { fixed_ips: ['127.0.0.90'] } });
+    await admin.createActiveNode(
+      { name: `it-${run}-known` },
+      { configdrive: { meta_data: { hostname: 'known' } }, instanceInfo: { fixed_ips: ['127.0.0.90'] } },
+    );
     proxy = await startDelayingProxy(Number(new URL(ironic.url).port));
-    server = await startMetadataServer({ IRONIC_URL: proxy.url, LEASE_FILE: '/nonexistent', SYNC_INTERVAL_SECONDS: '1', STALE_BUDGET_SECONDS: '600' });
+    server = await startMetadataServer({
+      IRONIC_URL: proxy.url,
+      LEASE_FILE: '/nonexistent',
+      SYNC_INTERVAL_SECONDS: '1',
+      STALE_BUDGET_SECONDS: '600',
+    });
   });
   afterAll(async () => {
     await server?.stop();
@@ -138,7 +168,9 @@ describe('Ironic outages', () => {
   const hostname = (ip: string) => httpFrom(ip, `${server.url}/latest/meta-data/hostname`);
 
   it('keeps answering known nodes through a kill, tells unknown ones to retry, and catches up on restart', async () => {
-    const storm = Promise.all(Array.from({ length: 40 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i * 25)).then(() => hostname('127.0.0.90'))));
+    const storm = Promise.all(
+      Array.from({ length: 40 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i * 25)).then(() => hostname('127.0.0.90'))),
+    );
     await ironic.kill();
     const answers = await storm;
     expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
@@ -148,7 +180,10 @@ describe('Ironic outages', () => {
     expect((await httpFrom('127.0.0.1', `${server.adminUrl}/readyz`)).status).toBe(200);
 
     await ironic.restart();
-    await admin.createActiveNode({ name: `it-${run}-late` }, { configdrive: { meta_data: { hostname: 'late' } }, instanceInfo: { fixed_ips: ['127.0.0.91'] } });
+    await admin.createActiveNode(
+      { name: `it-${run}-late` },
+      { configdrive: { meta_data: { hostname: 'late' } }, instanceInfo: { fixed_ips: ['127.0.0.91'] } },
+    );
     await waitFor(async () => (await hostname('127.0.0.91')).status === 200, 15_000);
     expect((await hostname('127.0.0.91')).text).toBe('late');
     const metrics = (await httpFrom('127.0.0.1', `${server.adminUrl}/metrics`)).text;

@@ -44,7 +44,10 @@ describe('one instance identity and Nova’s host names, against a real Ironic',
     await Promise.all([
       deployed('upperCase', `It_${run}_Rack1_Node_07`, '127.0.0.131'),
       deployed('long', `It_${run}_GPU_Node_A100_SXM4_80GB_NVLink_InfiniBand_HDR200_Spare_Slot_12`, '127.0.0.132'),
-      deployed('jsonDrive', `it-${run}-json-identity`, '127.0.0.133', { meta_data: { hostname: 'json-identity.example.com' }, user_data: '#cloud-config\n' }),
+      deployed('jsonDrive', `it-${run}-json-identity`, '127.0.0.133', {
+        meta_data: { hostname: 'json-identity.example.com' },
+        user_data: '#cloud-config\n',
+      }),
     ]);
     server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' });
   });
@@ -63,7 +66,8 @@ describe('one instance identity and Nova’s host names, against a real Ironic',
     };
   };
   /** What Debian's cloud-init makes of the OpenStack tree: its instance-id and local-hostname. */
-  const cloudInit = async (ip: string) => JSON.parse(await runProgram(DEBIAN_PYTHON, [CLOUD_INIT_CLIENT, server.url, ip, 'openstack'])).metadata;
+  const cloudInit = async (ip: string) =>
+    JSON.parse(await runProgram(DEBIAN_PYTHON, [CLOUD_INIT_CLIENT, server.url, ip, 'openstack'])).metadata;
 
   it('gives a node named with upper case and _ a clean host name in both trees, and cloud-init takes it', async () => {
     // Without a config drive no disk names an instance: the one Ironic says is on the node.
@@ -84,16 +88,27 @@ describe('one instance identity and Nova’s host names, against a real Ironic',
   it('answers the identity Ironic’s own build_configdrive writes to the disk for a JSON drive without uuid', async () => {
     const { uuid, name } = nodes['jsonDrive'];
     const stored = (await admin.client.getNode(uuid, ['instance_info'])).instance_info['configdrive'];
-    const onDisk = await decodeConfigDrive(await runProgram(DEBIAN_PYTHON, ['-c', IRONIC_BUILD_CONFIGDRIVE, JSON.stringify({ uuid, name, configdrive: stored })]));
+    const onDisk = await decodeConfigDrive(
+      await runProgram(DEBIAN_PYTHON, ['-c', IRONIC_BUILD_CONFIGDRIVE, JSON.stringify({ uuid, name, configdrive: stored })]),
+    );
     expect(onDisk.metaData).toMatchObject({ uuid, name, hostname: 'json-identity.example.com' });
     const answer = await served('127.0.0.133');
     expect(answer.metaData).toMatchObject({ uuid: onDisk.metaData.uuid, name: onDisk.metaData.name, hostname: onDisk.metaData.hostname });
-    expect(answer).toMatchObject({ instanceId: onDisk.metaData.uuid, hostname: onDisk.metaData.hostname, localHostname: onDisk.metaData.hostname });
-    expect(await cloudInit('127.0.0.133')).toMatchObject({ 'instance-id': onDisk.metaData.uuid, 'local-hostname': onDisk.metaData.hostname });
+    expect(answer).toMatchObject({
+      instanceId: onDisk.metaData.uuid,
+      hostname: onDisk.metaData.hostname,
+      localHostname: onDisk.metaData.hostname,
+    });
+    expect(await cloudInit('127.0.0.133')).toMatchObject({
+      'instance-id': onDisk.metaData.uuid,
+      'local-hostname': onDisk.metaData.hostname,
+    });
   });
 
   it('lookup says where each value of the identity comes from', async () => {
-    const exit = await runToExit(process.execPath, [CLI, 'lookup', '127.0.0.131', '--json'], { env: { PATH: process.env['PATH'], IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' } });
+    const exit = await runToExit(process.execPath, [CLI, 'lookup', '127.0.0.131', '--json'], {
+      env: { PATH: process.env['PATH'], IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' },
+    });
     expect(JSON.parse(exit.stdout).instance).toMatchObject({
       uuid: { value: nodes['upperCase'].instanceUuid, source: "the node's instance_uuid (no config drive)" },
       hostname: { value: `it-${run}-rack1-node-07`, source: expect.stringContaining('sanitised as Nova does') },

@@ -16,7 +16,10 @@ describe('IronicClient against a real Ironic', () => {
   const client = new IronicClient({ endpoint: noauth.url });
   const ownerA = `it-${run}-a`;
   const ownerB = `it-${run}-b`;
-  const nodes = [ownerA, ownerB, ownerA, ownerA, ownerB, ownerA, ownerB].map((owner, index) => ({ name: `it-${run}-node-${index}`, owner }));
+  const nodes = [ownerA, ownerB, ownerA, ownerA, ownerB, ownerA, ownerB].map((owner, index) => ({
+    name: `it-${run}-node-${index}`,
+    owner,
+  }));
   const uuids = new Map<string, string>();
 
   beforeAll(async () => {
@@ -66,7 +69,10 @@ describe('IronicClient against a real Ironic', () => {
   });
 
   it('authenticates with http_basic, and reports wrong credentials as an auth error', async () => {
-    const right = new IronicClient({ endpoint: basic.url, auth: { type: 'http_basic', username: basic.username, password: basic.password } });
+    const right = new IronicClient({
+      endpoint: basic.url,
+      auth: { type: 'http_basic', username: basic.username, password: basic.password },
+    });
     expect(await right.listNodes({ limit: 1 }).all()).toBeInstanceOf(Array);
     const wrong = new IronicClient({ endpoint: basic.url, auth: { type: 'http_basic', username: basic.username, password: 'wrong' } });
     const failure = wrong.listNodes({ limit: 1 }).all();

@@ -31,7 +31,13 @@ describe('discovery against a real Ironic', () => {
   const ironicEnv = { IRONIC_URL: noauth.url, LEASE_FILE: leaseFile, IRONIC_PAGE_SIZE: '2' };
   let server: RunningServer;
 
-  async function deployed(key: string, node: Parameters<IronicTestAdmin['createNode']>[0], deployment: Parameters<IronicTestAdmin['deploy']>[1], portMac?: string, on = admin) {
+  async function deployed(
+    key: string,
+    node: Parameters<IronicTestAdmin['createNode']>[0],
+    deployment: Parameters<IronicTestAdmin['deploy']>[1],
+    portMac?: string,
+    on = admin,
+  ) {
     uuids[key] = await on.createNode(node);
     if (portMac) await on.createPort(uuids[key], portMac);
     await on.deploy(uuids[key], deployment);
@@ -40,18 +46,40 @@ describe('discovery against a real Ironic', () => {
   beforeAll(async () => {
     setShowInstanceSecrets(noauth.policyFile, true);
     // dnsmasq's IPv6 leases follow its `duid` line: `EXPIRY [T]IAID ADDRESS HOSTNAME CLIENT-DUID`.
-    const ipv6Leases = ['duid 00:01:00:01:2c:5f:1a:00:52:54:00:00:00:fe', `0 T7 2001:db8::45 * 00:03:00:01:${mac('47')}`, `0 8 2001:db8::46 * 00:02:00:00:00:09:0c:c0:84:d3:03:00:09:12`];
-    writeFileSync(leaseFile, `0 ${mac('45')} 127.0.0.45 * *\n${Math.floor(Date.now() / 1000) - 60} ${mac('49')} 127.0.0.49 * *\n${ipv6Leases.join('\n')}\n`);
+    const ipv6Leases = [
+      'duid 00:01:00:01:2c:5f:1a:00:52:54:00:00:00:fe',
+      `0 T7 2001:db8::45 * 00:03:00:01:${mac('47')}`,
+      `0 8 2001:db8::46 * 00:02:00:00:00:09:0c:c0:84:d3:03:00:09:12`,
+    ];
+    writeFileSync(
+      leaseFile,
+      `0 ${mac('45')} 127.0.0.45 * *\n${Math.floor(Date.now() / 1000) - 60} ${mac('49')} 127.0.0.49 * *\n${ipv6Leases.join('\n')}\n`,
+    );
     const minimalDrive = (hostname: string) => ({ meta_data: { hostname }, user_data: `#cloud-config\nhostname: ${hostname}\n` });
     await Promise.all([
-      deployed('fixed', { name: `it-${run}-fixed` }, { configdrive: minimalDrive('fixed'), instanceInfo: { fixed_ips: [{ ip_address: '127.0.0.41' }] } }),
+      deployed(
+        'fixed',
+        { name: `it-${run}-fixed` },
+        { configdrive: minimalDrive('fixed'), instanceInfo: { fixed_ips: [{ ip_address: '127.0.0.41' }] } },
+      ),
       (async () => {
         uuids['nodeNetwork'] = await admin.createNode({ name: `it-${run}-node-network` });
-        await admin.client.patchNode(uuids['nodeNetwork'], [{ op: 'add', path: '/network_data', value: staticNetwork('127.0.0.42', mac('42')) }]);
+        await admin.client.patchNode(uuids['nodeNetwork'], [
+          { op: 'add', path: '/network_data', value: staticNetwork('127.0.0.42', mac('42')) },
+        ]);
         await admin.deploy(uuids['nodeNetwork'], { configdrive: minimalDrive('node-network') });
       })(),
-      deployed('driveNetwork', { name: `it-${run}-drive-network` }, { configdrive: { ...minimalDrive('drive-network'), network_data: staticNetwork('127.0.0.43', mac('43')) } }, mac('43')),
-      deployed('agent', { name: `it-${run}-agent`, driverInfo: { agent_url: 'http://127.0.0.44:9999' } }, { configdrive: minimalDrive('agent') }),
+      deployed(
+        'driveNetwork',
+        { name: `it-${run}-drive-network` },
+        { configdrive: { ...minimalDrive('drive-network'), network_data: staticNetwork('127.0.0.43', mac('43')) } },
+        mac('43'),
+      ),
+      deployed(
+        'agent',
+        { name: `it-${run}-agent`, driverInfo: { agent_url: 'http://127.0.0.44:9999' } },
+        { configdrive: minimalDrive('agent') },
+      ),
       deployed('lease', { name: `it-${run}-lease` }, { configdrive: minimalDrive('lease') }, mac('45')),
       deployed('ipv6Lease', { name: `it-${run}-ipv6-lease` }, { configdrive: minimalDrive('ipv6-lease') }, mac('47')),
       // Named by its address, as test fleets sometimes are: matched only with MATCH_NODE_NAME.
@@ -78,12 +106,18 @@ describe('discovery against a real Ironic', () => {
     return { status: answer.status, text: answer.text, json: answer.status === 200 ? JSON.parse(answer.text) : undefined };
   };
   const lookup = async (ip: string, env: Record<string, string> = {}) => {
-    const exit = await runToExit(process.execPath, [CLI, 'lookup', ip, '--json'], { env: { PATH: process.env['PATH'], ...ironicEnv, ...env } });
+    const exit = await runToExit(process.execPath, [CLI, 'lookup', ip, '--json'], {
+      env: { PATH: process.env['PATH'], ...ironicEnv, ...env },
+    });
     return { code: exit.code, result: JSON.parse(exit.stdout) };
   };
 
   it('finds a node deployed after start-up on its first request', async () => {
-    await deployed('late', { name: `it-${run}-late` }, { configdrive: { meta_data: { hostname: 'late' } }, instanceInfo: { fixed_ips: ['127.0.0.48'] } });
+    await deployed(
+      'late',
+      { name: `it-${run}-late` },
+      { configdrive: { meta_data: { hostname: 'late' } }, instanceInfo: { fixed_ips: ['127.0.0.48'] } },
+    );
     expect(await metaData('127.0.0.48')).toMatchObject({ status: 200, json: { uuid: uuids['late'], hostname: 'late' } });
   });
 
@@ -94,7 +128,10 @@ describe('discovery against a real Ironic', () => {
     ['agent', '127.0.0.44', 'agent_url'],
     ['lease', '127.0.0.45', 'dhcp_lease'],
   ])('serves the %s node at %s, matched by %s', async (key, ip, method) => {
-    expect(await metaData(ip)).toMatchObject({ status: 200, json: { uuid: uuids[key], name: `it-${run}-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` } });
+    expect(await metaData(ip)).toMatchObject({
+      status: 200,
+      json: { uuid: uuids[key], name: `it-${run}-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` },
+    });
     const { code, result } = await lookup(ip);
     expect(code).toBe(0);
     expect(result).toMatchObject({ found: true, method, node: { uuid: uuids[key], provisionState: 'active' } });
@@ -105,8 +142,12 @@ describe('discovery against a real Ironic', () => {
     ['nodeNetwork', '127.0.0.42'],
     ['driveNetwork', '127.0.0.43'],
     ['lease', '127.0.0.45'],
-  ])("serves the %s node at %s the NoCloud seed of the same instance as meta_data.json", async (key, ip) => {
-    const [nova, nocloud, userData] = await Promise.all([metaData(ip), httpFrom(ip, `${server.url}/nocloud/meta-data`), httpFrom(ip, `${server.url}/nocloud/user-data`)]);
+  ])('serves the %s node at %s the NoCloud seed of the same instance as meta_data.json', async (key, ip) => {
+    const [nova, nocloud, userData] = await Promise.all([
+      metaData(ip),
+      httpFrom(ip, `${server.url}/nocloud/meta-data`),
+      httpFrom(ip, `${server.url}/nocloud/user-data`),
+    ]);
     expect(nocloud.status).toBe(200);
     expect(parse(nocloud.text, { version: '1.1' })).toMatchObject({ 'instance-id': uuids[key], 'local-hostname': nova.json.hostname });
     expect(userData.text).toBe((await httpFrom(ip, `${server.url}/openstack/latest/user_data`)).text);
@@ -124,7 +165,10 @@ describe('discovery against a real Ironic', () => {
   it('matches a node by its name only when MATCH_NODE_NAME is on', async () => {
     expect((await metaData('127.0.0.53')).status).toBe(404);
     expect(await lookup('127.0.0.53')).toMatchObject({ code: 1, result: { found: false } });
-    expect(await lookup('127.0.0.53', { MATCH_NODE_NAME: 'true' })).toMatchObject({ code: 0, result: { found: true, method: 'node_name', node: { uuid: uuids['named'] } } });
+    expect(await lookup('127.0.0.53', { MATCH_NODE_NAME: 'true' })).toMatchObject({
+      code: 0,
+      result: { found: true, method: 'node_name', node: { uuid: uuids['named'] } },
+    });
   });
 
   it('serves the config drive user data byte for byte, and network_data from the drive', async () => {
@@ -140,20 +184,34 @@ describe('discovery against a real Ironic', () => {
     expect(answer.text).toContain(`${uuids['available']} (it-${run}-available), which is available`);
     const seed = await httpFrom('127.0.0.46', `${server.url}/nocloud/meta-data`);
     expect([seed.status, seed.text]).toEqual([404, answer.text]);
-    expect(await lookup('127.0.0.46')).toMatchObject({ code: 1, result: { found: false, node: { uuid: uuids['available'], served: false } } });
+    expect(await lookup('127.0.0.46')).toMatchObject({
+      code: 1,
+      result: { found: false, node: { uuid: uuids['available'], served: false } },
+    });
   });
 
   it('finds an IPv6 client through the MAC in the DUID-LL of its lease, and says why a DUID-EN names none', async () => {
-    expect(await lookup('2001:db8::45')).toMatchObject({ code: 0, result: { found: true, method: 'dhcp_lease', node: { uuid: uuids['ipv6Lease'] } } });
+    expect(await lookup('2001:db8::45')).toMatchObject({
+      code: 0,
+      result: { found: true, method: 'dhcp_lease', node: { uuid: uuids['ipv6Lease'] } },
+    });
     const { code, result } = await lookup('2001:db8::46');
     expect(code).toBe(1);
-    expect(result.trace.at(-1)).toMatchObject({ method: 'dhcp_lease', outcome: 'no-match', detail: 'the DHCP lease for 2001:db8::46 (line 5) names no MAC: its client DUID is a DUID-EN, which carries no link-layer address' });
+    expect(result.trace.at(-1)).toMatchObject({
+      method: 'dhcp_lease',
+      outcome: 'no-match',
+      detail: 'the DHCP lease for 2001:db8::46 (line 5) names no MAC: its client DUID is a DUID-EN, which carries no link-layer address',
+    });
   });
 
   it('never matches an expired lease, nor an unknown address', async () => {
     expect((await metaData('127.0.0.49')).status).toBe(404);
     const { result } = await lookup('127.0.0.49');
-    expect(result.trace.at(-1)).toMatchObject({ method: 'dhcp_lease', outcome: 'no-match', detail: 'the DHCP lease for 127.0.0.49 expired' });
+    expect(result.trace.at(-1)).toMatchObject({
+      method: 'dhcp_lease',
+      outcome: 'no-match',
+      detail: 'the DHCP lease for 127.0.0.49 expired',
+    });
     expect((await metaData('127.0.0.40')).text).toContain('no node matches 127.0.0.40');
   });
 });
@@ -170,7 +228,21 @@ function ironicStyleConfigDrive(drive: { meta_data: object; user_data: string; n
       writeFileSync(join(folder, 'user_data'), drive.user_data);
     }
     const iso = join(dir, 'configdrive.iso');
-    const flags = ['-o', iso, '-ldots', '-allow-lowercase', '-allow-multidot', '-l', '-publisher', 'metalsmith', '-quiet', '-J', '-r', '-V', 'config-2'];
+    const flags = [
+      '-o',
+      iso,
+      '-ldots',
+      '-allow-lowercase',
+      '-allow-multidot',
+      '-l',
+      '-publisher',
+      'metalsmith',
+      '-quiet',
+      '-J',
+      '-r',
+      '-V',
+      'config-2',
+    ];
     execFileSync('genisoimage', [...flags, join(dir, 'tree')]);
     return gzipSync(readFileSync(iso)).toString('base64');
   } finally {
@@ -182,7 +254,12 @@ describe('a gzip+base64 ISO config drive in a real Ironic', () => {
   const { noauth } = suiteIronics();
   const admin = new IronicTestAdmin(noauth);
   const drive = {
-    meta_data: { uuid: '6f0d3e0a-8d1c-4a54-9f0e-2a7c1b3d4e5f', name: 'drive-twin', hostname: 'twin.example', public_keys: { ops: 'ssh-ed25519 AAAAC3Nza twin' } },
+    meta_data: {
+      uuid: '6f0d3e0a-8d1c-4a54-9f0e-2a7c1b3d4e5f',
+      name: 'drive-twin',
+      hostname: 'twin.example',
+      public_keys: { ops: 'ssh-ed25519 AAAAC3Nza twin' },
+    },
     user_data: '#cloud-config\nruncmd: [[touch, /twin]]\n',
     network_data: staticNetwork('10.20.30.40', '52:54:00:00:00:40'),
   };
@@ -191,7 +268,10 @@ describe('a gzip+base64 ISO config drive in a real Ironic', () => {
   beforeAll(async () => {
     setShowInstanceSecrets(noauth.policyFile, true);
     await Promise.all([
-      admin.createActiveNode({ name: `it-${run}-iso-drive` }, { configdrive: ironicStyleConfigDrive(drive), instanceInfo: { fixed_ips: ['127.0.0.50'] } }),
+      admin.createActiveNode(
+        { name: `it-${run}-iso-drive` },
+        { configdrive: ironicStyleConfigDrive(drive), instanceInfo: { fixed_ips: ['127.0.0.50'] } },
+      ),
       admin.createActiveNode({ name: `it-${run}-json-drive` }, { configdrive: drive, instanceInfo: { fixed_ips: ['127.0.0.51'] } }),
     ]);
     server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' });
@@ -201,16 +281,21 @@ describe('a gzip+base64 ISO config drive in a real Ironic', () => {
     setShowInstanceSecrets(noauth.policyFile, false);
   });
 
-  it.each(['openstack/latest/meta_data.json', 'openstack/latest/user_data', 'openstack/latest/network_data.json', 'openstack/latest/vendor_data2.json', 'latest/user-data', 'latest/meta-data/hostname', 'latest/meta-data/public-keys/0/openssh-key'])(
-    'serves %s exactly as for the same drive stored as JSON',
-    async (path) => {
-      const [fromIso, fromJson] = await Promise.all(['127.0.0.50', '127.0.0.51'].map((ip) => httpFrom(ip, `${server.url}/${path}`)));
-      expect(fromIso.status).toBe(200);
-      const comparable = (text: string) => (path.endsWith('meta_data.json') ? { ...JSON.parse(text), random_seed: undefined } : text);
-      expect(comparable(fromIso.text)).toEqual(comparable(fromJson.text));
-      expect(fromIso.headers['content-type']).toBe(fromJson.headers['content-type']);
-    },
-  );
+  it.each([
+    'openstack/latest/meta_data.json',
+    'openstack/latest/user_data',
+    'openstack/latest/network_data.json',
+    'openstack/latest/vendor_data2.json',
+    'latest/user-data',
+    'latest/meta-data/hostname',
+    'latest/meta-data/public-keys/0/openssh-key',
+  ])('serves %s exactly as for the same drive stored as JSON', async (path) => {
+    const [fromIso, fromJson] = await Promise.all(['127.0.0.50', '127.0.0.51'].map((ip) => httpFrom(ip, `${server.url}/${path}`)));
+    expect(fromIso.status).toBe(200);
+    const comparable = (text: string) => (path.endsWith('meta_data.json') ? { ...JSON.parse(text), random_seed: undefined } : text);
+    expect(comparable(fromIso.text)).toEqual(comparable(fromJson.text));
+    expect(fromIso.headers['content-type']).toBe(fromJson.headers['content-type']);
+  });
 
   it('reads the ISO drive for real (its hostname, not the node name)', async () => {
     expect((await httpFrom('127.0.0.50', `${server.url}/latest/meta-data/hostname`)).text).toBe('twin.example');
@@ -225,7 +310,8 @@ describe("Nova's password at the instance's scope in a real Ironic", () => {
   // Each instance has its instance_uuid, as Nova and metalsmith set it (the config drive, masked
   // without show_instance_secrets, cannot name it here).
   const instanceUuid = (key: string) => `00000000-0000-4000-8000-${run}${key.padStart(6, '0')}`;
-  const password = (ip: string, body?: string) => httpFrom(ip, `${server.url}/openstack/latest/password`, body === undefined ? {} : { method: 'POST', body });
+  const password = (ip: string, body?: string) =>
+    httpFrom(ip, `${server.url}/openstack/latest/password`, body === undefined ? {} : { method: 'POST', body });
   async function deployInstance(uuid: string, key: string, ip: string): Promise<void> {
     await admin.client.patchNode(uuid, [{ op: 'add', path: '/instance_uuid', value: instanceUuid(key) }]);
     await admin.deploy(uuid, { configdrive: { meta_data: { hostname: key } }, instanceInfo: { fixed_ips: [ip] } });
@@ -235,7 +321,9 @@ describe("Nova's password at the instance's scope in a real Ironic", () => {
     await admin.setProvisionState(uuid, 'deleted', 'available');
     expect(await admin.client.getNode(uuid, ['instance_info', 'instance_uuid'])).toMatchObject({ instance_info: {}, instance_uuid: null });
     await deployInstance(uuid, key, ip);
-    await eventually(async () => JSON.parse((await httpFrom(ip, `${server.url}/openstack/latest/meta_data.json`)).text).uuid === instanceUuid(key));
+    await eventually(
+      async () => JSON.parse((await httpFrom(ip, `${server.url}/openstack/latest/meta_data.json`)).text).uuid === instanceUuid(key),
+    );
   }
 
   beforeAll(async () => {
@@ -245,11 +333,16 @@ describe("Nova's password at the instance's scope in a real Ironic", () => {
     // A password an earlier version of the service kept in extra, which outlives the instance.
     uuids['legacy'] = await admin.createNode({ name: `it-${run}-legacy-password`, extra: { metadata_password: 'LEGACY-OF-A2' } });
     await deployInstance(uuids['legacy'], 'a2', '127.0.0.54');
-    server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent', METADATA_PASSWORD_WRITE: 'true', SYNC_INTERVAL_SECONDS: '1' });
+    server = await startMetadataServer({
+      IRONIC_URL: noauth.url,
+      LEASE_FILE: '/nonexistent',
+      METADATA_PASSWORD_WRITE: 'true',
+      SYNC_INTERVAL_SECONDS: '1',
+    });
   });
   afterAll(() => server?.stop());
 
-  it("is POSTed once by the instance, kept in its instance_info (not masked by Ironic), and served back", async () => {
+  it('is POSTed once by the instance, kept in its instance_info (not masked by Ironic), and served back', async () => {
     expect((await password('127.0.0.52', 'c2VjcmV0LWVuY3J5cHRlZA==')).status).toBe(200);
     expect((await password('127.0.0.52')).text).toBe('c2VjcmV0LWVuY3J5cHRlZA==');
     const node = await admin.client.getNode(uuids['fresh'], ['instance_info', 'extra']);
@@ -267,7 +360,10 @@ describe("Nova's password at the instance's scope in a real Ironic", () => {
   });
 
   it("moves an earlier version's password from extra to the instance first seen with it, and never serves it to the next", async () => {
-    await eventually(async () => (await admin.client.getNode(uuids['legacy'], ['instance_info'])).instance_info['metadata_encrypted_pw'] === 'LEGACY-OF-A2');
+    await eventually(
+      async () =>
+        (await admin.client.getNode(uuids['legacy'], ['instance_info'])).instance_info['metadata_encrypted_pw'] === 'LEGACY-OF-A2',
+    );
     expect((await admin.client.getNode(uuids['legacy'], ['extra'])).extra).toEqual({});
     expect((await password('127.0.0.54')).text).toBe('LEGACY-OF-A2');
     await redeploy(uuids['legacy'], 'b2', '127.0.0.54');
@@ -294,9 +390,17 @@ describe('a masked config drive under http_basic', () => {
   beforeAll(async () => {
     uuid = await admin.createActiveNode(
       { name: `it-${run}-masked` },
-      { configdrive: { meta_data: { hostname: 'from-the-drive' }, user_data: 'drive user data' }, instanceInfo: { fixed_ips: ['127.0.0.47'] } },
+      {
+        configdrive: { meta_data: { hostname: 'from-the-drive' }, user_data: 'drive user data' },
+        instanceInfo: { fixed_ips: ['127.0.0.47'] },
+      },
     );
-    server = await startMetadataServer({ IRONIC_URL: basic.url, OS_AUTH_TYPE: 'http_basic', OS_USERNAME: basic.username, OS_PASSWORD: basic.password });
+    server = await startMetadataServer({
+      IRONIC_URL: basic.url,
+      OS_AUTH_TYPE: 'http_basic',
+      OS_USERNAME: basic.username,
+      OS_PASSWORD: basic.password,
+    });
   });
   afterAll(() => server?.stop());
 
@@ -305,18 +409,29 @@ describe('a masked config drive under http_basic', () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toMatchObject({ uuid, hostname: `it-${run}-masked` });
     expect((await httpFrom('127.0.0.47', `${server.url}/openstack/latest/user_data`)).status).toBe(404);
-    const warnings = server.logs().split('\n').filter((line) => line.includes('show_instance_secrets'));
+    const warnings = server
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('show_instance_secrets'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('[oslo_policy]policy_file');
   });
 
   it('refuses to start talking to Ironic with wrong credentials, saying so', async () => {
-    const wrong = await startMetadataServer({ IRONIC_URL: basic.url, OS_AUTH_TYPE: 'http_basic', OS_USERNAME: basic.username, OS_PASSWORD: 'wrong' });
+    const wrong = await startMetadataServer({
+      IRONIC_URL: basic.url,
+      OS_AUTH_TYPE: 'http_basic',
+      OS_USERNAME: basic.username,
+      OS_PASSWORD: 'wrong',
+    });
     try {
       const answer = await httpFrom('127.0.0.47', `${wrong.url}/openstack/latest/meta_data.json`);
       expect(answer.status).toBe(503);
       expect(answer.headers['retry-after']).toBeDefined();
-      const failure = wrong.logs().split('\n').find((line) => line.includes('cannot load nodes; not ready'));
+      const failure = wrong
+        .logs()
+        .split('\n')
+        .find((line) => line.includes('cannot load nodes; not ready'));
       expect(failure).toContain('answered 401');
       expect(failure).toContain('check OS_USERNAME and OS_PASSWORD');
     } finally {

@@ -90,7 +90,11 @@ describe("a site's replica indexes only its site's nodes (IRONIC_CONDUCTOR_GROUP
     const logger = createLogger({ level: 'error', stream: new PassThrough() });
     const measure = async (filters: Pick<NodeFilters, 'conductor_group' | 'shard'>) => {
       const requests: string[] = [];
-      const client = new IronicClient({ endpoint: noauth.url, pageSize: PAGE_SIZE, observer: (event) => requests.push(`${event.method} ${event.path}`) });
+      const client = new IronicClient({
+        endpoint: noauth.url,
+        pageSize: PAGE_SIZE,
+        observer: (event) => requests.push(`${event.method} ${event.path}`),
+      });
       const source = new IronicNodeSource(client, noauth.url, logger, { pageSize: PAGE_SIZE, filters });
       const nodes = (await source.load()).nodes.length;
       const fullListing = countBy(requests);
@@ -100,7 +104,9 @@ describe("a site's replica indexes only its site's nodes (IRONIC_CONDUCTOR_GROUP
     };
     const all = await measure({});
     const shard = await measure({ shard: SHARD });
-    process.stdout.write(`Ironic requests per sync, page size ${PAGE_SIZE}: unfiltered ${JSON.stringify(all)}; shard: ${JSON.stringify(shard)}\n`);
+    process.stdout.write(
+      `Ironic requests per sync, page size ${PAGE_SIZE}: unfiltered ${JSON.stringify(all)}; shard: ${JSON.stringify(shard)}\n`,
+    );
     expect(shard.nodes).toBe(FLEET / 2 + 1);
     expect(all.nodes).toBeGreaterThanOrEqual(FLEET + 2);
     // The scan, every sync: the pages of this site's nodes only (a last page may be full).

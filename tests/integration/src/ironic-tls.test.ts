@@ -20,7 +20,23 @@ function privateCa(dir: string): { caFile: string; certFile: string; keyFile: st
   openssl('req', '-x509', ...ecKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=settings test CA');
   openssl('req', ...ecKey, '-keyout', 'ironic.key', '-out', 'ironic.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(join(dir, 'ironic.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl('x509', '-req', '-in', 'ironic.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'ironic.pem', '-days', '1', '-extfile', 'ironic.ext');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'ironic.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'ironic.pem',
+    '-days',
+    '1',
+    '-extfile',
+    'ironic.ext',
+  );
   return { caFile: join(dir, 'ca.pem'), certFile: join(dir, 'ironic.pem'), keyFile: join(dir, 'ironic.key') };
 }
 
@@ -32,13 +48,21 @@ describe('Ironic behind TLS (OS_CACERT)', () => {
   let ironic: IronicHandle;
   const servers: RunningServer[] = [];
   const cli = (args: string[], env: Record<string, string>) =>
-    runToExit(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'], IRONIC_URL: ironic.url, LEASE_FILE: '/nonexistent', ...env }, timeoutMs: 60_000 });
+    runToExit(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env['PATH'], IRONIC_URL: ironic.url, LEASE_FILE: '/nonexistent', ...env },
+      timeoutMs: 60_000,
+    });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'settings-tls-'));
     files = privateCa(dir);
     const ca = readFileSync(files.caFile, 'utf8');
-    ironic = await startIronic({ auth: 'noauth', port: await freePort(), showInstanceSecrets: false, tls: { certFile: files.certFile, keyFile: files.keyFile, ca } });
+    ironic = await startIronic({
+      auth: 'noauth',
+      port: await freePort(),
+      showInstanceSecrets: false,
+      tls: { certFile: files.certFile, keyFile: files.keyFile, ca },
+    });
     const admin = new IronicTestAdmin({ url: ironic.url, ca });
     await admin.createActiveNode({ name: `it-${run}-tls` }, { instanceInfo: { fixed_ips: [NODE_IP] } });
   });
@@ -64,14 +88,24 @@ describe('Ironic behind TLS (OS_CACERT)', () => {
     const server = await startMetadataServer({ IRONIC_URL: ironic.url, LEASE_FILE: '/nonexistent' });
     servers.push(server);
     expect((await httpFrom(NODE_IP, `${server.url}/openstack/latest/meta_data.json`)).status).toBe(503);
-    const failure = server.logs().split('\n').find((line) => line.includes('cannot load nodes; not ready'));
+    const failure = server
+      .logs()
+      .split('\n')
+      .find((line) => line.includes('cannot load nodes; not ready'));
     expect(failure).toContain("check OS_CACERT (the CA that signs Ironic's certificate), OS_CERT and OS_KEY");
 
-    const [lookup, doctor] = await Promise.all([cli(['lookup', NODE_IP], {}), cli(['doctor', '--json'], { BIND_ADDR: '127.0.0.1', BIND_PORT: '0' })]);
+    const [lookup, doctor] = await Promise.all([
+      cli(['lookup', NODE_IP], {}),
+      cli(['doctor', '--json'], { BIND_ADDR: '127.0.0.1', BIND_PORT: '0' }),
+    ]);
     expect(lookup.code).toBe(1);
     expect(lookup.stderr).toMatch(
-      new RegExp(`^ironic-metadata: cannot reach Ironic at ${ironic.url} \\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN): .*\\): start Ironic, check OS_CACERT \\(the CA that signs Ironic's certificate\\), OS_CERT and OS_KEY, or pass --inventory FILE\\n$`),
+      new RegExp(
+        `^ironic-metadata: cannot reach Ironic at ${ironic.url} \\((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN): .*\\): start Ironic, check OS_CACERT \\(the CA that signs Ironic's certificate\\), OS_CERT and OS_KEY, or pass --inventory FILE\\n$`,
+      ),
     );
-    expect(JSON.parse(doctor.stdout).checks).toContainEqual(expect.objectContaining({ id: 'ironic-reachable', status: 'fail', fix: expect.stringContaining('OS_CACERT') }));
+    expect(JSON.parse(doctor.stdout).checks).toContainEqual(
+      expect.objectContaining({ id: 'ironic-reachable', status: 'fail', fix: expect.stringContaining('OS_CACERT') }),
+    );
   });
 });

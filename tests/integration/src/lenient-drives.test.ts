@@ -20,16 +20,40 @@ const bonded = (ip: string, mtu: number) => ({
   links: [
     { id: 'port-a', type: 'phy', ethernet_mac_address: '52:54:00:00:19:01', mtu },
     { id: 'port-b', type: 'phy', ethernet_mac_address: '52:54:00:00:19:02', mtu },
-    { id: 'bond0', type: 'bond', ethernet_mac_address: '52:54:00:00:19:01', mtu, bond_mode: '802.3ad', bond_links: ['port-a', 'port-b'], bond_miimon: '100', bond_xmit_hash_policy: 'layer3+4', 'x-vendor-hint': { queues: 8 } },
+    {
+      id: 'bond0',
+      type: 'bond',
+      ethernet_mac_address: '52:54:00:00:19:01',
+      mtu,
+      bond_mode: '802.3ad',
+      bond_links: ['port-a', 'port-b'],
+      bond_miimon: '100',
+      bond_xmit_hash_policy: 'layer3+4',
+      'x-vendor-hint': { queues: 8 },
+    },
   ],
-  networks: [{ id: 'network0', type: 'ipv4', link: 'bond0', ip_address: ip, netmask: '255.255.255.0', routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: '127.0.19.254' }], network_id: 'net-19' }],
+  networks: [
+    {
+      id: 'network0',
+      type: 'ipv4',
+      link: 'bond0',
+      ip_address: ip,
+      netmask: '255.255.255.0',
+      routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: '127.0.19.254' }],
+      network_id: 'net-19',
+    },
+  ],
   services: [],
 });
 
 describe('values the service does not need, in a real Ironic', () => {
   const { noauth } = suiteIronics();
   const admin = new IronicTestAdmin(noauth);
-  const drive = { meta_data: { hostname: 'lenient.example.com', public_keys: { ops: KEY } }, user_data: USER_DATA, network_data: bonded('127.0.19.1', 0) };
+  const drive = {
+    meta_data: { hostname: 'lenient.example.com', public_keys: { ops: KEY } },
+    user_data: USER_DATA,
+    network_data: bonded('127.0.19.1', 0),
+  };
   const uuids: Record<string, string> = {};
   let server: RunningServer;
   const get = (ip: string, path: string) => httpFrom(ip, `${server.url}/${path}`);
@@ -43,7 +67,13 @@ describe('values the service does not need, in a real Ironic', () => {
       (async () => {
         uuids['odd'] = await admin.createActiveNode(
           { name: `it-${run}-lenient-odd` },
-          { configdrive: { ...drive, network_data: { ...drive.network_data, networks: [{ ...drive.network_data.networks[0], ip_address: 'not-an-address' }] } }, instanceInfo: { fixed_ips: ['127.0.19.3', 'nope'] } },
+          {
+            configdrive: {
+              ...drive,
+              network_data: { ...drive.network_data, networks: [{ ...drive.network_data.networks[0], ip_address: 'not-an-address' }] },
+            },
+            instanceInfo: { fixed_ips: ['127.0.19.3', 'nope'] },
+          },
         );
       })(),
     ]);
@@ -67,7 +97,9 @@ describe('values the service does not need, in a real Ironic', () => {
     expect(await get('127.0.19.3', 'openstack/latest/user_data')).toMatchObject({ status: 200, text: USER_DATA });
     const network = JSON.parse((await get('127.0.19.3', 'openstack/latest/network_data.json')).text);
     expect(network.networks[0].ip_address).toBe('not-an-address');
-    const exit = await runToExit(process.execPath, [CLI, 'lookup', '127.0.19.3', '--json'], { env: { PATH: process.env['PATH'], IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' } });
+    const exit = await runToExit(process.execPath, [CLI, 'lookup', '127.0.19.3', '--json'], {
+      env: { PATH: process.env['PATH'], IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' },
+    });
     expect(exit.code).toBe(0);
     expect(JSON.parse(exit.stdout).node.leftAside).toEqual([
       { field: 'instance_info.fixed_ips[1]', problem: 'expected an IPv4 or IPv6 address, or {"ip_address": <address>}' },

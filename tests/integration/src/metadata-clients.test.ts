@@ -62,10 +62,11 @@ describe('real clients against the built server on the example inventory', () =>
 
   it('converts network data built from ports and from a portgroup bond', async () => {
     const ports = await cloudInit(server, PORTS.ip, 'openstack');
-    expect(ports.network_config.config.filter((entry: { type: string }) => entry.type === 'physical').map((entry: { mac_address: string }) => entry.mac_address)).toEqual([
-      'b8:59:9f:c0:10:0a',
-      'b8:59:9f:c0:10:0b',
-    ]);
+    expect(
+      ports.network_config.config
+        .filter((entry: { type: string }) => entry.type === 'physical')
+        .map((entry: { mac_address: string }) => entry.mac_address),
+    ).toEqual(['b8:59:9f:c0:10:0a', 'b8:59:9f:c0:10:0b']);
     const bond = await cloudInit(server, BOND.ip, 'openstack');
     expect(bond.network_config.config).toEqual(
       expect.arrayContaining([
@@ -98,7 +99,13 @@ describe('real clients against the built server on the example inventory', () =>
       'public-keys': { deploy: node.instance_info.public_keys.deploy },
       'block-device-mapping': { ami: 'sda', root: '/dev/sda' },
       mac: '3c:ec:ef:12:a4:01',
-      network: { interfaces: { macs: { '3c:ec:ef:12:a4:01': expect.objectContaining({ 'device-number': '0', 'local-ipv4s': '127.0.0.12', mac: '3c:ec:ef:12:a4:01' }) } } },
+      network: {
+        interfaces: {
+          macs: {
+            '3c:ec:ef:12:a4:01': expect.objectContaining({ 'device-number': '0', 'local-ipv4s': '127.0.0.12', mac: '3c:ec:ef:12:a4:01' }),
+          },
+        },
+      },
     });
     expect(text(userdata)).toBe(node.instance_info.user_data);
     expect(identity).toEqual({
@@ -123,18 +130,51 @@ describe('real clients against the built server on the example inventory', () =>
   });
 
   it("the AWS SDK's IMDS client reads instance-id with an IMDSv2 token", async () => {
-    const values = JSON.parse(await runProgram(process.execPath, [AWS_CLIENT, server.url, PORTS.ip, '/latest/meta-data/instance-id', '/latest/meta-data/local-ipv4']));
+    const values = JSON.parse(
+      await runProgram(process.execPath, [
+        AWS_CLIENT,
+        server.url,
+        PORTS.ip,
+        '/latest/meta-data/instance-id',
+        '/latest/meta-data/local-ipv4',
+      ]),
+    );
     expect(values).toEqual({ '/latest/meta-data/instance-id': PORTS.node.uuid, '/latest/meta-data/local-ipv4': '127.0.0.13' });
-    const requests = server.logs().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
-    expect(requests).toContainEqual(expect.objectContaining({ message: 'request', method: 'PUT', path: '/latest/api/token', status: 200, clientIp: PORTS.ip }));
+    const requests = server
+      .logs()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+    expect(requests).toContainEqual(
+      expect.objectContaining({ message: 'request', method: 'PUT', path: '/latest/api/token', status: 200, clientIp: PORTS.ip }),
+    );
   });
 
-  it("the AWS SDK reads the identity document and the region under latest and a dated version, agreeing with meta-data/ and meta_data.json", async () => {
-    const paths = ['/latest/dynamic/instance-identity/document', '/2019-10-01/dynamic/instance-identity/document/', '/latest/meta-data/placement/region', '/2019-10-01/user-data'];
-    const values = JSON.parse(await runProgram(process.execPath, [AWS_CLIENT, server.url, FIXED.ip, ...paths, '/latest/meta-data/instance-id', '/latest/meta-data/local-ipv4']));
+  it('the AWS SDK reads the identity document and the region under latest and a dated version, agreeing with meta-data/ and meta_data.json', async () => {
+    const paths = [
+      '/latest/dynamic/instance-identity/document',
+      '/2019-10-01/dynamic/instance-identity/document/',
+      '/latest/meta-data/placement/region',
+      '/2019-10-01/user-data',
+    ];
+    const values = JSON.parse(
+      await runProgram(process.execPath, [
+        AWS_CLIENT,
+        server.url,
+        FIXED.ip,
+        ...paths,
+        '/latest/meta-data/instance-id',
+        '/latest/meta-data/local-ipv4',
+      ]),
+    );
     const document = JSON.parse(values['/latest/dynamic/instance-identity/document']);
     expect(JSON.parse(values['/2019-10-01/dynamic/instance-identity/document/'])).toEqual(document);
-    expect(document).toMatchObject({ instanceId: values['/latest/meta-data/instance-id'], privateIp: values['/latest/meta-data/local-ipv4'], region: 'RegionOne', version: '2017-09-30' });
+    expect(document).toMatchObject({
+      instanceId: values['/latest/meta-data/instance-id'],
+      privateIp: values['/latest/meta-data/local-ipv4'],
+      region: 'RegionOne',
+      version: '2017-09-30',
+    });
     expect(values['/latest/meta-data/placement/region']).toBe('RegionOne');
     expect(values['/2019-10-01/user-data']).toBe(FIXED.node.instance_info.user_data);
     const openstack = await httpFrom(FIXED.ip, `${server.url}/openstack/latest/meta_data.json`);
@@ -158,12 +198,19 @@ describe('real clients against the built server on the example inventory', () =>
 
 describe('start-up checks', () => {
   const SERVER = join(WORKSPACE, 'dist/apps/metadata-server/main.js');
-  const start = (env: Record<string, string>) => runToExit(process.execPath, [SERVER], { env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: '0', ...env } });
+  const start = (env: Record<string, string>) =>
+    runToExit(process.execPath, [SERVER], { env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: '0', ...env } });
 
   it.each([
     [{ BIND_PORT: 'eighty' }, 'ironic-metadata: invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "eighty"\n'],
-    [{ BIND_ADDR: 'metadata.local' }, 'ironic-metadata: invalid configuration: BIND_ADDR: expected IPv4 or IPv6 addresses, comma separated, got "metadata.local"\n'],
-    [{ IMDS_TOKEN_REQUIRED: 'sometimes' }, 'ironic-metadata: invalid configuration: IMDS_TOKEN_REQUIRED: expected true or false, got "sometimes"\n'],
+    [
+      { BIND_ADDR: 'metadata.local' },
+      'ironic-metadata: invalid configuration: BIND_ADDR: expected IPv4 or IPv6 addresses, comma separated, got "metadata.local"\n',
+    ],
+    [
+      { IMDS_TOKEN_REQUIRED: 'sometimes' },
+      'ironic-metadata: invalid configuration: IMDS_TOKEN_REQUIRED: expected true or false, got "sometimes"\n',
+    ],
   ])('a bad environment variable %j stops start-up with one line naming it', async (env, message) => {
     const exit = await start({ INVENTORY_FILE: INVENTORY, ...env });
     expect(exit).toMatchObject({ code: 2, stderr: message });
@@ -172,7 +219,9 @@ describe('start-up checks', () => {
   it('an unusable vendor data file stops start-up naming it', async () => {
     const exit = await start({ INVENTORY_FILE: INVENTORY, VENDOR_DATA_FILE: join(__dirname, 'fixtures/malformed-inventory.json.missing') });
     expect(exit.code).toBe(2);
-    expect(exit.stderr).toMatch(/^ironic-metadata: invalid configuration: VENDOR_DATA_FILE .*malformed-inventory\.json\.missing: cannot read it \(ENOENT\)\n$/);
+    expect(exit.stderr).toMatch(
+      /^ironic-metadata: invalid configuration: VENDOR_DATA_FILE .*malformed-inventory\.json\.missing: cannot read it \(ENOENT\)\n$/,
+    );
   });
 
   it('an inventory file that cannot be read stops start-up naming it', async () => {
@@ -187,7 +236,10 @@ describe('start-up checks', () => {
       const answer = await httpFrom('127.0.0.21', `${server.url}/openstack/latest/meta_data.json`);
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.text)).toMatchObject({ uuid: 'good-node-uuid' });
-      const warnings = server.logs().split('\n').filter((line) => line.includes('value left aside'));
+      const warnings = server
+        .logs()
+        .split('\n')
+        .filter((line) => line.includes('value left aside'));
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toContain('bad-node-uuid (broken-node)');
       expect(warnings[0]).toContain('instance_info.fixed_ips[0]');

@@ -47,7 +47,9 @@ describe(`generated network_data graphs (fast-check seed ${seed})`, () => {
 
   it("are accepted by cloud-init's convert_net_json, which configures exactly the NICs the EC2 view lists", async () => {
     const addresses = graphs.map((_, index) => addressOf(index));
-    const converted: Converted[] = JSON.parse(await runProgram(DEBIAN_PYTHON, [NETWORK_DATA_CLIENT, server.url, ...addresses], { timeoutMs: 60_000 }));
+    const converted: Converted[] = JSON.parse(
+      await runProgram(DEBIAN_PYTHON, [NETWORK_DATA_CLIENT, server.url, ...addresses], { timeoutMs: 60_000 }),
+    );
     expect(converted.filter((result) => result.error !== undefined)).toEqual([]);
     for (const [index, result] of converted.entries()) {
       const served = await httpFrom(addressOf(index), `${server.url}/latest/meta-data/network/interfaces/macs/`);
@@ -64,8 +66,23 @@ describe(`generated network_data graphs (fast-check seed ${seed})`, () => {
       const mac = await get('mac');
       expect(await get('local-ipv4')).toBe(addressOf(index));
       expect(await get(`network/interfaces/macs/${mac}/device-number`)).toBe('0');
-      const listed = await Promise.all(graph.nicMacs.map(async (nic) => [nic, (await get(`network/interfaces/macs/${nic}/local-ipv4s`)).split('\n').filter(Boolean)] as const));
-      const expected = graph.nicMacs.map((nic) => [nic, [...Object.entries(graph.carrierOf).filter(([, carrier]) => carrier === nic).map(([ip]) => ip), ...(nic === mac ? [addressOf(index)] : [])]] as const);
+      const listed = await Promise.all(
+        graph.nicMacs.map(
+          async (nic) => [nic, (await get(`network/interfaces/macs/${nic}/local-ipv4s`)).split('\n').filter(Boolean)] as const,
+        ),
+      );
+      const expected = graph.nicMacs.map(
+        (nic) =>
+          [
+            nic,
+            [
+              ...Object.entries(graph.carrierOf)
+                .filter(([, carrier]) => carrier === nic)
+                .map(([ip]) => ip),
+              ...(nic === mac ? [addressOf(index)] : []),
+            ],
+          ] as const,
+      );
       expect(listed).toEqual(expected);
     }
   });

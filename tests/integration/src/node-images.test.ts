@@ -60,7 +60,14 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
     dir = mkdtempSync(join(tmpdir(), 'nc-inventory-'));
     const inventory = exampleInventoryIn(dir, (nodes) => {
       const template = nodeNamed(nodes, 'compute-r01-u07');
-      nodes.push({ ...template, uuid: '5c0ffee0-0000-4000-8000-000000000016', name: 'no-network', instance_uuid: null, network_data: {}, instance_info: { ...template.instance_info, fixed_ips: [NO_NETWORK] } });
+      nodes.push({
+        ...template,
+        uuid: '5c0ffee0-0000-4000-8000-000000000016',
+        name: 'no-network',
+        instance_uuid: null,
+        network_data: {},
+        instance_info: { ...template.instance_info, fixed_ips: [NO_NETWORK] },
+      });
     });
     server = await startMetadataServer({ INVENTORY_FILE: inventory });
   });
@@ -79,7 +86,11 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
     ...extra,
   ];
   const onBareMetal = async (run: Run) => JSON.parse(await runProgram(BARE_METAL, [...run.dmi, '--', DEBIAN_PYTHON, ...runnerArgs(run)]));
-  const requestsFrom = (ip: string) => server.logs().split('\n').filter((line) => line.includes(`"clientIp":"${ip}"`)).length;
+  const requestsFrom = (ip: string) =>
+    server
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes(`"clientIp":"${ip}"`)).length;
 
   /** What the OpenStack tree tells the same node: the NoCloud seed must agree byte for byte. */
   async function novaView(ip: string) {
@@ -113,7 +124,9 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
       const argument = files.cmdline ? ` ${readFileSync(snippet(files.cmdline), 'utf8').trim()}` : '';
       writeFileSync(join(root, 'proc/cmdline'), `BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro${argument}\n`);
       const exit = await runToExit(BARE_METAL, [...DELL, '--', 'env', `PATH_ROOT=${root}`, 'DI_LOG=stderr', DS_IDENTIFY, '--force']);
-      const chosen = existsSync(join(root, 'run/cloud-init/cloud.cfg')) ? readFileSync(join(root, 'run/cloud-init/cloud.cfg'), 'utf8').trim() : '';
+      const chosen = existsSync(join(root, 'run/cloud-init/cloud.cfg'))
+        ? readFileSync(join(root, 'run/cloud-init/cloud.cfg'), 'utf8').trim()
+        : '';
       return { code: exit.code, chosen };
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -124,9 +137,12 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
     ['cloud-init/90-ironic-metadata-nocloud.cfg', undefined, 'datasource_list: [ NoCloud, None ]'],
     ['cloud-init/90-ironic-metadata-openstack.cfg', undefined, 'datasource_list: [ OpenStack, None ]'],
     [undefined, 'cloud-init/kernel-cmdline-nocloud.txt', 'datasource_list: [ NoCloud, None ]'],
-  ])("at boot, ds-identify enables cloud-init on the Dell with the guide's file %s or kernel argument %s", async (config, cmdline, chosen) => {
-    expect(await dsIdentify({ config, cmdline })).toEqual({ code: 0, chosen });
-  });
+  ])(
+    "at boot, ds-identify enables cloud-init on the Dell with the guide's file %s or kernel argument %s",
+    async (config, cmdline, chosen) => {
+      expect(await dsIdentify({ config, cmdline })).toEqual({ code: 0, chosen });
+    },
+  );
 
   it('at boot, ds-identify finds nothing on the Dell without them, and disables cloud-init', async () => {
     expect(await dsIdentify({})).toEqual({ code: 1, chosen: expect.stringContaining('# reporting not found result. notfound=disabled.') });
@@ -134,19 +150,34 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
 
   it("22.4's OpenStack source, even with the guide's datasource_list, gives up on a Dell before asking anything", async () => {
     const before = requestsFrom(FIXED);
-    const result = await onBareMetal({ dmi: DELL, ip: FIXED, datasource: 'OpenStack', config: ['cloud-init/90-ironic-metadata-openstack.cfg'] });
+    const result = await onBareMetal({
+      dmi: DELL,
+      ip: FIXED,
+      datasource: 'OpenStack',
+      config: ['cloud-init/90-ironic-metadata-openstack.cfg'],
+    });
     expect(result).toEqual({ datasource_list: ['OpenStack'], found: false });
     expect(requestsFrom(FIXED)).toBe(before);
   });
 
   it('the same source and file read the node where the DMI says OpenStack Nova (so the check, not the service, is what stops it)', async () => {
-    const result = await onBareMetal({ dmi: NOVA, ip: FIXED, datasource: 'OpenStack', config: ['cloud-init/90-ironic-metadata-openstack.cfg'] });
+    const result = await onBareMetal({
+      dmi: NOVA,
+      ip: FIXED,
+      datasource: 'OpenStack',
+      config: ['cloud-init/90-ironic-metadata-openstack.cfg'],
+    });
     const nova = await novaView(FIXED);
     expect(result).toMatchObject({ found: true, instance_id: nova.metaData.uuid, local_hostname: nova.metaData.hostname });
   });
 
   it("NoCloud with the guide's cloud.cfg.d file reads instance id, hostname, keys and user data byte for byte", async () => {
-    const result = await onBareMetal({ dmi: DELL, ip: WEB, datasource: 'NoCloudNet', config: ['cloud-init/90-ironic-metadata-nocloud.cfg'] });
+    const result = await onBareMetal({
+      dmi: DELL,
+      ip: WEB,
+      datasource: 'NoCloudNet',
+      config: ['cloud-init/90-ironic-metadata-nocloud.cfg'],
+    });
     expect(result).toMatchObject({ datasource_list: ['NoCloud', 'None'], dsmode: 'net' });
     const nova = await novaView(WEB);
     expectSameNode(result, nova);
@@ -166,9 +197,24 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
   it("'ds=nocloud;s=http://...' (without -net) is claimed for the local stage on 22.4, which the network stage then drops, as the guide warns", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nc-cmdline-'));
     try {
-      const kernelArgument = readFileSync(snippet('cloud-init/kernel-cmdline-nocloud.txt'), 'utf8').replace('ds=nocloud-net;', 'ds=nocloud;');
+      const kernelArgument = readFileSync(snippet('cloud-init/kernel-cmdline-nocloud.txt'), 'utf8').replace(
+        'ds=nocloud-net;',
+        'ds=nocloud;',
+      );
       writeFileSync(join(dir, 'cmdline'), kernelArgument);
-      const result = JSON.parse(await runProgram(BARE_METAL, [...DELL, '--', DEBIAN_PYTHON, RUNNER, WEB, String(server.port), 'NoCloudNet', '--cmdline', join(dir, 'cmdline')]));
+      const result = JSON.parse(
+        await runProgram(BARE_METAL, [
+          ...DELL,
+          '--',
+          DEBIAN_PYTHON,
+          RUNNER,
+          WEB,
+          String(server.port),
+          'NoCloudNet',
+          '--cmdline',
+          join(dir, 'cmdline'),
+        ]),
+      );
       expect(result).toMatchObject({ found: true, dsmode: 'local' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -187,9 +233,25 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
       writeFileSync(join(curlHome, 'post.sh'), post as string);
       const script = `sh "$1" && shift && exec "$@"`;
       const run: Run = { dmi: DELL, ip, datasource: 'NoCloud' };
-      const output = await runProgram(BARE_METAL, [...DELL, '--tmpfs', '/var/lib/cloud', '--', 'sh', '-c', script, 'sh', join(curlHome, 'post.sh'), DEBIAN_PYTHON, ...runnerArgs(run, ['--cloud-dir', '/var/lib/cloud'])], {
-        env: { ...process.env, CURL_HOME: curlHome },
-      });
+      const output = await runProgram(
+        BARE_METAL,
+        [
+          ...DELL,
+          '--tmpfs',
+          '/var/lib/cloud',
+          '--',
+          'sh',
+          '-c',
+          script,
+          'sh',
+          join(curlHome, 'post.sh'),
+          DEBIAN_PYTHON,
+          ...runnerArgs(run, ['--cloud-dir', '/var/lib/cloud']),
+        ],
+        {
+          env: { ...process.env, CURL_HOME: curlHome },
+        },
+      );
       return JSON.parse(output);
     } finally {
       rmSync(curlHome, { recursive: true, force: true });
@@ -205,7 +267,13 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
       expect.objectContaining({ mac_address: '0c:42:a1:5e:77:11', 'bond-master': 'bond0', 'bond-mode': '802.3ad' }),
     ]);
     expect(result.network_state.interfaces).toContainEqual(
-      expect.objectContaining({ name: 'bond0', type: 'bond', 'bond-miimon': 100, 'bond-xmit-hash-policy': 'layer3+4', subnets: [expect.objectContaining({ type: 'dhcp4' })] }),
+      expect.objectContaining({
+        name: 'bond0',
+        type: 'bond',
+        'bond-miimon': 100,
+        'bond-xmit-hash-policy': 'layer3+4',
+        subnets: [expect.objectContaining({ type: 'dhcp4' })],
+      }),
     );
   });
 
@@ -224,7 +292,11 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
       await waitUntil(`the log line of the request from ${PORTS}`, () => requestsFrom(PORTS) > 0, 2_000, 20);
       writeFileSync(join(dir, 'service.log'), server.logs());
       const env = { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: '0', ADMIN_BIND_PORT: '0', LEASE_FILE: '/nonexistent' };
-      const exit = await runToExit(process.execPath, [join(WORKSPACE, 'dist/apps/cli/main.js'), 'doctor', '--inventory', INVENTORY, '--access-log', join(dir, 'service.log'), '--json'], { env });
+      const exit = await runToExit(
+        process.execPath,
+        [join(WORKSPACE, 'dist/apps/cli/main.js'), 'doctor', '--inventory', INVENTORY, '--access-log', join(dir, 'service.log'), '--json'],
+        { env },
+      );
       const check = JSON.parse(exit.stdout).checks.find((candidate: { id: string }) => candidate.id === 'access-log');
       expect(check).toMatchObject({ status: 'warn', data: { stopped: [{ ip: PORTS, node: expect.stringContaining('storage-r02-u11') }] } });
       expect(check.detail).toMatch(/clients in the last hour \([1-9]\d* by NoCloud, [1-9]\d* by OpenStack, \d+ by EC2\)/);
@@ -240,7 +312,13 @@ describe('node images: cloud-init on a bare-metal server, configured as docs/NOD
     expect(base).toBe('http://169.254.169.254/');
     // cloudbase-init's baseopenstackservice and httpservice: meta data, user data, network data, and
     // the password (2013-04-04) it checks before posting one.
-    for (const path of ['openstack/latest/meta_data.json', 'openstack/latest/user_data', 'openstack/latest/network_data.json', 'openstack/2013-04-04/meta_data.json', 'openstack/2013-04-04/password']) {
+    for (const path of [
+      'openstack/latest/meta_data.json',
+      'openstack/latest/user_data',
+      'openstack/latest/network_data.json',
+      'openstack/2013-04-04/meta_data.json',
+      'openstack/2013-04-04/password',
+    ]) {
       expect([path, (await httpFrom(WEB, `${server.url}/${path}`)).status]).toEqual([path, 200]);
     }
   });
@@ -251,7 +329,10 @@ describe('Ignition, with the service as 169.254.169.254 in a network namespace',
   // leaves from the node's address, as the node's own would.
   const ns = `nc-ign-${randomBytes(3).toString('hex')}`;
   const ip = (...args: string[]) => runProgram('ip', ['netns', 'exec', ns, 'ip', ...args]);
-  const ignitionConfig = { ignition: { version: '3.3.0' }, storage: { files: [{ path: '/etc/motd', contents: { source: 'data:,provisioned%20by%20ironic-metadata' } }] } };
+  const ignitionConfig = {
+    ignition: { version: '3.3.0' },
+    storage: { files: [{ path: '/etc/motd', contents: { source: 'data:,provisioned%20by%20ironic-metadata' } }] },
+  };
   let dir: string;
   let server: NamespacedServer;
 
@@ -278,12 +359,32 @@ describe('Ignition, with the service as 169.254.169.254 in a network namespace',
     const run = (name: string) => join(dir, name);
     const exit = await runToExit(
       'ip',
-      ['netns', 'exec', ns, IGNITION, '-platform', platform as string, '-stage', 'fetch', '-log-to-stdout', '-config-cache', run('ignition.json'), '-state-file', run('state'), '-neednet', run('neednet'), '-fetch-timeout', '30s'],
+      [
+        'netns',
+        'exec',
+        ns,
+        IGNITION,
+        '-platform',
+        platform as string,
+        '-stage',
+        'fetch',
+        '-log-to-stdout',
+        '-config-cache',
+        run('ignition.json'),
+        '-state-file',
+        run('state'),
+        '-neednet',
+        run('neednet'),
+        '-fetch-timeout',
+        '30s',
+      ],
       { timeoutMs: 60_000 },
     );
     expect(exit.stdout).toContain('GET http://169.254.169.254/openstack/latest/user_data');
     expect(exit.code).toBe(0);
-    expect(JSON.parse(readFileSync(run('ignition.json'), 'utf8'))).toMatchObject({ storage: { files: [{ path: '/etc/motd', contents: { source: 'data:,provisioned%20by%20ironic-metadata' } }] } });
+    expect(JSON.parse(readFileSync(run('ignition.json'), 'utf8'))).toMatchObject({
+      storage: { files: [{ path: '/etc/motd', contents: { source: 'data:,provisioned%20by%20ironic-metadata' } }] },
+    });
     await server.sawRequestFrom(WEB);
     expect(server.logs()).toContain(`"clientIp":"${WEB}","level":"http","message":"request","method":"GET"`);
   });

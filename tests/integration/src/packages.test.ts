@@ -13,15 +13,33 @@ const WORKSPACE = resolve(__dirname, '../../..');
 const PACKAGES = ['ironic-model', 'configdrive', 'formatters', 'ironic-client', 'node-addresses'];
 const FIXTURE = join(__dirname, 'fixtures/package-consumer');
 /** Ironic's (openstacksdk's) genisoimage command line, less the output and the directory (REFERENCE.md section 1). */
-const IRONIC_GENISOIMAGE_FLAGS = ['-ldots', '-allow-lowercase', '-allow-multidot', '-l', '-publisher', 'metalsmith', '-quiet', '-J', '-r', '-V', 'config-2'];
+const IRONIC_GENISOIMAGE_FLAGS = [
+  '-ldots',
+  '-allow-lowercase',
+  '-allow-multidot',
+  '-l',
+  '-publisher',
+  'metalsmith',
+  '-quiet',
+  '-J',
+  '-r',
+  '-V',
+  'config-2',
+];
 
 const run = randomBytes(3).toString('hex');
 const mac = `52:54:00:${run.match(/../g)?.join(':')}`;
 
 function sh(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): string {
-  const result = spawnSync(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} (in ${options.cwd}) exited with ${result.status}:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} (in ${options.cwd}) exited with ${result.status}:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 

@@ -21,7 +21,8 @@ function main(): void {
   if (cluster.isPrimary) {
     let listening = 0;
     cluster.on('message', (_worker, message: { port?: number }) => {
-      if (typeof message.port === 'number' && ++listening === workers) process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${message.port}` })}\n`);
+      if (typeof message.port === 'number' && ++listening === workers)
+        process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${message.port}` })}\n`);
     });
     for (let i = 0; i < workers; i++) cluster.fork();
     process.once('SIGTERM', () => process.exit(0));

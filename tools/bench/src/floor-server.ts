@@ -15,7 +15,12 @@ function main(): void {
     .requiredOption('--responses <file>', 'JSON: path -> base64 of the body to answer')
     .parse()
     .opts<{ ironic: string; responses: string }>();
-  const bodies = new Map(Object.entries(JSON.parse(readFileSync(responses, 'utf8')) as Record<string, string>).map(([path, body]) => [path, Buffer.from(body, 'base64')]));
+  const bodies = new Map(
+    Object.entries(JSON.parse(readFileSync(responses, 'utf8')) as Record<string, string>).map(([path, body]) => [
+      path,
+      Buffer.from(body, 'base64'),
+    ]),
+  );
   const server = createServer((request, response) => {
     const client = (request.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     listEveryNode(ironic).then(

@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 
 /** `--inventory` (and `--leases` where the DHCP fallback matters): the options that pick the node source. */
 export function withSourceOptions(command: Command, { leases }: { leases: boolean }): Command {
-  command.option('--inventory <file>', 'read nodes from this inventory file instead of Ironic (INVENTORY_FILE); without it, Ironic from IRONIC_URL and OS_*');
+  command.option(
+    '--inventory <file>',
+    'read nodes from this inventory file instead of Ironic (INVENTORY_FILE); without it, Ironic from IRONIC_URL and OS_*',
+  );
   if (leases) command.option('--leases <file>', 'the dnsmasq lease file for the DHCP fallback (LEASE_FILE)');
   return command;
 }

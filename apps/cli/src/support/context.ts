@@ -55,7 +55,8 @@ export function cliContainer(options: SourceOptions): { config: Config; containe
   try {
     return { config, container: buildContainer(config, { logger: cliLogger(config) }) };
   } catch (error) {
-    if (error instanceof VendorDataError || error instanceof TokenKeyFileError) throw new UsageError(`invalid configuration: ${error.message}`);
+    if (error instanceof VendorDataError || error instanceof TokenKeyFileError)
+      throw new UsageError(`invalid configuration: ${error.message}`);
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
@@ -83,7 +84,9 @@ export async function loadNodes(container: Container): Promise<NodeIndex> {
 export function nodeIn(index: NodeIndex, id: string, notFound: string): IndexedNode {
   const named = index.entries.filter((entry) => entry.node.name === id);
   if (named.length > 1 && !index.entries.some((entry) => entry.node.uuid === id)) {
-    throw new CommandFailure(`${id}: ${named.length} nodes have that name (${named.map((entry) => entry.node.uuid).join(', ')}); give the uuid of the one you mean`);
+    throw new CommandFailure(
+      `${id}: ${named.length} nodes have that name (${named.map((entry) => entry.node.uuid).join(', ')}); give the uuid of the one you mean`,
+    );
   }
   const entry = index.nodeByUuidOrName(id);
   if (!entry) throw new CommandFailure(`${id}: ${notFound} with that uuid or name among the ${index.size} nodes loaded`);
@@ -97,6 +100,7 @@ export function explainSourceError(error: unknown, source: string): unknown {
     const message = `cannot reach ${source} (${error.reason}, ${error.attempts} attempts): start Ironic, ${settings}, or pass --inventory FILE`;
     return new CommandFailure(message, { cause: error });
   }
-  if (error instanceof IronicError) return new CommandFailure(`cannot load nodes from ${source}: ${error.message}${settings ? ` (${settings})` : ''}`, { cause: error });
+  if (error instanceof IronicError)
+    return new CommandFailure(`cannot load nodes from ${source}: ${error.message}${settings ? ` (${settings})` : ''}`, { cause: error });
   return error;
 }

@@ -4,7 +4,8 @@ import type { NodeDiscoveryErrorCode } from '@ironic-metadata/node-discovery';
 import { EXIT, type CommandFailure, type UsageError } from './context';
 
 /** The codes of the errors an operator can act on from one line: the CLI's own and the libraries' it lets through. */
-export type OperatorErrorCode = UsageError['code'] | CommandFailure['code'] | Extract<NodeDiscoveryErrorCode, 'INVENTORY_FILE'> | IronicErrorCode | ConfigDriveErrorCode;
+export type OperatorErrorCode =
+  UsageError['code'] | CommandFailure['code'] | Extract<NodeDiscoveryErrorCode, 'INVENTORY_FILE'> | IronicErrorCode | ConfigDriveErrorCode;
 
 /**
  * The exit status each operator-facing code stands for. Typed as a complete record, so a code a

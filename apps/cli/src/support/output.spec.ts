@@ -2,16 +2,34 @@ import { formatDuration, listSome, PLAIN, plural, renderTable, styleFor, visible
 
 describe('renderTable', () => {
   it('pads every column but the last to its widest cell, two spaces apart', () => {
-    expect(renderTable(['IP', 'STATE'], [['127.0.0.11', 'live'], ['::1', 'expired']], PLAIN)).toBe('IP          STATE\n127.0.0.11  live\n::1         expired\n');
+    expect(
+      renderTable(
+        ['IP', 'STATE'],
+        [
+          ['127.0.0.11', 'live'],
+          ['::1', 'expired'],
+        ],
+        PLAIN,
+      ),
+    ).toBe('IP          STATE\n127.0.0.11  live\n::1         expired\n');
   });
 
   it('gives a cell of several lines as many rows, the other cells blank', () => {
-    expect(renderTable(['STATUS', 'RESULT'], [['FAIL', 'masked\nfix: grant it']], PLAIN)).toBe('STATUS  RESULT\nFAIL    masked\n        fix: grant it\n');
+    expect(renderTable(['STATUS', 'RESULT'], [['FAIL', 'masked\nfix: grant it']], PLAIN)).toBe(
+      'STATUS  RESULT\nFAIL    masked\n        fix: grant it\n',
+    );
   });
 
   it('aligns coloured cells by what the terminal shows', () => {
     const style = styleFor({ isTTY: true }, {});
-    const table = renderTable(['A', 'B'], [[style.green('pass'), 'x'], ['fail', 'y']], style);
+    const table = renderTable(
+      ['A', 'B'],
+      [
+        [style.green('pass'), 'x'],
+        ['fail', 'y'],
+      ],
+      style,
+    );
     const [, first, second] = table.split('\n');
     expect(visibleLength(first)).toBe(visibleLength(second));
     expect(first).toContain('\u001b[32mpass\u001b[39m  x');

@@ -10,7 +10,11 @@ describe('startProgress', () => {
   it('shows the step on a terminal and replaces it with the outcome and the time taken', () => {
     const written: string[] = [];
     let now = 1000;
-    const progress = startProgress('loading nodes from Ironic at http://ironic:6385', { isTTY: true, write: (text: string) => written.push(text) > 0 }, () => now);
+    const progress = startProgress(
+      'loading nodes from Ironic at http://ironic:6385',
+      { isTTY: true, write: (text: string) => written.push(text) > 0 },
+      () => now,
+    );
     now = 3500;
     progress.done('loaded 3 nodes from Ironic at http://ironic:6385');
     expect(written[0]).toBe('\r\u001b[Kloading nodes from Ironic at http://ironic:6385 ...');

@@ -14,7 +14,11 @@ const CLEAR_LINE = '\r\u001b[K';
  * A live line on stderr with the elapsed time while a slow step runs (a large Ironic takes a while
  * to list). Only on a terminal: piped or redirected stderr gets nothing, so scripts see clean output.
  */
-export function startProgress(message: string, stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr, clock: () => number = Date.now): Progress {
+export function startProgress(
+  message: string,
+  stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr,
+  clock: () => number = Date.now,
+): Progress {
   if (!stream.isTTY) return { done: () => undefined, clear: () => undefined };
   const started = clock();
   const elapsed = () => `${((clock() - started) / 1000).toFixed(1)} s`;

@@ -11,7 +11,9 @@ import { buildServiceContainer } from './service-container';
 const INVENTORY = join(__dirname, '../../example/inventory.json');
 
 function adminFor(env: Record<string, string> = {}) {
-  const container = buildServiceContainer(loadConfig({ INVENTORY_FILE: INVENTORY, ...env }), { logger: createLogger({ level: 'error', stream: new PassThrough() }) });
+  const container = buildServiceContainer(loadConfig({ INVENTORY_FILE: INVENTORY, ...env }), {
+    logger: createLogger({ level: 'error', stream: new PassThrough() }),
+  });
   container.bind(AdminApp).toSelf();
   return container;
 }

@@ -36,7 +36,9 @@ export class AdminApp {
       const workers = cluster?.workers();
       // A cluster with no worker serving (all of them being replaced) answers nobody.
       const ready = status.usable && (workers === undefined || workers.serving > 0);
-      response.status(ready ? 200 : 503).json({ ready, ...status, source: this.catalog.source.description, site: this.config.siteId, workers });
+      response
+        .status(ready ? 200 : 503)
+        .json({ ready, ...status, source: this.catalog.source.description, site: this.config.siteId, workers });
     });
     app.get('/metrics', async (_request, response) => {
       response.type(this.metrics.registry.contentType).send(cluster ? await cluster.metrics() : await this.metrics.registry.metrics());

@@ -34,7 +34,10 @@ async function slow(port: number, from: string): Promise<Socket> {
 /** Whether the server closed a connection within a moment. */
 async function closedSoon(socket: Socket): Promise<boolean> {
   if (socket.destroyed || socket.readableEnded) return true;
-  return Promise.race([new Promise<boolean>((resolve) => socket.once('close', () => resolve(true))), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300))]);
+  return Promise.race([
+    new Promise<boolean>((resolve) => socket.once('close', () => resolve(true))),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 300)),
+  ]);
 }
 
 async function get(port: number, from: string): Promise<string> {

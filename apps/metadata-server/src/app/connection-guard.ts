@@ -70,7 +70,10 @@ export class ConnectionGuard {
     if (this.total >= this.caps.maxConnections) {
       const oldest = this.idle.values().next().value;
       if (oldest === undefined) {
-        this.refuse('total-limit', `${this.total} connections are open, MAX_CONNECTIONS, and every one has a request in progress; refusing new ones`);
+        this.refuse(
+          'total-limit',
+          `${this.total} connections are open, MAX_CONNECTIONS, and every one has a request in progress; refusing new ones`,
+        );
         socket.destroy();
         return;
       }
@@ -97,7 +100,8 @@ export class ConnectionGuard {
    * with request timeouts counted: 431, 413, 408 or 400 on a connection that got no answer yet.
    */
   private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
-    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') this.refuse('request-timeout', 'a client did not send its request within REQUEST_TIMEOUT_SECONDS; closing its connection');
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+      this.refuse('request-timeout', 'a client did not send its request within REQUEST_TIMEOUT_SECONDS; closing its connection');
     if (socket.writable && socket.bytesWritten === 0) {
       const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? '400 Bad Request';
       socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
@@ -110,10 +114,13 @@ export class ConnectionGuard {
     const now = Date.now();
     if (now - (this.lastLogged.get(reason) ?? -Infinity) < LOG_INTERVAL_MS) return;
     this.lastLogged.set(reason, now);
-    this.logger.warn(`connection limit: ${message} (further ones are counted in metadata_connections_refused_total, logged at most once a minute)`, {
-      maxConnections: this.caps.maxConnections,
-      maxConnectionsPerClient: this.caps.maxConnectionsPerClient,
-      openFiles: this.caps.openFiles,
-    });
+    this.logger.warn(
+      `connection limit: ${message} (further ones are counted in metadata_connections_refused_total, logged at most once a minute)`,
+      {
+        maxConnections: this.caps.maxConnections,
+        maxConnectionsPerClient: this.caps.maxConnectionsPerClient,
+        openFiles: this.caps.openFiles,
+      },
+    );
   }
 }

@@ -11,7 +11,10 @@ const eth0 = (extra: Partial<InterfaceAddress>[] = []): InterfaceAddress[] => [
 ];
 
 /** A clock that only moves when the code under test sleeps, and a record of what it logged. */
-function fakeWait(waitMs: number, states: InterfaceAddress[][]): AddressWait & { logged: [string, Record<string, unknown>][]; slept: number[] } {
+function fakeWait(
+  waitMs: number,
+  states: InterfaceAddress[][],
+): AddressWait & { logged: [string, Record<string, unknown>][]; slept: number[] } {
   let clock = 0;
   let call = 0;
   const logged: [string, Record<string, unknown>][] = [];
@@ -84,7 +87,9 @@ describe('bindWhenReady', () => {
   it('fails at once when another host has the address (DAD failed)', async () => {
     const wait = fakeWait(15_000, [eth0([{ tentative: true, dadFailed: true }])]);
     const bind = fakeBind(Array(100).fill('EADDRNOTAVAIL'));
-    await expect(bindWhenReady(bind, `${LLA}%eth0`, 80, wait)).rejects.toThrow(`another host on eth0 already has ${LLA} (IPv6 duplicate address detection failed)`);
+    await expect(bindWhenReady(bind, `${LLA}%eth0`, 80, wait)).rejects.toThrow(
+      `another host on eth0 already has ${LLA} (IPv6 duplicate address detection failed)`,
+    );
     expect(bind.attempts()).toBe(1);
   });
 
@@ -98,7 +103,9 @@ describe('bindWhenReady', () => {
   it('does not retry other errors', async () => {
     const wait = fakeWait(15_000, [eth0()]);
     const bind = fakeBind(['EADDRINUSE']);
-    await expect(bindWhenReady(bind, '127.0.0.1', 80, wait)).rejects.toThrow('cannot listen on 127.0.0.1:80: EADDRINUSE: something already listens');
+    await expect(bindWhenReady(bind, '127.0.0.1', 80, wait)).rejects.toThrow(
+      'cannot listen on 127.0.0.1:80: EADDRINUSE: something already listens',
+    );
     expect(bind.attempts()).toBe(1);
     expect(wait.logged).toEqual([]);
   });
@@ -133,12 +140,20 @@ describe('parseIfInet6', () => {
 
   it('reads back any address, prefix and flags the kernel could print', () => {
     fc.assert(
-      fc.property(fc.ipV6(), fc.integer({ min: 0, max: 128 }), fc.integer({ min: 0, max: 255 }), fc.stringMatching(/^[a-z][a-z0-9.-]{0,14}$/), (address, prefix, flags, iface) => {
-        const canonical = canonicalIPv6(address);
-        const hex = expandIPv6(canonical);
-        const line = `${hex} 02 ${prefix.toString(16).padStart(2, '0')} 20 ${flags.toString(16).padStart(2, '0')} ${iface.padStart(8)}`;
-        expect(parseIfInet6(line)).toEqual([{ iface, address: canonical, prefix, tentative: (flags & 0x40) !== 0, dadFailed: (flags & 0x08) !== 0 }]);
-      }),
+      fc.property(
+        fc.ipV6(),
+        fc.integer({ min: 0, max: 128 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.stringMatching(/^[a-z][a-z0-9.-]{0,14}$/),
+        (address, prefix, flags, iface) => {
+          const canonical = canonicalIPv6(address);
+          const hex = expandIPv6(canonical);
+          const line = `${hex} 02 ${prefix.toString(16).padStart(2, '0')} 20 ${flags.toString(16).padStart(2, '0')} ${iface.padStart(8)}`;
+          expect(parseIfInet6(line)).toEqual([
+            { iface, address: canonical, prefix, tentative: (flags & 0x40) !== 0, dadFailed: (flags & 0x08) !== 0 },
+          ]);
+        },
+      ),
     );
   });
 });
@@ -147,6 +162,8 @@ describe('parseIfInet6', () => {
 function expandIPv6(address: string): string {
   const [head, tail = ''] = address.split('::');
   const parts = (text: string) => (text ? text.split(':') : []);
-  const groups = address.includes('::') ? [...parts(head), ...Array(8 - parts(head).length - parts(tail).length).fill('0'), ...parts(tail)] : parts(head);
+  const groups = address.includes('::')
+    ? [...parts(head), ...Array(8 - parts(head).length - parts(tail).length).fill('0'), ...parts(tail)]
+    : parts(head);
   return groups.map((group) => group.padStart(4, '0')).join('');
 }

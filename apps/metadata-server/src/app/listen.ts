@@ -74,8 +74,11 @@ export async function bindWhenReady<T>(bindOnce: () => Promise<T>, address: stri
       const left = deadline - now();
       const state = error.code === 'EADDRNOTAVAIL' ? addressState(address, addresses()) : undefined;
       if (!state || state.found?.dadFailed || left <= 0) {
-        const waited = error.code === 'EADDRNOTAVAIL' && wait.waitMs > 0 ? ` after ${attempt} attempts in ${(wait.waitMs / 1000).toFixed(0)} s` : '';
-        throw new Error(`cannot listen on ${hostPort(address, port)}: ${error.code ?? error.message}${waited}: ${advice(error.code, address, port, wait, addresses())}`);
+        const waited =
+          error.code === 'EADDRNOTAVAIL' && wait.waitMs > 0 ? ` after ${attempt} attempts in ${(wait.waitMs / 1000).toFixed(0)} s` : '';
+        throw new Error(
+          `cannot listen on ${hostPort(address, port)}: ${error.code ?? error.message}${waited}: ${advice(error.code, address, port, wait, addresses())}`,
+        );
       }
       const delay = Math.min(pause, left);
       const reason = state.found?.tentative ? 'tentative (IPv6 duplicate address detection)' : 'on no interface yet';
@@ -104,7 +107,13 @@ export function listen(
   return bindWhenReady(
     () => {
       const server = createServer(
-        { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: requestMs, headersTimeout: requestMs, keepAliveTimeout: timeouts.keepAliveTimeoutSeconds * 1000, connectionsCheckingInterval: 1000 },
+        {
+          maxHeaderSize: MAX_HEADER_BYTES,
+          requestTimeout: requestMs,
+          headersTimeout: requestMs,
+          keepAliveTimeout: timeouts.keepAliveTimeoutSeconds * 1000,
+          connectionsCheckingInterval: 1000,
+        },
         handler,
       );
       guard?.attach(server);

@@ -86,7 +86,14 @@ describe('OpenStack tree', () => {
     const plain = await get(WEB, '/openstack/2018-08-27');
     const slash = await get(WEB, '/openstack/2018-08-27/');
     expect(plain.text).toBe(slash.text);
-    expect(plain.text.split('\n')).toEqual(['meta_data.json', 'user_data', 'password', 'vendor_data.json', 'network_data.json', 'vendor_data2.json']);
+    expect(plain.text.split('\n')).toEqual([
+      'meta_data.json',
+      'user_data',
+      'password',
+      'vendor_data.json',
+      'network_data.json',
+      'vendor_data2.json',
+    ]);
     expect((await get(BOND, '/openstack/latest')).text.split('\n')).not.toContain('user_data');
   });
 
@@ -118,7 +125,10 @@ describe('OpenStack tree', () => {
     const drive = JSON.parse((await get(WEB, '/openstack/latest/network_data.json')).text);
     expect(drive.networks[0]).toMatchObject({ type: 'ipv4', ip_address: '127.0.0.11' });
     const ports = JSON.parse((await get(PORTS, '/openstack/latest/network_data.json')).text);
-    expect(ports.links.map((link: { ethernet_mac_address: string }) => link.ethernet_mac_address)).toEqual(['b8:59:9f:c0:10:0a', 'b8:59:9f:c0:10:0b']);
+    expect(ports.links.map((link: { ethernet_mac_address: string }) => link.ethernet_mac_address)).toEqual([
+      'b8:59:9f:c0:10:0a',
+      'b8:59:9f:c0:10:0b',
+    ]);
     expect(ports.networks.map((network: { type: string }) => network.type)).toEqual(['ipv4_dhcp', 'ipv4_dhcp']);
   });
 
@@ -141,14 +151,40 @@ describe('EC2 tree', () => {
     const response = await get('127.0.0.99', '/');
     expect(response.status).toBe(200);
     const versions = response.text.split('\n');
-    expect(versions.slice(0, 9)).toEqual(['1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10', '2007-12-15', '2008-02-01', '2008-09-01', '2009-04-04']);
+    expect(versions.slice(0, 9)).toEqual([
+      '1.0',
+      '2007-01-19',
+      '2007-03-01',
+      '2007-08-29',
+      '2007-10-10',
+      '2007-12-15',
+      '2008-02-01',
+      '2008-09-01',
+      '2009-04-04',
+    ]);
     expect(versions.slice(-3)).toEqual(['2022-07-09', '2022-09-24', 'latest']);
     expect(versions).toContain('2019-10-01');
   });
 
   it('serves every key with a listing at each level', async () => {
     const listing = (await get(FIXED, '/latest/meta-data/')).text.split('\n');
-    expect(listing).toEqual(expect.arrayContaining(['ami-id', 'instance-id', 'instance-type', 'hostname', 'local-hostname', 'local-ipv4', 'mac', 'public-keys/', 'placement/', 'reservation-id', 'security-groups', 'block-device-mapping/', 'network/']));
+    expect(listing).toEqual(
+      expect.arrayContaining([
+        'ami-id',
+        'instance-id',
+        'instance-type',
+        'hostname',
+        'local-hostname',
+        'local-ipv4',
+        'mac',
+        'public-keys/',
+        'placement/',
+        'reservation-id',
+        'security-groups',
+        'block-device-mapping/',
+        'network/',
+      ]),
+    );
     expect((await get(FIXED, '/latest/meta-data/instance-id')).text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
     expect((await get(FIXED, '/latest/meta-data/local-ipv4')).text).toBe('127.0.0.12');
     expect((await get(FIXED, '/latest/meta-data/public-keys/')).text).toBe('0=deploy');
@@ -188,7 +224,7 @@ describe('caching', () => {
     expect((await get(PORTS, '/openstack/latest/network_data.json').set('If-None-Match', '"other"')).status).toBe(200);
   });
 
-  it("never caches meta_data.json: each read has a fresh random seed, and no ETag a client could send back", async () => {
+  it('never caches meta_data.json: each read has a fresh random seed, and no ETag a client could send back', async () => {
     const [a, b] = await Promise.all([get(WEB, '/openstack/latest/meta_data.json'), get(WEB, '/openstack/2018-08-27/meta_data.json')]);
     expect(a.body.random_seed).not.toBe(b.body.random_seed);
     expect([a.headers['etag'], b.headers['etag']]).toEqual([undefined, undefined]);
@@ -230,13 +266,20 @@ describe('methods', () => {
   });
 
   it('refuses a POSTed body past 4 KiB with 413 and a plain line', async () => {
-    const response = await request(app).post('/openstack/latest/password').agent(from(WEB)).set('content-type', 'text/plain').send('x'.repeat(5000));
+    const response = await request(app)
+      .post('/openstack/latest/password')
+      .agent(from(WEB))
+      .set('content-type', 'text/plain')
+      .send('x'.repeat(5000));
     expect(response.status).toBe(413);
     expect(response.text).toBe('Payload too large: a body of at most 4096 bytes\n');
   });
 
   it('refuses a streamed body once it passes 4 KiB, whatever it declared', async () => {
-    const answer = await exchange({ localAddress: WEB, method: 'POST', path: '/openstack/latest/password', headers: { 'transfer-encoding': 'chunked' } }, ['x'.repeat(3000), 'x'.repeat(3000)]);
+    const answer = await exchange(
+      { localAddress: WEB, method: 'POST', path: '/openstack/latest/password', headers: { 'transfer-encoding': 'chunked' } },
+      ['x'.repeat(3000), 'x'.repeat(3000)],
+    );
     expect(answer).toEqual([413, 'Payload too large: a body of at most 4096 bytes\n']);
   });
 
@@ -286,7 +329,8 @@ describe('refusal metrics', () => {
   it('count rate-limited requests and bad proxy signatures', async () => {
     const service = await serviceFor({ RATE_LIMIT_PER_CLIENT: '1', METADATA_PROXY_SHARED_SECRET: 's'.repeat(16) });
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await request(service.app).get('/openstack/latest/meta_data.json').agent(from(FIXED))).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await request(service.app).get('/openstack/latest/meta_data.json').agent(from(FIXED))).status);
     expect(statuses).toEqual([200, 200, 429]);
     const forged = await request(service.app)
       .get('/openstack/latest/meta_data.json')
@@ -300,14 +344,16 @@ describe('refusal metrics', () => {
 });
 
 describe('IMDSv2 session tokens', () => {
-  const token = (ip: string, ttl: string) => request(app).put('/latest/api/token').agent(from(ip)).set('X-aws-ec2-metadata-token-ttl-seconds', ttl);
+  const token = (ip: string, ttl: string) =>
+    request(app).put('/latest/api/token').agent(from(ip)).set('X-aws-ec2-metadata-token-ttl-seconds', ttl);
 
   it('issues a token that then authorises requests from the same address', async () => {
     const strict = await appFor({ IMDS_TOKEN_REQUIRED: 'true' });
     const issued = await request(strict).put('/latest/api/token').agent(from(FIXED)).set('X-aws-ec2-metadata-token-ttl-seconds', '60');
     expect(issued.status).toBe(200);
     expect(issued.headers['x-aws-ec2-metadata-token-ttl-seconds']).toBe('60');
-    const withToken = (ip: string, value: string) => request(strict).get('/latest/meta-data/instance-id').agent(from(ip)).set('X-aws-ec2-metadata-token', value);
+    const withToken = (ip: string, value: string) =>
+      request(strict).get('/latest/meta-data/instance-id').agent(from(ip)).set('X-aws-ec2-metadata-token', value);
     expect((await withToken(FIXED, issued.text)).status).toBe(200);
     const stolen = await withToken(PORTS, issued.text);
     expect(stolen.status).toBe(401);
@@ -316,7 +362,10 @@ describe('IMDSv2 session tokens', () => {
 
   it('answers a token it cannot verify as IMDSv1 where tokens are optional, and counts it', async () => {
     const service = await serviceFor();
-    const answer = await request(service.app).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', 'v1.99999999999.from-another-replica');
+    const answer = await request(service.app)
+      .get('/latest/meta-data/instance-id')
+      .agent(from(FIXED))
+      .set('X-aws-ec2-metadata-token', 'v1.99999999999.from-another-replica');
     expect(answer.status).toBe(200);
     expect(answer.text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
     expect(await service.metrics()).toMatch(/^metadata_bad_tokens_total\{reason="invalid"\} 1$/m);
@@ -337,7 +386,8 @@ describe('IMDSv2 session tokens', () => {
     beforeAll(async () => {
       proxied = await serviceFor({ TRUSTED_PROXIES: '127.0.0.1/32', IMDS_TOKEN_REQUIRED: 'true' });
     });
-    const via = (method: 'get' | 'put', path: string, forwardedFor: string) => request(proxied.app)[method](path).agent(from('127.0.0.1')).set('X-Forwarded-For', forwardedFor);
+    const via = (method: 'get' | 'put', path: string, forwardedFor: string) =>
+      request(proxied.app)[method](path).agent(from('127.0.0.1')).set('X-Forwarded-For', forwardedFor);
 
     it("issues a token when the proxy's entry is the only one, bound to the client it names", async () => {
       const issued = await via('put', '/latest/api/token', FIXED).set('X-aws-ec2-metadata-token-ttl-seconds', '21600');
@@ -363,9 +413,15 @@ describe('IMDSv2 session tokens', () => {
     const required = { IMDS_TOKEN_KEY_FILE: keyFile, IMDS_TOKEN_REQUIRED: 'true' };
     const [first, second, other] = await Promise.all([appFor(required), appFor(required), appFor({ IMDS_TOKEN_REQUIRED: 'true' })]);
     const issued = await request(first).put('/latest/api/token').agent(from(FIXED)).set('X-aws-ec2-metadata-token-ttl-seconds', '60');
-    const onSecond = await request(second).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', issued.text);
+    const onSecond = await request(second)
+      .get('/latest/meta-data/instance-id')
+      .agent(from(FIXED))
+      .set('X-aws-ec2-metadata-token', issued.text);
     expect(onSecond.text).toBe('4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57');
-    const elsewhere = await request(other).get('/latest/meta-data/instance-id').agent(from(FIXED)).set('X-aws-ec2-metadata-token', issued.text);
+    const elsewhere = await request(other)
+      .get('/latest/meta-data/instance-id')
+      .agent(from(FIXED))
+      .set('X-aws-ec2-metadata-token', issued.text);
     expect(elsewhere.status).toBe(401);
     expect(elsewhere.text).toContain('the IMDSv2 session token is invalid or for another client');
   });
@@ -403,7 +459,9 @@ describe('the NoCloud seed', () => {
 describe('route families in metrics', () => {
   it("count each request under its route's family, also when it is refused before the responder or names nothing", async () => {
     const service = await serviceFor({ ALLOWED_CLIENTS: '127.0.0.12/32' });
-    expect((await request(service.app).put('/latest/api/token').agent(from(FIXED)).set('X-aws-ec2-metadata-token-ttl-seconds', '60')).status).toBe(200);
+    expect(
+      (await request(service.app).put('/latest/api/token').agent(from(FIXED)).set('X-aws-ec2-metadata-token-ttl-seconds', '60')).status,
+    ).toBe(200);
     expect((await request(service.app).post('/latest/meta-data/').agent(from(FIXED))).status).toBe(405);
     expect((await request(service.app).get('/openstack/2014-01-01/meta_data.json').agent(from(FIXED))).status).toBe(404);
     expect((await request(service.app).get('/openstack/latest/meta_data.json').agent(from(WEB))).status).toBe(403);

@@ -4,7 +4,16 @@ import { TYPES } from '@ironic-metadata/container';
 import type { Logger } from '@ironic-metadata/logging';
 import type { CidrList } from '@ironic-metadata/config';
 import { routeFamilyOf, type RouteFamily } from '@ironic-metadata/formatters';
-import { clientIdentity, refuse, refusalReply, type AllowedClients, type ClientIdentity, type MetadataReply, type MetadataResponder, type Refusal } from '@ironic-metadata/metadata';
+import {
+  clientIdentity,
+  refuse,
+  refusalReply,
+  type AllowedClients,
+  type ClientIdentity,
+  type MetadataReply,
+  type MetadataResponder,
+  type Refusal,
+} from '@ironic-metadata/metadata';
 import { inject, injectable } from 'inversify';
 import { SERVICE_METRICS, type ServiceMetrics } from './service-metrics';
 
@@ -54,9 +63,16 @@ export class MetadataListener {
     this.answer(request, response, path, client, counted).catch((error: Error) => this.fail(response, path, error));
   };
 
-  private async answer(request: IncomingMessage, response: ServerResponse, path: string, client: ClientIdentity, counted: { family?: RouteFamily }): Promise<void> {
+  private async answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    client: ClientIdentity,
+    counted: { family?: RouteFamily },
+  ): Promise<void> {
     // Before the body is read or any node looked up.
-    if (!this.allowedClients.admits(client.address)) throw new RefusedRequest(refuse(403, `${client.address} is not among the clients this service answers (ALLOWED_CLIENTS)`));
+    if (!this.allowedClients.admits(client.address))
+      throw new RefusedRequest(refuse(403, `${client.address} is not among the clients this service answers (ALLOWED_CLIENTS)`));
     const body = request.method === 'POST' ? await readBody(request) : undefined;
     const reply = await this.responder.respond({
       method: request.method ?? 'GET',

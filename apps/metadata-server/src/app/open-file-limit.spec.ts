@@ -28,14 +28,22 @@ describe('connectionCaps', () => {
   });
 
   it('takes configured caps that fit, and never a per-client cap above the total', () => {
-    expect(connectionCaps(4096, { maxConnections: 2000, maxConnectionsPerClient: 10 })).toMatchObject({ maxConnections: 2000, maxConnectionsPerClient: 10 });
-    expect(connectionCaps(4096, { maxConnections: 50, maxConnectionsPerClient: 80 })).toMatchObject({ maxConnections: 50, maxConnectionsPerClient: 50 });
+    expect(connectionCaps(4096, { maxConnections: 2000, maxConnectionsPerClient: 10 })).toMatchObject({
+      maxConnections: 2000,
+      maxConnectionsPerClient: 10,
+    });
+    expect(connectionCaps(4096, { maxConnections: 50, maxConnectionsPerClient: 80 })).toMatchObject({
+      maxConnections: 50,
+      maxConnectionsPerClient: 50,
+    });
   });
 
   it('refuses a total that eats into the reserve, and a limit too low to serve, naming the fix', () => {
     expect(() => connectionCaps(4096, { maxConnections: 4000, maxConnectionsPerClient: 0 })).toThrow(
       'MAX_CONNECTIONS is 4000, but the open-file limit is 4096 and 512 descriptors are kept for files, Ironic and the admin listener: set it to at most 3584, or raise the open-file limit',
     );
-    expect(() => connectionCaps(260, derived)).toThrow('the open-file limit is 260, too low to serve: raise it to at least 512 (LimitNOFILE= in the systemd unit, ulimits in compose, ulimit -n)');
+    expect(() => connectionCaps(260, derived)).toThrow(
+      'the open-file limit is 260, too low to serve: raise it to at least 512 (LimitNOFILE= in the systemd unit, ulimits in compose, ulimit -n)',
+    );
   });
 });

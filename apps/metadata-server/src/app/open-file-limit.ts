@@ -47,12 +47,17 @@ export class ConnectionCapError extends Error {
  * value (non-zero) replaces the derived one, but the total may not eat into the reserve: running out
  * of descriptors would fail the next reload of the inventory (EMFILE) and the admin listener.
  */
-export function connectionCaps(openFiles: number | undefined, configured: { maxConnections: number; maxConnectionsPerClient: number }): ConnectionCaps {
+export function connectionCaps(
+  openFiles: number | undefined,
+  configured: { maxConnections: number; maxConnectionsPerClient: number },
+): ConnectionCaps {
   const limit = openFiles ?? ASSUMED_LIMIT;
   const reserve = Math.max(MIN_RESERVE, Math.ceil(limit / 8));
   const room = limit - reserve;
   if (room < 16) {
-    throw new ConnectionCapError(`the open-file limit is ${limit}, too low to serve: raise it to at least ${reserve + 256} (LimitNOFILE= in the systemd unit, ulimits in compose, ulimit -n)`);
+    throw new ConnectionCapError(
+      `the open-file limit is ${limit}, too low to serve: raise it to at least ${reserve + 256} (LimitNOFILE= in the systemd unit, ulimits in compose, ulimit -n)`,
+    );
   }
   if (configured.maxConnections > room) {
     throw new ConnectionCapError(
@@ -60,6 +65,7 @@ export function connectionCaps(openFiles: number | undefined, configured: { maxC
     );
   }
   const maxConnections = configured.maxConnections || room;
-  const maxConnectionsPerClient = configured.maxConnectionsPerClient || Math.max(4, Math.min(MAX_DEFAULT_PER_CLIENT, Math.floor(maxConnections / 32)));
+  const maxConnectionsPerClient =
+    configured.maxConnectionsPerClient || Math.max(4, Math.min(MAX_DEFAULT_PER_CLIENT, Math.floor(maxConnections / 32)));
   return { openFiles: limit, reserve, maxConnections, maxConnectionsPerClient: Math.min(maxConnectionsPerClient, maxConnections) };
 }

@@ -10,7 +10,6 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 /** Why a connection to the nodes' listener was refused or closed before it was answered. */
 export type ConnectionRefusal = 'client-limit' | 'total-limit' | 'evicted' | 'request-timeout';
 
-
 /**
  * The service's Prometheus metrics, in a registry of their own (no process-global state): requests
  * by route family and status with latency, matches by method, the index's size and age, Ironic call
@@ -19,7 +18,12 @@ export type ConnectionRefusal = 'client-limit' | 'total-limit' | 'evicted' | 're
  */
 export class ServiceMetrics implements ContainerMetrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'metadata_requests_total', help: 'Metadata requests answered, by route family and status.', labelNames: ['family', 'status'], registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'metadata_requests_total',
+    help: 'Metadata requests answered, by route family and status.',
+    labelNames: ['family', 'status'],
+    registers: [this.registry],
+  });
   private readonly latency = new Histogram({
     name: 'metadata_request_duration_seconds',
     help: 'Time to answer a metadata request, by route family.',
@@ -27,7 +31,12 @@ export class ServiceMetrics implements ContainerMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
-  private readonly matches = new Counter({ name: 'metadata_node_matches_total', help: 'Clients matched to a node, by matching method.', labelNames: ['method'], registers: [this.registry] });
+  private readonly matches = new Counter({
+    name: 'metadata_node_matches_total',
+    help: 'Clients matched to a node, by matching method.',
+    labelNames: ['method'],
+    registers: [this.registry],
+  });
   private readonly ironicLatency = new Histogram({
     name: 'metadata_ironic_request_duration_seconds',
     help: 'Requests to Ironic (retries included), by method and outcome.',
@@ -35,17 +44,44 @@ export class ServiceMetrics implements ContainerMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [this.registry],
   });
-  private readonly ironicErrors = new Counter({ name: 'metadata_ironic_errors_total', help: 'Failed requests to Ironic, by error.', labelNames: ['error'], registers: [this.registry] });
-  private readonly cache = new Counter({ name: 'metadata_cache_lookups_total', help: 'Lookups of built instance metadata, by result.', labelNames: ['result'], registers: [this.registry] });
-  private readonly forgedForwardingHeaders = new Counter({
-    name: 'metadata_forged_forwarding_headers_total',
-    help: 'Requests whose X-Forwarded-For or X-Real-IP was not believed: sent by a peer outside TRUSTED_PROXIES, or entries the client put ahead of a trusted proxy\'s.',
+  private readonly ironicErrors = new Counter({
+    name: 'metadata_ironic_errors_total',
+    help: 'Failed requests to Ironic, by error.',
+    labelNames: ['error'],
     registers: [this.registry],
   });
-  private readonly badProxySignatures = new Counter({ name: 'metadata_bad_proxy_signatures_total', help: 'Proxied requests refused for an invalid X-Instance-ID-Signature.', registers: [this.registry] });
-  private readonly badTokens = new Counter({ name: 'metadata_bad_tokens_total', help: 'EC2 requests refused for their IMDSv2 session token, by reason (invalid: forged, altered or another client\'s).', labelNames: ['reason'], registers: [this.registry] });
-  private readonly refusedClients = new Counter({ name: 'metadata_refused_clients_total', help: 'Requests refused because the client is outside ALLOWED_CLIENTS.', registers: [this.registry] });
-  private readonly rateLimitedRequests = new Counter({ name: 'metadata_rate_limited_requests_total', help: 'Requests refused with 429 because their client exceeded RATE_LIMIT_PER_CLIENT.', registers: [this.registry] });
+  private readonly cache = new Counter({
+    name: 'metadata_cache_lookups_total',
+    help: 'Lookups of built instance metadata, by result.',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  private readonly forgedForwardingHeaders = new Counter({
+    name: 'metadata_forged_forwarding_headers_total',
+    help: "Requests whose X-Forwarded-For or X-Real-IP was not believed: sent by a peer outside TRUSTED_PROXIES, or entries the client put ahead of a trusted proxy's.",
+    registers: [this.registry],
+  });
+  private readonly badProxySignatures = new Counter({
+    name: 'metadata_bad_proxy_signatures_total',
+    help: 'Proxied requests refused for an invalid X-Instance-ID-Signature.',
+    registers: [this.registry],
+  });
+  private readonly badTokens = new Counter({
+    name: 'metadata_bad_tokens_total',
+    help: "EC2 requests refused for their IMDSv2 session token, by reason (invalid: forged, altered or another client's).",
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  private readonly refusedClients = new Counter({
+    name: 'metadata_refused_clients_total',
+    help: 'Requests refused because the client is outside ALLOWED_CLIENTS.',
+    registers: [this.registry],
+  });
+  private readonly rateLimitedRequests = new Counter({
+    name: 'metadata_rate_limited_requests_total',
+    help: 'Requests refused with 429 because their client exceeded RATE_LIMIT_PER_CLIENT.',
+    registers: [this.registry],
+  });
   private readonly connectionsRefused = new Counter({
     name: 'metadata_connections_refused_total',
     help: 'Connections refused or closed unanswered to keep descriptors for every client, by reason.',
@@ -92,7 +128,12 @@ export class ServiceMetrics implements ContainerMetrics {
     delay.enable();
     const labels = { process: processName };
     // Registered after the p99, which is read first and sets both figures of one window, then starts the next.
-    const max = new Gauge({ name: 'metadata_event_loop_delay_max_seconds', help: "The event loop's longest delay since the last scrape, per process.", labelNames: ['process'], registers: [] });
+    const max = new Gauge({
+      name: 'metadata_event_loop_delay_max_seconds',
+      help: "The event loop's longest delay since the last scrape, per process.",
+      labelNames: ['process'],
+      registers: [],
+    });
     new Gauge({
       name: 'metadata_event_loop_delay_p99_seconds',
       help: "The event loop's delay since the last scrape, 99th percentile, per process.",

@@ -66,7 +66,11 @@ export function connectionCapsOrExit(config: Config): ConnectionCaps {
 }
 
 /** How a listener named by `setting` waits for its address (BIND_WAIT_SECONDS), each retry a warning. */
-export function addressWait(config: Config, setting: 'BIND_ADDR' | 'ADMIN_BIND_ADDR', logger: { warn(message: string, fields: Record<string, unknown>): void }): AddressWait {
+export function addressWait(
+  config: Config,
+  setting: 'BIND_ADDR' | 'ADMIN_BIND_ADDR',
+  logger: { warn(message: string, fields: Record<string, unknown>): void },
+): AddressWait {
   return { waitMs: config.bindWaitSeconds * 1000, setting, log: (message, fields) => logger.warn(message, fields) };
 }
 
@@ -76,8 +80,16 @@ export function addressWait(config: Config, setting: 'BIND_ADDR' | 'ADMIN_BIND_A
  */
 export function listenForNodes(config: Config, container: Container, caps: ConnectionCaps, waitForAddress = true): Promise<Server[]> {
   const { requestTimeoutSeconds, keepAliveTimeoutSeconds } = config.connections;
-  const guard = new ConnectionGuard(caps, (requestTimeoutSeconds + keepAliveTimeoutSeconds) * 1000, container.get(TYPES.TrustedProxies), container.get(SERVICE_METRICS), container.get(TYPES.Logger));
+  const guard = new ConnectionGuard(
+    caps,
+    (requestTimeoutSeconds + keepAliveTimeoutSeconds) * 1000,
+    container.get(TYPES.TrustedProxies),
+    container.get(SERVICE_METRICS),
+    container.get(TYPES.Logger),
+  );
   const handler = container.get(MetadataListener).handle;
   const wait = { ...addressWait(config, 'BIND_ADDR', container.get(TYPES.Logger)), ...(waitForAddress ? {} : { waitMs: 0 }) };
-  return Promise.all(config.bindAddrs.map((address) => listen(handler, address, config.bindPort, wait, config.connections, guard))).catch((error: Error) => fail(error.message, 1));
+  return Promise.all(config.bindAddrs.map((address) => listen(handler, address, config.bindPort, wait, config.connections, guard))).catch(
+    (error: Error) => fail(error.message, 1),
+  );
 }

@@ -17,10 +17,17 @@ describe('parseCidr', () => {
 
   it('reads any address with any prefix in range, and no prefix out of it', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.ipV4().map((ip) => [ip, 32] as const), fc.ipV6().map((ip) => [ip, 128] as const)), fc.integer({ min: 0, max: 200 }), ([ip, bits], prefix) => {
-        const cidr = parseCidr(`${ip}/${prefix}`);
-        return prefix <= bits ? cidr?.prefix === prefix && cidr.address === ip : cidr === undefined;
-      }),
+      fc.property(
+        fc.oneof(
+          fc.ipV4().map((ip) => [ip, 32] as const),
+          fc.ipV6().map((ip) => [ip, 128] as const),
+        ),
+        fc.integer({ min: 0, max: 200 }),
+        ([ip, bits], prefix) => {
+          const cidr = parseCidr(`${ip}/${prefix}`);
+          return prefix <= bits ? cidr?.prefix === prefix && cidr.address === ip : cidr === undefined;
+        },
+      ),
     );
   });
 });

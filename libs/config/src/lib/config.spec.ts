@@ -3,7 +3,14 @@ import { ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
     expect(loadConfig({})).toEqual({
-      source: { kind: 'ironic', url: 'http://localhost:6385', auth: { type: 'none' }, pageSize: 1000, conductorGroup: undefined, shard: undefined },
+      source: {
+        kind: 'ironic',
+        url: 'http://localhost:6385',
+        auth: { type: 'none' },
+        pageSize: 1000,
+        conductorGroup: undefined,
+        shard: undefined,
+      },
       bindAddrs: ['169.254.169.254'],
       bindPort: 80,
       adminBindAddr: '127.0.0.1',
@@ -33,7 +40,16 @@ describe('loadConfig', () => {
   });
 
   it('reads the connection limits, the site and its Ironic filters', () => {
-    const config = loadConfig({ MAX_CONNECTIONS: '3000', MAX_CONNECTIONS_PER_CLIENT: '50', REQUEST_TIMEOUT_SECONDS: '3', KEEPALIVE_TIMEOUT_SECONDS: '2', SITE_ID: 'dc1', IRONIC_CONDUCTOR_GROUP: 'rack-1', IRONIC_SHARD: 's1', VERIFY_CLIENT_MAC: 'true' });
+    const config = loadConfig({
+      MAX_CONNECTIONS: '3000',
+      MAX_CONNECTIONS_PER_CLIENT: '50',
+      REQUEST_TIMEOUT_SECONDS: '3',
+      KEEPALIVE_TIMEOUT_SECONDS: '2',
+      SITE_ID: 'dc1',
+      IRONIC_CONDUCTOR_GROUP: 'rack-1',
+      IRONIC_SHARD: 's1',
+      VERIFY_CLIENT_MAC: 'true',
+    });
     expect(config).toMatchObject({
       connections: { maxConnections: 3000, maxConnectionsPerClient: 50, requestTimeoutSeconds: 3, keepAliveTimeoutSeconds: 2 },
       siteId: 'dc1',
@@ -46,8 +62,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ INVENTORY_FILE: '/etc/inv.json', IRONIC_CONDUCTOR_GROUP: 'rack-1' })).toThrow(
       "invalid configuration: IRONIC_CONDUCTOR_GROUP: filters Ironic's nodes, but INVENTORY_FILE is set; unset one of them (an inventory file lists one site's nodes itself)",
     );
-    expect(() => loadConfig({ SITE_ID: 'dc 1' })).toThrow('invalid configuration: SITE_ID: expected a site name of letters, digits, ".", "_" and "-", e.g. dc1');
-    expect(() => loadConfig({ REQUEST_TIMEOUT_SECONDS: '0' })).toThrow('invalid configuration: REQUEST_TIMEOUT_SECONDS: expected a whole number from 1 to 300, got "0"');
+    expect(() => loadConfig({ SITE_ID: 'dc 1' })).toThrow(
+      'invalid configuration: SITE_ID: expected a site name of letters, digits, ".", "_" and "-", e.g. dc1',
+    );
+    expect(() => loadConfig({ REQUEST_TIMEOUT_SECONDS: '0' })).toThrow(
+      'invalid configuration: REQUEST_TIMEOUT_SECONDS: expected a whole number from 1 to 300, got "0"',
+    );
   });
 
   it('selects the inventory file source and reads every override', () => {
@@ -71,7 +91,9 @@ describe('loadConfig', () => {
       imdsTokenKeyFile: '/etc/ironic-metadata/token-keys',
       allowedClients: ['10.0.0.0/16', 'fd00::/64'],
     });
-    expect(loadConfig({ BIND_ADDR: '169.254.169.254, fe80::a9fe:a9fe%eth0', TRUSTED_PROXIES: '10.0.0.0/24,fd00::/64,192.0.2.7' })).toMatchObject({
+    expect(
+      loadConfig({ BIND_ADDR: '169.254.169.254, fe80::a9fe:a9fe%eth0', TRUSTED_PROXIES: '10.0.0.0/24,fd00::/64,192.0.2.7' }),
+    ).toMatchObject({
       bindAddrs: ['169.254.169.254', 'fe80::a9fe:a9fe%eth0'],
       trustedProxies: ['10.0.0.0/24', 'fd00::/64', '192.0.2.7'],
     });
@@ -84,9 +106,27 @@ describe('loadConfig', () => {
       auth: { type: 'http_basic', username: 'u', password: 'p' },
       pageSize: 1000,
     });
-    const keystone = loadConfig({ OS_AUTH_TYPE: 'password', OS_AUTH_URL: 'http://ks:5000', OS_USERNAME: 'u', OS_PASSWORD: 'p', OS_PROJECT_NAME: 'admin' });
-    expect(keystone.source).toMatchObject({ url: undefined, auth: { type: 'keystone', authUrl: 'http://ks:5000', projectName: 'admin', userDomainName: 'default' } });
-    expect(loadConfig({ OS_AUTH_TYPE: 'password', OS_AUTH_URL: 'http://ks:5000', OS_USERNAME: 'u', OS_PASSWORD: 'p', OS_PROJECT_NAME: 'admin', IRONIC_URL: 'http://ironic:6385' }).source).toMatchObject({ url: 'http://ironic:6385' });
+    const keystone = loadConfig({
+      OS_AUTH_TYPE: 'password',
+      OS_AUTH_URL: 'http://ks:5000',
+      OS_USERNAME: 'u',
+      OS_PASSWORD: 'p',
+      OS_PROJECT_NAME: 'admin',
+    });
+    expect(keystone.source).toMatchObject({
+      url: undefined,
+      auth: { type: 'keystone', authUrl: 'http://ks:5000', projectName: 'admin', userDomainName: 'default' },
+    });
+    expect(
+      loadConfig({
+        OS_AUTH_TYPE: 'password',
+        OS_AUTH_URL: 'http://ks:5000',
+        OS_USERNAME: 'u',
+        OS_PASSWORD: 'p',
+        OS_PROJECT_NAME: 'admin',
+        IRONIC_URL: 'http://ironic:6385',
+      }).source,
+    ).toMatchObject({ url: 'http://ironic:6385' });
   });
 
   it.each([
@@ -94,14 +134,20 @@ describe('loadConfig', () => {
     [{ BIND_PORT: '70000' }, 'BIND_PORT: expected a whole number from 0 to 65535, got "70000"'],
     [{ BIND_ADDR: 'localhost' }, 'BIND_ADDR: expected IPv4 or IPv6 addresses, comma separated, got "localhost"'],
     [{ TRUSTED_PROXIES: '10.0.0.0/33' }, 'TRUSTED_PROXIES: expected CIDRs such as 10.0.0.0/24, comma separated, got "10.0.0.0/33"'],
-    [{ ALLOWED_CLIENTS: '10.0.0.0/16, 10.1.0.0/' }, 'ALLOWED_CLIENTS: expected CIDRs such as 10.0.0.0/16, comma separated, got "10.1.0.0/"'],
+    [
+      { ALLOWED_CLIENTS: '10.0.0.0/16, 10.1.0.0/' },
+      'ALLOWED_CLIENTS: expected CIDRs such as 10.0.0.0/16, comma separated, got "10.1.0.0/"',
+    ],
     [{ METADATA_PROXY_SHARED_SECRET: 'short' }, 'METADATA_PROXY_SHARED_SECRET: expected at least 16 characters'],
     [{ ADMIN_BIND_PORT: '-1' }, 'ADMIN_BIND_PORT: expected a whole number from 0 to 65535, got "-1"'],
     [{ BIND_WAIT_SECONDS: '2m' }, 'BIND_WAIT_SECONDS: expected a whole number from 0 to 600, got "2m"'],
     [{ IRONIC_URL: 'localhost:6385' }, 'IRONIC_URL: expected an http:// or https:// URL, got "localhost:6385"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of error, warn, info'],
     [{ IRONIC_PAGE_SIZE: '5000' }, 'IRONIC_PAGE_SIZE: expected a whole number from 1 to 1000, got "5000"'],
-    [{ VENDOR_DATA_DYNAMIC_TARGETS: 'http://no-name' }, 'VENDOR_DATA_DYNAMIC_TARGETS: expected name@http(s)://host/path, comma separated, got "http://no-name"'],
+    [
+      { VENDOR_DATA_DYNAMIC_TARGETS: 'http://no-name' },
+      'VENDOR_DATA_DYNAMIC_TARGETS: expected name@http(s)://host/path, comma separated, got "http://no-name"',
+    ],
     [{ METADATA_PASSWORD_WRITE: 'perhaps' }, 'METADATA_PASSWORD_WRITE: expected true or false, got "perhaps"'],
     [{ OPTIMIZE_FOR: 'both' }, 'OPTIMIZE_FOR: expected memory or speed'],
     [{ WORKERS: '65' }, 'WORKERS: expected a whole number from 0 to 64, got "65"'],
@@ -115,7 +161,13 @@ describe('loadConfig', () => {
   });
 
   it("reads Nova's vendor data settings", () => {
-    expect(loadConfig({ VENDOR_DATA_FILE: '/etc/vd.json', VENDOR_DATA_DYNAMIC_TARGETS: 'join@http://127.0.0.1:9000/join, keys@https://k.example/v1', VENDOR_DATA_DYNAMIC_FAILURE_FATAL: 'true' }).vendorData).toEqual({
+    expect(
+      loadConfig({
+        VENDOR_DATA_FILE: '/etc/vd.json',
+        VENDOR_DATA_DYNAMIC_TARGETS: 'join@http://127.0.0.1:9000/join, keys@https://k.example/v1',
+        VENDOR_DATA_DYNAMIC_FAILURE_FATAL: 'true',
+      }).vendorData,
+    ).toEqual({
       staticFile: '/etc/vd.json',
       dynamicTargets: [
         { name: 'join', url: 'http://127.0.0.1:9000/join' },

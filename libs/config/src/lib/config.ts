@@ -182,14 +182,25 @@ interface SourceFields {
 function nodeSource(fields: SourceFields): NodeSourceConfig {
   if (fields.path !== undefined) {
     const filter = fields.conductorGroup !== undefined ? 'IRONIC_CONDUCTOR_GROUP' : fields.shard !== undefined ? 'IRONIC_SHARD' : undefined;
-    if (filter) throw new ConfigError(`invalid configuration: ${filter}: filters Ironic's nodes, but INVENTORY_FILE is set; unset one of them (an inventory file lists one site's nodes itself)`);
+    if (filter)
+      throw new ConfigError(
+        `invalid configuration: ${filter}: filters Ironic's nodes, but INVENTORY_FILE is set; unset one of them (an inventory file lists one site's nodes itself)`,
+      );
     return { kind: 'file', path: fields.path };
   }
   const auth = ironicAuth(fields.auth);
   // With Keystone the catalog names the endpoint; otherwise Ironic's usual local address.
   const url = fields.url ?? (auth.type === 'keystone' ? undefined : 'http://localhost:6385');
   const tls = ironicTls(fields.tls);
-  return { kind: 'ironic', url, auth, pageSize: fields.pageSize, conductorGroup: fields.conductorGroup, shard: fields.shard, ...(tls ? { tls } : {}) };
+  return {
+    kind: 'ironic',
+    url,
+    auth,
+    pageSize: fields.pageSize,
+    conductorGroup: fields.conductorGroup,
+    shard: fields.shard,
+    ...(tls ? { tls } : {}),
+  };
 }
 
 function ironicAuth(fields: SourceFields['auth']): IronicAuthOptions {
@@ -205,7 +216,9 @@ function ironicAuth(fields: SourceFields['auth']): IronicAuthOptions {
       return { type: 'http_basic', username: required(fields.username, 'OS_USERNAME'), password: required(fields.password, 'OS_PASSWORD') };
     case 'password':
     case 'v3password': {
-      const project = fields.projectId ? { projectId: fields.projectId } : { projectName: required(fields.projectName, 'OS_PROJECT_NAME', ' (or give OS_PROJECT_ID)') };
+      const project = fields.projectId
+        ? { projectId: fields.projectId }
+        : { projectName: required(fields.projectName, 'OS_PROJECT_NAME', ' (or give OS_PROJECT_ID)') };
       return {
         type: 'keystone',
         authUrl: required(fields.authUrl, 'OS_AUTH_URL'),
@@ -225,7 +238,9 @@ function ironicAuth(fields: SourceFields['auth']): IronicAuthOptions {
 function ironicTls(files: IronicTlsFiles | undefined): IronicTlsFiles | undefined {
   if (!files) return undefined;
   if (files.keyFile !== undefined && files.certFile === undefined) {
-    throw new ConfigError(`invalid configuration: OS_KEY: is the key of a client certificate, but OS_CERT is not set; set OS_CERT to the certificate file, or unset OS_KEY`);
+    throw new ConfigError(
+      `invalid configuration: OS_KEY: is the key of a client certificate, but OS_CERT is not set; set OS_CERT to the certificate file, or unset OS_KEY`,
+    );
   }
   return files;
 }

@@ -1,4 +1,10 @@
-import type { IronicApiError, IronicAuthError, IronicConnectionError, IronicResponseError, IronicVersionError } from '@ironic-metadata/ironic-client';
+import type {
+  IronicApiError,
+  IronicAuthError,
+  IronicConnectionError,
+  IronicResponseError,
+  IronicVersionError,
+} from '@ironic-metadata/ironic-client';
 
 type IronicClientError = IronicApiError | IronicAuthError | IronicConnectionError | IronicResponseError | IronicVersionError;
 
@@ -13,12 +19,14 @@ const TLS_FAILURE = /CERT|SSL|TLS|self[- ]signed/i;
  * fault (Ironic's policy forbade the call, Ironic failed).
  */
 export function settingsToCheck(error: unknown): string | undefined {
-  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string' || !error.code.startsWith('IRONIC_')) return undefined;
+  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string' || !error.code.startsWith('IRONIC_'))
+    return undefined;
   const failure = error as IronicClientError;
   switch (failure.code) {
     case 'IRONIC_CONNECTION': {
       const { service, namedBy } = failure.target;
-      if (TLS_FAILURE.test(failure.reason)) return `check OS_CACERT (the CA that signs ${service === 'keystone' ? "Keystone's" : "Ironic's"} certificate), OS_CERT and OS_KEY`;
+      if (TLS_FAILURE.test(failure.reason))
+        return `check OS_CACERT (the CA that signs ${service === 'keystone' ? "Keystone's" : "Ironic's"} certificate), OS_CERT and OS_KEY`;
       if (service === 'keystone') return 'check OS_AUTH_URL';
       return namedBy === 'catalog' ? 'check OS_INTERFACE and OS_REGION_NAME, or set IRONIC_URL to the API' : 'set IRONIC_URL to its API';
     }

@@ -48,7 +48,8 @@ export const checked = (accept: (value: string) => boolean, expected: string): S
 export const matching = (pattern: RegExp, message: string): SettingParser => z.string().regex(pattern, { message });
 
 /** One of `choices`, as given (case kept). */
-export const oneOf = (choices: readonly [string, ...string[]], message = `expected one of ${choices.join(', ')}`): SettingParser => z.enum(choices, { message });
+export const oneOf = (choices: readonly [string, ...string[]], message = `expected one of ${choices.join(', ')}`): SettingParser =>
+  z.enum(choices, { message });
 
 export const isIpAddress = (value: string) => isIP(value) !== 0;
 const isCidr = (value: string) => parseCidr(value) !== undefined;
@@ -56,7 +57,10 @@ const isCidr = (value: string) => parseCidr(value) !== undefined;
 /** A comma-separated list (blanks dropped) whose every item must satisfy `accept`. */
 export const list = (accept: (value: string) => boolean, expected: string): SettingParser =>
   z.string().transform((value, ctx) => {
-    const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+    const items = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
     const bad = items.find((item) => !accept(item));
     if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `expected ${expected}, got "${bad}"` });
     return items;
@@ -73,7 +77,10 @@ export const httpUrl = (): SettingParser => checked(isHttpUrl, 'an http:// or ht
 /** Nova's `vendordata_dynamic_targets`: `name@http(s)://host/path`, comma separated. */
 export const namedUrls = (): SettingParser =>
   z.string().transform((value, ctx) => {
-    const targets = value.split(',').map((item) => item.trim()).filter(Boolean);
+    const targets = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
     return targets.map((target) => {
       const at = target.indexOf('@');
       const name = target.slice(0, at);

@@ -7,7 +7,9 @@ import { SETTINGS, type Setting } from './settings';
  */
 export function settingsMarkdownTable(settings: readonly Setting[] = SETTINGS): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
-  const rows = settings.map((setting) => `| \`${setting.name}\` | ${setting.default ? `\`${cell(setting.default)}\`` : 'unset'} | ${cell(setting.doc)} |`);
+  const rows = settings.map(
+    (setting) => `| \`${setting.name}\` | ${setting.default ? `\`${cell(setting.default)}\`` : 'unset'} | ${cell(setting.doc)} |`,
+  );
   return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 

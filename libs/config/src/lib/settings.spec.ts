@@ -16,13 +16,15 @@ describe('the settings table', () => {
     expect(new Set(SETTINGS.map((setting) => setting.name)).size).toBe(SETTINGS.length);
     expect(new Set(SETTINGS.map((setting) => setting.field)).size).toBe(SETTINGS.length);
     for (const setting of SETTINGS) {
-      if ('default' in setting) expect({ [setting.name]: setting.parse.safeParse(setting.default).success }).toEqual({ [setting.name]: true });
+      if ('default' in setting)
+        expect({ [setting.name]: setting.parse.safeParse(setting.default).success }).toEqual({ [setting.name]: true });
     }
   });
 
   it('lists every setting with its default for --help', () => {
     const listing = settingsListing(80);
-    for (const setting of SETTINGS) expect(listing).toContain(`  ${setting.name}${'default' in setting ? `=${setting.default}` : '  (unset)'}\n`);
+    for (const setting of SETTINGS)
+      expect(listing).toContain(`  ${setting.name}${'default' in setting ? `=${setting.default}` : '  (unset)'}\n`);
     expect(listing.split('\n').every((line) => line.length <= 80 || !line.includes(' ', 7))).toBe(true);
     expect(listing).toContain('  BIND_PORT=80\n      the port of BIND_ADDR; npm start uses 8080\n');
   });
@@ -35,8 +37,13 @@ describe('the settings table', () => {
 describe('loadConfig from the table', () => {
   it('takes what a command line sets over the environment, and an empty override as unset', () => {
     const env = { INVENTORY_FILE: '/etc/env.json', LEASE_FILE: '/env/leases' };
-    expect(loadConfig(env, { INVENTORY_FILE: '/tmp/cli.json', LEASE_FILE: '' })).toMatchObject({ source: { kind: 'file', path: '/tmp/cli.json' }, leaseFile: '/env/leases' });
-    expect(() => loadConfig({}, { BIND_PORT: 'x' })).toThrow('invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "x"');
+    expect(loadConfig(env, { INVENTORY_FILE: '/tmp/cli.json', LEASE_FILE: '' })).toMatchObject({
+      source: { kind: 'file', path: '/tmp/cli.json' },
+      leaseFile: '/env/leases',
+    });
+    expect(() => loadConfig({}, { BIND_PORT: 'x' })).toThrow(
+      'invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "x"',
+    );
   });
 
   it('scopes Keystone by project id and reads the catalog interface', () => {
@@ -44,20 +51,40 @@ describe('loadConfig from the table', () => {
     expect(loadConfig({ ...keystone, OS_PROJECT_ID: 'f00d', OS_INTERFACE: 'internal', OS_REGION_NAME: 'r1' }).source).toEqual({
       kind: 'ironic',
       url: undefined,
-      auth: { type: 'keystone', authUrl: 'https://ks:5000/v3', username: 'u', password: 'p', projectId: 'f00d', userDomainName: 'default', projectDomainName: 'default', regionName: 'r1', interface: 'internal' },
+      auth: {
+        type: 'keystone',
+        authUrl: 'https://ks:5000/v3',
+        username: 'u',
+        password: 'p',
+        projectId: 'f00d',
+        userDomainName: 'default',
+        projectDomainName: 'default',
+        regionName: 'r1',
+        interface: 'internal',
+      },
       pageSize: 1000,
     });
-    expect(loadConfig({ ...keystone, OS_PROJECT_NAME: 'admin' }).source).toMatchObject({ auth: { projectName: 'admin', interface: 'public' } });
-    expect(() => loadConfig(keystone)).toThrow('invalid configuration: OS_PROJECT_NAME: required when OS_AUTH_TYPE is v3password (or give OS_PROJECT_ID)');
-    expect(() => loadConfig({ ...keystone, OS_PROJECT_ID: 'f00d', OS_INTERFACE: 'private' })).toThrow('invalid configuration: OS_INTERFACE: expected one of public, internal, admin');
+    expect(loadConfig({ ...keystone, OS_PROJECT_NAME: 'admin' }).source).toMatchObject({
+      auth: { projectName: 'admin', interface: 'public' },
+    });
+    expect(() => loadConfig(keystone)).toThrow(
+      'invalid configuration: OS_PROJECT_NAME: required when OS_AUTH_TYPE is v3password (or give OS_PROJECT_ID)',
+    );
+    expect(() => loadConfig({ ...keystone, OS_PROJECT_ID: 'f00d', OS_INTERFACE: 'private' })).toThrow(
+      'invalid configuration: OS_INTERFACE: expected one of public, internal, admin',
+    );
   });
 
   it('reads the TLS files for Ironic, and refuses a key without its certificate', () => {
     expect(loadConfig({ OS_CACERT: '/etc/ca.pem' }).source).toMatchObject({ tls: { caFile: '/etc/ca.pem' } });
-    expect(loadConfig({ OS_CERT: '/etc/c.pem', OS_KEY: '/etc/k.pem' }).source).toMatchObject({ tls: { certFile: '/etc/c.pem', keyFile: '/etc/k.pem' } });
+    expect(loadConfig({ OS_CERT: '/etc/c.pem', OS_KEY: '/etc/k.pem' }).source).toMatchObject({
+      tls: { certFile: '/etc/c.pem', keyFile: '/etc/k.pem' },
+    });
     expect(loadConfig({}).source).not.toHaveProperty('tls');
     expect(() => loadConfig({ OS_KEY: '/etc/k.pem' })).toThrow(ConfigError);
-    expect(() => loadConfig({ OS_KEY: '/etc/k.pem' })).toThrow('invalid configuration: OS_KEY: is the key of a client certificate, but OS_CERT is not set; set OS_CERT to the certificate file, or unset OS_KEY');
+    expect(() => loadConfig({ OS_KEY: '/etc/k.pem' })).toThrow(
+      'invalid configuration: OS_KEY: is the key of a client certificate, but OS_CERT is not set; set OS_CERT to the certificate file, or unset OS_KEY',
+    );
   });
 });
 

@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import type { ConfigField } from './config';
-import { boolean, checked, cidrList, httpUrl, integer, isIpAddress, list, matching, namedUrls, oneOf, text, type SettingParser } from './parsers';
+import {
+  boolean,
+  checked,
+  cidrList,
+  httpUrl,
+  integer,
+  isIpAddress,
+  list,
+  matching,
+  namedUrls,
+  oneOf,
+  text,
+  type SettingParser,
+} from './parsers';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -41,7 +54,7 @@ export const SETTINGS = [
   {
     name: 'IRONIC_URL',
     field: 'source.url',
-    doc: 'the Ironic API endpoint; unset: `http://localhost:6385`, or with Keystone auth the `baremetal` endpoint of the token\'s catalog (`OS_INTERFACE`, `OS_REGION_NAME`)',
+    doc: "the Ironic API endpoint; unset: `http://localhost:6385`, or with Keystone auth the `baremetal` endpoint of the token's catalog (`OS_INTERFACE`, `OS_REGION_NAME`)",
     parse: httpUrl(),
   },
   {
@@ -54,10 +67,32 @@ export const SETTINGS = [
   { name: 'OS_USERNAME', field: 'source.auth.username', doc: 'the user, for `http_basic` and `password`', parse: text() },
   { name: 'OS_PASSWORD', field: 'source.auth.password', doc: 'its password, for `http_basic` and `password`', parse: text() },
   { name: 'OS_AUTH_URL', field: 'source.auth.authUrl', doc: 'Keystone, with or without `/v3`, for `password`', parse: httpUrl() },
-  { name: 'OS_PROJECT_NAME', field: 'source.auth.projectName', doc: 'the project the Keystone token is scoped to (with `OS_PROJECT_DOMAIN_NAME`); this or `OS_PROJECT_ID` for `password`', parse: text() },
-  { name: 'OS_PROJECT_ID', field: 'source.auth.projectId', doc: 'the project the Keystone token is scoped to, by id (used instead of `OS_PROJECT_NAME` when both are set)', parse: text() },
-  { name: 'OS_USER_DOMAIN_NAME', field: 'source.auth.userDomainName', doc: "the Keystone domain of the user", default: 'default', parse: text() },
-  { name: 'OS_PROJECT_DOMAIN_NAME', field: 'source.auth.projectDomainName', doc: "the Keystone domain of `OS_PROJECT_NAME`", default: 'default', parse: text() },
+  {
+    name: 'OS_PROJECT_NAME',
+    field: 'source.auth.projectName',
+    doc: 'the project the Keystone token is scoped to (with `OS_PROJECT_DOMAIN_NAME`); this or `OS_PROJECT_ID` for `password`',
+    parse: text(),
+  },
+  {
+    name: 'OS_PROJECT_ID',
+    field: 'source.auth.projectId',
+    doc: 'the project the Keystone token is scoped to, by id (used instead of `OS_PROJECT_NAME` when both are set)',
+    parse: text(),
+  },
+  {
+    name: 'OS_USER_DOMAIN_NAME',
+    field: 'source.auth.userDomainName',
+    doc: 'the Keystone domain of the user',
+    default: 'default',
+    parse: text(),
+  },
+  {
+    name: 'OS_PROJECT_DOMAIN_NAME',
+    field: 'source.auth.projectDomainName',
+    doc: 'the Keystone domain of `OS_PROJECT_NAME`',
+    default: 'default',
+    parse: text(),
+  },
   { name: 'OS_REGION_NAME', field: 'source.auth.regionName', doc: "only the catalog's endpoints of this region are used", parse: text() },
   {
     name: 'OS_INTERFACE',
@@ -66,8 +101,18 @@ export const SETTINGS = [
     default: 'public',
     parse: oneOf(['public', 'internal', 'admin']),
   },
-  { name: 'OS_CACERT', field: 'source.tls.caFile', doc: "PEM file of the CA certificates that sign Ironic's (and Keystone's) `https://` certificate; unset: Node's own CA store", parse: text() },
-  { name: 'OS_CERT', field: 'source.tls.certFile', doc: 'PEM file of a client certificate for TLS to Ironic and Keystone (with its key, unless `OS_KEY` is set)', parse: text() },
+  {
+    name: 'OS_CACERT',
+    field: 'source.tls.caFile',
+    doc: "PEM file of the CA certificates that sign Ironic's (and Keystone's) `https://` certificate; unset: Node's own CA store",
+    parse: text(),
+  },
+  {
+    name: 'OS_CERT',
+    field: 'source.tls.certFile',
+    doc: 'PEM file of a client certificate for TLS to Ironic and Keystone (with its key, unless `OS_KEY` is set)',
+    parse: text(),
+  },
   { name: 'OS_KEY', field: 'source.tls.keyFile', doc: "PEM file of the client certificate's private key", parse: text() },
   {
     name: 'BIND_ADDR',
@@ -76,7 +121,13 @@ export const SETTINGS = [
     default: '169.254.169.254',
     parse: list(isIpAddress, 'IPv4 or IPv6 addresses, comma separated'),
   },
-  { name: 'BIND_PORT', field: 'bindPort', doc: 'the port of `BIND_ADDR`; `npm start` uses `8080`', default: '80', parse: integer(0, 65535) },
+  {
+    name: 'BIND_PORT',
+    field: 'bindPort',
+    doc: 'the port of `BIND_ADDR`; `npm start` uses `8080`',
+    default: '80',
+    parse: integer(0, 65535),
+  },
   {
     name: 'ADMIN_BIND_ADDR',
     field: 'adminBindAddr',
@@ -136,11 +187,17 @@ export const SETTINGS = [
       .transform((value) => value.toLowerCase())
       .pipe(z.enum(LOG_LEVELS, { message: `expected one of ${LOG_LEVELS.join(', ')}` })),
   },
-  { name: 'LEASE_FILE', field: 'leaseFile', doc: 'dnsmasq leases for the IP -> MAC -> port fallback', default: '/shared/dnsmasq/dnsmasq.leases', parse: text() },
+  {
+    name: 'LEASE_FILE',
+    field: 'leaseFile',
+    doc: 'dnsmasq leases for the IP -> MAC -> port fallback',
+    default: '/shared/dnsmasq/dnsmasq.leases',
+    parse: text(),
+  },
   {
     name: 'IMDS_TOKEN_REQUIRED',
     field: 'imdsTokenRequired',
-    doc: 'refuse EC2 requests without a valid IMDSv2 session token (401). When `false`, a request without a token is answered as IMDSv1; a bad token is still 401 where `IMDS_TOKEN_KEY_FILE` is set, and is answered as IMDSv1 where it is not (the token may be another replica\'s, or this one\'s before a restart)',
+    doc: "refuse EC2 requests without a valid IMDSv2 session token (401). When `false`, a request without a token is answered as IMDSv1; a bad token is still 401 where `IMDS_TOKEN_KEY_FILE` is set, and is answered as IMDSv1 where it is not (the token may be another replica's, or this one's before a restart)",
     default: 'false',
     parse: boolean(),
   },
@@ -150,7 +207,13 @@ export const SETTINGS = [
     doc: "the keys IMDSv2 session tokens are signed with, one a line (at least 32 bytes each, e.g. `openssl rand -base64 48`; mode `0400`, owned by the service's user): the first signs, every line verifies, so a key rotates without a refused token (add the new key second everywhere, then move it first, then drop the old one after 6 hours; the file is read at start-up, so each step is a rolling restart). Give every replica the same file; unset, each process signs with a random key of its own, so with `IMDS_TOKEN_REQUIRED=true` a token is refused by the other replicas and after a restart (`doctor` says so). A token is `v1.<expiry>.<mac>`: its end in Unix seconds and HMAC-SHA256 over that and the client's address, nothing kept per token",
     parse: text(),
   },
-  { name: 'DEFAULT_AVAILABILITY_ZONE', field: 'defaultAvailabilityZone', doc: 'when neither the config drive nor `instance_info` names one', default: 'nova', parse: text() },
+  {
+    name: 'DEFAULT_AVAILABILITY_ZONE',
+    field: 'defaultAvailabilityZone',
+    doc: 'when neither the config drive nor `instance_info` names one',
+    default: 'nova',
+    parse: text(),
+  },
   {
     name: 'REGION',
     field: 'region',
@@ -158,8 +221,20 @@ export const SETTINGS = [
     default: 'RegionOne',
     parse: matching(/^[^\s/]+$/, 'expected a region name without spaces or slashes, e.g. RegionOne or us-east-1'),
   },
-  { name: 'MATCH_NODE_NAME', field: 'matchNodeName', doc: "also match a client whose address is a node's name (testing only)", default: 'false', parse: boolean() },
-  { name: 'SYNC_INTERVAL_SECONDS', field: 'syncIntervalSeconds', doc: 'how often the node index is refreshed', default: '30', parse: integer(1, 86400) },
+  {
+    name: 'MATCH_NODE_NAME',
+    field: 'matchNodeName',
+    doc: "also match a client whose address is a node's name (testing only)",
+    default: 'false',
+    parse: boolean(),
+  },
+  {
+    name: 'SYNC_INTERVAL_SECONDS',
+    field: 'syncIntervalSeconds',
+    doc: 'how often the node index is refreshed',
+    default: '30',
+    parse: integer(1, 86400),
+  },
   {
     name: 'OPTIMIZE_FOR',
     field: 'optimizeFor',
@@ -174,7 +249,13 @@ export const SETTINGS = [
     default: '0',
     parse: integer(0, 64).transform((workers) => (workers === 0 ? undefined : workers)),
   },
-  { name: 'IRONIC_PAGE_SIZE', field: 'source.pageSize', doc: "items a page when listing Ironic (its `[api]max_limit` caps it)", default: '1000', parse: integer(1, 1000) },
+  {
+    name: 'IRONIC_PAGE_SIZE',
+    field: 'source.pageSize',
+    doc: 'items a page when listing Ironic (its `[api]max_limit` caps it)',
+    default: '1000',
+    parse: integer(1, 1000),
+  },
   {
     name: 'IRONIC_CONDUCTOR_GROUP',
     field: 'source.conductorGroup',
@@ -221,7 +302,13 @@ export const SETTINGS = [
     default: '5',
     parse: integer(1, 300),
   },
-  { name: 'KEEPALIVE_TIMEOUT_SECONDS', field: 'connections.keepAliveTimeoutSeconds', doc: 'seconds an idle kept-alive connection stays open', default: '5', parse: integer(1, 300) },
+  {
+    name: 'KEEPALIVE_TIMEOUT_SECONDS',
+    field: 'connections.keepAliveTimeoutSeconds',
+    doc: 'seconds an idle kept-alive connection stays open',
+    default: '5',
+    parse: integer(1, 300),
+  },
   {
     name: 'METADATA_PASSWORD_WRITE',
     field: 'passwordWrite',
@@ -229,7 +316,12 @@ export const SETTINGS = [
     default: 'false',
     parse: boolean(),
   },
-  { name: 'VENDOR_DATA_FILE', field: 'vendorData.staticFile', doc: 'a JSON object served as `vendor_data.json` and as `static` in `vendor_data2.json`', parse: text() },
+  {
+    name: 'VENDOR_DATA_FILE',
+    field: 'vendorData.staticFile',
+    doc: 'a JSON object served as `vendor_data.json` and as `static` in `vendor_data2.json`',
+    parse: text(),
+  },
   {
     name: 'VENDOR_DATA_DYNAMIC_TARGETS',
     field: 'vendorData.dynamicTargets',
@@ -237,7 +329,13 @@ export const SETTINGS = [
     default: '',
     parse: namedUrls(),
   },
-  { name: 'VENDOR_DATA_DYNAMIC_TIMEOUT_SECONDS', field: 'vendorData.dynamicTimeoutSeconds', doc: 'seconds a dynamic vendor data target has to answer', default: '5', parse: integer(1, 60) },
+  {
+    name: 'VENDOR_DATA_DYNAMIC_TIMEOUT_SECONDS',
+    field: 'vendorData.dynamicTimeoutSeconds',
+    doc: 'seconds a dynamic vendor data target has to answer',
+    default: '5',
+    parse: integer(1, 60),
+  },
   {
     name: 'VENDOR_DATA_DYNAMIC_FAILURE_FATAL',
     field: 'vendorData.dynamicFailureFatal',

@@ -12,10 +12,14 @@ const WHITESPACE = /\s/g;
 export function decodeBase64(text: string, expected: string, maxBytes: number): Buffer {
   const body = text.replace(TRAILING_PADDING, '');
   const invalid = body.search(NOT_BASE64);
-  if (invalid >= 0) throw new ConfigDriveError('invalid-encoding', `expected ${expected}, found invalid base64 at character ${invalid + 1}`);
+  if (invalid >= 0)
+    throw new ConfigDriveError('invalid-encoding', `expected ${expected}, found invalid base64 at character ${invalid + 1}`);
   const digits = body.replace(WHITESPACE, '');
   if (digits.length % 4 === 1) {
-    throw new ConfigDriveError('invalid-encoding', `expected ${expected}, found truncated base64 (${digits.length} digits, which no byte count gives)`);
+    throw new ConfigDriveError(
+      'invalid-encoding',
+      `expected ${expected}, found truncated base64 (${digits.length} digits, which no byte count gives)`,
+    );
   }
   // Checked before decoding, so an oversized text is refused without allocating its bytes.
   checkSize(Math.floor((digits.length * 3) / 4), maxBytes, expected);

@@ -61,7 +61,11 @@ export function configDriveImageFiles(contents: ConfigDriveJson | ConfigDriveFil
  * @public
  */
 export function buildConfigDriveImage(contents: ConfigDriveJson | ConfigDriveFiles, options: BuildOptions = {}): Buffer {
-  return writeIso9660(configDriveImageFiles(contents), { volumeId: CONFIG_DRIVE_VOLUME_ID, publisher: 'ironic-metadata', date: options.date });
+  return writeIso9660(configDriveImageFiles(contents), {
+    volumeId: CONFIG_DRIVE_VOLUME_ID,
+    publisher: 'ironic-metadata',
+    date: options.date,
+  });
 }
 
 /**

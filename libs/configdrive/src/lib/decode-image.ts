@@ -34,7 +34,10 @@ export async function decodeImageString(text: string, options: DecodeOptions): P
   const expected = 'base64 of a gzipped ISO 9660 image';
   const bytes = decodeBase64(text, expected, resolveLimits(options).maxBytes);
   if (!isGzip(bytes) && !hasIsoSignature(bytes)) {
-    throw new ConfigDriveError('invalid-image', `expected ${expected}, found base64 of ${bytes.length} bytes starting ${describeBytes(bytes)}`);
+    throw new ConfigDriveError(
+      'invalid-image',
+      `expected ${expected}, found base64 of ${bytes.length} bytes starting ${describeBytes(bytes)}`,
+    );
   }
   return decodeImageBytes(bytes, options);
 }
@@ -49,10 +52,16 @@ async function gunzipImage(bytes: Buffer, maxBytes: number): Promise<Buffer> {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       throw tooLarge('a config drive image', maxBytes, `more once gunzipped (${formatSize(bytes.length)} compressed)`);
     }
-    throw new ConfigDriveError('invalid-encoding', `expected gzip of an ISO 9660 image, found a corrupt gzip stream (${(error as Error).message})`);
+    throw new ConfigDriveError(
+      'invalid-encoding',
+      `expected gzip of an ISO 9660 image, found a corrupt gzip stream (${(error as Error).message})`,
+    );
   }
   if (!hasIsoSignature(image)) {
-    throw new ConfigDriveError('invalid-image', `expected gzip of an ISO 9660 image, found gzip of ${image.length} bytes starting ${describeBytes(image)}`);
+    throw new ConfigDriveError(
+      'invalid-image',
+      `expected gzip of an ISO 9660 image, found gzip of ${image.length} bytes starting ${describeBytes(image)}`,
+    );
   }
   return image;
 }

@@ -63,7 +63,12 @@ describe('decodeConfigDrive: every form Ironic stores', () => {
   it('a JSON object and a JSON string, rendered as Ironic renders them', async () => {
     const json = { meta_data: META_DATA, network_data: NETWORK_DATA, user_data: { runcmd: ['true'] }, vendor_data: { k: 'v' } };
     const fromObject = await decodeConfigDrive(json);
-    expect(fromObject).toMatchObject({ metaData: META_DATA, networkData: NETWORK_DATA, vendorData2: { k: 'v' }, publicKeys: META_DATA.public_keys });
+    expect(fromObject).toMatchObject({
+      metaData: META_DATA,
+      networkData: NETWORK_DATA,
+      vendorData2: { k: 'v' },
+      publicKeys: META_DATA.public_keys,
+    });
     expect(fromObject.userData?.toString()).toBe('{"runcmd":["true"]}');
     await expect(decodeConfigDrive(JSON.stringify(json))).resolves.toEqual(fromObject);
   });
@@ -108,14 +113,22 @@ describe('decodeConfigDrive: URLs through the injected fetcher', () => {
   });
 
   it('refuses schemes other than http and https', async () => {
-    await expectConfigDriveError(decodeConfigDrive('ftp://example.org/cd', { fetcher: async () => rawImage }), 'unsupported', 'expected an http or https URL, found the scheme "ftp"');
+    await expectConfigDriveError(
+      decodeConfigDrive('ftp://example.org/cd', { fetcher: async () => rawImage }),
+      'unsupported',
+      'expected an http or https URL, found the scheme "ftp"',
+    );
   });
 
   it('reports a failing fetcher without leaking the temp URL signature', async () => {
     const fetcher: ConfigDriveFetcher = async () => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:443');
     };
-    await expectConfigDriveError(decodeConfigDrive(url, { fetcher }), 'fetch-failed', `fetching ${shown} failed: connect ECONNREFUSED 127.0.0.1:443`);
+    await expectConfigDriveError(
+      decodeConfigDrive(url, { fetcher }),
+      'fetch-failed',
+      `fetching ${shown} failed: connect ECONNREFUSED 127.0.0.1:443`,
+    );
     const throwsAtOnce: ConfigDriveFetcher = () => {
       throw new Error('bad agent');
     };
@@ -124,12 +137,20 @@ describe('decodeConfigDrive: URLs through the injected fetcher', () => {
 
   it('gives up on a fetcher that does not answer in time', async () => {
     const never: ConfigDriveFetcher = () => new Promise(() => undefined);
-    await expectConfigDriveError(decodeConfigDrive(url, { fetcher: never, timeoutMs: 20 }), 'fetch-failed', `fetching ${shown} timed out after 20 ms`);
+    await expectConfigDriveError(
+      decodeConfigDrive(url, { fetcher: never, timeoutMs: 20 }),
+      'fetch-failed',
+      `fetching ${shown} timed out after 20 ms`,
+    );
   });
 
   it('refuses what a fetcher should not return', async () => {
     const text = (async () => 'text') as unknown as ConfigDriveFetcher;
-    await expectConfigDriveError(decodeConfigDrive(url, { fetcher: text }), 'fetch-failed', `expected the fetcher to return the bytes of ${shown}, found "text"`);
+    await expectConfigDriveError(
+      decodeConfigDrive(url, { fetcher: text }),
+      'fetch-failed',
+      `expected the fetcher to return the bytes of ${shown}, found "text"`,
+    );
     await expectConfigDriveError(
       decodeConfigDrive(url, { fetcher: async () => Buffer.alloc(2048), maxBytes: 1024 }),
       'too-large',
@@ -157,13 +178,29 @@ describe('decodeConfigDrive: errors say what was expected and what was found', (
   });
 
   it('something that is not a config drive at all', async () => {
-    await expectConfigDriveError(decodeConfigDrive(42), 'unsupported', 'expected a config drive object, string or image bytes, found number 42');
-    await expectConfigDriveError(decodeConfigDrive([1]), 'unsupported', 'expected a config drive object, string or image bytes, found a list');
+    await expectConfigDriveError(
+      decodeConfigDrive(42),
+      'unsupported',
+      'expected a config drive object, string or image bytes, found number 42',
+    );
+    await expectConfigDriveError(
+      decodeConfigDrive([1]),
+      'unsupported',
+      'expected a config drive object, string or image bytes, found a list',
+    );
   });
 
   it('bad base64', async () => {
-    await expectConfigDriveError(decodeConfigDrive('H4sIAAAAAAAAA+3O!AAA'), 'invalid-encoding', 'expected base64 of a gzipped ISO 9660 image, found invalid base64 at character 17');
-    await expectConfigDriveError(decodeConfigDrive('H4sI=AAA'), 'invalid-encoding', 'expected base64 of a gzipped ISO 9660 image, found invalid base64 at character 5');
+    await expectConfigDriveError(
+      decodeConfigDrive('H4sIAAAAAAAAA+3O!AAA'),
+      'invalid-encoding',
+      'expected base64 of a gzipped ISO 9660 image, found invalid base64 at character 17',
+    );
+    await expectConfigDriveError(
+      decodeConfigDrive('H4sI=AAA'),
+      'invalid-encoding',
+      'expected base64 of a gzipped ISO 9660 image, found invalid base64 at character 5',
+    );
     await expectConfigDriveError(
       decodeConfigDrive('H4sIA'),
       'invalid-encoding',
@@ -193,11 +230,19 @@ describe('decodeConfigDrive: errors say what was expected and what was found', (
   });
 
   it('image bytes that are not an image', async () => {
-    await expectConfigDriveError(decodeConfigDrive(Buffer.from('PK\x03\x04')), 'invalid-image', 'expected an ISO 9660 image (CD001 at sector 16), found only 4 bytes, starting 50 4b 03 04');
+    await expectConfigDriveError(
+      decodeConfigDrive(Buffer.from('PK\x03\x04')),
+      'invalid-image',
+      'expected an ISO 9660 image (CD001 at sector 16), found only 4 bytes, starting 50 4b 03 04',
+    );
   });
 
   it('too large: raw, as base64, and once gunzipped (a gzip bomb)', async () => {
-    await expectConfigDriveError(decodeConfigDrive(rawImage, { maxBytes: 4096 }), 'too-large', `expected a config drive image of at most 4096 bytes, found ${rawImage.length} bytes`);
+    await expectConfigDriveError(
+      decodeConfigDrive(rawImage, { maxBytes: 4096 }),
+      'too-large',
+      `expected a config drive image of at most 4096 bytes, found ${rawImage.length} bytes`,
+    );
     await expectConfigDriveError(
       decodeConfigDrive(rawImage.toString('base64'), { maxBytes: 4096 }),
       'too-large',
@@ -213,7 +258,11 @@ describe('decodeConfigDrive: errors say what was expected and what was found', (
 
   it('an image without meta_data.json', async () => {
     const noMetaData = writeIso9660(new Map([['openstack/latest/user_data', Buffer.from('x')]]), { volumeId: 'config-2' });
-    await expectConfigDriveError(decodeConfigDrive(noMetaData), 'missing-metadata', 'expected openstack/<version>/meta_data.json in the config drive, found openstack/latest/user_data');
+    await expectConfigDriveError(
+      decodeConfigDrive(noMetaData),
+      'missing-metadata',
+      'expected openstack/<version>/meta_data.json in the config drive, found openstack/latest/user_data',
+    );
   });
 });
 
@@ -228,7 +277,11 @@ describe('decodeConfigDrive: an unusable part is left aside, named, and the rest
       ]),
       { volumeId: 'config-2' },
     );
-    await expect(decodeConfigDrive(listMetaData)).resolves.toMatchObject({ metaData: {}, userData, leftAside: [{ field: 'meta_data', problem: 'expected a JSON object, found a list' }] });
+    await expect(decodeConfigDrive(listMetaData)).resolves.toMatchObject({
+      metaData: {},
+      userData,
+      leftAside: [{ field: 'meta_data', problem: 'expected a JSON object, found a list' }],
+    });
     await expect(decodeConfigDrive({ meta_data: 'x', user_data: 'u' } as never)).resolves.toMatchObject({
       userData: Buffer.from('u'),
       leftAside: [{ field: 'meta_data', problem: 'expected a JSON object, found "x"' }],
@@ -251,7 +304,9 @@ describe('decodeConfigDrive: an unusable part is left aside, named, and the rest
   });
 
   it('one key that is not a string: the other keys are served', async () => {
-    const drive = await decodeConfigDrive({ meta_data: { uuid: 'u', public_keys: { ops: 'ssh-ed25519 AAAA ops', bad: 42 }, hostname: ['h'] } });
+    const drive = await decodeConfigDrive({
+      meta_data: { uuid: 'u', public_keys: { ops: 'ssh-ed25519 AAAA ops', bad: 42 }, hostname: ['h'] },
+    });
     expect(drive.publicKeys).toEqual({ ops: 'ssh-ed25519 AAAA ops' });
     expect(drive.metaData).toEqual({ uuid: 'u', public_keys: { ops: 'ssh-ed25519 AAAA ops' } });
     expect(drive.leftAside).toEqual([
@@ -265,13 +320,30 @@ describe('property: a config drive mutated field by field still gives its user d
   const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample ops@example.com';
   const USER_DATA = '#cloud-config\nruncmd:\n  - [touch, /run/booted]\n';
   const drive = {
-    meta_data: { uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeee0018', name: 'mtu-zero', hostname: 'mtu-zero.example.com', launch_index: 0, availability_zone: null, meta: { role: 'web' }, public_keys: { ops: KEY } },
+    meta_data: {
+      uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeee0018',
+      name: 'mtu-zero',
+      hostname: 'mtu-zero.example.com',
+      launch_index: 0,
+      availability_zone: null,
+      meta: { role: 'web' },
+      public_keys: { ops: KEY },
+    },
     network_data: {
       links: [
         { id: 'tap0', vif_id: 'a1b2', type: 'phy', mtu: 0, ethernet_mac_address: '52:54:00:00:18:01' },
         { id: 'bond0', type: 'bond', bond_links: ['tap0'], bond_miimon: '100', bond_mode: '802.3ad' },
       ],
-      networks: [{ id: 'network0', type: 'ipv4', link: 'tap0', ip_address: '127.0.0.41', netmask: '255.255.255.0', routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: '127.0.0.1' }] }],
+      networks: [
+        {
+          id: 'network0',
+          type: 'ipv4',
+          link: 'tap0',
+          ip_address: '127.0.0.41',
+          netmask: '255.255.255.0',
+          routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: '127.0.0.1' }],
+        },
+      ],
       services: [],
     },
     user_data: USER_DATA,
@@ -296,7 +368,8 @@ describe('property: a config drive mutated field by field still gives its user d
           expect(decoded.userData?.toString()).toBe(USER_DATA);
           expect(decoded.publicKeys).toEqual({ ops: KEY });
           const network = mutated['network_data'];
-          if (typeof network === 'object' && network !== null && Object.keys(network).length > 0) expect(decoded.storedNetworkData).toEqual(network);
+          if (typeof network === 'object' && network !== null && Object.keys(network).length > 0)
+            expect(decoded.storedNetworkData).toEqual(network);
         }
       }),
       { numRuns: 300 },

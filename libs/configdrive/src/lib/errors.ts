@@ -4,14 +4,7 @@
  * @public
  */
 export type ConfigDriveErrorCode =
-  | 'masked'
-  | 'invalid-json'
-  | 'invalid-encoding'
-  | 'invalid-image'
-  | 'missing-metadata'
-  | 'too-large'
-  | 'fetch-failed'
-  | 'unsupported';
+  'masked' | 'invalid-json' | 'invalid-encoding' | 'invalid-image' | 'missing-metadata' | 'too-large' | 'fetch-failed' | 'unsupported';
 
 /**
  * Every failure of the codec: what was expected, and what was found instead. `code` is stable (one

@@ -15,7 +15,10 @@ export async function fetchConfigDrive(url: string, options: DecodeOptions): Pro
   const shown = redacted(url);
   const { fetcher } = options;
   if (fetcher === undefined) {
-    throw new ConfigDriveError('unsupported', `the config drive is a URL (${shown}) but no fetcher was given: pass options.fetcher to decodeConfigDrive`);
+    throw new ConfigDriveError(
+      'unsupported',
+      `the config drive is a URL (${shown}) but no fetcher was given: pass options.fetcher to decodeConfigDrive`,
+    );
   }
   const { maxBytes, timeoutMs } = resolveLimits(options);
   const body: unknown = await withTimeout(async () => fetcher(url, { maxBytes, timeoutMs }), timeoutMs, shown);
@@ -42,7 +45,10 @@ function redacted(url: string): string {
     throw new ConfigDriveError('unsupported', `expected an http or https URL, found ${describe(url)}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigDriveError('unsupported', `expected an http or https URL, found the scheme ${JSON.stringify(parsed.protocol.replace(/:$/, ''))}`);
+    throw new ConfigDriveError(
+      'unsupported',
+      `expected an http or https URL, found the scheme ${JSON.stringify(parsed.protocol.replace(/:$/, ''))}`,
+    );
   }
   return `${parsed.origin}${parsed.pathname}`;
 }

@@ -77,7 +77,10 @@ export function assembleConfigDrive(parts: {
   userData: Buffer | undefined;
 }): ConfigDrive {
   const leftAside: LeftAside[] = [];
-  const within = (prefix: string) => (entry: LeftAside) => ({ field: entry.field ? `${prefix}.${entry.field}` : prefix, problem: entry.problem });
+  const within = (prefix: string) => (entry: LeftAside) => ({
+    field: entry.field ? `${prefix}.${entry.field}` : prefix,
+    problem: entry.problem,
+  });
   let metaData: ConfigDriveMetaData = {};
   if (isJsonObject(parts.metaData)) {
     const read = parseLeniently(metaDataSchema, parts.metaData);

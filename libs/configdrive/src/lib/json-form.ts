@@ -9,7 +9,10 @@ import type { ConfigDriveJson } from './types';
 const IRONIC_JSON_FORM: Record<string, { expected: string; accepts: (value: unknown) => boolean }> = {
   meta_data: { expected: 'an object', accepts: isObjectOrNull },
   network_data: { expected: 'an object', accepts: isObjectOrNull },
-  user_data: { expected: 'an object, a list, a string or null', accepts: (value) => value === null || typeof value === 'string' || typeof value === 'object' },
+  user_data: {
+    expected: 'an object, a list, a string or null',
+    accepts: (value) => value === null || typeof value === 'string' || typeof value === 'object',
+  },
   vendor_data: { expected: 'an object', accepts: isObjectOrNull },
 };
 
@@ -24,8 +27,16 @@ const IRONIC_JSON_FORM: Record<string, { expected: string; accepts: (value: unkn
 export function checkIronicConfigDriveJson(json: ConfigDriveJson): void {
   for (const [key, value] of Object.entries(json)) {
     const rule = IRONIC_JSON_FORM[key];
-    if (!rule) throw new ConfigDriveError('invalid-json', `Ironic accepts only meta_data, network_data, user_data and vendor_data in a JSON config drive, found "${key}"`);
-    if (!rule.accepts(value)) throw new ConfigDriveError('invalid-json', `Ironic expects ${key} to be ${rule.expected} in a JSON config drive, found ${describe(value)}`);
+    if (!rule)
+      throw new ConfigDriveError(
+        'invalid-json',
+        `Ironic accepts only meta_data, network_data, user_data and vendor_data in a JSON config drive, found "${key}"`,
+      );
+    if (!rule.accepts(value))
+      throw new ConfigDriveError(
+        'invalid-json',
+        `Ironic expects ${key} to be ${rule.expected} in a JSON config drive, found ${describe(value)}`,
+      );
   }
 }
 

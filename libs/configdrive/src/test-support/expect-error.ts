@@ -1,7 +1,11 @@
 import { ConfigDriveError, type ConfigDriveErrorCode } from '../lib/errors';
 
 /** Asserts a ConfigDriveError with this code and message (exact, or matching a pattern). */
-export async function expectConfigDriveError(action: Promise<unknown> | (() => unknown), code: ConfigDriveErrorCode, message: string | RegExp): Promise<void> {
+export async function expectConfigDriveError(
+  action: Promise<unknown> | (() => unknown),
+  code: ConfigDriveErrorCode,
+  message: string | RegExp,
+): Promise<void> {
   let thrown: unknown;
   try {
     await (typeof action === 'function' ? action() : action);

@@ -42,7 +42,8 @@ export function sampleFiles(): Map<string, Buffer> {
 /** Enough entries with long names that their directory spans several sectors. */
 export function manyEntries(count: number): Map<string, Buffer> {
   const files = new Map<string, Buffer>([['openstack/latest/meta_data.json', Buffer.from(JSON.stringify(META_DATA))]]);
-  for (let i = 0; i < count; i++) files.set(`many/entry-${String(i).padStart(4, '0')}-with-a-rather-long-name.txt`, Buffer.from(`entry ${i}\n`));
+  for (let i = 0; i < count; i++)
+    files.set(`many/entry-${String(i).padStart(4, '0')}-with-a-rather-long-name.txt`, Buffer.from(`entry ${i}\n`));
   return files;
 }
 

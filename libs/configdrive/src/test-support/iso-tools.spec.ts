@@ -5,7 +5,9 @@ describe('runTool', () => {
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      expect(() => runTool('xorriso', ['-version'])).toThrow('xorriso is not installed: the tests need the Debian package "xorriso" (apt-get install xorriso)');
+      expect(() => runTool('xorriso', ['-version'])).toThrow(
+        'xorriso is not installed: the tests need the Debian package "xorriso" (apt-get install xorriso)',
+      );
       expect(() => runTool('isoinfo', ['-version'])).toThrow('the tests need the Debian package "genisoimage"');
     } finally {
       process.env.PATH = path;

@@ -10,9 +10,14 @@ export type IsoTool = keyof typeof DEBIAN_PACKAGE;
 /** Runs a tool and returns its stdout. A missing tool fails the test naming the package: never a silent skip. */
 export function runTool(tool: IsoTool, args: readonly string[]): Buffer {
   // blkid lives in /sbin, which a non-root PATH may lack.
-  const result = spawnSync(tool, args, { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` } });
+  const result = spawnSync(tool, args, {
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin:/sbin` },
+  });
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-    throw new Error(`${tool} is not installed: the tests need the Debian package "${DEBIAN_PACKAGE[tool]}" (apt-get install ${DEBIAN_PACKAGE[tool]})`);
+    throw new Error(
+      `${tool} is not installed: the tests need the Debian package "${DEBIAN_PACKAGE[tool]}" (apt-get install ${DEBIAN_PACKAGE[tool]})`,
+    );
   }
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${tool} ${args.join(' ')} exited with ${result.status}: ${result.stderr.toString()}`);
@@ -20,14 +25,29 @@ export function runTool(tool: IsoTool, args: readonly string[]): Buffer {
 }
 
 /** Ironic's (openstacksdk's) exact genisoimage command line, less the output and the directory. */
-export const IRONIC_GENISOIMAGE_FLAGS = ['-ldots', '-allow-lowercase', '-allow-multidot', '-l', '-publisher', 'metalsmith', '-quiet', '-J', '-r', '-V', 'config-2'];
+export const IRONIC_GENISOIMAGE_FLAGS = [
+  '-ldots',
+  '-allow-lowercase',
+  '-allow-multidot',
+  '-l',
+  '-publisher',
+  'metalsmith',
+  '-quiet',
+  '-J',
+  '-r',
+  '-V',
+  'config-2',
+];
 
 /** Ways to make an image of a directory, by the names the tests report. */
 export const IMAGE_MAKERS = {
-  'genisoimage as Ironic runs it': (source: string, image: string) => runTool('genisoimage', ['-o', image, ...IRONIC_GENISOIMAGE_FLAGS, source]),
-  'xorriso -J -r': (source: string, image: string) => runTool('xorriso', ['-as', 'mkisofs', '-quiet', '-J', '-r', '-V', 'config-2', '-o', image, source]),
+  'genisoimage as Ironic runs it': (source: string, image: string) =>
+    runTool('genisoimage', ['-o', image, ...IRONIC_GENISOIMAGE_FLAGS, source]),
+  'xorriso -J -r': (source: string, image: string) =>
+    runTool('xorriso', ['-as', 'mkisofs', '-quiet', '-J', '-r', '-V', 'config-2', '-o', image, source]),
   // xorriso writes Rock Ridge unless told --norock.
-  'xorriso -J --norock': (source: string, image: string) => runTool('xorriso', ['-as', 'mkisofs', '-quiet', '-J', '--norock', '-V', 'config-2', '-o', image, source]),
+  'xorriso -J --norock': (source: string, image: string) =>
+    runTool('xorriso', ['-as', 'mkisofs', '-quiet', '-J', '--norock', '-V', 'config-2', '-o', image, source]),
   'xorriso --norock (plain names)': (source: string, image: string) =>
     runTool('xorriso', ['-as', 'mkisofs', '-quiet', '--norock', '-V', 'config-2', '-o', image, source]),
 };

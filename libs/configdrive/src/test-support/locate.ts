@@ -16,7 +16,7 @@ export function locateRecords(image: Buffer): LocatedRecord[] {
   const located: LocatedRecord[] = [];
   for (let next = 0; next < queue.length; next++) {
     const start = queue[next].extent * SECTOR_SIZE;
-    for (let offset = start; offset < start + queue[next].size; ) {
+    for (let offset = start; offset < start + queue[next].size;) {
       if (image[offset] === 0) {
         offset = (Math.floor(offset / SECTOR_SIZE) + 1) * SECTOR_SIZE;
         continue;

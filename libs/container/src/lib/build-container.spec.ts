@@ -18,7 +18,10 @@ describe('buildContainer', () => {
     expect(container.get(TYPES.MetadataResponder)).toBe(container.get(TYPES.MetadataResponder));
     const index = await container.get(TYPES.NodeCatalog).refresh();
     expect(index.size).toBe(5);
-    expect(await container.get(TYPES.MetadataService).forClient('127.0.0.12')).toMatchObject({ found: true, lookup: { method: 'fixed_ips' } });
+    expect(await container.get(TYPES.MetadataService).forClient('127.0.0.12')).toMatchObject({
+      found: true,
+      lookup: { method: 'fixed_ips' },
+    });
   });
 
   it('answers 503 before the index is loaded', async () => {

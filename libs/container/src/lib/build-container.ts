@@ -15,7 +15,16 @@ import {
   type ResponderMetrics,
 } from '@ironic-metadata/metadata';
 import { IronicClient, type ExchangeEvent } from '@ironic-metadata/ironic-client';
-import { ConfigDriveCache, FileNodeSource, httpConfigDriveFetcher, IronicNodeSource, LeaseFile, NeighbourTable, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
+import {
+  ConfigDriveCache,
+  FileNodeSource,
+  httpConfigDriveFetcher,
+  IronicNodeSource,
+  LeaseFile,
+  NeighbourTable,
+  NodeCatalog,
+  type NodeSource,
+} from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
 import { readIronicTls } from './ironic-tls';
 import { readStaticVendorData } from './static-vendor-data';
@@ -56,7 +65,9 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   // Read now, so that a bad file stops start-up rather than the first request.
   const staticVendorData = staticFile ? readStaticVendorData(staticFile) : undefined;
   const dynamicVendorData =
-    dynamicTargets.length > 0 ? new DynamicVendorData({ targets: dynamicTargets, timeoutSeconds: dynamicTimeoutSeconds, failureFatal: dynamicFailureFatal }, logger) : undefined;
+    dynamicTargets.length > 0
+      ? new DynamicVendorData({ targets: dynamicTargets, timeoutSeconds: dynamicTimeoutSeconds, failureFatal: dynamicFailureFatal }, logger)
+      : undefined;
   const metrics = overrides.metrics;
   if (dynamicVendorData) container.bind(TYPES.DynamicVendorData).toConstantValue(dynamicVendorData);
   container.bind(TYPES.Logger).toConstantValue(logger);
@@ -66,74 +77,91 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   if (client) container.bind(TYPES.IronicClient).toConstantValue(client);
   const chosen = overrides.nodeSource ?? source;
   container.bind(TYPES.NodeSource).toConstantValue(overrides.relayNodeSource ? overrides.relayNodeSource(chosen) : chosen);
-  container.bind(TYPES.ConfigDriveCache).toConstantValue(overrides.configDrives ?? new ConfigDriveCache({ fetcher: httpConfigDriveFetcher }));
   container
-    .bind(TYPES.NodeCatalog)
-    .toResolvedValue(
-      (source: NodeSource, cache: Pick<ConfigDriveCache, 'decode' | 'retain'>, logger: Logger) => {
-        const catalog = new NodeCatalog(
-          source,
-          cache,
-          { matchNodeName: config.matchNodeName, syncIntervalSeconds: config.syncIntervalSeconds, staleBudgetSeconds: config.staleBudgetSeconds, advise: settingsToCheck },
-          logger,
-        );
-        metrics?.watchCatalog(catalog);
-        return catalog;
-      },
-      [TYPES.NodeSource, TYPES.ConfigDriveCache, TYPES.Logger],
-    );
+    .bind(TYPES.ConfigDriveCache)
+    .toConstantValue(overrides.configDrives ?? new ConfigDriveCache({ fetcher: httpConfigDriveFetcher }));
+  container.bind(TYPES.NodeCatalog).toResolvedValue(
+    (source: NodeSource, cache: Pick<ConfigDriveCache, 'decode' | 'retain'>, logger: Logger) => {
+      const catalog = new NodeCatalog(
+        source,
+        cache,
+        {
+          matchNodeName: config.matchNodeName,
+          syncIntervalSeconds: config.syncIntervalSeconds,
+          staleBudgetSeconds: config.staleBudgetSeconds,
+          advise: settingsToCheck,
+        },
+        logger,
+      );
+      metrics?.watchCatalog(catalog);
+      return catalog;
+    },
+    [TYPES.NodeSource, TYPES.ConfigDriveCache, TYPES.Logger],
+  );
   container.bind(TYPES.LeaseFile).toResolvedValue((logger: Logger) => new LeaseFile(config.leaseFile, logger), [TYPES.Logger]);
-  container
-    .bind(TYPES.MetadataService)
-    .toResolvedValue(
-      (catalog: NodeCatalog, leases: LeaseFile, logger: Logger) =>
-        new MetadataService(
-          catalog,
-          leases,
-          {
-            defaultAvailabilityZone: config.defaultAvailabilityZone,
-            region: config.region,
-            vendorData: staticVendorData,
-            metrics,
-            migrateLegacyPasswords: config.passwordWrite,
-            clientMacCheck: config.verifyClientMac ? new ClientMacCheck(new NeighbourTable(), logger) : undefined,
-          },
-          logger,
-        ),
-      [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
-    );
+  container.bind(TYPES.MetadataService).toResolvedValue(
+    (catalog: NodeCatalog, leases: LeaseFile, logger: Logger) =>
+      new MetadataService(
+        catalog,
+        leases,
+        {
+          defaultAvailabilityZone: config.defaultAvailabilityZone,
+          region: config.region,
+          vendorData: staticVendorData,
+          metrics,
+          migrateLegacyPasswords: config.passwordWrite,
+          clientMacCheck: config.verifyClientMac ? new ClientMacCheck(new NeighbourTable(), logger) : undefined,
+        },
+        logger,
+      ),
+    [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
+  );
   // Read now, so that a missing or weak key file stops start-up rather than the first token.
-  const tokens = config.imdsTokenKeyFile ? new SessionTokens(readTokenKeyFile(config.imdsTokenKeyFile)) : new SessionTokens(overrides.tokenKeys ?? [], Date.now, false);
+  const tokens = config.imdsTokenKeyFile
+    ? new SessionTokens(readTokenKeyFile(config.imdsTokenKeyFile))
+    : new SessionTokens(overrides.tokenKeys ?? [], Date.now, false);
   container.bind(TYPES.SessionTokens).toConstantValue(tokens);
-  container
-    .bind(TYPES.MetadataResponder)
-    .toResolvedValue(
-      (service: MetadataService, tokens: SessionTokens, logger: Logger) =>
-        new MetadataResponder(
-          service,
-          tokens,
-          {
-            imdsTokenRequired: config.imdsTokenRequired,
-            passwordWrite: config.passwordWrite,
-            dynamicVendorData,
-            proxySharedSecret: config.proxySharedSecret,
-            rateLimiter: new ClientRateLimiter(config.rateLimitPerClient),
-            metrics,
-          },
-          logger,
-        ),
-      [TYPES.MetadataService, TYPES.SessionTokens, TYPES.Logger],
-    );
+  container.bind(TYPES.MetadataResponder).toResolvedValue(
+    (service: MetadataService, tokens: SessionTokens, logger: Logger) =>
+      new MetadataResponder(
+        service,
+        tokens,
+        {
+          imdsTokenRequired: config.imdsTokenRequired,
+          passwordWrite: config.passwordWrite,
+          dynamicVendorData,
+          proxySharedSecret: config.proxySharedSecret,
+          rateLimiter: new ClientRateLimiter(config.rateLimitPerClient),
+          metrics,
+        },
+        logger,
+      ),
+    [TYPES.MetadataService, TYPES.SessionTokens, TYPES.Logger],
+  );
   return container;
 }
 
 /** The node source the config selects and, for Ironic, the one client everything else shares. */
-function nodeSourceFor(config: Config, logger: Logger, metrics: ContainerMetrics | undefined): { source: NodeSource; client?: IronicClient } {
+function nodeSourceFor(
+  config: Config,
+  logger: Logger,
+  metrics: ContainerMetrics | undefined,
+): { source: NodeSource; client?: IronicClient } {
   const source = config.source;
   if (source.kind === 'file') return { source: new FileNodeSource(source.path) };
-  const client = new IronicClient({ endpoint: source.url, auth: source.auth, tls: readIronicTls(source.tls), logger, pageSize: source.pageSize, observer: metrics && ((event) => metrics.ironicExchange(event)) });
-  return { client, source: new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, {
+  const client = new IronicClient({
+    endpoint: source.url,
+    auth: source.auth,
+    tls: readIronicTls(source.tls),
+    logger,
+    pageSize: source.pageSize,
+    observer: metrics && ((event) => metrics.ironicExchange(event)),
+  });
+  return {
+    client,
+    source: new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, {
       pageSize: source.pageSize,
       filters: { conductor_group: source.conductorGroup, shard: source.shard },
-    }) };
+    }),
+  };
 }

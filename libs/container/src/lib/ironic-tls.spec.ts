@@ -13,13 +13,21 @@ describe('readIronicTls', () => {
     writeFileSync(join(dir, 'ca.pem'), 'CA PEM');
     writeFileSync(join(dir, 'client.pem'), 'CLIENT PEM');
     expect(readIronicTls(undefined)).toBeUndefined();
-    expect(readIronicTls({ caFile: join(dir, 'ca.pem'), certFile: join(dir, 'client.pem') })).toEqual({ ca: 'CA PEM', cert: 'CLIENT PEM', key: undefined });
+    expect(readIronicTls({ caFile: join(dir, 'ca.pem'), certFile: join(dir, 'client.pem') })).toEqual({
+      ca: 'CA PEM',
+      cert: 'CLIENT PEM',
+      key: undefined,
+    });
   });
 
   it('names the setting whose file cannot be read', () => {
     const missing = join(dir, 'missing.pem');
     expect(() => readIronicTls({ certFile: join(dir, 'client.pem'), keyFile: missing })).toThrow(ConfigError);
-    expect(() => readIronicTls({ caFile: missing })).toThrow(`invalid configuration: OS_CACERT: cannot read ${missing} (ENOENT); give a readable PEM file, or unset it`);
-    expect(() => readIronicTls({ certFile: join(dir, 'client.pem'), keyFile: missing })).toThrow(`invalid configuration: OS_KEY: cannot read ${missing} (ENOENT)`);
+    expect(() => readIronicTls({ caFile: missing })).toThrow(
+      `invalid configuration: OS_CACERT: cannot read ${missing} (ENOENT); give a readable PEM file, or unset it`,
+    );
+    expect(() => readIronicTls({ certFile: join(dir, 'client.pem'), keyFile: missing })).toThrow(
+      `invalid configuration: OS_KEY: cannot read ${missing} (ENOENT)`,
+    );
   });
 });

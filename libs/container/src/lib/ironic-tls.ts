@@ -15,8 +15,14 @@ export function readIronicTls(files: IronicTlsFiles | undefined): IronicTlsOptio
       return readFileSync(path, 'utf8');
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new ConfigError(`invalid configuration: ${settingFor(field)}: cannot read ${path} (${reason}); give a readable PEM file, or unset it`);
+      throw new ConfigError(
+        `invalid configuration: ${settingFor(field)}: cannot read ${path} (${reason}); give a readable PEM file, or unset it`,
+      );
     }
   };
-  return { ca: read(files.caFile, 'source.tls.caFile'), cert: read(files.certFile, 'source.tls.certFile'), key: read(files.keyFile, 'source.tls.keyFile') };
+  return {
+    ca: read(files.caFile, 'source.tls.caFile'),
+    cert: read(files.certFile, 'source.tls.certFile'),
+    key: read(files.keyFile, 'source.tls.keyFile'),
+  };
 }

@@ -11,7 +11,9 @@ export function readStaticVendorData(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new VendorDataError(`VENDOR_DATA_FILE ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new VendorDataError(
+      `VENDOR_DATA_FILE ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   let value: unknown;
   try {

@@ -12,7 +12,8 @@ function normpath(path: string): string {
   const components: string[] = [];
   for (const component of path.split('/')) {
     if (component === '' || component === '.') continue;
-    if (component !== '..' || (initialSlashes === 0 && components.length === 0) || components[components.length - 1] === '..') components.push(component);
+    if (component !== '..' || (initialSlashes === 0 && components.length === 0) || components[components.length - 1] === '..')
+      components.push(component);
     else if (components.length > 0) components.pop();
   }
   const joined = '/'.repeat(initialSlashes) + components.join('/');
@@ -27,8 +28,13 @@ function model(path: string): string[] | undefined {
   return segments[0] === '..' ? undefined : segments;
 }
 
-const segment = fc.oneof(fc.constantFrom('', '.', '..', 'latest', 'meta-data', 'user-data', 'openstack'), fc.stringMatching(/^[a-z0-9.:_-]{1,6}$/));
-const path = fc.array(segment, { maxLength: 10 }).chain((segments) => fc.constantFrom(`/${segments.join('/')}`, segments.join('/'), `/${segments.join('/')}/`));
+const segment = fc.oneof(
+  fc.constantFrom('', '.', '..', 'latest', 'meta-data', 'user-data', 'openstack'),
+  fc.stringMatching(/^[a-z0-9.:_-]{1,6}$/),
+);
+const path = fc
+  .array(segment, { maxLength: 10 })
+  .chain((segments) => fc.constantFrom(`/${segments.join('/')}`, segments.join('/'), `/${segments.join('/')}/`));
 
 describe('resolveDotSegments', () => {
   it.each<[string, string[] | undefined]>([

@@ -80,7 +80,8 @@ describe('an EC2 crawl done the way cloud-init crawls', () => {
       const root = crawlEc2(fetch, `/${version}/`);
       expect(root).toHaveProperty(['meta-data', 'instance-id'], 'i-00000001');
       expect(root).toHaveProperty('user-data');
-      if (WITH_DYNAMIC_DATA.includes(version)) expect(root).toHaveProperty(['dynamic', 'instance-identity', 'document', 'instanceId'], 'i-00000001');
+      if (WITH_DYNAMIC_DATA.includes(version))
+        expect(root).toHaveProperty(['dynamic', 'instance-identity', 'document', 'instanceId'], 'i-00000001');
     }
   });
 

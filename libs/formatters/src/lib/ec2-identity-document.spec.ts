@@ -64,7 +64,10 @@ describe('dynamic/instance-identity/document', () => {
 
   it('names the kernel and ramdisk when the instance has them, as meta-data/ does', () => {
     const md = instanceMetadata({ ec2: { kernelId: 'aki-00000001', ramdiskId: 'ari-00000001' } });
-    expect(JSON.parse(text('/2016-09-02/dynamic/instance-identity/document', md))).toMatchObject({ kernelId: 'aki-00000001', ramdiskId: 'ari-00000001' });
+    expect(JSON.parse(text('/2016-09-02/dynamic/instance-identity/document', md))).toMatchObject({
+      kernelId: 'aki-00000001',
+      ramdiskId: 'ari-00000001',
+    });
   });
 
   it('agrees with meta-data/ on identity, placement and address, for any instance and every version', () => {

@@ -15,7 +15,8 @@ export function renderEc2Versions(): Found {
 export function renderEc2Path(md: InstanceMetadata, version: Ec2Version, segments: readonly string[]): Rendered {
   const [top, ...rest] = segments;
   const hasDynamic = ec2VersionAtLeast(version, EC2_DYNAMIC_DATA);
-  if (top === undefined) return foundListing([...(hasDynamic ? ['dynamic/'] : []), 'meta-data/', ...(md.userData === undefined ? [] : ['user-data'])]);
+  if (top === undefined)
+    return foundListing([...(hasDynamic ? ['dynamic/'] : []), 'meta-data/', ...(md.userData === undefined ? [] : ['user-data'])]);
   if (top === 'user-data' && rest.length === 0) {
     return md.userData === undefined ? notFound('the instance has no user data') : found(md.userData);
   }

@@ -48,7 +48,10 @@ describe('/<version>/', () => {
     const md = instanceMetadata();
     expect(serve('/2009-04-04/user-data', md)).toEqual({ status: 200, contentType: 'text/plain', body: md.userData });
     expect(serve('/latest/user-data/', md)).toEqual(serve('/2009-04-04/user-data', md));
-    expect(serve('/1.0/user-data', instanceMetadata({ userData: undefined }))).toEqual({ status: 404, reason: 'the instance has no user data' });
+    expect(serve('/1.0/user-data', instanceMetadata({ userData: undefined }))).toEqual({
+      status: 404,
+      reason: 'the instance has no user data',
+    });
   });
 
   it.each([
@@ -61,7 +64,19 @@ describe('/<version>/', () => {
 });
 
 describe('/<version>/meta-data/', () => {
-  const always = ['ami-id', 'ami-launch-index', 'ami-manifest-path', 'hostname', 'instance-id', 'local-ipv4', 'mac', 'network/', 'public-keys/', 'reservation-id', 'security-groups'];
+  const always = [
+    'ami-id',
+    'ami-launch-index',
+    'ami-manifest-path',
+    'hostname',
+    'instance-id',
+    'local-ipv4',
+    'mac',
+    'network/',
+    'public-keys/',
+    'reservation-id',
+    'security-groups',
+  ];
   const added: [Ec2Version, string[]][] = [
     ['1.0', []],
     ['2007-01-19', ['local-hostname', 'public-hostname', 'public-ipv4']],

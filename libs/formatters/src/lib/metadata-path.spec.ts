@@ -30,10 +30,7 @@ describe('parseMetadataPath', () => {
       '/latest/meta-data/public-keys/0/openssh-key',
       { tree: 'ec2', version: '2022-09-24', requestedVersion: 'latest', segments: ['meta-data', 'public-keys', '0', 'openssh-key'] },
     ],
-    [
-      '/ec2/2009-04-04/meta-data/',
-      { tree: 'ec2', version: '2009-04-04', requestedVersion: '2009-04-04', segments: ['meta-data'] },
-    ],
+    ['/ec2/2009-04-04/meta-data/', { tree: 'ec2', version: '2009-04-04', requestedVersion: '2009-04-04', segments: ['meta-data'] }],
     [
       '/2009-04-04//meta-data/./placement/../instance-id/',
       { tree: 'ec2', version: '2009-04-04', requestedVersion: '2009-04-04', segments: ['meta-data', 'instance-id'] },
@@ -50,7 +47,10 @@ describe('parseMetadataPath', () => {
     // Perl's VM::EC2 asks this; Nova resolves it to the user data.
     ['/latest/meta-data/../user-data', { tree: 'ec2', version: '2022-09-24', requestedVersion: 'latest', segments: ['user-data'] }],
     ['/latest/meta-data/%2e%2e/user-data', { tree: 'ec2', version: '2022-09-24', requestedVersion: 'latest', segments: ['user-data'] }],
-    ['/openstack/latest/../latest/./meta_data.json', { tree: 'openstack', version: '2025-04-04', requestedVersion: 'latest', segments: ['meta_data.json'] }],
+    [
+      '/openstack/latest/../latest/./meta_data.json',
+      { tree: 'openstack', version: '2025-04-04', requestedVersion: 'latest', segments: ['meta_data.json'] },
+    ],
     ['/openstack/..', { tree: 'ec2-root' }],
   ])('%j', (path, expected) => {
     expect(parse(path)).toEqual(expected);

@@ -1,12 +1,7 @@
 import type { PathContext } from './context';
 import { resolveDotSegments } from './dot-segments';
 import { notFound, type NotFound } from './rendered';
-import {
-  resolveEc2Version,
-  resolveOpenStackVersion,
-  type Ec2Version,
-  type OpenStackVersion,
-} from './versions';
+import { resolveEc2Version, resolveOpenStackVersion, type Ec2Version, type OpenStackVersion } from './versions';
 
 /**
  * A request path, understood without knowing who asks. `version` is the version whose content is

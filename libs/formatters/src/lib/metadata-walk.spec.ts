@@ -87,7 +87,13 @@ describe('walkMetadata', () => {
     const paths = walk(instanceMetadata()).map((entry) => entry.path);
     for (const version of [...OPENSTACK_VERSIONS, 'latest']) expect(paths).toContain(`/openstack/${version}/meta_data.json`);
     for (const version of [...EC2_VERSIONS, 'latest']) expect(paths).toContain(`/${version}/meta-data/instance-id`);
-    expect(paths).toEqual(expect.arrayContaining(['/latest/meta-data/public-keys/0/openssh-key', '/latest/dynamic/instance-identity/document', '/nocloud/meta-data']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/latest/meta-data/public-keys/0/openssh-key',
+        '/latest/dynamic/instance-identity/document',
+        '/nocloud/meta-data',
+      ]),
+    );
   });
 
   it('walks only the versions offered on the day', () => {
@@ -115,7 +121,9 @@ describe('metadataForConfigDrive', () => {
     expect(files.get('openstack/latest/user_data')).toEqual(md.userData);
     expect(files.get('ec2/latest/user-data')).toEqual(md.userData);
     expect(JSON.parse(files.get('ec2/2009-04-04/meta-data.json')?.toString() ?? '')).toEqual(ec2MetaDataTree(md, '2009-04-04'));
-    expect(JSON.parse(files.get('ec2/latest/meta-data.json')?.toString() ?? '')).toMatchObject({ 'public-keys': { '0': { 'openssh-key': md.publicKeys[0].data } } });
+    expect(JSON.parse(files.get('ec2/latest/meta-data.json')?.toString() ?? '')).toMatchObject({
+      'public-keys': { '0': { 'openssh-key': md.publicKeys[0].data } },
+    });
     expect([...files.keys()].filter((path) => path.endsWith('/password') || path.endsWith('/') || path.startsWith('/'))).toEqual([]);
     expect([...files.keys()].filter((path) => !/^(openstack|ec2)\//.test(path))).toEqual([]);
   });

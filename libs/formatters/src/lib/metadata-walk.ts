@@ -62,7 +62,12 @@ function* walkOpenStack(md: InstanceMetadata, context: RenderContext): Generator
     const listing = mustFind(base, renderOpenStackPath(md, version, [], context));
     yield listingOf(base, listing);
     for (const name of entries(listing)) {
-      yield { path: `${base}${name}`, family: 'openstack', listing: false, rendered: mustFind(`${base}${name}`, renderOpenStackPath(md, version, [name], context)) };
+      yield {
+        path: `${base}${name}`,
+        family: 'openstack',
+        listing: false,
+        rendered: mustFind(`${base}${name}`, renderOpenStackPath(md, version, [name], context)),
+      };
     }
   }
 }
@@ -86,7 +91,12 @@ function* walkEc2(md: InstanceMetadata): Generator<WalkedPath> {
 }
 
 /** A directory of the EC2 tree from its data, not its listing: public keys are listed as `0=name`, yet live at `0/`. */
-function* walkEc2Directory(base: string, segments: string[], directory: Ec2Directory, render: (segments: string[]) => Rendered): Generator<WalkedPath> {
+function* walkEc2Directory(
+  base: string,
+  segments: string[],
+  directory: Ec2Directory,
+  render: (segments: string[]) => Rendered,
+): Generator<WalkedPath> {
   const path = `${base}${segments.join('/')}/`;
   yield { path, family: 'ec2', listing: true, rendered: mustFind(path, render(segments)) };
   for (const name of Object.keys(directory).sort()) {
@@ -100,7 +110,12 @@ function* walkNoCloud(md: InstanceMetadata): Generator<WalkedPath> {
   const listing = mustFind('/nocloud/', renderNoCloudPath(md, []));
   yield { path: '/nocloud/', family: 'nocloud', listing: true, rendered: listing };
   for (const name of entries(listing)) {
-    yield { path: `/nocloud/${name}`, family: 'nocloud', listing: false, rendered: mustFind(`/nocloud/${name}`, renderNoCloudPath(md, [name])) };
+    yield {
+      path: `/nocloud/${name}`,
+      family: 'nocloud',
+      listing: false,
+      rendered: mustFind(`/nocloud/${name}`, renderNoCloudPath(md, [name])),
+    };
   }
 }
 

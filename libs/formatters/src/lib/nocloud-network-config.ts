@@ -63,40 +63,56 @@ const BOND_PARAMETERS: Record<string, string> = {
  */
 export function nocloudNetworkConfig(networkData: NetworkData): NetworkConfigV2 {
   const names = deviceNames(networkData.links);
-  const referenced = new Set(networkData.links.flatMap((link) => (link.type === 'bond' ? (link.bond_links ?? []) : link.type === 'vlan' && link.vlan_link ? [link.vlan_link] : [])));
+  const referenced = new Set(
+    networkData.links.flatMap((link) =>
+      link.type === 'bond' ? (link.bond_links ?? []) : link.type === 'vlan' && link.vlan_link ? [link.vlan_link] : [],
+    ),
+  );
   // Entries, made into objects only at the end, so that a link id `__proto__` stays a plain key.
   const ethernets: [string, V2Device][] = [];
   const bonds: [string, V2Device][] = [];
   const vlans: [string, V2Device][] = [];
   for (const link of networkData.links) {
     const name = names.get(link.id) as string;
-    const addressing = addressingOf(networkData.networks.filter((network) => network.link === link.id), networkData.services);
+    const addressing = addressingOf(
+      networkData.networks.filter((network) => network.link === link.id),
+      networkData.services,
+    );
     // network_data.json is served as stored (an "mtu": 0 is seen in the field); netplan takes only a
     // positive whole MTU, so anything else leaves the kernel's default.
     const mtu = typeof link.mtu === 'number' && Number.isInteger(link.mtu) && link.mtu > 0 ? { mtu: link.mtu } : {};
     if (link.type === 'bond') {
-      bonds.push([name, {
-        interfaces: (link.bond_links ?? []).flatMap((member) => names.get(member) ?? []),
-        ...(link.ethernet_mac_address ? { macaddress: link.ethernet_mac_address.toLowerCase() } : {}),
-        ...mtu,
-        parameters: bondParameters(link),
-        ...addressing,
-      }]);
+      bonds.push([
+        name,
+        {
+          interfaces: (link.bond_links ?? []).flatMap((member) => names.get(member) ?? []),
+          ...(link.ethernet_mac_address ? { macaddress: link.ethernet_mac_address.toLowerCase() } : {}),
+          ...mtu,
+          parameters: bondParameters(link),
+          ...addressing,
+        },
+      ]);
     } else if (link.type === 'vlan') {
-      vlans.push([name, {
-        id: link.vlan_id,
-        link: link.vlan_link === undefined ? undefined : names.get(link.vlan_link),
-        ...(link.vlan_mac_address ? { macaddress: link.vlan_mac_address.toLowerCase() } : {}),
-        ...mtu,
-        ...addressing,
-      }]);
+      vlans.push([
+        name,
+        {
+          id: link.vlan_id,
+          link: link.vlan_link === undefined ? undefined : names.get(link.vlan_link),
+          ...(link.vlan_mac_address ? { macaddress: link.vlan_mac_address.toLowerCase() } : {}),
+          ...mtu,
+          ...addressing,
+        },
+      ]);
     } else {
-      ethernets.push([name, {
-        ...(link.ethernet_mac_address ? { match: { macaddress: link.ethernet_mac_address.toLowerCase() } } : {}),
-        ...(referenced.has(link.id) ? { 'set-name': name } : {}),
-        ...mtu,
-        ...addressing,
-      }]);
+      ethernets.push([
+        name,
+        {
+          ...(link.ethernet_mac_address ? { match: { macaddress: link.ethernet_mac_address.toLowerCase() } } : {}),
+          ...(referenced.has(link.id) ? { 'set-name': name } : {}),
+          ...mtu,
+          ...addressing,
+        },
+      ]);
     }
   }
   return {
@@ -162,7 +178,9 @@ function addressingOf(networks: readonly Network[], services: readonly NetworkSe
     if (network.gateway) routes.push({ to: network.gateway.includes(':') ? '::/0' : '0.0.0.0/0', via: network.gateway });
     for (const route of network.routes ?? []) routes.push({ to: withPrefix(route.network, route.netmask), via: route.gateway });
   }
-  const dns = [...networks.flatMap((network) => network.services ?? []), ...services].filter((service) => service.type === 'dns').map((service) => service.address);
+  const dns = [...networks.flatMap((network) => network.services ?? []), ...services]
+    .filter((service) => service.type === 'dns')
+    .map((service) => service.address);
   return {
     ...device,
     ...(addresses.length > 0 ? { addresses } : {}),

@@ -50,7 +50,9 @@ export function renderNoCloudPath(md: InstanceMetadata, segments: readonly strin
     case 'vendor-data':
       return found(noCloudVendorData(md.vendorData) || noCloudVendorData(md.vendorData2));
     case 'network-config':
-      return hasNetwork ? foundYaml(nocloudNetworkConfig(md.networkData)) : notFound('no network data for this instance, so no network-config: cloud-init keeps its fallback');
+      return hasNetwork
+        ? foundYaml(nocloudNetworkConfig(md.networkData))
+        : notFound('no network data for this instance, so no network-config: cloud-init keeps its fallback');
     default:
       return notFound(`no ${name} in the NoCloud seed; it has ${NOCLOUD_FILES.join(', ')}`);
   }

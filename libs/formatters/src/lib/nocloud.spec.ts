@@ -14,7 +14,12 @@ describe('the NoCloud seed', () => {
   });
 
   it('meta-data carries the instance id, hostname, zone and keys of meta_data.json', () => {
-    const md = instanceMetadata({ publicKeys: [{ name: 'a', type: 'ssh', data: 'ssh-ed25519 AAAA a' }, { name: 'b', type: 'ssh', data: 'ssh-rsa BBBB b' }] });
+    const md = instanceMetadata({
+      publicKeys: [
+        { name: 'a', type: 'ssh', data: 'ssh-ed25519 AAAA a' },
+        { name: 'b', type: 'ssh', data: 'ssh-rsa BBBB b' },
+      ],
+    });
     const novaMetaData = JSON.parse(text('/openstack/latest/meta_data.json', md));
     expect(yaml11(text('/nocloud/meta-data', md))).toEqual({
       'instance-id': novaMetaData.uuid,
@@ -31,10 +36,33 @@ describe('the NoCloud seed', () => {
   it('keeps values YAML 1.1 would read as booleans, numbers or base-60 integers as the strings they are', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.constantFrom('on', 'no', 'Yes', 'null', '~', '1e3', '0x1F', '12:30:45', '2024-01-01', '.inf', "'", '"', '#x', '- a', '? b', 'a: b'), fc.string({ unit: 'binary', maxLength: 40 })),
+        fc.oneof(
+          fc.constantFrom(
+            'on',
+            'no',
+            'Yes',
+            'null',
+            '~',
+            '1e3',
+            '0x1F',
+            '12:30:45',
+            '2024-01-01',
+            '.inf',
+            "'",
+            '"',
+            '#x',
+            '- a',
+            '? b',
+            'a: b',
+          ),
+          fc.string({ unit: 'binary', maxLength: 40 }),
+        ),
         fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
         (hostname, uuid) => {
-          expect(yaml11(text('/nocloud/meta-data', instanceMetadata({ hostname, uuid })))).toMatchObject({ 'instance-id': uuid, 'local-hostname': hostname });
+          expect(yaml11(text('/nocloud/meta-data', instanceMetadata({ hostname, uuid })))).toMatchObject({
+            'instance-id': uuid,
+            'local-hostname': hostname,
+          });
         },
       ),
     );
@@ -42,7 +70,9 @@ describe('the NoCloud seed', () => {
 
   it('writes a long SSH key on one line', () => {
     const key = `ssh-rsa ${'A'.repeat(700)} ops@example`;
-    expect(text('/nocloud/meta-data', instanceMetadata({ publicKeys: [{ name: 'ops', type: 'ssh', data: key }] }))).toContain(`- "${key}"\n`);
+    expect(text('/nocloud/meta-data', instanceMetadata({ publicKeys: [{ name: 'ops', type: 'ssh', data: key }] }))).toContain(
+      `- "${key}"\n`,
+    );
   });
 
   it('serves user data byte for byte, and an empty 200 when there is none (cloud-init 22.4 gives up on a 404)', () => {
@@ -58,7 +88,7 @@ describe('the NoCloud seed', () => {
     ['a dict without one', { region: 'r1' }, ''],
     ['a list', ['#cloud-config\n'], ''],
     ['nothing', {}, ''],
-  ])("vendor-data is vendor_data.json as cloud-init reads it: %s", (_case, vendorData, expected) => {
+  ])('vendor-data is vendor_data.json as cloud-init reads it: %s', (_case, vendorData, expected) => {
     expect(text('/nocloud/vendor-data', instanceMetadata({ vendorData }))).toBe(expected);
   });
 
@@ -69,7 +99,11 @@ describe('the NoCloud seed', () => {
   });
 
   it.each([0, -1, 1.5])('network-config leaves out an MTU netplan refuses (%p), which network_data.json keeps', (mtu) => {
-    const networkData = { links: [{ id: 'eth0', type: 'phy', ethernet_mac_address: '52:54:00:00:00:01', mtu }], networks: [], services: [] };
+    const networkData = {
+      links: [{ id: 'eth0', type: 'phy', ethernet_mac_address: '52:54:00:00:00:01', mtu }],
+      networks: [],
+      services: [],
+    };
     expect(text('/nocloud/network-config', instanceMetadata({ networkData }))).not.toContain('mtu');
   });
 
@@ -77,12 +111,21 @@ describe('the NoCloud seed', () => {
     const networkData = {
       links: [
         { id: 'p0', type: 'phy', ethernet_mac_address: '52:54:00:00:00:01' },
-        { id: 'bond0', type: 'bond', ethernet_mac_address: '52:54:00:00:00:01', bond_links: ['p0'], bond_mode: '802.3ad', bond_miimon: '100' },
+        {
+          id: 'bond0',
+          type: 'bond',
+          ethernet_mac_address: '52:54:00:00:00:01',
+          bond_links: ['p0'],
+          bond_mode: '802.3ad',
+          bond_miimon: '100',
+        },
       ],
       networks: [],
       services: [],
     };
-    expect(yaml11(text('/nocloud/network-config', instanceMetadata({ networkData })))).toMatchObject({ bonds: { bond0: { parameters: { mode: '802.3ad', 'mii-monitor-interval': 100 } } } });
+    expect(yaml11(text('/nocloud/network-config', instanceMetadata({ networkData })))).toMatchObject({
+      bonds: { bond0: { parameters: { mode: '802.3ad', 'mii-monitor-interval': 100 } } },
+    });
   });
 
   it('network-config is version 2 YAML made from the network data', () => {
@@ -105,9 +148,15 @@ describe('the NoCloud seed', () => {
     expect(serve('/nocloud/network-config', md)).toEqual({ status: 404, reason: expect.stringContaining('cloud-init keeps its fallback') });
   });
 
-  it.each(['/nocloud/meta-data.json', '/nocloud/latest/meta-data', '/nocloud/user_data'])('does not find %s, naming the files it has', (path) => {
-    expect(serve(path)).toEqual({ status: 404, reason: expect.stringContaining('it has meta-data, user-data, vendor-data, network-config') });
-  });
+  it.each(['/nocloud/meta-data.json', '/nocloud/latest/meta-data', '/nocloud/user_data'])(
+    'does not find %s, naming the files it has',
+    (path) => {
+      expect(serve(path)).toEqual({
+        status: 404,
+        reason: expect.stringContaining('it has meta-data, user-data, vendor-data, network-config'),
+      });
+    },
+  );
 });
 
 describe('nocloudNetworkConfig', () => {
@@ -115,14 +164,39 @@ describe('nocloudNetworkConfig', () => {
     links: [
       { id: 'port0', type: 'phy', ethernet_mac_address: '0C:42:A1:5E:77:10' },
       { id: 'port1', type: 'phy', ethernet_mac_address: '0c:42:a1:5e:77:11' },
-      { id: 'pg0', type: 'bond', ethernet_mac_address: '0c:42:a1:5e:77:10', bond_links: ['port0', 'port1'], bond_mode: '802.3ad', bond_miimon: 100, bond_xmit_hash_policy: 'layer3+4', bond_lacp_rate: 'fast', mtu: 9000 },
+      {
+        id: 'pg0',
+        type: 'bond',
+        ethernet_mac_address: '0c:42:a1:5e:77:10',
+        bond_links: ['port0', 'port1'],
+        bond_mode: '802.3ad',
+        bond_miimon: 100,
+        bond_xmit_hash_policy: 'layer3+4',
+        bond_lacp_rate: 'fast',
+        mtu: 9000,
+      },
       { id: 'vlan0', type: 'vlan', vlan_link: 'pg0', vlan_id: 42, vlan_mac_address: '0c:42:a1:5e:77:10' },
       { id: 'oob', type: 'ethernet', ethernet_mac_address: '0c:42:a1:5e:77:20' },
     ],
     networks: [
       { id: 'n0', type: 'ipv4_dhcp', link: 'pg0' },
-      { id: 'n1', type: 'ipv4', link: 'vlan0', ip_address: '192.0.2.10', netmask: '255.255.255.0', gateway: '192.0.2.1', routes: [{ network: '198.51.100.0', netmask: '255.255.255.0', gateway: '192.0.2.254' }] },
-      { id: 'n2', type: 'ipv6', link: 'vlan0', ip_address: '2001:db8::10', netmask: 'ffff:ffff:ffff:ffff::', services: [{ type: 'dns', address: '2001:db8::53' }] },
+      {
+        id: 'n1',
+        type: 'ipv4',
+        link: 'vlan0',
+        ip_address: '192.0.2.10',
+        netmask: '255.255.255.0',
+        gateway: '192.0.2.1',
+        routes: [{ network: '198.51.100.0', netmask: '255.255.255.0', gateway: '192.0.2.254' }],
+      },
+      {
+        id: 'n2',
+        type: 'ipv6',
+        link: 'vlan0',
+        ip_address: '2001:db8::10',
+        netmask: 'ffff:ffff:ffff:ffff::',
+        services: [{ type: 'dns', address: '2001:db8::53' }],
+      },
       { id: 'n3', type: 'ipv6_slaac', link: 'oob' },
     ],
     services: [{ type: 'dns', address: '192.0.2.53' }],
@@ -169,13 +243,28 @@ describe('nocloudNetworkConfig', () => {
   });
 
   it('puts every phy link in ethernets, matched by its lower-case MAC, whatever the ids', () => {
-    const mac = fc.tuple(...Array.from({ length: 6 }, () => fc.integer({ min: 0, max: 255 }))).map((bytes) => bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(':').toUpperCase());
+    const mac = fc.tuple(...Array.from({ length: 6 }, () => fc.integer({ min: 0, max: 255 }))).map((bytes) =>
+      bytes
+        .map((byte) => byte.toString(16).padStart(2, '0'))
+        .join(':')
+        .toUpperCase(),
+    );
     fc.assert(
-      fc.property(fc.uniqueArray(fc.record({ id: fc.oneof(fc.constantFrom('__proto__', 'constructor', '0'), fc.string({ minLength: 1, maxLength: 15 })), mac }), { selector: (link) => link.id, maxLength: 6 }), (links) => {
-        const config = nocloudNetworkConfig({ links: links.map(({ id, mac }) => ({ id, type: 'phy', ethernet_mac_address: mac })), networks: [], services: [] });
-        const macs = Object.fromEntries(links.map(({ id, mac }) => [id, { match: { macaddress: mac.toLowerCase() } }]));
-        expect(config).toEqual(links.length > 0 ? { version: 2, ethernets: macs } : { version: 2 });
-      }),
+      fc.property(
+        fc.uniqueArray(
+          fc.record({ id: fc.oneof(fc.constantFrom('__proto__', 'constructor', '0'), fc.string({ minLength: 1, maxLength: 15 })), mac }),
+          { selector: (link) => link.id, maxLength: 6 },
+        ),
+        (links) => {
+          const config = nocloudNetworkConfig({
+            links: links.map(({ id, mac }) => ({ id, type: 'phy', ethernet_mac_address: mac })),
+            networks: [],
+            services: [],
+          });
+          const macs = Object.fromEntries(links.map(({ id, mac }) => [id, { match: { macaddress: mac.toLowerCase() } }]));
+          expect(config).toEqual(links.length > 0 ? { version: 2, ethernets: macs } : { version: 2 });
+        },
+      ),
     );
   });
 });

@@ -1,15 +1,6 @@
 import type { RenderContext } from './context';
 import type { InstanceMetadata, PublicKey } from './instance-metadata';
-import {
-  GRIZZLY,
-  LIBERTY,
-  NEWTON_ONE,
-  OCATA,
-  ROCKY,
-  VICTORIA,
-  openStackVersionAtLeast,
-  type OpenStackVersion,
-} from './versions';
+import { GRIZZLY, LIBERTY, NEWTON_ONE, OCATA, ROCKY, VICTORIA, openStackVersionAtLeast, type OpenStackVersion } from './versions';
 
 /**
  * Nova's `meta_data.json` for one version.
@@ -74,7 +65,11 @@ export const META_DATA_KEYS_NOT_PASSED_THROUGH: ReadonlySet<string> = new Set([
  *
  * @public
  */
-export function openStackMetaData(md: InstanceMetadata, version: OpenStackVersion, context: Pick<RenderContext, 'randomSeed'>): NovaMetaData {
+export function openStackMetaData(
+  md: InstanceMetadata,
+  version: OpenStackVersion,
+  context: Pick<RenderContext, 'randomSeed'>,
+): NovaMetaData {
   const atLeast = (required: OpenStackVersion): boolean => openStackVersionAtLeast(version, required);
   return {
     uuid: md.uuid,

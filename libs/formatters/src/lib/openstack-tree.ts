@@ -49,7 +49,11 @@ function openStackFiles(md: InstanceMetadata, version: OpenStackVersion, context
   if (atLeast(GRIZZLY)) files.push({ name: 'password', render: () => found(md.password) });
   if (atLeast(HAVANA)) files.push({ name: 'vendor_data.json', render: () => foundJson(md.vendorData) });
   // Nova leaves network_data.json under text/plain; cloud-init parses it as JSON regardless.
-  if (atLeast(LIBERTY)) files.push({ name: 'network_data.json', render: () => foundJson(md.storedNetworkData ?? networkDataDocument(md.networkData), TEXT_PLAIN) });
+  if (atLeast(LIBERTY))
+    files.push({
+      name: 'network_data.json',
+      render: () => foundJson(md.storedNetworkData ?? networkDataDocument(md.networkData), TEXT_PLAIN),
+    });
   if (atLeast(NEWTON_TWO)) files.push({ name: 'vendor_data2.json', render: () => foundJson(md.vendorData2) });
   return files;
 }

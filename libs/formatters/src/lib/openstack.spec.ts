@@ -86,14 +86,41 @@ describe('meta_data.json', () => {
     ['2012-08-10', ['uuid', 'meta', 'public_keys', 'keys', 'hostname', 'name', 'launch_index', 'availability_zone']],
     ['2013-04-04', ['uuid', 'meta', 'public_keys', 'keys', 'hostname', 'name', 'launch_index', 'availability_zone', 'random_seed']],
     ['2013-10-17', ['uuid', 'meta', 'public_keys', 'keys', 'hostname', 'name', 'launch_index', 'availability_zone', 'random_seed']],
-    ['2015-10-15', ['uuid', 'meta', 'public_keys', 'keys', 'hostname', 'name', 'launch_index', 'availability_zone', 'random_seed', 'project_id']],
+    [
+      '2015-10-15',
+      ['uuid', 'meta', 'public_keys', 'keys', 'hostname', 'name', 'launch_index', 'availability_zone', 'random_seed', 'project_id'],
+    ],
     [
       '2016-06-30',
-      ['uuid', 'meta', 'public_keys', 'keys', 'hostname', 'name', 'launch_index', 'availability_zone', 'random_seed', 'project_id', 'devices'],
+      [
+        'uuid',
+        'meta',
+        'public_keys',
+        'keys',
+        'hostname',
+        'name',
+        'launch_index',
+        'availability_zone',
+        'random_seed',
+        'project_id',
+        'devices',
+      ],
     ],
     [
       '2018-08-27',
-      ['uuid', 'meta', 'public_keys', 'keys', 'hostname', 'name', 'launch_index', 'availability_zone', 'random_seed', 'project_id', 'devices'],
+      [
+        'uuid',
+        'meta',
+        'public_keys',
+        'keys',
+        'hostname',
+        'name',
+        'launch_index',
+        'availability_zone',
+        'random_seed',
+        'project_id',
+        'devices',
+      ],
     ],
     [
       '2020-10-14',
@@ -187,7 +214,12 @@ describe('meta_data.json', () => {
     const folsom = json('/openstack/2012-08-10/meta_data.json', md) as Record<string, unknown>;
     expect(folsom).toMatchObject({ uuid: md.uuid, hostname: 'web-1' });
     for (const key of ['random_seed', 'project_id', 'devices', 'dedicated_cpus']) expect(folsom).not.toHaveProperty(key);
-    expect(json('/openstack/latest/meta_data.json', md)).toMatchObject({ random_seed: FIXED_SEED, project_id: 'a1b2c3', devices: [], dedicated_cpus: [] });
+    expect(json('/openstack/latest/meta_data.json', md)).toMatchObject({
+      random_seed: FIXED_SEED,
+      project_id: 'a1b2c3',
+      devices: [],
+      dedicated_cpus: [],
+    });
   });
 
   it('drops files and network_config: they point at /openstack/content files we cannot serve, and cloud-init gives up on a failed one', () => {
@@ -220,7 +252,11 @@ describe('meta_data.json', () => {
 
     it('hides vlan before Ocata, vf_trusted before Rocky, and a NIC left with nothing to say', () => {
       expect(devicesAt('2016-06-30')).toEqual([nic, disk]);
-      expect(devicesAt('2017-02-22')).toEqual([nic, { type: 'nic', bus: 'pci', address: '0000:80:01.0', mac: 'e3:a0:d0:12:c5:10', vlan: 1000 }, disk]);
+      expect(devicesAt('2017-02-22')).toEqual([
+        nic,
+        { type: 'nic', bus: 'pci', address: '0000:80:01.0', mac: 'e3:a0:d0:12:c5:10', vlan: 1000 },
+        disk,
+      ]);
       expect(devicesAt('2018-08-27')).toEqual([nic, vlanNic, trustedNic, disk]);
     });
 
@@ -241,7 +277,12 @@ describe('network_data.json', () => {
 
   it('keeps keys the model does not name', () => {
     const md = instanceMetadata({
-      networkData: { links: [{ id: 'iface0', type: 'phy', ethernet_mac_address: 'aa', extra_link: 1 }], networks: [], services: [], extra: 'x' },
+      networkData: {
+        links: [{ id: 'iface0', type: 'phy', ethernet_mac_address: 'aa', extra_link: 1 }],
+        networks: [],
+        services: [],
+        extra: 'x',
+      },
     });
     expect(json('/openstack/latest/network_data.json', md)).toEqual(md.networkData);
   });

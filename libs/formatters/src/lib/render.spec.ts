@@ -16,7 +16,10 @@ describe('renderMetadata without a node', () => {
   it.each(['/openstack/latest', '/openstack/latest/meta_data.json', '/latest/', '/latest/meta-data/instance-id'])(
     'does not find %s',
     (path) => {
-      expect(renderMetadata(parsed(path), undefined, renderContext())).toEqual({ status: 404, reason: 'no instance metadata for this client' });
+      expect(renderMetadata(parsed(path), undefined, renderContext())).toEqual({
+        status: 404,
+        reason: 'no instance metadata for this client',
+      });
     },
   );
 });
@@ -26,12 +29,15 @@ describe('user data', () => {
   const bytes = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x80, 0xff, 0xfe, 0xc3, 0x28, 0xe2, 0x82, 0x0a, 0x0d, 0x00]);
   const md = instanceMetadata({ userData: bytes });
 
-  it.each(['/openstack/2012-08-10/user_data', '/openstack/latest/user_data', '/1.0/user-data', '/latest/user-data', '/ec2/latest/user-data/'])(
-    '%s is served byte for byte',
-    (path) => {
-      const rendered = serve(path, md);
-      expect(rendered.status).toBe(200);
-      if (rendered.status === 200) expect(rendered.body.equals(bytes)).toBe(true);
-    },
-  );
+  it.each([
+    '/openstack/2012-08-10/user_data',
+    '/openstack/latest/user_data',
+    '/1.0/user-data',
+    '/latest/user-data',
+    '/ec2/latest/user-data/',
+  ])('%s is served byte for byte', (path) => {
+    const rendered = serve(path, md);
+    expect(rendered.status).toBe(200);
+    if (rendered.status === 200) expect(rendered.body.equals(bytes)).toBe(true);
+  });
 });

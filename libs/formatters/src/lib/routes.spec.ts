@@ -3,7 +3,19 @@ import { instanceMetadata, renderContext, serve, TODAY } from '../test-support/i
 import { walkMetadata } from './metadata-walk';
 import { parseMetadataPath } from './metadata-path';
 import { ROUTES, routeFamilyOf, routeMetadataPath, routeOf, type Route } from './routes';
-import { EC2_DYNAMIC_DATA, EC2_VERSIONS, GRIZZLY, HAVANA, LATEST, LIBERTY, NEWTON_TWO, OPENSTACK_VERSIONS, openStackVersionAtLeast, type Ec2Version, type OpenStackVersion } from './versions';
+import {
+  EC2_DYNAMIC_DATA,
+  EC2_VERSIONS,
+  GRIZZLY,
+  HAVANA,
+  LATEST,
+  LIBERTY,
+  NEWTON_TWO,
+  OPENSTACK_VERSIONS,
+  openStackVersionAtLeast,
+  type Ec2Version,
+  type OpenStackVersion,
+} from './versions';
 
 const now = TODAY;
 const parse = (path: string) => parseMetadataPath(path, { now });
@@ -41,7 +53,7 @@ describe('ROUTES', () => {
     for (const entry of ROUTES) expect(writeMethodOf(entry) !== undefined).toBe(entry.write !== undefined);
   });
 
-  it.each([...OPENSTACK_VERSIONS, LATEST])("routes every file Nova lists under OpenStack %s, and nothing it does not list", (requested) => {
+  it.each([...OPENSTACK_VERSIONS, LATEST])('routes every file Nova lists under OpenStack %s, and nothing it does not list', (requested) => {
     const version = requested === LATEST ? OPENSTACK_VERSIONS[OPENSTACK_VERSIONS.length - 1] : (requested as OpenStackVersion);
     const listed = serve(`/openstack/${requested}/`);
     expect(listed.status === 200 && listed.body.toString().split('\n')).toEqual(novaFiles(version));
@@ -59,16 +71,32 @@ describe('ROUTES', () => {
     }
   });
 
-  it.each([...EC2_VERSIONS, LATEST])('routes what AWS lists under EC2 %s through the token check, and api/token under latest alone', (version) => {
-    const listed = serve(`/${version}/`);
-    const hasDynamic = version === LATEST || EC2_VERSIONS.indexOf(version as Ec2Version) >= EC2_VERSIONS.indexOf(EC2_DYNAMIC_DATA);
-    const entries = listed.status === 200 ? listed.body.toString().split('\n').map((entry) => entry.replace(/\/$/, '')) : [];
-    expect(entries).toEqual(AWS_VERSION_ENTRIES.filter((entry) => hasDynamic || entry !== 'dynamic'));
-    for (const entry of AWS_VERSION_ENTRIES) {
-      for (const prefix of ['', '/ec2']) expect(route(`${prefix}/${version}/${entry}`)).toMatchObject({ name: 'ec2', family: 'ec2', scope: 'instance', imdsSession: true, methods: ['GET', 'HEAD'] });
-    }
-    expect(route(`/${version}/api/token`).name).toBe(version === LATEST ? 'imds-token' : 'ec2');
-  });
+  it.each([...EC2_VERSIONS, LATEST])(
+    'routes what AWS lists under EC2 %s through the token check, and api/token under latest alone',
+    (version) => {
+      const listed = serve(`/${version}/`);
+      const hasDynamic = version === LATEST || EC2_VERSIONS.indexOf(version as Ec2Version) >= EC2_VERSIONS.indexOf(EC2_DYNAMIC_DATA);
+      const entries =
+        listed.status === 200
+          ? listed.body
+              .toString()
+              .split('\n')
+              .map((entry) => entry.replace(/\/$/, ''))
+          : [];
+      expect(entries).toEqual(AWS_VERSION_ENTRIES.filter((entry) => hasDynamic || entry !== 'dynamic'));
+      for (const entry of AWS_VERSION_ENTRIES) {
+        for (const prefix of ['', '/ec2'])
+          expect(route(`${prefix}/${version}/${entry}`)).toMatchObject({
+            name: 'ec2',
+            family: 'ec2',
+            scope: 'instance',
+            imdsSession: true,
+            methods: ['GET', 'HEAD'],
+          });
+      }
+      expect(route(`/${version}/api/token`).name).toBe(version === LATEST ? 'imds-token' : 'ec2');
+    },
+  );
 
   it('lists the versions to every client alike, the EC2 ones behind the token check', () => {
     expect(route('/openstack')).toMatchObject({ name: 'openstack-versions', scope: 'public', family: 'openstack' });
@@ -91,15 +119,35 @@ describe('ROUTES', () => {
 
   it('gives every parsed path a route of its tree; a public route renders for any client', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('openstack', 'ec2', 'nocloud', 'latest', '2009-04-04', '2013-04-04', 'password', 'api', 'token', 'meta-data', '..', '.', ''), { maxLength: 5 }), (segments) => {
-        const routed = routeMetadataPath(`/${segments.join('/')}`, { now });
-        if ('notFound' in routed) return;
-        expect(ROUTES).toContain(routed.route);
-        expect(routed.family).toBe(routed.route.family);
-        // A public route renders without an instance; an instance route is not found without one.
-        if (routed.route.scope === 'public') expect(serve(`/${segments.join('/')}`, undefined).status).toBe(200);
-        expect(routed.route.tree).toBe(routed.path.tree);
-      }),
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'openstack',
+            'ec2',
+            'nocloud',
+            'latest',
+            '2009-04-04',
+            '2013-04-04',
+            'password',
+            'api',
+            'token',
+            'meta-data',
+            '..',
+            '.',
+            '',
+          ),
+          { maxLength: 5 },
+        ),
+        (segments) => {
+          const routed = routeMetadataPath(`/${segments.join('/')}`, { now });
+          if ('notFound' in routed) return;
+          expect(ROUTES).toContain(routed.route);
+          expect(routed.family).toBe(routed.route.family);
+          // A public route renders without an instance; an instance route is not found without one.
+          if (routed.route.scope === 'public') expect(serve(`/${segments.join('/')}`, undefined).status).toBe(200);
+          expect(routed.route.tree).toBe(routed.path.tree);
+        },
+      ),
     );
   });
 });

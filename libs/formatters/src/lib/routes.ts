@@ -84,14 +84,45 @@ export const ROUTES: readonly Route[] = [
   // The version listings are the same for every client.
   { name: 'openstack-versions', family: 'openstack', tree: 'openstack-root', methods: READ, onOtherMethod: 405, scope: 'public' },
   // Nova answers any other method on `password` with 400, not 405.
-  { name: 'openstack-password', family: 'openstack', tree: 'openstack', segments: ['password'], since: GRIZZLY, methods: ['GET', 'HEAD', 'POST'], onOtherMethod: 400, scope: 'instance', write: 'store-password' },
-  { name: 'openstack-vendor-data2', family: 'openstack', tree: 'openstack', segments: ['vendor_data2.json'], since: NEWTON_TWO, methods: READ, onOtherMethod: 405, scope: 'instance', resolve: 'dynamic-vendor-data' },
+  {
+    name: 'openstack-password',
+    family: 'openstack',
+    tree: 'openstack',
+    segments: ['password'],
+    since: GRIZZLY,
+    methods: ['GET', 'HEAD', 'POST'],
+    onOtherMethod: 400,
+    scope: 'instance',
+    write: 'store-password',
+  },
+  {
+    name: 'openstack-vendor-data2',
+    family: 'openstack',
+    tree: 'openstack',
+    segments: ['vendor_data2.json'],
+    since: NEWTON_TWO,
+    methods: READ,
+    onOtherMethod: 405,
+    scope: 'instance',
+    resolve: 'dynamic-vendor-data',
+  },
   { name: 'openstack', family: 'openstack', tree: 'openstack', methods: READ, onOtherMethod: 405, scope: 'instance' },
   // cloud-init's NoCloud seed, as Tinkerbell's tootles serves it.
   { name: 'nocloud', family: 'nocloud', tree: 'nocloud', methods: READ, onOtherMethod: 405, scope: 'instance' },
   { name: 'ec2-versions', family: 'ec2', tree: 'ec2-root', methods: READ, onOtherMethod: 405, scope: 'public', imdsSession: true },
   // A GET here finds nothing in the tree, but only after the token check, as every EC2 read.
-  { name: 'imds-token', family: 'imds-token', tree: 'ec2', segments: ['api', 'token'], latestOnly: true, methods: ['GET', 'HEAD', 'PUT'], onOtherMethod: 405, scope: 'instance', write: 'issue-token', imdsSession: true },
+  {
+    name: 'imds-token',
+    family: 'imds-token',
+    tree: 'ec2',
+    segments: ['api', 'token'],
+    latestOnly: true,
+    methods: ['GET', 'HEAD', 'PUT'],
+    onOtherMethod: 405,
+    scope: 'instance',
+    write: 'issue-token',
+    imdsSession: true,
+  },
   { name: 'ec2', family: 'ec2', tree: 'ec2', methods: READ, onOtherMethod: 405, scope: 'instance', imdsSession: true },
 ];
 

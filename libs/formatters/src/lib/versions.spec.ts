@@ -33,12 +33,14 @@ describe('resolveOpenStackVersion', () => {
     expect(resolveOpenStackVersion('latest', new Date('2019-01-01T00:00:00Z'))).toBe('2018-08-27');
   });
 
-  it.each([['2025-04-04', '2024-12-31T00:00:00Z'], ['2012-08-10', '2012-08-01T00:00:00Z'], ['2014-01-01', '2025-06-01T00:00:00Z'], ['Latest', '2025-06-01T00:00:00Z']])(
-    'does not offer %s at %s',
-    (version, now) => {
-      expect(resolveOpenStackVersion(version, new Date(now))).toBeUndefined();
-    },
-  );
+  it.each([
+    ['2025-04-04', '2024-12-31T00:00:00Z'],
+    ['2012-08-10', '2012-08-01T00:00:00Z'],
+    ['2014-01-01', '2025-06-01T00:00:00Z'],
+    ['Latest', '2025-06-01T00:00:00Z'],
+  ])('does not offer %s at %s', (version, now) => {
+    expect(resolveOpenStackVersion(version, new Date(now))).toBeUndefined();
+  });
 });
 
 describe('resolveEc2Version', () => {

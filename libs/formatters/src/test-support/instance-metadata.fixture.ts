@@ -37,9 +37,7 @@ export function instanceMetadata(overrides: Overrides = {}): InstanceMetadata {
     userData: Buffer.from('#cloud-config\nhostname: web-1\n'),
     networkData: {
       links: [{ id: 'iface0', type: 'phy', ethernet_mac_address: '52:54:00:aa:bb:01', mtu: 1500 }],
-      networks: [
-        { id: 'network0', type: 'ipv4', link: 'iface0', ip_address: '10.1.0.5', netmask: '255.255.255.0', routes: [] },
-      ],
+      networks: [{ id: 'network0', type: 'ipv4', link: 'iface0', ip_address: '10.1.0.5', netmask: '255.255.255.0', routes: [] }],
       services: [{ type: 'dns', address: '10.1.0.1' }],
     },
     vendorData: {},

@@ -27,8 +27,12 @@ describe('ec2Architecture', () => {
 
 describe('ec2PendingTime', () => {
   it("is when an active node became active (Ironic's provision_updated_at), in UTC to the second", () => {
-    expect(ec2PendingTime(aNode({ provision_state: 'active', provision_updated_at: '2024-03-01T10:20:30.123456+00:00' }))).toBe('2024-03-01T10:20:30Z');
-    expect(ec2PendingTime(aNode({ provision_state: 'active', provision_updated_at: '2024-03-01T12:20:30+02:00' }))).toBe('2024-03-01T10:20:30Z');
+    expect(ec2PendingTime(aNode({ provision_state: 'active', provision_updated_at: '2024-03-01T10:20:30.123456+00:00' }))).toBe(
+      '2024-03-01T10:20:30Z',
+    );
+    expect(ec2PendingTime(aNode({ provision_state: 'active', provision_updated_at: '2024-03-01T12:20:30+02:00' }))).toBe(
+      '2024-03-01T10:20:30Z',
+    );
     expect(ec2PendingTime(aNode({ provision_state: 'active', provision_updated_at: '2024-03-01T10:20:30' }))).toBe('2024-03-01T10:20:30Z');
   });
 

@@ -6,18 +6,33 @@ import { ec2NetworkView, subnetCidr, withClientAddress, type Ec2NetworkView } fr
 import { buildInstanceMetadata } from './instance-metadata-builder';
 
 /** An instance on a node whose own network_data is `networkData`. */
-const instanceWith = (networkData: NetworkData) => buildInstanceMetadata({ node: aNode({ network_data: networkData }), ports: [], portgroups: [] }, { defaultAvailabilityZone: 'nova', region: 'RegionOne' });
+const instanceWith = (networkData: NetworkData) =>
+  buildInstanceMetadata(
+    { node: aNode({ network_data: networkData }), ports: [], portgroups: [] },
+    { defaultAvailabilityZone: 'nova', region: 'RegionOne' },
+  );
 const phy = (id: string, mac: string, type = 'phy') => ({ id, type, ethernet_mac_address: mac });
-const ipv4 = (link: string, ip_address: string, netmask = '255.255.255.0') => ({ id: `net-${ip_address}`, type: 'ipv4', link, ip_address, netmask });
+const ipv4 = (link: string, ip_address: string, netmask = '255.255.255.0') => ({
+  id: `net-${ip_address}`,
+  type: 'ipv4',
+  link,
+  ip_address,
+  netmask,
+});
 
 /** The (mac, device-number, local-ipv4s) triples, for compact expectations. */
 const nics = (view: Ec2NetworkView) => view.interfaces.map((nic) => [nic.mac, nic.deviceNumber, nic.localIpv4s]);
 
 describe('ec2NetworkView: examples from Nova and cloud-init', () => {
   it('lists a tap link as a NIC, as cloud-init does (field case C-01)', () => {
-    const view = ec2NetworkView({ links: [phy('tapa1b2c3d4-01', '52:54:00:12:34:01', 'tap')], networks: [ipv4('tapa1b2c3d4-01', '127.0.0.21')] }, []);
+    const view = ec2NetworkView(
+      { links: [phy('tapa1b2c3d4-01', '52:54:00:12:34:01', 'tap')], networks: [ipv4('tapa1b2c3d4-01', '127.0.0.21')] },
+      [],
+    );
     expect(view).toMatchObject({ localIpv4: '127.0.0.21', mac: '52:54:00:12:34:01' });
-    expect(view.interfaces).toEqual([{ mac: '52:54:00:12:34:01', deviceNumber: 0, localIpv4s: ['127.0.0.21'], subnetIpv4CidrBlock: '127.0.0.0/24' }]);
+    expect(view.interfaces).toEqual([
+      { mac: '52:54:00:12:34:01', deviceNumber: 0, localIpv4s: ['127.0.0.21'], subnetIpv4CidrBlock: '127.0.0.0/24' },
+    ]);
   });
 
   // cloud-init's NETWORK_DATA_2 (tests of its config drive source): a tap link and a link of type null.
@@ -31,7 +46,13 @@ describe('ec2NetworkView: examples from Nova and cloud-init', () => {
         ],
         networks: [
           ipv4('tap77a0dc5b-72', '172.17.48.18', '255.255.255.0'),
-          { id: 'network1', type: 'ipv6', link: 'tap77a0dc5b-72', ip_address: 'fdb8:52d0:9d14:0:f816:3eff:fe9f:70d', netmask: 'ffff:ffff:ffff:ffff::' },
+          {
+            id: 'network1',
+            type: 'ipv6',
+            link: 'tap77a0dc5b-72',
+            ip_address: 'fdb8:52d0:9d14:0:f816:3eff:fe9f:70d',
+            netmask: 'ffff:ffff:ffff:ffff::',
+          },
           ipv4('tap7d6b7bec-93', '172.16.48.13', '255.255.255.128'),
         ],
       },
@@ -52,9 +73,30 @@ describe('ec2NetworkView: examples from Nova and cloud-init', () => {
         links: [
           phy('eth0', '0c:c4:7a:34:6e:3c'),
           phy('eth1', '0c:c4:7a:34:6e:3d'),
-          { id: 'bond0', type: 'bond', bond_links: ['eth0', 'eth1'], bond_miimon: 100, bond_mode: '4', ethernet_mac_address: 'fa:16:3e:b3:72:36' },
-          { id: 'vlan2', type: 'vlan', vlan_id: 602, vlan_link: 'bond0', vlan_mac_address: 'fa:16:3e:b3:72:30', ethernet_mac_address: 'fa:16:3e:b3:72:30' },
-          { id: 'vlan3', type: 'vlan', vlan_id: 612, vlan_link: 'bond0', vlan_mac_address: 'fa:16:3e:66:ab:a6', ethernet_mac_address: 'fa:16:3e:66:ab:a6' },
+          {
+            id: 'bond0',
+            type: 'bond',
+            bond_links: ['eth0', 'eth1'],
+            bond_miimon: 100,
+            bond_mode: '4',
+            ethernet_mac_address: 'fa:16:3e:b3:72:36',
+          },
+          {
+            id: 'vlan2',
+            type: 'vlan',
+            vlan_id: 602,
+            vlan_link: 'bond0',
+            vlan_mac_address: 'fa:16:3e:b3:72:30',
+            ethernet_mac_address: 'fa:16:3e:b3:72:30',
+          },
+          {
+            id: 'vlan3',
+            type: 'vlan',
+            vlan_id: 612,
+            vlan_link: 'bond0',
+            vlan_mac_address: 'fa:16:3e:66:ab:a6',
+            ethernet_mac_address: 'fa:16:3e:66:ab:a6',
+          },
         ],
         networks: [ipv4('vlan2', '2.2.2.13', '255.255.255.248'), ipv4('vlan3', '10.0.1.5', '255.255.255.248')],
       },
@@ -91,16 +133,28 @@ describe('ec2NetworkView: examples from Nova and cloud-init', () => {
   it('answers the first fixed IPv4 as local-ipv4, on the NIC that carries it or else on the DHCP NIC', () => {
     const links = [phy('eth0', '52:54:00:00:00:01'), phy('eth1', '52:54:00:00:00:02')];
     const dhcp = { id: 'n0', type: 'ipv4_dhcp', link: 'eth1' };
-    expect(ec2NetworkView({ links, networks: [dhcp] }, ['fd00::5', '10.0.0.5'])).toMatchObject({ localIpv4: '10.0.0.5', mac: '52:54:00:00:00:02' });
+    expect(ec2NetworkView({ links, networks: [dhcp] }, ['fd00::5', '10.0.0.5'])).toMatchObject({
+      localIpv4: '10.0.0.5',
+      mac: '52:54:00:00:00:02',
+    });
     expect(nics(ec2NetworkView({ links, networks: [dhcp] }, ['10.0.0.5']))).toEqual([
       ['52:54:00:00:00:01', 1, []],
       ['52:54:00:00:00:02', 0, ['10.0.0.5']],
     ]);
-    expect(ec2NetworkView({ links, networks: [ipv4('eth1', '10.0.0.6'), ipv4('eth0', '10.0.0.5')] }, ['10.0.0.5'])).toMatchObject({ localIpv4: '10.0.0.5', mac: '52:54:00:00:00:01' });
+    expect(ec2NetworkView({ links, networks: [ipv4('eth1', '10.0.0.6'), ipv4('eth0', '10.0.0.5')] }, ['10.0.0.5'])).toMatchObject({
+      localIpv4: '10.0.0.5',
+      mac: '52:54:00:00:00:01',
+    });
   });
 
   it('keeps every address of a NIC, and lists a MAC two links share once', () => {
-    const view = ec2NetworkView({ links: [phy('a', '52:54:00:00:00:01'), phy('b', '52:54:00:00:00:01', 'tap')], networks: [ipv4('a', '10.0.0.1'), ipv4('b', '10.0.0.2'), ipv4('a', '10.0.0.1')] }, []);
+    const view = ec2NetworkView(
+      {
+        links: [phy('a', '52:54:00:00:00:01'), phy('b', '52:54:00:00:00:01', 'tap')],
+        networks: [ipv4('a', '10.0.0.1'), ipv4('b', '10.0.0.2'), ipv4('a', '10.0.0.1')],
+      },
+      [],
+    );
     expect(nics(view)).toEqual([['52:54:00:00:00:01', 0, ['10.0.0.1', '10.0.0.2']]]);
   });
 
@@ -117,13 +171,21 @@ describe('ec2NetworkView: examples from Nova and cloud-init', () => {
           'junk',
           null,
         ],
-        networks: [ipv4('v1', '10.0.0.1'), ipv4('b0', '10.0.0.2'), ipv4('nomac', '10.0.0.3'), { link: 'eth0', ip_address: 42 }, ipv4('eth0', '10.0.0.4', '255.0.255.0')],
+        networks: [
+          ipv4('v1', '10.0.0.1'),
+          ipv4('b0', '10.0.0.2'),
+          ipv4('nomac', '10.0.0.3'),
+          { link: 'eth0', ip_address: 42 },
+          ipv4('eth0', '10.0.0.4', '255.0.255.0'),
+        ],
       },
       [],
     );
     // The first address is still the instance's local-ipv4, and is on the primary NIC.
     expect(view).toMatchObject({ localIpv4: '10.0.0.1', mac: '52:54:00:00:00:01' });
-    expect(view.interfaces).toEqual([{ mac: '52:54:00:00:00:01', deviceNumber: 0, localIpv4s: ['10.0.0.4', '10.0.0.1'], subnetIpv4CidrBlock: undefined }]);
+    expect(view.interfaces).toEqual([
+      { mac: '52:54:00:00:00:01', deviceNumber: 0, localIpv4s: ['10.0.0.4', '10.0.0.1'], subnetIpv4CidrBlock: undefined },
+    ]);
     expect(ec2NetworkView({ links: 'nope', networks: { x: 1 } }, [])).toEqual({ localIpv4: undefined, mac: undefined, interfaces: [] });
   });
 });
@@ -186,7 +248,11 @@ describe('ec2NetworkView on generated network_data graphs', () => {
 
 describe('withClientAddress (field case C-22)', () => {
   const dhcpOnly = (macs: string[]) =>
-    instanceWith({ links: macs.map((mac, i) => phy(`iface${i}`, mac)), networks: macs.map((_, i) => ({ id: `n${i}`, type: 'ipv4_dhcp', link: `iface${i}` })), services: [] });
+    instanceWith({
+      links: macs.map((mac, i) => phy(`iface${i}`, mac)),
+      networks: macs.map((_, i) => ({ id: `n${i}`, type: 'ipv4_dhcp', link: `iface${i}` })),
+      services: [],
+    });
 
   it('answers the address the node was matched by, on the NIC its lease names', () => {
     const md = withClientAddress(dhcpOnly(['52:54:00:00:22:01', '52:54:00:00:22:02']), '127.0.0.54', '52:54:00:00:22:02');

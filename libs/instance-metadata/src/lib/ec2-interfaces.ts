@@ -59,13 +59,20 @@ export function ec2NetworkView(networkData: NetworkGraph, fixedIps: readonly str
   }
   const fixedIpv4s = fixedIps.filter((ip) => isIPv4(ip));
   const localIpv4 = fixedIpv4s[0] ?? networks.find((network) => network.address !== undefined)?.address;
-  const primary = placed.find(({ network }) => localIpv4 !== undefined && network.address === localIpv4) ?? placed.find(({ network }) => network.type.startsWith('ipv4'));
+  const primary =
+    placed.find(({ network }) => localIpv4 !== undefined && network.address === localIpv4) ??
+    placed.find(({ network }) => network.type.startsWith('ipv4'));
   const mac = primary?.mac ?? nics.keys().next().value;
   // Addresses no network places (fixed_ips, a local-ipv4 on a link that leads nowhere) are the primary NIC's.
   const listed = new Set([...nics.values()].flatMap((nic) => nic.addresses));
   const unplaced = [...new Set(localIpv4 === undefined ? fixedIpv4s : [...fixedIpv4s, localIpv4])].filter((ip) => !listed.has(ip));
   if (mac !== undefined) nics.get(mac)?.addresses.push(...unplaced);
-  const interfaces = [...nics].map(([nicMac, nic]) => ({ mac: nicMac, deviceNumber: 0, localIpv4s: nic.addresses, subnetIpv4CidrBlock: nic.subnet }));
+  const interfaces = [...nics].map(([nicMac, nic]) => ({
+    mac: nicMac,
+    deviceNumber: 0,
+    localIpv4s: nic.addresses,
+    subnetIpv4CidrBlock: nic.subnet,
+  }));
   return { localIpv4, mac, interfaces: numbered(interfaces, mac) };
 }
 
@@ -118,7 +125,8 @@ function readLinks(value: unknown): Map<string, Link> {
     if (!isRecord(link) || !nonEmptyString(link.id) || links.has(link.id)) continue;
     const mac = typeof link.ethernet_mac_address === 'string' ? normalizeMac(link.ethernet_mac_address) : undefined;
     if (link.type === 'vlan') links.set(link.id, { kind: 'vlan', parent: nonEmptyString(link.vlan_link) ? link.vlan_link : undefined });
-    else if (link.type === 'bond') links.set(link.id, { kind: 'bond', mac, members: Array.isArray(link.bond_links) ? link.bond_links.filter(nonEmptyString) : [] });
+    else if (link.type === 'bond')
+      links.set(link.id, { kind: 'bond', mac, members: Array.isArray(link.bond_links) ? link.bond_links.filter(nonEmptyString) : [] });
     else links.set(link.id, { kind: 'nic', mac });
   }
   return links;

@@ -68,7 +68,9 @@ describe('sanitizeHostname properties', () => {
   });
 
   it('keeps a name that is already a lower-case label as it is', () => {
-    fc.assert(fc.property(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/), (label) => expect(sanitizeHostname(label)).toBe(label)));
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/), (label) => expect(sanitizeHostname(label)).toBe(label)),
+    );
   });
 });
 

@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import { isDns1123Subdomain } from './host-name';
 import { instanceIdentity } from './instance-identity';
 
-const values = (identity: ReturnType<typeof instanceIdentity>) => ({ uuid: identity.uuid.value, name: identity.name.value, hostname: identity.hostname.value });
+const values = (identity: ReturnType<typeof instanceIdentity>) => ({
+  uuid: identity.uuid.value,
+  name: identity.name.value,
+  hostname: identity.hostname.value,
+});
 
 describe('instanceIdentity', () => {
   it('answers what a JSON drive says, and the node’s uuid and name where Ironic fills them in (C-16)', () => {
@@ -24,7 +28,10 @@ describe('instanceIdentity', () => {
     const node = aNode({ instance_uuid: 'aaaaaaaa-0000-4000-8000-000000000001' });
     expect(instanceIdentity(node, {}).uuid.value).toBe(node.uuid);
     expect(instanceIdentity(node, { uuid: '' }).uuid.value).toBe(node.uuid);
-    expect(instanceIdentity(node, undefined).uuid).toEqual({ value: 'aaaaaaaa-0000-4000-8000-000000000001', source: "the node's instance_uuid (no config drive)" });
+    expect(instanceIdentity(node, undefined).uuid).toEqual({
+      value: 'aaaaaaaa-0000-4000-8000-000000000001',
+      source: "the node's instance_uuid (no config drive)",
+    });
     const withoutInstance = aNode({ instance_uuid: null });
     expect(instanceIdentity(withoutInstance, undefined).uuid.value).toBe(withoutInstance.uuid);
   });
@@ -42,7 +49,10 @@ describe('instanceIdentity', () => {
   });
 
   it('cleans a node name as Nova cleans a display name (C-19), and keeps name as it is', () => {
-    expect(values(instanceIdentity(aNode({ name: 'Rack1_Node_07' }), undefined))).toMatchObject({ name: 'Rack1_Node_07', hostname: 'rack1-node-07' });
+    expect(values(instanceIdentity(aNode({ name: 'Rack1_Node_07' }), undefined))).toMatchObject({
+      name: 'Rack1_Node_07',
+      hostname: 'rack1-node-07',
+    });
   });
 
   it('keeps an instance_info.hostname that is a host name, and cleans one that is not', () => {

@@ -38,7 +38,9 @@ export interface InstanceIdentity {
  *   the display name (nova/compute/api.py `_populate_instance_names`), else `Server-<uuid>`.
  */
 export function instanceIdentity(node: IronicNode, metaData: ConfigDriveMetaData | undefined): InstanceIdentity {
-  const ownName = node.name ? { value: node.name, source: "the node's name" } : { value: node.uuid, source: "the node's uuid (the node has no name)" };
+  const ownName = node.name
+    ? { value: node.name, source: "the node's name" }
+    : { value: node.uuid, source: "the node's uuid (the node has no name)" };
   if (metaData === undefined) {
     const uuid = withoutDrive(node);
     return { uuid, name: ownName, hostname: hostnameFor(node, {}, ownName, uuid.value) };
@@ -51,7 +53,9 @@ export function instanceIdentity(node: IronicNode, metaData: ConfigDriveMetaData
 
 /** The instance id of a node without a config drive. */
 function withoutDrive(node: IronicNode): Derived {
-  return node.instance_uuid ? { value: node.instance_uuid, source: "the node's instance_uuid (no config drive)" } : { value: node.uuid, source: "the node's uuid (no config drive, no instance_uuid)" };
+  return node.instance_uuid
+    ? { value: node.instance_uuid, source: "the node's instance_uuid (no config drive)" }
+    : { value: node.uuid, source: "the node's uuid (no config drive, no instance_uuid)" };
 }
 
 /** `key` of the meta_data on the disk, saying whether the drive or Ironic's fill put it there. */

@@ -1,6 +1,13 @@
 import type { ConfigDrive } from '@ironic-metadata/configdrive';
 import { META_DATA_KEYS_NOT_PASSED_THROUGH, type InstanceMetadata, type PublicKey } from '@ironic-metadata/formatters';
-import { fixedIpAddress, nodeNetworkData, type IronicNode, type IronicPort, type IronicPortgroup, type NetworkData } from '@ironic-metadata/ironic-model';
+import {
+  fixedIpAddress,
+  nodeNetworkData,
+  type IronicNode,
+  type IronicPort,
+  type IronicPortgroup,
+  type NetworkData,
+} from '@ironic-metadata/ironic-model';
 import { ec2NetworkView } from './ec2-interfaces';
 import { ec2Architecture, ec2PendingTime } from './ec2-identity-fields';
 import { instancePassword } from './instance-password';
@@ -27,7 +34,6 @@ export interface BuildOptions {
   /** The operator's static vendor_data.json, when configured. */
   vendorData?: unknown;
 }
-
 
 /**
  * One instance's metadata: the config drive first (it is what the deployer asked the node to see),
@@ -84,7 +90,10 @@ export function buildInstanceMetadata(entry: InstanceSource, options: BuildOptio
 }
 
 /** The drive's network_data when it has one (it is on the node's disk), else the node's own, else one built from its ports. */
-function chooseNetworkData(entry: InstanceSource, drive: ConfigDrive | undefined): { networkData: NetworkData; storedNetworkData?: unknown } {
+function chooseNetworkData(
+  entry: InstanceSource,
+  drive: ConfigDrive | undefined,
+): { networkData: NetworkData; storedNetworkData?: unknown } {
   if (drive?.networkData) return { networkData: drive.networkData, storedNetworkData: drive.storedNetworkData };
   const own = nodeNetworkData(entry.node);
   if (own) return { networkData: own.view, storedNetworkData: own.document };

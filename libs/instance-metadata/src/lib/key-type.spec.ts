@@ -5,12 +5,14 @@ import { describeKey, isPemCertificate, parseOpenSshPublicKey } from './key-type
 // certificate); the two security keys laid out as OpenSSH's sshkey.c writes them (no hardware here).
 const KEYS = {
   ed25519: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICxqN2inzsDX+YCsPir4B/V6YkgQP26/CeXzYg8tTuZO ops@example.com',
-  ecdsa: 'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLNmADXRk7GeYw3+Q1o9sSh6o1Q3idOffVxAn+lkD8xNd3MgjyG0t8BYYJehvNWtkaU51LlAc9eJXOM9HEoENPs= ops@example.com',
+  ecdsa:
+    'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLNmADXRk7GeYw3+Q1o9sSh6o1Q3idOffVxAn+lkD8xNd3MgjyG0t8BYYJehvNWtkaU51LlAc9eJXOM9HEoENPs= ops@example.com',
   rsa: 'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDAg8IeKz8hxMt4Z9iKul0BESWEt6i4NZ09QwSF3WPssuJQJgA2UHY8zxTQxI/uBXxhXrkCGWqIZCwcEYvI+v/8tGw4Gb5ET4gXkDfSalsZpYG98Ztr7IPipn3MgBg+LNn6t2WqZYRmJcWp9o6HuRkSH1g2/dO16mWe9sWk4gS2fw== ops@example.com',
   dsa: 'ssh-dss AAAAB3NzaC1kc3MAAACBAJrRoFNggG8Xihx+INwu4hyxOiRrv6O7gG6NXrNQtK4xoZonIQCfdu1w3PSVxyJvDK78xek1fkmMITkyIrb00a2V574hswxG8CKEbaaJAJzlsddmfXjNSFALwYv2aYPk7ehc2WDFcFCjT+O5DkMY7xcI563+rolBe7dkh2WbXBsbAAAAFQCN7ZgEt6ll4kfacbiRTkUZeBL3hwAAAIEAkehtldY3u0BAC2SNrdPvN1ku6zuvjj6ZaylaH7hcSRj6esgCNu12xk0co8cxQtEhdKW8QZXejbhiRGYMKEDbGcCmcmdjpskuy2MJIex+aZTkiLUV7YipF0Xpmcm4Bw/TNdezvhK6e034TmHhjaNS3HwDaidXfMK10PkcvSO+dnsAAACAA2NDYn28b1VefYPx48Umkia7Cqg2Dw5g8td7PfwapRm4vskFBICdZOFKl4CS/T5YpXU/zFnTXiqbXqwIgGKnD3mvDkObT3nzlOdEQhHF65SwioEniVHuaUowK3d/sLsHGuiSmaBqWZzqecKttgv8HnCJwKaoZ+nQJiW1lKkbDWI= ops@example.com',
   certificate:
     'ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tAAAAIN2+mwNYVfQOUuRg0kmhBNCY/OD71sbmUTD3ASHLUqbYAAAAICxqN2inzsDX+YCsPir4B/V6YkgQP26/CeXzYg8tTuZOAAAAAAAAAAAAAAABAAAABWhvc3QxAAAABwAAAANvcHMAAAAAAAAAAP//////////AAAAAAAAAIIAAAAVcGVybWl0LVgxMS1mb3J3YXJkaW5nAAAAAAAAABdwZXJtaXQtYWdlbnQtZm9yd2FyZGluZwAAAAAAAAAWcGVybWl0LXBvcnQtZm9yd2FyZGluZwAAAAAAAAAKcGVybWl0LXB0eQAAAAAAAAAOcGVybWl0LXVzZXItcmMAAAAAAAAAAAAAADMAAAALc3NoLWVkMjU1MTkAAAAgIYT7UjHJMjckWgH93lNSpRoThpmkvBA5Eu77NaNvT8QAAABTAAAAC3NzaC1lZDI1NTE5AAAAQGHyCSbq7r/nZOVX2MxoEvleBIYt9f32Sr33WcGw0+Qvbn7teGjLYPlEdTwuxjKzOMBEv5yLGEyetLBnIOPrrAQ= ops@example.com',
-  skEd25519: 'sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIFV0B+5fWrlYh3xbrt7w5UzonW33RO+g5yDovvwmz6IaAAAABHNzaDo= yubikey',
+  skEd25519:
+    'sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIFV0B+5fWrlYh3xbrt7w5UzonW33RO+g5yDovvwmz6IaAAAABHNzaDo= yubikey',
   skEcdsa:
     'sk-ecdsa-sha2-nistp256@openssh.com AAAAInNrLWVjZHNhLXNoYTItbmlzdHAyNTZAb3BlbnNzaC5jb20AAAAIbmlzdHAyNTYAAABBBCRB6pN93Gvwb/6Z3JdhJwqei4fFE/EXoZd+QUNf+fYGLUmRZD7gZB0TCfVS/bxKCjceIKAgq9XBYG8R2tTNIZwAAAAEc3NoOg== yubikey',
 };
@@ -35,7 +37,11 @@ describe('describeKey', () => {
 
   it('reads a key behind authorized_keys options, quoted blanks and escaped quotes included', () => {
     const options = 'from="10.0.0.0/8,192.168.0.0/16",command="echo \\"hello world\\"",no-pty';
-    expect(parseOpenSshPublicKey(`${options} ${KEYS.skEcdsa}`)).toMatchObject({ options, algorithm: 'sk-ecdsa-sha2-nistp256@openssh.com', comment: 'yubikey' });
+    expect(parseOpenSshPublicKey(`${options} ${KEYS.skEcdsa}`)).toMatchObject({
+      options,
+      algorithm: 'sk-ecdsa-sha2-nistp256@openssh.com',
+      comment: 'yubikey',
+    });
     expect(describeKey(`restrict ${KEYS.certificate}`)).toMatchObject({ type: 'ssh', form: 'openssh' });
   });
 
@@ -46,7 +52,14 @@ describe('describeKey', () => {
   });
 
   it('serves anything else as ssh, Nova’s default keypair type, and says it did not recognise it', () => {
-    for (const data of ['', 'ssh-ed25519', 'ssh-ed25519 not-base64!', 'ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIExample', PEM.replace('CERTIFICATE-----\n', 'PUBLIC KEY-----\n').replace('END CERTIFICATE', 'END PUBLIC KEY'), '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----']) {
+    for (const data of [
+      '',
+      'ssh-ed25519',
+      'ssh-ed25519 not-base64!',
+      'ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIExample',
+      PEM.replace('CERTIFICATE-----\n', 'PUBLIC KEY-----\n').replace('END CERTIFICATE', 'END PUBLIC KEY'),
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+    ]) {
       expect(describeKey(data)).toEqual({ type: 'ssh', form: 'unrecognised' });
     }
   });

@@ -8,7 +8,13 @@ import type { IronicPort, IronicPortgroup, NetworkData, NetworkLink } from '@iro
  */
 export function networkDataFromPorts(ports: readonly IronicPort[], portgroups: readonly IronicPortgroup[]): NetworkData {
   const sorted = [...ports].sort((a, b) => a.address.localeCompare(b.address));
-  const links: NetworkLink[] = sorted.map((port, index) => ({ id: `iface${index}`, type: 'phy', ethernet_mac_address: port.address.toLowerCase(), mtu: null, vif_id: port.uuid }));
+  const links: NetworkLink[] = sorted.map((port, index) => ({
+    id: `iface${index}`,
+    type: 'phy',
+    ethernet_mac_address: port.address.toLowerCase(),
+    mtu: null,
+    vif_id: port.uuid,
+  }));
   const linkIdOfPort = new Map(sorted.map((port, index) => [port.uuid, links[index].id]));
   const bonded = new Set<string>();
   for (const portgroup of portgroups) {

@@ -13,7 +13,19 @@ export interface NetworkDataGraph {
 }
 
 /** Link types cloud-init's `convert_net_json` configures as physical NICs, plus one it does not know. */
-export const NIC_LINK_TYPES = ['phy', 'ethernet', 'tap', 'vif', 'ovs', 'bridge', 'hw_veb', 'hyperv', 'dvs', 'vhostuser', 'macvtap'] as const;
+export const NIC_LINK_TYPES = [
+  'phy',
+  'ethernet',
+  'tap',
+  'vif',
+  'ovs',
+  'bridge',
+  'hw_veb',
+  'hyperv',
+  'dvs',
+  'vhostuser',
+  'macvtap',
+] as const;
 
 const macOf = (index: number, upper: boolean) => {
   const mac = `52:54:00:7e:${(index >> 8).toString(16).padStart(2, '0')}:${(index & 0xff).toString(16).padStart(2, '0')}`;
@@ -32,7 +44,10 @@ const shapes: fc.Arbitrary<Shape> = fc.record({
   nics: fc.array(fc.record({ type: fc.constantFrom(...NIC_LINK_TYPES), upper: fc.boolean() }), { minLength: 1, maxLength: 5 }),
   bonds: fc.array(fc.record({ take: fc.integer({ min: 1, max: 3 }), copiesMember: fc.option(fc.nat(2)) }), { maxLength: 2 }),
   vlans: fc.array(fc.record({ parent: fc.nat(), vlanId: fc.integer({ min: 1, max: 4094 }) }), { maxLength: 3 }),
-  networks: fc.array(fc.record({ on: fc.nat(), kind: fc.constantFrom('ipv4' as const, 'ipv4_dhcp' as const, 'ipv6' as const, 'ipv6_dhcp' as const) }), { maxLength: 6 }),
+  networks: fc.array(
+    fc.record({ on: fc.nat(), kind: fc.constantFrom('ipv4' as const, 'ipv4_dhcp' as const, 'ipv6' as const, 'ipv6_dhcp' as const) }),
+    { maxLength: 6 },
+  ),
 });
 
 /** The graph a shape describes: NICs, bonds over unbonded NICs, VLANs over a NIC or a bond, networks on any link. */
@@ -51,14 +66,29 @@ function graphOf(shape: Shape): NetworkDataGraph {
     free = free.slice(members.length);
     const copied = bond.copiesMember === null ? undefined : members[bond.copiesMember % members.length];
     const mac = copied === undefined ? macOf(0x100 + index, false) : String(links.find((link) => link.id === copied)?.ethernet_mac_address);
-    links.push({ id: `bond${index}`, type: 'bond', ethernet_mac_address: mac, bond_links: members, bond_mode: '802.3ad', bond_miimon: 100, bond_xmit_hash_policy: 'layer3+4' });
+    links.push({
+      id: `bond${index}`,
+      type: 'bond',
+      ethernet_mac_address: mac,
+      bond_links: members,
+      bond_mode: '802.3ad',
+      bond_miimon: 100,
+      bond_xmit_hash_policy: 'layer3+4',
+    });
     carrier.set(`bond${index}`, carrier.get(copied ?? members[0]) as string);
   });
   const lowerLinks = [...links];
   shape.vlans.forEach((vlan, index) => {
     const parent = lowerLinks[vlan.parent % lowerLinks.length];
     const mac = carrier.get(parent.id) as string;
-    links.push({ id: `vlan${index}`, type: 'vlan', vlan_link: parent.id, vlan_id: vlan.vlanId, vlan_mac_address: mac, ethernet_mac_address: mac });
+    links.push({
+      id: `vlan${index}`,
+      type: 'vlan',
+      vlan_link: parent.id,
+      vlan_id: vlan.vlanId,
+      vlan_mac_address: mac,
+      ethernet_mac_address: mac,
+    });
     carrier.set(`vlan${index}`, mac);
   });
   const carrierOf: Record<string, string> = {};
@@ -68,7 +98,12 @@ function graphOf(shape: Shape): NetworkDataGraph {
     if (network.kind === 'ipv4') {
       const address = `10.${index}.0.${10 + index}`;
       carrierOf[address] = carrier.get(link) as string;
-      return { ...base, ip_address: address, netmask: '255.255.255.0', routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: `10.${index}.0.1` }] };
+      return {
+        ...base,
+        ip_address: address,
+        netmask: '255.255.255.0',
+        routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: `10.${index}.0.1` }],
+      };
     }
     return network.kind === 'ipv6' ? { ...base, ip_address: `fd00:${index}::10`, netmask: 'ffff:ffff:ffff:ffff::' } : base;
   });

@@ -83,7 +83,13 @@ export class ApiSession {
   /** Sends a versioned request under `/v1`; throws a typed error for anything but a 2xx answer. */
   async request(request: SessionRequest): Promise<SessionAnswer> {
     const version = formatApiVersion(await this.negotiate());
-    return this.exchange({ method: request.method, path: `/v1${request.path}`, query: request.query, body: request.body, versionHeaders: { [API_VERSION_HEADER]: version } });
+    return this.exchange({
+      method: request.method,
+      path: `/v1${request.path}`,
+      query: request.query,
+      body: request.body,
+      versionHeaders: { [API_VERSION_HEADER]: version },
+    });
   }
 
   /** The URL a request would go to, for errors about requests that are never sent. */
@@ -133,7 +139,13 @@ export class ApiSession {
       return answer;
     } catch (error) {
       const status = (error as { status?: unknown }).status;
-      observer({ method, path, status: typeof status === 'number' ? status : undefined, durationMs: performance.now() - started, error: (error as Error).name });
+      observer({
+        method,
+        path,
+        status: typeof status === 'number' ? status : undefined,
+        durationMs: performance.now() - started,
+        error: (error as Error).name,
+      });
       throw error;
     }
   }

@@ -3,8 +3,20 @@ import { IronicApiError, IronicAuthError, IronicConnectionError, IronicError, Ir
 describe('the client errors', () => {
   it.each([
     [new IronicApiError('GET', 'http://ironic/v1/nodes', 404, 'Node x could not be found.'), 'IronicApiError', 'IRONIC_API'],
-    [new IronicConnectionError('GET', 'http://ironic/v1', 'ECONNREFUSED', false, 3, { service: 'ironic', endpoint: 'http://ironic', namedBy: 'options' }), 'IronicConnectionError', 'IRONIC_CONNECTION'],
-    [new IronicAuthError('GET', 'http://ironic/v1', 401, 'credentials refused', { refused: 'http_basic', advice: 'Check them.' }), 'IronicAuthError', 'IRONIC_AUTH'],
+    [
+      new IronicConnectionError('GET', 'http://ironic/v1', 'ECONNREFUSED', false, 3, {
+        service: 'ironic',
+        endpoint: 'http://ironic',
+        namedBy: 'options',
+      }),
+      'IronicConnectionError',
+      'IRONIC_CONNECTION',
+    ],
+    [
+      new IronicAuthError('GET', 'http://ironic/v1', 401, 'credentials refused', { refused: 'http_basic', advice: 'Check them.' }),
+      'IronicAuthError',
+      'IRONIC_AUTH',
+    ],
     [new IronicResponseError('GET', 'http://ironic/v1', 200, ['not JSON']), 'IronicResponseError', 'IRONIC_RESPONSE'],
     [new IronicVersionError('GET', 'http://ironic/v1/nodes', 'the owner filter', '1.50', '1.1'), 'IronicVersionError', 'IRONIC_VERSION'],
   ])('%s carries a stable name and code, for callers that cannot use instanceof', (error, name, code) => {

@@ -108,7 +108,8 @@ export class IronicConnectionError extends IronicError {
 
 function unreachableAdvice({ service, endpoint, namedBy }: RequestTarget): string {
   if (service === 'keystone') return `Is Keystone running at ${endpoint}?`;
-  if (namedBy === 'catalog') return `Is Ironic running at ${endpoint} (the baremetal endpoint of the Keystone catalog)? Check the catalog, or give the endpoint.`;
+  if (namedBy === 'catalog')
+    return `Is Ironic running at ${endpoint} (the baremetal endpoint of the Keystone catalog)? Check the catalog, or give the endpoint.`;
   return `Is Ironic running at ${endpoint}?`;
 }
 

@@ -61,7 +61,9 @@ export class HttpTransport {
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       maxRedirects: 0,
-      httpsAgent: settings.tls ? new Agent({ ca: settings.tls.ca, cert: settings.tls.cert, key: settings.tls.key ?? settings.tls.cert }) : undefined,
+      httpsAgent: settings.tls
+        ? new Agent({ ca: settings.tls.ca, cert: settings.tls.cert, key: settings.tls.key ?? settings.tls.cert })
+        : undefined,
     });
   }
 

@@ -16,7 +16,12 @@ const node = (n: number, owner = 'p1') => ({
   extra: {},
   network_data: {},
 });
-const port = (n: number, nodeNumber: number) => ({ uuid: uuid(100 + n), address: `52:54:00:00:00:0${n}`, node_uuid: uuid(nodeNumber), pxe_enabled: true });
+const port = (n: number, nodeNumber: number) => ({
+  uuid: uuid(100 + n),
+  address: `52:54:00:00:00:0${n}`,
+  node_uuid: uuid(nodeNumber),
+  pxe_enabled: true,
+});
 
 describe('IronicClient', () => {
   let server: FakeServer;
@@ -88,7 +93,10 @@ describe('IronicClient', () => {
       for await (const page of new IronicClient({ endpoint: server.url }).listNodes({ filters: { owner: 'p1' }, pageSize: 2 })) {
         pages.push(page.map((item) => item.name ?? ''));
       }
-      expect(pages).toEqual([['node-1', 'node-3'], ['node-5', 'node-6']]);
+      expect(pages).toEqual([
+        ['node-1', 'node-3'],
+        ['node-5', 'node-6'],
+      ]);
       expect(paths().slice(1)).toEqual([
         'GET /v1/nodes/detail?owner=p1&limit=2',
         `GET /v1/nodes/detail?owner=p1&limit=2&marker=${uuid(3)}`,
@@ -148,7 +156,9 @@ describe('IronicClient', () => {
       expect(lines.find((line) => line.startsWith('warn'))).toContain(
         `nodes[1] (${uuid(2)}): field provision_state: Invalid input: expected string, received number`,
       );
-      expect(lines.find((line) => line.startsWith('warn'))).toContain('nodes[3]: field uuid: Invalid input: expected string, received undefined');
+      expect(lines.find((line) => line.startsWith('warn'))).toContain(
+        'nodes[3]: field uuid: Invalid input: expected string, received undefined',
+      );
     });
   });
 
@@ -156,13 +166,19 @@ describe('IronicClient', () => {
     it('keeps a node whose network_data or instance_info holds values the service does not use, as Ironic stores them', async () => {
       // Nova's Ironic driver copies portgroup properties as they are: Ironic stores `--property miimon=100` as "100".
       const bond = { id: 'bond0', type: 'bond', bond_links: ['a', 'b'], bond_miimon: '100', mtu: 0, 'x-vendor': { deep: [1] } };
-      const odd = { ...node(2), network_data: { links: [bond], networks: [] }, instance_info: { fixed_ips: ['10.0.0.2', 'not-an-address'] } };
+      const odd = {
+        ...node(2),
+        network_data: { links: [bond], networks: [] },
+        instance_info: { fixed_ips: ['10.0.0.2', 'not-an-address'] },
+      };
       await start({ nodes: [node(1), odd] });
       const nodes = await new IronicClient({ endpoint: server.url }).listNodes().all();
       expect(nodes.map((item) => item.name)).toEqual(['node-1', 'node-2']);
       expect(nodes[1].network_data).toEqual({ links: [bond], networks: [] });
       expect(nodes[1].instance_info.fixed_ips).toEqual(['10.0.0.2']);
-      expect(leftAsideIn(nodes[1])).toEqual([{ field: 'instance_info.fixed_ips[1]', problem: 'expected an IPv4 or IPv6 address, or {"ip_address": <address>}' }]);
+      expect(leftAsideIn(nodes[1])).toEqual([
+        { field: 'instance_info.fixed_ips[1]', problem: 'expected an IPv4 or IPv6 address, or {"ip_address": <address>}' },
+      ]);
       expect(leftAsideIn(nodes[0])).toEqual([]);
     });
   });

@@ -4,9 +4,18 @@ import { selectFields } from './fields';
 
 describe('explainErrorBody', () => {
   it.each([
-    ['{"error_message": "{\\"faultcode\\": \\"Client\\", \\"faultstring\\": \\"Node x could not be found.\\", \\"debuginfo\\": null}"}', 'Node x could not be found'],
-    ['{"error_message": "{\\"code\\": 406, \\"title\\": \\"Not Acceptable\\", \\"description\\": \\"Version 1.99 was requested\\"}"}', 'Version 1.99 was requested'],
-    ['{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}', 'The request you have made requires authentication'],
+    [
+      '{"error_message": "{\\"faultcode\\": \\"Client\\", \\"faultstring\\": \\"Node x could not be found.\\", \\"debuginfo\\": null}"}',
+      'Node x could not be found',
+    ],
+    [
+      '{"error_message": "{\\"code\\": 406, \\"title\\": \\"Not Acceptable\\", \\"description\\": \\"Version 1.99 was requested\\"}"}',
+      'Version 1.99 was requested',
+    ],
+    [
+      '{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}',
+      'The request you have made requires authentication',
+    ],
     ['<html>\n<body>Bad Gateway</body></html>', '<html> <body>Bad Gateway</body></html>'],
     ['', undefined],
   ])('explains %s', (body, expected) => expect(explainErrorBody(body)).toBe(expected));

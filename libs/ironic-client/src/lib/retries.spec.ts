@@ -65,7 +65,13 @@ describe('retries and time limits', () => {
     const url = await unusedUrl();
     const failure = new IronicClient({ endpoint: url, retries: 2, retryBaseDelayMs: 1 }).negotiate();
     await expect(failure).rejects.toThrow(IronicConnectionError);
-    await expect(failure).rejects.toMatchObject({ attempts: 3, timedOut: false, method: 'GET', url: `${url}/`, target: { service: 'ironic', endpoint: url, namedBy: 'options' } });
+    await expect(failure).rejects.toMatchObject({
+      attempts: 3,
+      timedOut: false,
+      method: 'GET',
+      url: `${url}/`,
+      target: { service: 'ironic', endpoint: url, namedBy: 'options' },
+    });
     await expect(failure).rejects.toThrow(
       new RegExp(`^GET ${url}/ failed: no answer \\(ECONNREFUSED: .*\\) after 3 attempts\\. Is Ironic running at ${url}\\?$`),
     );

@@ -61,7 +61,14 @@ function requestedMinor(request: RecordedRequest): number {
   return typeof header === 'string' ? Number(header.split('.')[1]) : 1;
 }
 
-function listPage(collection: string, items: Item[], url: URL, baseUrl: string, fields: string[] | undefined, maxLimit: number): Record<string, unknown> {
+function listPage(
+  collection: string,
+  items: Item[],
+  url: URL,
+  baseUrl: string,
+  fields: string[] | undefined,
+  maxLimit: number,
+): Record<string, unknown> {
   const filters = [...url.searchParams].filter(([name]) => !CONTROL_PARAMETERS.has(name));
   // Portgroups are filtered by `node`, which names their `node_uuid`.
   const fieldOf = (name: string) => (name === 'node' ? 'node_uuid' : name);

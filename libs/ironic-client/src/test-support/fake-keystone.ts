@@ -16,7 +16,10 @@ export function fakeKeystone(options: FakeKeystoneOptions): FakeHandler {
     if (request.method !== 'POST' || request.url !== '/v3/auth/tokens') return { status: 404 };
     const body = JSON.parse(request.body);
     if (body.auth.identity.password.user.password !== (options.password ?? 'secret')) {
-      return { status: 401, body: { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } } };
+      return {
+        status: 401,
+        body: { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } },
+      };
     }
     issued += 1;
     const expiresAt = new Date(Date.now() + (options.lifetimeMs ?? 3_600_000)).toISOString();

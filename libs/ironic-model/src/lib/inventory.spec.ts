@@ -18,21 +18,31 @@ describe('parseInventory', () => {
   });
 
   it('leaves aside a value the service cannot use, and keeps the node', () => {
-    const inventory = parseInventory({ nodes: [node, { uuid: 'n2', name: 'node-2', provision_state: 'active', instance_info: { fixed_ips: [42, '10.0.0.2'] } }] }, 'inv.json');
+    const inventory = parseInventory(
+      { nodes: [node, { uuid: 'n2', name: 'node-2', provision_state: 'active', instance_info: { fixed_ips: [42, '10.0.0.2'] } }] },
+      'inv.json',
+    );
     expect(inventory.nodes.map((item) => item.uuid)).toEqual([node.uuid, 'n2']);
     expect(inventory.nodes[1].instance_info.fixed_ips).toEqual(['10.0.0.2']);
-    expect(leftAsideIn(inventory.nodes[1])).toEqual([{ field: 'instance_info.fixed_ips[0]', problem: 'expected an IPv4 or IPv6 address, or {"ip_address": <address>}' }]);
+    expect(leftAsideIn(inventory.nodes[1])).toEqual([
+      { field: 'instance_info.fixed_ips[0]', problem: 'expected an IPv4 or IPv6 address, or {"ip_address": <address>}' },
+    ]);
   });
 
   it("keeps a node's network_data as stored, with a string bond_miimon and keys no schema lists", () => {
-    const networkData = { links: [{ id: 'bond0', type: 'bond', bond_mode: '802.3ad', bond_links: ['a', 'b'], bond_miimon: '100', mtu: 0, 'x-vendor': null }] };
+    const networkData = {
+      links: [{ id: 'bond0', type: 'bond', bond_mode: '802.3ad', bond_links: ['a', 'b'], bond_miimon: '100', mtu: 0, 'x-vendor': null }],
+    };
     const inventory = parseInventory({ nodes: [{ ...node, network_data: networkData }] }, 'inv.json');
     expect(inventory.nodes[0].network_data).toEqual(networkData);
     expect(inventory.unusable).toBeUndefined();
   });
 
   it('names the one node it cannot use (index, uuid or name, field) and loads the others', () => {
-    const inventory = parseInventory({ nodes: [{ name: 'nameless', provision_state: 'active' }, node, { uuid: 'n3', provision_state: null }, 'x'] }, 'inv.json');
+    const inventory = parseInventory(
+      { nodes: [{ name: 'nameless', provision_state: 'active' }, node, { uuid: 'n3', provision_state: null }, 'x'] },
+      'inv.json',
+    );
     expect(inventory.nodes.map((item) => item.uuid)).toEqual([node.uuid]);
     expect(inventory.unusable).toEqual([
       'node 0 (nameless) is not used: field uuid: Invalid input: expected string, received undefined',
@@ -64,13 +74,19 @@ describe('parseInventory', () => {
         image_source: 'http://images.example/debian.qcow2',
         fixed_ips: [`10.0.0.${n}`, { ip_address: `2001:db8::${n}` }],
         public_keys: { ops: 'ssh-ed25519 AAAA ops@example' },
-        configdrive: { meta_data: { uuid: `aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeee000${n}`, hostname: `node-${n}.example` }, user_data: '#cloud-config\n' },
+        configdrive: {
+          meta_data: { uuid: `aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeee000${n}`, hostname: `node-${n}.example` },
+          user_data: '#cloud-config\n',
+        },
       },
       driver_info: {},
       driver_internal_info: { agent_url: `http://10.0.0.${n}:9999` },
       properties: { cpus: 8 },
       extra: {},
-      network_data: { links: [{ id: 'bond0', type: 'bond', bond_links: ['a', 'b'], bond_miimon: '100', mtu: 0 }], networks: [{ id: 'n0', type: 'ipv4', link: 'bond0', ip_address: `10.0.1.${n}` }] },
+      network_data: {
+        links: [{ id: 'bond0', type: 'bond', bond_links: ['a', 'b'], bond_miimon: '100', mtu: 0 }],
+        networks: [{ id: 'n0', type: 'ipv4', link: 'bond0', ip_address: `10.0.1.${n}` }],
+      },
     });
     const document = {
       nodes: [fullNode(0), fullNode(1), fullNode(2)],
@@ -86,7 +102,9 @@ describe('parseInventory', () => {
             const inventory = parseInventory(applyMutation(document, mutation), 'inv.json');
             const uuids = inventory.nodes.map((node) => node.uuid);
             expect(uuids).toEqual(expect.arrayContaining([fullNode(0).uuid, fullNode(2).uuid]));
-            expect(inventory.nodes.find((node) => node.uuid === fullNode(0).uuid)).toEqual(parseInventory({ nodes: [fullNode(0)] }, 'x').nodes[0]);
+            expect(inventory.nodes.find((node) => node.uuid === fullNode(0).uuid)).toEqual(
+              parseInventory({ nodes: [fullNode(0)] }, 'x').nodes[0],
+            );
             const unusable = inventory.unusable ?? [];
             if (inventory.nodes.length === 3) expect(unusable).toEqual([]);
             else expect(unusable).toEqual([expect.stringMatching(/^node 1\b.* is not used: /)]);

@@ -30,7 +30,9 @@ describe('normalizeMac and normalizeMacAddress', () => {
 
   it('carry a stable code and name, and stay a RangeError', () => {
     expect(() => normalizeMacAddress('nope')).toThrow(RangeError);
-    expect(() => normalizeMacAddress('nope')).toThrow(expect.objectContaining({ code: 'INVALID_MAC_ADDRESS', name: 'InvalidMacAddressError', value: 'nope' }));
+    expect(() => normalizeMacAddress('nope')).toThrow(
+      expect.objectContaining({ code: 'INVALID_MAC_ADDRESS', name: 'InvalidMacAddressError', value: 'nope' }),
+    );
   });
 
   it('give every accepted spelling, in any case, the one form Ironic stores', () => {

@@ -39,7 +39,11 @@ export class InvalidMacAddressError extends RangeError {
 export function normalizeMac(mac: string): string | undefined {
   const text = mac.trim();
   const separated = SEPARATED.exec(text);
-  const hex = separated ? [1, 3, 4, 5, 6, 7].map((group) => separated[group]).join('') : BARE.test(text) ? text : CISCO.exec(text)?.slice(1).join('');
+  const hex = separated
+    ? [1, 3, 4, 5, 6, 7].map((group) => separated[group]).join('')
+    : BARE.test(text)
+      ? text
+      : CISCO.exec(text)?.slice(1).join('');
   return hex === undefined ? undefined : hex.toLowerCase().replace(/(..)(?!$)/g, '$1:');
 }
 

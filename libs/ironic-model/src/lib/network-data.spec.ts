@@ -8,11 +8,27 @@ const BONDED = {
     { id: 'port-a', type: 'phy', ethernet_mac_address: '52:54:00:00:19:01', mtu: 9000 },
     { id: 'port-b', type: 'phy', ethernet_mac_address: '52:54:00:00:19:02', mtu: 9000 },
     // Portgroup properties are copied as Ironic stores them: `--property miimon=100` is the string "100".
-    { id: 'bond0', type: 'bond', ethernet_mac_address: '52:54:00:00:19:01', bond_mode: '802.3ad', bond_links: ['port-a', 'port-b'], bond_miimon: '100', bond_xmit_hash_policy: 'layer3+4' },
+    {
+      id: 'bond0',
+      type: 'bond',
+      ethernet_mac_address: '52:54:00:00:19:01',
+      bond_mode: '802.3ad',
+      bond_links: ['port-a', 'port-b'],
+      bond_miimon: '100',
+      bond_xmit_hash_policy: 'layer3+4',
+    },
     { id: 'vlan42', type: 'vlan', vlan_id: 42, vlan_link: 'bond0', vlan_mac_address: '52:54:00:00:19:01' },
   ],
   networks: [
-    { id: 'network0', type: 'ipv4', link: 'bond0', ip_address: '10.1.105.195', netmask: '255.255.255.0', routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: '10.1.105.1' }], network_id: 'net-a' },
+    {
+      id: 'network0',
+      type: 'ipv4',
+      link: 'bond0',
+      ip_address: '10.1.105.195',
+      netmask: '255.255.255.0',
+      routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: '10.1.105.1' }],
+      network_id: 'net-a',
+    },
     { id: 'network1', type: 'ipv6', link: 'vlan42', ip_address: '2001:db8::42', netmask: 'ffff:ffff:ffff:ffff::', network_id: 'net-b' },
     { id: 'network2', type: 'ipv4_dhcp', link: 'port-a', network_id: 'net-c' },
   ],
@@ -31,14 +47,20 @@ describe('readNetworkData', () => {
   });
 
   it('needs neither the MTU nor the bond options: "mtu": 0 and strings are no problem (C-18)', () => {
-    const document = { links: [{ id: 'tap0', type: 'phy', mtu: 0, ethernet_mac_address: '52:54:00:00:18:01', bond_miimon: '100', 'x-unknown': { a: [1] } }], networks: [] };
+    const document = {
+      links: [{ id: 'tap0', type: 'phy', mtu: 0, ethernet_mac_address: '52:54:00:00:18:01', bond_miimon: '100', 'x-unknown': { a: [1] } }],
+      networks: [],
+    };
     expect(readNetworkData(document).leftAside).toEqual([]);
     expect(readNetworkData(document).view.links[0]).toEqual(document.links[0]);
   });
 
   it('leaves aside one unusable value and reads the rest', () => {
     const document = {
-      links: [{ id: 'eth0', type: 'phy', ethernet_mac_address: 'not-a-mac' }, { type: 'phy', ethernet_mac_address: '52:54:00:00:00:02' }],
+      links: [
+        { id: 'eth0', type: 'phy', ethernet_mac_address: 'not-a-mac' },
+        { type: 'phy', ethernet_mac_address: '52:54:00:00:00:02' },
+      ],
       networks: [
         { id: 'n0', type: 'ipv4', link: 'eth0', ip_address: '10.0.0.300' },
         { id: 'n1', type: 'ipv4', link: 7, ip_address: '10.0.0.7' },

@@ -6,7 +6,9 @@ import { parseLeniently, type LeftAside } from './validation';
  *
  * @public
  */
-export const macAddressSchema = z.string().regex(/^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/i, { error: 'expected a MAC address such as 52:54:00:12:34:56' });
+export const macAddressSchema = z
+  .string()
+  .regex(/^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/i, { error: 'expected a MAC address such as 52:54:00:12:34:56' });
 
 /**
  * An IPv4 or IPv6 address, as `ip_address` (Nova) and `fixed_ips` (by convention) carry it.

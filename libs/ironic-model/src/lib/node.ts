@@ -7,11 +7,40 @@ import { ipAddressSchema, isStoredNetworkData, readNetworkData, type StoredNetwo
  * @public
  */
 export const PROVISION_STATES = [
-  'enroll', 'verifying', 'manageable', 'available', 'active', 'deploying', 'wait call-back',
-  'deploy failed', 'deploy complete', 'deploy hold', 'deleting', 'deleted', 'cleaning', 'clean wait',
-  'clean failed', 'clean hold', 'error', 'rebuild', 'inspecting', 'inspect wait', 'inspect failed',
-  'adopting', 'adopt failed', 'rescue', 'rescuing', 'rescue wait', 'rescue failed', 'unrescuing',
-  'unrescue failed', 'servicing', 'service wait', 'service failed', 'service hold', 'unprovisioned',
+  'enroll',
+  'verifying',
+  'manageable',
+  'available',
+  'active',
+  'deploying',
+  'wait call-back',
+  'deploy failed',
+  'deploy complete',
+  'deploy hold',
+  'deleting',
+  'deleted',
+  'cleaning',
+  'clean wait',
+  'clean failed',
+  'clean hold',
+  'error',
+  'rebuild',
+  'inspecting',
+  'inspect wait',
+  'inspect failed',
+  'adopting',
+  'adopt failed',
+  'rescue',
+  'rescuing',
+  'rescue wait',
+  'rescue failed',
+  'unrescuing',
+  'unrescue failed',
+  'servicing',
+  'service wait',
+  'service failed',
+  'service hold',
+  'unprovisioned',
 ] as const;
 /**
  * One of Ironic's provision states, as {@link PROVISION_STATES} lists them.
@@ -27,7 +56,12 @@ export type ProvisionState = (typeof PROVISION_STATES)[number];
  * @public
  */
 export const INSTANCE_STATES: ReadonlySet<string> = new Set([
-  'active', 'deploying', 'wait call-back', 'deploy complete', 'deploy hold', 'rebuild',
+  'active',
+  'deploying',
+  'wait call-back',
+  'deploy complete',
+  'deploy hold',
+  'rebuild',
 ]);
 
 /**

@@ -50,7 +50,10 @@ describe('parseLeniently', () => {
       data: { id: 'a' },
       leftAside: [{ field: 'uuid', problem: 'Invalid input: expected string, received array' }],
     });
-    expect(parseLeniently(twice, { id: [] })).toEqual({ success: false, problems: ['field id: Invalid input: expected string, received array'] });
+    expect(parseLeniently(twice, { id: [] })).toEqual({
+      success: false,
+      problems: ['field id: Invalid input: expected string, received array'],
+    });
   });
 
   it('reads a union refused as a whole by the option whose type matched: one bad key costs only itself', () => {
@@ -63,8 +66,14 @@ describe('parseLeniently', () => {
   });
 
   it('fails only when the value as a whole cannot be used, saying which field', () => {
-    expect(parseLeniently(schema, { items: [] })).toEqual({ success: false, problems: ['field id: Invalid input: expected string, received undefined'] });
-    expect(parseLeniently(schema, { id: 3 })).toEqual({ success: false, problems: ['field id: Invalid input: expected string, received number'] });
+    expect(parseLeniently(schema, { items: [] })).toEqual({
+      success: false,
+      problems: ['field id: Invalid input: expected string, received undefined'],
+    });
+    expect(parseLeniently(schema, { id: 3 })).toEqual({
+      success: false,
+      problems: ['field id: Invalid input: expected string, received number'],
+    });
     expect(parseLeniently(schema, 'node')).toEqual({ success: false, problems: ['Invalid input: expected object, received string'] });
   });
 

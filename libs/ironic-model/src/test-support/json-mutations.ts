@@ -46,7 +46,10 @@ export function jsonPaths(value: unknown, prefix: JsonPath = []): JsonPath[] {
  *
  * @public
  */
-export type JsonMutation = { path: JsonPath; change: 'replace'; value: unknown } | { path: JsonPath; change: 'remove' } | { path: JsonPath; change: 'add-key'; key: string; value: unknown };
+export type JsonMutation =
+  | { path: JsonPath; change: 'replace'; value: unknown }
+  | { path: JsonPath; change: 'remove' }
+  | { path: JsonPath; change: 'add-key'; key: string; value: unknown };
 
 /**
  * A copy of `value` with the mutation applied; `value` itself is left as it was.
@@ -56,7 +59,8 @@ export type JsonMutation = { path: JsonPath; change: 'replace'; value: unknown }
 export function applyMutation(value: unknown, mutation: JsonMutation): unknown {
   const copy = structuredClone(value);
   const parentPath = mutation.change === 'add-key' ? mutation.path : mutation.path.slice(0, -1);
-  const parent = parentPath.reduce<unknown>((at, key) => (at as Record<string | number, unknown>)[key], copy) as Record<string | number, unknown> | unknown[];
+  const parent = parentPath.reduce<unknown>((at, key) => (at as Record<string | number, unknown>)[key], copy) as
+    Record<string | number, unknown> | unknown[];
   if (mutation.change === 'add-key') {
     if (typeof parent === 'object' && parent !== null && !Array.isArray(parent)) parent[mutation.key] = mutation.value;
     return copy;
@@ -83,7 +87,12 @@ export function jsonMutation(value: unknown, where: (path: JsonPath) => boolean 
   return fc.oneof(
     fc.record({ path: fc.constantFrom(...paths), change: fc.constant('replace' as const), value: oddJsonValue }),
     fc.record({ path: fc.constantFrom(...paths), change: fc.constant('remove' as const) }),
-    fc.record({ path: fc.constantFrom(...objects), change: fc.constant('add-key' as const), key: fc.string({ minLength: 1, maxLength: 8 }), value: oddJsonValue }),
+    fc.record({
+      path: fc.constantFrom(...objects),
+      change: fc.constant('add-key' as const),
+      key: fc.string({ minLength: 1, maxLength: 8 }),
+      value: oddJsonValue,
+    }),
   );
 }
 

@@ -27,5 +27,10 @@ export function createLogger(options: LoggerOptions): Logger {
             return `${String(timestamp)} ${level} ${String(message)}${extra}`;
           }),
         );
-  return createWinstonLogger({ level: options.level, format: layout, defaultMeta: options.fields, transports: [new transports.Stream({ stream })] });
+  return createWinstonLogger({
+    level: options.level,
+    format: layout,
+    defaultMeta: options.fields,
+    transports: [new transports.Stream({ stream })],
+  });
 }

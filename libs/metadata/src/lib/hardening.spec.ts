@@ -8,14 +8,17 @@ import { refusePath } from './guards/request-guard';
 describe('clientIdentity', () => {
   const trusted = new CidrList(['10.0.0.0/24', 'fd00::/64']);
   const headers = (values: Record<string, string>) => (name: string) => values[name];
-  const clientAddress = (peer: string, header: (name: string) => string | undefined, proxies: CidrList) => clientIdentity(peer, header, proxies).address;
+  const clientAddress = (peer: string, header: (name: string) => string | undefined, proxies: CidrList) =>
+    clientIdentity(peer, header, proxies).address;
 
   it('ignores forwarding headers from an untrusted peer', () => {
-    expect(clientAddress('192.0.2.10', headers({ 'x-forwarded-for': '192.0.2.99', 'x-real-ip': '192.0.2.98' }), trusted)).toBe('192.0.2.10');
+    expect(clientAddress('192.0.2.10', headers({ 'x-forwarded-for': '192.0.2.99', 'x-real-ip': '192.0.2.98' }), trusted)).toBe(
+      '192.0.2.10',
+    );
     expect(clientAddress('::ffff:192.0.2.10', headers({}), new CidrList([]))).toBe('192.0.2.10');
   });
 
-  it('takes the address left of the trusted proxies\' hops', () => {
+  it("takes the address left of the trusted proxies' hops", () => {
     expect(clientAddress('10.0.0.5', headers({ 'x-forwarded-for': '192.0.2.66, 192.0.2.20, 10.0.0.7' }), trusted)).toBe('192.0.2.20');
     expect(clientAddress('fd00::1', headers({ 'x-forwarded-for': '2001:DB8::20' }), trusted)).toBe('2001:db8::20');
     expect(clientAddress('10.0.0.5', headers({ 'x-real-ip': '192.0.2.30' }), trusted)).toBe('192.0.2.30');
@@ -29,21 +32,46 @@ describe('clientIdentity', () => {
   });
 
   describe("AWS's token rule, applied to what the client sent", () => {
-    it('finds no relay when the trusted proxy\'s entry is the only one', () => {
-      expect(clientIdentity('10.0.0.5', headers({ 'x-forwarded-for': '192.0.2.20' }), trusted)).toEqual({ address: '192.0.2.20', clientForwardedFor: [], forgedForwarding: false });
-      expect(clientIdentity('10.0.0.5', headers({ 'x-forwarded-for': '192.0.2.20, 10.0.0.7' }), trusted)).toMatchObject({ clientForwardedFor: [] });
+    it("finds no relay when the trusted proxy's entry is the only one", () => {
+      expect(clientIdentity('10.0.0.5', headers({ 'x-forwarded-for': '192.0.2.20' }), trusted)).toEqual({
+        address: '192.0.2.20',
+        clientForwardedFor: [],
+        forgedForwarding: false,
+      });
+      expect(clientIdentity('10.0.0.5', headers({ 'x-forwarded-for': '192.0.2.20, 10.0.0.7' }), trusted)).toMatchObject({
+        clientForwardedFor: [],
+      });
     });
 
-    it('keeps what the client sent ahead of the trusted proxy\'s entry', () => {
-      expect(clientIdentity('10.0.0.5', headers({ 'x-forwarded-for': '172.16.0.9, 192.0.2.20' }), trusted)).toEqual({ address: '192.0.2.20', clientForwardedFor: ['172.16.0.9'], forgedForwarding: true });
+    it("keeps what the client sent ahead of the trusted proxy's entry", () => {
+      expect(clientIdentity('10.0.0.5', headers({ 'x-forwarded-for': '172.16.0.9, 192.0.2.20' }), trusted)).toEqual({
+        address: '192.0.2.20',
+        clientForwardedFor: ['172.16.0.9'],
+        forgedForwarding: true,
+      });
       // Naming one of our proxies does not make an entry ours: only the right-hand hops are.
-      expect(clientIdentity('10.0.0.5', headers({ 'x-forwarded-for': '10.0.0.7, 192.0.2.20' }), trusted)).toMatchObject({ address: '192.0.2.20', clientForwardedFor: ['10.0.0.7'] });
+      expect(clientIdentity('10.0.0.5', headers({ 'x-forwarded-for': '10.0.0.7, 192.0.2.20' }), trusted)).toMatchObject({
+        address: '192.0.2.20',
+        clientForwardedFor: ['10.0.0.7'],
+      });
     });
 
     it('takes the whole header from a peer that is not a trusted proxy', () => {
-      expect(clientIdentity('192.0.2.20', headers({ 'x-forwarded-for': '172.16.0.9' }), trusted)).toEqual({ address: '192.0.2.20', clientForwardedFor: ['172.16.0.9'], forgedForwarding: true });
-      expect(clientIdentity('192.0.2.20', headers({ 'x-real-ip': '172.16.0.9' }), trusted)).toEqual({ address: '192.0.2.20', clientForwardedFor: [], forgedForwarding: true });
-      expect(clientIdentity('192.0.2.20', headers({}), new CidrList([]))).toEqual({ address: '192.0.2.20', clientForwardedFor: [], forgedForwarding: false });
+      expect(clientIdentity('192.0.2.20', headers({ 'x-forwarded-for': '172.16.0.9' }), trusted)).toEqual({
+        address: '192.0.2.20',
+        clientForwardedFor: ['172.16.0.9'],
+        forgedForwarding: true,
+      });
+      expect(clientIdentity('192.0.2.20', headers({ 'x-real-ip': '172.16.0.9' }), trusted)).toEqual({
+        address: '192.0.2.20',
+        clientForwardedFor: [],
+        forgedForwarding: true,
+      });
+      expect(clientIdentity('192.0.2.20', headers({}), new CidrList([]))).toEqual({
+        address: '192.0.2.20',
+        clientForwardedFor: [],
+        forgedForwarding: false,
+      });
     });
 
     const outside = fc.ipV4().filter((ip) => !ip.startsWith('10.0.0.'));
@@ -61,10 +89,16 @@ describe('clientIdentity', () => {
     it('finds every entry the client sent, whatever it put there, and never takes one for the client', () => {
       const entry = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('unknown', '_hidden', '10.0.0.1'));
       fc.assert(
-        fc.property(fc.array(entry, { minLength: 1, maxLength: 4 }), outside, fc.array(proxy, { maxLength: 3 }), proxy, (sent, client, hops, peer) => {
-          const identity = clientIdentity(peer, headers({ 'x-forwarded-for': [...sent, client, ...hops].join(', ') }), trusted);
-          return identity.address === client && identity.clientForwardedFor.join(',') === sent.join(',') && identity.forgedForwarding;
-        }),
+        fc.property(
+          fc.array(entry, { minLength: 1, maxLength: 4 }),
+          outside,
+          fc.array(proxy, { maxLength: 3 }),
+          proxy,
+          (sent, client, hops, peer) => {
+            const identity = clientIdentity(peer, headers({ 'x-forwarded-for': [...sent, client, ...hops].join(', ') }), trusted);
+            return identity.address === client && identity.clientForwardedFor.join(',') === sent.join(',') && identity.forgedForwarding;
+          },
+        ),
       );
     });
   });
@@ -120,7 +154,9 @@ describe('ClientRateLimiter', () => {
 describe('X-Instance-ID-Signature', () => {
   it("is Nova's hex HMAC-SHA256 of the instance id", () => {
     // hmac.new(b'secret-shared-with-the-proxy', b'instance-1', hashlib.sha256).hexdigest()
-    expect(instanceIdSignature('instance-1', 'secret-shared-with-the-proxy')).toBe('1d94064ca9b451c875f323c9abdc6ed2232f4f4afe10ae133af3aa8edfa5ccb4');
+    expect(instanceIdSignature('instance-1', 'secret-shared-with-the-proxy')).toBe(
+      '1d94064ca9b451c875f323c9abdc6ed2232f4f4afe10ae133af3aa8edfa5ccb4',
+    );
     expect(validInstanceIdSignature('instance-1', instanceIdSignature('instance-1', 's'.repeat(16)), 's'.repeat(16))).toBe(true);
     expect(validInstanceIdSignature('instance-2', instanceIdSignature('instance-1', 's'.repeat(16)), 's'.repeat(16))).toBe(false);
     expect(validInstanceIdSignature('instance-1', 'short', 's'.repeat(16))).toBe(false);

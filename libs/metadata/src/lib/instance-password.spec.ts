@@ -15,8 +15,12 @@ const INSTANCE_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const INSTANCE_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
 
 /** A node carrying instance `instance`, as Ironic shows it right after the deploy. */
-const deployed = (uuid: string, instance: string, extra: Record<string, unknown> = {}, instanceInfo: Record<string, unknown> = {}): IronicNode =>
-  aNode({ uuid, instance_uuid: instance, instance_info: { fixed_ips: [IP], ...instanceInfo }, extra });
+const deployed = (
+  uuid: string,
+  instance: string,
+  extra: Record<string, unknown> = {},
+  instanceInfo: Record<string, unknown> = {},
+): IronicNode => aNode({ uuid, instance_uuid: instance, instance_info: { fixed_ips: [IP], ...instanceInfo }, extra });
 /** What Ironic does at tear-down then deploy: `instance_info` emptied and refilled, `extra` kept. */
 const redeployed = (node: IronicNode, instance: string): IronicNode => deployed(node.uuid, instance, node.extra);
 
@@ -27,10 +31,21 @@ async function serviceOn(source: NodeSource & { nodes?: IronicNode[] }, migrateL
   const logger = createLogger({ level: 'info', format: 'json', stream });
   const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false }, logger);
   await catalog.refresh();
-  const service = new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', region: 'RegionOne', migrateLegacyPasswords }, logger);
+  const service = new MetadataService(
+    catalog,
+    undefined,
+    { defaultAvailabilityZone: 'nova', region: 'RegionOne', migrateLegacyPasswords },
+    logger,
+  );
   const responder = new MetadataResponder(service, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: true }, logger);
   const ask = async (method: 'GET' | 'POST', body?: string) => {
-    const reply = await responder.respond({ method, path: '/openstack/latest/password', clientIp: IP, header: () => undefined, body: body === undefined ? undefined : Buffer.from(body) });
+    const reply = await responder.respond({
+      method,
+      path: '/openstack/latest/password',
+      clientIp: IP,
+      header: () => undefined,
+      body: body === undefined ? undefined : Buffer.from(body),
+    });
     return `${reply.status} ${reply.body.toString()}`;
   };
   const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -54,7 +69,7 @@ describe('the instance password lives and dies with the instance', () => {
     expect(await ask('GET')).toBe('200 PASSWORD-OF-B');
   });
 
-  it("serves a password an earlier version left in extra to the instance first seen with it, never to the next (C-08, read-only file)", async () => {
+  it('serves a password an earlier version left in extra to the instance first seen with it, never to the next (C-08, read-only file)', async () => {
     let nodes = [deployed('11111111-0000-4000-8000-000000000002', INSTANCE_A, { [LEGACY_PASSWORD_EXTRA_KEY]: 'PASSWORD-OF-A' })];
     const file: NodeSource = { description: 'inventory file test.json', load: async () => ({ nodes, ports: [], portgroups: [] }) };
     const { ask, catalog } = await serviceOn(file, true);
@@ -64,11 +79,15 @@ describe('the instance password lives and dies with the instance', () => {
     nodes = [redeployed(nodes[0], INSTANCE_B)];
     await catalog.refresh();
     expect(await ask('GET')).toBe('200 ');
-    expect(await ask('POST', 'PASSWORD-OF-B')).toBe('403 Forbidden: inventory file test.json is read-only: changes to nodes need the Ironic source (unset INVENTORY_FILE)\n');
+    expect(await ask('POST', 'PASSWORD-OF-B')).toBe(
+      '403 Forbidden: inventory file test.json is read-only: changes to nodes need the Ironic source (unset INVENTORY_FILE)\n',
+    );
   });
 
   it('takes a POST from the next instance over a legacy value it withholds', async () => {
-    const source = new WritableSource([deployed('11111111-0000-4000-8000-000000000003', INSTANCE_A, { [LEGACY_PASSWORD_EXTRA_KEY]: 'PASSWORD-OF-A', rack: 'r1' })]);
+    const source = new WritableSource([
+      deployed('11111111-0000-4000-8000-000000000003', INSTANCE_A, { [LEGACY_PASSWORD_EXTRA_KEY]: 'PASSWORD-OF-A', rack: 'r1' }),
+    ]);
     const { ask, catalog } = await serviceOn(source);
     expect(await ask('GET')).toBe('200 PASSWORD-OF-A');
     source.nodes = [redeployed(source.nodes[0], INSTANCE_B)];
@@ -82,7 +101,11 @@ describe('the instance password lives and dies with the instance', () => {
   it('moves a legacy value into the instance_info of the instance first seen with it, when writes are on', async () => {
     const source = new WritableSource([
       deployed('11111111-0000-4000-8000-000000000004', INSTANCE_A, { [LEGACY_PASSWORD_EXTRA_KEY]: 'PASSWORD-OF-A' }),
-      aNode({ uuid: '11111111-0000-4000-8000-000000000005', provision_state: 'available', extra: { [LEGACY_PASSWORD_EXTRA_KEY]: 'OF-A-DEPARTED-INSTANCE' } }),
+      aNode({
+        uuid: '11111111-0000-4000-8000-000000000005',
+        provision_state: 'available',
+        extra: { [LEGACY_PASSWORD_EXTRA_KEY]: 'OF-A-DEPARTED-INSTANCE' },
+      }),
     ]);
     const { ask, catalog, settle, logs } = await serviceOn(source, true);
     await settle();
@@ -98,7 +121,13 @@ describe('the instance password lives and dies with the instance', () => {
   });
 
   it('tells a redeploy apart by provision_updated_at when every instance has the identity of the node', async () => {
-    const node = (at: string) => aNode({ uuid: '11111111-0000-4000-8000-000000000007', provision_updated_at: at, instance_info: { fixed_ips: [IP] }, extra: { [LEGACY_PASSWORD_EXTRA_KEY]: 'PASSWORD-OF-A' } });
+    const node = (at: string) =>
+      aNode({
+        uuid: '11111111-0000-4000-8000-000000000007',
+        provision_updated_at: at,
+        instance_info: { fixed_ips: [IP] },
+        extra: { [LEGACY_PASSWORD_EXTRA_KEY]: 'PASSWORD-OF-A' },
+      });
     let nodes = [node('2026-11-30T10:00:00+00:00')];
     const file: NodeSource = { description: 'inventory file test.json', load: async () => ({ nodes, ports: [], portgroups: [] }) };
     const { ask, catalog } = await serviceOn(file);
@@ -109,7 +138,9 @@ describe('the instance password lives and dies with the instance', () => {
   });
 
   it('never gives a legacy value first seen on a node without an instance to the instance deployed next', async () => {
-    let nodes = [aNode({ uuid: '11111111-0000-4000-8000-000000000006', provision_state: 'available', extra: { [LEGACY_PASSWORD_EXTRA_KEY]: 'OLD' } })];
+    let nodes = [
+      aNode({ uuid: '11111111-0000-4000-8000-000000000006', provision_state: 'available', extra: { [LEGACY_PASSWORD_EXTRA_KEY]: 'OLD' } }),
+    ];
     const file: NodeSource = { description: 'inventory file test.json', load: async () => ({ nodes, ports: [], portgroups: [] }) };
     const { ask, catalog } = await serviceOn(file);
     nodes = [redeployed(nodes[0], INSTANCE_B)];

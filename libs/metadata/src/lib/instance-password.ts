@@ -77,7 +77,13 @@ export class LegacyPasswords {
     if (instance !== '' && instancePassword(entry.node) === '') patch.unshift(...storePasswordPatch(value));
     const node = nodeLabel(entry.node);
     migrate(entry.node.uuid, patch).then(
-      () => logger.info(instance !== '' ? 'legacy instance password moved from extra to instance_info' : 'legacy password of a departed instance removed from extra', { node, deployment: instance || undefined }),
+      () =>
+        logger.info(
+          instance !== ''
+            ? 'legacy instance password moved from extra to instance_info'
+            : 'legacy password of a departed instance removed from extra',
+          { node, deployment: instance || undefined },
+        ),
       // Another replica may have moved it first; the next load shows the node as it is.
       (error: Error) => logger.warn('could not move the legacy instance password out of extra', { node, error: error.message }),
     );

@@ -25,11 +25,24 @@ const NODE = {
     fixed_ips: [IP],
     image_source: 'http://images.example/debian.qcow2',
     configdrive: {
-      meta_data: { uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeee0018', hostname: 'odd.example.com', availability_zone: 'az1', meta: { role: 'web' }, public_keys: { ops: KEY } },
+      meta_data: {
+        uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeee0018',
+        hostname: 'odd.example.com',
+        availability_zone: 'az1',
+        meta: { role: 'web' },
+        public_keys: { ops: KEY },
+      },
       network_data: {
         links: [
           { id: 'port-a', type: 'phy', ethernet_mac_address: '52:54:00:00:19:01', mtu: 0 },
-          { id: 'bond0', type: 'bond', ethernet_mac_address: '52:54:00:00:19:01', bond_mode: '802.3ad', bond_links: ['port-a'], bond_miimon: '100' },
+          {
+            id: 'bond0',
+            type: 'bond',
+            ethernet_mac_address: '52:54:00:00:19:01',
+            bond_mode: '802.3ad',
+            bond_links: ['port-a'],
+            bond_miimon: '100',
+          },
         ],
         networks: [{ id: 'network0', type: 'ipv4', link: 'bond0', ip_address: '10.0.0.50', netmask: '255.255.255.0', network_id: 'net-a' }],
         services: [],
@@ -57,7 +70,12 @@ async function serve(document: unknown) {
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
   const logger = createLogger({ level: 'warn', format: 'json', stream });
-  const catalog = new NodeCatalog(new DocumentSource(parseInventory(document, 'inv.json')), new ConfigDriveCache(), { matchNodeName: false }, logger);
+  const catalog = new NodeCatalog(
+    new DocumentSource(parseInventory(document, 'inv.json')),
+    new ConfigDriveCache(),
+    { matchNodeName: false },
+    logger,
+  );
   await catalog.refresh();
   const service = new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', region: 'RegionOne' }, logger);
   const responder = new MetadataResponder(service, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: false }, logger);
@@ -72,7 +90,10 @@ describe('serving what Ironic stores, leaving aside only what cannot be used', (
   it('serves the drive with "mtu": 0 and "bond_miimon": "100" whole: user data, keys, hostname, network_data unchanged', async () => {
     const { get, warnings } = await serve({ nodes: [NODE] });
     expect(await get('/openstack/latest/user_data')).toEqual({ status: 200, text: USER_DATA });
-    expect(JSON.parse((await get('/openstack/latest/meta_data.json')).text)).toMatchObject({ hostname: 'odd.example.com', public_keys: { ops: KEY } });
+    expect(JSON.parse((await get('/openstack/latest/meta_data.json')).text)).toMatchObject({
+      hostname: 'odd.example.com',
+      public_keys: { ops: KEY },
+    });
     expect((await get('/openstack/latest/network_data.json')).text).toBe(JSON.stringify(NODE.instance_info.configdrive.network_data));
     expect((await get('/latest/meta-data/public-keys/0/openssh-key')).text).toBe(KEY);
     expect(warnings()).toEqual([]);
@@ -115,7 +136,8 @@ describe('serving what Ironic stores, leaving aside only what cannot be used', (
       ['nodes', 0, 'uuid'],
       ['nodes', 0, 'provision_state'],
     ];
-    const elsewhere = (path: JsonPath) => isUnder(path, ['nodes', 0]) && path.length >= 3 && protectedPaths.every((kept) => !isUnder(path, kept) && !isUnder(kept, path));
+    const elsewhere = (path: JsonPath) =>
+      isUnder(path, ['nodes', 0]) && path.length >= 3 && protectedPaths.every((kept) => !isUnder(path, kept) && !isUnder(kept, path));
     const document = { nodes: [NODE] };
     await fc.assert(
       fc.asyncProperty(jsonMutation(document, elsewhere), async (mutation) => {

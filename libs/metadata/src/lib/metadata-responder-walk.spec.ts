@@ -27,10 +27,16 @@ const nodes = fc
     zone: fc.option(fc.constantFrom('rack-a', 'az 2'), { nil: undefined }),
   })
   .map(({ keys, userData, graph, ports, drive, zone }) => {
-    const metaData = { public_keys: Object.fromEntries(keys.map((name, index) => [name, `ssh-ed25519 AAAA${index} ${name}`])), ...(zone ? { availability_zone: zone } : {}) };
+    const metaData = {
+      public_keys: Object.fromEntries(keys.map((name, index) => [name, `ssh-ed25519 AAAA${index} ${name}`])),
+      ...(zone ? { availability_zone: zone } : {}),
+    };
     const node = aNode({
       instance_uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
-      instance_info: { fixed_ips: [IP], ...(drive ? { configdrive: { meta_data: metaData, ...(userData === undefined ? {} : { user_data: userData }) } } : {}) },
+      instance_info: {
+        fixed_ips: [IP],
+        ...(drive ? { configdrive: { meta_data: metaData, ...(userData === undefined ? {} : { user_data: userData }) } } : {}),
+      },
       ...(graph ? { network_data: graph.networkData } : {}),
     });
     return { node, ports: ports.map((mac) => aPort(node, mac)) };
@@ -40,11 +46,19 @@ const nodes = fc
 const days = fc.date({ min: new Date('2012-08-10T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true });
 
 async function responderFor(entry: { node: ReturnType<typeof aNode>; ports: ReturnType<typeof aPort>[] }, now: Date) {
-  const source: NodeSource = { description: 'one generated node', load: async () => ({ nodes: [entry.node], ports: entry.ports, portgroups: [] }) };
+  const source: NodeSource = {
+    description: 'one generated node',
+    load: async () => ({ nodes: [entry.node], ports: entry.ports, portgroups: [] }),
+  };
   const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false }, logger);
   await catalog.refresh();
   const service = new MetadataService(catalog, undefined, { defaultAvailabilityZone: 'nova', region: 'RegionOne' }, logger);
-  const responder = new MetadataResponder(service, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: false, now: () => now }, logger);
+  const responder = new MetadataResponder(
+    service,
+    new SessionTokens(),
+    { imdsTokenRequired: false, passwordWrite: false, now: () => now },
+    logger,
+  );
   const get = (path: string) => responder.respond({ method: 'GET', path, clientIp: IP, header: () => undefined });
   const client = await service.forClient(IP);
   if (!client.found) throw new Error(`the node is not found: ${client.reason}`);
@@ -93,7 +107,8 @@ describe('the responder, walked', () => {
 
   it("answers every path the formatters' walk yields with the walked body", async () => {
     // meta_data.json carries a fresh random seed each time it is read: compare it without.
-    const withoutSeed = (path: string, body: Buffer) => (path.endsWith('/meta_data.json') ? { ...JSON.parse(body.toString()), random_seed: undefined } : body.toString('base64'));
+    const withoutSeed = (path: string, body: Buffer) =>
+      path.endsWith('/meta_data.json') ? { ...JSON.parse(body.toString()), random_seed: undefined } : body.toString('base64');
     await fc.assert(
       fc.asyncProperty(nodes, days, async (entry, now) => {
         const { get, metadata } = await responderFor(entry, now);
@@ -101,8 +116,10 @@ describe('the responder, walked', () => {
         const differing: string[] = [];
         for (const { path, rendered } of walked) {
           const reply = await get(path);
-          if (reply.status !== 200 || !reply.headers['content-type'].startsWith(rendered.contentType)) differing.push(`${path}: ${reply.status} ${reply.headers['content-type']}`);
-          else if (JSON.stringify(withoutSeed(path, reply.body)) !== JSON.stringify(withoutSeed(path, rendered.body))) differing.push(`${path}: another body`);
+          if (reply.status !== 200 || !reply.headers['content-type'].startsWith(rendered.contentType))
+            differing.push(`${path}: ${reply.status} ${reply.headers['content-type']}`);
+          else if (JSON.stringify(withoutSeed(path, reply.body)) !== JSON.stringify(withoutSeed(path, rendered.body)))
+            differing.push(`${path}: another body`);
         }
         expect(differing).toEqual([]);
       }),

@@ -7,7 +7,13 @@ import { ConfigDriveCache, NodeCatalog } from '@ironic-metadata/node-discovery';
 import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import { buildInstanceMetadata } from '@ironic-metadata/instance-metadata';
 import type { IronicNode } from '@ironic-metadata/ironic-model';
-import { MetadataResponder, PASSWORD_MAX_BYTES, type InstanceAnswer, type InstanceDirectory, type ResponderOptions } from './metadata-responder';
+import {
+  MetadataResponder,
+  PASSWORD_MAX_BYTES,
+  type InstanceAnswer,
+  type InstanceDirectory,
+  type ResponderOptions,
+} from './metadata-responder';
 import { refuse } from './refusal';
 import { instanceIdSignature } from './identity/proxy-signature';
 import { ClientRateLimiter } from './guards/rate-limiter';
@@ -29,7 +35,9 @@ class OneInstance implements InstanceDirectory {
     return clientIp === IP ? { found: true, metadata: this.metadata } : { found: false, ...refuse(404, `no instance at ${clientIp}`) };
   }
   forInstance(instanceId: string): InstanceAnswer {
-    return instanceId === this.metadata.uuid ? { found: true, metadata: this.metadata } : { found: false, ...refuse(404, `no instance ${instanceId}`) };
+    return instanceId === this.metadata.uuid
+      ? { found: true, metadata: this.metadata }
+      : { found: false, ...refuse(404, `no instance ${instanceId}`) };
   }
   async storePassword(_nodeUuid: string, password: string): Promise<void> {
     this.passwordsStored += 1;
@@ -39,12 +47,23 @@ class OneInstance implements InstanceDirectory {
 
 function asker(responder: MetadataResponder) {
   return (method: string, path: string, body?: string, headers: Record<string, string> = {}, clientIp = IP) =>
-    responder.respond({ method, path, clientIp, header: (name) => headers[name], body: body === undefined ? undefined : Buffer.from(body) });
+    responder.respond({
+      method,
+      path,
+      clientIp,
+      header: (name) => headers[name],
+      body: body === undefined ? undefined : Buffer.from(body),
+    });
 }
 
 function responderFor(options: Partial<ResponderOptions>, node = aNode({ instance_info: { fixed_ips: [IP] } })) {
   const instances = new OneInstance(buildInstanceMetadata({ node, ports: [], portgroups: [] }, OPTIONS));
-  const responder = new MetadataResponder(instances, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: true, ...options }, logger);
+  const responder = new MetadataResponder(
+    instances,
+    new SessionTokens(),
+    { imdsTokenRequired: false, passwordWrite: true, ...options },
+    logger,
+  );
   return { ask: asker(responder), instances, node };
 }
 
@@ -53,7 +72,10 @@ async function servedFromIndex(node: IronicNode) {
   const catalog = new NodeCatalog(new WritableSource([node]), new ConfigDriveCache(), { matchNodeName: false }, logger);
   await catalog.refresh();
   const service = new MetadataService(catalog, undefined, OPTIONS, logger);
-  return { ask: asker(new MetadataResponder(service, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: true }, logger)), node };
+  return {
+    ask: asker(new MetadataResponder(service, new SessionTokens(), { imdsTokenRequired: false, passwordWrite: true }, logger)),
+    node,
+  };
 }
 
 describe("Nova's password", () => {
@@ -101,9 +123,20 @@ describe("Nova's password", () => {
 describe('IMDSv2 token route', () => {
   it('takes PUT under latest alone, and answers other methods with 405 naming GET, HEAD, PUT', async () => {
     const { ask } = responderFor({});
-    expect(await ask('POST', '/latest/api/token')).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD, PUT' }, family: 'imds-token' });
-    expect(await ask('PUT', '/2021-03-23/api/token', undefined, { 'x-aws-ec2-metadata-token-ttl-seconds': '60' })).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD' }, family: 'ec2' });
-    expect(await ask('PUT', '/ec2/latest/api/token', undefined, { 'x-aws-ec2-metadata-token-ttl-seconds': '60' })).toMatchObject({ status: 200, family: 'imds-token' });
+    expect(await ask('POST', '/latest/api/token')).toMatchObject({
+      status: 405,
+      headers: { allow: 'GET, HEAD, PUT' },
+      family: 'imds-token',
+    });
+    expect(await ask('PUT', '/2021-03-23/api/token', undefined, { 'x-aws-ec2-metadata-token-ttl-seconds': '60' })).toMatchObject({
+      status: 405,
+      headers: { allow: 'GET, HEAD' },
+      family: 'ec2',
+    });
+    expect(await ask('PUT', '/ec2/latest/api/token', undefined, { 'x-aws-ec2-metadata-token-ttl-seconds': '60' })).toMatchObject({
+      status: 200,
+      family: 'imds-token',
+    });
   });
 });
 
@@ -127,30 +160,42 @@ describe('vendor data', () => {
   });
   afterAll(() => new Promise((resolve) => target.close(resolve)));
 
-  const dynamic = (failureFatal: boolean) => new DynamicVendorData({ targets: [{ name: 'domain', url }], timeoutSeconds: 2, failureFatal, cacheSeconds: 0 }, logger);
+  const dynamic = (failureFatal: boolean) =>
+    new DynamicVendorData({ targets: [{ name: 'domain', url }], timeoutSeconds: 2, failureFatal, cacheSeconds: 0 }, logger);
 
   it('serves the static document, and Nova DynamicJSON answers under their names', async () => {
     const { ask, node } = responderFor({ dynamicVendorData: dynamic(false) });
     expect(JSON.parse((await ask('GET', '/openstack/latest/vendor_data.json')).body.toString())).toEqual({ region: 'r1' });
-    expect(JSON.parse((await ask('GET', '/openstack/latest/vendor_data2.json')).body.toString())).toEqual({ static: { region: 'r1' }, domain: { join: 'token-1' } });
+    expect(JSON.parse((await ask('GET', '/openstack/latest/vendor_data2.json')).body.toString())).toEqual({
+      static: { region: 'r1' },
+      domain: { join: 'token-1' },
+    });
     expect(received.at(-1)).toMatchObject({ 'instance-id': node.uuid, hostname: node.name, 'project-id': null });
   });
 
   it('leaves a failing target out, or fails the request when that is fatal', async () => {
     answer = { status: 500, body: 'oops' };
     const open = responderFor({ dynamicVendorData: dynamic(false) });
-    expect(JSON.parse((await open.ask('GET', '/openstack/latest/vendor_data2.json')).body.toString())).toEqual({ static: { region: 'r1' } });
+    expect(JSON.parse((await open.ask('GET', '/openstack/latest/vendor_data2.json')).body.toString())).toEqual({
+      static: { region: 'r1' },
+    });
     const closed = responderFor({ dynamicVendorData: dynamic(true) });
     expect((await closed.ask('GET', '/openstack/latest/vendor_data2.json')).status).toBe(500);
     answer = { status: 200, body: 'not json' };
-    expect(JSON.parse((await open.ask('GET', '/openstack/latest/vendor_data2.json')).body.toString())).toEqual({ static: { region: 'r1' } });
+    expect(JSON.parse((await open.ask('GET', '/openstack/latest/vendor_data2.json')).body.toString())).toEqual({
+      static: { region: 'r1' },
+    });
   });
 });
 
 describe("Nova's proxy mode", () => {
   const SECRET = 'a-secret-of-sixteen+';
   const PROXY = '192.0.2.1';
-  const signed = (instanceId: string, tenant = 'project-a') => ({ 'x-instance-id': instanceId, 'x-tenant-id': tenant, 'x-instance-id-signature': instanceIdSignature(instanceId, SECRET) });
+  const signed = (instanceId: string, tenant = 'project-a') => ({
+    'x-instance-id': instanceId,
+    'x-tenant-id': tenant,
+    'x-instance-id-signature': instanceIdSignature(instanceId, SECRET),
+  });
 
   it('serves the instance a correctly signed X-Instance-ID names, whatever the address', async () => {
     const { ask, node } = responderFor({ proxySharedSecret: SECRET }, aNode({ owner: 'project-a' }));
@@ -159,9 +204,24 @@ describe("Nova's proxy mode", () => {
   });
 
   it.each([
-    ['a bad signature', (id: string) => ({ ...signed(id), 'x-instance-id-signature': '0'.repeat(64) }), 403, 'invalid proxy request signature'],
-    ['no signature', (id: string) => ({ 'x-instance-id': id, 'x-tenant-id': 'project-a' }), 400, 'X-Instance-ID-Signature header is missing'],
-    ['no tenant', (id: string) => ({ 'x-instance-id': id, 'x-instance-id-signature': instanceIdSignature(id, SECRET) }), 400, 'X-Tenant-ID header is missing'],
+    [
+      'a bad signature',
+      (id: string) => ({ ...signed(id), 'x-instance-id-signature': '0'.repeat(64) }),
+      403,
+      'invalid proxy request signature',
+    ],
+    [
+      'no signature',
+      (id: string) => ({ 'x-instance-id': id, 'x-tenant-id': 'project-a' }),
+      400,
+      'X-Instance-ID-Signature header is missing',
+    ],
+    [
+      'no tenant',
+      (id: string) => ({ 'x-instance-id': id, 'x-instance-id-signature': instanceIdSignature(id, SECRET) }),
+      400,
+      'X-Tenant-ID header is missing',
+    ],
     ['a repeated instance id', (id: string) => ({ ...signed(id), 'x-instance-id': `${id}, ${id}` }), 400, 'given more than once'],
     ['another project', (id: string) => signed(id, 'project-b'), 404, 'in project project-b'],
   ])('refuses %s', async (_case, headers, status, message) => {
@@ -173,7 +233,9 @@ describe("Nova's proxy mode", () => {
 
   it('ignores X-Instance-ID when no shared secret is configured', async () => {
     const { ask, node } = responderFor({}, aNode({ instance_info: { fixed_ips: [IP] } }));
-    expect((await ask('GET', '/latest/meta-data/instance-id', undefined, { 'x-instance-id': 'someone-else' })).body.toString()).toBe(node.uuid);
+    expect((await ask('GET', '/latest/meta-data/instance-id', undefined, { 'x-instance-id': 'someone-else' })).body.toString()).toBe(
+      node.uuid,
+    );
   });
 });
 
@@ -194,16 +256,23 @@ describe('a body new on every read', () => {
 });
 
 describe('the NoCloud seed', () => {
-  it.each(['meta-data', 'user-data', 'vendor-data', 'network-config'])('answers HEAD on /nocloud/%s like GET, and 405 with Allow to other methods', async (file) => {
-    const network_data = { links: [{ id: 'iface0', type: 'phy', ethernet_mac_address: '52:54:00:00:00:05' }], networks: [], services: [] };
-    const { ask } = responderFor({}, aNode({ instance_info: { fixed_ips: [IP] }, network_data }));
-    const get = await ask('GET', `/nocloud/${file}`);
-    expect(get.status).toBe(200);
-    expect(await ask('HEAD', `/nocloud/${file}`)).toEqual(get);
-    for (const method of ['POST', 'PUT', 'DELETE']) {
-      expect(await ask(method, `/nocloud/${file}`)).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD' } });
-    }
-  });
+  it.each(['meta-data', 'user-data', 'vendor-data', 'network-config'])(
+    'answers HEAD on /nocloud/%s like GET, and 405 with Allow to other methods',
+    async (file) => {
+      const network_data = {
+        links: [{ id: 'iface0', type: 'phy', ethernet_mac_address: '52:54:00:00:00:05' }],
+        networks: [],
+        services: [],
+      };
+      const { ask } = responderFor({}, aNode({ instance_info: { fixed_ips: [IP] }, network_data }));
+      const get = await ask('GET', `/nocloud/${file}`);
+      expect(get.status).toBe(200);
+      expect(await ask('HEAD', `/nocloud/${file}`)).toEqual(get);
+      for (const method of ['POST', 'PUT', 'DELETE']) {
+        expect(await ask(method, `/nocloud/${file}`)).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD' } });
+      }
+    },
+  );
 
   it('is per instance: the instance id is the node it found, and 404 for an address no node has', async () => {
     const { ask, node } = await servedFromIndex(aNode({ instance_info: { fixed_ips: [IP] } }));
@@ -233,9 +302,38 @@ describe('request limits', () => {
   it('never fails with 500 or throws, whatever the path, method and headers (fuzz)', async () => {
     const { ask } = responderFor({ proxySharedSecret: 'a-secret-of-sixteen+' });
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
-    const pieces = ['openstack', 'latest', '2012-08-10', 'meta-data', 'meta_data.json', '..', '.', '%2e', '%00', '%25', '%', '%zz', 'public-keys', '0', 'openssh-key', 'network', 'interfaces', 'macs', 'api', 'token', 'password', 'x'.repeat(300), '\u00e9', '__proto__', 'constructor', '', 'nocloud', 'network-config'];
+    const pieces = [
+      'openstack',
+      'latest',
+      '2012-08-10',
+      'meta-data',
+      'meta_data.json',
+      '..',
+      '.',
+      '%2e',
+      '%00',
+      '%25',
+      '%',
+      '%zz',
+      'public-keys',
+      '0',
+      'openssh-key',
+      'network',
+      'interfaces',
+      'macs',
+      'api',
+      'token',
+      'password',
+      'x'.repeat(300),
+      '\u00e9',
+      '__proto__',
+      'constructor',
+      '',
+      'nocloud',
+      'network-config',
+    ];
     const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE'];
     for (let i = 0; i < 3000; i++) {
       const path = `/${Array.from({ length: Math.floor(random() * 6) }, () => pick(pieces)).join('/')}${random() < 0.3 ? '/' : ''}`;

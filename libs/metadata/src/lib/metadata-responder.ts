@@ -1,4 +1,14 @@
-import { renderMetadata, routeMetadataPath, type InstanceMetadata, type MetadataPath, type Route, type RouteFamily, type RouteResolve, type RoutedPath, type RouteWrite } from '@ironic-metadata/formatters';
+import {
+  renderMetadata,
+  routeMetadataPath,
+  type InstanceMetadata,
+  type MetadataPath,
+  type Route,
+  type RouteFamily,
+  type RouteResolve,
+  type RoutedPath,
+  type RouteWrite,
+} from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import { ReadOnlySourceError } from '@ironic-metadata/node-discovery';
 import { validInstanceIdSignature } from './identity/proxy-signature';
@@ -203,7 +213,8 @@ export class MetadataResponder {
     const headers: Record<string, string> = {};
     for (const name of ['X-Instance-ID', 'X-Tenant-ID', 'X-Instance-ID-Signature']) {
       const value = request.header(name.toLowerCase());
-      if (value === undefined || value.trim() === '') return { found: false, ...refuse(400, `the ${name} header is missing from the proxied request`) };
+      if (value === undefined || value.trim() === '')
+        return { found: false, ...refuse(400, `the ${name} header is missing from the proxied request`) };
       // Node joins a repeated header with ", "; none of these values has a comma of its own.
       if (value.includes(',')) return { found: false, ...refuse(400, `the ${name} header is given more than once`) };
       headers[name] = value.trim();
@@ -229,13 +240,20 @@ export class MetadataResponder {
    */
   private issueToken(request: MetadataRequest): Answer {
     if ((request.clientForwardedFor ?? []).length > 0) {
-      this.logger.info('IMDSv2 token refused to a client that relays others', { clientIp: request.clientIp, forwardedFor: request.clientForwardedFor?.join(', ') });
-      return refusalReply(refuse(403, 'IMDSv2 session tokens are not issued to requests the client forwarded for someone else (X-Forwarded-For)'));
+      this.logger.info('IMDSv2 token refused to a client that relays others', {
+        clientIp: request.clientIp,
+        forwardedFor: request.clientForwardedFor?.join(', '),
+      });
+      return refusalReply(
+        refuse(403, 'IMDSv2 session tokens are not issued to requests the client forwarded for someone else (X-Forwarded-For)'),
+      );
     }
     const ttlText = request.header(TOKEN_TTL_HEADER);
     const ttl = ttlText !== undefined && /^\d+$/.test(ttlText.trim()) ? Number(ttlText) : NaN;
     if (!(ttl >= TOKEN_TTL_MIN_SECONDS && ttl <= TOKEN_TTL_MAX_SECONDS)) {
-      return refusalReply(refuse(400, `the ${TOKEN_TTL_HEADER} header must be a whole number from ${TOKEN_TTL_MIN_SECONDS} to ${TOKEN_TTL_MAX_SECONDS}`));
+      return refusalReply(
+        refuse(400, `the ${TOKEN_TTL_HEADER} header must be a whole number from ${TOKEN_TTL_MIN_SECONDS} to ${TOKEN_TTL_MAX_SECONDS}`),
+      );
     }
     const token = this.tokens.issue(request.clientIp, ttl);
     return { status: 200, headers: { 'content-type': TEXT_PLAIN_UTF8, [TOKEN_TTL_HEADER]: String(ttl) }, body: Buffer.from(token) };
@@ -244,7 +262,9 @@ export class MetadataResponder {
   private checkToken(request: MetadataRequest): Answer | undefined {
     const token = request.header(TOKEN_HEADER);
     if (token === undefined) {
-      return this.options.imdsTokenRequired ? refusalReply(refuse(401, 'an IMDSv2 session token is required; PUT /latest/api/token first')) : undefined;
+      return this.options.imdsTokenRequired
+        ? refusalReply(refuse(401, 'an IMDSv2 session token is required; PUT /latest/api/token first'))
+        : undefined;
     }
     const check = this.tokens.check(token, request.clientIp);
     if (check === 'valid') return undefined;
@@ -254,7 +274,12 @@ export class MetadataResponder {
     // without one, so it is answered as IMDSv1. Under shared keys an unverifiable token is bad: 401.
     if (!this.options.imdsTokenRequired && !this.tokens.shared) return undefined;
     this.logger.info('IMDSv2 token refused', { clientIp: request.clientIp, check });
-    return refusalReply(refuse(401, `the IMDSv2 session token is ${check === 'expired' ? 'expired' : 'invalid or for another client'}; PUT /latest/api/token for a new one`));
+    return refusalReply(
+      refuse(
+        401,
+        `the IMDSv2 session token is ${check === 'expired' ? 'expired' : 'invalid or for another client'}; PUT /latest/api/token for a new one`,
+      ),
+    );
   }
 
   /** Nova's POST `password`: 404 for no instance, 409 once set, 400 above 1020 bytes. */
@@ -262,7 +287,12 @@ export class MetadataResponder {
     const client = await this.identify(request);
     if (!client.found) return refusalReply(client);
     if (!this.options.passwordWrite) {
-      return refusalReply(refuse(403, "storing instance passwords is off; set METADATA_PASSWORD_WRITE=true (this service's Ironic user must be allowed to PATCH nodes)"));
+      return refusalReply(
+        refuse(
+          403,
+          "storing instance passwords is off; set METADATA_PASSWORD_WRITE=true (this service's Ironic user must be allowed to PATCH nodes)",
+        ),
+      );
     }
     if (client.metadata.password) return refusalReply(refuse(409, 'the password is already set, and an instance sets it once'));
     if (password.length > PASSWORD_MAX_BYTES) return refusalReply(refuse(400, `the password is larger than ${PASSWORD_MAX_BYTES} bytes`));
@@ -294,5 +324,10 @@ function wrongMethod(request: MetadataRequest, route: Route): Answer {
 
 function reply(rendered: ReturnType<typeof renderMetadata>, freshOnEveryRead: boolean): Answer {
   if (rendered.status === 404) return refusalReply(refuse(404, rendered.reason));
-  return { status: 200, headers: { 'content-type': rendered.contentType }, body: rendered.body, ...(freshOnEveryRead ? { freshOnEveryRead } : {}) };
+  return {
+    status: 200,
+    headers: { 'content-type': rendered.contentType },
+    body: rendered.body,
+    ...(freshOnEveryRead ? { freshOnEveryRead } : {}),
+  };
 }

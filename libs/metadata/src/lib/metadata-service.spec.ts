@@ -20,7 +20,12 @@ class FlakySource implements NodeSource {
 const logger = createLogger({ level: 'error', stream: new PassThrough() });
 
 async function serviceOver(source: FlakySource, clock: () => number, leases?: LeaseTable) {
-  const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false, unknownClientRefreshSeconds: 0, staleBudgetSeconds: 60, clock }, logger);
+  const catalog = new NodeCatalog(
+    source,
+    new ConfigDriveCache(),
+    { matchNodeName: false, unknownClientRefreshSeconds: 0, staleBudgetSeconds: 60, clock },
+    logger,
+  );
   await catalog.refresh();
   return new MetadataService(catalog, leases, { defaultAvailabilityZone: 'nova', region: 'RegionOne', unknownClientWaitMs: 100 }, logger);
 }
@@ -36,14 +41,22 @@ describe('MetadataService during an outage', () => {
     now += 59_000;
     expect(await service.forClient('10.0.0.5')).toMatchObject({ found: true });
     now += 2000;
-    expect(await service.forClient('10.0.0.5')).toMatchObject({ found: false, status: 503, reason: expect.stringContaining('past the 60 s stale budget') });
+    expect(await service.forClient('10.0.0.5')).toMatchObject({
+      found: false,
+      status: 503,
+      reason: expect.stringContaining('past the 60 s stale budget'),
+    });
   });
 
   it('tells an unknown client to retry (503) rather than 404 while the source fails', async () => {
     const source = new FlakySource({ nodes: [known], ports: [], portgroups: [] });
     const service = await serviceOver(source, Date.now);
     source.mode = 'down';
-    expect(await service.forClient('10.0.0.9')).toMatchObject({ found: false, status: 503, reason: expect.stringContaining('connection refused') });
+    expect(await service.forClient('10.0.0.9')).toMatchObject({
+      found: false,
+      status: 503,
+      reason: expect.stringContaining('connection refused'),
+    });
     source.mode = 'up';
     expect(await service.forClient('10.0.0.9')).toMatchObject({ found: false, status: 404 });
   });
@@ -74,7 +87,14 @@ describe('MetadataService: the address a node was matched by (field case C-22)',
 
   it("answers a DHCP node's lease address as local-ipv4, on the NIC of the lease's MAC", async () => {
     const svc = await service();
-    expect(await ec2Of(svc, '127.0.0.54')).toMatchObject({ localIpv4: '127.0.0.54', mac: '52:54:00:00:22:01', interfaces: [{ mac: '52:54:00:00:22:01', deviceNumber: 0, localIpv4s: ['127.0.0.54'] }, { mac: '52:54:00:00:22:02', deviceNumber: 1, localIpv4s: [] }] });
+    expect(await ec2Of(svc, '127.0.0.54')).toMatchObject({
+      localIpv4: '127.0.0.54',
+      mac: '52:54:00:00:22:01',
+      interfaces: [
+        { mac: '52:54:00:00:22:01', deviceNumber: 0, localIpv4s: ['127.0.0.54'] },
+        { mac: '52:54:00:00:22:02', deviceNumber: 1, localIpv4s: [] },
+      ],
+    });
     expect(await ec2Of(svc, '127.0.0.55')).toMatchObject({ localIpv4: '127.0.0.55', mac: '52:54:00:00:22:02' });
   });
 

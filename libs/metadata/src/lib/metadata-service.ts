@@ -69,7 +69,11 @@ export class MetadataService {
       // While the source fails, "no such node" may only mean "not seen yet": ask the client to retry.
       const failing = this.catalog.status().lastError;
       if (!client.found && client.status === 404 && failing !== undefined) {
-        client = { found: false, ...unavailable(`${client.reason}, and ${this.catalog.source.description} cannot be reached to look again: ${failing}`), lookup: client.lookup };
+        client = {
+          found: false,
+          ...unavailable(`${client.reason}, and ${this.catalog.source.description} cannot be reached to look again: ${failing}`),
+          lookup: client.lookup,
+        };
       }
     }
     if (client.found && client.lookup && this.options.clientMacCheck) client = await this.verifyMac(clientIp, client, client.lookup);
@@ -87,7 +91,11 @@ export class MetadataService {
     if ('found' in index) return index;
     const entry = index.nodeByInstanceId(instanceId);
     if (!entry) return { found: false, ...refuse(404, `no node has instance ${instanceId}`) };
-    if (!isEligible(entry)) return { found: false, ...refuse(404, `instance ${instanceId} is on node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}`) };
+    if (!isEligible(entry))
+      return {
+        found: false,
+        ...refuse(404, `instance ${instanceId} is on node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}`),
+      };
     return { found: true, metadata: this.metadataOf(entry) };
   }
 
@@ -120,7 +128,12 @@ export class MetadataService {
     const status = this.catalog.status();
     if (!status.usable) {
       const failing = status.lastError ?? 'no refresh succeeded';
-      return { found: false, ...unavailable(`the node index is ${Math.round(status.ageSeconds ?? 0)} s old, past the ${status.staleBudgetSeconds} s stale budget (${failing})`) };
+      return {
+        found: false,
+        ...unavailable(
+          `the node index is ${Math.round(status.ageSeconds ?? 0)} s old, past the ${status.staleBudgetSeconds} s stale budget (${failing})`,
+        ),
+      };
     }
     return index;
   }

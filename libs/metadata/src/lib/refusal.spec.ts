@@ -16,18 +16,30 @@ describe('refuse', () => {
     expect(reply).toEqual({ status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(body) });
   });
 
-  it("takes the phrase of every error status from node:http, in sentence case", () => {
+  it('takes the phrase of every error status from node:http, in sentence case', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...Object.keys(STATUS_CODES).map(Number).filter((status) => status >= 400)), (status) => {
-        const line = refusalReply(refuse(status, 'why')).body.toString();
-        expect(line.toLowerCase()).toBe(`${STATUS_CODES[status]?.toLowerCase()}: why\n`);
-      }),
+      fc.property(
+        fc.constantFrom(
+          ...Object.keys(STATUS_CODES)
+            .map(Number)
+            .filter((status) => status >= 400),
+        ),
+        (status) => {
+          const line = refusalReply(refuse(status, 'why')).body.toString();
+          expect(line.toLowerCase()).toBe(`${STATUS_CODES[status]?.toLowerCase()}: why\n`);
+        },
+      ),
     );
   });
 
   it('sends its headers with it: Retry-After on 503, Allow on 405', () => {
-    expect(refusalReply(unavailable('the node index is not loaded yet')).headers).toEqual({ 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
-    expect(refusalReply(refuse(405, 'POST is not allowed on /; use GET, HEAD', { allow: 'GET, HEAD' })).headers).toMatchObject({ allow: 'GET, HEAD' });
+    expect(refusalReply(unavailable('the node index is not loaded yet')).headers).toEqual({
+      'content-type': 'text/plain; charset=utf-8',
+      'retry-after': '5',
+    });
+    expect(refusalReply(refuse(405, 'POST is not allowed on /; use GET, HEAD', { allow: 'GET, HEAD' })).headers).toMatchObject({
+      allow: 'GET, HEAD',
+    });
   });
 
   it.each([200, 304, 399, 499, 600])('throws a RangeError for %i, which is not an error status node:http names', (status) => {

@@ -68,7 +68,9 @@ export class DynamicVendorData implements VendorDataProvider {
       metadata: md.meta,
     };
     const answers = await Promise.all(this.options.targets.map((target) => this.ask(target, body)));
-    const documents = Object.fromEntries(answers.flatMap((answer, i) => (answer === undefined ? [] : [[this.options.targets[i].name, answer]])));
+    const documents = Object.fromEntries(
+      answers.flatMap((answer, i) => (answer === undefined ? [] : [[this.options.targets[i].name, answer]])),
+    );
     this.cache.set(md.uuid, { expiresAt: this.clock() + (this.options.cacheSeconds ?? 15) * 1000, documents });
     return documents;
   }

@@ -8,7 +8,14 @@ import type { IndexedNode } from './indexed-node';
  *
  * @public
  */
-export const MATCH_METHODS = ['fixed_ips', 'node_network_data', 'configdrive_network_data', 'agent_url', 'node_name', 'dhcp_lease'] as const;
+export const MATCH_METHODS = [
+  'fixed_ips',
+  'node_network_data',
+  'configdrive_network_data',
+  'agent_url',
+  'node_name',
+  'dhcp_lease',
+] as const;
 /**
  * How a client address was tied to a node; one of {@link MATCH_METHODS}.
  *
@@ -28,7 +35,8 @@ export interface AddressMatcher {
   addresses(entry: IndexedNode): string[];
 }
 
-const networkAddresses = (data: NetworkData | undefined): string[] => (data?.networks ?? []).flatMap((network) => (network.ip_address ? [network.ip_address] : []));
+const networkAddresses = (data: NetworkData | undefined): string[] =>
+  (data?.networks ?? []).flatMap((network) => (network.ip_address ? [network.ip_address] : []));
 
 /** The host of a URL such as `http://10.0.0.12:9999`, or undefined when it is not a URL with an IP host. */
 function urlIpHost(value: unknown): string | undefined {
@@ -89,5 +97,8 @@ export function addressMatchers(options: { matchNodeName: boolean }): AddressMat
  * @public
  */
 export function claimedAddresses(matcher: AddressMatcher, entry: IndexedNode): string[] {
-  return matcher.addresses(entry).filter((address) => isIP(address.trim()) !== 0).map(normalizeIp);
+  return matcher
+    .addresses(entry)
+    .filter((address) => isIP(address.trim()) !== 0)
+    .map(normalizeIp);
 }

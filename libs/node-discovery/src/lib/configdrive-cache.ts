@@ -30,7 +30,10 @@ export class ConfigDriveCache {
     // An unchanged node comes back from the source as the very same value (or its reference): no need to hash it again.
     if (cached?.stored === stored) return cached.result;
     if (typeof stored === 'string' && stored.startsWith(DECODED_DRIVE_REFERENCE)) {
-      return { problem: 'the decoded config drive is no longer cached; it is read again at the next full listing of the source', masked: false };
+      return {
+        problem: 'the decoded config drive is no longer cached; it is read again at the next full listing of the source',
+        masked: false,
+      };
     }
     const hash = storedDriveHash(stored);
     if (cached?.hash === hash) {
@@ -60,7 +63,9 @@ export class ConfigDriveCache {
 
 /** SHA-256 (hex) of a stored config drive value: the string, or a JSON form's serialization. */
 function storedDriveHash(stored: unknown): string {
-  return createHash('sha256').update(typeof stored === 'string' ? stored : JSON.stringify(stored)).digest('hex');
+  return createHash('sha256')
+    .update(typeof stored === 'string' ? stored : JSON.stringify(stored))
+    .digest('hex');
 }
 
 /**
@@ -72,7 +77,13 @@ export function sameStoredDrive(kept: unknown, listed: unknown): boolean {
   if (typeof kept === 'string' && kept.startsWith(DECODED_DRIVE_REFERENCE)) {
     return listed !== undefined && listed !== null && kept === `${DECODED_DRIVE_REFERENCE}${storedDriveHash(listed)}`;
   }
-  return typeof kept === 'object' && kept !== null && typeof listed === 'object' && listed !== null && JSON.stringify(kept) === JSON.stringify(listed);
+  return (
+    typeof kept === 'object' &&
+    kept !== null &&
+    typeof listed === 'object' &&
+    listed !== null &&
+    JSON.stringify(kept) === JSON.stringify(listed)
+  );
 }
 
 /** Replaces a long stored drive by its reference once the cache holds what it decodes to; answers what is now stored. */

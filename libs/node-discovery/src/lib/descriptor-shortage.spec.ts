@@ -36,7 +36,9 @@ describe('retryingDescriptorShortage', () => {
   });
 
   it('sees a shortage wrapped by a client error', () => {
-    expect(isDescriptorShortage(new Error('Ironic unreachable', { cause: Object.assign(new Error('connect'), { code: 'ENFILE' }) }))).toBe(true);
+    expect(isDescriptorShortage(new Error('Ironic unreachable', { cause: Object.assign(new Error('connect'), { code: 'ENFILE' }) }))).toBe(
+      true,
+    );
     expect(isDescriptorShortage(new Error('GET /v1/nodes: connect EMFILE 127.0.0.1:6385'))).toBe(true);
     expect(isDescriptorShortage(new Error('timeout'))).toBe(false);
     expect(isDescriptorShortage('EMFILE')).toBe(false);

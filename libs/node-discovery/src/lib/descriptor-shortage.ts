@@ -18,7 +18,10 @@ export function isDescriptorShortage(error: unknown): boolean {
  * `load()`, tried again (up to 5 times over 1.5 s) while it fails for want of descriptors, so that a
  * reload met in a flood of connections is late rather than lost. Any other error is thrown at once.
  */
-export async function retryingDescriptorShortage<T>(load: () => Promise<T>, sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))): Promise<T> {
+export async function retryingDescriptorShortage<T>(
+  load: () => Promise<T>,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await load();

@@ -18,11 +18,19 @@ describe('FileNodeSource', () => {
     ];
     const inventory = await new FileNodeSource(file('bad-node.json', JSON.stringify({ nodes }))).load();
     expect(inventory.nodes.map((node) => node.uuid)).toEqual(['n2']);
-    expect(inventory.unusable).toEqual(['node 0 (n1, web) is not used: field provision_state: Invalid input: expected string, received number']);
+    expect(inventory.unusable).toEqual([
+      'node 0 (n1, web) is not used: field provision_state: Invalid input: expected string, received number',
+    ]);
   });
 
   it('loads nodes, ports and portgroups', async () => {
-    const path = file('ok.json', JSON.stringify({ nodes: [{ uuid: 'n1', provision_state: 'active' }], ports: [{ uuid: 'p1', address: '52:54:00:00:00:01', node_uuid: 'n1' }] }));
+    const path = file(
+      'ok.json',
+      JSON.stringify({
+        nodes: [{ uuid: 'n1', provision_state: 'active' }],
+        ports: [{ uuid: 'p1', address: '52:54:00:00:00:01', node_uuid: 'n1' }],
+      }),
+    );
     const inventory = await new FileNodeSource(path).load();
     expect(inventory.nodes.map((node) => node.uuid)).toEqual(['n1']);
     expect(inventory.ports).toHaveLength(1);

@@ -44,7 +44,10 @@ describe('IronicNodeSource', () => {
   it("asks Ironic for one site's nodes only, in the full listing and the scan alike, and says so", async () => {
     const { client, calls } = fakeClient([aNode()]);
     let now = 0;
-    const source = new IronicNodeSource(client, 'http://ironic', logger, { clock: () => now, filters: { conductor_group: 'rack-1', shard: undefined } });
+    const source = new IronicNodeSource(client, 'http://ironic', logger, {
+      clock: () => now,
+      filters: { conductor_group: 'rack-1', shard: undefined },
+    });
     await source.load();
     now += 1000;
     await source.load();
@@ -87,7 +90,9 @@ describe('IronicNodeSource', () => {
   });
 
   it('keeps the nodes a full listing finds as they were as the very objects known, and answers the same inventory when none changed', async () => {
-    const nodes = Array.from({ length: 3 }, () => aNode({ instance_info: { configdrive: encodeConfigDrive({ meta_data: { hostname: 'a' }, user_data: 'x'.repeat(4096) }) } }));
+    const nodes = Array.from({ length: 3 }, () =>
+      aNode({ instance_info: { configdrive: encodeConfigDrive({ meta_data: { hostname: 'a' }, user_data: 'x'.repeat(4096) }) } }),
+    );
     const { client, calls } = fakeClient(nodes);
     let now = 0;
     const source = new IronicNodeSource(client, 'http://ironic', logger, { fullListSeconds: 300, clock: () => now });
@@ -115,16 +120,20 @@ describe('IronicNodeSource', () => {
 
   it('tells a kept config drive, or the reference the cache left for it, from any other drive listed', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1024, maxLength: 1100 }), fc.string({ minLength: 1, maxLength: 1100 }), async (stored, other) => {
-        const node = aNode({ instance_info: { configdrive: stored } });
-        await new ConfigDriveCache().decode(node);
-        const kept = node.instance_info.configdrive;
-        expect(kept).not.toBe(stored);
-        expect(sameStoredDrive(kept, stored)).toBe(true);
-        expect(sameStoredDrive(stored, stored)).toBe(true);
-        expect(sameStoredDrive(kept, other)).toBe(other === stored);
-        expect(sameStoredDrive(kept, undefined)).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.string({ minLength: 1024, maxLength: 1100 }),
+        fc.string({ minLength: 1, maxLength: 1100 }),
+        async (stored, other) => {
+          const node = aNode({ instance_info: { configdrive: stored } });
+          await new ConfigDriveCache().decode(node);
+          const kept = node.instance_info.configdrive;
+          expect(kept).not.toBe(stored);
+          expect(sameStoredDrive(kept, stored)).toBe(true);
+          expect(sameStoredDrive(stored, stored)).toBe(true);
+          expect(sameStoredDrive(kept, other)).toBe(other === stored);
+          expect(sameStoredDrive(kept, undefined)).toBe(false);
+        },
+      ),
       { numRuns: 50 },
     );
     expect(sameStoredDrive({ meta_data: { a: 1 } }, { meta_data: { a: 1 } })).toBe(true);

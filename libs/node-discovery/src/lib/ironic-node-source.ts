@@ -12,8 +12,19 @@ const SCAN_FIELDS = ['uuid', 'provision_state', 'provision_updated_at', 'instanc
  * fields) keeps BMC settings, steps and interfaces out of this service and its memory.
  */
 const NODE_FIELDS = [
-  'uuid', 'name', 'instance_uuid', 'provision_state', 'provision_updated_at', 'instance_info', 'driver_info',
-  'driver_internal_info', 'properties', 'extra', 'network_data', 'owner', 'resource_class',
+  'uuid',
+  'name',
+  'instance_uuid',
+  'provision_state',
+  'provision_updated_at',
+  'instance_info',
+  'driver_info',
+  'driver_internal_info',
+  'properties',
+  'extra',
+  'network_data',
+  'owner',
+  'resource_class',
 ] as const;
 const PORT_FIELDS = ['uuid', 'address', 'node_uuid', 'portgroup_uuid', 'pxe_enabled'] as const;
 /** Above this share of changed nodes, one detailed listing is cheaper than a GET per node. */
@@ -68,7 +79,9 @@ export class IronicNodeSource implements NodeSource {
     this.fullListMs = (options.fullListSeconds ?? 300) * 1000;
     this.clock = options.clock ?? Date.now;
     this.filters = options.filters ?? {};
-    const scope = Object.entries(this.filters).filter(([, value]) => value !== undefined).map(([name, value]) => `${name} ${String(value)}`);
+    const scope = Object.entries(this.filters)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => `${name} ${String(value)}`);
     if (scope.length > 0) this.description += ` (${scope.join(', ')})`;
   }
 
@@ -91,7 +104,11 @@ export class IronicNodeSource implements NodeSource {
 
   private answer(): Inventory {
     const known = [...this.nodes.values()];
-    this.answered = { nodes: known.map((entry) => entry.node), ports: known.flatMap((entry) => entry.ports), portgroups: known.flatMap((entry) => entry.portgroups) };
+    this.answered = {
+      nodes: known.map((entry) => entry.node),
+      ports: known.flatMap((entry) => entry.ports),
+      portgroups: known.flatMap((entry) => entry.portgroups),
+    };
     return this.answered;
   }
 
@@ -117,7 +134,9 @@ export class IronicNodeSource implements NodeSource {
       this.client.listPorts({ fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
       this.client.listPortgroups({ pageSize: this.pageSize }).all(),
     ]);
-    const listed = new Map<string, KnownNode>(nodes.map((node) => [node.uuid, { node, version: versionOf(node), ports: [], portgroups: [] }]));
+    const listed = new Map<string, KnownNode>(
+      nodes.map((node) => [node.uuid, { node, version: versionOf(node), ports: [], portgroups: [] }]),
+    );
     for (const port of ports) listed.get(port.node_uuid)?.ports.push(port);
     for (const portgroup of portgroups) listed.get(portgroup.node_uuid)?.portgroups.push(portgroup);
     let changed = listed.size !== this.nodes.size;
@@ -166,13 +185,17 @@ interface KnownNode {
 
 /** Whether a node listed now is the node known, with the same ports and portgroups. */
 function sameKnownNode(known: KnownNode, listed: KnownNode): boolean {
-  if (known.version !== listed.version || !sameStoredDrive(known.node.instance_info.configdrive, listed.node.instance_info.configdrive)) return false;
+  if (known.version !== listed.version || !sameStoredDrive(known.node.instance_info.configdrive, listed.node.instance_info.configdrive))
+    return false;
   // The drive is compared above: the cache may have replaced the known one by its reference.
   const withoutDrive = (node: IronicNode) =>
     JSON.stringify(node, function (this: unknown, key: string, value: unknown) {
       return key === 'configdrive' && this === node.instance_info ? undefined : value;
     });
-  return withoutDrive(known.node) === withoutDrive(listed.node) && JSON.stringify([known.ports, known.portgroups]) === JSON.stringify([listed.ports, listed.portgroups]);
+  return (
+    withoutDrive(known.node) === withoutDrive(listed.node) &&
+    JSON.stringify([known.ports, known.portgroups]) === JSON.stringify([listed.ports, listed.portgroups])
+  );
 }
 
 function versionOf(node: Pick<IronicNode, (typeof SCAN_FIELDS)[number]>): string {

@@ -8,7 +8,10 @@ import type { IndexedNode } from '@ironic-metadata/node-addresses';
  * (`instance_info.configdrive meta_data.public_keys.ops`).
  */
 export function leftAsideOf(entry: Pick<IndexedNode, 'node' | 'configDrive'>): LeftAside[] {
-  const under = (prefix: string, separator: string) => (entry: LeftAside) => ({ field: entry.field ? `${prefix}${separator}${entry.field}` : prefix, problem: entry.problem });
+  const under = (prefix: string, separator: string) => (entry: LeftAside) => ({
+    field: entry.field ? `${prefix}${separator}${entry.field}` : prefix,
+    problem: entry.problem,
+  });
   return [
     ...leftAsideIn(entry.node),
     ...(nodeNetworkData(entry.node)?.leftAside ?? []).map(under('network_data', '.')),

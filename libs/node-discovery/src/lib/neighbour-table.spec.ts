@@ -19,11 +19,18 @@ describe('parseProcNetArp', () => {
   });
 
   it('gives back every complete entry written in the kernel layout', () => {
-    const entry = fc.record({ ip: fc.ipV4(), mac: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 6, maxLength: 6 }), complete: fc.boolean() });
+    const entry = fc.record({
+      ip: fc.ipV4(),
+      mac: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 6, maxLength: 6 }),
+      complete: fc.boolean(),
+    });
     fc.assert(
       fc.property(fc.uniqueArray(entry, { selector: (e) => e.ip }), (entries) => {
         const hex = (bytes: number[]) => bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(':');
-        const text = ['IP address       HW type     Flags       HW address            Mask     Device', ...entries.map((e) => `${e.ip.padEnd(17)}0x1         ${e.complete ? '0x2' : '0x0'}         ${hex(e.mac)}     *        eth0`)].join('\n');
+        const text = [
+          'IP address       HW type     Flags       HW address            Mask     Device',
+          ...entries.map((e) => `${e.ip.padEnd(17)}0x1         ${e.complete ? '0x2' : '0x0'}         ${hex(e.mac)}     *        eth0`),
+        ].join('\n');
         expect(parseProcNetArp(text)).toEqual(new Map(entries.filter((e) => e.complete).map((e) => [e.ip, hex(e.mac)])));
       }),
     );
@@ -53,7 +60,10 @@ describe('NeighbourTable', () => {
     let now = 0;
     let reads = 0;
     let arp = ARP;
-    const table = new NeighbourTable({ ipv4: async () => (reads++, arp), ipv6: async () => '[{"dst":"fe80::1","lladdr":"02:00:00:aa:00:11","state":["REACHABLE"]}]' }, () => now);
+    const table = new NeighbourTable(
+      { ipv4: async () => (reads++, arp), ipv6: async () => '[{"dst":"fe80::1","lladdr":"02:00:00:aa:00:11","state":["REACHABLE"]}]' },
+      () => now,
+    );
     expect(await table.macFor('::ffff:10.77.0.11')).toBe('02:00:00:aa:00:11');
     arp = ARP.replace('02:00:00:aa:00:11', '02:00:00:bb:00:22');
     expect(await table.macFor('10.77.0.11')).toBe('02:00:00:aa:00:11');
@@ -69,7 +79,10 @@ describe('NeighbourTable', () => {
 
   it('reads again after a failed read', async () => {
     let fail = true;
-    const table = new NeighbourTable({ ipv4: async () => (fail ? Promise.reject(new Error('no /proc')) : ARP), ipv6: async () => '[]' }, () => 0);
+    const table = new NeighbourTable(
+      { ipv4: async () => (fail ? Promise.reject(new Error('no /proc')) : ARP), ipv6: async () => '[]' },
+      () => 0,
+    );
     await expect(table.macFor('10.77.0.11')).rejects.toThrow('no /proc');
     fail = false;
     expect(await table.macFor('10.77.0.11')).toBe('02:00:00:aa:00:11');

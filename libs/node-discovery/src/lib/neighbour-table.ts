@@ -58,7 +58,9 @@ const SYSTEM_READERS: NeighbourReaders = {
   ipv4: () => readFile('/proc/self/net/arp', 'utf8'),
   ipv6: () =>
     new Promise((resolve, reject) => {
-      execFile('ip', ['-j', '-6', 'neigh', 'show'], { timeout: 2000 }, (error, stdout) => (error ? reject(new Error(`ip -j -6 neigh show failed: ${error.message}`)) : resolve(stdout)));
+      execFile('ip', ['-j', '-6', 'neigh', 'show'], { timeout: 2000 }, (error, stdout) =>
+        error ? reject(new Error(`ip -j -6 neigh show failed: ${error.message}`)) : resolve(stdout),
+      );
     }),
 };
 

@@ -22,7 +22,12 @@ function catalogOf(source: NodeSource, now = () => 0, advise?: (error: unknown) 
   const stream = new PassThrough();
   stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
   const logger = createLogger({ level: 'info', format: 'json', stream });
-  const catalog = new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false, unknownClientRefreshSeconds: 5, clock: now, advise }, logger);
+  const catalog = new NodeCatalog(
+    source,
+    new ConfigDriveCache(),
+    { matchNodeName: false, unknownClientRefreshSeconds: 5, clock: now, advise },
+    logger,
+  );
   return { catalog, logs: () => lines.map((line) => JSON.parse(line)) };
 }
 
@@ -72,9 +77,17 @@ describe('NodeCatalog', () => {
     const source = new ScriptedSource(() => {
       throw new Error('answered 401');
     });
-    const { catalog, logs } = catalogOf(source, () => 0, (error) => ((error as Error).message.includes('401') ? 'check OS_USERNAME and OS_PASSWORD' : undefined));
+    const { catalog, logs } = catalogOf(
+      source,
+      () => 0,
+      (error) => ((error as Error).message.includes('401') ? 'check OS_USERNAME and OS_PASSWORD' : undefined),
+    );
     await expect(catalog.refresh()).rejects.toThrow('answered 401');
-    expect(logs().at(-1)).toMatchObject({ message: 'cannot load nodes; not ready', error: 'answered 401', fix: 'check OS_USERNAME and OS_PASSWORD' });
+    expect(logs().at(-1)).toMatchObject({
+      message: 'cannot load nodes; not ready',
+      error: 'answered 401',
+      fix: 'check OS_USERNAME and OS_PASSWORD',
+    });
   });
 
   it('refreshes for unknown clients at most once per interval', async () => {
@@ -102,7 +115,13 @@ describe('NodeCatalog', () => {
   it('notes each value left aside on the node, warns once per node and field, and names an unusable node once', async () => {
     const document = {
       nodes: [
-        { uuid: 'n1', name: 'web', provision_state: 'active', instance_info: { fixed_ips: ['10.0.0.1', 'nope'] }, network_data: { links: [{ id: 'eth0', type: 'phy', ethernet_mac_address: 'zz' }] } },
+        {
+          uuid: 'n1',
+          name: 'web',
+          provision_state: 'active',
+          instance_info: { fixed_ips: ['10.0.0.1', 'nope'] },
+          network_data: { links: [{ id: 'eth0', type: 'phy', ethernet_mac_address: 'zz' }] },
+        },
         { name: 'no-uuid', provision_state: 'active' },
       ],
     };
@@ -110,12 +129,26 @@ describe('NodeCatalog', () => {
     const { catalog, logs } = catalogOf(source);
     const index = await catalog.refresh();
     await catalog.refresh();
-    expect(index.lookup('10.0.0.1')).toMatchObject({ found: true, entry: { leftAside: [{ field: 'instance_info.fixed_ips[1]' }, { field: 'network_data.links[0].ethernet_mac_address' }] } });
+    expect(index.lookup('10.0.0.1')).toMatchObject({
+      found: true,
+      entry: { leftAside: [{ field: 'instance_info.fixed_ips[1]' }, { field: 'network_data.links[0].ethernet_mac_address' }] },
+    });
     const warnings = logs().filter((line) => line.level === 'warn');
     expect(warnings).toEqual([
-      expect.objectContaining({ message: 'value left aside; serving the rest of the node', node: 'n1 (web)', field: 'instance_info.fixed_ips[1]' }),
-      expect.objectContaining({ node: 'n1 (web)', field: 'network_data.links[0].ethernet_mac_address', problem: 'expected a MAC address such as 52:54:00:12:34:56' }),
-      expect.objectContaining({ message: 'not used: the rest of the source is served', problem: 'node 1 (no-uuid) is not used: field uuid: Invalid input: expected string, received undefined' }),
+      expect.objectContaining({
+        message: 'value left aside; serving the rest of the node',
+        node: 'n1 (web)',
+        field: 'instance_info.fixed_ips[1]',
+      }),
+      expect.objectContaining({
+        node: 'n1 (web)',
+        field: 'network_data.links[0].ethernet_mac_address',
+        problem: 'expected a MAC address such as 52:54:00:12:34:56',
+      }),
+      expect.objectContaining({
+        message: 'not used: the rest of the source is served',
+        problem: 'node 1 (no-uuid) is not used: field uuid: Invalid input: expected string, received undefined',
+      }),
     ]);
   });
 
@@ -127,7 +160,10 @@ describe('NodeCatalog', () => {
     const warnings = logs().filter((entry) => entry.level === 'warn');
     expect(warnings).toHaveLength(1);
     expect(warnings[0].message).toContain('"show_instance_secrets": "@"');
-    expect(catalog.current()?.lookup('10.0.0.5')).toMatchObject({ found: true, entry: { configDriveProblem: expect.stringContaining('show_instance_secrets') } });
+    expect(catalog.current()?.lookup('10.0.0.5')).toMatchObject({
+      found: true,
+      entry: { configDriveProblem: expect.stringContaining('show_instance_secrets') },
+    });
   });
 });
 
@@ -157,6 +193,9 @@ describe('ConfigDriveCache', () => {
 
   it('says so when a node carries a reference the cache no longer holds', async () => {
     const node = aNode({ instance_info: { configdrive: `${DECODED_DRIVE_REFERENCE}${'0'.repeat(64)}` } });
-    expect(await new ConfigDriveCache().decode(node)).toEqual({ problem: expect.stringMatching(/no longer cached.*next full listing/), masked: false });
+    expect(await new ConfigDriveCache().decode(node)).toEqual({
+      problem: expect.stringMatching(/no longer cached.*next full listing/),
+      masked: false,
+    });
   });
 });

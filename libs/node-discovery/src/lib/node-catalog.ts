@@ -101,7 +101,15 @@ export class NodeCatalog {
     const ageSeconds = loadedAt === undefined ? undefined : (now - loadedAt) / 1000;
     const budget = this.options.staleBudgetSeconds;
     const usable = ageSeconds !== undefined && (budget === undefined || ageSeconds <= budget);
-    return { loaded: loadedAt !== undefined, nodes: this.index?.size ?? 0, loadedAt, ageSeconds, usable, staleBudgetSeconds: budget, lastError: this.lastError };
+    return {
+      loaded: loadedAt !== undefined,
+      nodes: this.index?.size ?? 0,
+      loadedAt,
+      ageSeconds,
+      usable,
+      staleBudgetSeconds: budget,
+      lastError: this.lastError,
+    };
   }
 
   /** Reloads from the source; concurrent callers share one load. A failed load keeps the last index. */
@@ -251,14 +259,19 @@ export class NodeCatalog {
     this.reportedLeftAside.set(entry.node.uuid, now);
     for (const value of leftAside) {
       if (before?.has(describeLeftAside(value))) continue;
-      this.logger.warn('value left aside; serving the rest of the node', { node: nodeLabel(entry.node), field: value.field, problem: value.problem });
+      this.logger.warn('value left aside; serving the rest of the node', {
+        node: nodeLabel(entry.node),
+        field: value.field,
+        problem: value.problem,
+      });
     }
   }
 
   /** One warning per item of the source that is not used at all, when it first appears. */
   private reportUnusable(unusable: readonly string[]): void {
     for (const line of unusable) {
-      if (!this.reportedUnusable.has(line)) this.logger.warn('not used: the rest of the source is served', { source: this.source.description, problem: line });
+      if (!this.reportedUnusable.has(line))
+        this.logger.warn('not used: the rest of the source is served', { source: this.source.description, problem: line });
     }
     this.reportedUnusable = new Set(unusable);
   }

@@ -4,7 +4,11 @@ import { NodeIndex } from './node-index';
 
 const entry = (node = aNode(), extra: Partial<IndexedNode> = {}): IndexedNode => ({ node, ports: [], portgroups: [], ...extra });
 const build = (entries: IndexedNode[], matchNodeName = false) => new NodeIndex(entries, { matchNodeName });
-const staticNetwork = (ip: string) => ({ links: [{ id: 'iface0', type: 'phy' }], networks: [{ id: 'n0', type: 'ipv4', link: 'iface0', ip_address: ip }], services: [] });
+const staticNetwork = (ip: string) => ({
+  links: [{ id: 'iface0', type: 'phy' }],
+  networks: [{ id: 'n0', type: 'ipv4', link: 'iface0', ip_address: ip }],
+  services: [],
+});
 
 describe('NodeIndex.lookup', () => {
   it('matches instance_info.fixed_ips exactly, never by substring', () => {
@@ -22,7 +26,9 @@ describe('NodeIndex.lookup', () => {
     const index = build([
       entry(byFixedIp),
       entry(byNodeNetwork),
-      entry(byDrive, { configDrive: { metaData: {}, publicKeys: {}, networkData: staticNetwork('10.0.0.7'), leftAside: [] } as IndexedNode['configDrive'] }),
+      entry(byDrive, {
+        configDrive: { metaData: {}, publicKeys: {}, networkData: staticNetwork('10.0.0.7'), leftAside: [] } as IndexedNode['configDrive'],
+      }),
       entry(byAgent),
     ]);
     expect(index.lookup('10.0.0.5')).toMatchObject({ method: 'fixed_ips', entry: { node: byFixedIp } });

@@ -86,13 +86,22 @@ export class NodeIndex {
       const claimants = byAddress.get(ip) ?? [];
       const eligible = claimants.filter(isEligible);
       if (eligible.length === 1) {
-        trace.push({ method: matcher.method, outcome: 'matched', detail: `${ip} is in ${matcher.field} of node ${nodeLabel(eligible[0].node)}` });
+        trace.push({
+          method: matcher.method,
+          outcome: 'matched',
+          detail: `${ip} is in ${matcher.field} of node ${nodeLabel(eligible[0].node)}`,
+        });
         return { found: true, ip, entry: eligible[0], method: matcher.method, trace };
       }
       if (eligible.length > 1) {
         const nodes = eligible.map((entry) => nodeLabel(entry.node)).join(', ');
         trace.push({ method: matcher.method, outcome: 'ambiguous', detail: `${ip} is in ${matcher.field} of several nodes: ${nodes}` });
-        return { found: false, ip, reason: `${ip} is claimed by several nodes (${nodes}) through ${matcher.field}; refusing to guess`, trace };
+        return {
+          found: false,
+          ip,
+          reason: `${ip} is claimed by several nodes (${nodes}) through ${matcher.field}; refusing to guess`,
+          trace,
+        };
       }
       if (claimants.length > 0) {
         ineligible ??= claimants[0];
@@ -122,14 +131,32 @@ export class NodeIndex {
     const entry = this.nodeByMac(held.mac);
     const holder = held.lease.family === 6 ? `${held.mac} (the MAC in its client DUID, a ${held.lease.duid?.typeName})` : held.mac;
     if (!entry) {
-      trace.push({ method: 'dhcp_lease', outcome: 'no-match', detail: `${ip} is leased to ${holder} (line ${held.lease.line}), which is no node's port` });
+      trace.push({
+        method: 'dhcp_lease',
+        outcome: 'no-match',
+        detail: `${ip} is leased to ${holder} (line ${held.lease.line}), which is no node's port`,
+      });
       return undefined;
     }
     if (!isEligible(entry)) {
-      trace.push({ method: 'dhcp_lease', outcome: 'ineligible', detail: `${ip} is leased to ${holder}, a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}` });
-      return { found: false, ip, reason: `${ip} is leased to a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}: only nodes with an instance (active or deploying) are served`, trace, ineligible: entry };
+      trace.push({
+        method: 'dhcp_lease',
+        outcome: 'ineligible',
+        detail: `${ip} is leased to ${holder}, a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}`,
+      });
+      return {
+        found: false,
+        ip,
+        reason: `${ip} is leased to a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}: only nodes with an instance (active or deploying) are served`,
+        trace,
+        ineligible: entry,
+      };
     }
-    trace.push({ method: 'dhcp_lease', outcome: 'matched', detail: `${ip} is leased to ${holder}, a port of node ${nodeLabel(entry.node)}` });
+    trace.push({
+      method: 'dhcp_lease',
+      outcome: 'matched',
+      detail: `${ip} is leased to ${holder}, a port of node ${nodeLabel(entry.node)}`,
+    });
     return { found: true, ip, entry, method: 'dhcp_lease', trace, mac: held.mac };
   }
 }

@@ -10,9 +10,16 @@ const LLA = 'fe80::a9fe:a9fe';
 const NODE_IP = '10.200.51.10';
 
 /** The built server in `ns`, not waited for: the test adds its addresses while it starts. */
-function spawnServer(ns: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function spawnServer(
+  ns: string,
+  env: Record<string, string>,
+): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   // One process, so that its own last line is the listener's message.
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, SERVER_MAIN], { cwd: WORKSPACE, env: cleanEnv({ WORKERS: '1', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, SERVER_MAIN], {
+    cwd: WORKSPACE,
+    env: cleanEnv({ WORKERS: '1', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -40,7 +47,13 @@ describe('the listeners wait for addresses added after the service starts (as Do
     }
     const inventory = join(lab.dir, 'inventory.json');
     nodes = writeInventory(inventory, [{ name: 'dp-node', ip: NODE_IP }]);
-    env = { INVENTORY_FILE: inventory, BIND_ADDR: `169.254.169.254,${LLA}%eth0`, BIND_PORT: '80', ADMIN_BIND_PORT: '9100', LOG_LEVEL: 'info' };
+    env = {
+      INVENTORY_FILE: inventory,
+      BIND_ADDR: `169.254.169.254,${LLA}%eth0`,
+      BIND_PORT: '80',
+      ADMIN_BIND_PORT: '9100',
+      LOG_LEVEL: 'info',
+    };
   });
   afterAll(() => lab?.destroy());
 
@@ -62,9 +75,18 @@ describe('the listeners wait for addresses added after the service starts (as Do
       const waited = Date.now() - added;
       process.stdout.write(`address-wait: served ${waited} ms after the addresses were added (3 DAD probes)\n`);
       expect(waited).toBeGreaterThan(2_000); // three DAD probes, a second apart
-      const retries = server.output().split('\n').filter((line) => line.includes('retrying in'));
-      expect(retries.some((line) => line.includes(`${LLA}%eth0 is tentative (IPv6 duplicate address detection)`) && line.includes(`${LLA}/64 (tentative)`))).toBe(true);
-      expect(retries.find((line) => line.includes('on no interface yet'))).toContain('"interfaces":"lo: 127.0.0.1/8 ::1/128; eth0: 10.200.51.1/24 fe80::');
+      const retries = server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('retrying in'));
+      expect(
+        retries.some(
+          (line) => line.includes(`${LLA}%eth0 is tentative (IPv6 duplicate address detection)`) && line.includes(`${LLA}/64 (tentative)`),
+        ),
+      ).toBe(true);
+      expect(retries.find((line) => line.includes('on no interface yet'))).toContain(
+        '"interfaces":"lo: 127.0.0.1/8 ::1/128; eth0: 10.200.51.1/24 fe80::',
+      );
 
       const v4 = await curlIn(lab, node, 'http://169.254.169.254/openstack/latest/meta_data.json');
       expect(v4.status).toBe(200);
@@ -92,7 +114,11 @@ describe('the listeners wait for addresses added after the service starts (as Do
     const server = spawnServer(svc, { ...env, BIND_ADDR: `${LLA}%eth0`, BIND_WAIT_SECONDS: '1' });
     expect(await server.exited).toBe(1);
     const message = server.output().trim().split('\n').pop() ?? '';
-    expect(message).toMatch(new RegExp(`^ironic-metadata: cannot listen on \\[${LLA}%eth0\\]:80: EADDRNOTAVAIL after \\d+ attempts in 1 s: ${LLA}%eth0 is on no interface of this host \\(eth0: 10\\.200\\.51\\.1/24 fe80::\\S+/64\\): add it \\(ip -6 addr add ${LLA}/64 dev eth0\\) or change BIND_ADDR$`));
+    expect(message).toMatch(
+      new RegExp(
+        `^ironic-metadata: cannot listen on \\[${LLA}%eth0\\]:80: EADDRNOTAVAIL after \\d+ attempts in 1 s: ${LLA}%eth0 is on no interface of this host \\(eth0: 10\\.200\\.51\\.1/24 fe80::\\S+/64\\): add it \\(ip -6 addr add ${LLA}/64 dev eth0\\) or change BIND_ADDR$`,
+      ),
+    );
     const command = /add it \((ip [^)]+)\)/.exec(message)?.[1] ?? '';
     const ran = await lab.exec(svc, 'sh', ['-c', command]);
     expect(ran).toMatchObject({ code: 0, stderr: '' });

@@ -44,8 +44,14 @@ describe('bgp-bird: the metadata address announced by BGP', () => {
   beforeAll(async () => {
     lab = await NetworkLab.create();
     [client, router, replica] = [await lab.namespace('client'), await lab.namespace('router'), await lab.namespace('replica')];
-    await lab.link({ ns: client, iface: 'eth0', addresses: [`${CLIENT}/24`] }, { ns: router, iface: 'to-client', addresses: [`${ROUTER.clientSide}/24`] });
-    await lab.link({ ns: replica, iface: 'eth0', addresses: [`${REPLICA.address}/24`] }, { ns: router, iface: 'to-replica', addresses: [`${ROUTER.peering}/24`] });
+    await lab.link(
+      { ns: client, iface: 'eth0', addresses: [`${CLIENT}/24`] },
+      { ns: router, iface: 'to-client', addresses: [`${ROUTER.clientSide}/24`] },
+    );
+    await lab.link(
+      { ns: replica, iface: 'eth0', addresses: [`${REPLICA.address}/24`] },
+      { ns: router, iface: 'to-replica', addresses: [`${ROUTER.peering}/24`] },
+    );
     await lab.route(client, 'default', 'via', ROUTER.clientSide);
     await lab.route(replica, 'default', 'via', ROUTER.peering);
     await lab.must('ip', ['netns', 'exec', router, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
@@ -53,7 +59,10 @@ describe('bgp-bird: the metadata address announced by BGP', () => {
     const routerConfig = join(lab.dir, 'router-bird.conf');
     writeFileSync(routerConfig, routerBirdConfig);
     // Lives until the lab kills every process of the router's namespace.
-    spawn('ip', ['netns', 'exec', router, 'bird', '-f', '-c', routerConfig, '-s', join(lab.dir, 'router-bird.ctl')], { env: cleanEnv(), stdio: 'ignore' });
+    spawn('ip', ['netns', 'exec', router, 'bird', '-f', '-c', routerConfig, '-s', join(lab.dir, 'router-bird.ctl')], {
+      env: cleanEnv(),
+      stdio: 'ignore',
+    });
 
     birdStartedAt = Date.now();
     const setup = await runAdvanced(lab, replica, replicaDir(), ['bgp-bird', REPLICA.address, REPLICA.as, ROUTER.peering, ROUTER.as]);
@@ -76,7 +85,9 @@ describe('bgp-bird: the metadata address announced by BGP', () => {
 
   it('announces the address to the router, which routes a node to the replica with its source intact', async () => {
     await waitUntil('the router learns the route', async () => (await routerRoute()).includes(`via ${REPLICA.address}`), 20_000, 200);
-    console.log(`bgp-bird: the router learned ${VIP}/32 within ${Date.now() - birdStartedAt} ms of bgp-bird starting BIRD: ${await routerRoute()}`);
+    console.log(
+      `bgp-bird: the router learned ${VIP}/32 within ${Date.now() - birdStartedAt} ms of bgp-bird starting BIRD: ${await routerRoute()}`,
+    );
     expect(await routerRoute()).toMatch(/proto bird/);
 
     const reply = await curlIn(lab, client, `http://${VIP}/latest/meta-data/instance-id`);

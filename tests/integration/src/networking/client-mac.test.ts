@@ -32,7 +32,13 @@ describe('VERIFY_CLIENT_MAC: an address taken by another machine gets nothing', 
     writeFileSync(
       inventory,
       JSON.stringify({
-        nodes: NODES.map((node) => ({ uuid: node.uuid, name: node.name, provision_state: 'active', instance_uuid: node.instanceUuid, instance_info: { fixed_ips: [node.ip] } })),
+        nodes: NODES.map((node) => ({
+          uuid: node.uuid,
+          name: node.name,
+          provision_state: 'active',
+          instance_uuid: node.instanceUuid,
+          instance_info: { fixed_ips: [node.ip] },
+        })),
         ports: NODES.map((node) => ({ uuid: randomUUID(), address: node.mac, node_uuid: node.uuid })),
         portgroups: [],
       }),
@@ -58,8 +64,12 @@ describe('VERIFY_CLIENT_MAC: an address taken by another machine gets nothing', 
 
   it("doctor finds the service on the nodes' segment, and not from a namespace off it", async () => {
     const doctor = async (role: string) => {
-      const exit = await lab.exec(ns[role], process.execPath, [join(WORKSPACE, 'dist/apps/cli/main.js'), 'doctor', '--json'], { env: cleanEnv(env) });
-      return (JSON.parse(exit.stdout) as { checks: { id: string; status: string; detail: string }[] }).checks.find((check) => check.id === 'client-mac');
+      const exit = await lab.exec(ns[role], process.execPath, [join(WORKSPACE, 'dist/apps/cli/main.js'), 'doctor', '--json'], {
+        env: cleanEnv(env),
+      });
+      return (JSON.parse(exit.stdout) as { checks: { id: string; status: string; detail: string }[] }).checks.find(
+        (check) => check.id === 'client-mac',
+      );
     };
     expect(await doctor('svc')).toMatchObject({ status: 'pass' });
     expect(await doctor('sw')).toMatchObject({ status: 'fail' });
@@ -74,8 +84,12 @@ describe('VERIFY_CLIENT_MAC: an address taken by another machine gets nothing', 
     await new Promise((resolve) => setTimeout(resolve, 300));
     const stolen = await ask('n2');
     expect(stolen.status).toBe(403);
-    expect(stolen.body).toContain(`${NODES[0].ip} belongs to node ${NODES[0].uuid} (${NODES[0].name}), but this request came from MAC ${NODES[1].mac}, which is not one of its ports`);
+    expect(stolen.body).toContain(
+      `${NODES[0].ip} belongs to node ${NODES[0].uuid} (${NODES[0].name}), but this request came from MAC ${NODES[1].mac}, which is not one of its ports`,
+    );
     expect(stolen.body).not.toContain(NODES[0].instanceUuid);
-    expect(server.logs()).toContain(`VERIFY_CLIENT_MAC: ${NODES[0].ip} is node ${NODES[0].uuid} (${NODES[0].name})'s address but came from ${NODES[1].mac}, a port of node ${NODES[1].uuid} (${NODES[1].name}): refused`);
+    expect(server.logs()).toContain(
+      `VERIFY_CLIENT_MAC: ${NODES[0].ip} is node ${NODES[0].uuid} (${NODES[0].name})'s address but came from ${NODES[1].mac}, a port of node ${NODES[1].uuid} (${NODES[1].name}): refused`,
+    );
   });
 });

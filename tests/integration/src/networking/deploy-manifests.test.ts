@@ -26,7 +26,9 @@ describe('docker compose files', () => {
 
   it('override the Ironic connection for a remote Ironic with basic auth or Keystone', async () => {
     const [override] = await readYamlDocuments(join(DEPLOY, 'docker-compose.remote-ironic.yml'));
-    expect(Object.keys(override.services.metadata.environment)).toEqual(expect.arrayContaining(['OS_AUTH_TYPE', 'OS_USERNAME', 'OS_PASSWORD', 'OS_AUTH_URL', 'OS_PROJECT_NAME']));
+    expect(Object.keys(override.services.metadata.environment)).toEqual(
+      expect.arrayContaining(['OS_AUTH_TYPE', 'OS_USERNAME', 'OS_PASSWORD', 'OS_AUTH_URL', 'OS_PROJECT_NAME']),
+    );
   });
 });
 
@@ -124,14 +126,19 @@ describe('Kubernetes manifests', () => {
       readOnlyRootFilesystem: true,
       capabilities: { drop: ['ALL'] },
     });
-    expect(container.envFrom).toEqual([{ configMapRef: { name: find('ConfigMap').metadata.name } }, { secretRef: { name: find('Secret').metadata.name } }]);
+    expect(container.envFrom).toEqual([
+      { configMapRef: { name: find('ConfigMap').metadata.name } },
+      { secretRef: { name: find('Secret').metadata.name } },
+    ]);
   });
 
   it('give every replica the same IMDSv2 token keys, readable by the service alone', () => {
     const spec = find('Deployment').spec.template.spec;
     const [container] = spec.containers;
     const keyFile = find('ConfigMap').data.IMDS_TOKEN_KEY_FILE;
-    const volume = spec.volumes.find((entry: { secret?: { secretName: string } }) => entry.secret?.secretName === 'ironic-metadata-token-keys');
+    const volume = spec.volumes.find(
+      (entry: { secret?: { secretName: string } }) => entry.secret?.secretName === 'ironic-metadata-token-keys',
+    );
     const mount = container.volumeMounts.find((entry: { name: string }) => entry.name === volume.name);
     expect(keyFile).toBe(`${mount.mountPath}/token-keys`);
     expect(mount.readOnly).toBe(true);
@@ -162,7 +169,8 @@ describe('documentation', () => {
 
   it('compare every method and give the Ironic policy that config drives need', () => {
     const networking = read('docs/ADVANCED_NETWORKING.md');
-    for (const method of ['DNAT', 'BGP', 'keepalived', 'HAProxy', 'MetalLB']) expect(networking).toMatch(new RegExp(`^\\| [^|\\n]*${method}`, 'm'));
+    for (const method of ['DNAT', 'BGP', 'keepalived', 'HAProxy', 'MetalLB'])
+      expect(networking).toMatch(new RegExp(`^\\| [^|\\n]*${method}`, 'm'));
     expect(read('docs/DOCKER_DEPLOYMENT.md')).toContain('"show_instance_secrets": "@"');
   });
 });

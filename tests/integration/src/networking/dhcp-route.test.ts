@@ -80,7 +80,13 @@ describe('DHCP option 121 sends a node with no address in Ironic to the metadata
       '--log-dhcp',
     ]);
     expect(dnsmasq).toMatchObject({ code: 0 });
-    server = await startServerIn(prov, { INVENTORY_FILE: inventory, LEASE_FILE: leases, BIND_ADDR: '169.254.169.254', BIND_PORT: '80', ADMIN_BIND_PORT: '9100' });
+    server = await startServerIn(prov, {
+      INVENTORY_FILE: inventory,
+      LEASE_FILE: leases,
+      BIND_ADDR: '169.254.169.254',
+      BIND_PORT: '80',
+      ADMIN_BIND_PORT: '9100',
+    });
   });
   afterAll(async () => {
     await server?.stop();
@@ -88,7 +94,9 @@ describe('DHCP option 121 sends a node with no address in Ironic to the metadata
   });
 
   it('writes a snippet dnsmasq accepts and prints the same routes for ISC dhcpd', () => {
-    expect(readFileSync(snippet, 'utf8')).toMatch(/^dhcp-option=option:classless-static-route,169\.254\.169\.254\/32,10\.200\.52\.1,0\.0\.0\.0\/0,10\.200\.52\.254$/m);
+    expect(readFileSync(snippet, 'utf8')).toMatch(
+      /^dhcp-option=option:classless-static-route,169\.254\.169\.254\/32,10\.200\.52\.1,0\.0\.0\.0\/0,10\.200\.52\.254$/m,
+    );
     expect(dhcpdLines).toContain('option rfc3442-classless-static-routes code 121 = array of integer 8;');
     expect(dhcpdLines).toContain('option rfc3442-classless-static-routes 32, 169, 254, 169, 254, 10, 200, 52, 1, 0, 10, 200, 52, 254;');
   });
@@ -107,13 +115,22 @@ describe('DHCP option 121 sends a node with no address in Ironic to the metadata
     const script = join(lab.dir, 'udhcpc.script');
     writeFileSync(script, UDHCPC_SCRIPT);
     chmodSync(script, 0o755);
-    const client = await lab.exec(node, 'busybox', ['udhcpc', '-i', 'eth0', '-f', '-q', '-n', '-t', '5', '-T', '1', '-O', 'staticroutes', '-s', script], { timeoutMs: 20_000 });
+    const client = await lab.exec(
+      node,
+      'busybox',
+      ['udhcpc', '-i', 'eth0', '-f', '-q', '-n', '-t', '5', '-T', '1', '-O', 'staticroutes', '-s', script],
+      { timeoutMs: 20_000 },
+    );
     expect(client).toMatchObject({ code: 0 });
     const routes = await lab.must('ip', ['-n', node, '-4', 'route', 'show']);
     expect(routes).toMatch(/^169\.254\.169\.254 via 10\.200\.52\.1 dev eth0/m);
     expect(routes).toMatch(/^default via 10\.200\.52\.254 dev eth0/m);
     const address = /inet (10\.200\.52\.\d+)\//.exec(await lab.must('ip', ['-n', node, '-4', 'addr', 'show', 'dev', 'eth0']))?.[1] ?? '';
-    await waitUntil('the lease in dnsmasq\'s lease file', () => existsSync(leases) && readFileSync(leases, 'utf8').includes(`${NODE_MAC} ${address} `), 5_000);
+    await waitUntil(
+      "the lease in dnsmasq's lease file",
+      () => existsSync(leases) && readFileSync(leases, 'utf8').includes(`${NODE_MAC} ${address} `),
+      5_000,
+    );
 
     const read = await lab.exec(node, DEBIAN_PYTHON, [CLOUD_INIT_CLIENT, 'http://169.254.169.254', address, 'openstack']);
     expect(read).toMatchObject({ code: 0 });

@@ -66,8 +66,20 @@ describeWithDocker('the image and compose, really run (deploy/docker/Dockerfile,
       join(inventory, 'inventory.json'),
       JSON.stringify({
         nodes: [
-          { uuid: randomUUID(), name: 'dp-node', provision_state: 'active', instance_uuid: instances.node, instance_info: { fixed_ips: [NODE_IP] } },
-          { uuid: randomUUID(), name: 'dp-client', provision_state: 'active', instance_uuid: instances.client, instance_info: { fixed_ips: [CLIENT_IP, CLIENT_LLA] } },
+          {
+            uuid: randomUUID(),
+            name: 'dp-node',
+            provision_state: 'active',
+            instance_uuid: instances.node,
+            instance_info: { fixed_ips: [NODE_IP] },
+          },
+          {
+            uuid: randomUUID(),
+            name: 'dp-client',
+            provision_state: 'active',
+            instance_uuid: instances.client,
+            instance_info: { fixed_ips: [CLIENT_IP, CLIENT_LLA] },
+          },
         ],
         ports: [],
       }),
@@ -80,7 +92,20 @@ describeWithDocker('the image and compose, really run (deploy/docker/Dockerfile,
     timings['base image'] = `${base.image}, ${base.how}, ${ms(started)} ms`;
     started = Date.now();
     const build = await docker.run(
-      ['build', '--network', 'host', '--secret', `id=ca_certificates,src=${CA_CERTIFICATES}`, '--build-arg', `NODE_IMAGE=${base.image}`, '-f', join(WORKSPACE, 'deploy/docker/Dockerfile'), '-t', IMAGE, WORKSPACE],
+      [
+        'build',
+        '--network',
+        'host',
+        '--secret',
+        `id=ca_certificates,src=${CA_CERTIFICATES}`,
+        '--build-arg',
+        `NODE_IMAGE=${base.image}`,
+        '-f',
+        join(WORKSPACE, 'deploy/docker/Dockerfile'),
+        '-t',
+        IMAGE,
+        WORKSPACE,
+      ],
       1_200_000,
     );
     if (build.code !== 0) throw new Error(`docker build failed:\n${build.stderr.slice(-4000)}`);
@@ -99,7 +124,17 @@ describeWithDocker('the image and compose, really run (deploy/docker/Dockerfile,
     expect(size).toBeLessThan(MAX_IMAGE_BYTES);
     const env = await docker.must(['image', 'inspect', '-f', '{{json .Config.Env}}', IMAGE]);
     expect(env).not.toContain('NODE_EXTRA_CA_CERTS');
-    const secrets = await docker.run(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', IMAGE, '-c', 'ls /run/secrets 2>&1; find / -xdev -name "ca_certificates*" 2>/dev/null']);
+    const secrets = await docker.run([
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--entrypoint',
+      'sh',
+      IMAGE,
+      '-c',
+      'ls /run/secrets 2>&1; find / -xdev -name "ca_certificates*" 2>/dev/null',
+    ]);
     expect(secrets.stdout).not.toContain('ca_certificates');
   });
 
@@ -109,19 +144,62 @@ describeWithDocker('the image and compose, really run (deploy/docker/Dockerfile,
 
     beforeAll(async () => {
       network = `${lab.prefix}-net`;
-      await docker.must(['network', 'create', '-d', 'macvlan', '--subnet', '169.254.169.0/24', '--ip-range', '169.254.169.254/32', '--gateway', '169.254.169.1', '-o', `parent=${parent}`, network]);
-      await lab.exec(nodes, 'python3', ['-c', `import subprocess, sys; subprocess.Popen([sys.executable, '-c', ${JSON.stringify(SLOW_TARGET)}])`]);
+      await docker.must([
+        'network',
+        'create',
+        '-d',
+        'macvlan',
+        '--subnet',
+        '169.254.169.0/24',
+        '--ip-range',
+        '169.254.169.254/32',
+        '--gateway',
+        '169.254.169.1',
+        '-o',
+        `parent=${parent}`,
+        network,
+      ]);
+      await lab.exec(nodes, 'python3', [
+        '-c',
+        `import subprocess, sys; subprocess.Popen([sys.executable, '-c', ${JSON.stringify(SLOW_TARGET)}])`,
+      ]);
       const started = Date.now();
       await docker.must([
-        'run', '-d', '--name', name, '--network', network, '--ip', '169.254.169.254',
-        '--read-only', '--tmpfs', '/tmp', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges:true',
-        '-v', `${inventory}:/inventory:ro`,
-        '-e', 'INVENTORY_FILE=/inventory/inventory.json', '-e', 'LOG_LEVEL=http',
-        '-e', `VENDOR_DATA_DYNAMIC_TARGETS=slow@http://${NODE_IP}:8000/`,
-        '--health-interval', '1s', '--health-start-period', '10s',
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--network',
+        network,
+        '--ip',
+        '169.254.169.254',
+        '--read-only',
+        '--tmpfs',
+        '/tmp',
+        '--cap-drop',
+        'ALL',
+        '--security-opt',
+        'no-new-privileges:true',
+        '-v',
+        `${inventory}:/inventory:ro`,
+        '-e',
+        'INVENTORY_FILE=/inventory/inventory.json',
+        '-e',
+        'LOG_LEVEL=http',
+        '-e',
+        `VENDOR_DATA_DYNAMIC_TARGETS=slow@http://${NODE_IP}:8000/`,
+        '--health-interval',
+        '1s',
+        '--health-start-period',
+        '10s',
         IMAGE,
       ]);
-      await waitUntil('the container to be healthy', async () => (await docker.must(['inspect', '-f', '{{.State.Health.Status}}', name])) === 'healthy', 60_000, 250);
+      await waitUntil(
+        'the container to be healthy',
+        async () => (await docker.must(['inspect', '-f', '{{.State.Health.Status}}', name])) === 'healthy',
+        60_000,
+        250,
+      );
       timings['docker run to healthy (1 s health interval)'] = `${ms(started)} ms`;
     }, 120_000);
 
@@ -143,7 +221,13 @@ describeWithDocker('the image and compose, really run (deploy/docker/Dockerfile,
     });
 
     it('answers /healthz on the admin listener, which HEALTHCHECK asks', async () => {
-      const health = await docker.must(['exec', name, 'node', '-e', "fetch('http://127.0.0.1:9100/healthz').then(async (r) => console.log(r.status, await r.text()))"]);
+      const health = await docker.must([
+        'exec',
+        name,
+        'node',
+        '-e',
+        "fetch('http://127.0.0.1:9100/healthz').then(async (r) => console.log(r.status, await r.text()))",
+      ]);
       expect(health).toBe('200 ok');
       const log = JSON.parse(await docker.must(['inspect', '-f', '{{json .State.Health.Log}}', name]));
       expect(log.at(-1)).toMatchObject({ ExitCode: 0 });
@@ -156,7 +240,10 @@ describeWithDocker('the image and compose, really run (deploy/docker/Dockerfile,
     });
 
     it('finishes a request in flight on SIGTERM (docker stop), then exits 0', async () => {
-      const inFlight = curlIn(lab, nodes, 'http://169.254.169.254/openstack/latest/vendor_data2.json', { from: NODE_IP, timeoutSeconds: 10 });
+      const inFlight = curlIn(lab, nodes, 'http://169.254.169.254/openstack/latest/vendor_data2.json', {
+        from: NODE_IP,
+        timeoutSeconds: 10,
+      });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const stopping = Date.now();
       await docker.must(['stop', '-t', '10', name]);
@@ -166,7 +253,9 @@ describeWithDocker('the image and compose, really run (deploy/docker/Dockerfile,
       expect(JSON.parse(reply.body)).toMatchObject({ slow: { slow: true } });
       expect(await docker.must(['inspect', '-f', '{{.State.ExitCode}}', name])).toBe('0');
       // One process says it finishes; a cluster's primary (WORKERS defaults to the cores) says its workers do.
-      expect(await docker.logs(name)).toMatch(/SIGTERM: (finishing requests in flight, then stopping|the workers finish requests in flight, then stop)/);
+      expect(await docker.logs(name)).toMatch(
+        /SIGTERM: (finishing requests in flight, then stopping|the workers finish requests in flight, then stop)/,
+      );
     });
   });
 
@@ -224,7 +313,12 @@ describeWithDocker('the image and compose, really run (deploy/docker/Dockerfile,
       const up = await docker.compose([...compose, 'up', '-d', '--no-build', 'metadata'], env);
       if (up.code !== 0) throw new Error(`docker-compose up failed: ${up.stderr}`);
       const service = `${project}_metadata_1`;
-      await waitUntil('the compose service to be healthy', async () => (await docker.must(['inspect', '-f', '{{.State.Health.Status}}', service])) === 'healthy', 60_000, 250);
+      await waitUntil(
+        'the compose service to be healthy',
+        async () => (await docker.must(['inspect', '-f', '{{.State.Health.Status}}', service])) === 'healthy',
+        60_000,
+        250,
+      );
       timings['compose up to healthy (10 s health interval)'] = `${ms(started)} ms`;
       expect(await docker.must(['inspect', '-f', '{{.RestartCount}}', service])).toBe('0');
       const logs = await docker.logs(service);
@@ -244,8 +338,15 @@ describeWithDocker('the image and compose, really run (deploy/docker/Dockerfile,
       if (!(pid > 0)) throw new Error(`${service} is not running (pid ${pid})`);
       const killed = Date.now();
       process.kill(pid, 'SIGKILL');
-      const answers = async () => (await curlIn(lab, nodes, 'http://169.254.169.254/openstack/latest/meta_data.json', { from: NODE_IP, timeoutSeconds: 1 })).status === 200;
-      await waitUntil('the restarted service to answer a node', async () => (await docker.must(['inspect', '-f', '{{.RestartCount}}', service])) === '1' && (await answers()), 60_000, 200);
+      const answers = async () =>
+        (await curlIn(lab, nodes, 'http://169.254.169.254/openstack/latest/meta_data.json', { from: NODE_IP, timeoutSeconds: 1 }))
+          .status === 200;
+      await waitUntil(
+        'the restarted service to answer a node',
+        async () => (await docker.must(['inspect', '-f', '{{.RestartCount}}', service])) === '1' && (await answers()),
+        60_000,
+        200,
+      );
       timings['compose: SIGKILL to answering again'] = `${ms(killed)} ms`;
     });
 

@@ -36,17 +36,26 @@ describe('haproxy: two replicas behind a balancer that passes the client address
   beforeAll(async () => {
     lab = await NetworkLab.create();
     [client, balancer] = [await lab.namespace('client'), await lab.namespace('balancer')];
-    await lab.link({ ns: client, iface: 'eth0', addresses: CLIENTS.map((ip) => `${ip}/24`) }, { ns: balancer, iface: 'to-clients', addresses: [`${LB_CLIENT_SIDE}/24`] });
+    await lab.link(
+      { ns: client, iface: 'eth0', addresses: CLIENTS.map((ip) => `${ip}/24`) },
+      { ns: balancer, iface: 'to-clients', addresses: [`${LB_CLIENT_SIDE}/24`] },
+    );
     await lab.route(client, `${VIP}/32`, 'via', LB_CLIENT_SIDE);
     // The balancer holds the address (keepalived would, on a pair of balancers).
     await lab.must('ip', ['-n', balancer, 'addr', 'add', `${VIP}/32`, 'dev', 'lo']);
-    nodes = writeInventory(join(lab.dir, 'inventory.json'), CLIENTS.map((ip, i) => ({ name: `lb-node-${i}`, ip })));
+    nodes = writeInventory(
+      join(lab.dir, 'inventory.json'),
+      CLIENTS.map((ip, i) => ({ name: `lb-node-${i}`, ip })),
+    );
     const keyFile = join(lab.dir, 'token-keys');
     writeFileSync(keyFile, `${randomBytes(48).toString('base64')}\n`, { mode: 0o400 });
 
     for (const [index, replica] of REPLICAS.entries()) {
       const ns = await lab.namespace(`replica${index}`);
-      await lab.link({ ns, iface: 'eth0', addresses: [`${replica.address}/24`] }, { ns: balancer, iface: `to-replica${index}`, addresses: [`${replica.balancer}/24`] });
+      await lab.link(
+        { ns, iface: 'eth0', addresses: [`${replica.address}/24`] },
+        { ns: balancer, iface: `to-replica${index}`, addresses: [`${replica.balancer}/24`] },
+      );
       replicaEnvs.push({
         INVENTORY_FILE: join(lab.dir, 'inventory.json'),
         BIND_ADDR: replica.address,
@@ -81,7 +90,12 @@ describe('haproxy: two replicas behind a balancer that passes the client address
       const reply = await curlIn(lab, client, `http://${VIP}/latest/meta-data/instance-id`, { from: node.ip });
       expect(reply).toEqual({ status: 200, body: node.instanceUuid });
     }
-    await waitUntil("both nodes in the replicas' logs", () => CLIENTS.every((ip) => servers.some((server) => server.clientIps().includes(ip))), 5_000, 20);
+    await waitUntil(
+      "both nodes in the replicas' logs",
+      () => CLIENTS.every((ip) => servers.some((server) => server.clientIps().includes(ip))),
+      5_000,
+      20,
+    );
     const seen = servers.flatMap((server) => server.clientIps());
     expect(seen).not.toContain(REPLICAS[0].balancer);
     expect(seen).not.toContain(REPLICAS[1].balancer);
@@ -122,17 +136,32 @@ describe('haproxy: two replicas behind a balancer that passes the client address
     if (exit.code !== 0) throw new Error(`the AWS SDK failed:\n${exit.stderr}`);
     return JSON.parse(exit.stdout) as Record<string, string>;
   };
-  const requestsFrom = (server: NamespacedServer, node: TestNode, since = 0) => server.requests().slice(since).filter((line) => line.clientIp === node.ip);
+  const requestsFrom = (server: NamespacedServer, node: TestNode, since = 0) =>
+    server
+      .requests()
+      .slice(since)
+      .filter((line) => line.clientIp === node.ip);
 
   it('gives the AWS SDK a token through the balancer and the tree, whichever replica answers', async () => {
     const [node] = nodes;
     const before = servers.map((server) => server.requests().length);
     for (let run = 0; run < 3; run++) {
-      expect(await awsSdk(node)).toEqual({ '/latest/meta-data/instance-id': node.instanceUuid, '/latest/meta-data/local-ipv4': node.ip, '/latest/meta-data/hostname': expect.any(String) });
+      expect(await awsSdk(node)).toEqual({
+        '/latest/meta-data/instance-id': node.instanceUuid,
+        '/latest/meta-data/local-ipv4': node.ip,
+        '/latest/meta-data/hostname': expect.any(String),
+      });
     }
-    await waitUntil('both replicas logged the runs', () => servers.every((server, i) => requestsFrom(server, node, before[i]).length > 0), 5_000, 20);
+    await waitUntil(
+      'both replicas logged the runs',
+      () => servers.every((server, i) => requestsFrom(server, node, before[i]).length > 0),
+      5_000,
+      20,
+    );
     const answered = servers.map((server, i) => requestsFrom(server, node, before[i]));
-    console.log(`haproxy IMDSv2: ${answered.map((lines, i) => `replica ${i}: ${lines.map((line) => `${line.method} ${line.status}`).join(', ')}`).join('; ')}`);
+    console.log(
+      `haproxy IMDSv2: ${answered.map((lines, i) => `replica ${i}: ${lines.map((line) => `${line.method} ${line.status}`).join(', ')}`).join('; ')}`,
+    );
     expect(answered.flat().every((line) => line.status === 200)).toBe(true);
     expect(answered.flat().filter((line) => line.method === 'GET')).toHaveLength(9);
   });
@@ -142,7 +171,13 @@ describe('haproxy: two replicas behind a balancer that passes the client address
     const token = await tokenFor(node);
     const before = servers.map((server) => server.requests().length);
     for (let i = 0; i < 4; i++) expect(await instanceId(node, token)).toEqual({ status: 200, body: node.instanceUuid });
-    await waitUntil('both replicas answered a GET with the token', () => servers.every((server, i) => requestsFrom(server, node, before[i]).some((line) => line.method === 'GET' && line.status === 200)), 5_000, 20);
+    await waitUntil(
+      'both replicas answered a GET with the token',
+      () =>
+        servers.every((server, i) => requestsFrom(server, node, before[i]).some((line) => line.method === 'GET' && line.status === 200)),
+      5_000,
+      20,
+    );
   });
 
   it('refuses a token with a changed byte, from another address, or past its expiry, with 401', async () => {
@@ -152,7 +187,10 @@ describe('haproxy: two replicas behind a balancer that passes the client address
     const at = token.length - 10;
     const changed = `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
     expect(await instanceId(owner, changed)).toMatchObject({ status: 401, body: expect.stringContaining('invalid or for another client') });
-    expect(await instanceId(other, token, other.ip)).toMatchObject({ status: 401, body: expect.stringContaining('invalid or for another client') });
+    expect(await instanceId(other, token, other.ip)).toMatchObject({
+      status: 401,
+      body: expect.stringContaining('invalid or for another client'),
+    });
     const shortLived = await tokenFor(owner, { 'X-aws-ec2-metadata-token-ttl-seconds': '1' });
     await sleep(1_100);
     expect(await instanceId(owner, shortLived)).toMatchObject({ status: 401, body: expect.stringContaining('expired') });
@@ -164,10 +202,18 @@ describe('haproxy: two replicas behind a balancer that passes the client address
 
   it('refuses a token to a node whose own X-Forwarded-For shows it relays someone, and to no one else', async () => {
     const [node] = nodes;
-    const relayed = await curlIn(lab, client, `http://${VIP}/latest/api/token`, { method: 'PUT', from: node.ip, headers: { ...TOKEN_TTL, 'X-Forwarded-For': '172.16.9.9' } });
+    const relayed = await curlIn(lab, client, `http://${VIP}/latest/api/token`, {
+      method: 'PUT',
+      from: node.ip,
+      headers: { ...TOKEN_TTL, 'X-Forwarded-For': '172.16.9.9' },
+    });
     expect(relayed).toMatchObject({ status: 403, body: expect.stringContaining('forwarded for someone else') });
     // Naming the balancer itself is the node's claim too, not a hop of the balancer's.
-    const spoofed = await curlIn(lab, client, `http://${VIP}/latest/api/token`, { method: 'PUT', from: node.ip, headers: { ...TOKEN_TTL, 'X-Forwarded-For': REPLICAS[0].balancer } });
+    const spoofed = await curlIn(lab, client, `http://${VIP}/latest/api/token`, {
+      method: 'PUT',
+      from: node.ip,
+      headers: { ...TOKEN_TTL, 'X-Forwarded-For': REPLICAS[0].balancer },
+    });
     expect(spoofed.status).toBe(403);
     await tokenFor(node);
   });
@@ -215,7 +261,9 @@ describe('haproxy: two replicas behind a balancer that passes the client address
       const samples = await loop.stop();
       const outage = outageAfter(samples, diedAt, answered);
       const afterDeath = samples.filter((sample) => sample.t >= diedAt);
-      console.log(`haproxy failover: ${outage.failedRequests} of ${samples.length} requests failed; first answer after the death took ${outage.recoveryMs} ms`);
+      console.log(
+        `haproxy failover: ${outage.failedRequests} of ${samples.length} requests failed; first answer after the death took ${outage.recoveryMs} ms`,
+      );
       // A refused connection is retried on the other replica: the node never notices.
       expect(outage.failedRequests).toBe(0);
       expect(afterDeath.length).toBeGreaterThan(10);

@@ -11,11 +11,15 @@ import { waitUntil } from './support/wait';
 /** The namespace's link-local IPv6 address on eth0, once duplicate address detection let it be used. */
 async function linkLocalAddress(lab: NetworkLab, ns: string): Promise<string> {
   let address = '';
-  await waitUntil(`a usable link-local address in ${ns}`, async () => {
-    const shown = await lab.must('ip', ['-n', ns, '-6', '-o', 'addr', 'show', 'dev', 'eth0', 'scope', 'link', '-tentative']);
-    address = /inet6 (fe80::[0-9a-f:]+)\//.exec(shown)?.[1] ?? '';
-    return address !== '';
-  }, 5_000);
+  await waitUntil(
+    `a usable link-local address in ${ns}`,
+    async () => {
+      const shown = await lab.must('ip', ['-n', ns, '-6', '-o', 'addr', 'show', 'dev', 'eth0', 'scope', 'link', '-tentative']);
+      address = /inet6 (fe80::[0-9a-f:]+)\//.exec(shown)?.[1] ?? '';
+      return address !== '';
+    },
+    5_000,
+  );
   return address;
 }
 
@@ -56,7 +60,10 @@ describe('keepalived: the metadata address fails over between two replicas', () 
     // Every replica listens on both addresses, whether it holds them now or not.
     serverEnv = { INVENTORY_FILE: join(lab.dir, 'inventory.json'), BIND_ADDR: `${VIP},${VIP6}%eth0`, BIND_PORT: '80' };
 
-    for (const [ns, replica] of [[primary, REPLICAS.primary], [standby, REPLICAS.standby]] as const) {
+    for (const [ns, replica] of [
+      [primary, REPLICAS.primary],
+      [standby, REPLICAS.standby],
+    ] as const) {
       const dir = join(lab.dir, ns);
       // keepalived first: it lets the replica bind the address it does not hold (ip_nonlocal_bind).
       const setup = await runAdvanced(lab, ns, dir, ['keepalived', 'eth0', replica.priority, 'imdtest']);
@@ -113,7 +120,12 @@ describe('keepalived: the metadata address fails over between two replicas', () 
       await lab.must('ip', ['-n', primary, 'link', 'set', 'eth0', 'down']);
       await lab.killProcessesIn(primary);
       const movedAt = await waitUntil('the standby holds the address', () => lab.holds(standby, VIP), 10_000, 50);
-      await waitUntil('the node is answered again', () => loop.samples().some((sample) => sample.t > diedAt && answered(sample)), 10_000, 50);
+      await waitUntil(
+        'the node is answered again',
+        () => loop.samples().some((sample) => sample.t > diedAt && answered(sample)),
+        10_000,
+        50,
+      );
       // A few more requests, to see the standby keeps serving.
       const samplesSoFar = loop.samples().length;
       await waitUntil('five more requests', () => loop.samples().length >= samplesSoFar + 5, 5_000, 50);

@@ -41,13 +41,17 @@ describe('alerting rules and the Grafana dashboard (deploy/prometheus, deploy/gr
     expect(new Set(used).size).toBeGreaterThanOrEqual(4);
     expect(used.filter((name) => !exported.has(name))).toEqual([]);
     const [tests] = await readYamlDocuments(join(PROMETHEUS_DIR, 'ironic-metadata-alerts.test.yml'));
-    const series = tests.tests.flatMap((test: { input_series?: { series: string }[] }) => (test.input_series ?? []).map((input) => input.series));
+    const series = tests.tests.flatMap((test: { input_series?: { series: string }[] }) =>
+      (test.input_series ?? []).map((input) => input.series),
+    );
     for (const name of series.flatMap(metricNames)) expect(exported).toContain(name);
   });
 
   it('every panel of the dashboard queries metrics the service exports', () => {
     const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8'));
-    const expressions: string[] = dashboard.panels.flatMap((panel: { targets: { expr: string }[] }) => panel.targets.map((target) => target.expr));
+    const expressions: string[] = dashboard.panels.flatMap((panel: { targets: { expr: string }[] }) =>
+      panel.targets.map((target) => target.expr),
+    );
     expect(expressions.length).toBeGreaterThanOrEqual(dashboard.panels.length);
     const used = expressions.flatMap(metricNames);
     expect(used.filter((name) => !exported.has(name))).toEqual([]);

@@ -24,7 +24,13 @@ describe('nat-routing: DNAT on a router, client addresses kept', () => {
       const reply = await curlIn(nat.lab, nat.topology.client, 'http://169.254.169.254/latest/meta-data/instance-id');
       expect(reply).toEqual({ status: 200, body: nat.topology.node.instanceUuid });
     } finally {
-      await nat.lab.must('ip', ['netns', 'exec', nat.topology.router, 'iptables', ...masquerade.map((word) => (word === '-A' ? '-D' : word))]);
+      await nat.lab.must('ip', [
+        'netns',
+        'exec',
+        nat.topology.router,
+        'iptables',
+        ...masquerade.map((word) => (word === '-A' ? '-D' : word)),
+      ]);
     }
   });
 
@@ -49,7 +55,10 @@ describe('nat-routing: DNAT on a router, client addresses kept', () => {
     expect(await dnatTargets()).toEqual(['PREROUTING 10.200.2.99:80', 'OUTPUT 10.200.2.99:80']);
     expect((await runAdvanced(nat.lab, nat.topology.router, nat.topology.configDir, ['nat-routing', NAT.service])).code).toBe(0);
     expect(await dnatTargets()).toEqual([`PREROUTING ${NAT.service}:80`, `OUTPUT ${NAT.service}:80`]);
-    expect(await curlIn(nat.lab, nat.topology.client, 'http://169.254.169.254/latest/meta-data/instance-id')).toEqual({ status: 200, body: nat.topology.node.instanceUuid });
+    expect(await curlIn(nat.lab, nat.topology.client, 'http://169.254.169.254/latest/meta-data/instance-id')).toEqual({
+      status: 200,
+      body: nat.topology.node.instanceUuid,
+    });
   });
 });
 

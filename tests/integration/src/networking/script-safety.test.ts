@@ -30,7 +30,15 @@ describe('the deploy scripts change nothing they should not', () => {
     firewall: (await lab.must('ip', ['netns', 'exec', host, 'iptables-save'])).replace(/^#.*$/gm, ''),
     addresses: await lab.must('ip', ['-n', host, 'addr']),
     routes: await lab.must('ip', ['-n', host, 'route']),
-    sysctls: await lab.must('ip', ['netns', 'exec', host, 'sysctl', 'net.ipv4.ip_forward', 'net.ipv4.ip_nonlocal_bind', 'net.ipv6.ip_nonlocal_bind']),
+    sysctls: await lab.must('ip', [
+      'netns',
+      'exec',
+      host,
+      'sysctl',
+      'net.ipv4.ip_forward',
+      'net.ipv4.ip_nonlocal_bind',
+      'net.ipv6.ip_nonlocal_bind',
+    ]),
     processes: await lab.must('ip', ['netns', 'pids', host]),
     files: readdirSync(dir),
   });
@@ -47,7 +55,15 @@ describe('the deploy scripts change nothing they should not', () => {
   });
 
   it.each(SUBCOMMANDS)('$name refuses to run without root, saying so', async ({ args }) => {
-    const result = await runScript(lab, host, 'setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', ADVANCED, '--config-dir', lab.dir, ...args]);
+    const result = await runScript(lab, host, 'setpriv', [
+      '--reuid=nobody',
+      '--regid=nogroup',
+      '--clear-groups',
+      ADVANCED,
+      '--config-dir',
+      lab.dir,
+      ...args,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/error: must run as root/);
   });
@@ -59,7 +75,9 @@ describe('the deploy scripts change nothing they should not', () => {
     for (const tool of ['ip', 'sysctl']) if (!readdirSync(bin).includes(tool)) symlinkSync(`/usr/sbin/${tool}`, join(bin, tool));
     const result = await lab.exec(host, ADVANCED, ['--config-dir', lab.dir, ...args], { env: { PATH: `/usr/bin:${bin}` } });
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(new RegExp(`is missing: install the Debian package ${debianPackage} \\(apt-get install ${debianPackage}\\)`));
+    expect(result.stderr).toMatch(
+      new RegExp(`is missing: install the Debian package ${debianPackage} \\(apt-get install ${debianPackage}\\)`),
+    );
   });
 
   it.each([
@@ -79,7 +97,9 @@ describe('the deploy scripts change nothing they should not', () => {
   it('haproxy with IPV6_IFACE also listens on fe80::a9fe:a9fe there, in a configuration haproxy accepts', async () => {
     const dir = join(lab.dir, 'haproxy-ipv6');
     mkdirSync(dir);
-    const result = await runScript(lab, host, ADVANCED, ['--dry-run', '--config-dir', dir, '--run-dir', dir, 'haproxy', '10.200.5.11:80'], { IPV6_IFACE: 'eth0' });
+    const result = await runScript(lab, host, ADVANCED, ['--dry-run', '--config-dir', dir, '--run-dir', dir, 'haproxy', '10.200.5.11:80'], {
+      IPV6_IFACE: 'eth0',
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\+ {2}bind ipv6@fe80::a9fe:a9fe:80 interface eth0$/m);
   });

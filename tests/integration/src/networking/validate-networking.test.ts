@@ -45,7 +45,21 @@ describe('validate-networking.sh', () => {
       expect(result.stdout).toMatch(/FAIL {2}client address kept \(no SNAT\) {2}-- POSTROUTING rule 1 rewrites source addresses/);
       expect(result.code).toBe(1);
     } finally {
-      await nat.lab.must('ip', ['netns', 'exec', nat.topology.router, 'iptables', '-w', '-t', 'nat', '-D', 'POSTROUTING', '-o', 'to-service', '-j', 'MASQUERADE']);
+      await nat.lab.must('ip', [
+        'netns',
+        'exec',
+        nat.topology.router,
+        'iptables',
+        '-w',
+        '-t',
+        'nat',
+        '-D',
+        'POSTROUTING',
+        '-o',
+        'to-service',
+        '-j',
+        'MASQUERADE',
+      ]);
     }
   });
 });

@@ -24,7 +24,11 @@ describe('real node clients against 169.254.169.254, IMDSv2 required', () => {
     const mark = requestMark(nodeLab);
     const result = await cloudInitDatasource(nodeLab, 'ec2', 'bare-metal');
     expect(result).toMatchObject({ found: false, cloud_name: 'unknown' });
-    expect(result.warnings).toContainEqual(expect.stringMatching(/^Calling 'http:\/\/169\.254\.169\.254\/2009-04-04\/meta-data\/instance-id' failed \[\d+\/3s\]: bad status code \[401\]$/));
+    expect(result.warnings).toContainEqual(
+      expect.stringMatching(
+        /^Calling 'http:\/\/169\.254\.169\.254\/2009-04-04\/meta-data\/instance-id' failed \[\d+\/3s\]: bad status code \[401\]$/,
+      ),
+    );
     await expectNodeRequests(nodeLab, mark, ['GET /2009-04-04/meta-data/instance-id 401']);
   });
 

@@ -11,11 +11,22 @@ export interface Answer {
  * An HTTP request made from a given local address, as the node with that address would make it.
  * `rawPath` is sent as it is, `.` and `..` included, where the URL's path would be normalised.
  */
-export function httpFrom(sourceAddress: string, url: string, options: { method?: string; headers?: Record<string, string>; body?: string; rawPath?: string } = {}): Promise<Answer> {
+export function httpFrom(
+  sourceAddress: string,
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; rawPath?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     // A connection of its own, as a node's cloud-init makes: Node 20's global agent would keep one
     // alive and reuse it, across a worker's death too.
-    const sent = { method: options.method ?? 'GET', headers: options.headers, localAddress: sourceAddress, timeout: 10_000, agent: false, ...(options.rawPath ? { path: options.rawPath } : {}) };
+    const sent = {
+      method: options.method ?? 'GET',
+      headers: options.headers,
+      localAddress: sourceAddress,
+      timeout: 10_000,
+      agent: false,
+      ...(options.rawPath ? { path: options.rawPath } : {}),
+    };
     const req = request(url, sent, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -65,7 +65,10 @@ export class IronicTestAdmin {
     });
     const projects = (['owner', 'lessee'] as const).filter((field) => node[field] !== undefined);
     if (projects.length > 0) {
-      await this.client.patchNode(uuid, projects.map((field) => ({ op: 'add' as const, path: `/${field}`, value: node[field] })));
+      await this.client.patchNode(
+        uuid,
+        projects.map((field) => ({ op: 'add' as const, path: `/${field}`, value: node[field] })),
+      );
     }
     return uuid;
   }

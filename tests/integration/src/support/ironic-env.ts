@@ -42,7 +42,9 @@ export function suiteIronics(): { noauth: SuiteIronic; basic: SuiteIronic & Requ
 function required(name: string): string {
   const value = process.env[name];
   if (!value) {
-    throw new Error(`${name} is not set: run the integration tests with tests/integration/jest.config.js, whose global setup starts Ironic`);
+    throw new Error(
+      `${name} is not set: run the integration tests with tests/integration/jest.config.js, whose global setup starts Ironic`,
+    );
   }
   return value;
 }

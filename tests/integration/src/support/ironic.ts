@@ -182,7 +182,10 @@ policy_file = ${policyFile}
  * the hash on every request, and the default cost of 12 would add a quarter of a second to each.
  */
 async function writeHtpasswd(ironicProgram: string, file: string): Promise<{ username: string; password: string }> {
-  const python = readFileSync(ironicProgram, 'utf8').split('\n')[0].replace(/^#!\s*/, '').trim();
+  const python = readFileSync(ironicProgram, 'utf8')
+    .split('\n')[0]
+    .replace(/^#!\s*/, '')
+    .trim();
   const username = 'it-admin';
   const password = randomBytes(12).toString('hex');
   const script = 'import bcrypt, sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(rounds=4)).decode())';

@@ -23,11 +23,22 @@ export interface RunningServer {
 export async function startMetadataServer(env: Record<string, string>, options: { openFiles?: number } = {}): Promise<RunningServer> {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run npm run build first`);
   const [port, adminPort] = [await freePort(), await freePort()];
-  const command = options.openFiles === undefined ? [process.execPath, SERVER_MAIN] : ['prlimit', `--nofile=${options.openFiles}:${options.openFiles}`, process.execPath, SERVER_MAIN];
+  const command =
+    options.openFiles === undefined
+      ? [process.execPath, SERVER_MAIN]
+      : ['prlimit', `--nofile=${options.openFiles}:${options.openFiles}`, process.execPath, SERVER_MAIN];
   const child = spawn(command[0], command.slice(1), {
     cwd: WORKSPACE,
     // One process unless a test asks for workers (cluster.test.ts): the suite runs many servers on 2 cores.
-    env: { PATH: process.env['PATH'], BIND_ADDR: '127.0.0.1', BIND_PORT: String(port), ADMIN_BIND_PORT: String(adminPort), LOG_LEVEL: 'http', WORKERS: '1', ...env },
+    env: {
+      PATH: process.env['PATH'],
+      BIND_ADDR: '127.0.0.1',
+      BIND_PORT: String(port),
+      ADMIN_BIND_PORT: String(adminPort),
+      LOG_LEVEL: 'http',
+      WORKERS: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -25,15 +25,24 @@ export interface Exit {
 /** Runs a program to completion and reports how it ended, whatever its exit code. */
 export function runToExit(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Exit> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: WORKSPACE, env: options.env ?? process.env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      file,
+      args,
+      { cwd: WORKSPACE, env: options.env ?? process.env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Runs a program that must succeed and returns its stdout; rejects with its stderr otherwise. */
-export async function runProgram(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
+export async function runProgram(
+  file: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<string> {
   const exit = await runToExit(file, args, options);
   if (exit.code !== 0) throw new Error(`${file} ${args.join(' ')} exited with ${exit.code}:\n${exit.stderr}`);
   return exit.stdout;

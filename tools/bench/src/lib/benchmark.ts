@@ -85,7 +85,17 @@ export async function runBenchmark(run: BenchmarkRun): Promise<BenchReport> {
       timeoutSeconds: coldStartTimeoutSeconds(options.nodes),
     });
     const adminUrl = `http://127.0.0.1:${adminPort}`;
-    const { recorded, storm, paced, service } = await measureStorm(options, sim, cold.server, cold.pss, cold.target, adminUrl, booting, nodes[0].address, progress);
+    const { recorded, storm, paced, service } = await measureStorm(
+      options,
+      sim,
+      cold.server,
+      cold.pss,
+      cold.target,
+      adminUrl,
+      booting,
+      nodes[0].address,
+      progress,
+    );
     const keepAlive = service && (await measureReferences(options, workspace, recorded, service, progress));
     const ceiling = options.skipNginx ? null : await measureCeiling(options, recorded, booting, progress);
     const floor = options.skipFloor ? null : await measureFloor(options, workspace, sim, recorded, booting, progress);
@@ -138,7 +148,10 @@ async function measureStorm(
     const eventLoopDelayP99Ms = await eventLoop();
     const rssEverySecondMiB = rss.stop();
     // Killed for memory (a heap limit, the OOM killer) or crashed: say so rather than fail to read its /proc.
-    if (server.hasExited()) throw new Error(`the metadata server exited during the storm (exit code ${await server.exited}); its last lines:\n${server.logTail()}`);
+    if (server.hasExited())
+      throw new Error(
+        `the metadata server exited during the storm (exit code ${await server.exited}); its last lines:\n${server.logTail()}`,
+      );
     const served = statsDelta(before, await sim.stats());
     const synced = await syncs.stop();
     const storm = {
@@ -152,8 +165,20 @@ async function measureStorm(
       ironicRequestsPerSync: served.total / Math.max(1, synced),
       eventLoopDelayP99Ms,
     };
-    const paced = options.skipPaced ? null : await measurePaced(options, target, booting, storm, recorded.paths.length, server, eventLoop, adminUrl, progress);
-    const service = options.skipKeepAlive ? null : await measureKeepAlive('the service', options, `http://127.0.0.1:${target.port}${keepAlivePath(recorded)}`, { 'x-forwarded-for': recordedAddress }, () => processFamily(server.pid), eventLoop, progress);
+    const paced = options.skipPaced
+      ? null
+      : await measurePaced(options, target, booting, storm, recorded.paths.length, server, eventLoop, adminUrl, progress);
+    const service = options.skipKeepAlive
+      ? null
+      : await measureKeepAlive(
+          'the service',
+          options,
+          `http://127.0.0.1:${target.port}${keepAlivePath(recorded)}`,
+          { 'x-forwarded-for': recordedAddress },
+          () => processFamily(server.pid),
+          eventLoop,
+          progress,
+        );
     storm.peakRssMiB = familyMemory(server.pid).peakRssMiB;
     storm.peakPssMiB = pss.stop();
     return { recorded, storm, paced, service };
@@ -181,19 +206,43 @@ async function measureKeepAlive(
   const figures: KeepAliveFigures[] = [];
   for (const connections of KEEP_ALIVE_CONNECTIONS) {
     progress(`keep-alive: wrk, ${connections} connections for ${options.keepAliveSeconds} s against ${name}`);
-    figures.push(await runWrk({ url, headers, connections, seconds: options.keepAliveSeconds, threads: options.workers, serverPids, eventLoopDelayP99Ms }));
+    figures.push(
+      await runWrk({
+        url,
+        headers,
+        connections,
+        seconds: options.keepAliveSeconds,
+        threads: options.workers,
+        serverPids,
+        eventLoopDelayP99Ms,
+      }),
+    );
   }
   return figures;
 }
 
 /** The same wrk runs against a bare node:http server and nginx, as many processes as the service, sending the recorded bytes. */
-async function measureReferences(options: BenchOptions, workspace: Workspace, recorded: RecordedCrawl, service: KeepAliveFigures[], progress: (line: string) => void): Promise<KeepAlivePhase> {
+async function measureReferences(
+  options: BenchOptions,
+  workspace: Workspace,
+  recorded: RecordedCrawl,
+  service: KeepAliveFigures[],
+  progress: (line: string) => void,
+): Promise<KeepAlivePhase> {
   const path = keepAlivePath(recorded);
   const body = recorded.responses.get(path) ?? Buffer.alloc(0);
   const bare = await startBareServer(workspace.bareServerMain, options.workers, body);
   let bareNode: KeepAliveFigures[];
   try {
-    bareNode = await measureKeepAlive(`bare node:http (${options.workers} workers)`, options, `http://127.0.0.1:${bare.port}${path}`, {}, () => processFamily(bare.child.pid), undefined, progress);
+    bareNode = await measureKeepAlive(
+      `bare node:http (${options.workers} workers)`,
+      options,
+      `http://127.0.0.1:${bare.port}${path}`,
+      {},
+      () => processFamily(bare.child.pid),
+      undefined,
+      progress,
+    );
   } finally {
     await bare.stop();
   }
@@ -201,7 +250,15 @@ async function measureReferences(options: BenchOptions, workspace: Workspace, re
   if (!options.skipNginx) {
     const server = await startNginx(recorded.responses, options.nginxWorkers);
     try {
-      nginx = await measureKeepAlive(`nginx (${options.nginxWorkers} workers)`, options, `http://127.0.0.1:${server.port}${path}`, {}, () => processFamily(server.child.pid), undefined, progress);
+      nginx = await measureKeepAlive(
+        `nginx (${options.nginxWorkers} workers)`,
+        options,
+        `http://127.0.0.1:${server.port}${path}`,
+        {},
+        () => processFamily(server.child.pid),
+        undefined,
+        progress,
+      );
     } finally {
       await server.stop();
     }
@@ -231,7 +288,9 @@ async function measurePaced(
 ): Promise<PacedFigures> {
   const bootsPerSecond = (storm.requestsPerSecond * options.pacedShare) / requestsPerBoot;
   const nodes = booting.slice(0, Math.max(1, Math.round(bootsPerSecond * options.pacedSeconds)));
-  progress(`paced: ${nodes.length} boots at ${bootsPerSecond.toFixed(1)} a second (${options.pacedShare} of the storm's rate), at most ${options.clients} at a time`);
+  progress(
+    `paced: ${nodes.length} boots at ${bootsPerSecond.toFixed(1)} a second (${options.pacedShare} of the storm's rate), at most ${options.clients} at a time`,
+  );
   await eventLoop();
   const syncs = countSyncs(adminUrl, 1000);
   const figures = await measureLoad({ ...loadPlan(options, target, nodes, true), bootsPerSecond }, () => processFamily(server.pid));
@@ -243,11 +302,18 @@ function loadPlan(options: BenchOptions, target: HttpTarget, nodes: readonly Boo
 }
 
 /** The same storm against nginx serving the recorded answers: it cannot tell nodes apart, so identities are not checked. */
-async function measureCeiling(options: BenchOptions, recorded: RecordedCrawl, booting: BootingNode[], progress: (line: string) => void): Promise<LoadFigures> {
+async function measureCeiling(
+  options: BenchOptions,
+  recorded: RecordedCrawl,
+  booting: BootingNode[],
+  progress: (line: string) => void,
+): Promise<LoadFigures> {
   progress(`ceiling: the same storm against nginx (${options.nginxWorkers} workers) serving the recorded answers`);
   const nginx = await startNginx(recorded.responses, options.nginxWorkers);
   try {
-    return await measureLoad(loadPlan(options, { host: '127.0.0.1', port: nginx.port }, booting, false), () => processFamily(nginx.child.pid));
+    return await measureLoad(loadPlan(options, { host: '127.0.0.1', port: nginx.port }, booting, false), () =>
+      processFamily(nginx.child.pid),
+    );
   } finally {
     await nginx.stop();
   }
@@ -265,7 +331,11 @@ async function measureFloor(
   progress(`floor: ${options.floorClients} clients for at most ${options.floorSeconds} s against a full listing per request`);
   const floor = await startFloorServer(workspace.floorServerMain, sim.url, recorded.responses);
   try {
-    const plan = { ...loadPlan(options, { host: '127.0.0.1', port: floor.port }, booting, false), concurrency: options.floorClients, maxSeconds: options.floorSeconds };
+    const plan = {
+      ...loadPlan(options, { host: '127.0.0.1', port: floor.port }, booting, false),
+      concurrency: options.floorClients,
+      maxSeconds: options.floorSeconds,
+    };
     // The simulator works as hard as the floor server here: both are the floor's cost.
     return await measureLoad(plan, () => [floor.child.pid, sim.child.pid]);
   } finally {

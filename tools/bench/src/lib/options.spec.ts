@@ -39,14 +39,22 @@ describe('parseBenchOptions', () => {
   });
 
   it('collects server settings, and refuses one that is not NAME=value', () => {
-    expect(parseBenchOptions(['--server-env', 'OPTIMIZE_FOR=speed', '--server-env', 'BIND_ADDR=127.0.0.1,::1'], defaults).serverEnv).toEqual({ OPTIMIZE_FOR: 'speed', BIND_ADDR: '127.0.0.1,::1' });
+    expect(
+      parseBenchOptions(['--server-env', 'OPTIMIZE_FOR=speed', '--server-env', 'BIND_ADDR=127.0.0.1,::1'], defaults).serverEnv,
+    ).toEqual({ OPTIMIZE_FOR: 'speed', BIND_ADDR: '127.0.0.1,::1' });
     jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     expect(() => parseBenchOptions(['--server-env', 'speed'], defaults)).toThrow();
   });
 
   it('refuses counts that are not whole numbers from 1', () => {
     jest.spyOn(process.stderr, 'write').mockImplementation(() => true); // commander says why; not here
-    for (const bad of [['--nodes', '0'], ['--clients', 'many'], ['--nginx-workers', '0'], ['--paced-share', '1.5'], ['--paced-share', '0']]) {
+    for (const bad of [
+      ['--nodes', '0'],
+      ['--clients', 'many'],
+      ['--nginx-workers', '0'],
+      ['--paced-share', '1.5'],
+      ['--paced-share', '0'],
+    ]) {
       expect(() => parseBenchOptions(bad, defaults)).toThrow();
     }
   });

@@ -53,7 +53,8 @@ function assignment(value: string, previous: Record<string, string>): Record<str
 
 function share(value: string): number {
   const fraction = Number(value);
-  if (!/^\d*\.?\d+$/.test(value) || !(fraction > 0 && fraction <= 1)) throw new InvalidArgumentError('expected a fraction above 0, at most 1, e.g. 0.5');
+  if (!/^\d*\.?\d+$/.test(value) || !(fraction > 0 && fraction <= 1))
+    throw new InvalidArgumentError('expected a fraction above 0, at most 1, e.g. 0.5');
   return fraction;
 }
 
@@ -66,7 +67,9 @@ function workers(value: string): string {
 export function parseBenchOptions(argv: readonly string[], defaults: { server: string; now: Date }): BenchOptions {
   const stamp = defaults.now.toISOString().replace(/[:.]/g, '-');
   const parsed = new Command('bench')
-    .description('Boot-storm benchmark of the metadata server against an Ironic simulator, with nginx as the ceiling and the seed as the floor.')
+    .description(
+      'Boot-storm benchmark of the metadata server against an Ironic simulator, with nginx as the ceiling and the seed as the floor.',
+    )
     .option('--nodes <count>', 'nodes in the simulated Ironic', positive, 10_000)
     .option('--clients <count>', 'concurrent booting nodes, each from its own 127.x.y.z address', positive, 256)
     .option('--boots <count>', 'node boots in the storm (default: every node once)', positive)
@@ -76,7 +79,12 @@ export function parseBenchOptions(argv: readonly string[], defaults: { server: s
     .option('--skip-paced', 'do not measure latency below saturation (boots at a fixed rate)', false)
     .option('--paced-share <fraction>', "the paced phase's rate, as a share of the storm's requests a second", share, 0.5)
     .option('--paced-seconds <seconds>', 'how long the paced phase starts boots for', positive, 15)
-    .option('--workers <count>', 'processes of the service (WORKERS), of nginx and of the bare node:http server (default: one per core)', positive, availableParallelism())
+    .option(
+      '--workers <count>',
+      'processes of the service (WORKERS), of nginx and of the bare node:http server (default: one per core)',
+      positive,
+      availableParallelism(),
+    )
     .option('--nginx-workers <count>', 'nginx worker_processes, if not --workers (a number, or auto: one per core)', workers)
     .option('--skip-keep-alive', 'do not run wrk with keep-alive connections against the service, bare node:http and nginx', false)
     .option('--keep-alive-seconds <seconds>', 'how long each wrk run lasts', positive, 10)
@@ -91,5 +99,9 @@ export function parseBenchOptions(argv: readonly string[], defaults: { server: s
     .exitOverride()
     .parse(argv, { from: 'user' })
     .opts<Omit<BenchOptions, 'boots' | 'nginxWorkers'> & { boots?: number; nginxWorkers?: string }>();
-  return { ...parsed, boots: Math.min(parsed.boots ?? parsed.nodes, parsed.nodes), nginxWorkers: parsed.nginxWorkers ?? String(parsed.workers) };
+  return {
+    ...parsed,
+    boots: Math.min(parsed.boots ?? parsed.nodes, parsed.nodes),
+    nginxWorkers: parsed.nginxWorkers ?? String(parsed.workers),
+  };
 }

@@ -20,7 +20,9 @@ export function requestedVersion(header: string | undefined): RequestedVersion {
   if (!match) return { refusal: 'Invalid value for X-OpenStack-Ironic-API-Version header' };
   const [major, minor] = [Number(match[1]), Number(match[2])];
   if (major !== 1 || minor < MIN_MINOR || minor > MAX_MINOR) {
-    return { refusal: `Version ${major}.${minor} was requested but the minor version is not supported by this service. The supported version range is: [1.${MIN_MINOR}, 1.${MAX_MINOR}].` };
+    return {
+      refusal: `Version ${major}.${minor} was requested but the minor version is not supported by this service. The supported version range is: [1.${MIN_MINOR}, 1.${MAX_MINOR}].`,
+    };
   }
   return { minor };
 }

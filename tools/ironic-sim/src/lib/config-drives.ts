@@ -13,7 +13,9 @@ function pseudoRandom(label: string, length: number): Buffer {
 
 function userData(variant: number): string {
   // A certificate-sized blob keeps the drive as incompressible as a real one with a CA bundle in it.
-  const certificate = pseudoRandom(`ca-${variant}`, 1200).toString('base64').replace(/(.{64})/g, '$1\n      ');
+  const certificate = pseudoRandom(`ca-${variant}`, 1200)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n      ');
   return [
     '#cloud-config',
     `# fleet profile ${variant}`,

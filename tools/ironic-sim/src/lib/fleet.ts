@@ -175,7 +175,11 @@ function portOf(index: number, nodeUuid: string, mac: string, publicUrl: string)
     portgroup_uuid: null,
     pxe_enabled: true,
     physical_network: 'physnet1',
-    local_link_connection: { switch_id: '0a:00:00:00:00:01', port_id: `Ethernet${(index % 48) + 1}`, switch_info: `tor-${Math.floor(index / 48)}` },
+    local_link_connection: {
+      switch_id: '0a:00:00:00:00:01',
+      port_id: `Ethernet${(index % 48) + 1}`,
+      switch_info: `tor-${Math.floor(index / 48)}`,
+    },
     internal_info: {},
     is_smartnic: false,
     extra: {},
@@ -190,7 +194,12 @@ export function buildFleet(options: FleetOptions): Fleet {
   const drives = buildConfigDriveVariants(options.driveVariants);
   const fleet: Fleet = { nodes: [], ports: [], portgroups: [], identities: [] };
   for (let index = 0; index < options.nodes; index++) {
-    const identity = { uuid: simUuid('node', index), name: `node-${String(index).padStart(6, '0')}`, instanceUuid: simUuid('instance', index), address: nodeAddress(index) };
+    const identity = {
+      uuid: simUuid('node', index),
+      name: `node-${String(index).padStart(6, '0')}`,
+      instanceUuid: simUuid('instance', index),
+      address: nodeAddress(index),
+    };
     const mac = macOf(index);
     fleet.identities.push(identity);
     fleet.nodes.push(activeNode(index, identity, mac, drives[index % drives.length], options.publicUrl));

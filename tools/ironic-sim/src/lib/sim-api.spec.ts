@@ -89,7 +89,9 @@ describe('SimApi', () => {
 
     it('keeps sorting and fields in the next link but drops filters, like Ironic', () => {
       const next = get('/v1/nodes?provision_state=active&fields=uuid,name&limit=2').json['next'] as string;
-      expect(next).toBe(`${URL_BASE}/v1/nodes?sort_key=id&sort_dir=asc&fields=uuid,name&limit=2&marker=${fleet.nodes[1]['uuid'] as string}`);
+      expect(next).toBe(
+        `${URL_BASE}/v1/nodes?sort_key=id&sort_dir=asc&fields=uuid,name&limit=2&marker=${fleet.nodes[1]['uuid'] as string}`,
+      );
     });
 
     it('caps the limit at 1000 and refuses a limit that is not positive', () => {

@@ -133,7 +133,8 @@ export class SimApi {
   private list(listing: Listing, query: URLSearchParams, minor: number, detailPath: boolean): string {
     const { key, collection, filters } = listing;
     for (const name of query.keys()) {
-      if (!PAGING_PARAMETERS.includes(name) && !(name in filters)) throw new IronicFault(400, `The simulator does not implement the query parameter ${name}`);
+      if (!PAGING_PARAMETERS.includes(name) && !(name in filters))
+        throw new IronicFault(400, `The simulator does not implement the query parameter ${name}`);
     }
     const detailQuery = query.get('detail');
     const detail = detailPath || parseBoolean(detailQuery ?? 'false');
@@ -158,7 +159,12 @@ export class SimApi {
     // Ironic's next link keeps only sorting, `detail` and `fields`: every filter is dropped (its bug, kept).
     let next = '';
     if (positions.length > 0 && positions.length === limit) {
-      const kept = [`sort_key=id`, `sort_dir=asc`, ...(detailQuery !== null ? [`detail=${detailQuery}`] : []), ...(fields ? [`fields=${fields.join(',')}`] : [])];
+      const kept = [
+        `sort_key=id`,
+        `sort_dir=asc`,
+        ...(detailQuery !== null ? [`detail=${detailQuery}`] : []),
+        ...(fields ? [`fields=${fields.join(',')}`] : []),
+      ];
       const lastUuid = collection.items[positions[positions.length - 1]]['uuid'] as string;
       const href = `${this.publicUrl}/v1/${key}${detailPath ? '/detail' : ''}?${kept.join('&')}&limit=${limit}&marker=${lastUuid}`;
       next = `,"next":${JSON.stringify(href)}`;
@@ -167,7 +173,8 @@ export class SimApi {
   }
 
   private node(ident: string, query: URLSearchParams, minor: number): string {
-    for (const name of query.keys()) if (name !== 'fields') throw new IronicFault(400, `The simulator does not implement the query parameter ${name}`);
+    for (const name of query.keys())
+      if (name !== 'fields') throw new IronicFault(400, `The simulator does not implement the query parameter ${name}`);
     const fields = this.selection(this.nodes, query.get('fields'), minor);
     return this.nodes.render(this.requireNode(ident).position, { minor, fields });
   }
@@ -176,7 +183,10 @@ export class SimApi {
   private selection(collection: Collection, fieldsParameter: string | null, minor: number): string[] | undefined {
     if (fieldsParameter === null) return undefined;
     if (minor < FIELDS_MINOR) throw new IronicFault(406, 'Request not acceptable.');
-    const fields = fieldsParameter.split(',').map((field) => field.trim()).filter(Boolean);
+    const fields = fieldsParameter
+      .split(',')
+      .map((field) => field.trim())
+      .filter(Boolean);
     for (const field of fields) {
       if (!collection.fields.selectable(field)) throw new IronicFault(400, `Field ${field} is not a valid field.`);
       if ((collection.fields.minorOf[field] ?? 1) > minor) throw new IronicFault(406, 'Request not acceptable.');
@@ -238,7 +248,8 @@ function routeOf(path: string): string {
 
 function parseLimit(text: string | null): number {
   if (text === null) return MAX_LIMIT;
-  if (!/^-?\d+$/.test(text.trim())) throw new IronicFault(400, `Invalid input for field/attribute limit. Value: '${text}'. Wrong type. Expected 'int'`);
+  if (!/^-?\d+$/.test(text.trim()))
+    throw new IronicFault(400, `Invalid input for field/attribute limit. Value: '${text}'. Wrong type. Expected 'int'`);
   const limit = Number(text);
   if (limit <= 0) throw new IronicFault(400, 'Limit must be positive');
   return Math.min(limit, MAX_LIMIT);

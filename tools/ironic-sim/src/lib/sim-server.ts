@@ -27,7 +27,8 @@ export interface RunningSim {
 export async function startIronicSim(options: SimServerOptions): Promise<RunningSim> {
   const host = options.host ?? '127.0.0.1';
   if (!host.startsWith('127.')) throw new RangeError(`the simulator listens on loopback only (127.0.0.0/8), not ${host}`);
-  if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new RangeError(`nodes must be a whole number from 1, got ${options.nodes}`);
+  if (!Number.isInteger(options.nodes) || options.nodes < 1)
+    throw new RangeError(`nodes must be a whole number from 1, got ${options.nodes}`);
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -37,7 +38,11 @@ export async function startIronicSim(options: SimServerOptions): Promise<Running
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   const api = new SimApi(buildFleet({ nodes: options.nodes, driveVariants: options.driveVariants ?? 8, publicUrl: url }), url);
   server.on('request', (request, response) => {
-    const reply = api.handle(request.method ?? 'GET', request.url ?? '/', request.headers['x-openstack-ironic-api-version'] as string | undefined);
+    const reply = api.handle(
+      request.method ?? 'GET',
+      request.url ?? '/',
+      request.headers['x-openstack-ironic-api-version'] as string | undefined,
+    );
     response.writeHead(reply.status, { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
     response.end(request.method === 'HEAD' ? undefined : reply.body);
   });

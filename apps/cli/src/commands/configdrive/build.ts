@@ -68,10 +68,17 @@ export function addConfigDriveBuildCommand(configdrive: Command): void {
  * `ironic-metadata configdrive build <dir | json> -o OUT [--raw] [--node NODE]`, or `build --node NODE -o OUT`
  * for what the service serves the node. SOURCE_DATE_EPOCH fixes the image's time stamps.
  */
-export async function configDriveBuildCommand(input: string | undefined, options: BuildOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (options.json && options.output === '-') throw new UsageError('--json prints a summary on stdout, so the drive cannot go there too; give -o a file');
+export async function configDriveBuildCommand(
+  input: string | undefined,
+  options: BuildOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  if (options.json && options.output === '-')
+    throw new UsageError('--json prints a summary on stdout, so the drive cannot go there too; give -o a file');
   if (input === undefined && !options.node) {
-    throw new UsageError('give a directory tree or a JSON file to build from, or --node NODE for a drive of what the metadata service serves that node');
+    throw new UsageError(
+      'give a directory tree or a JSON file to build from, or --node NODE for a drive of what the metadata service serves that node',
+    );
   }
   const contents = input === undefined ? await servedDrive(options.node as string, options) : await driveFrom(input, options);
   const metaData = validated(input ?? `node ${options.node}`, contents);
@@ -82,12 +89,15 @@ export async function configDriveBuildCommand(input: string | undefined, options
   const files = [...configDriveImageFiles(contents)].map(([path, file]) => ({ path, size: file.length }));
   const form = options.raw ? 'a raw ISO 9660 image' : 'base64 of a gzipped ISO 9660 image';
   if (options.json) printJson({ output: options.output, form, bytes: bytes.length, files });
-  else process.stderr.write(`wrote ${options.output === '-' ? 'stdout' : options.output}: ${form}, ${bytes.length} bytes, ${plural(files.length, 'file')}\n`);
+  else
+    process.stderr.write(
+      `wrote ${options.output === '-' ? 'stdout' : options.output}: ${form}, ${bytes.length} bytes, ${plural(files.length, 'file')}\n`,
+    );
   if (metaData['uuid'] === undefined) {
     process.stderr.write(
       "warning: meta_data has no uuid, which cloud-init's config drive source requires. Ironic writes the node's uuid only into a drive given to it as JSON, " +
         "not into an image, so on the disk this drive has none and the node takes the metadata service's instance id, the node's uuid: " +
-        'pass --node NODE to write that node\'s uuid and name in, or give Ironic the JSON itself\n',
+        "pass --node NODE to write that node's uuid and name in, or give Ironic the JSON itself\n",
     );
   }
   return EXIT.ok;
@@ -98,7 +108,9 @@ async function driveFrom(input: string, options: BuildOptions): Promise<ConfigDr
   const read = readInput(input);
   if (!options.node) return read;
   if (read instanceof Map) {
-    throw new UsageError('--node fills a JSON config drive, as Ironic does; in a directory tree, write uuid and name into openstack/<version>/meta_data.json yourself');
+    throw new UsageError(
+      '--node fills a JSON config drive, as Ironic does; in a directory tree, write uuid and name into openstack/<version>/meta_data.json yourself',
+    );
   }
   return asIronicWritesIt(read, nodeIn(await loadNodes(cliContainer(options).container), options.node, 'no node').node) as ConfigDriveJson;
 }
@@ -112,7 +124,8 @@ async function servedDrive(id: string, options: BuildOptions): Promise<ConfigDri
   const { container } = cliContainer(options);
   const entry = nodeIn(await loadNodes(container), id, 'no node');
   const client = container.get(TYPES.MetadataService).forInstance(entry.node.uuid);
-  if (!client.found) throw new CommandFailure(`${id}: the metadata service serves this node nothing, so there is no drive to build: ${client.reason}`);
+  if (!client.found)
+    throw new CommandFailure(`${id}: the metadata service serves this node nothing, so there is no drive to build: ${client.reason}`);
   const metadata = await servedMetadata(container, client.metadata);
   return new Map(metadataForConfigDrive(metadata, renderContextNow()));
 }
@@ -125,10 +138,14 @@ function readInput(input: string): ConfigDriveJson | ConfigDriveFiles {
   try {
     json = JSON.parse(readFileSync(input, 'utf8'));
   } catch (error) {
-    throw new CommandFailure(`${input}: expected a JSON object {meta_data, user_data, network_data, vendor_data}, ${(error as Error).message}`);
+    throw new CommandFailure(
+      `${input}: expected a JSON object {meta_data, user_data, network_data, vendor_data}, ${(error as Error).message}`,
+    );
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new CommandFailure(`${input}: expected a JSON object {meta_data, user_data, network_data, vendor_data}, found ${Array.isArray(json) ? 'a list' : String(json)}`);
+    throw new CommandFailure(
+      `${input}: expected a JSON object {meta_data, user_data, network_data, vendor_data}, found ${Array.isArray(json) ? 'a list' : String(json)}`,
+    );
   }
   return json as ConfigDriveJson;
 }

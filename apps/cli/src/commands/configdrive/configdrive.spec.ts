@@ -41,13 +41,22 @@ describe('ironic-metadata configdrive', () => {
   it('builds a raw image from JSON, warning that meta_data has no uuid', async () => {
     const json = join(dir, 'drive.json');
     writeFileSync(json, JSON.stringify({ meta_data: { hostname: 'from-json' }, user_data: { runcmd: [] } }));
-    const { result, stdout, stderr } = await captured(() => configDriveBuildCommand(json, { output: join(dir, 'drive.iso'), raw: true, json: true }, reproducible));
+    const { result, stdout, stderr } = await captured(() =>
+      configDriveBuildCommand(json, { output: join(dir, 'drive.iso'), raw: true, json: true }, reproducible),
+    );
     expect(result).toBe(0);
-    expect(JSON.parse(stdout.toString())).toMatchObject({ form: 'a raw ISO 9660 image', files: expect.arrayContaining([{ path: 'openstack/2012-08-10/user_data', size: 13 }]) });
+    expect(JSON.parse(stdout.toString())).toMatchObject({
+      form: 'a raw ISO 9660 image',
+      files: expect.arrayContaining([{ path: 'openstack/2012-08-10/user_data', size: 13 }]),
+    });
     expect(stderr).toContain("meta_data has no uuid, which cloud-init's config drive source requires");
     expect(stderr).toContain('pass --node NODE');
     const decoded = await captured(() => configDriveDecodeCommand(join(dir, 'drive.iso'), { json: true }));
-    expect(JSON.parse(decoded.stdout.toString())).toMatchObject({ form: 'an ISO 9660 image', metaData: { hostname: 'from-json' }, userDataBytes: 13 });
+    expect(JSON.parse(decoded.stdout.toString())).toMatchObject({
+      form: 'an ISO 9660 image',
+      metaData: { hostname: 'from-json' },
+      userDataBytes: 13,
+    });
   });
 
   it('refuses a tree that is no config drive, and an input that is not there', async () => {
@@ -60,11 +69,17 @@ describe('ironic-metadata configdrive', () => {
     const json = join(dir, 'for-node.json');
     writeFileSync(json, JSON.stringify({ meta_data: { hostname: 'from-json' } }));
     const out = join(dir, 'for-node.iso');
-    const { result, stderr } = await captured(() => configDriveBuildCommand(json, { output: out, raw: true, node: 'compute-r01-u07', inventory: EXAMPLE_INVENTORY }, reproducible));
+    const { result, stderr } = await captured(() =>
+      configDriveBuildCommand(json, { output: out, raw: true, node: 'compute-r01-u07', inventory: EXAMPLE_INVENTORY }, reproducible),
+    );
     expect(result).toBe(0);
     expect(stderr).not.toContain('warning');
     const decoded = await captured(() => configDriveDecodeCommand(out, { json: true }));
-    expect(JSON.parse(decoded.stdout.toString()).metaData).toEqual({ hostname: 'from-json', uuid: '4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57', name: 'compute-r01-u07' });
+    expect(JSON.parse(decoded.stdout.toString()).metaData).toEqual({
+      hostname: 'from-json',
+      uuid: '4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57',
+      name: 'compute-r01-u07',
+    });
     await expect(configDriveBuildCommand(json, { output: out, node: 'no-such-node', inventory: EXAMPLE_INVENTORY })).rejects.toThrow(
       'no-such-node: no node with that uuid or name among the 5 nodes loaded',
     );
@@ -74,10 +89,15 @@ describe('ironic-metadata configdrive', () => {
   });
 
   it("decodes a node's config drive by name from the node source, as Ironic would render it", async () => {
-    const { result, stdout } = await captured(() => configDriveDecodeCommand('compute-r01-u05', { inventory: EXAMPLE_INVENTORY, json: true }));
+    const { result, stdout } = await captured(() =>
+      configDriveDecodeCommand('compute-r01-u05', { inventory: EXAMPLE_INVENTORY, json: true }),
+    );
     expect(result).toBe(0);
     const drive = JSON.parse(stdout.toString());
-    expect(drive).toMatchObject({ source: 'node 1be26c0b-03f2-4d2e-ae87-c02d7f33c123 (compute-r01-u05)', metaData: { hostname: 'web-01.example.net' } });
+    expect(drive).toMatchObject({
+      source: 'node 1be26c0b-03f2-4d2e-ae87-c02d7f33c123 (compute-r01-u05)',
+      metaData: { hostname: 'web-01.example.net' },
+    });
     expect(drive.files.map((file: { path: string }) => file.path)).toContain('openstack/latest/network_data.json');
   });
 
@@ -93,17 +113,28 @@ describe('ironic-metadata configdrive', () => {
 
   it('names the policy fix for a masked drive, and says which node has none', async () => {
     writeFileSync(join(dir, 'masked'), '******');
-    await expect(configDriveDecodeCommand(join(dir, 'masked'), {})).rejects.toThrow(/masked as "\*\*\*\*\*\*".*show_instance_secrets.*\[oslo_policy\]policy_file/);
-    await expect(configDriveDecodeCommand('compute-r01-u07', { inventory: EXAMPLE_INVENTORY })).rejects.toThrow(/has no config drive: instance_info\.configdrive is empty/);
-    await expect(configDriveDecodeCommand('no-such-node', { inventory: EXAMPLE_INVENTORY })).rejects.toThrow('no-such-node: no such file, and no node with that uuid or name among the 5 nodes loaded');
+    await expect(configDriveDecodeCommand(join(dir, 'masked'), {})).rejects.toThrow(
+      /masked as "\*\*\*\*\*\*".*show_instance_secrets.*\[oslo_policy\]policy_file/,
+    );
+    await expect(configDriveDecodeCommand('compute-r01-u07', { inventory: EXAMPLE_INVENTORY })).rejects.toThrow(
+      /has no config drive: instance_info\.configdrive is empty/,
+    );
+    await expect(configDriveDecodeCommand('no-such-node', { inventory: EXAMPLE_INVENTORY })).rejects.toThrow(
+      'no-such-node: no such file, and no node with that uuid or name among the 5 nodes loaded',
+    );
   });
 
   describe('build --node without an input: what the service serves the node', () => {
     const out = join(dir, 'served.iso');
-    const served = () => captured(() => configDriveBuildCommand(undefined, { output: out, raw: true, node: 'compute-r01-u07', inventory: EXAMPLE_INVENTORY }, reproducible));
+    const served = () =>
+      captured(() =>
+        configDriveBuildCommand(undefined, { output: out, raw: true, node: 'compute-r01-u07', inventory: EXAMPLE_INVENTORY }, reproducible),
+      );
     /** The body the service answers the node, which asks from 127.0.0.12, at `path`. */
     const answered = async (path: string) => {
-      const { result, stdout } = await captured(() => renderCommand('127.0.0.12', path, { inventory: EXAMPLE_INVENTORY, leases: '/nonexistent/dnsmasq.leases' }));
+      const { result, stdout } = await captured(() =>
+        renderCommand('127.0.0.12', path, { inventory: EXAMPLE_INVENTORY, leases: '/nonexistent/dnsmasq.leases' }),
+      );
       expect(result).toBe(0);
       return stdout;
     };
@@ -116,7 +147,9 @@ describe('ironic-metadata configdrive', () => {
       const { volumeId, files } = readIso9660(readFileSync(out));
       expect(volumeId).toBe('config-2');
       for (const version of ['2012-08-10', '2016-10-06', 'latest']) {
-        expect(withoutSeed(files.get(`openstack/${version}/meta_data.json`))).toEqual(withoutSeed(await answered(`openstack/${version}/meta_data.json`)));
+        expect(withoutSeed(files.get(`openstack/${version}/meta_data.json`))).toEqual(
+          withoutSeed(await answered(`openstack/${version}/meta_data.json`)),
+        );
       }
       for (const file of ['user_data', 'vendor_data.json', 'network_data.json', 'vendor_data2.json']) {
         expect(files.get(`openstack/latest/${file}`)).toEqual(await answered(`openstack/latest/${file}`));
@@ -135,17 +168,25 @@ describe('ironic-metadata configdrive', () => {
       const inventory = JSON.parse(readFileSync(EXAMPLE_INVENTORY, 'utf8'));
       inventory.nodes[2].name = inventory.nodes[1].name;
       writeFileSync(join(dir, 'twins.json'), JSON.stringify(inventory));
-      await expect(configDriveBuildCommand(undefined, { output: out, node: 'compute-r01-u07', inventory: join(dir, 'twins.json') })).rejects.toThrow(
+      await expect(
+        configDriveBuildCommand(undefined, { output: out, node: 'compute-r01-u07', inventory: join(dir, 'twins.json') }),
+      ).rejects.toThrow(
         new CommandFailure(
           `compute-r01-u07: 2 nodes have that name (${inventory.nodes[1].uuid}, ${inventory.nodes[2].uuid}); give the uuid of the one you mean`,
         ),
       );
-      await expect(configDriveBuildCommand(undefined, { output: out, node: inventory.nodes[2].uuid, inventory: join(dir, 'twins.json') })).resolves.toBe(0);
-      await expect(configDriveBuildCommand(undefined, { output: out, node: 'compute-r02-u03', inventory: EXAMPLE_INVENTORY })).rejects.toThrow(
+      await expect(
+        configDriveBuildCommand(undefined, { output: out, node: inventory.nodes[2].uuid, inventory: join(dir, 'twins.json') }),
+      ).resolves.toBe(0);
+      await expect(
+        configDriveBuildCommand(undefined, { output: out, node: 'compute-r02-u03', inventory: EXAMPLE_INVENTORY }),
+      ).rejects.toThrow(
         /^compute-r02-u03: the metadata service serves this node nothing, so there is no drive to build: instance c2a9e4f7-5b1d-4e3a-9c8f-0d7b6a5e4f31 is on node .*, which is available$/,
       );
       await expect(configDriveBuildCommand(undefined, { output: out })).rejects.toThrow(
-        new UsageError('give a directory tree or a JSON file to build from, or --node NODE for a drive of what the metadata service serves that node'),
+        new UsageError(
+          'give a directory tree or a JSON file to build from, or --node NODE for a drive of what the metadata service serves that node',
+        ),
       );
     });
   });

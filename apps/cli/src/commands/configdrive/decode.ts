@@ -73,7 +73,11 @@ export async function configDriveDecodeCommand(source: string, options: DecodeOp
   }
   const style = styleFor(process.stdout);
   const summary = renderTable(['META_DATA', 'VALUE'], summaryRows(drive), style);
-  const tree = renderTable(['PATH', 'SIZE'], listing.map(({ path, size }) => [path, String(size)]), style);
+  const tree = renderTable(
+    ['PATH', 'SIZE'],
+    listing.map(({ path, size }) => [path, String(size)]),
+    style,
+  );
   process.stdout.write(`config drive of ${origin}\nstored as ${form}\n\n${summary}\n${tree}`);
   return EXIT.ok;
 }
@@ -95,7 +99,9 @@ async function locateConfigDrive(source: string, options: SourceOptions): Promis
   const entry = nodeIn(index, source, 'no such file, and no node');
   const value = entry.node.instance_info.configdrive;
   if (value === undefined || value === null || value === '') {
-    throw new CommandFailure(`node ${nodeLabel(entry.node)} has no config drive: instance_info.configdrive is empty (it is given when the node is deployed)`);
+    throw new CommandFailure(
+      `node ${nodeLabel(entry.node)} has no config drive: instance_info.configdrive is empty (it is given when the node is deployed)`,
+    );
   }
   return { origin: `node ${nodeLabel(entry.node)}`, value: asIronicWritesIt(value, entry.node) };
 }
@@ -120,7 +126,8 @@ async function decode(value: unknown, origin: string): Promise<ConfigDrive> {
     return await decodeConfigDrive(value);
   } catch (error) {
     if (!(error instanceof ConfigDriveError)) throw error;
-    const hint = error.code === 'unsupported' && typeof value === 'string' ? '; download it and run: ironic-metadata configdrive decode FILE' : '';
+    const hint =
+      error.code === 'unsupported' && typeof value === 'string' ? '; download it and run: ironic-metadata configdrive decode FILE' : '';
     throw new CommandFailure(`${origin}: ${error.message}${hint}`);
   }
 }
@@ -150,8 +157,19 @@ function summaryRows(drive: ConfigDrive): string[][] {
     ['hostname', meta.hostname],
     ['availability_zone', meta.availability_zone],
     ['public_keys', Object.keys(drive.publicKeys).join(', ')],
-    ['meta', meta.meta && Object.entries(meta.meta).map(([key, value]) => `${key}=${value}`).join(', ')],
-    ['network_data', networks.map((network) => `${network.ip_address ?? network.type ?? 'a network'}${network.link ? ` on ${network.link}` : ''}`).join(', ')],
+    [
+      'meta',
+      meta.meta &&
+        Object.entries(meta.meta)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(', '),
+    ],
+    [
+      'network_data',
+      networks
+        .map((network) => `${network.ip_address ?? network.type ?? 'a network'}${network.link ? ` on ${network.link}` : ''}`)
+        .join(', '),
+    ],
     ['user_data', drive.userData && `${drive.userData.length} bytes`],
     // What the service does without; the files below keep them.
     ...drive.leftAside.map(({ field, problem }): [string, unknown] => [`left aside: ${field}`, problem]),

@@ -28,10 +28,15 @@ describe('the token keys check', () => {
 
   it('passes a file of long keys that only its owner may read', () => {
     const path = keyFile('good', `${'a'.repeat(32)}\n${'b'.repeat(64)}\n`, 0o400);
-    expect(tokenKeysCheck({ imdsTokenKeyFile: path, trustedProxies: [] }, me)).toMatchObject({ status: 'pass', detail: `${path}: 2 keys of at least 32 bytes (the first signs), readable by the service's user alone` });
+    expect(tokenKeysCheck({ imdsTokenKeyFile: path, trustedProxies: [] }, me)).toMatchObject({
+      status: 'pass',
+      detail: `${path}: 2 keys of at least 32 bytes (the first signs), readable by the service's user alone`,
+    });
     // Kubernetes' secret volume with fsGroup: root's file, readable by the service's group.
     const grouped = keyFile('grouped', `${'a'.repeat(32)}\n`, 0o440);
-    expect(tokenKeysCheck({ imdsTokenKeyFile: grouped, trustedProxies: [] }, { uid: 10001, gid: me.gid })).toMatchObject({ status: 'pass' });
+    expect(tokenKeysCheck({ imdsTokenKeyFile: grouped, trustedProxies: [] }, { uid: 10001, gid: me.gid })).toMatchObject({
+      status: 'pass',
+    });
   });
 
   it('fails a file others, another group or another user may read', () => {
@@ -52,25 +57,37 @@ describe('the token keys check', () => {
   });
 
   it('fails a missing file or a short key, naming it', () => {
-    expect(tokenKeysCheck({ imdsTokenKeyFile: join(dir, 'absent'), trustedProxies: [] })).toMatchObject({ status: 'fail', detail: expect.stringContaining('absent does not exist') });
+    expect(tokenKeysCheck({ imdsTokenKeyFile: join(dir, 'absent'), trustedProxies: [] })).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('absent does not exist'),
+    });
     const short = keyFile('short', `${'a'.repeat(32)}\nshort\n`, 0o400);
-    expect(tokenKeysCheck({ imdsTokenKeyFile: short, trustedProxies: [] })).toMatchObject({ status: 'fail', detail: expect.stringContaining('the key on line 2 of') });
+    expect(tokenKeysCheck({ imdsTokenKeyFile: short, trustedProxies: [] })).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('the key on line 2 of'),
+    });
   });
 });
 
 describe('the ALLOWED_CLIENTS check', () => {
-  const found = (name: string, ip: string) => ({ entry: { node: { uuid: `uuid-${name}`, name } }, ip, method: 'fixed_ips' }) as unknown as Discovery['found'][number];
+  const found = (name: string, ip: string) =>
+    ({ entry: { node: { uuid: `uuid-${name}`, name } }, ip, method: 'fixed_ips' }) as unknown as Discovery['found'][number];
   const discovery = { active: [], found: [found('a', '10.0.0.5'), found('b', '192.0.2.9')], missing: [] } as Discovery;
 
   it('passes when unset or when every found node asks from inside it', () => {
-    expect(allowedClientsCheck({ allowedClients: [] }, discovery)).toMatchObject({ status: 'pass', detail: expect.stringContaining('any client') });
+    expect(allowedClientsCheck({ allowedClients: [] }, discovery)).toMatchObject({
+      status: 'pass',
+      detail: expect.stringContaining('any client'),
+    });
     expect(allowedClientsCheck({ allowedClients: ['10.0.0.0/8', '192.0.2.0/24'] }, discovery)).toMatchObject({ status: 'pass' });
   });
 
   it('fails naming the nodes it would refuse', () => {
     expect(allowedClientsCheck({ allowedClients: ['10.0.0.0/8'] }, discovery)).toMatchObject({
       status: 'fail',
-      detail: expect.stringMatching(/1 of 2 found nodes ask from outside ALLOWED_CLIENTS \(10\.0\.0\.0\/8\) and are refused with 403: uuid-b \(b\) at 192\.0\.2\.9$/),
+      detail: expect.stringMatching(
+        /1 of 2 found nodes ask from outside ALLOWED_CLIENTS \(10\.0\.0\.0\/8\) and are refused with 403: uuid-b \(b\) at 192\.0\.2\.9$/,
+      ),
       data: { outside: [{ uuid: 'uuid-b', name: 'b', ip: '192.0.2.9' }] },
     });
   });

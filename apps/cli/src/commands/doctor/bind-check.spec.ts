@@ -13,7 +13,10 @@ describe('the bind check', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     try {
-      expect(await bindCheck(['127.0.0.1'], port)).toMatchObject({ status: 'warn', detail: `something already listens on 127.0.0.1:${port}: the service itself, if it is running` });
+      expect(await bindCheck(['127.0.0.1'], port)).toMatchObject({
+        status: 'warn',
+        detail: `something already listens on 127.0.0.1:${port}: the service itself, if it is running`,
+      });
     } finally {
       server.close();
     }
@@ -25,17 +28,28 @@ describe('the bind check', () => {
     expect(check.fix).toContain('ip addr add 192.0.2.77/32 dev lo');
   });
 
-  it("checks the admin listener under its own name, with its own variables in the fixes", async () => {
+  it('checks the admin listener under its own name, with its own variables in the fixes', async () => {
     const check = await bindCheck(['192.0.2.78'], 9100, ADMIN_LISTENER);
-    expect(check).toMatchObject({ id: 'admin-bind', title: 'admin address usable', status: 'fail', fix: expect.stringContaining('or set ADMIN_BIND_ADDR') });
+    expect(check).toMatchObject({
+      id: 'admin-bind',
+      title: 'admin address usable',
+      status: 'fail',
+      fix: expect.stringContaining('or set ADMIN_BIND_ADDR'),
+    });
     expect(bindResult('127.0.0.1', 80, errno('EACCES'), ADMIN_LISTENER).fix).toMatch(/set ADMIN_BIND_PORT to 1024 or above$/);
   });
 
   it('names the fix for each failure to listen', () => {
-    expect(bindResult('169.254.169.254', 80, errno('EACCES'))).toMatchObject({ status: 'fail', fix: expect.stringContaining('CAP_NET_BIND_SERVICE') });
+    expect(bindResult('169.254.169.254', 80, errno('EACCES'))).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('CAP_NET_BIND_SERVICE'),
+    });
     expect(bindResult('fe80::a9fe:a9fe', 80, errno('EADDRNOTAVAIL')).fix).toContain('ip -6 addr add fe80::a9fe:a9fe/64 dev lo');
     expect(bindResult('fe80::a9fe:a9fe%eth0', 80, errno('EADDRNOTAVAIL')).fix).toContain('ip -6 addr add fe80::a9fe:a9fe/64 dev eth0');
     expect(bindResult('::1', 80, errno('EADDRINUSE')).detail).toContain('[::1]:80');
-    expect(bindResult('127.0.0.1', 80, errno('EMFILE'))).toMatchObject({ status: 'fail', detail: 'cannot listen on 127.0.0.1:80: listen EMFILE' });
+    expect(bindResult('127.0.0.1', 80, errno('EMFILE'))).toMatchObject({
+      status: 'fail',
+      detail: 'cannot listen on 127.0.0.1:80: listen EMFILE',
+    });
   });
 });

@@ -12,8 +12,20 @@ export interface Listener {
   unprivilegedPortNote: string;
 }
 
-export const METADATA_LISTENER: Listener = { id: 'bind', title: 'bind address usable', addressVariable: 'BIND_ADDR', portVariable: 'BIND_PORT', unprivilegedPortNote: ' behind a DNAT' };
-export const ADMIN_LISTENER: Listener = { id: 'admin-bind', title: 'admin address usable', addressVariable: 'ADMIN_BIND_ADDR', portVariable: 'ADMIN_BIND_PORT', unprivilegedPortNote: '' };
+export const METADATA_LISTENER: Listener = {
+  id: 'bind',
+  title: 'bind address usable',
+  addressVariable: 'BIND_ADDR',
+  portVariable: 'BIND_PORT',
+  unprivilegedPortNote: ' behind a DNAT',
+};
+export const ADMIN_LISTENER: Listener = {
+  id: 'admin-bind',
+  title: 'admin address usable',
+  addressVariable: 'ADMIN_BIND_ADDR',
+  portVariable: 'ADMIN_BIND_PORT',
+  unprivilegedPortNote: '',
+};
 
 const RANK = { pass: 0, skip: 0, warn: 1, fail: 2 } as const;
 
@@ -26,7 +38,13 @@ export async function bindCheck(addresses: readonly string[], port: number, list
   if (results.length === 1) return results[0];
   const worst = results.reduce((a, b) => (RANK[b.status] > RANK[a.status] ? b : a));
   const fixes = [...new Set(results.flatMap((result) => (result.fix ? [result.fix] : [])))];
-  return { id: listener.id, title: listener.title, status: worst.status, detail: results.map((result) => result.detail).join('\n'), fix: fixes.length > 0 ? fixes.join('\n') : undefined };
+  return {
+    id: listener.id,
+    title: listener.title,
+    status: worst.status,
+    detail: results.map((result) => result.detail).join('\n'),
+    fix: fixes.length > 0 ? fixes.join('\n') : undefined,
+  };
 }
 
 function tryListen(address: string, port: number): Promise<NodeJS.ErrnoException | undefined> {
@@ -38,7 +56,12 @@ function tryListen(address: string, port: number): Promise<NodeJS.ErrnoException
 }
 
 /** What each failure to listen means for the service, and its fix. */
-export function bindResult(address: string, port: number, error: NodeJS.ErrnoException | undefined, listener: Listener = METADATA_LISTENER): Check {
+export function bindResult(
+  address: string,
+  port: number,
+  error: NodeJS.ErrnoException | undefined,
+  listener: Listener = METADATA_LISTENER,
+): Check {
   const { id, title, addressVariable, portVariable } = listener;
   const where = `${address.includes(':') ? `[${address}]` : address}:${port}`;
   if (!error) return { id, title, status: 'pass', detail: `${where} can be bound` };
@@ -69,6 +92,12 @@ export function bindResult(address: string, port: number, error: NodeJS.ErrnoExc
         fix: `run the service with CAP_NET_BIND_SERVICE (systemd: AmbientCapabilities=CAP_NET_BIND_SERVICE) or as root, or set ${portVariable} to 1024 or above${listener.unprivilegedPortNote}`,
       };
     default:
-      return { id, title, status: 'fail', detail: `cannot listen on ${where}: ${error.message}`, fix: `check ${addressVariable} and ${portVariable}` };
+      return {
+        id,
+        title,
+        status: 'fail',
+        detail: `cannot listen on ${where}: ${error.message}`,
+        fix: `check ${addressVariable} and ${portVariable}`,
+      };
   }
 }

@@ -8,7 +8,17 @@ const NOW = Date.parse('2026-11-30T12:00:00Z');
 const at = (minutesAgo: number) => new Date(NOW - minutesAgo * 60_000).toISOString();
 /** A request line exactly as the service logs it at LOG_LEVEL=http. */
 const request = (clientIp: string, path: string, minutesAgo = 5, status = 200) =>
-  JSON.stringify({ clientIp, level: 'http', message: 'request', method: 'GET', ms: 0.4, path, requestId: 'r', status, timestamp: at(minutesAgo) });
+  JSON.stringify({
+    clientIp,
+    level: 'http',
+    message: 'request',
+    method: 'GET',
+    ms: 0.4,
+    path,
+    requestId: 'r',
+    status,
+    timestamp: at(minutesAgo),
+  });
 
 describe('the access log check', () => {
   let dir: string;
@@ -38,24 +48,39 @@ describe('the access log check', () => {
     ]);
     expect(accessLogCheck(path, nodeFor, NOW)).toMatchObject({
       status: 'warn',
-      detail: '5 clients in the last hour (1 by NoCloud, 3 by OpenStack, 1 by EC2); 2 clients asked only /openstack and then stopped: 10.0.0.5 (node n-5 (web-5)), 10.0.0.6',
+      detail:
+        '5 clients in the last hour (1 by NoCloud, 3 by OpenStack, 1 by EC2); 2 clients asked only /openstack and then stopped: 10.0.0.5 (node n-5 (web-5)), 10.0.0.6',
       fix: expect.stringContaining('docs/NODE_IMAGES.md'),
       data: { clients: 5, stopped: [{ ip: '10.0.0.5', node: 'n-5 (web-5)' }, { ip: '10.0.0.6' }] },
     });
   });
 
   it('passes when every client read something', () => {
-    const path = logOf(['{"level":"info","message":"node index loaded","timestamp":"x"}', 'not json', request('10.0.0.7', '/openstack'), request('10.0.0.7', '/openstack/latest/meta_data.json')]);
-    expect(accessLogCheck(path, nodeFor, NOW)).toMatchObject({ status: 'pass', detail: '1 client in the last hour (0 by NoCloud, 1 by OpenStack, 0 by EC2); none asked only /openstack and stopped' });
+    const path = logOf([
+      '{"level":"info","message":"node index loaded","timestamp":"x"}',
+      'not json',
+      request('10.0.0.7', '/openstack'),
+      request('10.0.0.7', '/openstack/latest/meta_data.json'),
+    ]);
+    expect(accessLogCheck(path, nodeFor, NOW)).toMatchObject({
+      status: 'pass',
+      detail: '1 client in the last hour (0 by NoCloud, 1 by OpenStack, 0 by EC2); none asked only /openstack and stopped',
+    });
   });
 
   it('warns that a log without request lines says nothing, naming the level that writes them', () => {
-    expect(accessLogCheck(logOf([request('10.0.0.5', '/openstack', 120)]), nodeFor, NOW)).toMatchObject({ status: 'warn', fix: expect.stringContaining('LOG_LEVEL=http') });
+    expect(accessLogCheck(logOf([request('10.0.0.5', '/openstack', 120)]), nodeFor, NOW)).toMatchObject({
+      status: 'warn',
+      fix: expect.stringContaining('LOG_LEVEL=http'),
+    });
   });
 
   it('is skipped without a log, saying how to get one, and fails on one it cannot read', () => {
     expect(accessLogCheck(undefined, nodeFor, NOW)).toMatchObject({ status: 'skip', detail: expect.stringContaining('--access-log FILE') });
-    expect(accessLogCheck(join(dir, 'missing.log'), nodeFor, NOW)).toMatchObject({ status: 'fail', detail: expect.stringContaining('missing.log cannot be read (ENOENT)') });
+    expect(accessLogCheck(join(dir, 'missing.log'), nodeFor, NOW)).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('missing.log cannot be read (ENOENT)'),
+    });
   });
 
   it('reads only request lines', () => {

@@ -37,7 +37,13 @@ export function parseAccessLog(text: string): AccessEntry[] {
     try {
       const entry = JSON.parse(line) as Record<string, unknown>;
       const atMs = typeof entry['timestamp'] === 'string' ? Date.parse(entry['timestamp']) : NaN;
-      if (entry['message'] !== 'request' || typeof entry['clientIp'] !== 'string' || typeof entry['path'] !== 'string' || Number.isNaN(atMs)) return [];
+      if (
+        entry['message'] !== 'request' ||
+        typeof entry['clientIp'] !== 'string' ||
+        typeof entry['path'] !== 'string' ||
+        Number.isNaN(atMs)
+      )
+        return [];
       return [{ clientIp: entry['clientIp'], path: entry['path'], atMs }];
     } catch {
       return [];
@@ -69,7 +75,8 @@ export function accessLogCheck(path: string | undefined, nodeFor: (ip: string) =
       id,
       title,
       status: 'skip',
-      detail: "needs the service's access log: --access-log FILE with its LOG_LEVEL=http lines of the last hour (journalctl -u ironic-metadata -o cat --since -1h > FILE)",
+      detail:
+        "needs the service's access log: --access-log FILE with its LOG_LEVEL=http lines of the last hour (journalctl -u ironic-metadata -o cat --since -1h > FILE)",
     };
   }
   let text: string;
@@ -77,7 +84,13 @@ export function accessLogCheck(path: string | undefined, nodeFor: (ip: string) =
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { id, title, status: 'fail', detail: `${path} cannot be read (${reason})`, fix: 'give --access-log a readable file of the service log' };
+    return {
+      id,
+      title,
+      status: 'fail',
+      detail: `${path} cannot be read (${reason})`,
+      fix: 'give --access-log a readable file of the service log',
+    };
   }
   const since = nowMs - ACCESS_LOG_WINDOW_SECONDS * 1000;
   const byClient = new Map<string, string[]>();
@@ -93,7 +106,9 @@ export function accessLogCheck(path: string | undefined, nodeFor: (ip: string) =
       fix: 'run the service with LOG_LEVEL=http (one line a request), and pass its log of the last hour',
     };
   }
-  const perTree = TREES.map((tree) => `${[...byClient.values()].filter((paths) => paths.some((asked) => treeOf(asked) === tree)).length} by ${tree}`);
+  const perTree = TREES.map(
+    (tree) => `${[...byClient.values()].filter((paths) => paths.some((asked) => treeOf(asked) === tree)).length} by ${tree}`,
+  );
   const summary = `${plural(byClient.size, 'client')} in the last hour (${perTree.join(', ')})`;
   const stopped = [...byClient.entries()].filter(([, paths]) => paths.every((asked) => OPENSTACK_LISTING.test(asked))).map(([ip]) => ip);
   const data = { clients: byClient.size, stopped: stopped.map((ip) => ({ ip, node: nodeFor(ip) })) };

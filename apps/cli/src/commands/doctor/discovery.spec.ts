@@ -3,7 +3,12 @@ import { LeaseTable, NodeIndex, parseLeases, type IndexedNode } from '@ironic-me
 import { discover } from './discovery';
 import { configDrivesCheck, discoverableCheck, secretsCheck, undiscoverableCheck } from './node-checks';
 
-const entry = (node: ReturnType<typeof aNode>, extra: Partial<IndexedNode> = {}): IndexedNode => ({ node, ports: [], portgroups: [], ...extra });
+const entry = (node: ReturnType<typeof aNode>, extra: Partial<IndexedNode> = {}): IndexedNode => ({
+  node,
+  ports: [],
+  portgroups: [],
+  ...extra,
+});
 
 describe('discover and the node checks', () => {
   const fixed = aNode({ name: 'fixed', instance_info: { fixed_ips: ['10.0.0.1'], configdrive: { meta_data: {} } } });
@@ -35,14 +40,21 @@ describe('discover and the node checks', () => {
       ['leased', '10.0.0.2', 'dhcp_lease'],
       ['broken', '10.0.0.3', 'fixed_ips'],
     ]);
-    expect(discoverableCheck(discovery)).toMatchObject({ status: 'pass', detail: '3 of 6 active nodes can be found: fixed_ips 2, dhcp_lease 1' });
+    expect(discoverableCheck(discovery)).toMatchObject({
+      status: 'pass',
+      detail: '3 of 6 active nodes can be found: fixed_ips 2, dhcp_lease 1',
+    });
   });
 
   it('fails the nodes no method finds, saying why for each', () => {
     const check = undiscoverableCheck(discovery);
     expect(check.status).toBe('fail');
     expect(check.data?.['nodes']).toEqual([
-      { uuid: masked.uuid, name: 'masked', reason: expect.stringMatching(/^claims no address: .*; its config drive, which may hold its address, is masked/) },
+      {
+        uuid: masked.uuid,
+        name: 'masked',
+        reason: expect.stringMatching(/^claims no address: .*; its config drive, which may hold its address, is masked/),
+      },
       { uuid: twinA.uuid, name: 'twin-a', reason: expect.stringContaining('10.0.0.9 is claimed by several nodes') },
       { uuid: twinB.uuid, name: 'twin-b', reason: expect.stringContaining('refusing to guess') },
     ]);
@@ -50,9 +62,16 @@ describe('discover and the node checks', () => {
   });
 
   it('fails masked config drives with the policy fix, and warns about drives that do not decode', () => {
-    expect(secretsCheck(discovery)).toMatchObject({ status: 'fail', data: { masked: [{ uuid: masked.uuid, name: 'masked' }] }, fix: expect.stringContaining('"show_instance_secrets": "@"') });
+    expect(secretsCheck(discovery)).toMatchObject({
+      status: 'fail',
+      data: { masked: [{ uuid: masked.uuid, name: 'masked' }] },
+      fix: expect.stringContaining('"show_instance_secrets": "@"'),
+    });
     expect(secretsCheck(discovery).detail).toMatch(/^1 of 3 active nodes with a config drive have it masked/);
-    expect(configDrivesCheck(discovery)).toMatchObject({ status: 'warn', data: { nodes: [{ uuid: broken.uuid, name: 'broken', problem: expect.stringContaining('invalid base64') }] } });
+    expect(configDrivesCheck(discovery)).toMatchObject({
+      status: 'warn',
+      data: { nodes: [{ uuid: broken.uuid, name: 'broken', problem: expect.stringContaining('invalid base64') }] },
+    });
   });
 
   it('passes a fleet whose drives are readable, and warns about one with nothing to serve', () => {

@@ -22,12 +22,20 @@ export interface Discovery {
  * and through live DHCP leases of its ports) is looked up as a request from it would be, so a node
  * counts as found only when one of its addresses really answers with it.
  */
-export function discover(index: NodeIndex, leases: LeaseTable, options: { matchNodeName: boolean }, nowSeconds: number = Date.now() / 1000): Discovery {
+export function discover(
+  index: NodeIndex,
+  leases: LeaseTable,
+  options: { matchNodeName: boolean },
+  nowSeconds: number = Date.now() / 1000,
+): Discovery {
   const matchers = addressMatchers(options);
   const active = index.entries.filter(isEligible);
   const result: Discovery = { active, found: [], missing: [] };
   for (const entry of active) {
-    const candidates = new Set([...matchers.flatMap((matcher) => claimedAddresses(matcher, entry)), ...leasedAddresses(entry, leases, nowSeconds)]);
+    const candidates = new Set([
+      ...matchers.flatMap((matcher) => claimedAddresses(matcher, entry)),
+      ...leasedAddresses(entry, leases, nowSeconds),
+    ]);
     const refusals: string[] = [];
     let found = false;
     for (const ip of candidates) {
@@ -46,7 +54,9 @@ export function discover(index: NodeIndex, leases: LeaseTable, options: { matchN
 
 function leasedAddresses(entry: IndexedNode, leases: LeaseTable, nowSeconds: number): string[] {
   const macs = new Set(entry.ports.map((port) => normalizeMac(port.address)));
-  return leases.leases.filter((lease) => lease.mac && macs.has(lease.mac) && !LeaseTable.isExpired(lease, nowSeconds)).map((lease) => lease.ip);
+  return leases.leases
+    .filter((lease) => lease.mac && macs.has(lease.mac) && !LeaseTable.isExpired(lease, nowSeconds))
+    .map((lease) => lease.ip);
 }
 
 function missingReason(entry: IndexedNode, refusals: string[]): string {

@@ -6,7 +6,13 @@ import { doctorCommand } from './doctor';
 import { apiVersionCheck } from './source-checks';
 
 describe('ironic-metadata doctor', () => {
-  withEnv({ LOG_LEVEL: undefined, BIND_ADDR: '127.0.0.1', BIND_PORT: '0', ADMIN_BIND_PORT: '0', LEASE_FILE: '/nonexistent/dnsmasq.leases' });
+  withEnv({
+    LOG_LEVEL: undefined,
+    BIND_ADDR: '127.0.0.1',
+    BIND_PORT: '0',
+    ADMIN_BIND_PORT: '0',
+    LEASE_FILE: '/nonexistent/dnsmasq.leases',
+  });
 
   it('passes the example inventory, warning only that the lease file is absent and tokens are per process', async () => {
     const { result, stdout } = await captured(() => doctorCommand({ inventory: EXAMPLE_INVENTORY, json: true }));
@@ -40,7 +46,9 @@ describe('ironic-metadata doctor', () => {
   it('fails a broken inventory and skips what needs its nodes', async () => {
     const { result, stdout } = await captured(() => doctorCommand({ inventory: '/nonexistent/inventory.json', json: true }));
     expect(result).toBe(1);
-    const statuses = Object.fromEntries(JSON.parse(stdout.toString()).checks.map((check: { id: string; status: string }) => [check.id, check.status]));
+    const statuses = Object.fromEntries(
+      JSON.parse(stdout.toString()).checks.map((check: { id: string; status: string }) => [check.id, check.status]),
+    );
     expect(statuses).toMatchObject({ inventory: 'fail', 'show-instance-secrets': 'skip', discoverable: 'skip', bind: 'pass' });
   });
 
@@ -56,7 +64,9 @@ describe('ironic-metadata doctor with an invalid configuration', () => {
   it('reports the variable and exits 2', async () => {
     const { result, stdout } = await captured(() => doctorCommand({ inventory: EXAMPLE_INVENTORY }));
     expect(result).toBe(2);
-    expect(stdout.toString()).toMatch(/FAIL\s+configuration valid\s+invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "eighty"/);
+    expect(stdout.toString()).toMatch(
+      /FAIL\s+configuration valid\s+invalid configuration: BIND_PORT: expected a whole number from 0 to 65535, got "eighty"/,
+    );
   });
 });
 

@@ -34,11 +34,19 @@ export function addDoctorCommand(program: Command): void {
         'which clients it serves, and, from the access log of the last hour, which nodes asked only /openstack and then stopped.',
     );
   withSourceOptions(command, { leases: true });
-  command.option('--access-log <file>', "the service's log with its LOG_LEVEL=http request lines, e.g. journalctl -u ironic-metadata -o cat --since -1h > FILE");
+  command.option(
+    '--access-log <file>',
+    "the service's log with its LOG_LEVEL=http request lines, e.g. journalctl -u ironic-metadata -o cat --since -1h > FILE",
+  );
   withJsonOption(command);
   withHelp(command, {
-    examples: ['ironic-metadata doctor', 'ironic-metadata doctor --access-log <(journalctl -u ironic-metadata -o cat --since -1h)', 'IRONIC_URL=http://ironic:6385 OS_AUTH_TYPE=http_basic OS_USERNAME=metadata OS_PASSWORD=... ironic-metadata doctor --json'],
-    exits: '0 every check passed (warnings allowed); 1 a check failed (an unreachable Ironic is a failed check); 2 the configuration is invalid.',
+    examples: [
+      'ironic-metadata doctor',
+      'ironic-metadata doctor --access-log <(journalctl -u ironic-metadata -o cat --since -1h)',
+      'IRONIC_URL=http://ironic:6385 OS_AUTH_TYPE=http_basic OS_USERNAME=metadata OS_PASSWORD=... ironic-metadata doctor --json',
+    ],
+    exits:
+      '0 every check passed (warnings allowed); 1 a check failed (an unreachable Ironic is a failed check); 2 the configuration is invalid.',
   });
   command.action(async (options: DoctorOptions) => exitWith(await doctorCommand(options)));
 }
@@ -50,7 +58,18 @@ export async function doctorCommand(options: DoctorOptions): Promise<number> {
     built = cliContainer(options);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    report([{ id: 'config', title: 'configuration valid', status: 'fail', detail: error.message, fix: 'correct that variable (README.md, Configuration, lists them all)' }], options);
+    report(
+      [
+        {
+          id: 'config',
+          title: 'configuration valid',
+          status: 'fail',
+          detail: error.message,
+          fix: 'correct that variable (README.md, Configuration, lists them all)',
+        },
+      ],
+      options,
+    );
     return EXIT.usage;
   }
   const checks = await runChecks(built.config, built.container, options.accessLog);
@@ -64,16 +83,32 @@ async function runChecks(config: Config, container: Container, accessLog: string
   checks.push(...source.checks);
   const leases = container.get(TYPES.LeaseFile).current().table;
   const discovery = source.index && discover(source.index, leases, config);
-  checks.push(...(discovery ? [secretsCheck(discovery), configDrivesCheck(discovery)] : skipped(NODE_CHECKS, 'needs the nodes, which could not be loaded')));
+  checks.push(
+    ...(discovery
+      ? [secretsCheck(discovery), configDrivesCheck(discovery)]
+      : skipped(NODE_CHECKS, 'needs the nodes, which could not be loaded')),
+  );
   checks.push(leaseFileCheck(config.leaseFile));
-  checks.push(...(discovery ? [discoverableCheck(discovery), undiscoverableCheck(discovery)] : skipped(DISCOVERY_CHECKS, 'needs the nodes, which could not be loaded')));
-  checks.push(...(discovery ? [allowedClientsCheck(config, discovery)] : skipped([ALLOWED_CLIENTS_CHECK], 'needs the nodes, which could not be loaded')), tokenKeysCheck(config));
+  checks.push(
+    ...(discovery
+      ? [discoverableCheck(discovery), undiscoverableCheck(discovery)]
+      : skipped(DISCOVERY_CHECKS, 'needs the nodes, which could not be loaded')),
+  );
+  checks.push(
+    ...(discovery
+      ? [allowedClientsCheck(config, discovery)]
+      : skipped([ALLOWED_CLIENTS_CHECK], 'needs the nodes, which could not be loaded')),
+    tokenKeysCheck(config),
+  );
   checks.push(
     discovery
       ? await clientMacCheck(config.verifyClientMac, config.bindAddrs, discovery, new NeighbourTable())
       : skipped([[CLIENT_MAC_ID, CLIENT_MAC_TITLE]], 'needs the nodes, which could not be loaded')[0],
   );
-  checks.push(await bindCheck(config.bindAddrs, config.bindPort), await bindCheck([config.adminBindAddr], config.adminBindPort, ADMIN_LISTENER));
+  checks.push(
+    await bindCheck(config.bindAddrs, config.bindPort),
+    await bindCheck([config.adminBindAddr], config.adminBindPort, ADMIN_LISTENER),
+  );
   const nodeFor = (ip: string) => {
     const lookup = source.index?.lookup(ip, leases);
     return lookup?.found ? nodeLabel(lookup.entry.node) : undefined;
@@ -83,7 +118,10 @@ async function runChecks(config: Config, container: Container, accessLog: string
 }
 
 function describeConfig(config: Config): string {
-  const source = config.source.kind === 'file' ? `inventory file ${config.source.path}` : `Ironic at ${config.source.url ?? "the Keystone catalog's endpoint"} (auth ${config.source.auth.type})`;
+  const source =
+    config.source.kind === 'file'
+      ? `inventory file ${config.source.path}`
+      : `Ironic at ${config.source.url ?? "the Keystone catalog's endpoint"} (auth ${config.source.auth.type})`;
   return `nodes from ${source}; leases ${config.leaseFile}; serving on ${config.bindAddrs.join(', ')} port ${config.bindPort}, admin on ${config.adminBindAddr} port ${config.adminBindPort}`;
 }
 
@@ -95,9 +133,15 @@ function report(checks: Check[], options: DoctorOptions): void {
     return;
   }
   const style = styleFor(process.stdout);
-  const rows = checks.map((check) => [statusLabel(check.status, style), check.title, check.fix ? `${check.detail}\n${style.bold('fix:')} ${check.fix}` : check.detail]);
+  const rows = checks.map((check) => [
+    statusLabel(check.status, style),
+    check.title,
+    check.fix ? `${check.detail}\n${style.bold('fix:')} ${check.fix}` : check.detail,
+  ]);
   const summary = `${counts.pass} passed, ${plural(counts.warn, 'warning')}, ${counts.fail} failed${counts.skip > 0 ? `, ${counts.skip} skipped` : ''}`;
-  process.stdout.write(`${renderTable(['STATUS', 'CHECK', 'RESULT'], rows, style)}\n${counts.fail > 0 ? style.red(summary) : style.green(summary)}\n`);
+  process.stdout.write(
+    `${renderTable(['STATUS', 'CHECK', 'RESULT'], rows, style)}\n${counts.fail > 0 ? style.red(summary) : style.green(summary)}\n`,
+  );
 }
 
 function statusLabel(status: CheckStatus, style: Style): string {

@@ -9,7 +9,11 @@ describe('the lease file check', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('warns when the file is absent: the fallback is off, which may be fine', () => {
-    expect(leaseFileCheck(file)).toMatchObject({ status: 'warn', detail: `${file} does not exist: the DHCP lease fallback finds no node`, fix: expect.stringContaining('LEASE_FILE') });
+    expect(leaseFileCheck(file)).toMatchObject({
+      status: 'warn',
+      detail: `${file} does not exist: the DHCP lease fallback finds no node`,
+      fix: expect.stringContaining('LEASE_FILE'),
+    });
   });
 
   it('passes a fresh, well-formed file, counting the live leases', () => {
@@ -24,7 +28,9 @@ describe('the lease file check', () => {
     utimesSync(file, twoDaysAgo, twoDaysAgo);
     const check = leaseFileCheck(file);
     expect(check.status).toBe('warn');
-    expect(check.detail).toContain('written 2d ago; 1 malformed line ignored (line 1); dnsmasq rewrites it whenever it grants or renews a lease');
+    expect(check.detail).toContain(
+      'written 2d ago; 1 malformed line ignored (line 1); dnsmasq rewrites it whenever it grants or renews a lease',
+    );
     expect(check.fix).toContain(`ironic-metadata leases ${file}`);
   });
 });

@@ -25,7 +25,13 @@ export function leaseFileCheck(path: string, nowMs: number = Date.now()): Check 
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { id: ID, title: TITLE, status: 'fail', detail: `${path} cannot be read (${reason})`, fix: "let the service's user read it (dnsmasq writes it world-readable by default), or fix LEASE_FILE" };
+    return {
+      id: ID,
+      title: TITLE,
+      status: 'fail',
+      detail: `${path} cannot be read (${reason})`,
+      fix: "let the service's user read it (dnsmasq writes it world-readable by default), or fix LEASE_FILE",
+    };
   }
   const { leases, problems } = parseLeases(text);
   const now = nowMs / 1000;
@@ -41,7 +47,7 @@ export function leaseFileCheck(path: string, nowMs: number = Date.now()): Check 
   }
   if (age > STALE_SECONDS) {
     warnings.push('dnsmasq rewrites it whenever it grants or renews a lease, and has not for over a day');
-    fixes.push("check that dnsmasq is running and that this is its --dhcp-leasefile");
+    fixes.push('check that dnsmasq is running and that this is its --dhcp-leasefile');
   }
   if (warnings.length === 0) return { id: ID, title: TITLE, status: 'pass', detail: summary, data };
   return { id: ID, title: TITLE, status: 'warn', detail: `${summary}; ${warnings.join('; ')}`, fix: fixes.join('; '), data };

@@ -17,10 +17,15 @@ const node = (entry: IndexedNode) => ({ uuid: entry.node.uuid, name: entry.node.
 /** Ironic masks config drives as "******" unless `show_instance_secrets` is granted: the trap the seed does not mention. */
 export function secretsCheck({ active }: Discovery): Check {
   const [id, title] = NODE_CHECKS[0];
-  const withDrive = active.filter((entry) => entry.node.instance_info.configdrive !== undefined && entry.node.instance_info.configdrive !== null);
+  const withDrive = active.filter(
+    (entry) => entry.node.instance_info.configdrive !== undefined && entry.node.instance_info.configdrive !== null,
+  );
   const masked = withDrive.filter(isMasked);
   if (masked.length === 0) {
-    const detail = withDrive.length > 0 ? `show_instance_secrets is granted: no config drive of an active node is masked (${withDrive.length} checked)` : 'no active node has a config drive to check';
+    const detail =
+      withDrive.length > 0
+        ? `show_instance_secrets is granted: no config drive of an active node is masked (${withDrive.length} checked)`
+        : 'no active node has a config drive to check';
     return { id, title, status: 'pass', detail };
   }
   return {
@@ -56,7 +61,14 @@ export function discoverableCheck({ active, found }: Discovery): Check {
   const byMethod: Record<string, number> = {};
   for (const { method } of found) byMethod[method] = (byMethod[method] ?? 0) + 1;
   if (active.length === 0) {
-    return { id, title, status: 'warn', detail: 'no node is active or deploying: there is nothing to serve', fix: 'deploy a node; only nodes with an instance get metadata', data: { active: 0, discoverable: 0, byMethod } };
+    return {
+      id,
+      title,
+      status: 'warn',
+      detail: 'no node is active or deploying: there is nothing to serve',
+      fix: 'deploy a node; only nodes with an instance get metadata',
+      data: { active: 0, discoverable: 0, byMethod },
+    };
   }
   const methods = Object.entries(byMethod).map(([method, count]) => `${method} ${count}`);
   return {
@@ -64,7 +76,12 @@ export function discoverableCheck({ active, found }: Discovery): Check {
     title,
     status: 'pass',
     detail: `${found.length} of ${plural(active.length, 'active node')} can be found${methods.length > 0 ? `: ${methods.join(', ')}` : ''}`,
-    data: { active: active.length, discoverable: found.length, byMethod, nodes: found.map(({ entry, ip, method }) => ({ ...node(entry), ip, method })) },
+    data: {
+      active: active.length,
+      discoverable: found.length,
+      byMethod,
+      nodes: found.map(({ entry, ip, method }) => ({ ...node(entry), ip, method })),
+    },
   };
 }
 

@@ -28,7 +28,8 @@ describe('clientMacCheck (doctor)', () => {
     const check = await clientMacCheck(true, ['10.99.0.1'], discovery, table({}), lan('10.99.0.1', '10.99.0.1/24'));
     expect(check).toMatchObject({
       status: 'fail',
-      detail: "no neighbour entry for any of 1 node address, and no bind address (10.99.0.1) is on an interface with the nodes' subnet: every node would be refused",
+      detail:
+        "no neighbour entry for any of 1 node address, and no bind address (10.99.0.1) is on an interface with the nodes' subnet: every node would be refused",
       fix: 'run the service on the provisioning network itself (the macvlan deployment), not behind a router or proxy, or set VERIFY_CLIENT_MAC=false',
     });
   });

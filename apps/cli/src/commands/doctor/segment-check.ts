@@ -22,7 +22,8 @@ export async function clientMacCheck(
   neighbours: NeighbourLookup,
   interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces(),
 ): Promise<Check> {
-  if (!verifyClientMac) return { id: ID, title: TITLE, status: 'skip', detail: 'VERIFY_CLIENT_MAC is off: clients are not checked against their MACs' };
+  if (!verifyClientMac)
+    return { id: ID, title: TITLE, status: 'skip', detail: 'VERIFY_CLIENT_MAC is off: clients are not checked against their MACs' };
   const nodeIps = [...new Set(discovery.found.map((found) => normalizeIp(found.ip)))];
   const seen: string[] = [];
   const foreign: string[] = [];
@@ -41,7 +42,7 @@ export async function clientMacCheck(
       title: TITLE,
       status: 'fail',
       detail: `no neighbour entry for any of ${addresses(nodeIps.length)}, and no bind address (${bindAddrs.join(', ')}) is on an interface with the nodes' subnet: every node would be refused`,
-      fix: "run the service on the provisioning network itself (the macvlan deployment), not behind a router or proxy, or set VERIFY_CLIENT_MAC=false",
+      fix: 'run the service on the provisioning network itself (the macvlan deployment), not behind a router or proxy, or set VERIFY_CLIENT_MAC=false',
       data,
     };
   }
@@ -52,13 +53,24 @@ export async function clientMacCheck(
     .filter(Boolean)
     .join('; ');
   if (foreign.length > 0) {
-    return { id: ID, title: TITLE, status: 'warn', detail: `${summary}; ${foreign.length} would be refused: ${foreign.slice(0, 5).join('; ')}`, fix: "check those nodes' ports in Ironic (a replaced NIC) or who else uses their addresses", data };
+    return {
+      id: ID,
+      title: TITLE,
+      status: 'warn',
+      detail: `${summary}; ${foreign.length} would be refused: ${foreign.slice(0, 5).join('; ')}`,
+      fix: "check those nodes' ports in Ironic (a replaced NIC) or who else uses their addresses",
+      data,
+    };
   }
   return { id: ID, title: TITLE, status: 'pass', detail: summary, data };
 }
 
 /** The interfaces carrying a bind address whose subnet holds one of `nodeIps`. */
-function bindInterfacesHolding(bindAddrs: readonly string[], nodeIps: readonly string[], interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): string[] {
+function bindInterfacesHolding(
+  bindAddrs: readonly string[],
+  nodeIps: readonly string[],
+  interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>,
+): string[] {
   const bound = new Set(bindAddrs.map(normalizeIp));
   const names: string[] = [];
   for (const [name, infos] of Object.entries(interfaces)) {

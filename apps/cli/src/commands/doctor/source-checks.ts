@@ -28,7 +28,8 @@ async function inventoryCheck(path: string, container: Container): Promise<Sourc
     const ports = index.entries.reduce((sum, entry) => sum + entry.ports.length, 0);
     return { checks: [{ id: 'inventory', title, status: 'pass', detail: `${index.size} nodes, ${ports} ports from ${path}` }], index };
   } catch (error) {
-    const fix = 'correct the file: {"nodes": [...], "ports": [...], "portgroups": [...]}, each shaped like Ironic\'s GET /v1/nodes/detail, /v1/ports/detail, /v1/portgroups/detail';
+    const fix =
+      'correct the file: {"nodes": [...], "ports": [...], "portgroups": [...]}, each shaped like Ironic\'s GET /v1/nodes/detail, /v1/ports/detail, /v1/portgroups/detail';
     return { checks: [{ id: 'inventory', title, status: 'fail', detail: (error as Error).message, fix }] };
   }
 }
@@ -45,14 +46,36 @@ async function ironicChecks(source: Extract<NodeSourceConfig, { kind: 'ironic' }
       title: 'Ironic reachable',
       status: 'fail',
       detail: (error as Error).message,
-      fix: error instanceof IronicConnectionError ? `start Ironic, or ${settingsToCheck(error)} (now ${where}); or serve an inventory file with --inventory` : fixFor(error),
+      fix:
+        error instanceof IronicConnectionError
+          ? `start Ironic, or ${settingsToCheck(error)} (now ${where}); or serve an inventory file with --inventory`
+          : fixFor(error),
     };
-    return { checks: [unreachable, ...skipped([['ironic-api-version', 'Ironic API version'], ['ironic-auth', 'Ironic accepts the credentials']], 'needs Ironic to answer')] };
+    return {
+      checks: [
+        unreachable,
+        ...skipped(
+          [
+            ['ironic-api-version', 'Ironic API version'],
+            ['ironic-auth', 'Ironic accepts the credentials'],
+          ],
+          'needs Ironic to answer',
+        ),
+      ],
+    };
   }
-  const checks: Check[] = [{ id: 'ironic-reachable', title: 'Ironic reachable', status: 'pass', detail: `Ironic at ${where} answers` }, apiVersionCheck(version)];
+  const checks: Check[] = [
+    { id: 'ironic-reachable', title: 'Ironic reachable', status: 'pass', detail: `Ironic at ${where} answers` },
+    apiVersionCheck(version),
+  ];
   try {
     const index = await loadNodes(container);
-    checks.push({ id: 'ironic-auth', title: 'Ironic accepts the credentials', status: 'pass', detail: `${index.size} nodes listed ${authDescription(source.auth)}` });
+    checks.push({
+      id: 'ironic-auth',
+      title: 'Ironic accepts the credentials',
+      status: 'pass',
+      detail: `${index.size} nodes listed ${authDescription(source.auth)}`,
+    });
     return { checks, index };
   } catch (error) {
     const cause = (error as Error).cause ?? error;
@@ -65,7 +88,12 @@ async function ironicChecks(source: Extract<NodeSourceConfig, { kind: 'ironic' }
 export function apiVersionCheck(version: string): Check {
   const minor = Number(version.split('.')[1]);
   if (minor >= NETWORK_DATA_VERSION) {
-    return { id: 'ironic-api-version', title: 'Ironic API version', status: 'pass', detail: `API ${version} in use (node network_data needs 1.${NETWORK_DATA_VERSION})` };
+    return {
+      id: 'ironic-api-version',
+      title: 'Ironic API version',
+      status: 'pass',
+      detail: `API ${version} in use (node network_data needs 1.${NETWORK_DATA_VERSION})`,
+    };
   }
   return {
     id: 'ironic-api-version',

@@ -13,7 +13,15 @@ describe('ironic-metadata leases', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('tabulates each lease with its expiry relative to now, lists malformed lines, and exits 1 for them', async () => {
-    writeFileSync(file, [`${NOW + 7500} 52:54:00:aa:bb:01 10.0.0.5 web-1 *`, '0 52:54:00:aa:bb:02 10.0.0.6 * *', 'not a lease', `${NOW - 180} 52:54:00:aa:bb:03 10.0.0.7 * *`].join('\n'));
+    writeFileSync(
+      file,
+      [
+        `${NOW + 7500} 52:54:00:aa:bb:01 10.0.0.5 web-1 *`,
+        '0 52:54:00:aa:bb:02 10.0.0.6 * *',
+        'not a lease',
+        `${NOW - 180} 52:54:00:aa:bb:03 10.0.0.7 * *`,
+      ].join('\n'),
+    );
     const { result, stdout } = await captured(() => leasesCommand(file, {}, NOW));
     const text = stdout.toString();
     expect(result).toBe(1);
@@ -28,11 +36,34 @@ describe('ironic-metadata leases', () => {
     writeFileSync(file, `0 52:54:00:aa:bb:02 10.0.0.6 * *\n`);
     const { result, stdout } = await captured(() => leasesCommand(file, { json: true }, NOW));
     expect(result).toBe(0);
-    expect(JSON.parse(stdout.toString())).toEqual({ file, leases: [{ line: 1, family: 4, ip: '10.0.0.6', hardwareType: 1, hardwareAddress: '52:54:00:aa:bb:02', mac: '52:54:00:aa:bb:02', expiresAt: null, expired: false }], malformed: [] });
+    expect(JSON.parse(stdout.toString())).toEqual({
+      file,
+      leases: [
+        {
+          line: 1,
+          family: 4,
+          ip: '10.0.0.6',
+          hardwareType: 1,
+          hardwareAddress: '52:54:00:aa:bb:02',
+          mac: '52:54:00:aa:bb:02',
+          expiresAt: null,
+          expired: false,
+        },
+      ],
+      malformed: [],
+    });
   });
 
   it('shows IPv6 leases with their IAID and client DUID, the MAC inside it, and why a DUID names none', async () => {
-    writeFileSync(file, ['duid 00:01:00:01:2c:5f:1a:00:52:54:00:00:00:fe', '0 1913652481 2001:db8::23 node-6 00:03:00:01:52:54:00:00:10:01', '0 T1913652482 2001:db8::24 * 00:01:00:01:2c:5f:1a:11:52:54:00:00:10:01', '0 5 2001:db8::25 * 00:04:7e:4d:a1:5c:7a:60:4e:6b:a8:ad:00:25:90:77:f3:e1'].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'duid 00:01:00:01:2c:5f:1a:00:52:54:00:00:00:fe',
+        '0 1913652481 2001:db8::23 node-6 00:03:00:01:52:54:00:00:10:01',
+        '0 T1913652482 2001:db8::24 * 00:01:00:01:2c:5f:1a:11:52:54:00:00:10:01',
+        '0 5 2001:db8::25 * 00:04:7e:4d:a1:5c:7a:60:4e:6b:a8:ad:00:25:90:77:f3:e1',
+      ].join('\n'),
+    );
     const { result, stdout } = await captured(() => leasesCommand(file, {}, NOW));
     const text = stdout.toString();
     expect(result).toBe(0);

@@ -5,7 +5,9 @@ import { captured, EXAMPLE_INVENTORY, withEnv } from '../../test-support/capture
 import { lookupCommand } from './lookup';
 
 const run = async (ip: string, json = false) => {
-  const { result, stdout } = await captured(() => lookupCommand(ip, { inventory: EXAMPLE_INVENTORY, leases: '/nonexistent/dnsmasq.leases', json }));
+  const { result, stdout } = await captured(() =>
+    lookupCommand(ip, { inventory: EXAMPLE_INVENTORY, leases: '/nonexistent/dnsmasq.leases', json }),
+  );
   return { code: result, output: stdout.toString() };
 };
 
@@ -15,7 +17,9 @@ describe('ironic-metadata lookup', () => {
   it('prints the node, the method, the state check and the trace as a table, and exits 0', async () => {
     const { code, output } = await run('127.0.0.11');
     expect(code).toBe(0);
-    expect(output).toContain('127.0.0.11 is node 1be26c0b-03f2-4d2e-ae87-c02d7f33c123 (compute-r01-u05), matched by configdrive_network_data');
+    expect(output).toContain(
+      '127.0.0.11 is node 1be26c0b-03f2-4d2e-ae87-c02d7f33c123 (compute-r01-u05), matched by configdrive_network_data',
+    );
     expect(output).toContain('provision state: active (served)');
     expect(output).toContain('instance uuid: 0b6a5b2e-7a0e-4f4c-9d8a-6c7e3f1d2a11 (config drive meta_data.uuid)');
     expect(output).toContain('instance hostname: web-01.example.net (config drive meta_data.hostname)');
@@ -26,7 +30,9 @@ describe('ironic-metadata lookup', () => {
   it('explains a node without an instance and exits 1', async () => {
     const { code, output } = await run('127.0.0.14');
     expect(code).toBe(1);
-    expect(output).toContain('127.0.0.14: not found: 127.0.0.14 belongs to node c2a9e4f7-5b1d-4e3a-9c8f-0d7b6a5e4f31 (compute-r02-u03), which is available');
+    expect(output).toContain(
+      '127.0.0.14: not found: 127.0.0.14 belongs to node c2a9e4f7-5b1d-4e3a-9c8f-0d7b6a5e4f31 (compute-r02-u03), which is available',
+    );
     expect(output).toContain('provision state: available (not served');
     expect(output).toMatch(/fixed_ips\s+ineligible\s+127\.0\.0\.14 is in instance_info\.fixed_ips/);
   });
@@ -45,7 +51,13 @@ describe('ironic-metadata lookup', () => {
     expect(code).toBe(1);
     const result = JSON.parse(output);
     expect(result).toMatchObject({ ip: '127.0.0.99', found: false, method: null, node: null, reason: 'no node matches 127.0.0.99' });
-    expect(result.trace.map((step: { method: string }) => step.method)).toEqual(['fixed_ips', 'node_network_data', 'configdrive_network_data', 'agent_url', 'dhcp_lease']);
+    expect(result.trace.map((step: { method: string }) => step.method)).toEqual([
+      'fixed_ips',
+      'node_network_data',
+      'configdrive_network_data',
+      'agent_url',
+      'dhcp_lease',
+    ]);
   });
 
   describe('values left aside', () => {
@@ -62,17 +74,24 @@ describe('ironic-metadata lookup', () => {
             uuid: 'n61',
             name: 'odd',
             provision_state: 'active',
-            instance_info: { fixed_ips: ['127.0.0.61', 'nope'], configdrive: { meta_data: { uuid: 'i61', public_keys: { ops: 'ssh-ed25519 AAAA ops', bad: 7 } }, network_data: networkData } },
+            instance_info: {
+              fixed_ips: ['127.0.0.61', 'nope'],
+              configdrive: { meta_data: { uuid: 'i61', public_keys: { ops: 'ssh-ed25519 AAAA ops', bad: 7 } }, network_data: networkData },
+            },
           },
         ],
       }),
     );
-    const lookup = (json: boolean) => captured(() => lookupCommand('127.0.0.61', { inventory, leases: '/nonexistent/dnsmasq.leases', json }));
+    const lookup = (json: boolean) =>
+      captured(() => lookupCommand('127.0.0.61', { inventory, leases: '/nonexistent/dnsmasq.leases', json }));
 
     it('lists each value the service does without, with the field from the node and why', async () => {
       const { result, stdout } = await lookup(false);
       expect(result).toBe(0);
-      const lines = stdout.toString().split('\n').filter((line) => line.includes('left aside'));
+      const lines = stdout
+        .toString()
+        .split('\n')
+        .filter((line) => line.includes('left aside'));
       expect(lines).toEqual([
         '  left aside: instance_info.fixed_ips[1]: expected an IPv4 or IPv6 address, or {"ip_address": <address>}',
         '  left aside: instance_info.configdrive meta_data.public_keys.bad: Invalid input: expected string, received number',
@@ -85,7 +104,10 @@ describe('ironic-metadata lookup', () => {
       const { stdout } = await lookup(true);
       const { node } = JSON.parse(stdout.toString());
       expect(node.leftAside).toHaveLength(4);
-      expect(node.leftAside[0]).toEqual({ field: 'instance_info.fixed_ips[1]', problem: 'expected an IPv4 or IPv6 address, or {"ip_address": <address>}' });
+      expect(node.leftAside[0]).toEqual({
+        field: 'instance_info.fixed_ips[1]',
+        problem: 'expected an IPv4 or IPv6 address, or {"ip_address": <address>}',
+      });
     });
   });
 });

@@ -22,7 +22,10 @@ export function addLookupCommand(program: Command): void {
   withSourceOptions(command, { leases: true });
   withJsonOption(command);
   withHelp(command, {
-    examples: ['ironic-metadata lookup 10.1.105.195', 'ironic-metadata lookup 127.0.0.11 --inventory apps/metadata-server/example/inventory.json --json'],
+    examples: [
+      'ironic-metadata lookup 10.1.105.195',
+      'ironic-metadata lookup 127.0.0.11 --inventory apps/metadata-server/example/inventory.json --json',
+    ],
     exits: '0 a node is served at this address; 1 none is (or the node source could not answer); 2 usage or configuration error.',
   });
   command.action(async (ip: string, options: LookupOptions) => exitWith(await lookupCommand(ip, options)));
@@ -71,15 +74,23 @@ function lookupText(lookup: Lookup, style: Style): string {
   if (lookup.found) lines.push(`${lookup.ip} is node ${nodeLabel(lookup.entry.node)}, matched by ${style.green(lookup.method)}`);
   else lines.push(`${lookup.ip}: ${style.red('not found')}: ${lookup.reason}`);
   if (entry) {
-    const state = isEligible(entry) ? style.green('served') : style.red('not served: only nodes with an instance, active or deploying, are');
+    const state = isEligible(entry)
+      ? style.green('served')
+      : style.red('not served: only nodes with an instance, active or deploying, are');
     lines.push(`  provision state: ${entry.node.provision_state} (${state})`);
     if (entry.configDriveProblem) lines.push(`  config drive: ${style.yellow('not used')}: ${entry.configDriveProblem}`);
     // Values the service does without; what it serves as stored (network_data.json) still has them.
     for (const value of entry.leftAside ?? []) lines.push(`  ${style.yellow('left aside')}: ${describeLeftAside(value)}`);
   }
-  if (lookup.found) for (const [field, { value, source }] of Object.entries(identityOf(lookup.entry))) lines.push(`  instance ${field}: ${value} (${source})`);
+  if (lookup.found)
+    for (const [field, { value, source }] of Object.entries(identityOf(lookup.entry)))
+      lines.push(`  instance ${field}: ${value} (${source})`);
   const outcome = (step: MatchStep) =>
     step.outcome === 'matched' ? style.green(step.outcome) : step.outcome === 'no-match' ? step.outcome : style.yellow(step.outcome);
-  const table = renderTable(['MATCHER', 'OUTCOME', 'DETAIL'], lookup.trace.map((step) => [step.method, outcome(step), step.detail]), style);
+  const table = renderTable(
+    ['MATCHER', 'OUTCOME', 'DETAIL'],
+    lookup.trace.map((step) => [step.method, outcome(step), step.detail]),
+    style,
+  );
   return `${lines.join('\n')}\n\n${table}`;
 }

@@ -25,7 +25,12 @@ describe('ironic-metadata render', () => {
     const { result, stdout } = await render('127.0.0.11', 'openstack/latest/meta_data.json', true);
     expect(result).toBe(0);
     const answer = JSON.parse(stdout.toString());
-    expect(answer).toMatchObject({ ip: '127.0.0.11', path: '/openstack/latest/meta_data.json', status: 200, headers: { 'content-type': expect.stringContaining('application/json') } });
+    expect(answer).toMatchObject({
+      ip: '127.0.0.11',
+      path: '/openstack/latest/meta_data.json',
+      status: 200,
+      headers: { 'content-type': expect.stringContaining('application/json') },
+    });
     expect(JSON.parse(answer.body)).toMatchObject({ hostname: 'web-01.example.net' });
   });
 
@@ -58,7 +63,9 @@ describe('ironic-metadata render', () => {
   });
 
   it('resolves . and .. in the path as the server does, and answers 404 to a path climbing above the root', async () => {
-    expect((await render('127.0.0.12', 'latest/meta-data/../user-data')).stdout.toString()).toBe((await render('127.0.0.12', 'latest/user-data')).stdout.toString());
+    expect((await render('127.0.0.12', 'latest/meta-data/../user-data')).stdout.toString()).toBe(
+      (await render('127.0.0.12', 'latest/user-data')).stdout.toString(),
+    );
     const climbing = await render('127.0.0.12', '../latest/meta-data/instance-id');
     expect(climbing.result).toBe(1);
     expect(climbing.stdout.toString()).toBe('Not found: "/../latest/meta-data/instance-id" climbs above the root with ".."\n');
@@ -70,18 +77,31 @@ describe('ironic-metadata render', () => {
   });
 
   describe('--all', () => {
-    const renderAll = (ip: string, json = false) => captured(() => renderCommand(ip, undefined, { inventory: EXAMPLE_INVENTORY, json, all: true }));
+    const renderAll = (ip: string, json = false) =>
+      captured(() => renderCommand(ip, undefined, { inventory: EXAMPLE_INVENTORY, json, all: true }));
 
     it('prints every path the server answers the address, each body the one a GET of it answers', async () => {
       const { result, stdout, stderr } = await renderAll('127.0.0.12');
       expect(result).toBe(0);
-      expect(stderr).toMatch(/^\d+ paths; answered as node 4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57 \(compute-r01-u07\), matched by fixed_ips\n$/);
+      expect(stderr).toMatch(
+        /^\d+ paths; answered as node 4e8f2a61-9c3d-4b7e-8f1a-2d6c9e0b3a57 \(compute-r01-u07\), matched by fixed_ips\n$/,
+      );
       const text = stdout.toString();
-      for (const path of ['/openstack/', '/openstack/2012-08-10/meta_data.json', '/openstack/latest/network_data.json', '/', '/1.0/meta-data/', '/latest/dynamic/instance-identity/document', '/nocloud/meta-data']) {
+      for (const path of [
+        '/openstack/',
+        '/openstack/2012-08-10/meta_data.json',
+        '/openstack/latest/network_data.json',
+        '/',
+        '/1.0/meta-data/',
+        '/latest/dynamic/instance-identity/document',
+        '/nocloud/meta-data',
+      ]) {
         expect(text).toContain(`==> ${path} <==\n`);
       }
       expect(text).toContain(`==> /latest/meta-data/local-ipv4 <==\n127.0.0.12\n\n`);
-      expect(text).toContain(`==> /latest/meta-data/instance-id <==\n${(await render('127.0.0.12', 'latest/meta-data/instance-id')).stdout.toString()}\n\n`);
+      expect(text).toContain(
+        `==> /latest/meta-data/instance-id <==\n${(await render('127.0.0.12', 'latest/meta-data/instance-id')).stdout.toString()}\n\n`,
+      );
     });
 
     it('gives a list of {path, status, headers, body} with --json, each as the responder answers it', async () => {
@@ -92,7 +112,11 @@ describe('ironic-metadata render', () => {
       expect(ec2.length).toBeGreaterThan(10);
       for (const answer of ec2) {
         const single = JSON.parse((await render('127.0.0.12', answer.path, true)).stdout.toString());
-        expect({ path: answer.path, status: answer.status, body: answer.body }).toEqual({ path: single.path, status: single.status, body: single.body });
+        expect({ path: answer.path, status: answer.status, body: answer.body }).toEqual({
+          path: single.path,
+          status: single.status,
+          body: single.body,
+        });
         expect(single.headers['content-type']).toContain(answer.headers['content-type']);
       }
     });
@@ -105,8 +129,12 @@ describe('ironic-metadata render', () => {
     });
 
     it('takes no <path>, and needs one without --all', async () => {
-      await expect(renderCommand('127.0.0.12', 'latest/user-data', { inventory: EXAMPLE_INVENTORY, all: true })).rejects.toThrow('--all renders every path, so give no <path> (got "latest/user-data")');
-      await expect(renderCommand('127.0.0.12', undefined, { inventory: EXAMPLE_INVENTORY })).rejects.toThrow("missing required argument 'path': give the metadata path to render, or --all for every path");
+      await expect(renderCommand('127.0.0.12', 'latest/user-data', { inventory: EXAMPLE_INVENTORY, all: true })).rejects.toThrow(
+        '--all renders every path, so give no <path> (got "latest/user-data")',
+      );
+      await expect(renderCommand('127.0.0.12', undefined, { inventory: EXAMPLE_INVENTORY })).rejects.toThrow(
+        "missing required argument 'path': give the metadata path to render, or --all for every path",
+      );
     });
   });
 });

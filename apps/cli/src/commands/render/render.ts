@@ -26,10 +26,16 @@ export function addRenderCommand(program: Command): void {
         'each body after a "==> PATH <==" line.',
     )
     .argument('<ip>', 'the client address the request comes from')
-    .argument('[path]', 'the metadata path, e.g. openstack/latest/meta_data.json, latest/meta-data/local-ipv4 or latest/dynamic/instance-identity/document');
+    .argument(
+      '[path]',
+      'the metadata path, e.g. openstack/latest/meta_data.json, latest/meta-data/local-ipv4 or latest/dynamic/instance-identity/document',
+    );
   withSourceOptions(command, { leases: true });
   command.option('--all', 'every path the server answers <ip>, with its body, instead of one <path>');
-  command.option('--json', 'print {status, headers, body} as JSON (bodyBase64 instead of body when the body is not UTF-8 text); with --all, a list of them');
+  command.option(
+    '--json',
+    'print {status, headers, body} as JSON (bodyBase64 instead of body when the body is not UTF-8 text); with --all, a list of them',
+  );
   withHelp(command, {
     examples: [
       'ironic-metadata render 10.1.105.195 openstack/latest/meta_data.json',
@@ -46,16 +52,21 @@ export function addRenderCommand(program: Command): void {
 /** `ironic-metadata render <ip> <path>`: the server's own responder, asked without a server; `render <ip> --all`: every path. */
 export async function renderCommand(ip: string, path: string | undefined, options: RenderOptions): Promise<number> {
   if (options.all && path !== undefined) throw new UsageError(`--all renders every path, so give no <path> (got "${path}")`);
-  if (!options.all && path === undefined) throw new UsageError("missing required argument 'path': give the metadata path to render, or --all for every path");
+  if (!options.all && path === undefined)
+    throw new UsageError("missing required argument 'path': give the metadata path to render, or --all for every path");
   const { container } = cliContainer(options);
   await loadNodes(container);
   if (path === undefined) return renderAll(container, ip, options);
   const requestPath = path.startsWith('/') ? path : `/${path}`;
-  const reply = await container.get(TYPES.MetadataResponder).respond({ method: 'GET', path: requestPath, clientIp: ip, header: () => undefined });
+  const reply = await container
+    .get(TYPES.MetadataResponder)
+    .respond({ method: 'GET', path: requestPath, clientIp: ip, header: () => undefined });
   if (options.json) {
     printJson({ ip, path: requestPath, status: reply.status, headers: reply.headers, ...bodyJson(reply.body) });
   } else {
-    process.stderr.write(headerBlock(reply, notesFor(container.get(TYPES.NodeCatalog).current()?.lookup(ip, container.get(TYPES.LeaseFile)))));
+    process.stderr.write(
+      headerBlock(reply, notesFor(container.get(TYPES.NodeCatalog).current()?.lookup(ip, container.get(TYPES.LeaseFile)))),
+    );
     process.stdout.write(reply.body);
   }
   return succeeded(reply.status) ? EXIT.ok : EXIT.notFound;
@@ -73,7 +84,14 @@ async function renderAll(container: Container, ip: string, options: RenderOption
   }
   const walked = [...walkMetadata(await servedMetadata(container, client.metadata), renderContextNow())];
   if (options.json) {
-    printJson(walked.map(({ path, rendered }) => ({ path, status: rendered.status, headers: { 'content-type': rendered.contentType }, ...bodyJson(rendered.body) })));
+    printJson(
+      walked.map(({ path, rendered }) => ({
+        path,
+        status: rendered.status,
+        headers: { 'content-type': rendered.contentType },
+        ...bodyJson(rendered.body),
+      })),
+    );
     return EXIT.ok;
   }
   const node = client.lookup ? [`answered as node ${nodeLabel(client.lookup.entry.node)}, matched by ${client.lookup.method}`] : [];

@@ -31,9 +31,16 @@ describe('InventoryDiffer and InventoryReplica', () => {
   });
 
   it('splits a delta into pieces of at most the size given, every item and removal kept once', () => {
-    const delta: InventoryDelta = { nodes: { set: [node('a'), node('b'), node('c')], removed: ['x'] }, ports: { set: [port('p', 'a')], removed: ['q'] }, portgroups: { set: [], removed: [] } };
+    const delta: InventoryDelta = {
+      nodes: { set: [node('a'), node('b'), node('c')], removed: ['x'] },
+      ports: { set: [port('p', 'a')], removed: ['q'] },
+      portgroups: { set: [], removed: [] },
+    };
     const pieces = splitDelta(delta, 2);
-    expect(pieces.map((piece) => [piece.nodes.set.length, piece.ports.set.length])).toEqual([[2, 0], [1, 1]]);
+    expect(pieces.map((piece) => [piece.nodes.set.length, piece.ports.set.length])).toEqual([
+      [2, 0],
+      [1, 1],
+    ]);
     expect(pieces.flatMap((piece) => [...piece.nodes.removed, ...piece.ports.removed])).toEqual(['x', 'q']);
   });
 
@@ -64,7 +71,11 @@ describe('InventoryDiffer and InventoryReplica', () => {
         for (const { nodes, changed, ports } of steps) {
           for (const uuid of [...current.keys()]) if (!nodes.includes(uuid)) current.delete(uuid);
           for (const uuid of nodes) if (!current.has(uuid) || changed.includes(uuid)) current.set(uuid, node(uuid));
-          const inventory: Inventory = { nodes: [...current.values()], ports: ports.filter((uuid) => current.has(uuid)).map((uuid) => port(`port-${uuid}`, uuid)), portgroups: [] };
+          const inventory: Inventory = {
+            nodes: [...current.values()],
+            ports: ports.filter((uuid) => current.has(uuid)).map((uuid) => port(`port-${uuid}`, uuid)),
+            portgroups: [],
+          };
           const delta = differ.delta(inventory);
           // Sent in pieces of two items, as the primary sends a fleet in pieces.
           if (delta) splitDelta(delta, 2).forEach((piece) => replica.apply(piece));
@@ -78,7 +89,9 @@ describe('InventoryDiffer and InventoryReplica', () => {
           }
         }
         const late = new InventoryReplica();
-        late.apply(differ.snapshot() ?? { nodes: { set: [], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } });
+        late.apply(
+          differ.snapshot() ?? { nodes: { set: [], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } },
+        );
         const fresh = late.inventory();
         expect(sorted(fresh).nodes.map((n) => n.uuid)).toEqual([...current.keys()].sort());
       }),

@@ -35,7 +35,11 @@ export class InventoryDiffer {
     if (inventory === this.last) return undefined;
     this.last = inventory;
     const next = emptySent();
-    const delta: InventoryDelta = { nodes: { set: [], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } };
+    const delta: InventoryDelta = {
+      nodes: { set: [], removed: [] },
+      ports: { set: [], removed: [] },
+      portgroups: { set: [], removed: [] },
+    };
     for (const key of COLLECTIONS) {
       const before = this.sent[key] as Map<string, unknown>;
       const changes = delta[key] as Changes<unknown>;
@@ -83,7 +87,11 @@ export class InventoryReplica {
 
   /** The inventory the deltas applied so far make. */
   inventory(): Inventory {
-    return { nodes: [...this.items.nodes.values()], ports: [...this.items.ports.values()], portgroups: [...this.items.portgroups.values()] };
+    return {
+      nodes: [...this.items.nodes.values()],
+      ports: [...this.items.ports.values()],
+      portgroups: [...this.items.portgroups.values()],
+    };
   }
 }
 
@@ -94,7 +102,11 @@ export class InventoryReplica {
  */
 export function splitDelta(delta: InventoryDelta, size: number): InventoryDelta[] {
   const pieces: InventoryDelta[] = [];
-  const empty = (): InventoryDelta => ({ nodes: { set: [], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } });
+  const empty = (): InventoryDelta => ({
+    nodes: { set: [], removed: [] },
+    ports: { set: [], removed: [] },
+    portgroups: { set: [], removed: [] },
+  });
   let piece = empty();
   let items = 0;
   for (const key of COLLECTIONS) {

@@ -40,5 +40,10 @@ export const WORKER_ENV = {
 
 /** Whether an IPC message is ours (prom-client and node:cluster send their own). */
 export function isOurs<T extends { kind: string }>(message: unknown): message is T {
-  return typeof message === 'object' && message !== null && typeof (message as { kind?: unknown }).kind === 'string' && (message as { kind: string }).kind.startsWith('ironic-metadata:');
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    typeof (message as { kind?: unknown }).kind === 'string' &&
+    (message as { kind: string }).kind.startsWith('ironic-metadata:')
+  );
 }

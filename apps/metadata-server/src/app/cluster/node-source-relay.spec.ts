@@ -4,7 +4,11 @@ import type { ToPrimary, ToWorker } from './messages';
 import { BroadcastingNodeSource, ITEMS_PER_MESSAGE, RelayedNodeSource } from './node-source-relay';
 
 function inventory(...uuids: string[]): Inventory {
-  return { nodes: uuids.map((uuid) => ({ uuid, provision_state: 'active', instance_info: {} }) as unknown as Inventory['nodes'][number]), ports: [], portgroups: [] };
+  return {
+    nodes: uuids.map((uuid) => ({ uuid, provision_state: 'active', instance_info: {} }) as unknown as Inventory['nodes'][number]),
+    ports: [],
+    portgroups: [],
+  };
 }
 
 /** A primary and one worker joined by direct calls instead of IPC. */
@@ -16,7 +20,11 @@ function pair(load: () => Promise<Inventory>) {
   const worker = new RelayedNodeSource(inner.description, false, (message) => {
     asked.push(message);
     // The primary's refresh sends its outcome first, then the reply.
-    if (message.kind === 'ironic-metadata:request') void primary.load().catch(() => undefined).then(() => link.worker?.receive({ kind: 'ironic-metadata:reply', id: message.id, refreshed: true }));
+    if (message.kind === 'ironic-metadata:request')
+      void primary
+        .load()
+        .catch(() => undefined)
+        .then(() => link.worker?.receive({ kind: 'ironic-metadata:reply', id: message.id, refreshed: true }));
   });
   link.worker = worker;
   return { primary, worker, asked };

@@ -67,9 +67,13 @@ export class BroadcastingNodeSource implements NodeSource {
 }
 
 /** Answers a worker's request with the primary's catalog (which rate-limits refreshes as for its own clients). */
-export async function answerWorker(catalog: NodeCatalog, request: Extract<ToPrimary, { kind: 'ironic-metadata:request' }>): Promise<ToWorker> {
+export async function answerWorker(
+  catalog: NodeCatalog,
+  request: Extract<ToPrimary, { kind: 'ironic-metadata:request' }>,
+): Promise<ToWorker> {
   try {
-    if (request.op === 'refresh') return { kind: 'ironic-metadata:reply', id: request.id, refreshed: await catalog.refreshForUnknownClient() };
+    if (request.op === 'refresh')
+      return { kind: 'ironic-metadata:reply', id: request.id, refreshed: await catalog.refreshForUnknownClient() };
     return { kind: 'ironic-metadata:reply', id: request.id, node: await catalog.patchNode(request.uuid, request.patch) };
   } catch (error) {
     return { kind: 'ironic-metadata:reply', id: request.id, error: (error as Error).message };

@@ -69,10 +69,14 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   const started = new Map<number, number>();
   let everServed = false;
   let stopping = false;
-  const clusterMetrics = new ClusterMetrics(metrics.registry, () => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined));
+  const clusterMetrics = new ClusterMetrics(metrics.registry, () =>
+    Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined),
+  );
 
   const admin = await listen(
-    container.get(AdminApp).create(Date.now, { metrics: () => clusterMetrics.metrics(), workers: () => ({ serving: serving.size, wanted: workers }) }),
+    container
+      .get(AdminApp)
+      .create(Date.now, { metrics: () => clusterMetrics.metrics(), workers: () => ({ serving: serving.size, wanted: workers }) }),
     config.adminBindAddr,
     config.adminBindPort,
     addressWait(config, 'ADMIN_BIND_ADDR', logger),
@@ -124,7 +128,9 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   });
   // The nodes' addresses first (Docker adds them as the container starts): workers then bind once.
   const nodeWait = addressWait(config, 'BIND_ADDR', logger);
-  await Promise.all(config.bindAddrs.map((address) => waitUntilBindable(address, config.bindPort, nodeWait))).catch((error: Error) => fail(error.message, 1));
+  await Promise.all(config.bindAddrs.map((address) => waitUntilBindable(address, config.bindPort, nodeWait))).catch((error: Error) =>
+    fail(error.message, 1),
+  );
   const fork = () => {
     if (stopping) return;
     const worker = cluster.fork(env);
@@ -142,7 +148,9 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     stopping = true;
     catalog.stopSync();
     const live = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
-    const exited = live.map((worker) => new Promise<void>((resolve) => (worker.isDead() ? resolve() : worker.once('exit', () => resolve()))));
+    const exited = live.map(
+      (worker) => new Promise<void>((resolve) => (worker.isDead() ? resolve() : worker.once('exit', () => resolve()))),
+    );
     for (const worker of live) worker.process.kill('SIGTERM');
     const deadline = setTimeout(() => live.forEach((worker) => worker.process.kill('SIGKILL')), DRAIN_MS + 2000);
     void Promise.all([...exited, closeGracefully([admin], DRAIN_MS)]).then(() => {

@@ -23,7 +23,8 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
   process.on('message', (message: unknown) => {
     if (!isOurs<ToWorker>(message)) return;
     if (message.kind === 'ironic-metadata:reload-leases') container.get(TYPES.LeaseFile).current();
-    else if (message.kind === 'ironic-metadata:metrics-request') void metrics.registry.getMetricsAsJSON().then((all) => send({ kind: 'ironic-metadata:metrics', id: message.id, metrics: all }));
+    else if (message.kind === 'ironic-metadata:metrics-request')
+      void metrics.registry.getMetricsAsJSON().then((all) => send({ kind: 'ironic-metadata:metrics', id: message.id, metrics: all }));
     else relay.receive(message);
   });
   send({ kind: 'ironic-metadata:hello' });

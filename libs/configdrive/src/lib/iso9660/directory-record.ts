@@ -60,7 +60,10 @@ export function parseDirectoryRecord(bytes: Buffer, offset: number): DirectoryRe
   const identifierLength = bytes[offset + 32];
   const identifierEnd = offset + FIXED_PART_LENGTH + identifierLength;
   if (identifierEnd > offset + length) {
-    throw new ConfigDriveError('invalid-image', `expected a directory record holding its name, found ${length} bytes and a ${identifierLength}-byte name`);
+    throw new ConfigDriveError(
+      'invalid-image',
+      `expected a directory record holding its name, found ${length} bytes and a ${identifierLength}-byte name`,
+    );
   }
   const systemUseStart = Math.min(identifierEnd + ((identifierLength + 1) % 2), offset + length);
   return {
@@ -85,7 +88,10 @@ export function* directoryRecords(directory: Buffer, extent: number): Generator<
       continue;
     }
     if (offset + length > directory.length) {
-      throw new ConfigDriveError('invalid-image', `expected the directory record at byte ${offset} of the directory at sector ${extent} to end within it, found a length of ${length}`);
+      throw new ConfigDriveError(
+        'invalid-image',
+        `expected the directory record at byte ${offset} of the directory at sector ${extent} to end within it, found a length of ${length}`,
+      );
     }
     yield parseDirectoryRecord(directory, offset);
     offset += length;

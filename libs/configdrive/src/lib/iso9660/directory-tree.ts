@@ -70,5 +70,8 @@ function checkName(name: string, path: string): void {
 }
 
 function conflict(path: string): ConfigDriveError {
-  return new ConfigDriveError('unsupported', `expected each path to be either a file or a directory, found ${JSON.stringify(path)} used as both`);
+  return new ConfigDriveError(
+    'unsupported',
+    `expected each path to be either a file or a directory, found ${JSON.stringify(path)} used as both`,
+  );
 }

@@ -42,7 +42,8 @@ type Mutation = (image: Buffer, t: Target, random: SeededRandom) => Buffer;
 const mutations: Record<string, Mutation> = {
   truncate: (image, _t, random) => image.subarray(0, random.below(image.length)),
   flipBits: (image, t, random) => {
-    for (let n = 1 + random.below(16); n > 0; n--) image[16 * SECTOR_SIZE + random.below(t.metadataEnd - 16 * SECTOR_SIZE)] ^= 1 << random.below(8);
+    for (let n = 1 + random.below(16); n > 0; n--)
+      image[16 * SECTOR_SIZE + random.below(t.metadataEnd - 16 * SECTOR_SIZE)] ^= 1 << random.below(8);
     return image;
   },
   overwriteRun: (image, t, random) => {
@@ -72,13 +73,21 @@ const mutations: Record<string, Mutation> = {
     const at = random.pick(t.continuations);
     const selfLoop = random.next() < 0.3;
     // A CE entry that names itself as the continuation area would loop forever without a hop limit.
-    patchBothEndian32(image, at + 4, selfLoop ? Math.floor(at / SECTOR_SIZE) : random.pick([...HUGE, random.below(image.length / SECTOR_SIZE)]));
+    patchBothEndian32(
+      image,
+      at + 4,
+      selfLoop ? Math.floor(at / SECTOR_SIZE) : random.pick([...HUGE, random.below(image.length / SECTOR_SIZE)]),
+    );
     patchBothEndian32(image, at + 12, selfLoop ? at % SECTOR_SIZE : random.pick([...HUGE, random.below(SECTOR_SIZE)]));
     patchBothEndian32(image, at + 20, selfLoop ? 28 : random.pick([...HUGE, random.below(4 * SECTOR_SIZE)]));
     return image;
   },
   rootRecord: (image, _t, random) => {
-    patchBothEndian32(image, 16 * SECTOR_SIZE + 156 + random.pick([2, 10]), random.next() < 0.5 ? random.pick(HUGE) : random.below(image.length));
+    patchBothEndian32(
+      image,
+      16 * SECTOR_SIZE + 156 + random.pick([2, 10]),
+      random.next() < 0.5 ? random.pick(HUGE) : random.below(image.length),
+    );
     return image;
   },
 };
@@ -93,32 +102,38 @@ describe('the reader against mutated images', () => {
     target('xorriso -J -r', imageFromTool('xorriso -J -r', files)),
   ];
 
-  it.each(targets.map((t) => [t.name, t] as const))('%s: every case decodes or throws ConfigDriveError, quickly', async (_name, t) => {
-    const random = new SeededRandom(0xc0ffee);
-    const outcomes: Record<string, number> = {};
-    const failures: string[] = [];
-    let slowest = 0;
-    for (let index = 0; index < CASES_PER_TARGET; index++) {
-      // Truncation last, so the other mutations still find their structures.
-      const applied = Array.from({ length: 1 + random.below(3) }, () => random.pick(mutationNames)).sort((a, b) => Number(a === 'truncate') - Number(b === 'truncate'));
-      const mutated = applied.reduce<Buffer>((image, name) => mutations[name](image, t, random), Buffer.from(t.image));
-      const input = random.next() < 0.1 ? gzipSync(mutated).toString('base64') : mutated;
-      const started = performance.now();
-      try {
-        await decodeConfigDrive(input);
-        outcomes['decoded'] = (outcomes['decoded'] ?? 0) + 1;
-      } catch (error) {
-        if (!(error instanceof ConfigDriveError)) failures.push(`case ${index} (${applied.join(', ')}): ${String(error)}`);
-        else outcomes[error.code] = (outcomes[error.code] ?? 0) + 1;
+  it.each(targets.map((t) => [t.name, t] as const))(
+    '%s: every case decodes or throws ConfigDriveError, quickly',
+    async (_name, t) => {
+      const random = new SeededRandom(0xc0ffee);
+      const outcomes: Record<string, number> = {};
+      const failures: string[] = [];
+      let slowest = 0;
+      for (let index = 0; index < CASES_PER_TARGET; index++) {
+        // Truncation last, so the other mutations still find their structures.
+        const applied = Array.from({ length: 1 + random.below(3) }, () => random.pick(mutationNames)).sort(
+          (a, b) => Number(a === 'truncate') - Number(b === 'truncate'),
+        );
+        const mutated = applied.reduce<Buffer>((image, name) => mutations[name](image, t, random), Buffer.from(t.image));
+        const input = random.next() < 0.1 ? gzipSync(mutated).toString('base64') : mutated;
+        const started = performance.now();
+        try {
+          await decodeConfigDrive(input);
+          outcomes['decoded'] = (outcomes['decoded'] ?? 0) + 1;
+        } catch (error) {
+          if (!(error instanceof ConfigDriveError)) failures.push(`case ${index} (${applied.join(', ')}): ${String(error)}`);
+          else outcomes[error.code] = (outcomes[error.code] ?? 0) + 1;
+        }
+        slowest = Math.max(slowest, performance.now() - started);
       }
-      slowest = Math.max(slowest, performance.now() - started);
-    }
-    expect(failures).toEqual([]);
-    expect(slowest).toBeLessThan(500);
-    // The mutations reach both outcomes, and more than one kind of refusal.
-    expect(outcomes['decoded']).toBeGreaterThan(0);
-    expect(Object.keys(outcomes).length).toBeGreaterThan(2);
-  }, 60_000);
+      expect(failures).toEqual([]);
+      expect(slowest).toBeLessThan(500);
+      // The mutations reach both outcomes, and more than one kind of refusal.
+      expect(outcomes['decoded']).toBeGreaterThan(0);
+      expect(Object.keys(outcomes).length).toBeGreaterThan(2);
+    },
+    60_000,
+  );
 
   it('has continuation areas and relocated directories to aim at in the genisoimage image', () => {
     expect(targets[1].continuations.length).toBeGreaterThanOrEqual(2);

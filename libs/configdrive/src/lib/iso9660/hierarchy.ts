@@ -53,10 +53,13 @@ export function planHierarchy(root: DirectoryNode, naming: Naming): PlannedDirec
       { target: parent, identifier: PARENT_IDENTIFIER, systemUse: naming.systemUse(parent, 'parent', isRoot) },
       ...children,
     ];
-    const { offsets, size } = layoutDirectory(entries.map((entry) => directoryRecordLength(entry.identifier.length, entry.systemUse.length)));
+    const { offsets, size } = layoutDirectory(
+      entries.map((entry) => directoryRecordLength(entry.identifier.length, entry.systemUse.length)),
+    );
     planned.push({ node, identifier, parentNumber, entries, offsets, size });
     for (const child of children) {
-      if (child.target.kind === 'directory') queue.push({ node: child.target, identifier: child.identifier, parent: node, parentNumber: index + 1 });
+      if (child.target.kind === 'directory')
+        queue.push({ node: child.target, identifier: child.identifier, parent: node, parentNumber: index + 1 });
     }
   }
   return planned;

@@ -9,7 +9,11 @@ export function pathTableSize(directories: readonly PlannedDirectory[]): number 
   return directories.reduce((total, directory) => total + entryLength(directory), 0);
 }
 
-export function encodePathTable(directories: readonly PlannedDirectory[], extents: readonly number[], endianness: 'little' | 'big'): Buffer {
+export function encodePathTable(
+  directories: readonly PlannedDirectory[],
+  extents: readonly number[],
+  endianness: 'little' | 'big',
+): Buffer {
   const table = Buffer.alloc(pathTableSize(directories));
   let offset = 0;
   directories.forEach((directory, index) => {

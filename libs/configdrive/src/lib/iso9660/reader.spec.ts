@@ -13,12 +13,15 @@ function expectSameFiles(actual: ReadonlyMap<string, Buffer>, expected: Readonly
 }
 
 describe('readIso9660 on images made by real tools', () => {
-  it.each<ImageMaker>(['genisoimage as Ironic runs it', 'xorriso -J -r'])('%s: every file byte for byte, under its Rock Ridge name', (maker) => {
-    const contents = readIso9660(imageFromTool(maker, sample));
-    expect(contents.volumeId).toBe('config-2');
-    expect(contents.naming).toBe('rock-ridge');
-    expectSameFiles(contents.files, sample);
-  });
+  it.each<ImageMaker>(['genisoimage as Ironic runs it', 'xorriso -J -r'])(
+    '%s: every file byte for byte, under its Rock Ridge name',
+    (maker) => {
+      const contents = readIso9660(imageFromTool(maker, sample));
+      expect(contents.volumeId).toBe('config-2');
+      expect(contents.naming).toBe('rock-ridge');
+      expectSameFiles(contents.files, sample);
+    },
+  );
 
   it('follows deep directories that genisoimage relocated under rr_moved, and reads names from continuation areas', () => {
     const image = imageFromTool('genisoimage as Ironic runs it', sample);
@@ -51,13 +54,16 @@ describe('readIso9660 on images made by real tools', () => {
     });
   });
 
-  it.each<ImageMaker>(['genisoimage as Ironic runs it', 'xorriso -J -r'])('%s: a directory of 400 entries spanning several sectors', (maker) => {
-    const files = manyEntries(400);
-    const image = imageFromTool(maker, files);
-    const many = locateRecords(image).find((record) => record.identifier.toString('latin1').toLowerCase() === 'many');
-    expect(many?.size).toBeGreaterThan(4 * 2048);
-    expectSameFiles(readIso9660(image).files, files);
-  });
+  it.each<ImageMaker>(['genisoimage as Ironic runs it', 'xorriso -J -r'])(
+    '%s: a directory of 400 entries spanning several sectors',
+    (maker) => {
+      const files = manyEntries(400);
+      const image = imageFromTool(maker, files);
+      const many = locateRecords(image).find((record) => record.identifier.toString('latin1').toLowerCase() === 'many');
+      expect(many?.size).toBeGreaterThan(4 * 2048);
+      expectSameFiles(readIso9660(image).files, files);
+    },
+  );
 });
 
 describe('readIso9660 on malformed images', () => {
@@ -80,35 +86,71 @@ describe('readIso9660 on malformed images', () => {
   };
 
   it('refuses bytes that are not an image, saying what it found', async () => {
-    await expectConfigDriveError(() => readIso9660(Buffer.from('hello')), 'invalid-image', 'expected an ISO 9660 image (CD001 at sector 16), found only 5 bytes, starting "hello"');
-    await expectConfigDriveError(() => readIso9660(Buffer.alloc(40_000)), 'invalid-image', 'expected an ISO 9660 image (CD001 at sector 16), found 00 00 00 00 00 there');
+    await expectConfigDriveError(
+      () => readIso9660(Buffer.from('hello')),
+      'invalid-image',
+      'expected an ISO 9660 image (CD001 at sector 16), found only 5 bytes, starting "hello"',
+    );
+    await expectConfigDriveError(
+      () => readIso9660(Buffer.alloc(40_000)),
+      'invalid-image',
+      'expected an ISO 9660 image (CD001 at sector 16), found 00 00 00 00 00 there',
+    );
   });
 
   it('refuses an image without a primary volume descriptor', async () => {
-    await expectConfigDriveError(() => readIso9660(patched((image) => (image[16 * 2048] = 3))), 'invalid-image', 'expected a primary volume descriptor after sector 16, found none');
+    await expectConfigDriveError(
+      () => readIso9660(patched((image) => (image[16 * 2048] = 3))),
+      'invalid-image',
+      'expected a primary volume descriptor after sector 16, found none',
+    );
   });
 
   it('refuses a logical block size other than 2048', async () => {
-    await expectConfigDriveError(() => readIso9660(patched((image) => image.writeUInt16LE(512, 16 * 2048 + 128))), 'invalid-image', 'expected a logical block size of 2048 bytes, found 512');
+    await expectConfigDriveError(
+      () => readIso9660(patched((image) => image.writeUInt16LE(512, 16 * 2048 + 128))),
+      'invalid-image',
+      'expected a logical block size of 2048 bytes, found 512',
+    );
   });
 
   it('refuses a file extent beyond the end of the image without allocating it', async () => {
     const userData = primaryRecord('USER_DATA.;1');
     const image = patched((bytes) => patchBothEndian32(bytes, userData.offset + 10, 0xffff_fff0));
-    await expectConfigDriveError(() => readIso9660(image), 'invalid-image', /^expected openstack\/latest\/user_data within the image \(\d+ bytes\), found 4294967280 bytes at sector \d+$/);
+    await expectConfigDriveError(
+      () => readIso9660(image),
+      'invalid-image',
+      /^expected openstack\/latest\/user_data within the image \(\d+ bytes\), found 4294967280 bytes at sector \d+$/,
+    );
   });
 
   it('refuses a directory loop', async () => {
     const latest = primaryRecord('LATEST');
     const root = primaryRecord('OPENSTACK');
     const looped = patched((image) => patchBothEndian32(image, latest.offset + 2, root.extent));
-    await expectConfigDriveError(() => readIso9660(looped), 'invalid-image', /^expected a tree, found the directory at sector \d+ reached twice \(a loop\)$/);
+    await expectConfigDriveError(
+      () => readIso9660(looped),
+      'invalid-image',
+      /^expected a tree, found the directory at sector \d+ reached twice \(a loop\)$/,
+    );
   });
 
   it('enforces the limits on bytes, entries and depth', async () => {
-    await expectConfigDriveError(() => readIso9660(valid, { maxBytes: 4096 }), 'too-large', 'expected files adding up to at most 4096 bytes, found more by openstack/latest/user_data');
-    await expectConfigDriveError(() => readIso9660(valid, { maxEntries: 3 }), 'too-large', 'expected at most 3 files and directories, found more');
-    await expectConfigDriveError(() => readIso9660(valid, { maxDepth: 1 }), 'invalid-image', 'expected directories at most 1 deep, found openstack/latest');
+    await expectConfigDriveError(
+      () => readIso9660(valid, { maxBytes: 4096 }),
+      'too-large',
+      'expected files adding up to at most 4096 bytes, found more by openstack/latest/user_data',
+    );
+    await expectConfigDriveError(
+      () => readIso9660(valid, { maxEntries: 3 }),
+      'too-large',
+      'expected at most 3 files and directories, found more',
+    );
+    await expectConfigDriveError(
+      () => readIso9660(valid, { maxDepth: 1 }),
+      'invalid-image',
+      'expected directories at most 1 deep, found openstack/latest',
+    );
   });
 
   it('refuses a file name that would escape its directory', async () => {

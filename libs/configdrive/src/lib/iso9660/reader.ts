@@ -27,7 +27,11 @@ export interface Iso9660ReadLimits {
  *
  * @public
  */
-export const DEFAULT_ISO9660_READ_LIMITS: Iso9660ReadLimits = { maxBytes: DEFAULT_MAX_CONFIG_DRIVE_BYTES, maxEntries: 10_000, maxDepth: 32 };
+export const DEFAULT_ISO9660_READ_LIMITS: Iso9660ReadLimits = {
+  maxBytes: DEFAULT_MAX_CONFIG_DRIVE_BYTES,
+  maxEntries: 10_000,
+  maxDepth: 32,
+};
 
 /**
  * Which names the files were read under: Rock Ridge is preferred, then Joliet, then plain ISO 9660.
@@ -103,7 +107,10 @@ class TreeWalk {
   private readDirectory(directory: PendingDirectory, pending: PendingDirectory[]): void {
     // A directory reached twice would be a loop (or a hard-linked directory, which ISO 9660 forbids).
     if (this.visitedExtents.has(directory.extent)) {
-      throw new ConfigDriveError('invalid-image', `expected a tree, found the directory at sector ${directory.extent} reached twice (a loop)`);
+      throw new ConfigDriveError(
+        'invalid-image',
+        `expected a tree, found the directory at sector ${directory.extent} reached twice (a loop)`,
+      );
     }
     this.visitedExtents.add(directory.extent);
     const bytes = extentOf(this.image, directory.extent, directory.size, directory.path || '/');
@@ -115,7 +122,8 @@ class TreeWalk {
         throw new ConfigDriveError('too-large', `expected at most ${this.limits.maxEntries} files and directories, found more`);
       }
       if (entry.kind === 'directory') {
-        if (directory.depth >= this.limits.maxDepth) throw new ConfigDriveError('invalid-image', `expected directories at most ${this.limits.maxDepth} deep, found ${path}`);
+        if (directory.depth >= this.limits.maxDepth)
+          throw new ConfigDriveError('invalid-image', `expected directories at most ${this.limits.maxDepth} deep, found ${path}`);
         pending.push({ extent: entry.extent, size: entry.size, path, depth: directory.depth + 1 });
       } else {
         this.keepFile(path, record);
@@ -147,7 +155,10 @@ class TreeWalk {
     const data = extentOf(this.image, record.extent, record.size, path);
     this.totalBytes += data.length;
     if (this.totalBytes > this.limits.maxBytes) {
-      throw new ConfigDriveError('too-large', `expected files adding up to at most ${formatSize(this.limits.maxBytes)}, found more by ${path}`);
+      throw new ConfigDriveError(
+        'too-large',
+        `expected files adding up to at most ${formatSize(this.limits.maxBytes)}, found more by ${path}`,
+      );
     }
     if (this.files.has(path)) throw new ConfigDriveError('invalid-image', `expected one entry per name, found ${path} twice`);
     // A copy in memory of its own: a view would keep the whole image alive, and a small Buffer.from
@@ -162,15 +173,25 @@ function extentOf(image: Buffer, extent: number, size: number, what: string): Bu
   if (size === 0) return Buffer.alloc(0); // writers put empty files at any sector, even past the end
   const start = extent * SECTOR_SIZE;
   if (start + size > image.length) {
-    throw new ConfigDriveError('invalid-image', `expected ${what} within the image (${image.length} bytes), found ${size} bytes at sector ${extent}`);
+    throw new ConfigDriveError(
+      'invalid-image',
+      `expected ${what} within the image (${image.length} bytes), found ${size} bytes at sector ${extent}`,
+    );
   }
   return image.subarray(start, start + size);
 }
 
 /** A directory's "." record, which carries its own size and, at the root, the SUSP indicator. */
 function firstRecordOf(image: Buffer, directory: { extent: number; size: number }): DirectoryRecord {
-  const first = directoryRecords(extentOf(image, directory.extent, Math.min(directory.size, SECTOR_SIZE), 'a directory'), directory.extent).next();
-  if (first.done) throw new ConfigDriveError('invalid-image', `expected a "." record at the start of the directory at sector ${directory.extent}, found none`);
+  const first = directoryRecords(
+    extentOf(image, directory.extent, Math.min(directory.size, SECTOR_SIZE), 'a directory'),
+    directory.extent,
+  ).next();
+  if (first.done)
+    throw new ConfigDriveError(
+      'invalid-image',
+      `expected a "." record at the start of the directory at sector ${directory.extent}, found none`,
+    );
   return first.value;
 }
 

@@ -46,7 +46,10 @@ export function readSuspEntries(systemUse: Buffer, image: Buffer, budget: Contin
   let area: Buffer | undefined = systemUse;
   for (let continuations = 0; area !== undefined; continuations++) {
     if (continuations > MAX_CONTINUATIONS_PER_RECORD) {
-      throw new ConfigDriveError('invalid-image', `expected at most ${MAX_CONTINUATIONS_PER_RECORD} Rock Ridge continuation areas per record, found more`);
+      throw new ConfigDriveError(
+        'invalid-image',
+        `expected at most ${MAX_CONTINUATIONS_PER_RECORD} Rock Ridge continuation areas per record, found more`,
+      );
     }
     const read = readEntriesOfArea(area);
     entries.push(...read.entries);
@@ -74,11 +77,15 @@ function readEntriesOfArea(area: Buffer): { entries: SuspEntry[]; continuation?:
 }
 
 function continuationArea(ce: Buffer, image: Buffer, budget: ContinuationBudget): Buffer {
-  if (ce.length < 24) throw new ConfigDriveError('invalid-image', `expected a 28-byte Rock Ridge CE entry, found ${ce.length + HEADER_LENGTH} bytes`);
+  if (ce.length < 24)
+    throw new ConfigDriveError('invalid-image', `expected a 28-byte Rock Ridge CE entry, found ${ce.length + HEADER_LENGTH} bytes`);
   const start = ce.readUInt32LE(0) * SECTOR_SIZE + ce.readUInt32LE(8);
   const length = ce.readUInt32LE(16);
   if (start + length > image.length) {
-    throw new ConfigDriveError('invalid-image', `expected a Rock Ridge continuation area within the image (${image.length} bytes), found ${length} bytes at byte ${start}`);
+    throw new ConfigDriveError(
+      'invalid-image',
+      `expected a Rock Ridge continuation area within the image (${image.length} bytes), found ${length} bytes at byte ${start}`,
+    );
   }
   if (length > budget.bytesLeft) {
     throw new ConfigDriveError('invalid-image', 'expected Rock Ridge continuation areas to add up to less than the image, found more');

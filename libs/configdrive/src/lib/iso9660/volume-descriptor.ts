@@ -74,7 +74,9 @@ export interface VolumeRoots {
 }
 
 export function hasIsoSignature(image: Buffer): boolean {
-  return image.length >= (FIRST_DESCRIPTOR_SECTOR + 1) * SECTOR_SIZE && identifierAt(image, FIRST_DESCRIPTOR_SECTOR) === STANDARD_IDENTIFIER;
+  return (
+    image.length >= (FIRST_DESCRIPTOR_SECTOR + 1) * SECTOR_SIZE && identifierAt(image, FIRST_DESCRIPTOR_SECTOR) === STANDARD_IDENTIFIER
+  );
 }
 
 export function readVolumeRoots(image: Buffer): VolumeRoots {
@@ -90,7 +92,8 @@ export function readVolumeRoots(image: Buffer): VolumeRoots {
     if (descriptor[0] === PRIMARY) primary ??= descriptor;
     if (descriptor[0] === SUPPLEMENTARY && isJolietEscapeSequence(descriptor.subarray(88, 120))) joliet ??= descriptor;
   }
-  if (primary === undefined) throw new ConfigDriveError('invalid-image', 'expected a primary volume descriptor after sector 16, found none');
+  if (primary === undefined)
+    throw new ConfigDriveError('invalid-image', 'expected a primary volume descriptor after sector 16, found none');
   const blockSize = primary.readUInt16LE(128);
   if (blockSize !== SECTOR_SIZE) {
     throw new ConfigDriveError('invalid-image', `expected a logical block size of ${SECTOR_SIZE} bytes, found ${blockSize}`);

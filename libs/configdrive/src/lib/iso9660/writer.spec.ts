@@ -12,7 +12,10 @@ const sample = withoutPaths(sampleFiles(), `names/${LONG_NAME}`);
 /** Every path isoinfo lists in one tree. It prints Joliet names in a legacy charset, never UTF-8: ask for Latin-1. */
 function isoinfoListing(tree: '-J' | '-R', imagePath: string): string[] {
   const output = runTool('isoinfo', tree === '-J' ? ['-J', '-j', 'iso8859-1', '-f', '-i', imagePath] : ['-R', '-f', '-i', imagePath]);
-  return output.toString(tree === '-J' ? 'latin1' : 'utf8').trim().split('\n');
+  return output
+    .toString(tree === '-J' ? 'latin1' : 'utf8')
+    .trim()
+    .split('\n');
 }
 
 /** Runs `check` with our image of `files` written to a temporary file. */
@@ -118,22 +121,40 @@ describe('writeIso9660 refuses what it cannot write', () => {
   };
 
   it.each(['/absolute', 'a//b', 'trailing/', '../up', 'a/./b', ''])('the path %j', (path) => {
-    expectUnsupported(() => write({ [path]: 'x' }), `expected a relative path of plain names separated by "/", found ${JSON.stringify(path)}`);
+    expectUnsupported(
+      () => write({ [path]: 'x' }),
+      `expected a relative path of plain names separated by "/", found ${JSON.stringify(path)}`,
+    );
   });
 
   it('a path used both as a file and as a directory', () => {
-    expectUnsupported(() => write({ a: 'file', 'a/b': 'file' }), 'expected each path to be either a file or a directory, found "a/b" used as both');
-    expectUnsupported(() => write({ 'a/b': 'file', a: 'file' }), 'expected each path to be either a file or a directory, found "a" used as both');
+    expectUnsupported(
+      () => write({ a: 'file', 'a/b': 'file' }),
+      'expected each path to be either a file or a directory, found "a/b" used as both',
+    );
+    expectUnsupported(
+      () => write({ 'a/b': 'file', a: 'file' }),
+      'expected each path to be either a file or a directory, found "a" used as both',
+    );
   });
 
   it('names longer than a directory record holds', () => {
     const name = 'é'.repeat(74);
-    expectUnsupported(() => write({ [name]: 'x' }), `expected names of at most 103 characters and 147 UTF-8 bytes, found ${JSON.stringify(name)} in ${JSON.stringify(name)}`);
-    expectUnsupported(() => write({ [`d/${'x'.repeat(104)}`]: 'x' }), expect.stringContaining('expected names of at most 103 characters') as unknown as string);
+    expectUnsupported(
+      () => write({ [name]: 'x' }),
+      `expected names of at most 103 characters and 147 UTF-8 bytes, found ${JSON.stringify(name)} in ${JSON.stringify(name)}`,
+    );
+    expectUnsupported(
+      () => write({ [`d/${'x'.repeat(104)}`]: 'x' }),
+      expect.stringContaining('expected names of at most 103 characters') as unknown as string,
+    );
   });
 
   it('a volume id Joliet cannot hold', () => {
-    expectUnsupported(() => write({ a: 'x' }, 'a-volume-id-of-17'), 'expected a volume id of 1 to 16 printable ASCII characters, found "a-volume-id-of-17"');
+    expectUnsupported(
+      () => write({ a: 'x' }, 'a-volume-id-of-17'),
+      'expected a volume id of 1 to 16 printable ASCII characters, found "a-volume-id-of-17"',
+    );
     expectUnsupported(() => write({ a: 'x' }, ''), 'expected a volume id of 1 to 16 printable ASCII characters, found ""');
   });
 });

@@ -53,7 +53,12 @@ export function writeIso9660(files: ReadonlyMap<string, Uint8Array>, options: Is
   const trees = (['primary', 'joliet'] as const).map((kind): PlacedTree => {
     const directories = planHierarchy(root, kind === 'primary' ? primaryWithRockRidge : joliet);
     const size = pathTableSize(directories);
-    return { kind, directories, directoryExtents: [], pathTable: { size, littleEndianSector: allocate(size), bigEndianSector: allocate(size) } };
+    return {
+      kind,
+      directories,
+      directoryExtents: [],
+      pathTable: { size, littleEndianSector: allocate(size), bigEndianSector: allocate(size) },
+    };
   });
   for (const tree of trees) tree.directoryExtents = tree.directories.map((directory) => allocate(directory.size));
   const fileExtents = new Map<FileNode, number>();
@@ -63,15 +68,24 @@ export function writeIso9660(files: ReadonlyMap<string, Uint8Array>, options: Is
   const put = (bytes: Buffer, sector: number, offset = 0): void => void bytes.copy(image, sector * SECTOR_SIZE + offset);
   trees.forEach((tree, index) => {
     const locate = locator(tree, fileExtents);
-    const rootRecord = encodeDirectoryRecord({ ...locate(root), flags: DIRECTORY_FLAG, identifier: SELF_IDENTIFIER, systemUse: Buffer.alloc(0) }, date);
+    const rootRecord = encodeDirectoryRecord(
+      { ...locate(root), flags: DIRECTORY_FLAG, identifier: SELF_IDENTIFIER, systemUse: Buffer.alloc(0) },
+      date,
+    );
     const content = { kind: tree.kind, volumeId: options.volumeId, publisher: options.publisher ?? '', application: APPLICATION };
-    put(encodeVolumeDescriptor({ ...content, volumeSectors: nextSector, pathTable: tree.pathTable, rootRecord, date }), FIRST_DESCRIPTOR_SECTOR + index);
+    put(
+      encodeVolumeDescriptor({ ...content, volumeSectors: nextSector, pathTable: tree.pathTable, rootRecord, date }),
+      FIRST_DESCRIPTOR_SECTOR + index,
+    );
     put(encodePathTable(tree.directories, tree.directoryExtents, 'little'), tree.pathTable.littleEndianSector);
     put(encodePathTable(tree.directories, tree.directoryExtents, 'big'), tree.pathTable.bigEndianSector);
     tree.directories.forEach((directory, d) => {
       directory.entries.forEach((entry, e) => {
         const flags = entry.target.kind === 'directory' ? DIRECTORY_FLAG : 0;
-        const record = encodeDirectoryRecord({ ...locate(entry.target), flags, identifier: entry.identifier, systemUse: entry.systemUse }, date);
+        const record = encodeDirectoryRecord(
+          { ...locate(entry.target), flags, identifier: entry.identifier, systemUse: entry.systemUse },
+          date,
+        );
         put(record, tree.directoryExtents[d], directory.offsets[e]);
       });
     });
@@ -83,9 +97,13 @@ export function writeIso9660(files: ReadonlyMap<string, Uint8Array>, options: Is
 
 /** Where a node's data lies in one tree: its own directory extents, the shared file extents. */
 function locator(tree: PlacedTree, fileExtents: ReadonlyMap<FileNode, number>): (node: TreeNode) => { extent: number; size: number } {
-  const directories = new Map(tree.directories.map((directory, index) => [directory.node, { extent: tree.directoryExtents[index], size: directory.size }]));
+  const directories = new Map(
+    tree.directories.map((directory, index) => [directory.node, { extent: tree.directoryExtents[index], size: directory.size }]),
+  );
   return (node) =>
-    node.kind === 'file' ? { extent: fileExtents.get(node) as number, size: node.data.length } : (directories.get(node) as { extent: number; size: number });
+    node.kind === 'file'
+      ? { extent: fileExtents.get(node) as number, size: node.data.length }
+      : (directories.get(node) as { extent: number; size: number });
 }
 
 function* filesOf(directory: DirectoryNode): Generator<FileNode> {
@@ -97,6 +115,9 @@ function* filesOf(directory: DirectoryNode): Generator<FileNode> {
 
 function checkVolumeId(volumeId: string): void {
   if (volumeId.length === 0 || volumeId.length > MAX_VOLUME_ID_LENGTH || !/^[\x20-\x7e]+$/.test(volumeId)) {
-    throw new ConfigDriveError('unsupported', `expected a volume id of 1 to ${MAX_VOLUME_ID_LENGTH} printable ASCII characters, found ${JSON.stringify(volumeId)}`);
+    throw new ConfigDriveError(
+      'unsupported',
+      `expected a volume id of 1 to ${MAX_VOLUME_ID_LENGTH} printable ASCII characters, found ${JSON.stringify(volumeId)}`,
+    );
   }
 }

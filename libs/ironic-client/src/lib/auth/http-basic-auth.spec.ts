@@ -46,11 +46,15 @@ describe('http_basic auth', () => {
     server = await basicAuthIronic();
     const failure = new IronicClient({ endpoint: server.url }).getNode(node.uuid);
     await expect(failure).rejects.toMatchObject({ refused: 'missing', status: 401 });
-    await expect(failure).rejects.toThrow("This Ironic requires authentication; give http_basic or keystone credentials, as its auth_strategy asks.");
+    await expect(failure).rejects.toThrow(
+      'This Ironic requires authentication; give http_basic or keystone credentials, as its auth_strategy asks.',
+    );
   });
 
   it('explains a 403 as a policy matter', async () => {
-    server = await startFakeServer((request, baseUrl) => (request.url === '/' ? fakeIronic()(request, baseUrl) : ironicError(403, 'Access was denied')));
+    server = await startFakeServer((request, baseUrl) =>
+      request.url === '/' ? fakeIronic()(request, baseUrl) : ironicError(403, 'Access was denied'),
+    );
     const client = new IronicClient({ endpoint: server.url, auth: { type: 'http_basic', username: 'admin', password: 'good' } });
     await expect(client.getNode(node.uuid)).rejects.toMatchObject({ status: 403 });
     await expect(client.getNode(node.uuid)).rejects.toThrow("Ironic's policy does not allow this call");

@@ -25,7 +25,9 @@ describe('keystone auth', () => {
   });
 
   const startKeystone = async (options: Partial<FakeKeystoneOptions> = {}) => {
-    keystone = await startFakeServer(fakeKeystone({ endpoints: [{ interface: 'public', region_id: 'RegionOne', url: ironic.url }], ...options }));
+    keystone = await startFakeServer(
+      fakeKeystone({ endpoints: [{ interface: 'public', region_id: 'RegionOne', url: ironic.url }], ...options }),
+    );
   };
   const auth = (overrides: Partial<KeystoneAuthOptions> = {}): KeystoneAuthOptions => ({
     type: 'keystone',
@@ -63,7 +65,9 @@ describe('keystone auth', () => {
         { interface: 'internal', region_id: 'RegionTwo', url: `${ironic.url}/v1` },
       ],
     });
-    const fromCatalog = new IronicClient({ auth: auth({ interface: 'internal', regionName: 'RegionTwo', projectName: undefined, projectId: 'p-42' }) });
+    const fromCatalog = new IronicClient({
+      auth: auth({ interface: 'internal', regionName: 'RegionTwo', projectName: undefined, projectId: 'p-42' }),
+    });
     expect(await fromCatalog.getNode(node.uuid)).toMatchObject(node);
     expect(JSON.parse(keystone.requests[0].body).auth.scope).toEqual({ project: { id: 'p-42' } });
     const explicit = new IronicClient({ endpoint: ironic.url, auth: auth() });
@@ -93,12 +97,14 @@ describe('keystone auth', () => {
     accepted = () => false;
     const failure = new IronicClient({ auth: auth() }).getNode(node.uuid);
     await expect(failure).rejects.toThrow(IronicAuthError);
-    await expect(failure).rejects.toThrow('failed (answered 401): Ironic refused the credentials (Invalid token). Ironic refused a fresh Keystone token');
+    await expect(failure).rejects.toThrow(
+      'failed (answered 401): Ironic refused the credentials (Invalid token). Ironic refused a fresh Keystone token',
+    );
     expect(apiTokens()).toEqual(['token-1', 'token-2']);
     expect(tokenRequests()).toBe(2);
   });
 
-  it('reports credentials Keystone refuses, and which ones (no caller\'s setting names)', async () => {
+  it("reports credentials Keystone refuses, and which ones (no caller's setting names)", async () => {
     await startKeystone({ password: 'other' });
     const failure = new IronicClient({ auth: auth() }).negotiate();
     await expect(failure).rejects.toMatchObject({ code: 'IRONIC_AUTH', refused: 'keystone_password', status: 401 });
@@ -121,8 +127,13 @@ describe('keystone auth', () => {
     );
     // With the interface the catalog has, its endpoint is the one asked, and the error says who named it.
     const internal = new IronicClient({ auth: { ...auth(), interface: 'internal' }, retries: 0 }).negotiate();
-    await expect(internal).rejects.toMatchObject({ code: 'IRONIC_CONNECTION', target: { service: 'ironic', endpoint: 'http://internal.invalid:6385', namedBy: 'catalog' } });
-    await expect(internal).rejects.toThrow('Is Ironic running at http://internal.invalid:6385 (the baremetal endpoint of the Keystone catalog)? Check the catalog, or give the endpoint.');
+    await expect(internal).rejects.toMatchObject({
+      code: 'IRONIC_CONNECTION',
+      target: { service: 'ironic', endpoint: 'http://internal.invalid:6385', namedBy: 'catalog' },
+    });
+    await expect(internal).rejects.toThrow(
+      'Is Ironic running at http://internal.invalid:6385 (the baremetal endpoint of the Keystone catalog)? Check the catalog, or give the endpoint.',
+    );
   });
 
   it('names Keystone as the server that does not answer', async () => {

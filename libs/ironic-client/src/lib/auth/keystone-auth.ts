@@ -48,7 +48,10 @@ export class KeystoneAuth implements AuthProvider {
 
   rejection(status: number): AuthRejection {
     if (status === 403) return FORBIDDEN;
-    return { refused: 'token', advice: 'Ironic refused a fresh Keystone token; check that Ironic uses the same Keystone and that the project has a role on it.' };
+    return {
+      refused: 'token',
+      advice: 'Ironic refused a fresh Keystone token; check that Ironic uses the same Keystone and that the project has a role on it.',
+    };
   }
 
   /** Concurrent requests share one token request. */
@@ -91,7 +94,10 @@ export class KeystoneAuth implements AuthProvider {
         url,
         answer.status,
         `the token's catalog has no ${wanted} baremetal endpoint${region} (it has: ${describeBaremetalEndpoints(catalog)})`,
-        { refused: 'catalog', advice: 'Register Ironic in the Keystone catalog, ask for another interface or region, or give the endpoint.' },
+        {
+          refused: 'catalog',
+          advice: 'Register Ironic in the Keystone catalog, ask for another interface or region, or give the endpoint.',
+        },
       );
     }
     const now = Date.now();

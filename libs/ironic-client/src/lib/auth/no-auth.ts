@@ -15,6 +15,9 @@ export class NoAuth implements AuthProvider {
 
   rejection(status: number): AuthRejection {
     if (status === 403) return FORBIDDEN;
-    return { refused: 'missing', advice: "This Ironic requires authentication; give http_basic or keystone credentials, as its auth_strategy asks." };
+    return {
+      refused: 'missing',
+      advice: 'This Ironic requires authentication; give http_basic or keystone credentials, as its auth_strategy asks.',
+    };
   }
 }

@@ -18,7 +18,12 @@ describe('AllowedClients', () => {
     stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().trim().split('\n')));
     let now = 0;
     const metrics = { refused: 0, refusedClient: () => void metrics.refused++ };
-    const allowed = new AllowedClients(new CidrList(['10.0.0.0/8']), createLogger({ level: 'warn', stream, format: 'json' }), metrics, () => now);
+    const allowed = new AllowedClients(
+      new CidrList(['10.0.0.0/8']),
+      createLogger({ level: 'warn', stream, format: 'json' }),
+      metrics,
+      () => now,
+    );
     for (let i = 0; i < 1000; i++) allowed.admits(`192.0.2.${i % 250}`);
     now += REFUSED_CLIENT_LOG_INTERVAL_MS;
     allowed.admits('198.51.100.1');

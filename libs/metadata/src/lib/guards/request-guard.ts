@@ -21,6 +21,7 @@ export function refusePath(rawPath: string): Refusal | undefined {
     return refuse(400, 'the path has a malformed percent escape');
   }
   if (decoded.includes('\0')) return refuse(400, 'the path contains a NUL byte');
-  if (decoded.split('/').some((segment) => segment.length > MAX_SEGMENT_LENGTH)) return refuse(400, `a path segment is longer than ${MAX_SEGMENT_LENGTH} characters`);
+  if (decoded.split('/').some((segment) => segment.length > MAX_SEGMENT_LENGTH))
+    return refuse(400, `a path segment is longer than ${MAX_SEGMENT_LENGTH} characters`);
   return undefined;
 }

@@ -97,10 +97,18 @@ describe('readTokenKeyFile', () => {
   });
 
   it.each([
-    ['missing', () => join(dir, 'absent'), /absent does not exist; create it \(one key a line, each at least 32 bytes, e\.g\. openssl rand -base64 48\) with the same content on every replica/],
+    [
+      'missing',
+      () => join(dir, 'absent'),
+      /absent does not exist; create it \(one key a line, each at least 32 bytes, e\.g\. openssl rand -base64 48\) with the same content on every replica/,
+    ],
     ['a directory', () => dir, /cannot be read: EISDIR/],
     ['empty', () => file('empty', '\n\n'), /holds no key; write one key a line/],
-    ['with a short key', () => file('short', `${'k'.repeat(32)}\n${'s'.repeat(31)}\n`), /the key on line 2 of .*short is 31 bytes; every key must be at least 32/],
+    [
+      'with a short key',
+      () => file('short', `${'k'.repeat(32)}\n${'s'.repeat(31)}\n`),
+      /the key on line 2 of .*short is 31 bytes; every key must be at least 32/,
+    ],
   ])('says what is wrong with a key file %s', (_case, path, message) => {
     expect(() => readTokenKeyFile(path())).toThrow(TokenKeyFileError);
     expect(() => readTokenKeyFile(path())).toThrow(message);

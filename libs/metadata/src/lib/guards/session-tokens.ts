@@ -52,7 +52,10 @@ export class SessionTokens {
   useKeys(keys: readonly Buffer[]): void {
     if (keys.length === 0) throw new RangeError('no IMDSv2 token key given');
     const short = keys.findIndex((key) => key.length < TOKEN_KEY_MIN_BYTES);
-    if (short !== -1) throw new RangeError(`IMDSv2 token key ${short + 1} is ${keys[short].length} bytes; every key must be at least ${TOKEN_KEY_MIN_BYTES}`);
+    if (short !== -1)
+      throw new RangeError(
+        `IMDSv2 token key ${short + 1} is ${keys[short].length} bytes; every key must be at least ${TOKEN_KEY_MIN_BYTES}`,
+      );
     this.keys = [...keys];
   }
 

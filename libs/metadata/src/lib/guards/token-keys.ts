@@ -26,9 +26,14 @@ export function readTokenKeyFile(path: string): Buffer[] {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new TokenKeyFileError(`IMDS_TOKEN_KEY_FILE: ${path} does not exist; create it (${CREATE}) with the same content on every replica`);
+    if (code === 'ENOENT')
+      throw new TokenKeyFileError(
+        `IMDS_TOKEN_KEY_FILE: ${path} does not exist; create it (${CREATE}) with the same content on every replica`,
+      );
     if (code === 'EACCES' || code === 'EPERM') {
-      throw new TokenKeyFileError(`IMDS_TOKEN_KEY_FILE: ${path} cannot be read by user ${process.getuid?.() ?? '?'}; make the service's user its owner (mode 0400)`);
+      throw new TokenKeyFileError(
+        `IMDS_TOKEN_KEY_FILE: ${path} cannot be read by user ${process.getuid?.() ?? '?'}; make the service's user its owner (mode 0400)`,
+      );
     }
     throw new TokenKeyFileError(`IMDS_TOKEN_KEY_FILE: ${path} cannot be read: ${(error as Error).message}`);
   }
@@ -38,7 +43,9 @@ export function readTokenKeyFile(path: string): Buffer[] {
     if (key === '') continue;
     const bytes = Buffer.from(key, 'utf8');
     if (bytes.length < TOKEN_KEY_MIN_BYTES) {
-      throw new TokenKeyFileError(`IMDS_TOKEN_KEY_FILE: the key on line ${index + 1} of ${path} is ${bytes.length} bytes; every key must be at least ${TOKEN_KEY_MIN_BYTES} (${CREATE})`);
+      throw new TokenKeyFileError(
+        `IMDS_TOKEN_KEY_FILE: the key on line ${index + 1} of ${path} is ${bytes.length} bytes; every key must be at least ${TOKEN_KEY_MIN_BYTES} (${CREATE})`,
+      );
     }
     keys.push(bytes);
   }

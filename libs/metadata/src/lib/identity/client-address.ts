@@ -27,9 +27,19 @@ export interface ClientIdentity {
 export function clientIdentity(peer: string, header: (name: string) => string | undefined, trusted: CidrList): ClientIdentity {
   const socketAddress = normalizeIp(peer);
   const forwardedFor = header('x-forwarded-for');
-  const entries = forwardedFor === undefined ? [] : forwardedFor.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries =
+    forwardedFor === undefined
+      ? []
+      : forwardedFor
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== '');
   if (trusted.empty || !trusted.has(socketAddress)) {
-    return { address: socketAddress, clientForwardedFor: entries, forgedForwarding: forwardedFor !== undefined || header('x-real-ip') !== undefined };
+    return {
+      address: socketAddress,
+      clientForwardedFor: entries,
+      forgedForwarding: forwardedFor !== undefined || header('x-real-ip') !== undefined,
+    };
   }
   // Our proxies' hops come off the right-hand end; the entry left of them is the client's, and
   // anything further left the client sent itself.

@@ -28,9 +28,13 @@ describe('ClientMacCheck', () => {
 
   it("refuses another node's machine on the address, and logs both nodes", async () => {
     const { check, owner, index, logs } = setup({ '10.77.0.11': '02:00:00:aa:00:12' });
-    expect(await check.refusal('10.77.0.11', owner, index)).toBe(`10.77.0.11 belongs to node ${owner.node.uuid} (owner), but this request came from MAC 02:00:00:aa:00:12, which is not one of its ports`);
+    expect(await check.refusal('10.77.0.11', owner, index)).toBe(
+      `10.77.0.11 belongs to node ${owner.node.uuid} (owner), but this request came from MAC 02:00:00:aa:00:12, which is not one of its ports`,
+    );
     await new Promise((resolve) => setImmediate(resolve));
-    expect(logs()).toMatch(/VERIFY_CLIENT_MAC: 10\.77\.0\.11 is node \S+ \(owner\)'s address but came from 02:00:00:aa:00:12, a port of node \S+ \(tenant\): refused/);
+    expect(logs()).toMatch(
+      /VERIFY_CLIENT_MAC: 10\.77\.0\.11 is node \S+ \(owner\)'s address but came from 02:00:00:aa:00:12, a port of node \S+ \(tenant\): refused/,
+    );
   });
 
   it('refuses an address with no neighbour entry, saying why', async () => {
@@ -42,7 +46,12 @@ describe('ClientMacCheck', () => {
 
   it('refuses when the table cannot be read', async () => {
     const { owner, index } = setup({});
-    const check = new ClientMacCheck({ macFor: async () => Promise.reject(new Error('ip: not found')) }, createLogger({ level: 'error', stream: new PassThrough() }));
-    expect(await check.refusal('10.77.0.11', owner, index)).toContain("the neighbour table of this host cannot be read to verify 10.77.0.11's MAC");
+    const check = new ClientMacCheck(
+      { macFor: async () => Promise.reject(new Error('ip: not found')) },
+      createLogger({ level: 'error', stream: new PassThrough() }),
+    );
+    expect(await check.refusal('10.77.0.11', owner, index)).toContain(
+      "the neighbour table of this host cannot be read to verify 10.77.0.11's MAC",
+    );
   });
 });

@@ -86,11 +86,18 @@ export function parseDuid(bytes: readonly number[]): Duid {
   const typeName: string = DUID_TYPES[type as keyof typeof DUID_TYPES] ?? `DUID of unknown type ${type}`;
   const addressAt = type === 1 ? 8 : type === 3 ? 4 : undefined;
   if (addressAt === undefined) return { type, typeName, noMac: `is a ${typeName}, which carries no link-layer address` };
-  if (bytes.length <= addressAt) return { type, typeName, noMac: `is a ${typeName} of ${bytes.length} bytes, too short to hold a link-layer address` };
+  if (bytes.length <= addressAt)
+    return { type, typeName, noMac: `is a ${typeName} of ${bytes.length} bytes, too short to hold a link-layer address` };
   const hardwareType = (bytes[2] << 8) | bytes[3];
   const address = bytes.slice(addressAt);
   const found = ethernetMac(hardwareType, address);
-  return { type, typeName, hardwareType, linkLayerAddress: hexBytes(address), ...('mac' in found ? found : { noMac: `is a ${typeName}, and ${found.noMac}` }) };
+  return {
+    type,
+    typeName,
+    hardwareType,
+    linkLayerAddress: hexBytes(address),
+    ...('mac' in found ? found : { noMac: `is a ${typeName}, and ${found.noMac}` }),
+  };
 }
 
 /**

@@ -117,12 +117,19 @@ export function parseLeases(text: string): ParsedLeases {
 
 /** One lease line, or what is wrong with it. */
 function parseLease(fields: string[], line: number, serverDuid: string | undefined): Lease | string {
-  if (fields.length < 3 || fields.length > 5) return `expected "EXPIRY MAC IP HOSTNAME CLIENT-ID" (or "EXPIRY IAID IP HOSTNAME CLIENT-DUID"), found ${fields.length} fields`;
+  if (fields.length < 3 || fields.length > 5)
+    return `expected "EXPIRY MAC IP HOSTNAME CLIENT-ID" (or "EXPIRY IAID IP HOSTNAME CLIENT-DUID"), found ${fields.length} fields`;
   const [expiry, hardware, address, hostname, clientId] = fields;
   if (!/^\d+$/.test(expiry)) return `expected the expiry as Unix seconds, found "${expiry}"`;
   const family = isIP(address);
   if (family === 0) return `expected an IP address, found "${address}"`;
-  const common = { line, ip: normalizeIp(address), expiresAt: Number(expiry), hostname: unknown(hostname), clientId: unknown(clientId)?.toLowerCase() };
+  const common = {
+    line,
+    ip: normalizeIp(address),
+    expiresAt: Number(expiry),
+    hostname: unknown(hostname),
+    clientId: unknown(clientId)?.toLowerCase(),
+  };
   return family === 4 ? ipv4Lease(common, hardware) : ipv6Lease(common, hardware, serverDuid);
 }
 
@@ -138,7 +145,8 @@ function ipv4Lease(common: Common, hardware: string): Ipv4Lease | string {
 
 function ipv6Lease(common: Common, iaidField: string, serverDuid: string | undefined): Ipv6Lease | string {
   const iaid = /^(T?)(\d+)$/.exec(iaidField);
-  if (!iaid || Number(iaid[2]) > IAID_MAX) return `expected the IAID of an IPv6 lease (a 32-bit number, "T" before it for a temporary address), found "${iaidField}"`;
+  if (!iaid || Number(iaid[2]) > IAID_MAX)
+    return `expected the IAID of an IPv6 lease (a 32-bit number, "T" before it for a temporary address), found "${iaidField}"`;
   const lease: Ipv6Lease = { ...common, family: 6, iaid: Number(iaid[2]), temporary: iaid[1] === 'T', serverDuid };
   if (common.clientId === undefined) return { ...lease, noMac: 'it names no client DUID' };
   const bytes = parseHexBytes(common.clientId);

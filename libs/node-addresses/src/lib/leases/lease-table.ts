@@ -42,7 +42,8 @@ export class LeaseTable implements LeaseLookup {
     const live = leases.filter((lease) => !LeaseTable.isExpired(lease, now));
     if (live.length === 0) return { reason: `the DHCP lease for ${ip} expired` };
     const withMac = live.filter((lease) => lease.mac);
-    if (withMac.length === 0) return { reason: live.map((lease) => `the DHCP lease for ${ip} (line ${lease.line}) names no MAC: ${lease.noMac}`).join('; ') };
+    if (withMac.length === 0)
+      return { reason: live.map((lease) => `the DHCP lease for ${ip} (line ${lease.line}) names no MAC: ${lease.noMac}`).join('; ') };
     const macs = new Set(withMac.map((lease) => lease.mac));
     if (macs.size > 1) return { reason: `${ip} has live DHCP leases for several MACs (${[...macs].join(', ')}); refusing to guess` };
     return { mac: withMac[0].mac as string, lease: withMac[0] };

@@ -42,7 +42,9 @@ export class LeaseFile implements LeaseLookup {
     } catch (error) {
       if (!this.missingReported) {
         const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-        this.logger.warn(`cannot read the lease file ${this.path} (${reason}); the DHCP lease fallback is off until it appears; check LEASE_FILE`);
+        this.logger.warn(
+          `cannot read the lease file ${this.path} (${reason}); the DHCP lease fallback is off until it appears; check LEASE_FILE`,
+        );
         this.missingReported = true;
       }
       this.table = new LeaseTable([]);

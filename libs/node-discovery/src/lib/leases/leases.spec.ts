@@ -24,16 +24,70 @@ describe('parseLeases', () => {
     const { leases, problems } = parseLeases(FILE);
     expect(problems).toEqual([]);
     expect(leases).toEqual([
-      { line: 1, family: 4, ip: '10.1.105.195', expiresAt: 1750802648, hardwareType: 1, hardwareAddress: '9c:6b:00:70:59:8b', mac: '9c:6b:00:70:59:8b', hostname: 'web-1', clientId: '01:9c:6b:00:70:59:8b' },
-      { line: 2, family: 4, ip: '10.1.105.10', expiresAt: 0, hardwareType: 1, hardwareAddress: '52:54:00:aa:bb:cc', mac: '52:54:00:aa:bb:cc', hostname: undefined, clientId: undefined },
-      expect.objectContaining({ line: 4, family: 6, ip: '2001:db8::10', iaid: 1234567, temporary: false, serverDuid: '00:01:00:01:2c:4d:3a:1e:52:54:00:12:34:56', duid: expect.objectContaining({ typeName: 'DUID-UUID' }), noMac: 'its client DUID is a DUID-UUID, which carries no link-layer address' }),
-      expect.objectContaining({ line: 5, family: 6, ip: '2001:db8::23', iaid: 1913652481, temporary: false, hostname: 'node-6', mac: '52:54:00:00:10:01', duid: expect.objectContaining({ typeName: 'DUID-LL' }) }),
-      expect.objectContaining({ line: 6, family: 6, ip: '2001:db8::24', iaid: 1913652482, temporary: true, hostname: undefined, mac: '52:54:00:00:10:01', duid: expect.objectContaining({ typeName: 'DUID-LLT' }) }),
+      {
+        line: 1,
+        family: 4,
+        ip: '10.1.105.195',
+        expiresAt: 1750802648,
+        hardwareType: 1,
+        hardwareAddress: '9c:6b:00:70:59:8b',
+        mac: '9c:6b:00:70:59:8b',
+        hostname: 'web-1',
+        clientId: '01:9c:6b:00:70:59:8b',
+      },
+      {
+        line: 2,
+        family: 4,
+        ip: '10.1.105.10',
+        expiresAt: 0,
+        hardwareType: 1,
+        hardwareAddress: '52:54:00:aa:bb:cc',
+        mac: '52:54:00:aa:bb:cc',
+        hostname: undefined,
+        clientId: undefined,
+      },
+      expect.objectContaining({
+        line: 4,
+        family: 6,
+        ip: '2001:db8::10',
+        iaid: 1234567,
+        temporary: false,
+        serverDuid: '00:01:00:01:2c:4d:3a:1e:52:54:00:12:34:56',
+        duid: expect.objectContaining({ typeName: 'DUID-UUID' }),
+        noMac: 'its client DUID is a DUID-UUID, which carries no link-layer address',
+      }),
+      expect.objectContaining({
+        line: 5,
+        family: 6,
+        ip: '2001:db8::23',
+        iaid: 1913652481,
+        temporary: false,
+        hostname: 'node-6',
+        mac: '52:54:00:00:10:01',
+        duid: expect.objectContaining({ typeName: 'DUID-LL' }),
+      }),
+      expect.objectContaining({
+        line: 6,
+        family: 6,
+        ip: '2001:db8::24',
+        iaid: 1913652482,
+        temporary: true,
+        hostname: undefined,
+        mac: '52:54:00:00:10:01',
+        duid: expect.objectContaining({ typeName: 'DUID-LLT' }),
+      }),
     ]);
   });
 
   it('keeps a well-formed lease of other hardware, or with no client DUID, and says why it names no MAC', () => {
-    const text = ['0 20-80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:1f:9e:71 10.0.0.9 ib-1 *', 'duid 00:01:00:01:2c:4d:3a:1e:52:54:00:12:34:56', '0 7 2001:db8::7 * *', '0 8 2001:db8::8 * 00:02:00:00:00:09:0c:c0:84:d3:03:00:09:12', 'vendorclass 10.0.0.9 50:58:45:43', 'agent-info 2001:db8::8 01:04:00:00:00:01'].join('\n');
+    const text = [
+      '0 20-80:00:02:08:fe:80:00:00:00:00:00:00:00:02:c9:03:00:1f:9e:71 10.0.0.9 ib-1 *',
+      'duid 00:01:00:01:2c:4d:3a:1e:52:54:00:12:34:56',
+      '0 7 2001:db8::7 * *',
+      '0 8 2001:db8::8 * 00:02:00:00:00:09:0c:c0:84:d3:03:00:09:12',
+      'vendorclass 10.0.0.9 50:58:45:43',
+      'agent-info 2001:db8::8 01:04:00:00:00:01',
+    ].join('\n');
     const { leases, problems } = parseLeases(text);
     expect(problems).toEqual([]);
     expect(leases.map((lease) => `${lease.line}: ${lease.noMac}`)).toEqual([
@@ -44,7 +98,17 @@ describe('parseLeases', () => {
   });
 
   it('reports each malformed line with its number and keeps the rest', () => {
-    const text = ['soon 52:54:00:aa:bb:cc 10.0.0.1 * *', '1750802648 not-a-mac 10.0.0.2 * *', '1750802648 52:54:00:aa:bb:cc 10.0.0.300 * *', 'garbage', 'duid', '1750802648 52:54:00:aa:bb:cd 10.0.0.4 * *', '0 X12 2001:db8::1 * *', '0 4294967296 2001:db8::2 * *', 'vendorclass nowhere 00'].join('\n');
+    const text = [
+      'soon 52:54:00:aa:bb:cc 10.0.0.1 * *',
+      '1750802648 not-a-mac 10.0.0.2 * *',
+      '1750802648 52:54:00:aa:bb:cc 10.0.0.300 * *',
+      'garbage',
+      'duid',
+      '1750802648 52:54:00:aa:bb:cd 10.0.0.4 * *',
+      '0 X12 2001:db8::1 * *',
+      '0 4294967296 2001:db8::2 * *',
+      'vendorclass nowhere 00',
+    ].join('\n');
     const { leases, problems } = parseLeases(text);
     expect(leases.map((lease) => lease.ip)).toEqual(['10.0.0.4']);
     expect(problems.map((problem) => `${problem.line}: ${problem.reason}`)).toEqual([
@@ -77,54 +141,128 @@ const byte = fc.integer({ min: 0, max: 255 });
 const bytesOf = (min: number, max: number) => fc.array(byte, { minLength: min, maxLength: max });
 const u16 = (value: number) => [value >> 8, value & 0xff];
 /** IPv6 as inet_ntop writes it (never IPv4-mapped: dnsmasq leases no such address). */
-const ipv6 = fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }).map((groups) => new URL(`http://[${groups.map((group) => group.toString(16)).join(':')}]/`).hostname.slice(1, -1)).filter((ip) => !ip.startsWith('::ffff:') && ip.includes(':'));
+const ipv6 = fc
+  .array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 })
+  .map((groups) => new URL(`http://[${groups.map((group) => group.toString(16)).join(':')}]/`).hostname.slice(1, -1))
+  .filter((ip) => !ip.startsWith('::ffff:') && ip.includes(':'));
 const hostname = fc.option(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/), { nil: undefined });
 /** Every kind of client DUID, with the MAC it names when it is a DUID-LL or DUID-LLT of Ethernet. */
 const duid = fc.oneof(
-  fc.tuple(fc.constantFrom(1, 3), fc.oneof(fc.constant(1), fc.integer({ min: 0, max: 0xffff })), bytesOf(4, 4), fc.oneof(bytesOf(6, 6), bytesOf(1, 20))).map(([type, hardwareType, time, address]) => ({
-    bytes: [...u16(type), ...u16(hardwareType), ...(type === 1 ? time : []), ...address],
-    mac: hardwareType === 1 && address.length === 6 ? hexBytes(address) : undefined,
-  })),
+  fc
+    .tuple(
+      fc.constantFrom(1, 3),
+      fc.oneof(fc.constant(1), fc.integer({ min: 0, max: 0xffff })),
+      bytesOf(4, 4),
+      fc.oneof(bytesOf(6, 6), bytesOf(1, 20)),
+    )
+    .map(([type, hardwareType, time, address]) => ({
+      bytes: [...u16(type), ...u16(hardwareType), ...(type === 1 ? time : []), ...address],
+      mac: hardwareType === 1 && address.length === 6 ? hexBytes(address) : undefined,
+    })),
   fc.tuple(bytesOf(4, 4), bytesOf(1, 32)).map(([enterprise, id]) => ({ bytes: [...u16(2), ...enterprise, ...id], mac: undefined })),
   bytesOf(16, 16).map((uuid) => ({ bytes: [...u16(4), ...uuid], mac: undefined })),
-  fc.tuple(fc.integer({ min: 0, max: 0xffff }).filter((type) => type < 1 || type > 4), bytesOf(0, 40)).map(([type, rest]) => ({ bytes: [...u16(type), ...rest], mac: undefined })),
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: 0xffff }).filter((type) => type < 1 || type > 4),
+      bytesOf(0, 40),
+    )
+    .map(([type, rest]) => ({ bytes: [...u16(type), ...rest], mac: undefined })),
 );
 const expires = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 ** 40 }));
-const lease4 = fc.record({ expires, hardwareType: fc.oneof(fc.constant(1), byte), hardware: fc.oneof(bytesOf(6, 6), bytesOf(0, 20)), ip: fc.ipV4(), hostname, clientId: fc.option(bytesOf(1, 255), { nil: undefined }) });
-const lease6 = fc.record({ expires, temporary: fc.boolean(), iaid: fc.integer({ min: 0, max: 0xffffffff }), ip: ipv6, hostname, duid: fc.option(duid, { nil: undefined }) });
+const lease4 = fc.record({
+  expires,
+  hardwareType: fc.oneof(fc.constant(1), byte),
+  hardware: fc.oneof(bytesOf(6, 6), bytesOf(0, 20)),
+  ip: fc.ipV4(),
+  hostname,
+  clientId: fc.option(bytesOf(1, 255), { nil: undefined }),
+});
+const lease6 = fc.record({
+  expires,
+  temporary: fc.boolean(),
+  iaid: fc.integer({ min: 0, max: 0xffffffff }),
+  ip: ipv6,
+  hostname,
+  duid: fc.option(duid, { nil: undefined }),
+});
 
 describe('parseLeases on lease files as dnsmasq writes them (properties)', () => {
   it('reads every IPv4 and IPv6 lease back, never calls a well-formed line malformed, and finds a MAC exactly where one is written', () => {
     fc.assert(
-      fc.property(fc.array(lease4, { maxLength: 6 }), fc.array(lease6, { maxLength: 6 }), bytesOf(1, 130), fc.boolean(), (v4, v6, serverDuid, options) => {
-        const held: HeldLease[] = [...v4.map((lease) => ({ ...lease, family: 4 as const })), ...v6.map((lease) => ({ ...lease, family: 6 as const, duid: lease.duid?.bytes }))];
-        const lines = [...held.filter((lease) => lease.family === 4).map(dnsmasqLine), `duid ${hexBytes(serverDuid)}`, ...held.filter((lease) => lease.family === 6).map(dnsmasqLine)];
-        if (options && held.length > 0) lines.push(`vendorclass ${held[0].ip} 50:58:45:43`, `agent-info ${held[0].ip} 01:04:00:00:00:01`);
-        const { leases, problems } = parseLeases(`${lines.join('\n')}\n`);
-        expect(problems).toEqual([]);
-        expect(leases).toHaveLength(held.length);
-        leases.forEach((lease: Lease, index) => {
-          const written = held[index];
-          expect(lease).toMatchObject({ family: written.family, expiresAt: written.expires, hostname: written.hostname });
-          expect(lease.ip).toBe(written.family === 4 ? written.ip : new URL(`http://[${written.ip}]/`).hostname.slice(1, -1));
-          const mac = written.family === 4 ? (written.hardwareType === 1 && written.hardware.length === 6 ? hexBytes(written.hardware) : undefined) : v6[index - v4.length].duid?.mac;
-          expect(lease.mac).toBe(mac);
-          expect(lease.noMac === undefined).toBe(mac !== undefined);
-          if (lease.family === 6 && written.family === 6) expect(lease).toMatchObject({ iaid: written.iaid, temporary: written.temporary, serverDuid: hexBytes(serverDuid) });
-        });
-      }),
+      fc.property(
+        fc.array(lease4, { maxLength: 6 }),
+        fc.array(lease6, { maxLength: 6 }),
+        bytesOf(1, 130),
+        fc.boolean(),
+        (v4, v6, serverDuid, options) => {
+          const held: HeldLease[] = [
+            ...v4.map((lease) => ({ ...lease, family: 4 as const })),
+            ...v6.map((lease) => ({ ...lease, family: 6 as const, duid: lease.duid?.bytes })),
+          ];
+          const lines = [
+            ...held.filter((lease) => lease.family === 4).map(dnsmasqLine),
+            `duid ${hexBytes(serverDuid)}`,
+            ...held.filter((lease) => lease.family === 6).map(dnsmasqLine),
+          ];
+          if (options && held.length > 0) lines.push(`vendorclass ${held[0].ip} 50:58:45:43`, `agent-info ${held[0].ip} 01:04:00:00:00:01`);
+          const { leases, problems } = parseLeases(`${lines.join('\n')}\n`);
+          expect(problems).toEqual([]);
+          expect(leases).toHaveLength(held.length);
+          leases.forEach((lease: Lease, index) => {
+            const written = held[index];
+            expect(lease).toMatchObject({ family: written.family, expiresAt: written.expires, hostname: written.hostname });
+            expect(lease.ip).toBe(written.family === 4 ? written.ip : new URL(`http://[${written.ip}]/`).hostname.slice(1, -1));
+            const mac =
+              written.family === 4
+                ? written.hardwareType === 1 && written.hardware.length === 6
+                  ? hexBytes(written.hardware)
+                  : undefined
+                : v6[index - v4.length].duid?.mac;
+            expect(lease.mac).toBe(mac);
+            expect(lease.noMac === undefined).toBe(mac !== undefined);
+            if (lease.family === 6 && written.family === 6)
+              expect(lease).toMatchObject({ iaid: written.iaid, temporary: written.temporary, serverDuid: hexBytes(serverDuid) });
+          });
+        },
+      ),
     );
   });
 
   it('never throws on any text, and every line is a lease, a problem, or one of the non-lease lines', () => {
-    const token = fc.constantFrom('0', '1750802648', '-1', '1e9', 'T7', 'T', '52:54:00:aa:bb:cc', '20-80:00', '00-', 'zz:zz', '10.0.0.5', '10.0.0.256', '2001:db8::1', '::', '*', 'duid', 'vendorclass', '00:01', '1234567', 'é', '%00');
+    const token = fc.constantFrom(
+      '0',
+      '1750802648',
+      '-1',
+      '1e9',
+      'T7',
+      'T',
+      '52:54:00:aa:bb:cc',
+      '20-80:00',
+      '00-',
+      'zz:zz',
+      '10.0.0.5',
+      '10.0.0.256',
+      '2001:db8::1',
+      '::',
+      '*',
+      'duid',
+      'vendorclass',
+      '00:01',
+      '1234567',
+      'é',
+      '%00',
+    );
     const line = fc.array(fc.oneof(token, fc.string({ maxLength: 8 })), { maxLength: 7 }).map((fields) => fields.join(' '));
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), fc.constantFrom('\n', '\r\n'), (lines, newline) => {
         const text = lines.join(newline);
         const { leases, problems } = parseLeases(text);
-        const counted = text.split('\n').filter((raw) => raw.trim() !== '' && !['duid', 'vendorclass', 'agent-info'].includes(raw.trim().split(/\s+/)[0])).length;
-        expect(leases.length + problems.filter((problem) => !/^expected "(duid|vendorclass|agent-info) /.test(problem.reason)).length).toBe(counted);
+        const counted = text
+          .split('\n')
+          .filter((raw) => raw.trim() !== '' && !['duid', 'vendorclass', 'agent-info'].includes(raw.trim().split(/\s+/)[0])).length;
+        expect(leases.length + problems.filter((problem) => !/^expected "(duid|vendorclass|agent-info) /.test(problem.reason)).length).toBe(
+          counted,
+        );
       }),
     );
   });
@@ -138,7 +276,9 @@ describe('LeaseTable', () => {
     expect(table.macFor('10.1.105.195')).toMatchObject({ mac: '9c:6b:00:70:59:8b' });
     expect(table.macFor('10.1.105.10')).toMatchObject({ mac: '52:54:00:aa:bb:cc' });
     expect(table.macFor('10.9.9.9')).toEqual({ reason: 'no DHCP lease for 10.9.9.9' });
-    expect(table.macFor('2001:db8::10')).toEqual({ reason: 'the DHCP lease for 2001:db8::10 (line 4) names no MAC: its client DUID is a DUID-UUID, which carries no link-layer address' });
+    expect(table.macFor('2001:db8::10')).toEqual({
+      reason: 'the DHCP lease for 2001:db8::10 (line 4) names no MAC: its client DUID is a DUID-UUID, which carries no link-layer address',
+    });
     expect(table.macFor('2001:db8::23')).toMatchObject({ mac: '52:54:00:00:10:01' });
     expect(table.macFor('2001:db8::24')).toMatchObject({ mac: '52:54:00:00:10:01', lease: { temporary: true } });
   });
@@ -165,7 +305,9 @@ describe('the lease fallback in NodeIndex.lookup', () => {
     ],
     { matchNodeName: false },
   );
-  const table = new LeaseTable(parseLeases('0 52:54:00:aa:bb:cc 10.0.0.5 * *\n0 52:54:00:00:00:99 10.0.0.6 * *\n0 52:54:00:00:00:77 10.0.0.7 * *\n').leases);
+  const table = new LeaseTable(
+    parseLeases('0 52:54:00:aa:bb:cc 10.0.0.5 * *\n0 52:54:00:00:00:99 10.0.0.6 * *\n0 52:54:00:00:00:77 10.0.0.7 * *\n').leases,
+  );
 
   it('goes from address to MAC to port to node', () => {
     const lookup = index.lookup('10.0.0.5', table);
@@ -174,13 +316,23 @@ describe('the lease fallback in NodeIndex.lookup', () => {
   });
 
   it('finds an IPv6 client through the MAC in its client DUID, exactly as an IPv4 one', () => {
-    const v6 = new LeaseTable(parseLeases('duid 00:01:00:01:2c:5f:1a:00:52:54:00:00:00:fe\n0 1 2001:db8::23 * 00:03:00:01:52:54:00:aa:bb:cc\n0 T2 2001:db8::24 * 00:01:00:01:2c:5f:1a:11:52:54:00:aa:bb:cc\n0 3 2001:db8::25 * 00:02:00:00:00:09:0c:c0:84:d3:03:00:09:12\n').leases);
+    const v6 = new LeaseTable(
+      parseLeases(
+        'duid 00:01:00:01:2c:5f:1a:00:52:54:00:00:00:fe\n0 1 2001:db8::23 * 00:03:00:01:52:54:00:aa:bb:cc\n0 T2 2001:db8::24 * 00:01:00:01:2c:5f:1a:11:52:54:00:aa:bb:cc\n0 3 2001:db8::25 * 00:02:00:00:00:09:0c:c0:84:d3:03:00:09:12\n',
+      ).leases,
+    );
     expect(index.lookup('2001:DB8::23', v6)).toMatchObject({ found: true, method: 'dhcp_lease', entry: { node: deployed } });
-    expect(index.lookup('2001:db8::23', v6).trace.at(-1)?.detail).toBe(`2001:db8::23 is leased to 52:54:00:aa:bb:cc (the MAC in its client DUID, a DUID-LL), a port of node ${deployed.uuid} (deployed)`);
+    expect(index.lookup('2001:db8::23', v6).trace.at(-1)?.detail).toBe(
+      `2001:db8::23 is leased to 52:54:00:aa:bb:cc (the MAC in its client DUID, a DUID-LL), a port of node ${deployed.uuid} (deployed)`,
+    );
     expect(index.lookup('2001:db8::24', v6)).toMatchObject({ found: true, entry: { node: deployed } });
     const unmatched = index.lookup('2001:db8::25', v6);
     expect(unmatched).toMatchObject({ found: false, reason: 'no node matches 2001:db8::25' });
-    expect(unmatched.trace.at(-1)).toEqual({ method: 'dhcp_lease', outcome: 'no-match', detail: 'the DHCP lease for 2001:db8::25 (line 4) names no MAC: its client DUID is a DUID-EN, which carries no link-layer address' });
+    expect(unmatched.trace.at(-1)).toEqual({
+      method: 'dhcp_lease',
+      outcome: 'no-match',
+      detail: 'the DHCP lease for 2001:db8::25 (line 4) names no MAC: its client DUID is a DUID-EN, which carries no link-layer address',
+    });
   });
 
   it('never matches a lease whose MAC has no port on an eligible node', () => {
@@ -216,7 +368,13 @@ describe('LeaseFile', () => {
     writeFileSync(`${path}.new`, 'broken line\n0 52:54:00:aa:bb:dd 10.0.0.5 * *\n');
     renameSync(`${path}.new`, path);
     expect(file.macFor('10.0.0.5')).toMatchObject({ mac: '52:54:00:aa:bb:dd' });
-    expect(file.current().problems).toEqual([{ line: 1, text: 'broken line', reason: 'expected "EXPIRY MAC IP HOSTNAME CLIENT-ID" (or "EXPIRY IAID IP HOSTNAME CLIENT-DUID"), found 2 fields' }]);
+    expect(file.current().problems).toEqual([
+      {
+        line: 1,
+        text: 'broken line',
+        reason: 'expected "EXPIRY MAC IP HOSTNAME CLIENT-ID" (or "EXPIRY IAID IP HOSTNAME CLIENT-DUID"), found 2 fields',
+      },
+    ]);
     expect(output.join('')).toContain('"line":1');
   });
 });

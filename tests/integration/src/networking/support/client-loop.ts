@@ -25,10 +25,14 @@ const PROBE_LOOP = join(__dirname, 'probe-loop.cjs');
  * `maxMs`: the traffic a failover must not interrupt for long.
  */
 export function startClientLoop(ns: string, url: string, options: { intervalMs: number; timeoutMs: number; maxMs: number }): ClientLoop {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, PROBE_LOOP, url, String(options.intervalMs), String(options.timeoutMs), String(options.maxMs)], {
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'ip',
+    ['netns', 'exec', ns, process.execPath, PROBE_LOOP, url, String(options.intervalMs), String(options.timeoutMs), String(options.maxMs)],
+    {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -19,7 +19,8 @@ const DOCKER_COMPOSE = '/usr/bin/docker-compose';
 export function dockerUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'not root: dockerd needs root';
   const missing = [DOCKERD, DOCKER, DOCKER_COMPOSE].filter((path) => !existsSync(path));
-  if (missing.length > 0) return `${missing.join(', ')} missing: install Debian's docker.io and docker-compose (tools/scripts/install-test-packages.sh)`;
+  if (missing.length > 0)
+    return `${missing.join(', ')} missing: install Debian's docker.io and docker-compose (tools/scripts/install-test-packages.sh)`;
   return undefined;
 }
 
@@ -128,7 +129,10 @@ export async function nodeBaseImage(docker: DockerDaemon): Promise<{ image: stri
   }
   const rootfs = mkdtempSync(join(tmpdir(), 'dp-rootfs-'));
   try {
-    const boot = await runToExit('debootstrap', ['--variant=minbase', 'bookworm', rootfs, DEBIAN_MIRROR], { env: cleanEnv(), timeoutMs: 900_000 });
+    const boot = await runToExit('debootstrap', ['--variant=minbase', 'bookworm', rootfs, DEBIAN_MIRROR], {
+      env: cleanEnv(),
+      timeoutMs: 900_000,
+    });
     if (boot.code !== 0) throw new Error(`debootstrap bookworm failed (${boot.code}): ${boot.stderr.trim().slice(-1000)}`);
     // What node:*-slim leaves out too: documentation, manuals, translations, package lists.
     for (const path of ['usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale', 'var/cache/apt', 'var/lib/apt/lists']) {

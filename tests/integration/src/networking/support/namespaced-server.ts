@@ -52,7 +52,12 @@ export async function startServerIn(ns: string, env: Record<string, string>): Pr
     clientIps: () => requestLines(output).map((line) => line.clientIp),
     requests: () => requestLines(output),
     sawRequestFrom: async (clientIp) => {
-      await waitUntil(`a request from ${clientIp} in the log of the server in ${ns}`, () => requestLines(output).some((line) => line.clientIp.split('%')[0] === clientIp), 5_000, 20);
+      await waitUntil(
+        `a request from ${clientIp} in the log of the server in ${ns}`,
+        () => requestLines(output).some((line) => line.clientIp.split('%')[0] === clientIp),
+        5_000,
+        20,
+      );
     },
     stop: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

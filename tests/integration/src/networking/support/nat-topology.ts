@@ -30,8 +30,14 @@ export interface NatTopology {
  */
 export async function buildNatTopology(lab: NetworkLab): Promise<NatTopology> {
   const [client, router, service] = [await lab.namespace('client'), await lab.namespace('router'), await lab.namespace('service')];
-  await lab.link({ ns: client, iface: 'eth0', addresses: [`${NAT.client}/24`] }, { ns: router, iface: 'to-client', addresses: [`${NAT.routerClientSide}/24`] });
-  await lab.link({ ns: service, iface: 'eth0', addresses: [`${NAT.service}/24`] }, { ns: router, iface: 'to-service', addresses: [`${NAT.routerServiceSide}/24`] });
+  await lab.link(
+    { ns: client, iface: 'eth0', addresses: [`${NAT.client}/24`] },
+    { ns: router, iface: 'to-client', addresses: [`${NAT.routerClientSide}/24`] },
+  );
+  await lab.link(
+    { ns: service, iface: 'eth0', addresses: [`${NAT.service}/24`] },
+    { ns: router, iface: 'to-service', addresses: [`${NAT.routerServiceSide}/24`] },
+  );
   await lab.route(client, 'default', 'via', NAT.routerClientSide);
   await lab.route(service, 'default', 'via', NAT.routerServiceSide);
 

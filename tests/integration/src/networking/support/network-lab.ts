@@ -80,7 +80,10 @@ export class NetworkLab {
 
   /** Runs a program inside a namespace, whatever its exit code. */
   exec(ns: string, file: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Exit> {
-    return runToExit('ip', ['netns', 'exec', ns, file, ...args], { env: options.env ?? cleanEnv(), timeoutMs: options.timeoutMs ?? 30_000 });
+    return runToExit('ip', ['netns', 'exec', ns, file, ...args], {
+      env: options.env ?? cleanEnv(),
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
   }
 
   /** Runs a program in the root namespace that must succeed (only `ip` on the lab's own namespaces). */
@@ -128,7 +131,10 @@ export class NetworkLab {
   private destroySync(): void {
     for (const ns of this.namespaces.splice(0).reverse()) {
       try {
-        const pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', env: cleanEnv() }).split(/\s+/).filter(Boolean).map(Number);
+        const pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', env: cleanEnv() })
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number);
         for (const pid of pids) if (pid !== process.pid) process.kill(pid, 'SIGKILL');
         execFileSync('ip', ['netns', 'del', ns], { env: cleanEnv(), stdio: 'ignore' });
       } catch {
@@ -140,7 +146,11 @@ export class NetworkLab {
 
   private async pidsIn(ns: string): Promise<number[]> {
     const exit = await runToExit('ip', ['netns', 'pids', ns], { env: cleanEnv() });
-    return exit.stdout.split(/\s+/).filter(Boolean).map(Number).filter((pid) => pid !== process.pid);
+    return exit.stdout
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)
+      .filter((pid) => pid !== process.pid);
   }
 }
 

@@ -1,4 +1,12 @@
-import { BOTOCORE_PATHS, expectAnsibleFacts, expectBotocore, expectEc2DatasourceOnAws, expectIgnitionFetched, expectNodeRequests, requestMark } from './expected';
+import {
+  BOTOCORE_PATHS,
+  expectAnsibleFacts,
+  expectBotocore,
+  expectEc2DatasourceOnAws,
+  expectIgnitionFetched,
+  expectNodeRequests,
+  requestMark,
+} from './expected';
 import { ansibleEc2MetadataFacts, botocoreImds, cloudInitDatasource, ignitionFetch } from './node-clients';
 import type { NodeLab } from './node-lab';
 
@@ -12,7 +20,11 @@ export function itReadsTheInstanceWhateverTheTokenRule(lab: { readonly nodeLab: 
     const mark = requestMark(nodeLab);
     expectEc2DatasourceOnAws(await cloudInitDatasource(nodeLab, 'ec2', 'aws'), nodeLab.instance);
     // The newest version cloud-init 22.4 knows is offered, so it reads that one, not 2009-04-04.
-    await expectNodeRequests(nodeLab, mark, ['PUT /latest/api/token 200', 'GET /2021-03-23/meta-data/instance-id 200', 'GET /2021-03-23/dynamic/instance-identity/document 200']);
+    await expectNodeRequests(nodeLab, mark, [
+      'PUT /latest/api/token 200',
+      'GET /2021-03-23/meta-data/instance-id 200',
+      'GET /2021-03-23/dynamic/instance-identity/document 200',
+    ]);
   });
 
   it("botocore's IMDS fetcher reads with a token, and its region provider gives the region", async () => {

@@ -20,7 +20,11 @@ export function ec2MetaDataOf(instance: TestInstance): Record<string, unknown> {
     mac: instance.mac,
     placement: { 'availability-zone': instance.availabilityZone },
     'public-keys': { [instance.keyName]: instance.publicKey },
-    network: { interfaces: { macs: { [instance.mac]: expect.objectContaining({ 'device-number': '0', 'local-ipv4s': instance.ip, mac: instance.mac }) } } },
+    network: {
+      interfaces: {
+        macs: { [instance.mac]: expect.objectContaining({ 'device-number': '0', 'local-ipv4s': instance.ip, mac: instance.mac }) },
+      },
+    },
   };
 }
 
@@ -97,7 +101,14 @@ export function expectBotocore(result: BotocoreResult, instance: TestInstance): 
 }
 
 /** The meta-data paths {@link expectBotocore} expects botocore to have read. */
-export const BOTOCORE_PATHS = ['instance-id', 'local-hostname', 'local-ipv4', 'public-keys/0/openssh-key', 'placement/availability-zone', 'placement/region'];
+export const BOTOCORE_PATHS = [
+  'instance-id',
+  'local-hostname',
+  'local-ipv4',
+  'public-keys/0/openssh-key',
+  'placement/availability-zone',
+  'placement/region',
+];
 
 /** ec2_metadata_facts set the facts playbooks read, the identity document's among them. */
 export function expectAnsibleFacts(result: AnsibleResult, instance: TestInstance): void {
@@ -123,7 +134,9 @@ export function expectAnsibleFacts(result: AnsibleResult, instance: TestInstance
 export function expectIgnitionFetched(result: IgnitionResult, instance: TestInstance): void {
   expect({ code: result.code, files: result.config?.storage?.files }).toEqual({
     code: 0,
-    files: instance.ignitionConfig.storage.files.map((file) => expect.objectContaining({ path: file.path, contents: expect.objectContaining(file.contents) })),
+    files: instance.ignitionConfig.storage.files.map((file) =>
+      expect.objectContaining({ path: file.path, contents: expect.objectContaining(file.contents) }),
+    ),
   });
   // On aws, Ignition asks the identity document for the region of its S3 fetches; without one it guesses.
   expect(result.log).not.toMatch(/failed to determine EC2 region/);
@@ -143,6 +156,8 @@ export async function expectNodeRequests(nodeLab: NodeLab, mark: number, expecte
       .slice(mark)
       .filter((request: LoggedRequest) => request.clientIp === nodeLab.instance.ip)
       .map((request) => `${request.method} ${request.path} ${request.status}`);
-  await waitUntil('the expected requests in the server log', () => expected.every((request) => seen().includes(request)), 5_000, 20).catch(() => undefined);
+  await waitUntil('the expected requests in the server log', () => expected.every((request) => seen().includes(request)), 5_000, 20).catch(
+    () => undefined,
+  );
   expect(seen()).toEqual(expect.arrayContaining(expected));
 }

@@ -18,7 +18,9 @@ const CLIENT_TIMEOUT_MS = 60_000;
 
 function requireInstalled(path: string, debianPackage: string): void {
   if (!existsSync(path)) {
-    throw new Error(`${path} is missing: install Debian's ${debianPackage} (tools/scripts/install-test-packages.sh installs every package the integration tests run)`);
+    throw new Error(
+      `${path} is missing: install Debian's ${debianPackage} (tools/scripts/install-test-packages.sh installs every package the integration tests run)`,
+    );
   }
 }
 
@@ -67,7 +69,11 @@ export interface DatasourceResult {
  * Runs cloud-init's own DataSourceOpenStack (on a Nova guest's platform) or DataSourceEc2 (on an EC2
  * instance's platform, where it uses IMDSv2 tokens, or a vendor's server, where it never does).
  */
-export async function cloudInitDatasource(nodeLab: NodeLab, datasource: 'openstack' | 'ec2', platform: 'nova' | 'aws' | 'bare-metal'): Promise<DatasourceResult> {
+export async function cloudInitDatasource(
+  nodeLab: NodeLab,
+  datasource: 'openstack' | 'ec2',
+  platform: 'nova' | 'aws' | 'bare-metal',
+): Promise<DatasourceResult> {
   requireInstalled(join(PYTHON_PACKAGES, 'cloudinit'), 'cloud-init');
   const exit = await runInNode(nodeLab, DEBIAN_PYTHON, [CLOUD_INIT_DATASOURCE, datasource, platform, scratch(nodeLab, 'cloud-init')]);
   return parseOutput(`cloud-init's ${datasource} datasource`, exit);
@@ -110,9 +116,21 @@ export async function ansibleEc2MetadataFacts(nodeLab: NodeLab): Promise<Ansible
     ANSIBLE_LOAD_CALLBACK_PLUGINS: '1',
     ANSIBLE_NOCOLOR: '1',
   };
-  const args = ['localhost', '-i', 'localhost,', '-c', 'local', '-e', `ansible_python_interpreter=${DEBIAN_PYTHON}`, '-m', 'amazon.aws.ec2_metadata_facts'];
+  const args = [
+    'localhost',
+    '-i',
+    'localhost,',
+    '-c',
+    'local',
+    '-e',
+    `ansible_python_interpreter=${DEBIAN_PYTHON}`,
+    '-m',
+    'amazon.aws.ec2_metadata_facts',
+  ];
   const exit = await runInNode(nodeLab, ANSIBLE, args, env);
-  let output: { plays?: { tasks: { hosts: Record<string, { failed?: boolean; msg?: string; ansible_facts?: Record<string, unknown> }> }[] }[] };
+  let output: {
+    plays?: { tasks: { hosts: Record<string, { failed?: boolean; msg?: string; ansible_facts?: Record<string, unknown> }> }[] }[];
+  };
   try {
     output = JSON.parse(exit.stdout);
   } catch {
@@ -148,5 +166,9 @@ export async function ignitionFetch(nodeLab: NodeLab, platform: 'openstack' | 'a
     '-log-to-stdout',
   ];
   const exit = await runInNode(nodeLab, IGNITION, args);
-  return { code: exit.code, config: existsSync(cache) ? JSON.parse(readFileSync(cache, 'utf8')) : undefined, log: exit.stdout + exit.stderr };
+  return {
+    code: exit.code,
+    config: existsSync(cache) ? JSON.parse(readFileSync(cache, 'utf8')) : undefined,
+    log: exit.stdout + exit.stderr,
+  };
 }

@@ -83,8 +83,16 @@ export async function buildNodeLab(lab: NetworkLab, env: Record<string, string>)
 
   const instance = testInstance();
   const inventory = join(lab.dir, 'inventory.json');
-  writeInventory(inventory, [{ name: instance.name, ip: instance.ip, instanceUuid: instance.uuid, instanceInfo: instanceInfoOf(instance) }]);
-  const server = await startServerIn(service, { INVENTORY_FILE: inventory, BIND_ADDR: NODE_NET.metadata, BIND_PORT: '80', REGION: instance.region, ...env });
+  writeInventory(inventory, [
+    { name: instance.name, ip: instance.ip, instanceUuid: instance.uuid, instanceInfo: instanceInfoOf(instance) },
+  ]);
+  const server = await startServerIn(service, {
+    INVENTORY_FILE: inventory,
+    BIND_ADDR: NODE_NET.metadata,
+    BIND_PORT: '80',
+    REGION: instance.region,
+    ...env,
+  });
   return { lab, node, service, server, instance };
 }
 
@@ -103,7 +111,16 @@ function instanceInfoOf(instance: TestInstance): Record<string, unknown> {
       user_data: instance.userData,
       network_data: {
         links: [{ id: NODE_NET.iface, type: 'phy', ethernet_mac_address: instance.mac, mtu: 1500 }],
-        networks: [{ id: 'provisioning', type: 'ipv4', link: NODE_NET.iface, ip_address: instance.ip, netmask: '255.255.255.0', network_id: 'provisioning' }],
+        networks: [
+          {
+            id: 'provisioning',
+            type: 'ipv4',
+            link: NODE_NET.iface,
+            ip_address: instance.ip,
+            netmask: '255.255.255.0',
+            network_id: 'provisioning',
+          },
+        ],
         services: [],
       },
     },

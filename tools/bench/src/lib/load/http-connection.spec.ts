@@ -3,7 +3,9 @@ import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { HttpConnection, type HttpTarget } from './http-connection';
 
 function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<HttpTarget> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ host: '127.0.0.1', port: (server.address() as AddressInfo).port })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ host: '127.0.0.1', port: (server.address() as AddressInfo).port })),
+  );
 }
 
 describe('HttpConnection', () => {
@@ -51,7 +53,9 @@ describe('HttpConnection', () => {
     const raw = createTcpServer((socket) =>
       socket.once('data', (request) => {
         const chunked = request.toString().startsWith('GET /chunked');
-        socket.end(chunked ? 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' : 'HTTP/1.1 200 OK\r\n\r\nuntil the end');
+        socket.end(
+          chunked ? 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' : 'HTTP/1.1 200 OK\r\n\r\nuntil the end',
+        );
       }),
     );
     const rawTarget = await listen(raw);

@@ -71,7 +71,9 @@ export class HttpConnection {
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
       this.buffered = Buffer.alloc(0);
-      this.socket.write(`GET ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\nAccept: */*\r\nConnection: ${close ? 'close' : 'keep-alive'}\r\n\r\n`);
+      this.socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\nAccept: */*\r\nConnection: ${close ? 'close' : 'keep-alive'}\r\n\r\n`,
+      );
     });
   }
 

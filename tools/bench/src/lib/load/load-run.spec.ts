@@ -17,7 +17,10 @@ describe('runLoad', () => {
     trees.set(instanceUuid, tree);
     return tree;
   };
-  const nodes: BootingNode[] = Array.from({ length: 12 }, (_, index) => ({ address: `127.1.0.${index + 1}`, instanceUuid: `instance-${index + 1}` }));
+  const nodes: BootingNode[] = Array.from({ length: 12 }, (_, index) => ({
+    address: `127.1.0.${index + 1}`,
+    instanceUuid: `instance-${index + 1}`,
+  }));
 
   beforeAll(async () => {
     server = createServer((request, response) => {
@@ -45,7 +48,13 @@ describe('runLoad', () => {
 
   it.each([false, true])('boots every node once, each from its own address (keep-alive %s)', async (keepAlive) => {
     const result = await runLoad({ target, nodes, concurrency: 4, maxSeconds: 30, keepAlive, verifyIdentity: true });
-    expect(result).toMatchObject({ requests: nodes.length * (await requestsPerCrawl()), errors: 0, errorSamples: {}, bootsCompleted: nodes.length, cutShort: false });
+    expect(result).toMatchObject({
+      requests: nodes.length * (await requestsPerCrawl()),
+      errors: 0,
+      errorSamples: {},
+      bootsCompleted: nodes.length,
+      cutShort: false,
+    });
     expect(result.latenciesMs).toHaveLength(result.requests);
   });
 
@@ -59,17 +68,40 @@ describe('runLoad', () => {
   });
 
   it('counts failed requests and statuses other than 200, and ends those boots', async () => {
-    const refused = await runLoad({ target: { host: '127.0.0.1', port: 1 }, nodes: nodes.slice(0, 2), concurrency: 2, maxSeconds: 30, keepAlive: false, verifyIdentity: true });
+    const refused = await runLoad({
+      target: { host: '127.0.0.1', port: 1 },
+      nodes: nodes.slice(0, 2),
+      concurrency: 2,
+      maxSeconds: 30,
+      keepAlive: false,
+      verifyIdentity: true,
+    });
     expect(refused).toMatchObject({ requests: 2, errors: 2, errorSamples: { ECONNREFUSED: 2 }, bootsCompleted: 0 });
   });
 
   it('starts boots at a fixed rate in open loop, and counts those a full house made late', async () => {
     const started = performance.now();
-    const paced = await runLoad({ target, nodes: nodes.slice(0, 6), concurrency: 6, maxSeconds: 30, keepAlive: false, verifyIdentity: true, bootsPerSecond: 20 });
+    const paced = await runLoad({
+      target,
+      nodes: nodes.slice(0, 6),
+      concurrency: 6,
+      maxSeconds: 30,
+      keepAlive: false,
+      verifyIdentity: true,
+      bootsPerSecond: 20,
+    });
     // The sixth boot is due 250 ms after the first: a closed loop of 6 clients would start it at once.
     expect(performance.now() - started).toBeGreaterThanOrEqual(250);
     expect(paced).toMatchObject({ errors: 0, bootsCompleted: 6, lateStarts: 0 });
-    const crowded = await runLoad({ target, nodes, concurrency: 1, maxSeconds: 30, keepAlive: false, verifyIdentity: true, bootsPerSecond: 10_000 });
+    const crowded = await runLoad({
+      target,
+      nodes,
+      concurrency: 1,
+      maxSeconds: 30,
+      keepAlive: false,
+      verifyIdentity: true,
+      bootsPerSecond: 10_000,
+    });
     expect(crowded).toMatchObject({ errors: 0, bootsCompleted: nodes.length });
     expect(crowded.lateStarts).toBeGreaterThan(0);
   });

@@ -40,7 +40,9 @@ const PSS_INTERVAL_MS = 500;
  * only once its first index is loaded (and answers 503 while a failed load is retried), so this is
  * the time until the whole fleet is served.
  */
-export async function measureColdStart(options: ColdStartOptions): Promise<{ figures: ColdStartFigures; server: ChildHandle; target: HttpTarget; pss: { stop(): number } }> {
+export async function measureColdStart(
+  options: ColdStartOptions,
+): Promise<{ figures: ColdStartFigures; server: ChildHandle; target: HttpTarget; pss: { stop(): number } }> {
   const target = { host: '127.0.0.1', port: options.port };
   const before = await options.sim.stats();
   const started = performance.now();
@@ -78,7 +80,13 @@ export async function measureColdStart(options: ColdStartOptions): Promise<{ fig
   const served = statsDelta(before, await options.sim.stats());
   const memory = familyMemory(server.pid);
   return {
-    figures: { seconds, ironicRequests: served.total, ironicRequestsByRoute: served.byRoute, rssMiB: memory.rssMiB, peakRssMiB: memory.peakRssMiB },
+    figures: {
+      seconds,
+      ironicRequests: served.total,
+      ironicRequestsByRoute: served.byRoute,
+      rssMiB: memory.rssMiB,
+      peakRssMiB: memory.peakRssMiB,
+    },
     server,
     target,
     pss,

@@ -29,6 +29,8 @@ describe('parseWrkOutput', () => {
   });
 
   it('says what wrk printed when a figure is missing', () => {
-    expect(() => parseWrkOutput('unable to connect to 127.0.0.1:1 Connection refused\n')).toThrow(/wrk printed no request rate.*\n.*Connection refused/);
+    expect(() => parseWrkOutput('unable to connect to 127.0.0.1:1 Connection refused\n')).toThrow(
+      /wrk printed no request rate.*\n.*Connection refused/,
+    );
   });
 });

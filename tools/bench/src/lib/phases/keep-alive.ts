@@ -22,7 +22,9 @@ function milliseconds(value: string, unit: string): number {
 }
 
 /** The figures in wrk 4's `--latency` report. Throws when one is missing (wrk failed). */
-export function parseWrkOutput(output: string): Omit<KeepAliveFigures, 'connections' | 'seconds' | 'serverCpuPercent' | 'eventLoopDelayP99Ms'> {
+export function parseWrkOutput(
+  output: string,
+): Omit<KeepAliveFigures, 'connections' | 'seconds' | 'serverCpuPercent' | 'eventLoopDelayP99Ms'> {
   const rate = /^Requests\/sec:\s+([\d.]+)/m.exec(output);
   const max = /^\s+Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s|m)\s/m.exec(output);
   const percentile = (p: number) => {
@@ -34,7 +36,11 @@ export function parseWrkOutput(output: string): Omit<KeepAliveFigures, 'connecti
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
   const errors = (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0) + Number(non2xx?.[1] ?? 0);
-  return { requestsPerSecond: Number(rate[1]), latencyMs: { p50: percentile(50), p99: percentile(99), max: milliseconds(max[1], max[2]) }, errors };
+  return {
+    requestsPerSecond: Number(rate[1]),
+    latencyMs: { p50: percentile(50), p99: percentile(99), max: milliseconds(max[1], max[2]) },
+    errors,
+  };
 }
 
 export interface KeepAliveRun {
@@ -53,7 +59,17 @@ export interface KeepAliveRun {
 /** Runs Debian's wrk (apt-get install wrk) once. */
 export async function runWrk(run: KeepAliveRun): Promise<KeepAliveFigures> {
   const headers = Object.entries(run.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
-  const args = ['-t', String(Math.min(run.threads, run.connections)), '-c', String(run.connections), '-d', `${run.seconds}s`, '--latency', ...headers, run.url];
+  const args = [
+    '-t',
+    String(Math.min(run.threads, run.connections)),
+    '-c',
+    String(run.connections),
+    '-d',
+    `${run.seconds}s`,
+    '--latency',
+    ...headers,
+    run.url,
+  ];
   await run.eventLoopDelayP99Ms?.();
   const pids = run.serverPids();
   const cpuBefore = cpuSecondsByPid(pids);
@@ -63,14 +79,22 @@ export async function runWrk(run: KeepAliveRun): Promise<KeepAliveFigures> {
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new Error('wrk is not installed (Debian: apt-get install wrk); or pass --skip-keep-alive') : error));
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new Error('wrk is not installed (Debian: apt-get install wrk); or pass --skip-keep-alive') : error),
+    );
     child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited with ${code}:\n${text}`))));
   });
   const wall = (performance.now() - started) / 1000;
   const cpuAfter = cpuSecondsByPid(pids);
   const cpu = pids.reduce((sum, pid) => sum + (cpuAfter.get(pid) ?? 0) - (cpuBefore.get(pid) ?? 0), 0);
   const eventLoopDelayP99Ms = await run.eventLoopDelayP99Ms?.();
-  return { connections: run.connections, seconds: run.seconds, ...parseWrkOutput(output), serverCpuPercent: (100 * cpu) / wall, eventLoopDelayP99Ms };
+  return {
+    connections: run.connections,
+    seconds: run.seconds,
+    ...parseWrkOutput(output),
+    serverCpuPercent: (100 * cpu) / wall,
+    eventLoopDelayP99Ms,
+  };
 }
 
 /**
@@ -80,6 +104,8 @@ export async function runWrk(run: KeepAliveRun): Promise<KeepAliveFigures> {
 export async function scrapeEventLoopDelayP99Ms(adminUrl: string): Promise<number | undefined> {
   const response = await fetch(`${adminUrl}/metrics`);
   const text = await response.text();
-  const values = [...text.matchAll(/^metadata_event_loop_delay_p99_seconds\{[^}]*\} ([\d.e+-]+)$/gm)].map((match) => Number(match[1]) * 1000);
+  const values = [...text.matchAll(/^metadata_event_loop_delay_p99_seconds\{[^}]*\} ([\d.e+-]+)$/gm)].map(
+    (match) => Number(match[1]) * 1000,
+  );
   return values.length > 0 ? Math.max(...values) : undefined;
 }

@@ -14,7 +14,12 @@ export interface HelperServerHandle {
  * Starts one of the benchmark's own servers (`node main ...args`) with `files` written for it to a
  * temporary directory (`args` gets their paths by name); it prints `{"url": ...}` once it listens.
  */
-export async function startHelperServer(name: string, main: string, files: Record<string, string | Buffer>, args: (paths: Record<string, string>) => string[]): Promise<HelperServerHandle> {
+export async function startHelperServer(
+  name: string,
+  main: string,
+  files: Record<string, string | Buffer>,
+  args: (paths: Record<string, string>) => string[],
+): Promise<HelperServerHandle> {
   const directory = await mkdtemp(join(tmpdir(), `bench-${name}-`));
   const paths: Record<string, string> = {};
   for (const [file, content] of Object.entries(files)) {

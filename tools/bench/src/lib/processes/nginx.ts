@@ -78,7 +78,9 @@ export async function startNginx(responses: ReadonlyMap<string, Buffer>, workers
   await mkdir(join(directory, 'tmp'));
   const port = await freePort();
   await writeFile(join(directory, 'nginx.conf'), nginxConfig(directory, port, workers));
-  const child = startChild('nginx', nginx, ['-p', directory, '-c', join(directory, 'nginx.conf'), '-e', 'stderr'], { PATH: process.env['PATH'] });
+  const child = startChild('nginx', nginx, ['-p', directory, '-c', join(directory, 'nginx.conf'), '-e', 'stderr'], {
+    PATH: process.env['PATH'],
+  });
   const stop = async () => {
     await child.stop();
     await rm(directory, { recursive: true, force: true });

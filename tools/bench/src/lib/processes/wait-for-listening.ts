@@ -16,7 +16,8 @@ export async function waitForListening(port: number, child: ChildHandle, timeout
   const deadline = Date.now() + timeoutMs;
   while (!(await accepts(port))) {
     if (child.hasExited()) throw new Error(`${child.name} exited before it listened:\n${child.logTail()}`);
-    if (Date.now() > deadline) throw new Error(`${child.name} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms:\n${child.logTail()}`);
+    if (Date.now() > deadline)
+      throw new Error(`${child.name} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms:\n${child.logTail()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -31,7 +31,8 @@ export function latencyChartSvg(report: BenchReport): string {
   const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
   const x = (percentile: number) => MARGIN.left + (nines(percentile) / MAX_NINES) * plotWidth;
-  const y = (ms: number) => MARGIN.top + plotHeight - ((Math.log10(Math.max(ms, 10 ** lowExponent)) - lowExponent) / (highExponent - lowExponent)) * plotHeight;
+  const y = (ms: number) =>
+    MARGIN.top + plotHeight - ((Math.log10(Math.max(ms, 10 ** lowExponent)) - lowExponent) / (highExponent - lowExponent)) * plotHeight;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="11">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
@@ -42,7 +43,15 @@ export function latencyChartSvg(report: BenchReport): string {
     parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${y(ms)}" y2="${y(ms)}" stroke="#ddd"/>`);
     parts.push(`<text x="${MARGIN.left - 6}" y="${y(ms) + 4}" text-anchor="end">${ms >= 1 ? ms : ms.toFixed(-exponent)} ms</text>`);
   }
-  for (const [percentile, label] of [[0, '0'], [50, '50'], [90, '90'], [99, '99'], [99.9, '99.9'], [99.99, '99.99'], [100, 'max']] as const) {
+  for (const [percentile, label] of [
+    [0, '0'],
+    [50, '50'],
+    [90, '90'],
+    [99, '99'],
+    [99.9, '99.9'],
+    [99.99, '99.99'],
+    [100, 'max'],
+  ] as const) {
     parts.push(`<line x1="${x(percentile)}" x2="${x(percentile)}" y1="${MARGIN.top}" y2="${MARGIN.top + plotHeight}" stroke="#eee"/>`);
     parts.push(`<text x="${x(percentile)}" y="${MARGIN.top + plotHeight + 16}" text-anchor="middle">${label}</text>`);
   }
@@ -51,7 +60,9 @@ export function latencyChartSvg(report: BenchReport): string {
     const points = entry.curve.map(([percentile, ms]) => `${x(percentile).toFixed(1)},${y(ms).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${points}" fill="none" stroke="${entry.color}" stroke-width="2"/>`);
     const legendY = MARGIN.top + 10 + index * 18;
-    parts.push(`<line x1="${WIDTH - MARGIN.right + 12}" x2="${WIDTH - MARGIN.right + 32}" y1="${legendY}" y2="${legendY}" stroke="${entry.color}" stroke-width="2"/>`);
+    parts.push(
+      `<line x1="${WIDTH - MARGIN.right + 12}" x2="${WIDTH - MARGIN.right + 32}" y1="${legendY}" y2="${legendY}" stroke="${entry.color}" stroke-width="2"/>`,
+    );
     parts.push(`<text x="${WIDTH - MARGIN.right + 36}" y="${legendY + 4}">${escapeXml(entry.name)}</text>`);
   });
   parts.push('</svg>');

@@ -19,7 +19,12 @@ function loadRows(label: string, figures: LoadFigures, latencyTarget?: TargetChe
   const boots = `${figures.bootsCompleted} boots, ${figures.requests.toLocaleString('en-US')} requests in ${fixed(figures.seconds)} s${figures.cutShort ? ' (time bound reached)' : ''}${late}`;
   return [
     [`${label}: requests/s`, fixed(figures.requestsPerSecond, figures.requestsPerSecond < 100 ? 2 : 0), '', boots],
-    [`${label}: latency p50 / p99 / max`, `${fixed(p50, 2)} / ${fixed(p99, 2)} / ${fixed(max, 1)} ms`, latencyTarget ? `p99 ${latencyTarget.limit}` : '', verdict(latencyTarget)],
+    [
+      `${label}: latency p50 / p99 / max`,
+      `${fixed(p50, 2)} / ${fixed(p99, 2)} / ${fixed(max, 1)} ms`,
+      latencyTarget ? `p99 ${latencyTarget.limit}` : '',
+      verdict(latencyTarget),
+    ],
     [
       `${label}: CPU server / load client`,
       `${fixed(figures.serverCpuPercent, 0)}% / ${fixed(figures.clientCpuPercent, 0)}%`,
@@ -35,8 +40,19 @@ function eventLoop(ms: number | undefined): string {
 
 function keepAliveRow(label: string, figures: KeepAliveFigures, latencyTarget?: TargetCheck): Row {
   const { p50, p99, max } = figures.latencyMs;
-  const notes = [`${fixed(figures.requestsPerSecond, 0)} requests/s`, `CPU ${fixed(figures.serverCpuPercent, 0)}%`, eventLoop(figures.eventLoopDelayP99Ms), figures.errors > 0 ? `${figures.errors} errors` : '', verdict(latencyTarget)];
-  return [`${label}, ${figures.connections} conn.: p50 / p99 / max`, `${fixed(p50, 2)} / ${fixed(p99, 2)} / ${fixed(max, 1)} ms`, latencyTarget ? `p99 ${latencyTarget.limit}` : '', notes.filter(Boolean).join(', ')];
+  const notes = [
+    `${fixed(figures.requestsPerSecond, 0)} requests/s`,
+    `CPU ${fixed(figures.serverCpuPercent, 0)}%`,
+    eventLoop(figures.eventLoopDelayP99Ms),
+    figures.errors > 0 ? `${figures.errors} errors` : '',
+    verdict(latencyTarget),
+  ];
+  return [
+    `${label}, ${figures.connections} conn.: p50 / p99 / max`,
+    `${fixed(p50, 2)} / ${fixed(p99, 2)} / ${fixed(max, 1)} ms`,
+    latencyTarget ? `p99 ${latencyTarget.limit}` : '',
+    notes.filter(Boolean).join(', '),
+  ];
 }
 
 /** The report as a plain-text table: one figure a line, with its target and whether it was met. */
@@ -45,16 +61,48 @@ export function formatTable(report: BenchReport): string {
   const target = (prefix: string) => report.targets.find((candidate) => candidate.name.startsWith(prefix));
   const rows: Row[] = [
     ['figure', 'value', 'target', ''],
-    [`cold start: index of ${p.nodes} nodes served`, `${fixed(coldStart.seconds, 2)} s`, target('index')?.limit ?? '', verdict(target('index'))],
-    ['cold start: Ironic requests', String(coldStart.ironicRequests), '', Object.entries(coldStart.ironicRequestsByRoute).map(([route, count]) => `${count} ${route.replace('GET ', '')}`).join(', ')],
+    [
+      `cold start: index of ${p.nodes} nodes served`,
+      `${fixed(coldStart.seconds, 2)} s`,
+      target('index')?.limit ?? '',
+      verdict(target('index')),
+    ],
+    [
+      'cold start: Ironic requests',
+      String(coldStart.ironicRequests),
+      '',
+      Object.entries(coldStart.ironicRequestsByRoute)
+        .map(([route, count]) => `${count} ${route.replace('GET ', '')}`)
+        .join(', '),
+    ],
     ['cold start: RSS with the index loaded', `${fixed(coldStart.rssMiB, 0)} MiB`, '', ''],
     ...loadRows('storm', storm, target('p99')),
     ['storm: errors', String(storm.errors), '0', verdict(target('errors'))],
-    ['storm: event-loop delay p99 (worst process)', storm.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(storm.eventLoopDelayP99Ms, 1)} ms`, '', ''],
-    [`service peak RSS (VmHWM of its processes summed, WORKERS=${p.workers})`, `${fixed(storm.peakRssMiB, 0)} MiB`, target('peak RSS')?.limit ?? '', verdict(target('peak RSS'))],
+    [
+      'storm: event-loop delay p99 (worst process)',
+      storm.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(storm.eventLoopDelayP99Ms, 1)} ms`,
+      '',
+      '',
+    ],
+    [
+      `service peak RSS (VmHWM of its processes summed, WORKERS=${p.workers})`,
+      `${fixed(storm.peakRssMiB, 0)} MiB`,
+      target('peak RSS')?.limit ?? '',
+      verdict(target('peak RSS')),
+    ],
     ['service peak PSS (its processes summed, shared pages once; sampled)', `${fixed(storm.peakPssMiB, 0)} MiB`, '', ''],
-    ['storm: Ironic requests', String(storm.ironicRequests), target('Ironic requests during')?.limit ?? '', verdict(target('Ironic requests during'))],
-    ['storm: Ironic requests per sync', fixed(storm.ironicRequestsPerSync, 1), target('Ironic requests per')?.limit ?? '', `${verdict(target('Ironic requests per'))}${storm.syncs > 0 ? '' : ' (no sync during the storm)'}`.trim()],
+    [
+      'storm: Ironic requests',
+      String(storm.ironicRequests),
+      target('Ironic requests during')?.limit ?? '',
+      verdict(target('Ironic requests during')),
+    ],
+    [
+      'storm: Ironic requests per sync',
+      fixed(storm.ironicRequestsPerSync, 1),
+      target('Ironic requests per')?.limit ?? '',
+      `${verdict(target('Ironic requests per'))}${storm.syncs > 0 ? '' : ' (no sync during the storm)'}`.trim(),
+    ],
   ];
   if (paced) {
     rows.push(...loadRows(`paced: open loop at ${paced.share} of the storm's rate`, paced, target('paced p99')));
@@ -65,19 +113,36 @@ export function formatTable(report: BenchReport): string {
       duringSync?.limit ?? '',
       paced.syncs > 0 ? verdict(duringSync) : 'no sync during the phase (--paced-seconds above SYNC_INTERVAL_SECONDS)',
     ]);
-    rows.push(['paced: event-loop delay p99 (worst process)', paced.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(paced.eventLoopDelayP99Ms, 1)} ms`, '', '']);
+    rows.push([
+      'paced: event-loop delay p99 (worst process)',
+      paced.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(paced.eventLoopDelayP99Ms, 1)} ms`,
+      '',
+      '',
+    ]);
   }
   const keepAlive = report.keepAlive;
   if (keepAlive) {
-    keepAlive.service.forEach((figures) => rows.push(keepAliveRow('keep-alive: service', figures, figures.connections === 256 ? target('keep-alive p99') : undefined)));
+    keepAlive.service.forEach((figures) =>
+      rows.push(keepAliveRow('keep-alive: service', figures, figures.connections === 256 ? target('keep-alive p99') : undefined)),
+    );
     keepAlive.bareNode.forEach((figures) => rows.push(keepAliveRow(`keep-alive: bare node:http (${keepAlive.workers} workers)`, figures)));
     keepAlive.nginx?.forEach((figures) => rows.push(keepAliveRow(`keep-alive: nginx (${p.nginxWorkers} workers)`, figures)));
     for (const ratio of keepAlive.ratios) {
       const targets = ratio.connections === 256;
       if (ratio.vsNginx !== null) {
-        rows.push([`keep-alive ${ratio.connections} conn.: service / nginx`, fixed(ratio.vsNginx, 2), targets ? '>= 0.5' : '', targets ? verdict(target('keep-alive requests/s at 256 connections, as a share of nginx')) : '']);
+        rows.push([
+          `keep-alive ${ratio.connections} conn.: service / nginx`,
+          fixed(ratio.vsNginx, 2),
+          targets ? '>= 0.5' : '',
+          targets ? verdict(target('keep-alive requests/s at 256 connections, as a share of nginx')) : '',
+        ]);
       }
-      rows.push([`keep-alive ${ratio.connections} conn.: service / bare node:http`, fixed(ratio.vsBareNode, 2), targets ? '>= 0.7' : '', targets ? verdict(target('keep-alive requests/s at 256 connections, as a share of bare')) : '']);
+      rows.push([
+        `keep-alive ${ratio.connections} conn.: service / bare node:http`,
+        fixed(ratio.vsBareNode, 2),
+        targets ? '>= 0.7' : '',
+        targets ? verdict(target('keep-alive requests/s at 256 connections, as a share of bare')) : '',
+      ]);
     }
   }
   if (ceiling) {
@@ -89,7 +154,11 @@ export function formatTable(report: BenchReport): string {
     rows.push(['ours / floor requests/s', `${fixed(ratios.vsFloor ?? 0, 0)}x`, '', '']);
   }
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length)));
-  const line = (row: Row) => row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]) : cell)).join('  ').trimEnd();
+  const line = (row: Row) =>
+    row
+      .map((cell, column) => (column < 3 ? cell.padEnd(widths[column]) : cell))
+      .join('  ')
+      .trimEnd();
   const connections = p.keepAlive ? 'one connection per boot' : 'a new connection per request (as cloud-init)';
   const title = `ironic-metadata boot storm: ${p.nodes} nodes, ${p.clients} clients, ${report.sequence.requestsPerBoot} requests per boot, ${connections}`;
   const errors = Object.entries(storm.errorSamples).map(([kind, count]) => `  storm error: ${count} x ${kind}`);

@@ -28,7 +28,11 @@ describe('checkTargets', () => {
 
   it('holds 100,000 nodes to their own limits', () => {
     const report = sampleReport({ peakRssMiB: 900 });
-    const large = checkTargets({ ...report, parameters: { ...report.parameters, nodes: 100_000 }, coldStart: { ...report.coldStart, seconds: 12 } });
+    const large = checkTargets({
+      ...report,
+      parameters: { ...report.parameters, nodes: 100_000 },
+      coldStart: { ...report.coldStart, seconds: 12 },
+    });
     expect(large.filter((target) => /^(index|peak RSS)/.test(target.name)).map((target) => [target.limit, target.met])).toEqual([
       ['< 15 s', true],
       ['< 1024 MiB', true],
@@ -37,7 +41,11 @@ describe('checkTargets', () => {
 
   it('leaves a target unjudged when its figure was not measured', () => {
     const report = sampleReport();
-    const unmeasured = checkTargets({ ...report, ratios: { vsNginx: null, vsFloor: null }, paced: report.paced && { ...report.paced, syncs: 0 } });
+    const unmeasured = checkTargets({
+      ...report,
+      ratios: { vsNginx: null, vsFloor: null },
+      paced: report.paced && { ...report.paced, syncs: 0 },
+    });
     expect(unmeasured.find((target) => target.name.startsWith('requests/s'))?.met).toBeNull();
     // No sync during the paced phase: its slowest request says nothing of one.
     expect(unmeasured.find((target) => target.name.startsWith('slowest paced'))?.met).toBeNull();

@@ -15,7 +15,10 @@ export function metadataTree(instanceUuid: string, mac: string): Map<string, str
     meta_data: { uuid: instanceUuid, hostname: 'node-7', availability_zone: 'rack-a', public_keys: { ops: 'ssh-ed25519 AAAA ops' } },
     user_data: '#cloud-config\n',
   });
-  const md = buildInstanceMetadata({ node, ports: [aPort(node, mac)], portgroups: [], configDrive }, { defaultAvailabilityZone: 'nova', region: 'RegionOne' });
+  const md = buildInstanceMetadata(
+    { node, ports: [aPort(node, mac)], portgroups: [], configDrive },
+    { defaultAvailabilityZone: 'nova', region: 'RegionOne' },
+  );
   const context = { now: new Date(), randomSeed: Buffer.alloc(512, 7).toString('base64') };
   return new Map([...walkMetadata(md, context)].map(({ path, rendered }) => [withoutTrailingSlash(path), rendered.body.toString('utf8')]));
 }
