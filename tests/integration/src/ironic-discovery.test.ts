@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IRONIC_GENISOIMAGE_FLAGS } from './support/genisoimage';
 import { httpFrom } from './support/http-from';
 import { setShowInstanceSecrets } from './support/ironic';
 import { IronicTestAdmin } from './support/ironic-admin';
@@ -228,22 +229,7 @@ function ironicStyleConfigDrive(drive: { meta_data: object; user_data: string; n
       writeFileSync(join(folder, 'user_data'), drive.user_data);
     }
     const iso = join(dir, 'configdrive.iso');
-    const flags = [
-      '-o',
-      iso,
-      '-ldots',
-      '-allow-lowercase',
-      '-allow-multidot',
-      '-l',
-      '-publisher',
-      'metalsmith',
-      '-quiet',
-      '-J',
-      '-r',
-      '-V',
-      'config-2',
-    ];
-    execFileSync('genisoimage', [...flags, join(dir, 'tree')]);
+    execFileSync('genisoimage', ['-o', iso, ...IRONIC_GENISOIMAGE_FLAGS, join(dir, 'tree')]);
     return gzipSync(readFileSync(iso)).toString('base64');
   } finally {
     rmSync(dir, { recursive: true, force: true });

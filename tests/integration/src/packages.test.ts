@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { IRONIC_GENISOIMAGE_FLAGS } from './support/genisoimage';
 import { IronicTestAdmin } from './support/ironic-admin';
 import { suiteIronics } from './support/ironic-env';
 
@@ -12,20 +13,6 @@ import { suiteIronics } from './support/ironic-env';
 const WORKSPACE = resolve(__dirname, '../../..');
 const PACKAGES = ['ironic-model', 'configdrive', 'formatters', 'ironic-client', 'node-addresses'];
 const FIXTURE = join(__dirname, 'fixtures/package-consumer');
-/** Ironic's (openstacksdk's) genisoimage command line, less the output and the directory (REFERENCE.md section 1). */
-const IRONIC_GENISOIMAGE_FLAGS = [
-  '-ldots',
-  '-allow-lowercase',
-  '-allow-multidot',
-  '-l',
-  '-publisher',
-  'metalsmith',
-  '-quiet',
-  '-J',
-  '-r',
-  '-V',
-  'config-2',
-];
 
 const run = randomBytes(3).toString('hex');
 const mac = `52:54:00:${run.match(/../g)?.join(':')}`;
