@@ -11,8 +11,14 @@ export function renderEc2Versions(): Found {
 /**
  * `/<version>/...`: the version's listing (`dynamic/` from `EC2_DYNAMIC_DATA` on, `meta-data/`,
  * `user-data` when there is some), `user-data`, or anything under `meta-data/` or `dynamic/`.
+ * `writtenAs` is how a not-found message names the version (`versionAsWritten`).
  */
-export function renderEc2Path(md: InstanceMetadata, version: Ec2Version, segments: readonly string[]): Rendered {
+export function renderEc2Path(
+  md: InstanceMetadata,
+  version: Ec2Version,
+  segments: readonly string[],
+  writtenAs: string = version,
+): Rendered {
   const [top, ...rest] = segments;
   const hasDynamic = ec2VersionAtLeast(version, EC2_DYNAMIC_DATA);
   if (top === undefined)
@@ -21,7 +27,7 @@ export function renderEc2Path(md: InstanceMetadata, version: Ec2Version, segment
     return md.userData === undefined ? notFound('the instance has no user data') : found(md.userData);
   }
   const tree = ec2Subtree(md, version, top);
-  if (tree === undefined) return notFound(`no ${segments.join('/')} in EC2 metadata version ${version}`);
+  if (tree === undefined) return notFound(`no ${segments.join('/')} in EC2 metadata version ${writtenAs}`);
 
   let node: Ec2Node = tree;
   for (const [depth, name] of rest.entries()) {

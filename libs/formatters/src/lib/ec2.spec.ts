@@ -56,8 +56,9 @@ describe('/<version>/', () => {
 
   it.each([
     ['/2008-09-01/dynamic/instance-identity/document', 'no dynamic/instance-identity/document in EC2 metadata version 2008-09-01'],
-    ['/latest/user-data/more', 'no user-data/more in EC2 metadata version 2022-09-24'],
-    ['/latest/api/token', 'no api/token in EC2 metadata version 2022-09-24'],
+    ['/latest/user-data/more', 'no user-data/more in EC2 metadata version latest (2022-09-24)'],
+    ['/2022-09-24/user-data/more', 'no user-data/more in EC2 metadata version 2022-09-24'],
+    ['/latest/api/token', 'no api/token in EC2 metadata version latest (2022-09-24)'],
   ])('%s is not found', (path, reason) => {
     expect(serve(path)).toEqual({ status: 404, reason });
   });

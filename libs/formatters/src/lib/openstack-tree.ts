@@ -20,18 +20,22 @@ export function renderOpenStackVersions(context: PathContext): Found {
   return foundListing(offered.length > 0 ? [...offered, LATEST] : []);
 }
 
-/** `/openstack/<version>/...`: the version's file listing, or one of its files. */
+/**
+ * `/openstack/<version>/...`: the version's file listing, or one of its files. `writtenAs` is how a
+ * not-found message names the version (`versionAsWritten`).
+ */
 export function renderOpenStackPath(
   md: InstanceMetadata,
   version: OpenStackVersion,
   segments: readonly string[],
   context: RenderContext,
+  writtenAs: string = version,
 ): Rendered {
   const files = openStackFiles(md, version, context);
   if (segments.length === 0) return foundListing(files.map((file) => file.name));
   const name = segments.join('/');
   const file = files.find((candidate) => candidate.name === name);
-  return file ? file.render() : notFound(`no ${name} in OpenStack metadata version ${version}`);
+  return file ? file.render() : notFound(`no ${name} in OpenStack metadata version ${writtenAs}`);
 }
 
 interface OpenStackFile {

@@ -54,9 +54,10 @@ describe('/openstack/<version>', () => {
   });
 
   it.each([
-    ['/openstack/latest/nope.json', 'no nope.json in OpenStack metadata version 2025-04-04'],
-    ['/openstack/latest/meta_data.json/uuid', 'no meta_data.json/uuid in OpenStack metadata version 2025-04-04'],
-    ['/openstack/latest/content/0000', 'no content/0000 in OpenStack metadata version 2025-04-04'],
+    ['/openstack/latest/nope.json', 'no nope.json in OpenStack metadata version latest (2025-04-04)'],
+    ['/openstack/2025-04-04/nope.json', 'no nope.json in OpenStack metadata version 2025-04-04'],
+    ['/openstack/latest/meta_data.json/uuid', 'no meta_data.json/uuid in OpenStack metadata version latest (2025-04-04)'],
+    ['/openstack/latest/content/0000', 'no content/0000 in OpenStack metadata version latest (2025-04-04)'],
     ['/openstack/2012-08-10/password', 'no password in OpenStack metadata version 2012-08-10'],
     ['/openstack/2013-04-04/vendor_data.json', 'no vendor_data.json in OpenStack metadata version 2013-04-04'],
     ['/openstack/2013-10-17/network_data.json', 'no network_data.json in OpenStack metadata version 2013-10-17'],
@@ -68,7 +69,7 @@ describe('/openstack/<version>', () => {
   it('has no user_data when the instance has none', () => {
     expect(serve('/openstack/latest/user_data', instanceMetadata({ userData: undefined }))).toEqual({
       status: 404,
-      reason: 'no user_data in OpenStack metadata version 2025-04-04',
+      reason: 'no user_data in OpenStack metadata version latest (2025-04-04)',
     });
   });
 

@@ -5,6 +5,7 @@ import type { MetadataPath } from './metadata-path';
 import { renderNoCloudPath } from './nocloud-tree';
 import { renderOpenStackPath, renderOpenStackVersions } from './openstack-tree';
 import { notFound, type Rendered } from './rendered';
+import { versionAsWritten } from './versions';
 
 /**
  * Renders the GET body of a parsed path. `md` is the asking instance's metadata; it may be
@@ -19,9 +20,11 @@ export function renderMetadata(path: MetadataPath, md: InstanceMetadata | undefi
     case 'openstack-root':
       return renderOpenStackVersions(context);
     case 'openstack':
-      return md ? renderOpenStackPath(md, path.version, path.segments, context) : notFound('no instance metadata for this client');
+      return md
+        ? renderOpenStackPath(md, path.version, path.segments, context, versionAsWritten(path))
+        : notFound('no instance metadata for this client');
     case 'ec2':
-      return md ? renderEc2Path(md, path.version, path.segments) : notFound('no instance metadata for this client');
+      return md ? renderEc2Path(md, path.version, path.segments, versionAsWritten(path)) : notFound('no instance metadata for this client');
     case 'nocloud':
       return md ? renderNoCloudPath(md, path.segments) : notFound('no instance metadata for this client');
   }

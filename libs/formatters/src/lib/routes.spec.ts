@@ -20,6 +20,13 @@ import {
 const now = TODAY;
 const parse = (path: string) => parseMetadataPath(path, { now });
 
+/** Why a path names nothing, or a failure when it names something. */
+function notFoundReason(path: string): string {
+  const routed = routeMetadataPath(path, { now });
+  if (!('notFound' in routed)) throw new Error(`${path} takes route ${routed.route.name}`);
+  return routed.notFound.reason;
+}
+
 function route(path: string): Route {
   const parsed = parse(path);
   if ('status' in parsed) throw new Error(parsed.reason);
@@ -44,9 +51,12 @@ function novaFiles(version: OpenStackVersion): string[] {
 const AWS_VERSION_ENTRIES = ['dynamic', 'meta-data', 'user-data'];
 
 describe('ROUTES', () => {
-  it('names each route once, and takes GET and HEAD on every route', () => {
+  it('names each route once, and takes GET and HEAD on every route but the IMDSv2 token, which has nothing to read', () => {
     expect(new Set(ROUTES.map((entry) => entry.name)).size).toBe(ROUTES.length);
-    for (const entry of ROUTES) expect(entry.methods).toEqual(expect.arrayContaining(['GET', 'HEAD']));
+    for (const entry of ROUTES) {
+      if (entry.name === 'imds-token') expect(entry.methods).toEqual(['PUT']);
+      else expect(entry.methods).toEqual(expect.arrayContaining(['GET', 'HEAD']));
+    }
   });
 
   it('gives a write, and only a write, a method besides GET and HEAD', () => {
@@ -64,10 +74,11 @@ describe('ROUTES', () => {
       expect(taken.imdsSession).toBeUndefined();
       expect(taken.name).toBe({ password: 'openstack-password', 'vendor_data2.json': 'openstack-vendor-data2' }[file] ?? 'openstack');
     }
-    // A route of its own only where the version has the file: before Grizzly, `password` is any missing file.
+    // A route of its own only where the version has the file: before Grizzly, `password` names nothing, for every method.
     for (const entry of ROUTES.filter((candidate) => candidate.tree === 'openstack' && candidate.segments !== undefined)) {
       const name = entry.segments?.join('/') ?? '';
-      expect(route(`/openstack/${requested}/${name}`).name).toBe(novaFiles(version).includes(name) ? entry.name : 'openstack');
+      if (novaFiles(version).includes(name)) expect(route(`/openstack/${requested}/${name}`).name).toBe(entry.name);
+      else expect(notFoundReason(`/openstack/${requested}/${name}`)).toBe(`no ${name} in OpenStack metadata version ${requested}`);
     }
   });
 
@@ -94,7 +105,8 @@ describe('ROUTES', () => {
             methods: ['GET', 'HEAD'],
           });
       }
-      expect(route(`/${version}/api/token`).name).toBe(version === LATEST ? 'imds-token' : 'ec2');
+      if (version === LATEST) expect(route(`/${version}/api/token`).name).toBe('imds-token');
+      else expect(notFoundReason(`/${version}/api/token`)).toBe(`no api/token in EC2 metadata version ${version}`);
     },
   );
 
@@ -106,14 +118,13 @@ describe('ROUTES', () => {
 
   it("answers a method a path does not take with 405, but Nova's password with 400", () => {
     expect(route('/openstack/latest/password').onOtherMethod).toBe(400);
-    expect(route('/openstack/2012-08-10/password').onOtherMethod).toBe(405);
     expect(route('/latest/api/token').onOtherMethod).toBe(405);
     expect(route('/latest/meta-data/').onOtherMethod).toBe(405);
   });
 
   it('writes by name: the password, and IMDSv2 session tokens', () => {
     expect(route('/openstack/latest/password')).toMatchObject({ write: 'store-password', methods: ['GET', 'HEAD', 'POST'] });
-    expect(route('/ec2/latest/api/token/')).toMatchObject({ write: 'issue-token', methods: ['GET', 'HEAD', 'PUT'], family: 'imds-token' });
+    expect(route('/ec2/latest/api/token/')).toMatchObject({ write: 'issue-token', methods: ['PUT'], family: 'imds-token' });
     expect(route('/openstack/latest/vendor_data2.json')).toMatchObject({ resolve: 'dynamic-vendor-data', methods: ['GET', 'HEAD'] });
   });
 
@@ -197,14 +208,24 @@ describe('route write method (was writeMethodFor)', () => {
   it.each([
     ['/openstack/latest/password', 'POST'],
     ['/openstack/2013-04-04/password/', 'POST'],
-    ['/openstack/2012-08-10/password', undefined],
     ['/openstack/latest/meta_data.json', undefined],
     ['/latest/api/token', 'PUT'],
-    ['/2009-04-04/api/token', undefined],
     ['/latest/meta-data/', undefined],
     ['/', undefined],
     ['/openstack', undefined],
   ])('%s accepts %s', (path, expected) => {
     expect(writeMethodOf(route(path))).toBe(expected);
+  });
+});
+
+describe('paths a route names that the version does not have', () => {
+  it.each([
+    ['/openstack/2012-08-10/password', 'no password in OpenStack metadata version 2012-08-10', 'openstack'],
+    ['/openstack/2016-06-30/vendor_data2.json/', 'no vendor_data2.json in OpenStack metadata version 2016-06-30', 'openstack'],
+    ['/2009-04-04/api/token', 'no api/token in EC2 metadata version 2009-04-04', 'ec2'],
+    ['/ec2/2022-09-24/api/token', 'no api/token in EC2 metadata version 2022-09-24', 'ec2'],
+  ])('%s names nothing (%s), counted under %s', (path, reason, family) => {
+    expect(notFoundReason(path)).toBe(reason);
+    expect(routeFamilyOf(path, { now })).toBe(family);
   });
 });

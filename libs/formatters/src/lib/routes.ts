@@ -1,7 +1,7 @@
 import type { PathContext } from './context';
 import { parseMetadataPath, type MetadataPath } from './metadata-path';
-import type { NotFound } from './rendered';
-import { GRIZZLY, LATEST, NEWTON_TWO, openStackVersionAtLeast, type OpenStackVersion } from './versions';
+import { notFound, type NotFound } from './rendered';
+import { GRIZZLY, LATEST, NEWTON_TWO, openStackVersionAtLeast, versionAsWritten, type OpenStackVersion } from './versions';
 
 /**
  * Which part of the API a request is for, as metrics label it.
@@ -37,7 +37,8 @@ export type RouteResolve = 'dynamic-vendor-data';
 /**
  * What a path is and what may be done to it: one entry of `ROUTES`.
  *
- * - `tree`, `segments`, `since`, `latestOnly`: which parsed paths it is (see `routeOf`).
+ * - `tree`, `segments`, `since`, `latestOnly`: which parsed paths it is (see `routeOf`); a path a
+ *   route names that its version does not have is not found, for every method.
  * - `methods`: the methods it takes; GET and HEAD read, any other performs `write`.
  * - `onOtherMethod`: the status for a method not in `methods` (405 with Allow, or 400 where Nova does).
  * - `scope`: `public` paths answer every client alike; `instance` paths first find the asking instance.
@@ -54,9 +55,9 @@ export interface Route {
   readonly tree: MetadataPath['tree'];
   /** The path below the version; absent, the route takes every path of its tree no earlier route takes. */
   readonly segments?: readonly string[];
-  /** The first OpenStack version that has this path; older versions fall through to the next routes. */
+  /** The first OpenStack version that has this path; under older versions the path is not found. */
   readonly since?: OpenStackVersion;
-  /** Only under the version the client wrote as `latest` (AWS serves `api/token` there alone). */
+  /** Only under the version the client wrote as `latest` (AWS serves `api/token` there alone); elsewhere not found. */
   readonly latestOnly?: boolean;
   /** The methods it takes: GET and HEAD read, any other performs `write`. */
   readonly methods: readonly RouteMethod[];
@@ -110,14 +111,14 @@ export const ROUTES: readonly Route[] = [
   // cloud-init's NoCloud seed, as Tinkerbell's tootles serves it.
   { name: 'nocloud', family: 'nocloud', tree: 'nocloud', methods: READ, onOtherMethod: 405, scope: 'instance' },
   { name: 'ec2-versions', family: 'ec2', tree: 'ec2-root', methods: READ, onOtherMethod: 405, scope: 'public', imdsSession: true },
-  // A GET here finds nothing in the tree, but only after the token check, as every EC2 read.
+  // Only PUT: there is nothing here to read, so GET and HEAD are 405 (Allow: PUT) rather than 404.
   {
     name: 'imds-token',
     family: 'imds-token',
     tree: 'ec2',
     segments: ['api', 'token'],
     latestOnly: true,
-    methods: ['GET', 'HEAD', 'PUT'],
+    methods: ['PUT'],
     onOtherMethod: 405,
     scope: 'instance',
     write: 'issue-token',
@@ -147,15 +148,28 @@ export type RoutedPath = { path: MetadataPath; route: Route; family: RouteFamily
 /**
  * Parses a request path (see `parseMetadataPath`) and finds its route. A path that names nothing is
  * counted under the family of the tree its first segment names: `openstack`, `nocloud`, else EC2, as
- * Nova serves the EC2 tree at every other path.
+ * Nova serves the EC2 tree at every other path. A path a route names that the requested version does
+ * not have (`password` before Grizzly, `api/token` under a dated EC2 version) names nothing either,
+ * so that it is 404 for every method rather than 405 naming methods that would then be 404.
  *
  * @public
  */
 export function routeMetadataPath(rawPath: string, context: PathContext): RoutedPath {
   const path = parseMetadataPath(rawPath, context);
   if ('status' in path) return { notFound: path, family: unroutedFamily(rawPath) };
+  const absent = absentAtVersion(path);
+  if (absent) return { notFound: absent, family: unroutedFamily(rawPath) };
   const route = routeOf(path);
   return { path, route, family: route.family };
+}
+
+/** Not found when a route names the path but the version the client asked for does not have it. */
+function absentAtVersion(path: MetadataPath): NotFound | undefined {
+  if (path.tree !== 'openstack' && path.tree !== 'ec2') return undefined;
+  const named = ROUTES.find((route) => route.tree === path.tree && route.segments?.join('/') === path.segments.join('/'));
+  if (named === undefined || routeMatches(named, path)) return undefined;
+  const tree = path.tree === 'openstack' ? 'OpenStack' : 'EC2';
+  return notFound(`no ${path.segments.join('/')} in ${tree} metadata version ${versionAsWritten(path)}`);
 }
 
 /**

@@ -148,3 +148,11 @@ export function resolveOpenStackVersion(version: string, now: Date): OpenStackVe
   if (version === LATEST) return offered[offered.length - 1];
   return offered.find((known) => known === version);
 }
+
+/**
+ * The version of a parsed path as the client wrote it, with the version it stands for when that
+ * differs: `2009-04-04`, `latest (2022-09-24)`. For messages, so that they name what the client asked.
+ */
+export function versionAsWritten(path: { version: string; requestedVersion: string }): string {
+  return path.requestedVersion === path.version ? path.version : `${path.requestedVersion} (${path.version})`;
+}

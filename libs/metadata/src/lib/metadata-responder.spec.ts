@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import { aNode } from '@ironic-metadata/ironic-model/testing';
 import { createLogger } from '@ironic-metadata/logging';
 import { ConfigDriveCache, NodeCatalog } from '@ironic-metadata/node-discovery';
-import type { InstanceMetadata } from '@ironic-metadata/formatters';
+import { EC2_VERSIONS, LATEST, OPENSTACK_VERSIONS, ROUTES, type InstanceMetadata, type Route } from '@ironic-metadata/formatters';
 import { buildInstanceMetadata } from '@ironic-metadata/instance-metadata';
 import type { IronicNode } from '@ironic-metadata/ironic-model';
 import {
@@ -114,25 +114,31 @@ describe("Nova's password", () => {
     }
   });
 
-  it('does not exist before Grizzly', async () => {
-    const { ask } = responderFor({});
-    expect((await ask('POST', '/openstack/2012-08-10/password', 'secret')).status).toBe(405);
+  it('does not exist before Grizzly, for any method', async () => {
+    const { ask, instances } = responderFor({});
+    for (const method of ['GET', 'HEAD', 'POST', 'PUT']) {
+      const answer = await ask(method, '/openstack/2012-08-10/password', 'secret');
+      expect([method, answer.status, answer.body.toString()]).toEqual([
+        method,
+        404,
+        'Not found: no password in OpenStack metadata version 2012-08-10\n',
+      ]);
+    }
+    expect(instances.passwordsStored).toBe(0);
   });
 });
 
 describe('IMDSv2 token route', () => {
-  it('takes PUT under latest alone, and answers other methods with 405 naming GET, HEAD, PUT', async () => {
+  it('takes PUT under latest alone, answers other methods with 405 naming PUT, and is not found under a dated version', async () => {
     const { ask } = responderFor({});
-    expect(await ask('POST', '/latest/api/token')).toMatchObject({
-      status: 405,
-      headers: { allow: 'GET, HEAD, PUT' },
-      family: 'imds-token',
-    });
-    expect(await ask('PUT', '/2021-03-23/api/token', undefined, { 'x-aws-ec2-metadata-token-ttl-seconds': '60' })).toMatchObject({
-      status: 405,
-      headers: { allow: 'GET, HEAD' },
-      family: 'ec2',
-    });
+    for (const method of ['GET', 'HEAD', 'POST']) {
+      expect(await ask(method, '/latest/api/token')).toMatchObject({ status: 405, headers: { allow: 'PUT' }, family: 'imds-token' });
+    }
+    for (const method of ['GET', 'PUT']) {
+      const answer = await ask(method, '/2021-03-23/api/token', undefined, { 'x-aws-ec2-metadata-token-ttl-seconds': '60' });
+      expect(answer).toMatchObject({ status: 404, family: 'ec2' });
+      expect(answer.body.toString()).toBe('Not found: no api/token in EC2 metadata version 2021-03-23\n');
+    }
     expect(await ask('PUT', '/ec2/latest/api/token', undefined, { 'x-aws-ec2-metadata-token-ttl-seconds': '60' })).toMatchObject({
       status: 200,
       family: 'imds-token',
@@ -346,4 +352,48 @@ describe('request limits', () => {
       expect(answer.status).toBeLessThan(500);
     }
   });
+});
+
+describe('Allow, walked over every route, version and method', () => {
+  const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+  const TTL = { 'x-aws-ec2-metadata-token-ttl-seconds': '60' };
+
+  /** A path of each version a route may take: the route's own segments, or the version's listing for a catch-all. */
+  function pathsOf(route: Route): string[] {
+    const below = route.segments?.join('/') ?? '';
+    switch (route.tree) {
+      case 'openstack-root':
+        return ['/openstack'];
+      case 'ec2-root':
+        return ['/', '/ec2/'];
+      case 'nocloud':
+        return ['/nocloud/', '/nocloud/meta-data'];
+      case 'openstack':
+        return [...OPENSTACK_VERSIONS, LATEST].map((version) => `/openstack/${version}/${below}`);
+      case 'ec2':
+        return [...EC2_VERSIONS, LATEST].map((version) => `/${version}/${below}`);
+    }
+  }
+
+  it.each(ROUTES.map((route) => [route.name, route] as const))(
+    '%s: every method Allow names answers, and a path the version lacks is 404 for every method',
+    async (_name, route) => {
+      const { ask } = responderFor({});
+      const faults: string[] = [];
+      for (const path of pathsOf(route)) {
+        const statuses = new Map<string, number>();
+        for (const method of METHODS) {
+          const answer = await ask(method, path, 'secret', TTL);
+          statuses.set(method, answer.status);
+          for (const allowed of answer.headers.allow?.split(', ') ?? []) {
+            const status = (await ask(allowed, path, 'secret', TTL)).status;
+            if (status === 404 || status === 405) faults.push(`${method} ${path}: Allow names ${allowed}, which answers ${status}`);
+          }
+        }
+        const statusSet = new Set(statuses.values());
+        if (statusSet.has(404) && statusSet.size > 1) faults.push(`${path}: 404 for some methods only (${[...statuses].join(' ')})`);
+      }
+      expect(faults).toEqual([]);
+    },
+  );
 });
