@@ -237,6 +237,35 @@ describe("Nova's proxy mode", () => {
     expect(answer.body.toString()).toContain(message);
   });
 
+  it('checks the signed headers before the path and the method, as Nova does', async () => {
+    const { ask, node, instances } = responderFor({ proxySharedSecret: SECRET }, aNode({ owner: 'project-a' }));
+    const badSignature = { ...signed(node.uuid), 'x-instance-id-signature': '0'.repeat(64) };
+    const unsigned = { 'x-instance-id': node.uuid, 'x-tenant-id': 'project-a' };
+    for (const [method, path] of [
+      ['PUT', '/openstack/latest/password'],
+      ['POST', '/openstack/latest/password'],
+      ['POST', '/openstack/latest/meta_data.json'],
+      ['PUT', '/latest/api/token'],
+      ['GET', '/openstack/2012-08-10/password'],
+      ['DELETE', '/latest/meta-data/instance-id'],
+    ]) {
+      const refused = await ask(method, path, 'secret', badSignature, PROXY);
+      expect([method, path, refused.status, refused.body.toString()]).toEqual([
+        method,
+        path,
+        403,
+        'Forbidden: invalid proxy request signature\n',
+      ]);
+      expect((await ask(method, path, 'secret', unsigned, PROXY)).status).toBe(400);
+    }
+    expect(instances.passwordsStored).toBe(0);
+    // Correctly signed, the method check comes next: Nova's 400 on password, 405 elsewhere.
+    expect((await ask('PUT', '/openstack/latest/password', 'secret', signed(node.uuid), PROXY)).status).toBe(400);
+    expect((await ask('POST', '/openstack/latest/meta_data.json', 'secret', signed(node.uuid), PROXY)).status).toBe(405);
+    // The version listings are public: no instance is asked for, so the headers are not looked at.
+    expect((await ask('GET', '/openstack', undefined, badSignature, PROXY)).status).toBe(200);
+  });
+
   it('ignores X-Instance-ID when no shared secret is configured', async () => {
     const { ask, node } = responderFor({}, aNode({ instance_info: { fixed_ips: [IP] } }));
     expect((await ask('GET', '/latest/meta-data/instance-id', undefined, { 'x-instance-id': 'someone-else' })).body.toString()).toBe(

@@ -119,8 +119,9 @@ export class MetadataResponder {
 
   /**
    * The request's route (formatters' `ROUTES`) drives one pipeline: the path guard and rate limit,
-   * the method check, the route's write by name, the IMDSv2 token check, the asking instance, the
-   * route's per-instance data, then the rendered file.
+   * a proxy's signed headers (Nova checks them before it looks the path up), the method check, the
+   * route's write by name, the IMDSv2 token check, the asking instance, the route's per-instance
+   * data, then the rendered file.
    */
   async respond(request: MetadataRequest): Promise<MetadataReply> {
     const routed = routeMetadataPath(request.path, { now: this.now() });
@@ -135,24 +136,28 @@ export class MetadataResponder {
       this.options.metrics?.rateLimited();
       return refusalReply(refuse(429, 'this client asks too often; slow down', { 'retry-after': '1' }));
     }
+    // Nova's `_handle_instance_id_request` runs before the path lookup: a bad signature is 403 and a
+    // missing header 400 whatever the path and method. Public routes never ask who the instance is.
+    const proxied = 'route' in routed && routed.route.scope === 'public' ? undefined : this.proxiedInstance(request);
+    if (proxied && 'status' in proxied) return refusalReply(proxied);
     if ('notFound' in routed) return refusalReply(refuse(404, routed.notFound.reason));
     const { path, route } = routed;
     if (!(route.methods as readonly string[]).includes(request.method)) return wrongMethod(request, route);
-    if (request.method !== 'GET' && request.method !== 'HEAD' && route.write) return this.writes[route.write](request);
+    if (request.method !== 'GET' && request.method !== 'HEAD' && route.write) return this.writes[route.write](request, proxied);
     if (route.imdsSession) {
       const refused = this.checkToken(request);
       if (refused) return refused;
     }
-    return this.render(path, route, request);
+    return this.render(path, route, request, proxied);
   }
 
   /** The handler of each write a route names. */
-  private readonly writes: Record<RouteWrite, (request: MetadataRequest) => Answer | Promise<Answer>> = {
-    'store-password': (request) => this.storePassword(request, request.body ?? Buffer.alloc(0)),
+  private readonly writes: Record<RouteWrite, (request: MetadataRequest, proxied?: ProxiedInstance) => Answer | Promise<Answer>> = {
+    'store-password': (request, proxied) => this.storePassword(request, request.body ?? Buffer.alloc(0), proxied),
     'issue-token': (request) => this.issueToken(request),
   };
 
-  private async render(path: MetadataPath, route: Route, request: MetadataRequest): Promise<Answer> {
+  private async render(path: MetadataPath, route: Route, request: MetadataRequest, proxied?: ProxiedInstance): Promise<Answer> {
     // Only meta_data.json carries a random seed: make one when, and each time, it is read.
     const seeds = this.seeds;
     let seeded = false;
@@ -164,7 +169,7 @@ export class MetadataResponder {
       },
     };
     if (route.scope === 'public') return reply(renderMetadata(path, undefined, context), seeded);
-    const client = await this.identify(request);
+    const client = await this.identify(request, proxied);
     if (!client.found) return refusalReply(client);
     // Rendering is cheaper than keeping every rendered reply alive: measured at 10,000 nodes, a cache of
     // them per instance and path cost 330 MiB and 10% of the requests a second (tools/bench).
@@ -199,38 +204,45 @@ export class MetadataResponder {
   }
 
   /**
-   * Which instance is asking: named by a signed X-Instance-ID in proxy mode, else found from the
-   * client address.
+   * Which instance is asking: the one a proxy named by a signed X-Instance-ID (`proxiedInstance`,
+   * checked before), else the one found from the client address.
    */
-  private async identify(request: MetadataRequest): Promise<InstanceAnswer> {
-    const secret = this.options.proxySharedSecret;
-    if (secret === undefined || request.header('x-instance-id') === undefined) return this.instances.forClient(request.clientIp);
-    return this.identifyByProxyHeaders(request, secret);
+  private async identify(request: MetadataRequest, proxied: ProxiedInstance | undefined): Promise<InstanceAnswer> {
+    if (proxied === undefined) return this.instances.forClient(request.clientIp);
+    const client = this.instances.forInstance(proxied.instanceId);
+    if (client.found && client.metadata.projectId !== undefined && client.metadata.projectId !== proxied.tenantId) {
+      this.logger.warn('proxied request for an instance of another project refused', {
+        instanceId: proxied.instanceId,
+        tenant: proxied.tenantId,
+      });
+      return { found: false, ...refuse(404, `no instance ${proxied.instanceId} in project ${proxied.tenantId}`) };
+    }
+    return client;
   }
 
-  /** Nova's `_handle_instance_id_request`: 400 for missing or repeated headers, 403 for a bad signature. */
-  private identifyByProxyHeaders(request: MetadataRequest, secret: string): InstanceAnswer {
+  /**
+   * Nova's `_handle_instance_id_request`: in proxy mode, a request carrying X-Instance-ID names its
+   * instance, refused with 400 for missing or repeated headers and 403 for a bad signature. Undefined
+   * when the request is not proxied (no shared secret, or no X-Instance-ID).
+   */
+  private proxiedInstance(request: MetadataRequest): ProxiedInstance | Refusal | undefined {
+    const secret = this.options.proxySharedSecret;
+    if (secret === undefined || request.header('x-instance-id') === undefined) return undefined;
     const headers: Record<string, string> = {};
     for (const name of ['X-Instance-ID', 'X-Tenant-ID', 'X-Instance-ID-Signature']) {
       const value = request.header(name.toLowerCase());
-      if (value === undefined || value.trim() === '')
-        return { found: false, ...refuse(400, `the ${name} header is missing from the proxied request`) };
+      if (value === undefined || value.trim() === '') return refuse(400, `the ${name} header is missing from the proxied request`);
       // Node joins a repeated header with ", "; none of these values has a comma of its own.
-      if (value.includes(',')) return { found: false, ...refuse(400, `the ${name} header is given more than once`) };
+      if (value.includes(',')) return refuse(400, `the ${name} header is given more than once`);
       headers[name] = value.trim();
     }
     const instanceId = headers['X-Instance-ID'];
     if (!validInstanceIdSignature(instanceId, headers['X-Instance-ID-Signature'], secret)) {
       this.logger.warn('proxied request with an invalid X-Instance-ID-Signature refused', { instanceId, proxy: request.clientIp });
       this.options.metrics?.badProxySignature();
-      return { found: false, ...refuse(403, 'invalid proxy request signature') };
+      return refuse(403, 'invalid proxy request signature');
     }
-    const client = this.instances.forInstance(instanceId);
-    if (client.found && client.metadata.projectId !== undefined && client.metadata.projectId !== headers['X-Tenant-ID']) {
-      this.logger.warn('proxied request for an instance of another project refused', { instanceId, tenant: headers['X-Tenant-ID'] });
-      return { found: false, ...refuse(404, `no instance ${instanceId} in project ${headers['X-Tenant-ID']}`) };
-    }
-    return client;
+    return { instanceId, tenantId: headers['X-Tenant-ID'] };
   }
 
   /**
@@ -283,8 +295,8 @@ export class MetadataResponder {
   }
 
   /** Nova's POST `password`: 404 for no instance, 409 once set, 400 above 1020 bytes. */
-  private async storePassword(request: MetadataRequest, password: Buffer): Promise<Answer> {
-    const client = await this.identify(request);
+  private async storePassword(request: MetadataRequest, password: Buffer, proxied?: ProxiedInstance): Promise<Answer> {
+    const client = await this.identify(request, proxied);
     if (!client.found) return refusalReply(client);
     if (!this.options.passwordWrite) {
       return refusalReply(
@@ -309,6 +321,12 @@ export class MetadataResponder {
 
 /** A reply before the route family is added to it. */
 type Answer = Omit<MetadataReply, 'family'>;
+
+/** The instance and project a proxy named in signed headers (Nova's proxy mode), checked. */
+interface ProxiedInstance {
+  instanceId: string;
+  tenantId: string;
+}
 
 /**
  * A method the route does not take: 405 with Allow, or what the route says instead (Nova's 400 on
