@@ -69,6 +69,10 @@ describe('identity, bad input and observability of the built server', () => {
       ['GET /latest/meta-data/%00 HTTP/1.1\r\nHost: x\r\n\r\n', 400],
       ['GET /latest/meta-data/%252e%252e/ HTTP/1.1\r\nHost: x\r\n\r\n', 400],
       [`GET /latest/${'a'.repeat(400)} HTTP/1.1\r\nHost: x\r\n\r\n`, 400],
+      // Paths over 1024 characters are 414, also past the 8 KiB limit on the request line and headers.
+      [`GET /latest/${'a/'.repeat(1000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 414],
+      [`GET /latest/${'a/'.repeat(4500)} HTTP/1.1\r\nHost: x\r\n\r\n`, 414],
+      [`GET /latest/${'a/'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 414],
       [`GET /latest/meta-data/ HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
       ['HELLO THERE\r\n\r\n', 400],
       [`POST /openstack/latest/password HTTP/1.1\r\nHost: x\r\nContent-Length: 8000\r\n\r\n${'p'.repeat(8000)}`, 413],

@@ -88,4 +88,35 @@ describe('ConnectionGuard', () => {
     expect(await closedSoon(held[1])).toBe(false);
     expect(await refused()).toEqual({ evicted: 1 });
   });
+
+  it('answers a request past the header limit with one plain line: 414 for an over-long path, else 431', async () => {
+    const port = await serve({ maxConnections: 100, maxConnectionsPerClient: 10 });
+    // Node's default limit here is 16 KiB; the service sets 8 KiB (listen.ts).
+    const answers = await Promise.all(
+      [
+        `GET /latest/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+        `GET /latest/ HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`,
+      ].map((request) => rawAnswer(port, request)),
+    );
+    expect(answers.map((answer) => [answer.split('\r\n')[0], answer.split('\r\n\r\n')[1]])).toEqual([
+      ['HTTP/1.1 414 URI Too Long', 'URI too long: the path is longer than 1024 characters\n'],
+      [
+        'HTTP/1.1 431 Request Header Fields Too Large',
+        'Request header fields too large: the request line and headers together are larger than 8 KiB\n',
+      ],
+    ]);
+  });
 });
+
+/** Everything the server sends back to `request`, sent in one write, until it closes the connection. */
+async function rawAnswer(port: number, request: string): Promise<string> {
+  const socket = connect({ port, host: '127.0.0.1' });
+  sockets.push(socket);
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  socket.write(request);
+  await once(socket, 'close');
+  return answer;
+}

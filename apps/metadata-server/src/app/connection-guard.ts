@@ -5,15 +5,11 @@ import type { CidrList } from '@ironic-metadata/config';
 import type { ConnectionRefusal, ServiceMetrics } from './service-metrics';
 import { normalizeIp } from '@ironic-metadata/node-discovery';
 import type { ConnectionCaps } from './open-file-limit';
+import { clientErrorReply, type ParserError } from './client-error-reply';
+import { MAX_HEADER_BYTES } from './listen';
 
 /** At most one log line per reason in this many ms: a flood must not become a flood of logs. */
 const LOG_INTERVAL_MS = 60_000;
-
-const CLIENT_ERROR_STATUS: Record<string, string> = {
-  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
-  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
-};
 
 /**
  * Caps the nodes' connections so that no client can starve the others or the process of descriptors:
@@ -97,15 +93,13 @@ export class ConnectionGuard {
 
   /**
    * What Node does with a client error when no one listens (node/lib/_http_server.js socketOnError),
-   * with request timeouts counted: 431, 413, 408 or 400 on a connection that got no answer yet.
+   * with request timeouts counted and a one-line body saying what was wrong (`clientErrorReply`: an
+   * over-long path is 414, not Node's 431), on a connection that got no answer yet.
    */
-  private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  private clientError(error: ParserError, socket: Socket): void {
     if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT')
       this.refuse('request-timeout', 'a client did not send its request within REQUEST_TIMEOUT_SECONDS; closing its connection');
-    if (socket.writable && socket.bytesWritten === 0) {
-      const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? '400 Bad Request';
-      socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-    }
+    if (socket.writable && socket.bytesWritten === 0) socket.write(clientErrorReply(error, MAX_HEADER_BYTES));
     socket.destroy();
   }
 

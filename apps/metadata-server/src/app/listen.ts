@@ -4,7 +4,7 @@ import { addAddressCommand } from '@ironic-metadata/config';
 import { addressState, hostAddresses, type InterfaceAddress } from './interface-state';
 
 /** Request line and headers together; metadata clients send a few hundred bytes. */
-const MAX_HEADER_BYTES = 8 * 1024;
+export const MAX_HEADER_BYTES = 8 * 1024;
 const ACCEPT_BACKLOG = 4096;
 
 /** First and longest pause between attempts to bind an address that is not there yet. */
