@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { httpFrom } from './support/http-from';
 import { startIronic, type IronicHandle } from './support/ironic';
 import { IronicTestAdmin } from './support/ironic-admin';
-import { startMetadataServer, type RunningServer } from './support/metadata-server';
+import { SERVER_MAIN, startMetadataServer, type RunningServer } from './support/metadata-server';
 import { freePort, runToExit, WORKSPACE } from './support/processes';
 
 const run = randomBytes(3).toString('hex');
@@ -113,7 +113,6 @@ describe('Ironic behind TLS (OS_CACERT)', () => {
 // A file that is not what its setting says stops the server and the CLI alike with one line naming
 // the setting, the file and what is wrong, before any request to Ironic (exit 2: a configuration error).
 describe('TLS files that cannot be used', () => {
-  const SERVER = join(WORKSPACE, 'dist/apps/metadata-server/main.js');
   let dir: string;
   let files: ReturnType<typeof privateCa>;
   beforeAll(() => {
@@ -147,7 +146,7 @@ describe('TLS files that cannot be used', () => {
   ])('%s stops the server and the CLI with the same line', async (_case, tls, problem) => {
     const settings = env(tls());
     const [server, cli] = await Promise.all([
-      runToExit(process.execPath, [SERVER], { env: settings }),
+      runToExit(process.execPath, [SERVER_MAIN], { env: settings }),
       runToExit(process.execPath, [CLI, 'lookup', NODE_IP], { env: settings }),
     ]);
     expect(server.code).toBe(2);

@@ -212,6 +212,19 @@ describe('start-up checks', () => {
       { IMDS_TOKEN_REQUIRED: 'sometimes' },
       'ironic-metadata: invalid configuration: IMDS_TOKEN_REQUIRED: expected true or false, got "sometimes"\n',
     ],
+    [
+      { BIND_PORT: '18600', ADMIN_BIND_ADDR: '127.0.0.1', ADMIN_BIND_PORT: '18600' },
+      'ironic-metadata: invalid configuration: ADMIN_BIND_PORT: 18600 is BIND_PORT too, on overlapping addresses (BIND_ADDR 127.0.0.1, ADMIN_BIND_ADDR 127.0.0.1); give the admin listener another port or address\n',
+    ],
+    [
+      { BIND_ADDR: '127.0.0.1,127.0.0.1', BIND_PORT: '18600' },
+      'ironic-metadata: invalid configuration: BIND_ADDR: 127.0.0.1 is listed twice; list each address once\n',
+    ],
+    [
+      { MAX_CONNECTIONS: '300', MAX_CONNECTIONS_PER_CLIENT: '500' },
+      'ironic-metadata: invalid configuration: MAX_CONNECTIONS_PER_CLIENT: 500 is more than MAX_CONNECTIONS (300), the connections of all clients together; set it to at most 300, or 0 to derive it\n',
+    ],
+    [{ LOG_LEVEL: 'verbose' }, 'ironic-metadata: invalid configuration: LOG_LEVEL: expected one of error, warn, info, http, debug\n'],
   ])('a bad environment variable %j stops start-up with one line naming it', async (env, message) => {
     const exit = await start({ INVENTORY_FILE: INVENTORY, ...env });
     expect(exit).toMatchObject({ code: 2, stderr: message });
