@@ -131,7 +131,7 @@ describe('TLS files that cannot be used', () => {
     ...tls,
   });
 
-  it.each([
+  it.each<[string, () => Record<string, string>, () => string]>([
     [
       'OS_CERT not PEM',
       () => ({ OS_CERT: '/etc/passwd' }),
