@@ -9,7 +9,16 @@ import { runWorker } from './app/cluster/worker';
 import { boundPort, closeGracefully, hostPort, listen } from './app/listen';
 import type { ConnectionCaps } from './app/open-file-limit';
 import { SERVICE_METRICS } from './app/service-metrics';
-import { addressWait, configOrExit, connectionCapsOrExit, containerOrExit, fail, helpOrContinue, listenForNodes } from './app/startup';
+import {
+  addressWait,
+  configOrExit,
+  connectionCapsOrExit,
+  containerOrExit,
+  fail,
+  helpOrContinue,
+  listenForNodes,
+  loadNodesAtStart,
+} from './app/startup';
 
 /** WORKERS=1: one process loads the nodes, serves them and the admin listener. */
 async function runSingle(config: ReturnType<typeof configOrExit>, caps: ConnectionCaps): Promise<void> {
@@ -17,13 +26,7 @@ async function runSingle(config: ReturnType<typeof configOrExit>, caps: Connecti
   const logger = container.get(TYPES.Logger);
   container.get(SERVICE_METRICS).watchEventLoop('main');
   const catalog = container.get(TYPES.NodeCatalog);
-  if (config.source.kind === 'file') {
-    // A broken inventory is the operator's to fix before anything is served.
-    await catalog.refresh().catch((error: Error) => fail(`cannot load nodes: ${error.message}`, 1));
-  } else {
-    // Ironic may be down now and back later: serve 503 (not ready) meanwhile and keep retrying.
-    await catalog.refresh().catch(() => undefined);
-  }
+  await loadNodesAtStart(config, catalog);
   catalog.startSync();
 
   const [nodeServers, admin] = await Promise.all([

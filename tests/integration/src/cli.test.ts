@@ -123,9 +123,11 @@ describe('the CLI against the example inventory', () => {
   });
 
   it('passes the doctor, warning about an absent lease file and a port already taken', async () => {
-    const busy = createServer();
-    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    // Two ports taken, one for each listener: one port for both is a configuration error of its own.
+    const [busy, busyAdmin] = [createServer(), createServer()];
+    await Promise.all([busy, busyAdmin].map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
     const busyPort = (busy.address() as { port: number }).port;
+    const busyAdminPort = (busyAdmin.address() as { port: number }).port;
     try {
       const [free, taken, text] = await Promise.all([
         cli(['doctor', ...inventory, '--json'], {
@@ -137,7 +139,7 @@ describe('the CLI against the example inventory', () => {
         cli(['doctor', ...inventory, '--json'], {
           BIND_ADDR: '127.0.0.1',
           BIND_PORT: String(busyPort),
-          ADMIN_BIND_PORT: String(busyPort),
+          ADMIN_BIND_PORT: String(busyAdminPort),
           LEASE_FILE: NO_LEASES,
         }),
         cli(['doctor', ...inventory], { BIND_ADDR: '127.0.0.1', BIND_PORT: String(busyPort), LEASE_FILE: NO_LEASES }),
@@ -162,6 +164,7 @@ describe('the CLI against the example inventory', () => {
       expect(text.stdout).toMatch(/WARN\s+bind address usable\s+something already listens on 127\.0\.0\.1:\d+.*\n\s+fix: /);
     } finally {
       busy.close();
+      busyAdmin.close();
     }
   });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { httpFrom } from './support/http-from';
 import { startIronic, type IronicHandle } from './support/ironic';
 import { IronicTestAdmin } from './support/ironic-admin';
-import { startMetadataServer, type RunningServer } from './support/metadata-server';
+import { SERVER_MAIN, startMetadataServer, type RunningServer } from './support/metadata-server';
 import { freePort, runToExit, WORKSPACE } from './support/processes';
 
 const run = randomBytes(3).toString('hex');
@@ -107,5 +107,51 @@ describe('Ironic behind TLS (OS_CACERT)', () => {
     expect(JSON.parse(doctor.stdout).checks).toContainEqual(
       expect.objectContaining({ id: 'ironic-reachable', status: 'fail', fix: expect.stringContaining('OS_CACERT') }),
     );
+  });
+});
+
+// A file that is not what its setting says stops the server and the CLI alike with one line naming
+// the setting, the file and what is wrong, before any request to Ironic (exit 2: a configuration error).
+describe('TLS files that cannot be used', () => {
+  let dir: string;
+  let files: ReturnType<typeof privateCa>;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'settings-tls-bad-'));
+    files = privateCa(dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const env = (tls: Record<string, string>) => ({
+    PATH: process.env['PATH'],
+    IRONIC_URL: 'https://127.0.0.1:1',
+    LEASE_FILE: '/nonexistent',
+    BIND_ADDR: '127.0.0.1',
+    BIND_PORT: '0',
+    ADMIN_BIND_PORT: '0',
+    ...tls,
+  });
+
+  it.each<[string, () => Record<string, string>, () => string]>([
+    [
+      'OS_CERT not PEM',
+      () => ({ OS_CERT: '/etc/passwd' }),
+      () => 'OS_CERT: /etc/passwd holds no PEM certificate ("-----BEGIN CERTIFICATE-----")',
+    ],
+    ['OS_CACERT not PEM', () => ({ OS_CACERT: '/etc/passwd' }), () => 'OS_CACERT: /etc/passwd holds no PEM certificate'],
+    [
+      'OS_CERT without its key',
+      () => ({ OS_CERT: files.certFile }),
+      () => `OS_CERT: ${files.certFile} holds no private key for the certificate; set OS_KEY to its key file`,
+    ],
+  ])('%s stops the server and the CLI with the same line', async (_case, tls, problem) => {
+    const settings = env(tls());
+    const [server, cli] = await Promise.all([
+      runToExit(process.execPath, [SERVER_MAIN], { env: settings }),
+      runToExit(process.execPath, [CLI, 'lookup', NODE_IP], { env: settings }),
+    ]);
+    expect(server.code).toBe(2);
+    expect(server.stderr).toMatch(/^ironic-metadata: invalid configuration: [^\n]*\n$/);
+    expect(server.stderr).toContain(problem());
+    expect(cli).toMatchObject({ code: 2, stderr: server.stderr });
   });
 });

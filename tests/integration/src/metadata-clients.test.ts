@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpFrom } from './support/http-from';
 import { startMetadataServer, type RunningServer } from './support/metadata-server';
@@ -211,6 +212,19 @@ describe('start-up checks', () => {
       { IMDS_TOKEN_REQUIRED: 'sometimes' },
       'ironic-metadata: invalid configuration: IMDS_TOKEN_REQUIRED: expected true or false, got "sometimes"\n',
     ],
+    [
+      { BIND_PORT: '18600', ADMIN_BIND_ADDR: '127.0.0.1', ADMIN_BIND_PORT: '18600' },
+      'ironic-metadata: invalid configuration: ADMIN_BIND_PORT: 18600 is BIND_PORT too, on overlapping addresses (BIND_ADDR 127.0.0.1, ADMIN_BIND_ADDR 127.0.0.1); give the admin listener another port or address\n',
+    ],
+    [
+      { BIND_ADDR: '127.0.0.1,127.0.0.1', BIND_PORT: '18600' },
+      'ironic-metadata: invalid configuration: BIND_ADDR: 127.0.0.1 is listed twice; list each address once\n',
+    ],
+    [
+      { MAX_CONNECTIONS: '300', MAX_CONNECTIONS_PER_CLIENT: '500' },
+      'ironic-metadata: invalid configuration: MAX_CONNECTIONS_PER_CLIENT: 500 is more than MAX_CONNECTIONS (300), the connections of all clients together; set it to at most 300, or 0 to derive it\n',
+    ],
+    [{ LOG_LEVEL: 'verbose' }, 'ironic-metadata: invalid configuration: LOG_LEVEL: expected one of error, warn, info, http, debug\n'],
   ])('a bad environment variable %j stops start-up with one line naming it', async (env, message) => {
     const exit = await start({ INVENTORY_FILE: INVENTORY, ...env });
     expect(exit).toMatchObject({ code: 2, stderr: message });
@@ -224,10 +238,41 @@ describe('start-up checks', () => {
     );
   });
 
-  it('an inventory file that cannot be read stops start-up naming it', async () => {
-    const exit = await start({ INVENTORY_FILE: join(__dirname, 'fixtures/malformed-inventory.json.missing') });
-    expect(exit.code).not.toBe(0);
-    expect(exit.stderr).toContain('malformed-inventory.json.missing: cannot read the inventory file (no such file)');
+  it('an inventory file that cannot be read stops start-up with one line naming it, as the CLI does', async () => {
+    const missing = join(__dirname, 'fixtures/malformed-inventory.json.missing');
+    const exit = await start({ INVENTORY_FILE: missing });
+    expect(exit).toMatchObject({
+      code: 2,
+      stderr: `ironic-metadata: ${missing}: cannot read the inventory file (no such file); check INVENTORY_FILE\n`,
+    });
+    const cli = await runToExit(
+      process.execPath,
+      [join(WORKSPACE, 'dist/apps/cli/main.js'), 'lookup', '127.0.0.1', '--inventory', missing],
+      {
+        env: { PATH: process.env['PATH'], LEASE_FILE: '/nonexistent' },
+      },
+    );
+    expect(cli).toMatchObject({ code: 2, stderr: exit.stderr });
+  });
+
+  it('an inventory file that is not JSON stops start-up with one line, its text escaped (one process or a cluster)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'start-up-'));
+    try {
+      const yaml = join(dir, 'inventory.yaml');
+      writeFileSync(yaml, 'x: [\n');
+      const message = `ironic-metadata: ${yaml}: not valid JSON: Unexpected token 'x', "x: [\\n" is not valid JSON\n`;
+      for (const WORKERS of ['1', '2']) expect(await start({ INVENTORY_FILE: yaml, WORKERS })).toMatchObject({ code: 2, stderr: message });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['--bogus', 'help', '--version'])('the argument %s stops start-up with one line pointing at --help', async (argument) => {
+    const exit = await runToExit(process.execPath, [SERVER, argument], { env: { PATH: process.env['PATH'], INVENTORY_FILE: INVENTORY } });
+    expect(exit).toMatchObject({
+      code: 2,
+      stderr: `ironic-metadata: unknown argument "${argument}": the server takes no arguments, only environment variables; see node dist/apps/metadata-server/main.js --help\n`,
+    });
   });
 
   it('a node with an unusable value starts all the same: the value is left aside, named with its node and field, once', async () => {

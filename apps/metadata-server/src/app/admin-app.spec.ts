@@ -30,6 +30,20 @@ describe('the admin listener', () => {
     expect(ready.body).toMatchObject({ ready: true, loaded: true, nodes: 5, staleBudgetSeconds: 3600 });
   });
 
+  it('answers another path 404 and another method 405 with Allow, in one plain-text line', async () => {
+    const app = adminFor().get(AdminApp).create();
+    const posted = await request(app).post('/healthz');
+    expect(posted.status).toBe(405);
+    expect(posted.headers).toMatchObject({ allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+    expect(posted.text).toBe('Method not allowed: POST is not allowed on /healthz; use GET, HEAD\n');
+    expect((await request(app).delete('/metrics')).status).toBe(405);
+    const unknown = await request(app).get('/latest/meta-data/');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(unknown.text).toBe('Not found: /latest/meta-data/: the admin listener serves /healthz, /readyz, /metrics\n');
+    expect((await request(app).head('/healthz')).status).toBe(200);
+  });
+
   it('names its site (SITE_ID) in /readyz and on every metric', async () => {
     const container = adminFor({ SITE_ID: 'dc1' });
     await container.get(TYPES.NodeCatalog).refresh();

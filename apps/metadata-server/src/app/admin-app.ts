@@ -1,7 +1,8 @@
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
-import express, { type Express } from 'express';
+import { refuse, refusalReply, type Refusal } from '@ironic-metadata/metadata';
+import express, { type Express, type Response } from 'express';
 import { inject, injectable } from 'inversify';
 import { SERVICE_METRICS, type ServiceMetrics } from './service-metrics';
 
@@ -13,9 +14,19 @@ export interface ClusterView {
   workers(): { serving: number; wanted: number };
 }
 
+const ADMIN_PATHS = ['/healthz', '/readyz', '/metrics'];
+/** What `app.get` answers: GET, and HEAD with it. */
+const READ = 'GET, HEAD';
+
+function reply(response: Response, refusal: Refusal): void {
+  const { status, headers, body } = refusalReply(refusal);
+  response.status(status).set(headers).send(body);
+}
+
 /**
  * The operators' listener, apart from the nodes' one: `/healthz` (the process is up), `/readyz` (the
- * index is loaded and within its stale budget) and `/metrics` (Prometheus).
+ * index is loaded and within its stale budget) and `/metrics` (Prometheus); any other path is 404,
+ * another method 405 with Allow, each one plain-text line.
  */
 @injectable()
 export class AdminApp {
@@ -42,6 +53,13 @@ export class AdminApp {
     });
     app.get('/metrics', async (_request, response) => {
       response.type(this.metrics.registry.contentType).send(cluster ? await cluster.metrics() : await this.metrics.registry.metrics());
+    });
+    // Not Express's HTML pages: one plain-text line, as the nodes' listener answers.
+    app.all(ADMIN_PATHS, (request, response) => {
+      reply(response, refuse(405, `${request.method} is not allowed on ${request.path}; use ${READ}`, { allow: READ }));
+    });
+    app.use((request, response) => {
+      reply(response, refuse(404, `${request.path}: the admin listener serves ${ADMIN_PATHS.join(', ')}`));
     });
     return app;
   }

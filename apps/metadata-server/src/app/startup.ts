@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, settingsListing, type Config } from '@ironic-metadata/config';
 import type { ContainerOverrides } from '@ironic-metadata/container';
 import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
+import { InventoryFileError, type NodeCatalog } from '@ironic-metadata/node-discovery';
 import type { Server } from 'node:http';
 import { TYPES } from '@ironic-metadata/container';
 import type { Container } from 'inversify';
@@ -18,11 +19,21 @@ export function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-/** `--help` or `-h`: what the server reads (every setting, its default and meaning), then exit 0. */
+const USAGE = 'node dist/apps/metadata-server/main.js';
+
+/**
+ * `--help` or `-h`: what the server reads (every setting, its default and meaning), then exit 0. Any
+ * other argument stops the start (exit 2): the server takes none, and one meant as an option (a
+ * setting, `--version`) would otherwise be ignored silently.
+ */
 export function helpOrContinue(argv: readonly string[]): void {
-  if (!argv.some((arg) => arg === '--help' || arg === '-h')) return;
+  if (!argv.some((arg) => arg === '--help' || arg === '-h')) {
+    if (argv.length > 0)
+      fail(`unknown argument "${argv[0]}": the server takes no arguments, only environment variables; see ${USAGE} --help`, 2);
+    return;
+  }
   process.stdout.write(
-    'Usage: node dist/apps/metadata-server/main.js\n\n' +
+    `Usage: ${USAGE}\n\n` +
       "ironic-metadata's server: answers nodes' OpenStack and EC2 metadata requests for Ironic's nodes.\n" +
       'It takes no arguments; it reads these environment variables (an empty one is unset), and a bad one\n' +
       'stops the start with one line naming it. SIGHUP reloads the node source and the lease file.\n\n' +
@@ -53,6 +64,23 @@ export function containerOrExit(config: Config, overrides: ContainerOverrides = 
   container.bind(MetadataListener).toSelf();
   container.bind(AdminApp).toSelf();
   return container;
+}
+
+/**
+ * The first load of the nodes. A broken inventory file is the operator's to fix before anything is
+ * served: one line, the CLI's, and exit 2 (1 for any other failure). Ironic may be down now and back
+ * later: its nodes are retried while the listeners answer 503 (not ready).
+ */
+export async function loadNodesAtStart(config: Config, catalog: NodeCatalog): Promise<void> {
+  if (config.source.kind !== 'file') {
+    await catalog.refresh().catch(() => undefined);
+    return;
+  }
+  await catalog
+    .refresh({ logFailure: false })
+    .catch((error: Error) =>
+      error instanceof InventoryFileError ? fail(error.message, 2) : fail(`cannot load nodes: ${error.message}`, 1),
+    );
 }
 
 /** The connection caps from the open-file limit and the settings; caps that cannot hold stop start-up. */

@@ -1,4 +1,5 @@
 import type { IronicAuthOptions } from '@ironic-metadata/ironic-client';
+import { settingsDisagreement } from './settings-agreement';
 import { SETTINGS, type AuthType, type LogLevel, type SettingValues } from './settings';
 
 export { LOG_LEVELS, type LogLevel } from './settings';
@@ -139,7 +140,7 @@ type FieldPath<T> = T extends Leaf
  * The configuration from the environment, each setting of {@link SETTINGS} parsed into the field it
  * fills; `overrides` (what a command line sets) win over `env`. The only reader of `process.env`;
  * everything else receives the typed Config. An empty value counts as unset.
- * @throws ConfigError naming the first setting that is wrong and what it expects.
+ * @throws ConfigError naming the first setting that is wrong and what it expects, or the settings that contradict one another.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: SettingValues = {}): Config {
   const draft: Record<string, unknown> = {};
@@ -152,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sett
     fill(draft, setting.field, parsed.data);
   }
   const { source, ...rest } = draft;
+  const disagreement = settingsDisagreement(rest as Omit<Config, 'source'>);
+  if (disagreement) throw new ConfigError(`invalid configuration: ${disagreement}`);
   return { ...(rest as Omit<Config, 'source'>), source: nodeSource(source as SourceFields) };
 }
 

@@ -35,6 +35,15 @@ describe('the settings table', () => {
 });
 
 describe('loadConfig from the table', () => {
+  it('takes the log levels the README names, in any case, and no other', () => {
+    for (const level of ['error', 'warn', 'info', 'http', 'debug'])
+      expect(loadConfig({ LOG_LEVEL: level.toUpperCase() }).logLevel).toBe(level);
+    for (const level of ['verbose', 'silly'])
+      expect(() => loadConfig({ LOG_LEVEL: level })).toThrow(
+        'invalid configuration: LOG_LEVEL: expected one of error, warn, info, http, debug',
+      );
+  });
+
   it('takes what a command line sets over the environment, and an empty override as unset', () => {
     const env = { INVENTORY_FILE: '/etc/env.json', LEASE_FILE: '/env/leases' };
     expect(loadConfig(env, { INVENTORY_FILE: '/tmp/cli.json', LEASE_FILE: '' })).toMatchObject({

@@ -15,7 +15,8 @@ import {
   type SettingParser,
 } from './parsers';
 
-export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
+/** The levels `LOG_LEVEL` takes, most severe first: winston's npm levels the service logs at (it writes no `verbose` or `silly` line). */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The values `OS_AUTH_TYPE` takes, as the OpenStack CLI spells them. */
@@ -180,7 +181,8 @@ export const SETTINGS = [
   {
     name: 'LOG_LEVEL',
     field: 'logLevel',
-    doc: '`error`, `warn`, `info`, `http` (one line a request), `debug`',
+    // The list is LOG_LEVELS, so the README names exactly the values accepted.
+    doc: `the least severe level logged, one of ${LOG_LEVELS.map((level) => `\`${level}\``).join(', ')} (\`http\`: one line a request)`,
     default: 'info',
     parse: z
       .string()

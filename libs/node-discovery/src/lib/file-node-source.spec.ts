@@ -45,4 +45,11 @@ describe('FileNodeSource', () => {
     await expect(load).rejects.toThrow(InventoryFileError);
     await expect(new FileNodeSource(path).load()).rejects.toThrow(message);
   });
+
+  it('keeps the message of a file that is not JSON on one line, its text quoted with escapes', async () => {
+    const path = file('yaml.json', 'x: [\n');
+    await expect(new FileNodeSource(path).load()).rejects.toThrow(
+      `${path}: not valid JSON: Unexpected token 'x', "x: [\\n" is not valid JSON`,
+    );
+  });
 });

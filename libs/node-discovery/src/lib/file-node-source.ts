@@ -54,7 +54,8 @@ export class FileNodeSource implements NodeSource {
     try {
       document = JSON.parse(text);
     } catch (error) {
-      throw new InventoryFileError(`${this.path}: not valid JSON: ${(error as Error).message}`);
+      // V8 quotes the text around the fault as it is, newlines and all: escaped, the message stays one line.
+      throw new InventoryFileError(`${this.path}: not valid JSON: ${escapeControls((error as Error).message)}`);
     }
     try {
       return parseInventory(document, this.path);
@@ -62,4 +63,9 @@ export class FileNodeSource implements NodeSource {
       throw new InventoryFileError((error as Error).message);
     }
   }
+}
+
+/** Control characters (a newline, a tab) written as JSON escapes, e.g. `\n`. */
+function escapeControls(text: string): string {
+  return text.replace(/\p{Cc}/gu, (character) => JSON.stringify(character).slice(1, -1));
 }

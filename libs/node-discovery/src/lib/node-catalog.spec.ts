@@ -90,6 +90,19 @@ describe('NodeCatalog', () => {
     });
   });
 
+  it('leaves a failed load unlogged for a caller that reports it itself', async () => {
+    let problem = 'inventory.json: not valid JSON';
+    const source = new ScriptedSource(() => {
+      throw new Error(problem);
+    });
+    const { catalog, logs } = catalogOf(source, () => 0);
+    await expect(catalog.refresh({ logFailure: false })).rejects.toThrow(problem);
+    expect(catalog.status()).toMatchObject({ loaded: false, lastError: problem });
+    problem = 'inventory.json: cannot read the inventory file (no such file)';
+    await expect(catalog.refresh()).rejects.toThrow(problem);
+    expect(logs()).toEqual([expect.objectContaining({ message: 'cannot load nodes; not ready', error: problem })]);
+  });
+
   it('refreshes for unknown clients at most once per interval', async () => {
     let now = 0;
     const source = new ScriptedSource(() => inventoryOf(aNode()));

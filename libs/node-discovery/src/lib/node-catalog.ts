@@ -112,9 +112,12 @@ export class NodeCatalog {
     };
   }
 
-  /** Reloads from the source; concurrent callers share one load. A failed load keeps the last index. */
-  refresh(): Promise<NodeIndex> {
-    this.inFlight ??= this.load().finally(() => {
+  /**
+   * Reloads from the source; concurrent callers share one load. A failed load keeps the last index,
+   * and is logged unless `logFailure` is false (a caller that reports the error itself, and stops).
+   */
+  refresh({ logFailure = true }: { logFailure?: boolean } = {}): Promise<NodeIndex> {
+    this.inFlight ??= this.load(logFailure).finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;
@@ -186,13 +189,13 @@ export class NodeCatalog {
     this.timer.unref();
   }
 
-  private async load(): Promise<NodeIndex> {
+  private async load(logFailure: boolean): Promise<NodeIndex> {
     let inventory: Inventory;
     try {
       inventory = await retryingDescriptorShortage(() => this.source.load());
     } catch (error) {
       const message = (error as Error).message;
-      if (message !== this.lastError) {
+      if (logFailure && message !== this.lastError) {
         this.logger.error(this.index ? 'node refresh failed; serving the last index' : 'cannot load nodes; not ready', {
           source: this.source.description,
           error: message,

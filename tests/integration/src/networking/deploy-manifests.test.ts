@@ -79,6 +79,8 @@ describe('systemd unit', () => {
       'EnvironmentFile=/etc/ironic-metadata/env',
       'ReadOnlyPaths=-/var/lib/dnsmasq',
       'Restart=on-failure',
+      // A configuration error (exit 2) is not restarted every 2 s: it waits for the operator.
+      'RestartPreventExitStatus=2',
     ]) {
       expect(unit.split('\n')).toContain(line);
     }

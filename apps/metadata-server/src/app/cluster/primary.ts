@@ -7,7 +7,7 @@ import type { NodeCatalog } from '@ironic-metadata/node-discovery';
 import { AdminApp } from '../admin-app';
 import { boundPort, closeGracefully, hostPort, listen, waitUntilBindable } from '../listen';
 import { SERVICE_METRICS } from '../service-metrics';
-import { addressWait, containerOrExit, fail } from '../startup';
+import { addressWait, containerOrExit, fail, loadNodesAtStart } from '../startup';
 import { ClusterMetrics } from './cluster-metrics';
 import { isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
 import { answerWorker, BroadcastingNodeSource } from './node-source-relay';
@@ -51,11 +51,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   const catalog: NodeCatalog = container.get(TYPES.NodeCatalog);
   if (!relay) throw new Error('the node source was not built');
   const source = relay;
-  if (config.source.kind === 'file') {
-    await catalog.refresh().catch((error: Error) => fail(`cannot load nodes: ${error.message}`, 1));
-  } else {
-    await catalog.refresh().catch(() => undefined);
-  }
+  await loadNodesAtStart(config, catalog);
   catalog.startSync();
 
   // Without a key file, one key for every worker, so that any of them verifies a token another issued.
