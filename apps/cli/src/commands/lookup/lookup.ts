@@ -26,7 +26,8 @@ export function addLookupCommand(program: Command): void {
       'ironic-metadata lookup 10.1.105.195',
       'ironic-metadata lookup 127.0.0.11 --inventory apps/metadata-server/example/inventory.json --json',
     ],
-    exits: '0 a node is served at this address; 1 none is (or the node source could not answer); 2 usage or configuration error.',
+    exits:
+      '0 a node is served at this address; 1 none is (or the node source could not answer); 2 usage or configuration error (<ip> is no IP address, a lease file it cannot read).',
   });
   command.action(async (ip: string, options: LookupOptions) => exitWith(await lookupCommand(ip, options)));
 }
