@@ -87,7 +87,7 @@ export class LeaseFile implements LeaseLookup {
   private fail(failure: LeaseFileFailure): void {
     if (this.failure?.code !== failure.code) {
       this.logger.warn(
-        `cannot read the lease file: ${failure.reason}; the DHCP lease fallback is off until it can be read; point LEASE_FILE at dnsmasq's --dhcp-leasefile, readable by this service's user`,
+        `${failure.reason}; the DHCP lease fallback is off until it can be read; point LEASE_FILE at dnsmasq's --dhcp-leasefile, readable by this service's user`,
         { file: this.path, code: failure.code },
       );
     }
