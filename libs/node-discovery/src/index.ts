@@ -5,7 +5,7 @@ export { ConfigDriveCache, DECODED_DRIVE_REFERENCE, type DecodedConfigDrive } fr
 export { type Lookup, type MatchStep, NodeIndex } from './lib/node-index';
 export { type CatalogStatus, NodeCatalog, type NodeCatalogOptions, ReadOnlySourceError } from './lib/node-catalog';
 export type { NodeDiscoveryErrorCode } from './lib/error-codes';
-export { LeaseFile } from './lib/leases/lease-file';
+export { LeaseFile, leaseFileFailure, type LeaseFileFailure } from './lib/leases/lease-file';
 export { IronicNodeSource, type IronicNodeSourceOptions } from './lib/ironic-node-source';
 export { httpConfigDriveFetcher } from './lib/http-configdrive-fetcher';
 export { type NeighbourReaders, NeighbourTable, parseIpNeighJson, parseProcNetArp } from './lib/neighbour-table';

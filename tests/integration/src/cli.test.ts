@@ -16,6 +16,9 @@ const run = randomBytes(3).toString('hex');
 const mac = (last: string) => `52:54:${run.match(/../g)?.join(':')}:${last}`;
 const scratch = mkdtempSync(join(tmpdir(), 'it-cli-'));
 const NO_LEASES = join(scratch, 'no-such.leases');
+/** A lease file with no lease, so that lookups do not meet the machine's own. */
+const EMPTY_LEASES = join(scratch, 'empty.leases');
+writeFileSync(EMPTY_LEASES, '');
 
 /** The CLI with only the variables given (plus PATH), so the developer's environment does not leak in. */
 const cli = (args: string[], env: Record<string, string> = {}) =>
@@ -30,9 +33,9 @@ describe('the CLI against the example inventory', () => {
 
   it('looks up an address: the node, the method and the trace, and exits 1 for a node without an instance', async () => {
     const [found, ineligible, json] = await Promise.all([
-      cli(['lookup', '127.0.0.11', ...inventory, '--leases', NO_LEASES]),
-      cli(['lookup', '127.0.0.14', ...inventory, '--leases', NO_LEASES]),
-      cli(['lookup', '127.0.0.13', ...inventory, '--leases', NO_LEASES, '--json']),
+      cli(['lookup', '127.0.0.11', ...inventory, '--leases', EMPTY_LEASES]),
+      cli(['lookup', '127.0.0.14', ...inventory, '--leases', EMPTY_LEASES]),
+      cli(['lookup', '127.0.0.13', ...inventory, '--leases', EMPTY_LEASES, '--json']),
     ]);
     expect(found).toMatchObject({ code: 0, stderr: '' });
     expect(found.stdout).toContain(
@@ -166,6 +169,47 @@ describe('the CLI against the example inventory', () => {
       busy.close();
       busyAdmin.close();
     }
+  });
+
+  it('refuses a bad address, a lease file it cannot read and an output path it cannot write: one line naming it, exit 2', async () => {
+    const drive = join(scratch, 'small.json');
+    writeFileSync(drive, JSON.stringify({ meta_data: { uuid: 'u-3' } }));
+    const outcomes = await Promise.all([
+      cli(['lookup', 'not-an-ip', ...inventory]),
+      cli(['lookup', '999.1.1.1', ...inventory]),
+      cli(['render', 'not-an-ip', '--all', ...inventory]),
+      cli(['lookup', '127.0.0.99', ...inventory, '--leases', scratch]),
+      cli(['lookup', '127.0.0.99', ...inventory, '--leases', NO_LEASES]),
+      cli(['configdrive', 'build', drive, '-o', join(scratch, 'nodir/e.iso'), '--raw']),
+      cli(['configdrive', 'build', drive, '-o', scratch]),
+    ]);
+    expect(outcomes.map(({ code, stdout, stderr }) => ({ code, stdout, stderr }))).toEqual([
+      ...['not-an-ip', '999.1.1.1', 'not-an-ip'].map((ip) => ({
+        code: 2,
+        stdout: '',
+        stderr: `ironic-metadata: <ip> "${ip}" is not an IPv4 or IPv6 address; give the address a node asks from, e.g. 10.1.105.195 or fe80::5054:ff:fe12:3456%eth0\n`,
+      })),
+      {
+        code: 2,
+        stdout: '',
+        stderr: `ironic-metadata: the lease file ${scratch} is a directory, not a file; point --leases at dnsmasq's lease file (its --dhcp-leasefile), readable by this user\n`,
+      },
+      {
+        code: 2,
+        stdout: '',
+        stderr: `ironic-metadata: the lease file ${NO_LEASES} does not exist; point --leases at dnsmasq's lease file (its --dhcp-leasefile), readable by this user\n`,
+      },
+      {
+        code: 2,
+        stdout: '',
+        stderr: `ironic-metadata: cannot write ${join(scratch, 'nodir/e.iso')}: the directory ${join(scratch, 'nodir')} does not exist; create it (mkdir -p ${join(scratch, 'nodir')}) or give -o a file in an existing directory\n`,
+      },
+      {
+        code: 2,
+        stdout: '',
+        stderr: `ironic-metadata: cannot write ${scratch}: it is a directory; give -o the path of a file to write in it\n`,
+      },
+    ]);
   });
 
   it('exits 2 for usage and configuration errors, and documents every command with an example', async () => {

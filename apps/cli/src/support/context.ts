@@ -3,7 +3,7 @@ import { buildContainer, TYPES } from '@ironic-metadata/container';
 import { IronicConnectionError, IronicError } from '@ironic-metadata/ironic-client';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
 import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
-import type { IndexedNode, NodeIndex } from '@ironic-metadata/node-discovery';
+import type { IndexedNode, LeaseFile, NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Container } from 'inversify';
 import { startProgress } from './progress';
 
@@ -60,6 +60,22 @@ export function cliContainer(options: SourceOptions): { config: Config; containe
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/**
+ * The lease file of the DHCP fallback, checked before the lookup: UsageError naming it and why when
+ * `--leases` names a file that cannot be read, or LEASE_FILE (or its default) one that exists but
+ * cannot be read. A missing LEASE_FILE is how the service runs without the fallback (dnsmasq may not
+ * have written it yet), so the lookup goes on and its trace says so.
+ */
+export function readableLeaseFile(container: Container, options: SourceOptions): LeaseFile {
+  const leases = container.get(TYPES.LeaseFile);
+  const { failure } = leases.current();
+  if (failure && (options.leases !== undefined || failure.code !== 'ENOENT')) {
+    const setting = options.leases !== undefined ? '--leases' : 'LEASE_FILE';
+    throw new UsageError(`${failure.reason}; point ${setting} at dnsmasq's lease file (its --dhcp-leasefile), readable by this user`);
+  }
+  return leases;
 }
 
 /** Loads every node from the source, showing progress on a terminal; a source that cannot answer is one clear line. */

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 /** The example inventory every spec reads, nodes on 127.0.0.11-15 (its README says which is which). */
 export const EXAMPLE_INVENTORY = join(__dirname, '../../../metadata-server/example/inventory.json');
 
+/** A lease file that can be read and holds no lease, for specs whose lookups must not meet the machine's own. */
+export const NO_LEASES = '/dev/null';
+
 export interface Captured<T> {
   result: T;
   stdout: Buffer;

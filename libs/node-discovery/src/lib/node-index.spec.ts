@@ -87,4 +87,18 @@ describe('NodeIndex.lookup', () => {
     expect(index.nodeByUuidOrName('web-1')?.node).toBe(node);
     expect(index.nodeByUuidOrName(node.uuid)?.node).toBe(node);
   });
+
+  it("finds a node by its uuid even when another node's name is that uuid, in either order", () => {
+    const target = aNode({ name: 'compute-1' });
+    const impostor = aNode({ name: target.uuid });
+    for (const order of [
+      [impostor, target],
+      [target, impostor],
+    ]) {
+      const index = build(order.map((node) => entry(node)));
+      expect(index.nodeByUuidOrName(target.uuid)?.node).toBe(target);
+      expect(index.nodeByUuidOrName(impostor.uuid)?.node).toBe(impostor);
+      expect(index.nodeByUuidOrName('compute-1')?.node).toBe(target);
+    }
+  });
 });

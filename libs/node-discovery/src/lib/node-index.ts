@@ -23,7 +23,8 @@ export type Lookup =
 export class NodeIndex {
   private readonly claims: { matcher: AddressMatcher; byAddress: Map<string, IndexedNode[]> }[];
   private readonly byMac = new Map<string, IndexedNode>();
-  private readonly byUuidOrName = new Map<string, IndexedNode>();
+  private readonly byUuid = new Map<string, IndexedNode>();
+  private readonly byName = new Map<string, IndexedNode>();
   private readonly byInstanceId = new Map<string, IndexedNode>();
 
   constructor(
@@ -42,8 +43,8 @@ export class NodeIndex {
       return { matcher, byAddress };
     });
     for (const entry of entries) {
-      this.byUuidOrName.set(entry.node.uuid, entry);
-      if (entry.node.name) this.byUuidOrName.set(entry.node.name, entry);
+      this.byUuid.set(entry.node.uuid, entry);
+      if (entry.node.name) this.byName.set(entry.node.name, entry);
       for (const id of [entry.node.uuid, entry.node.instance_uuid, entry.configDrive?.metaData.uuid]) {
         if (typeof id === 'string' && id) this.byInstanceId.set(id, entry);
       }
@@ -64,8 +65,12 @@ export class NodeIndex {
     return normalized ? this.byMac.get(normalized) : undefined;
   }
 
+  /**
+   * The node with this uuid, else the one with this name: a uuid wins over another node's name that
+   * reads the same, as Ironic's `GET /v1/nodes/{node_ident}` tries the uuid first.
+   */
   nodeByUuidOrName(id: string): IndexedNode | undefined {
-    return this.byUuidOrName.get(id);
+    return this.byUuid.get(id) ?? this.byName.get(id);
   }
 
   /** The node an instance id names: its config drive's uuid, the node's instance_uuid, or its uuid. */

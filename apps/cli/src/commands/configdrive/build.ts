@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import {
   buildConfigDriveImage,
@@ -13,10 +13,12 @@ import {
 } from '@ironic-metadata/configdrive';
 import { TYPES } from '@ironic-metadata/container';
 import { metadataForConfigDrive } from '@ironic-metadata/formatters';
+import { isEligible, nodeLabel } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import { asIronicWritesIt } from './decode';
 import { exitWith, withHelp, withSourceOptions } from '../../support/command-options';
 import { cliContainer, CommandFailure, EXIT, loadNodes, nodeIn, UsageError, type SourceOptions } from '../../support/context';
+import { readInputFile, writeOutputFile } from '../../support/files';
 import { plural, printJson } from '../../support/output';
 import { renderContextNow, servedMetadata } from '../../support/served-metadata';
 
@@ -85,7 +87,7 @@ export async function configDriveBuildCommand(
   const date = sourceDate(env);
   const bytes = options.raw ? buildConfigDriveImage(contents, { date }) : Buffer.from(encodeConfigDrive(contents, { date }));
   if (options.output === '-') process.stdout.write(bytes);
-  else writeFileSync(options.output, bytes);
+  else writeOutputFile(options.output, bytes, '-o');
   const files = [...configDriveImageFiles(contents)].map(([path, file]) => ({ path, size: file.length }));
   const form = options.raw ? 'a raw ISO 9660 image' : 'base64 of a gzipped ISO 9660 image';
   if (options.json) printJson({ output: options.output, form, bytes: bytes.length, files });
@@ -123,6 +125,10 @@ async function driveFrom(input: string, options: BuildOptions): Promise<ConfigDr
 async function servedDrive(id: string, options: BuildOptions): Promise<ConfigDriveFiles> {
   const { container } = cliContainer(options);
   const entry = nodeIn(await loadNodes(container), id, 'no node');
+  if (!isEligible(entry))
+    throw new CommandFailure(
+      `${id}: node ${nodeLabel(entry.node)} is ${entry.node.provision_state}, not deployed: it has no instance, so the metadata service serves it nothing and there is no drive to build; deploy it first, or give the node that holds the instance`,
+    );
   const client = container.get(TYPES.MetadataService).forInstance(entry.node.uuid);
   if (!client.found)
     throw new CommandFailure(`${id}: the metadata service serves this node nothing, so there is no drive to build: ${client.reason}`);
@@ -130,13 +136,16 @@ async function servedDrive(id: string, options: BuildOptions): Promise<ConfigDri
   return new Map(metadataForConfigDrive(metadata, renderContextNow()));
 }
 
+const INPUT_FIX = 'give a directory laid out like a config drive or a JSON file, readable by this user';
+
 function readInput(input: string): ConfigDriveJson | ConfigDriveFiles {
   const stat = statSync(input, { throwIfNoEntry: false });
-  if (!stat) throw new UsageError(`${input}: no such file or directory; give a directory laid out like a config drive or a JSON file`);
+  if (!stat) throw new UsageError(`${input}: no such file or directory; ${INPUT_FIX}`);
   if (stat.isDirectory()) return readTree(input);
+  const text = readInputFile(input, INPUT_FIX).toString('utf8');
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(input, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     throw new CommandFailure(
       `${input}: expected a JSON object {meta_data, user_data, network_data, vendor_data}, ${(error as Error).message}`,
@@ -155,7 +164,7 @@ function readTree(dir: string): ConfigDriveFiles {
   const files = new Map<string, Buffer>();
   for (const relative of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
     const path = join(dir, relative);
-    if (statSync(path).isFile()) files.set(relative.split(sep).join('/'), readFileSync(path));
+    if (statSync(path).isFile()) files.set(relative.split(sep).join('/'), readInputFile(path, INPUT_FIX));
   }
   return files;
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readIso9660 } from '@ironic-metadata/configdrive';
-import { captured, EXAMPLE_INVENTORY, withEnv } from '../../test-support/capture';
+import { captured, EXAMPLE_INVENTORY, withEnv, NO_LEASES } from '../../test-support/capture';
 import { renderCommand } from '../render/render';
 import { configDriveBuildCommand } from './build';
 import { configDriveDecodeCommand } from './decode';
@@ -124,6 +124,24 @@ describe('ironic-metadata configdrive', () => {
     );
   });
 
+  it('refuses an output path it cannot write in one line naming it and what to do', async () => {
+    const json = join(dir, 'to-write.json');
+    writeFileSync(json, JSON.stringify({ meta_data: { uuid: 'u-2' } }));
+    const build = (output: string) => configDriveBuildCommand(json, { output, raw: true });
+    await expect(build(join(dir, 'nodir/e.iso'))).rejects.toMatchObject({
+      code: 'USAGE',
+      message: `cannot write ${join(dir, 'nodir/e.iso')}: the directory ${join(dir, 'nodir')} does not exist; create it (mkdir -p ${join(dir, 'nodir')}) or give -o a file in an existing directory`,
+    });
+    await expect(build(dir)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: `cannot write ${dir}: it is a directory; give -o the path of a file to write in it`,
+    });
+    await expect(build(join(json, 'e.iso'))).rejects.toMatchObject({
+      code: 'USAGE',
+      message: `cannot write ${join(json, 'e.iso')}: ${json} is not a directory; give -o a file in an existing directory`,
+    });
+  });
+
   describe('build --node without an input: what the service serves the node', () => {
     const out = join(dir, 'served.iso');
     const served = () =>
@@ -133,7 +151,7 @@ describe('ironic-metadata configdrive', () => {
     /** The body the service answers the node, which asks from 127.0.0.12, at `path`. */
     const answered = async (path: string) => {
       const { result, stdout } = await captured(() =>
-        renderCommand('127.0.0.12', path, { inventory: EXAMPLE_INVENTORY, leases: '/nonexistent/dnsmasq.leases' }),
+        renderCommand('127.0.0.12', path, { inventory: EXAMPLE_INVENTORY, leases: NO_LEASES }),
       );
       expect(result).toBe(0);
       return stdout;
@@ -178,10 +196,23 @@ describe('ironic-metadata configdrive', () => {
       await expect(
         configDriveBuildCommand(undefined, { output: out, node: inventory.nodes[2].uuid, inventory: join(dir, 'twins.json') }),
       ).resolves.toBe(0);
+      // A node whose name is another node's uuid: the uuid wins, as in Ironic.
+      const shadowed = JSON.parse(readFileSync(EXAMPLE_INVENTORY, 'utf8'));
+      shadowed.nodes[0].name = shadowed.nodes[1].uuid;
+      writeFileSync(join(dir, 'shadowed.json'), JSON.stringify(shadowed));
+      const built = await captured(() =>
+        configDriveBuildCommand(undefined, { output: out, raw: true, node: shadowed.nodes[1].uuid, inventory: join(dir, 'shadowed.json') }),
+      );
+      expect(built.result).toBe(0);
+      expect(JSON.parse(readIso9660(readFileSync(out)).files.get('openstack/latest/meta_data.json')?.toString() ?? '')).toMatchObject({
+        name: shadowed.nodes[1].name,
+      });
       await expect(
         configDriveBuildCommand(undefined, { output: out, node: 'compute-r02-u03', inventory: EXAMPLE_INVENTORY }),
       ).rejects.toThrow(
-        /^compute-r02-u03: the metadata service serves this node nothing, so there is no drive to build: instance c2a9e4f7-5b1d-4e3a-9c8f-0d7b6a5e4f31 is on node .*, which is available$/,
+        new CommandFailure(
+          'compute-r02-u03: node c2a9e4f7-5b1d-4e3a-9c8f-0d7b6a5e4f31 (compute-r02-u03) is available, not deployed: it has no instance, so the metadata service serves it nothing and there is no drive to build; deploy it first, or give the node that holds the instance',
+        ),
       );
       await expect(configDriveBuildCommand(undefined, { output: out })).rejects.toThrow(
         new UsageError(

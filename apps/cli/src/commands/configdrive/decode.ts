@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -15,6 +15,7 @@ import { nodeLabel, type NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from '../../support/command-options';
 import { cliContainer, CommandFailure, EXIT, loadNodes, nodeIn, UsageError, type SourceOptions } from '../../support/context';
+import { readInputFile } from '../../support/files';
 import { printJson, renderTable, styleFor } from '../../support/output';
 
 export interface DecodeOptions extends SourceOptions {
@@ -117,7 +118,7 @@ export function asIronicWritesIt(value: unknown, node: IronicNodeIdentity): unkn
 
 /** Text (base64 or JSON) as a string, anything else (an ISO, gzip) as bytes: what decodeConfigDrive takes. */
 function readDriveFile(path: string): string | Buffer {
-  const bytes = readFileSync(path);
+  const bytes = readInputFile(path, 'make it readable by this user, or copy it somewhere you may read it');
   return isUtf8(bytes) && !bytes.includes(0) ? bytes.toString('utf8') : bytes;
 }
 

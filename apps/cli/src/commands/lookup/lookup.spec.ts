@@ -1,13 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captured, EXAMPLE_INVENTORY, withEnv } from '../../test-support/capture';
+import { captured, EXAMPLE_INVENTORY, withEnv, NO_LEASES } from '../../test-support/capture';
+import { UsageError } from '../../support/context';
 import { lookupCommand } from './lookup';
 
 const run = async (ip: string, json = false) => {
-  const { result, stdout } = await captured(() =>
-    lookupCommand(ip, { inventory: EXAMPLE_INVENTORY, leases: '/nonexistent/dnsmasq.leases', json }),
-  );
+  const { result, stdout } = await captured(() => lookupCommand(ip, { inventory: EXAMPLE_INVENTORY, leases: NO_LEASES, json }));
   return { code: result, output: stdout.toString() };
 };
 
@@ -60,6 +59,47 @@ describe('ironic-metadata lookup', () => {
     ]);
   });
 
+  it('refuses an argument that is no IP address as a usage error, not as an address no node has', async () => {
+    for (const bad of ['not-an-ip', '999.1.1.1'])
+      await expect(run(bad)).rejects.toThrow(
+        new UsageError(
+          `<ip> "${bad}" is not an IPv4 or IPv6 address; give the address a node asks from, e.g. 10.1.105.195 or fe80::5054:ff:fe12:3456%eth0`,
+        ),
+      );
+  });
+
+  describe('a lease file it cannot read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lookup-leases-'));
+    const lookupWith = (leases: string | undefined) => lookupCommand('127.0.0.99', { inventory: EXAMPLE_INVENTORY, leases });
+
+    it('refuses a --leases directory or missing file in one line naming it (exit 2), before any lookup', async () => {
+      await expect(lookupWith(dir)).rejects.toThrow(
+        new UsageError(
+          `the lease file ${dir} is a directory, not a file; point --leases at dnsmasq's lease file (its --dhcp-leasefile), readable by this user`,
+        ),
+      );
+      await expect(lookupWith(join(dir, 'missing'))).rejects.toThrow(
+        new UsageError(
+          `the lease file ${join(dir, 'missing')} does not exist; point --leases at dnsmasq's lease file (its --dhcp-leasefile), readable by this user`,
+        ),
+      );
+    });
+
+    describe('named by LEASE_FILE', () => {
+      withEnv({ LEASE_FILE: join(dir, 'not-yet.leases') });
+
+      it('runs without the fallback while it does not exist, as the service does, and the trace says so', async () => {
+        const { result, stdout } = await captured(() => lookupWith(undefined));
+        expect(result).toBe(1);
+        expect(stdout.toString()).toMatch(
+          new RegExp(
+            `dhcp_lease\\s+no-match\\s+no DHCP lease for 127\\.0\\.0\\.99: the lease file ${join(dir, 'not-yet.leases')} does not exist`,
+          ),
+        );
+      });
+    });
+  });
+
   describe('values left aside', () => {
     const inventory = join(mkdtempSync(join(tmpdir(), 'lookup-')), 'inventory.json');
     const networkData = {
@@ -82,8 +122,7 @@ describe('ironic-metadata lookup', () => {
         ],
       }),
     );
-    const lookup = (json: boolean) =>
-      captured(() => lookupCommand('127.0.0.61', { inventory, leases: '/nonexistent/dnsmasq.leases', json }));
+    const lookup = (json: boolean) => captured(() => lookupCommand('127.0.0.61', { inventory, leases: NO_LEASES, json }));
 
     it('lists each value the service does without, with the field from the node and why', async () => {
       const { result, stdout } = await lookup(false);

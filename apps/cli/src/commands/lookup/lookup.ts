@@ -1,9 +1,9 @@
-import { TYPES } from '@ironic-metadata/container';
 import { instanceIdentity } from '@ironic-metadata/instance-metadata';
 import { describeLeftAside, isEligible, nodeLabel, type IndexedNode, type Lookup, type MatchStep } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from '../../support/command-options';
-import { cliContainer, EXIT, loadNodes, type SourceOptions } from '../../support/context';
+import { clientAddressArgument } from '../../support/client-address';
+import { cliContainer, EXIT, loadNodes, readableLeaseFile, type SourceOptions } from '../../support/context';
 import { printJson, renderTable, styleFor, type Style } from '../../support/output';
 
 export interface LookupOptions extends SourceOptions {
@@ -26,16 +26,19 @@ export function addLookupCommand(program: Command): void {
       'ironic-metadata lookup 10.1.105.195',
       'ironic-metadata lookup 127.0.0.11 --inventory apps/metadata-server/example/inventory.json --json',
     ],
-    exits: '0 a node is served at this address; 1 none is (or the node source could not answer); 2 usage or configuration error.',
+    exits:
+      '0 a node is served at this address; 1 none is (or the node source could not answer); 2 usage or configuration error (<ip> is no IP address, a lease file it cannot read).',
   });
   command.action(async (ip: string, options: LookupOptions) => exitWith(await lookupCommand(ip, options)));
 }
 
 /** `ironic-metadata lookup <ip>`: which node is this address, how was it matched, and why not otherwise. */
 export async function lookupCommand(ip: string, options: LookupOptions): Promise<number> {
+  const address = clientAddressArgument(ip);
   const { container } = cliContainer(options);
+  const leases = readableLeaseFile(container, options);
   const index = await loadNodes(container);
-  const lookup = index.lookup(ip, container.get(TYPES.LeaseFile));
+  const lookup = index.lookup(address, leases);
   if (options.json) printJson(lookupJson(lookup));
   else process.stdout.write(lookupText(lookup, styleFor(process.stdout)));
   return lookup.found ? EXIT.ok : EXIT.notFound;

@@ -1,3 +1,4 @@
+import { UsageError } from '../../support/context';
 import { captured, EXAMPLE_INVENTORY, withEnv } from '../../test-support/capture';
 import { bodyJson, renderCommand } from './render';
 
@@ -134,6 +135,19 @@ describe('ironic-metadata render', () => {
       );
       await expect(renderCommand('127.0.0.12', undefined, { inventory: EXAMPLE_INVENTORY })).rejects.toThrow(
         "missing required argument 'path': give the metadata path to render, or --all for every path",
+      );
+    });
+
+    it('refuses an <ip> that is no address, or a --leases file it cannot read, as usage errors', async () => {
+      await expect(renderCommand('not-an-ip', undefined, { inventory: EXAMPLE_INVENTORY, all: true })).rejects.toThrow(
+        new UsageError(
+          '<ip> "not-an-ip" is not an IPv4 or IPv6 address; give the address a node asks from, e.g. 10.1.105.195 or fe80::5054:ff:fe12:3456%eth0',
+        ),
+      );
+      await expect(renderCommand('127.0.0.99', undefined, { inventory: EXAMPLE_INVENTORY, all: true, leases: '/' })).rejects.toThrow(
+        new UsageError(
+          "the lease file / is a directory, not a file; point --leases at dnsmasq's lease file (its --dhcp-leasefile), readable by this user",
+        ),
       );
     });
   });

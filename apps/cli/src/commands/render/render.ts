@@ -6,7 +6,8 @@ import { nodeLabel, type Lookup } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import type { Container } from 'inversify';
 import { exitWith, withHelp, withSourceOptions } from '../../support/command-options';
-import { cliContainer, EXIT, loadNodes, UsageError, type SourceOptions } from '../../support/context';
+import { clientAddressArgument } from '../../support/client-address';
+import { cliContainer, EXIT, loadNodes, readableLeaseFile, UsageError, type SourceOptions } from '../../support/context';
 import { printJson, styleFor } from '../../support/output';
 import { renderContextNow, servedMetadata } from '../../support/served-metadata';
 
@@ -50,11 +51,13 @@ export function addRenderCommand(program: Command): void {
 }
 
 /** `ironic-metadata render <ip> <path>`: the server's own responder, asked without a server; `render <ip> --all`: every path. */
-export async function renderCommand(ip: string, path: string | undefined, options: RenderOptions): Promise<number> {
+export async function renderCommand(clientIp: string, path: string | undefined, options: RenderOptions): Promise<number> {
+  const ip = clientAddressArgument(clientIp);
   if (options.all && path !== undefined) throw new UsageError(`--all renders every path, so give no <path> (got "${path}")`);
   if (!options.all && path === undefined)
     throw new UsageError("missing required argument 'path': give the metadata path to render, or --all for every path");
   const { container } = cliContainer(options);
+  const leases = readableLeaseFile(container, options);
   await loadNodes(container);
   if (path === undefined) return renderAll(container, ip, options);
   const requestPath = path.startsWith('/') ? path : `/${path}`;
@@ -64,9 +67,7 @@ export async function renderCommand(ip: string, path: string | undefined, option
   if (options.json) {
     printJson({ ip, path: requestPath, status: reply.status, headers: reply.headers, ...bodyJson(reply.body) });
   } else {
-    process.stderr.write(
-      headerBlock(reply, notesFor(container.get(TYPES.NodeCatalog).current()?.lookup(ip, container.get(TYPES.LeaseFile)))),
-    );
+    process.stderr.write(headerBlock(reply, notesFor(container.get(TYPES.NodeCatalog).current()?.lookup(ip, leases))));
     process.stdout.write(reply.body);
   }
   return succeeded(reply.status) ? EXIT.ok : EXIT.notFound;

@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { createLogger } from '@ironic-metadata/logging';
 import { aNode, aPort } from '@ironic-metadata/ironic-model/testing';
 import { NodeIndex } from '../node-index';
-import { LeaseFile } from './lease-file';
+import { LeaseFile, leaseFileFailure } from './lease-file';
 import { hexBytes } from '@ironic-metadata/node-addresses';
 import { parseLeases, type Lease } from '@ironic-metadata/node-addresses';
 import { LeaseTable } from '@ironic-metadata/node-addresses';
@@ -352,13 +352,45 @@ describe('LeaseFile', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is empty, said once, while the file is missing, and reads it when it appears', () => {
+    output.length = 0;
     const file = new LeaseFile(path, logger, 0);
-    expect(file.macFor('10.0.0.5')).toEqual({ reason: 'no DHCP lease for 10.0.0.5' });
+    expect(file.macFor('10.0.0.5')).toEqual({ reason: `no DHCP lease for 10.0.0.5: the lease file ${path} does not exist` });
     file.macFor('10.0.0.5');
-    expect(output.join('')).toContain('cannot read the lease file');
-    expect(output.join('').match(/cannot read the lease file/g)).toHaveLength(1);
+    expect(output.join('')).toContain(`the lease file ${path} does not exist; the DHCP lease fallback is off until it can be read`);
+    expect(output.join('').match(/the DHCP lease fallback is off/g)).toHaveLength(1);
     writeFileSync(path, '0 52:54:00:aa:bb:cc 10.0.0.5 * *\n');
     expect(file.macFor('10.0.0.5')).toMatchObject({ mac: '52:54:00:aa:bb:cc' });
+    expect(file.current().failure).toBeUndefined();
+  });
+
+  it('never throws for a file it cannot read (a directory): no leases, the reason once in the log, read once it is a file', () => {
+    output.length = 0;
+    const misplaced = join(dir, 'misplaced.leases');
+    mkdirSync(misplaced);
+    const file = new LeaseFile(misplaced, logger, 0);
+    expect(file.macFor('10.0.0.5')).toEqual({
+      reason: `no DHCP lease for 10.0.0.5: the lease file ${misplaced} is a directory, not a file`,
+    });
+    expect(file.current()).toMatchObject({ failure: { code: 'EISDIR' }, problems: [] });
+    expect(output.join('').match(/the DHCP lease fallback is off/g)).toHaveLength(1);
+    expect(output.join('')).toContain(
+      "the DHCP lease fallback is off until it can be read; point LEASE_FILE at dnsmasq's --dhcp-leasefile",
+    );
+    rmSync(misplaced, { recursive: true });
+    writeFileSync(misplaced, '0 52:54:00:aa:bb:cc 10.0.0.5 * *\n');
+    expect(file.macFor('10.0.0.5')).toMatchObject({ mac: '52:54:00:aa:bb:cc' });
+  });
+
+  it('names each read failure with its code, and says an unknown one in its own words', () => {
+    const error = (code: string | undefined, message: string) => Object.assign(new Error(message), { code });
+    expect(leaseFileFailure('/l', error('EACCES', 'x'))).toEqual({
+      code: 'EACCES',
+      reason: 'the lease file /l is not readable by this user (permission denied)',
+    });
+    expect(leaseFileFailure('/l', error('ELOOP', 'too many symbolic links'))).toEqual({
+      code: 'ELOOP',
+      reason: 'the lease file /l cannot be read (too many symbolic links)',
+    });
   });
 
   it('sees a rewrite by rename, as dnsmasq does it, and logs malformed lines with their number', () => {
