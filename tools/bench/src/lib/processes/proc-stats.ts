@@ -49,23 +49,31 @@ function readPssMiB(pid: number): number {
  */
 export function samplePeakPss(pid: number, intervalMs: number): { stop(): number } {
   let peak = 0;
-  const take = () => {
-    const pss = processFamily(pid).reduce((sum, member) => {
-      try {
-        return sum + readPssMiB(member);
-      } catch {
-        return sum; // gone
-      }
-    }, 0);
-    if (pss > peak) peak = pss;
-  };
+  return sampleEvery(
+    intervalMs,
+    () => {
+      const pss = processFamily(pid).reduce((sum, member) => {
+        try {
+          return sum + readPssMiB(member);
+        } catch {
+          return sum; // gone
+        }
+      }, 0);
+      if (pss > peak) peak = pss;
+    },
+    () => peak,
+  );
+}
+
+/** Runs `take` now, every `intervalMs`, and once more when stopped; `stop` then answers `result()`. */
+function sampleEvery<T>(intervalMs: number, take: () => void, result: () => T): { stop(): T } {
   take();
   const timer = setInterval(take, intervalMs);
   return {
     stop: () => {
       clearInterval(timer);
       take();
-      return peak;
+      return result();
     },
   };
 }
@@ -116,20 +124,15 @@ export function cpuStallMicroseconds(): number | undefined {
 /** Samples the resident set size of a process and its children every `intervalMs` until stopped: how memory moved, not only its peak. */
 export function sampleRss(pid: number, intervalMs: number): { stop(): number[] } {
   const samples: number[] = [];
-  const take = () => {
-    try {
-      samples.push(Math.round(familyMemory(pid).rssMiB));
-    } catch {
-      // The process is gone: nothing more to sample.
-    }
-  };
-  take();
-  const timer = setInterval(take, intervalMs);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      take();
-      return samples;
+  return sampleEvery(
+    intervalMs,
+    () => {
+      try {
+        samples.push(Math.round(familyMemory(pid).rssMiB));
+      } catch {
+        // The process is gone: nothing more to sample.
+      }
     },
-  };
+    () => samples,
+  );
 }
