@@ -16,6 +16,14 @@ describe('the lease file check', () => {
     });
   });
 
+  it('fails a path it cannot read, saying why in the words the service logs', () => {
+    expect(leaseFileCheck(dir)).toMatchObject({
+      status: 'fail',
+      detail: `the lease file ${dir} is a directory, not a file`,
+      fix: expect.stringContaining('LEASE_FILE'),
+    });
+  });
+
   it('passes a fresh, well-formed file, counting the live leases', () => {
     const now = Date.now();
     writeFileSync(file, `0 52:54:00:aa:bb:01 10.0.0.5 * *\n${Math.floor(now / 1000) - 60} 52:54:00:aa:bb:02 10.0.0.6 * *\n`);

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { LeaseTable, parseLeases } from '@ironic-metadata/node-discovery';
+import { leaseFileFailure, LeaseTable, parseLeases } from '@ironic-metadata/node-discovery';
 import { formatDuration, plural } from '../../support/output';
 import type { Check } from './check';
 
@@ -24,12 +24,11 @@ export function leaseFileCheck(path: string, nowMs: number = Date.now()): Check 
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return {
       id: ID,
       title: TITLE,
       status: 'fail',
-      detail: `${path} cannot be read (${reason})`,
+      detail: leaseFileFailure(path, error).reason,
       fix: "let the service's user read it (dnsmasq writes it world-readable by default), or fix LEASE_FILE",
     };
   }
