@@ -41,6 +41,19 @@ describe('CidrList', () => {
     expect(new CidrList([]).empty).toBe(true);
   });
 
+  it('answers an address asked again as it did the first time, also once more addresses were asked than it remembers', () => {
+    fc.assert(
+      fc.property(fc.array(fc.ipV4(), { minLength: 4200, maxLength: 4300 }), fc.integer({ min: 1, max: 16 }), (addresses, prefix) => {
+        const networks = [`${addresses[0]}/${prefix}`, `${addresses[1]}/${prefix + 8}`];
+        const list = new CidrList(networks);
+        const first = addresses.map((ip) => list.has(ip));
+        const fresh = new CidrList(networks);
+        return addresses.every((ip, i) => list.has(ip) === first[i] && fresh.has(ip) === first[i]) && first[0] && first[1];
+      }),
+      { numRuns: 5 },
+    );
+  });
+
   it('refuses an item that is not a CIDR', () => {
     expect(() => new CidrList(['10.0.0.0/33'])).toThrow('"10.0.0.0/33" is not a CIDR such as 10.0.0.0/24 or fd00::/8');
   });

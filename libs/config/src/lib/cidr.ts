@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { LRUCache } from 'lru-cache';
 
 /** A network in CIDR notation, parsed: `10.0.0.0/24`, `fd00::/8`, or a bare address (a /32 or /128). */
 export interface Cidr {
@@ -25,6 +26,12 @@ export function parseCidr(text: string): Cidr | undefined {
  */
 export class CidrList {
   private readonly list = new BlockList();
+  /**
+   * Answers already given, by address: BlockList.check builds a native SocketAddress (a weak handle
+   * the garbage collector must visit) for every question, asked twice a request behind a proxy, for
+   * a handful of proxies and the nodes behind them (tools/bench).
+   */
+  private readonly answered = new LRUCache<string, boolean>({ max: 4096 });
   readonly empty: boolean;
 
   constructor(readonly cidrs: readonly string[]) {
@@ -38,7 +45,11 @@ export class CidrList {
 
   /** True when `address` (an IP address without a zone) is in one of the networks; false for anything else. */
   has(address: string): boolean {
+    const known = this.answered.get(address);
+    if (known !== undefined) return known;
     const version = isIP(address);
-    return version !== 0 && this.list.check(address, version === 4 ? 'ipv4' : 'ipv6');
+    const inList = version !== 0 && this.list.check(address, version === 4 ? 'ipv4' : 'ipv6');
+    this.answered.set(address, inList);
+    return inList;
   }
 }

@@ -1,12 +1,10 @@
 import {
   renderMetadata,
-  routeMetadataPath,
   type InstanceMetadata,
   type MetadataPath,
   type Route,
   type RouteFamily,
   type RouteResolve,
-  type RoutedPath,
   type RouteWrite,
 } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
@@ -15,7 +13,7 @@ import { validInstanceIdSignature } from './identity/proxy-signature';
 import { RandomSeeds } from './random-seeds';
 import type { ClientRateLimiter } from './guards/rate-limiter';
 import { refuse, refusalReply, TEXT_PLAIN_UTF8, unavailable, type Refusal } from './refusal';
-import { refusePath } from './guards/request-guard';
+import { RoutedPaths, type PathVerdict } from './guards/routed-paths';
 import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens, type TokenCheck } from './guards/session-tokens';
 import { VendorDataError } from './vendor-data';
 
@@ -107,6 +105,7 @@ export const TOKEN_TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
 export class MetadataResponder {
   private readonly now: () => Date;
   private readonly seeds = new RandomSeeds();
+  private readonly paths = new RoutedPaths();
 
   constructor(
     private readonly instances: InstanceDirectory,
@@ -124,13 +123,12 @@ export class MetadataResponder {
    * data, then the rendered file.
    */
   async respond(request: MetadataRequest): Promise<MetadataReply> {
-    const routed = routeMetadataPath(request.path, { now: this.now() });
-    const answer = await this.answer(request, routed);
-    return { ...answer, family: routed.family };
+    const verdict = this.paths.verdict(request.path, this.now());
+    const answer = await this.answer(request, verdict);
+    return { ...answer, family: verdict.routed.family };
   }
 
-  private async answer(request: MetadataRequest, routed: RoutedPath): Promise<Answer> {
-    const refused = refusePath(request.path);
+  private async answer(request: MetadataRequest, { refused, routed }: PathVerdict): Promise<Answer> {
     if (refused) return refusalReply(refused);
     if (this.options.rateLimiter && !this.options.rateLimiter.allow(this.rateKey(request))) {
       this.options.metrics?.rateLimited();

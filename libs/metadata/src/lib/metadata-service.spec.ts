@@ -3,7 +3,7 @@ import type { Inventory } from '@ironic-metadata/ironic-model';
 import { aNode, aPort } from '@ironic-metadata/ironic-model/testing';
 import { createLogger } from '@ironic-metadata/logging';
 import { ConfigDriveCache, LeaseTable, parseLeases, NodeCatalog, type NodeSource } from '@ironic-metadata/node-discovery';
-import { MetadataService } from './metadata-service';
+import { MetadataService, type ServiceOptions } from './metadata-service';
 
 /** A source that can be made to fail or to hang, as Ironic does in an outage. */
 class FlakySource implements NodeSource {
@@ -19,7 +19,7 @@ class FlakySource implements NodeSource {
 
 const logger = createLogger({ level: 'error', stream: new PassThrough() });
 
-async function serviceOver(source: FlakySource, clock: () => number, leases?: LeaseTable) {
+async function serviceOver(source: FlakySource, clock: () => number, leases?: LeaseTable, options: Partial<ServiceOptions> = {}) {
   const catalog = new NodeCatalog(
     source,
     new ConfigDriveCache(),
@@ -27,8 +27,32 @@ async function serviceOver(source: FlakySource, clock: () => number, leases?: Le
     logger,
   );
   await catalog.refresh();
-  return new MetadataService(catalog, leases, { defaultAvailabilityZone: 'nova', region: 'RegionOne', unknownClientWaitMs: 100 }, logger);
+  return new MetadataService(
+    catalog,
+    leases,
+    { defaultAvailabilityZone: 'nova', region: 'RegionOne', unknownClientWaitMs: 100, ...options },
+    logger,
+  );
 }
+
+describe('MetadataService built metadata', () => {
+  it('keeps the metadata built for the latest nodes asking, and builds it again for one asked longer ago', async () => {
+    const nodes = ['10.0.0.1', '10.0.0.2', '10.0.0.3'].map((ip) => aNode({ instance_info: { fixed_ips: [ip] } }));
+    const service = await serviceOver(new FlakySource({ nodes, ports: [], portgroups: [] }), Date.now, undefined, { builtMetadataKept: 2 });
+    const metadataOf = async (ip: string) => {
+      const client = await service.forClient(ip);
+      if (!client.found) throw new Error(client.reason);
+      return client.metadata;
+    };
+    const first = await metadataOf('10.0.0.1');
+    expect(await metadataOf('10.0.0.1')).toBe(first);
+    await metadataOf('10.0.0.2');
+    await metadataOf('10.0.0.3');
+    const rebuilt = await metadataOf('10.0.0.1');
+    expect(rebuilt).not.toBe(first);
+    expect(rebuilt).toEqual(first);
+  });
+});
 
 describe('MetadataService during an outage', () => {
   const known = aNode({ instance_info: { fixed_ips: ['10.0.0.5'] } });
