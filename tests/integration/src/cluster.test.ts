@@ -95,6 +95,8 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
       expect(answer.status).toBe(200);
       // The simulator's drives carry no uuid: the service names the instance by its node's (as Ironic writes drives) or instance_uuid.
       expect([node.uuid, node.instanceUuid]).toContain(JSON.parse(answer.text).uuid);
+      // From the config drive, which a worker has only if the syncer sent it as stored.
+      expect((await httpFrom(node.address, `${server.url}/openstack/latest/user_data`)).status).toBe(200);
     }
     const token = (
       await httpFrom(nodes[0].address, `${server.url}/latest/api/token`, {
@@ -144,7 +146,6 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
       return pids.length === 2 && !pids.includes(victim) && (await readyz(server)).workers?.serving === 2 ? pids : undefined;
     });
     expect(replaced).toContain(survivor);
-    expect(server.logs()).toMatch(/a worker stopped; starting another/);
     // Now the other one: every process serving was started after the token was issued.
     process.kill(survivor, 'SIGKILL');
     await until('no new workers', async () => {
@@ -155,7 +156,23 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
       headers: { 'x-aws-ec2-metadata-token': token },
     });
     expect(answer.status).toBe(200);
+    // One of the two was the worker that syncs: the other workers' inventory came through it.
+    expect(server.logs()).toMatch(/a syncing worker stopped; starting another/);
+    expect(server.logs()).toMatch(/a worker stopped; starting another/);
   }, 60_000);
+
+  it('after its syncing worker was replaced, still one scan per sync interval, and /readyz says how fresh the new one is', async () => {
+    const before = await sim.nodeScans();
+    const started = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 2.5 * SYNC_SECONDS * 1000));
+    const intervals = (Date.now() - started) / (SYNC_SECONDS * 1000);
+    expect((await sim.nodeScans()) - before).toBeLessThanOrEqual(Math.ceil(intervals));
+    const status = (await (await fetch(`${server.adminUrl}/readyz`)).json()) as { ready: boolean; nodes: number; ageSeconds: number };
+    expect(status).toMatchObject({ ready: true, nodes: 20 });
+    expect(status.ageSeconds).toBeLessThan(SYNC_SECONDS + 1);
+    for (const node of nodes.slice(10, 14))
+      expect((await httpFrom(node.address, `${server.url}/openstack/latest/meta_data.json`)).status).toBe(200);
+  }, 30_000);
 
   it('SIGTERM lets the workers finish a request in flight, then stops every process', async () => {
     const primary = server.process.pid ?? 0;

@@ -1,6 +1,6 @@
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
-import type { NodeCatalog } from '@ironic-metadata/node-discovery';
+import type { CatalogStatus, NodeCatalog } from '@ironic-metadata/node-discovery';
 import { refuse, refusalReply, type Refusal } from '@ironic-metadata/metadata';
 import express, { type Express, type Response } from 'express';
 import { inject, injectable } from 'inversify';
@@ -12,6 +12,8 @@ export interface ClusterView {
   metrics(): Promise<string>;
   /** Workers serving now, and how many the service runs. */
   workers(): { serving: number; wanted: number };
+  /** The syncing worker's index status; undefined when no syncer answers (it is being replaced). */
+  status(): Promise<CatalogStatus | undefined>;
 }
 
 const ADMIN_PATHS = ['/healthz', '/readyz', '/metrics'];
@@ -42,14 +44,18 @@ export class AdminApp {
     app.get('/healthz', (_request, response) => {
       response.type('text/plain').send('ok\n');
     });
-    app.get('/readyz', (_request, response) => {
-      const status = this.catalog.status(clock());
+    app.get('/readyz', async (_request, response) => {
+      const status = cluster ? await cluster.status() : this.catalog.status(clock());
       const workers = cluster?.workers();
       // A cluster with no worker serving (all of them being replaced) answers nobody.
-      const ready = status.usable && (workers === undefined || workers.serving > 0);
-      response
-        .status(ready ? 200 : 503)
-        .json({ ready, ...status, source: this.catalog.source.description, site: this.config.siteId, workers });
+      const ready = status !== undefined && status.usable && (workers === undefined || workers.serving > 0);
+      response.status(ready ? 200 : 503).json({
+        ready,
+        ...(status ?? { syncing: 'no worker syncs the nodes now: the syncing worker is being replaced' }),
+        source: this.catalog.source.description,
+        site: this.config.siteId,
+        workers,
+      });
     });
     app.get('/metrics', async (_request, response) => {
       response.type(this.metrics.registry.contentType).send(cluster ? await cluster.metrics() : await this.metrics.registry.metrics());

@@ -20,13 +20,14 @@ function fakeClient(nodes: IronicNode[]) {
         const full = options.fields?.includes('instance_info');
         if (full) calls.detailLists += 1;
         else calls.scans += 1;
-        return nodes.map((node) => Object.fromEntries((options.fields ?? []).map((field) => [field, node[field]])));
+        // Parsed anew on each answer, as Ironic's JSON is.
+        return nodes.map((node) => structuredClone(Object.fromEntries((options.fields ?? []).map((field) => [field, node[field]]))));
       }),
     getNode: async (uuid: string) => {
       calls.gets.push(uuid);
       const node = nodes.find((candidate) => candidate.uuid === uuid);
       if (!node) throw new Error('gone');
-      return node;
+      return structuredClone(node);
     },
     listPorts: (options: { nodeUuid?: string }) =>
       list(() => {
@@ -138,6 +139,21 @@ describe('IronicNodeSource', () => {
     );
     expect(sameStoredDrive({ meta_data: { a: 1 } }, { meta_data: { a: 1 } })).toBe(true);
     expect(sameStoredDrive({ meta_data: { a: 1 } }, { meta_data: { a: 2 } })).toBe(false);
+  });
+
+  it('once told to forget, lists the fleet again at once, as new objects with their config drives as stored', async () => {
+    const drive = encodeConfigDrive({ meta_data: { hostname: 'a' }, user_data: 'x'.repeat(4096) });
+    const nodes = [aNode({ instance_info: { configdrive: drive } })];
+    const { client, calls } = fakeClient(nodes);
+    const source = new IronicNodeSource(client, 'http://ironic', logger, { fullListSeconds: 300, clock: () => 0 });
+    const first = await source.load();
+    await new ConfigDriveCache().decode(first.nodes[0]);
+    expect(first.nodes[0].instance_info.configdrive).not.toBe(drive);
+    source.forget();
+    const again = await source.load();
+    expect(calls.detailLists).toBe(2);
+    expect(again.nodes[0]).not.toBe(first.nodes[0]);
+    expect(again.nodes[0].instance_info.configdrive).toBe(drive);
   });
 
   it('forgets nodes that are no longer listed', async () => {

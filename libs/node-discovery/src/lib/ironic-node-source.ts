@@ -102,6 +102,13 @@ export class IronicNodeSource implements NodeSource {
     return this.answer();
   }
 
+  /** The next load is a full listing, and every node in it a new object, its config drive as Ironic stores it. */
+  forget(): void {
+    this.nodes.clear();
+    this.lastFullList = -Infinity;
+    this.answered = undefined;
+  }
+
   private answer(): Inventory {
     const known = [...this.nodes.values()];
     this.answered = {

@@ -19,4 +19,9 @@ export interface NodeSource {
   patchNode?(uuid: string, patch: readonly NodePatch[]): Promise<IronicNode>;
   /** Calls `onChange` when the source changes by itself (a file rewritten); returns how to stop. */
   watch?(onChange: () => void): () => void;
+  /**
+   * Forgets what earlier loads answered: the next load reads everything anew and answers new objects,
+   * config drives as stored. Absent where every load does that anyway (an inventory file).
+   */
+  forget?(): void;
 }

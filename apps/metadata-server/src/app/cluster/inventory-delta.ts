@@ -58,16 +58,6 @@ export class InventoryDiffer {
     this.sent.nodes.set(node.uuid, node);
     return { nodes: { set: [node], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } };
   }
-
-  /** Everything last sent, for a worker that starts now; undefined before the first load. */
-  snapshot(): InventoryDelta | undefined {
-    if (!this.last) return undefined;
-    return {
-      nodes: { set: [...this.sent.nodes.values()], removed: [] },
-      ports: { set: [...this.sent.ports.values()], removed: [] },
-      portgroups: { set: [...this.sent.portgroups.values()], removed: [] },
-    };
-  }
 }
 
 /**

@@ -11,15 +11,15 @@ function inventory(...uuids: string[]): Inventory {
   };
 }
 
-/** A primary and one worker joined by direct calls instead of IPC. */
+/** A syncer and one relay joined by direct calls instead of IPC through the primary. */
 function pair(load: () => Promise<Inventory>) {
   const inner: NodeSource = { description: 'Ironic at http://ironic:6385', load };
   const link: { worker?: RelayedNodeSource } = {};
-  const primary = new BroadcastingNodeSource(inner, (message) => link.worker?.receive(message));
+  const primary = new BroadcastingNodeSource(inner, async (message) => link.worker?.receive(message));
   const asked: ToPrimary[] = [];
   const worker = new RelayedNodeSource(inner.description, false, (message) => {
     asked.push(message);
-    // The primary's refresh sends its outcome first, then the reply.
+    // The syncer's refresh sends its outcome first, then the reply.
     if (message.kind === 'ironic-metadata:request')
       void primary
         .load()
@@ -31,7 +31,7 @@ function pair(load: () => Promise<Inventory>) {
 }
 
 describe('BroadcastingNodeSource and RelayedNodeSource', () => {
-  it("hand a worker the primary's loads without the worker asking, and a quiet sync as the same inventory", async () => {
+  it("hand a relay the syncer's loads without the relay asking, and a quiet sync as the same inventory", async () => {
     let answer = inventory('a', 'b');
     const { primary, worker, asked } = pair(() => Promise.resolve(answer));
     const changes = jest.fn();
@@ -48,13 +48,13 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     expect(asked).toEqual([]);
   });
 
-  it("passes a failed load on as the worker's own, with the same message", async () => {
+  it("passes a failed load on as the relay's own, with the same message", async () => {
     const { primary, worker } = pair(() => Promise.reject(new Error('Ironic at http://ironic:6385 cannot be reached: ECONNREFUSED')));
     await expect(primary.load()).rejects.toThrow();
     await expect(worker.load()).rejects.toThrow('Ironic at http://ironic:6385 cannot be reached: ECONNREFUSED');
   });
 
-  it('asks the primary to refresh when a load finds nothing new (a client no node matched)', async () => {
+  it('asks the syncer to refresh when a load finds nothing new (a client no node matched)', async () => {
     let answer = inventory('a');
     const { primary, worker, asked } = pair(() => Promise.resolve(answer));
     await primary.load();
@@ -64,22 +64,60 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     expect(asked).toEqual([{ kind: 'ironic-metadata:request', id: 0, op: 'refresh' }]);
   });
 
-  it('welcomes a worker that starts late with the whole inventory, and the last failure', async () => {
-    let fail = false;
-    const { primary } = pair(() => (fail ? Promise.reject(new Error('down')) : Promise.resolve(inventory('a'))));
-    await primary.load();
-    fail = true;
-    await expect(primary.load()).rejects.toThrow();
-    const welcome: ToWorker[] = primary.welcome();
-    expect(welcome.map((message) => message.kind)).toEqual(['ironic-metadata:inventory', 'ironic-metadata:sync-failed']);
+  it('resyncs for a relay that starts late: it serves nothing from changes alone, then the whole inventory read anew', async () => {
+    const forget = jest.fn();
+    let loads = 0;
+    const inner: NodeSource = { description: 'Ironic', forget, load: () => Promise.resolve(inventory('a', `b${loads++}`)) };
+    const early = new RelayedNodeSource('Ironic', false, () => undefined);
+    const late = new RelayedNodeSource('Ironic', false, () => undefined);
+    let started = false;
+    const syncer = new BroadcastingNodeSource(inner, async (message) => {
+      early.receive(message);
+      if (started) late.receive(message);
+    });
+    await syncer.load();
+    started = true;
+    const served = jest.fn();
+    late.watch(served);
+    await syncer.load();
+    expect(served).not.toHaveBeenCalled();
+    syncer.resync();
+    expect(syncer.resyncPending).toBe(true);
+    await syncer.load();
+    expect(syncer.resyncPending).toBe(false);
+    expect(forget).toHaveBeenCalledTimes(1);
+    expect(served).toHaveBeenCalledTimes(1);
+    expect((await late.load()).nodes.map((node) => node.uuid)).toEqual(['a', 'b2']);
+    expect((await early.load()).nodes.map((node) => node.uuid)).toEqual(['a', 'b2']);
   });
 
-  it('sends a large fleet in pieces, and a worker serves it only once the last piece arrived', async () => {
+  it('answers a load only once every message is written: the catalog then replaces the drives it decodes', async () => {
+    const written: Array<() => void> = [];
+    const syncer = new BroadcastingNodeSource(
+      { description: 'Ironic', load: () => Promise.resolve(inventory('a')) },
+      () => new Promise<void>((resolve) => written.push(resolve)),
+    );
+    let answered = false;
+    const loaded = syncer.load().then(() => (answered = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written).toHaveLength(1);
+    expect(answered).toBe(false);
+    written[0]();
+    await loaded;
+    expect(answered).toBe(true);
+  });
+
+  it('sends a large fleet in pieces, the first a reset, and a relay serves it only once the last piece arrived', async () => {
     const fleet = inventory(...Array.from({ length: 2 * ITEMS_PER_MESSAGE + 10 }, (_, i) => `node-${i}`));
-    const { primary } = pair(() => Promise.resolve(fleet));
-    await primary.load();
-    const pieces = primary.welcome();
-    expect(pieces.map((message) => message.kind === 'ironic-metadata:inventory' && message.more)).toEqual([true, true, false]);
+    const pieces: ToWorker[] = [];
+    await new BroadcastingNodeSource({ description: 'Ironic', load: () => Promise.resolve(fleet) }, async (message) => {
+      pieces.push(message);
+    }).load();
+    expect(pieces.map((message) => message.kind === 'ironic-metadata:inventory' && [message.more, message.reset ?? false])).toEqual([
+      [true, true],
+      [true, false],
+      [false, false],
+    ]);
     const late = new RelayedNodeSource('Ironic', false, () => undefined);
     const served = jest.fn();
     late.watch(served);

@@ -4,31 +4,46 @@ import { InventoryDiffer, InventoryReplica, splitDelta, type InventoryDelta } fr
 import type { ToPrimary, ToWorker } from './messages';
 
 /**
- * Items per IPC message: about 1.3 MB of nodes with their config drives. Pieces of 500 raised the
- * primary's peak RSS by some 40 MiB at 10,000 nodes while it serialized one for each worker (tools/bench).
+ * Items per IPC message: about 330 kB of nodes with their config drives. The primary parses each
+ * piece and serializes it again for each relay, and pieces of a megabyte or more live in V8's large
+ * object space until a full collection: at 10,000 nodes its peak RSS was 131 MiB with pieces of 100,
+ * 113 MiB with 25 and 106 MiB with 10 (its floor is 89 MiB; tools/bench).
  */
-export const ITEMS_PER_MESSAGE = 100;
+export const ITEMS_PER_MESSAGE = 25;
 
-function inventoryMessages(delta: InventoryDelta): ToWorker[] {
+function inventoryMessages(delta: InventoryDelta, reset: boolean): ToWorker[] {
   const pieces = splitDelta(delta, ITEMS_PER_MESSAGE);
-  return pieces.map((piece, i) => ({ kind: 'ironic-metadata:inventory', delta: piece, more: i < pieces.length - 1 }));
+  return pieces.map((piece, i) => ({
+    kind: 'ironic-metadata:inventory',
+    delta: piece,
+    more: i < pieces.length - 1,
+    ...(reset && i === 0 ? { reset } : {}),
+  }));
 }
 
 /**
- * The primary's node source: the configured one, with every load's outcome sent to the workers
+ * The syncer's node source: the configured one, with every load's outcome sent on to the relays
  * (only what changed), so that Ironic sees one scan per sync interval however many workers serve.
+ * Its first inventory, and the first after `resync`, is whole and marked `reset`.
  */
 export class BroadcastingNodeSource implements NodeSource {
   readonly description: string;
   readonly patchNode?: (uuid: string, patch: readonly NodePatch[]) => Promise<IronicNode>;
   readonly watch?: (onChange: () => void) => () => void;
-  private readonly differ = new InventoryDiffer();
-  private lastFailure: string | undefined;
+  private differ = new InventoryDiffer();
+  /** The next inventory sent replaces what the relays hold. */
+  private resetting = true;
+  /** `resync` was asked: the next load starts by forgetting. */
+  private forgetting = false;
 
   constructor(
     private readonly inner: NodeSource,
-    /** Sends to every worker, in order. */
-    private readonly broadcast: (message: ToWorker) => void,
+    /**
+     * Sends to every relay, in order; resolves once the message is written. A load answers only then:
+     * the catalog replaces each decoded drive in its node by a reference, and a node not yet written
+     * would reach the relays without its drive.
+     */
+    private readonly broadcast: (message: ToWorker) => Promise<void>,
   ) {
     this.description = inner.description;
     this.watch = inner.watch?.bind(inner);
@@ -36,41 +51,56 @@ export class BroadcastingNodeSource implements NodeSource {
     if (patch) {
       this.patchNode = async (uuid, operations) => {
         const node = await patch(uuid, operations);
-        inventoryMessages(this.differ.patched(node)).forEach(this.broadcast);
+        await this.broadcastAll(inventoryMessages(this.differ.patched(node), false));
         return node;
       };
     }
   }
 
+  /**
+   * Makes the next load read the whole inventory anew and send it to every relay as a reset: what a
+   * relay that starts now needs, since the syncer keeps no config drive as stored once decoded.
+   */
+  resync(): void {
+    this.forgetting = true;
+  }
+
+  /** A resync was asked and its load has not begun (a load in flight when it was asked does not count). */
+  get resyncPending(): boolean {
+    return this.forgetting;
+  }
+
   async load(): Promise<Inventory> {
+    if (this.forgetting) {
+      this.forgetting = false;
+      this.inner.forget?.();
+      this.differ = new InventoryDiffer();
+      this.resetting = true;
+    }
     let inventory: Inventory;
     try {
       inventory = await this.inner.load();
     } catch (error) {
-      this.lastFailure = (error as Error).message;
-      this.broadcast({ kind: 'ironic-metadata:sync-failed', message: this.lastFailure });
+      await this.broadcast({ kind: 'ironic-metadata:sync-failed', message: (error as Error).message });
       throw error;
     }
-    this.lastFailure = undefined;
     const delta = this.differ.delta(inventory);
-    (delta ? inventoryMessages(delta) : [{ kind: 'ironic-metadata:synced' } as const]).forEach(this.broadcast);
+    const reset = this.resetting;
+    if (delta) this.resetting = false;
+    await this.broadcastAll(delta ? inventoryMessages(delta, reset) : [{ kind: 'ironic-metadata:synced' }]);
     return inventory;
   }
 
-  /** What a worker starting now is sent first: the whole inventory once one has loaded, then the last failure if the last load failed. */
-  welcome(): ToWorker[] {
-    const delta = this.differ.snapshot();
-    const messages = delta ? inventoryMessages(delta) : [];
-    if (this.lastFailure !== undefined) messages.push({ kind: 'ironic-metadata:sync-failed', message: this.lastFailure });
-    return messages;
+  private broadcastAll(messages: ToWorker[]): Promise<unknown> {
+    return Promise.all(messages.map((message) => this.broadcast(message)));
   }
 }
 
-/** Answers a worker's request with the primary's catalog (which rate-limits refreshes as for its own clients). */
+/** Answers a relay's request with the syncer's catalog (which rate-limits refreshes as for its own clients). */
 export async function answerWorker(
   catalog: NodeCatalog,
   request: Extract<ToPrimary, { kind: 'ironic-metadata:request' }>,
-): Promise<ToWorker> {
+): Promise<Extract<ToWorker, { kind: 'ironic-metadata:reply' }>> {
   try {
     if (request.op === 'refresh')
       return { kind: 'ironic-metadata:reply', id: request.id, refreshed: await catalog.refreshForUnknownClient() };
@@ -83,14 +113,16 @@ export async function answerWorker(
 type Outcome = { inventory: Inventory } | { error: string };
 
 /**
- * A worker's node source: what the primary loaded. A load hands out the primary's latest outcome;
- * asked when no new one has arrived (a client no node matched), it asks the primary to refresh
+ * A relay's node source: what the syncer loaded, passed on by the primary. A load hands out the
+ * latest outcome; asked when no new one has arrived (a client no node matched), it asks the syncer to refresh
  * (at most once per 5 s for the whole service) and hands out what that brought.
  */
 export class RelayedNodeSource implements NodeSource {
   readonly patchNode?: (uuid: string, patch: readonly NodePatch[]) => Promise<IronicNode>;
-  private readonly replica = new InventoryReplica();
-  /** The inventory as the primary last sent it. */
+  private replica = new InventoryReplica();
+  /** A whole inventory arrived (`reset`): pieces before the first are of no use, and dropped. */
+  private whole = false;
+  /** The inventory as the syncer last sent it. */
   private inventory: Inventory | undefined;
   private outcome: Outcome | undefined;
   /** An outcome arrived that no load has handed out yet. */
@@ -99,7 +131,7 @@ export class RelayedNodeSource implements NodeSource {
   private readonly pending = new Map<number, (reply: Extract<ToWorker, { kind: 'ironic-metadata:reply' }>) => void>();
   private nextId = 0;
   private firstOutcome: (() => void) | undefined;
-  /** Resolves once the primary sent its first outcome. */
+  /** Resolves once the first outcome arrived: a whole inventory, or a failure. */
   readonly ready = new Promise<void>((resolve) => (this.firstOutcome = resolve));
 
   constructor(
@@ -110,16 +142,21 @@ export class RelayedNodeSource implements NodeSource {
     if (writable) {
       this.patchNode = async (uuid, patch) => {
         const reply = await this.ask((id) => ({ kind: 'ironic-metadata:request', id, op: 'patch', uuid, patch: [...patch] }));
-        if (reply.error !== undefined || !reply.node) throw new Error(reply.error ?? 'the primary process answered no node');
+        if (reply.error !== undefined || !reply.node) throw new Error(reply.error ?? 'the syncing worker answered no node');
         return reply.node;
       };
     }
   }
 
-  /** Takes a message from the primary; the others' are ignored. */
+  /** Takes a message the primary passed on; the others' are ignored. */
   receive(message: ToWorker): void {
     switch (message.kind) {
       case 'ironic-metadata:inventory': {
+        if (message.reset) {
+          this.replica = new InventoryReplica();
+          this.whole = true;
+        }
+        if (!this.whole) break;
         this.replica.apply(message.delta);
         if (message.more) break;
         this.inventory = this.replica.inventory();
@@ -161,7 +198,7 @@ export class RelayedNodeSource implements NodeSource {
     for (const listener of this.listeners) listener();
   }
 
-  /** The primary answers in order, and sends a refresh's outcome before its reply. */
+  /** The syncer answers in order, and sends a refresh's outcome before its reply. */
   private ask(request: (id: number) => ToPrimary): Promise<Extract<ToWorker, { kind: 'ironic-metadata:reply' }>> {
     const id = this.nextId++;
     return new Promise((resolve) => {

@@ -3,56 +3,59 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
 import { TOKEN_KEY_MIN_BYTES } from '@ironic-metadata/metadata';
-import type { NodeCatalog } from '@ironic-metadata/node-discovery';
+import type { CatalogStatus } from '@ironic-metadata/node-discovery';
 import { AdminApp } from '../admin-app';
 import { boundPort, closeGracefully, hostPort, listen, waitUntilBindable } from '../listen';
 import { SERVICE_METRICS } from '../service-metrics';
-import { addressWait, containerOrExit, fail, loadNodesAtStart } from '../startup';
+import { addressWait, containerOrExit, fail } from '../startup';
 import { ClusterMetrics } from './cluster-metrics';
 import { isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
-import { answerWorker, BroadcastingNodeSource } from './node-source-relay';
 
 /** Workers get this long to finish their requests after SIGTERM before they are killed. */
 const DRAIN_MS = 10_000;
 /** A worker that dies sooner than this after it started is replaced after a pause, not at once. */
 const CRASH_LOOP_MS = 5_000;
+/** How long /readyz waits for the syncer to say how fresh its index is. */
+const STATUS_WAIT_MS = 1_000;
+
+/** A relay's request as the syncer was asked it, answered with an error should the syncer die first. */
+type Forwarded = { from: number; id: number };
 
 /**
- * The cluster's primary: the only process that talks to the node source (one scan per sync interval
- * for the whole service), hands what it loads to `workers` processes serving the nodes on the one
- * port (node:cluster), replaces a worker that dies, drains them all on SIGTERM, and serves the admin
- * listener for the whole service. It decodes no config drive: workers do, each for its own index.
+ * The cluster's primary: forks `workers` processes serving the nodes on the one port (node:cluster),
+ * one of them the syncer, the only process that talks to the node source (one scan per sync
+ * interval for the whole service); passes the syncer's changes on to the other workers and their
+ * requests to it; replaces a worker that dies; drains them all on SIGTERM; and serves the admin
+ * listener for the whole service. It holds no node itself: every node it held was a third copy of
+ * the fleet beside the two workers' (tools/bench).
  */
 export async function runPrimary(config: Config, workers: number): Promise<void> {
   // The kernel hands connections to the workers that accept them. In node:cluster's round robin the
   // primary accepts and passes each connection on, and one passed to a worker that has just died
   // is never answered (seen in the cluster test: a client waiting 10 s after a worker was killed).
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  // One message at a time per worker, each once the last was written: a fleet sent in pieces is then
-  // never serialized whole at once (for each worker), and every worker gets messages in order.
+  // One message at a time per worker, each once the last was written, and none before the worker
+  // said hello (until then it has no listener, and a message would be lost): a fleet sent in pieces
+  // is then never serialized whole at once, and every worker gets messages in order.
   const queues = new Map<number, Promise<void>>();
-  const send = (worker: Worker, message: ToWorker) => {
+  const greeted = new Map<number, () => void>();
+  const send = (worker: Worker, message: ToWorker): Promise<void> => {
     const sent = (queues.get(worker.id) ?? Promise.resolve()).then(
       () => new Promise<void>((resolve) => (worker.isConnected() ? worker.send(message, undefined, () => resolve()) : resolve())),
     );
     queues.set(worker.id, sent);
+    return sent;
   };
-  const broadcast = (message: ToWorker) => {
-    for (const worker of Object.values(cluster.workers ?? {})) if (worker?.isConnected()) send(worker, message);
-  };
-  let relay: BroadcastingNodeSource | undefined;
-  const container = containerOrExit(config, {
-    relayNodeSource: (source) => (relay = new BroadcastingNodeSource(source, broadcast)),
-    configDrives: { decode: () => Promise.resolve(undefined), retain: () => undefined },
-  });
+  const live = () => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
+  let syncer: Worker | undefined;
+  const relays = () => live().filter((worker) => worker !== syncer && worker.isConnected());
+
+  // The syncer's container is built in the syncer: the primary's knows the source but never loads it.
+  const container = containerOrExit(config);
   const logger = container.get(TYPES.Logger);
   const metrics = container.get(SERVICE_METRICS);
   metrics.watchEventLoop('primary');
-  const catalog: NodeCatalog = container.get(TYPES.NodeCatalog);
-  if (!relay) throw new Error('the node source was not built');
-  const source = relay;
-  await loadNodesAtStart(config, catalog);
-  catalog.startSync();
+  const source = container.get(TYPES.NodeSource);
 
   // Without a key file, one key for every worker, so that any of them verifies a token another issued.
   const tokenKey = config.imdsTokenKeyFile ? undefined : randomBytes(TOKEN_KEY_MIN_BYTES).toString('base64');
@@ -63,16 +66,40 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   };
   const serving = new Map<number, number>();
   const started = new Map<number, number>();
+  /** Relays forked after the syncer sent its whole inventory: they need it again (a resync). */
+  const late = new Set<number>();
+  /** The syncer has sent its whole inventory since it started. */
+  let fleetSent = false;
+  const forwarded = new Map<string, Forwarded>();
+  const statusWaiters = new Map<number, (status: CatalogStatus | undefined) => void>();
+  let nextStatusId = 0;
   let everServed = false;
   let stopping = false;
-  const clusterMetrics = new ClusterMetrics(metrics.registry, () =>
-    Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined),
-  );
+  const clusterMetrics = new ClusterMetrics(metrics.registry, live);
+
+  const syncerStatus = (): Promise<CatalogStatus | undefined> => {
+    const asked = syncer;
+    if (!asked?.isConnected()) return Promise.resolve(undefined);
+    const id = nextStatusId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        statusWaiters.delete(id);
+        resolve(undefined);
+      }, STATUS_WAIT_MS);
+      statusWaiters.set(id, (status) => {
+        clearTimeout(timer);
+        resolve(status);
+      });
+      send(asked, { kind: 'ironic-metadata:status-request', id });
+    });
+  };
 
   const admin = await listen(
-    container
-      .get(AdminApp)
-      .create(Date.now, { metrics: () => clusterMetrics.metrics(), workers: () => ({ serving: serving.size, wanted: workers }) }),
+    container.get(AdminApp).create(Date.now, {
+      metrics: () => clusterMetrics.metrics(),
+      workers: () => ({ serving: serving.size, wanted: workers }),
+      status: syncerStatus,
+    }),
     config.adminBindAddr,
     config.adminBindPort,
     addressWait(config, 'ADMIN_BIND_ADDR', logger),
@@ -83,8 +110,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     if (announced || serving.size < workers) return;
     announced = true;
     const endpoints = config.bindAddrs.map((address) => `http://${hostPort(address, port)}`);
-    logger.info(`serving metadata for ${catalog.source.description} on ${endpoints.join(', ')}`, {
-      ...catalog.status(),
+    logger.info(`serving metadata for ${source.description} on ${endpoints.join(', ')}`, {
       workers,
       port,
       admin: `http://${hostPort(config.adminBindAddr, boundPort(admin))}`,
@@ -92,14 +118,45 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     });
   };
 
+  /** A relay's request the syncer cannot answer (there is none now, or it died): an error the relay reports. */
+  const unanswered = (to: number, id: number) => {
+    const worker = cluster.workers?.[to];
+    if (worker) send(worker, { kind: 'ironic-metadata:reply', id, error: 'the worker that syncs the nodes is restarting; try again' });
+  };
+
   cluster.on('message', (worker, message: unknown) => {
     if (!isOurs<ToPrimary>(message)) return;
     switch (message.kind) {
       case 'ironic-metadata:hello':
-        for (const welcome of source.welcome()) send(worker, welcome);
+        greeted.get(worker.id)?.();
+        greeted.delete(worker.id);
+        if (late.delete(worker.id) && syncer) send(syncer, { kind: 'ironic-metadata:resync' });
         break;
       case 'ironic-metadata:request':
-        void answerWorker(catalog, message).then((reply) => send(worker, reply));
+        if (!syncer?.isConnected()) unanswered(worker.id, message.id);
+        else {
+          forwarded.set(`${worker.id} ${message.id}`, { from: worker.id, id: message.id });
+          send(syncer, { ...message, from: worker.id });
+        }
+        break;
+      case 'ironic-metadata:broadcast':
+        if (worker !== syncer) break;
+        if (message.message.kind === 'ironic-metadata:inventory' && message.message.reset) fleetSent = true;
+        // Acknowledged once written to every relay: the syncer sends the next piece only then, so that
+        // this process never holds more than one piece of a fleet, however slowly a relay reads.
+        void Promise.all(relays().map((relay) => send(relay, message.message))).then(() =>
+          send(worker, { kind: 'ironic-metadata:relayed' }),
+        );
+        break;
+      case 'ironic-metadata:answer': {
+        forwarded.delete(`${message.to} ${message.message.id}`);
+        const relay = cluster.workers?.[message.to];
+        if (relay) send(relay, message.message);
+        break;
+      }
+      case 'ironic-metadata:status':
+        statusWaiters.get(message.id)?.(message.status);
+        statusWaiters.delete(message.id);
         break;
       case 'ironic-metadata:listening':
         serving.set(worker.id, message.port);
@@ -113,42 +170,61 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   });
   cluster.on('exit', (worker, code, signal) => {
     serving.delete(worker.id);
+    // What was held for it goes nowhere now, and is done: a broadcast waiting on it is acknowledged.
+    greeted.get(worker.id)?.();
+    greeted.delete(worker.id);
     queues.delete(worker.id);
+    late.delete(worker.id);
+    const wasSyncer = worker === syncer;
+    if (wasSyncer) {
+      syncer = undefined;
+      fleetSent = false;
+      for (const [key, request] of forwarded) {
+        forwarded.delete(key);
+        unanswered(request.from, request.id);
+      }
+    }
     if (stopping) return;
-    // A worker that never served while none ever has (a bind address on no interface): it said why on stderr.
-    if (!everServed) fail(`worker ${worker.id} stopped before serving (exit code ${code ?? signal}); see its message above`, 1);
+    // A worker that never served while none ever has: it said why on stderr (a broken inventory
+    // file is exit 2, the operator's to fix, as for a single process).
+    if (!everServed) {
+      if (code === 2) process.exit(2);
+      fail(`worker ${worker.id} stopped before serving (exit code ${code ?? signal}); see its message above`, 1);
+    }
     const lived = Date.now() - (started.get(worker.id) ?? 0);
     started.delete(worker.id);
-    logger.warn('a worker stopped; starting another', { worker: worker.id, code, signal });
-    setTimeout(fork, lived < CRASH_LOOP_MS ? 1000 : 0);
+    logger.warn(`a ${wasSyncer ? 'syncing ' : ''}worker stopped; starting another`, { worker: worker.id, code, signal });
+    setTimeout(() => fork(wasSyncer), lived < CRASH_LOOP_MS ? 1000 : 0);
   });
   // The nodes' addresses first (Docker adds them as the container starts): workers then bind once.
   const nodeWait = addressWait(config, 'BIND_ADDR', logger);
   await Promise.all(config.bindAddrs.map((address) => waitUntilBindable(address, config.bindPort, nodeWait))).catch((error: Error) =>
     fail(error.message, 1),
   );
-  const fork = () => {
+  // A new syncer's first inventory replaces every relay's: a relay forked before it needs nothing more.
+  const fork = (asSyncer: boolean) => {
     if (stopping) return;
-    const worker = cluster.fork(env);
+    const worker = cluster.fork({ ...env, [WORKER_ENV.role]: asSyncer ? 'syncer' : 'relay' });
     started.set(worker.id, Date.now());
+    queues.set(worker.id, new Promise((resolve) => greeted.set(worker.id, resolve)));
+    if (asSyncer) syncer = worker;
+    else if (fleetSent) late.add(worker.id);
   };
-  for (let i = 0; i < workers; i++) fork();
+  for (let i = 0; i < workers; i++) fork(i === 0);
 
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading the node source and the lease file');
-    broadcast({ kind: 'ironic-metadata:reload-leases' });
-    catalog.refresh().catch(() => undefined);
+    for (const worker of live()) send(worker, { kind: 'ironic-metadata:reload-leases' });
   });
   const shutdown = (signal: string) => {
     logger.info(`${signal}: the workers finish requests in flight, then stop`);
     stopping = true;
-    catalog.stopSync();
-    const live = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
-    const exited = live.map(
+    const running = live();
+    const exited = running.map(
       (worker) => new Promise<void>((resolve) => (worker.isDead() ? resolve() : worker.once('exit', () => resolve()))),
     );
-    for (const worker of live) worker.process.kill('SIGTERM');
-    const deadline = setTimeout(() => live.forEach((worker) => worker.process.kill('SIGKILL')), DRAIN_MS + 2000);
+    for (const worker of running) worker.process.kill('SIGTERM');
+    const deadline = setTimeout(() => running.forEach((worker) => worker.process.kill('SIGKILL')), DRAIN_MS + 2000);
     void Promise.all([...exited, closeGracefully([admin], DRAIN_MS)]).then(() => {
       clearTimeout(deadline);
       process.exit(0);

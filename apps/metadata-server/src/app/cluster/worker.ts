@@ -1,42 +1,123 @@
 import cluster from 'node:cluster';
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
+import type { Container } from 'inversify';
 import { boundPort, closeGracefully } from '../listen';
 import type { ConnectionCaps } from '../open-file-limit';
 import { SERVICE_METRICS } from '../service-metrics';
-import { containerOrExit, listenForNodes } from '../startup';
+import { containerOrExit, listenForNodes, loadNodesAtStart } from '../startup';
 import { isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
-import { RelayedNodeSource } from './node-source-relay';
+import { answerWorker, BroadcastingNodeSource, RelayedNodeSource } from './node-source-relay';
 
 /**
- * A cluster worker: serves the nodes on the shared port from the inventory the primary sends it,
- * decoding config drives and building its own index; it never calls the node source itself.
+ * Sends to the primary one message at a time, each once the last was written: a fleet sent in
+ * pieces is then never serialized whole at once, and the primary gets every message in order.
+ */
+function orderedSender(): (message: ToPrimary) => void {
+  let last = Promise.resolve();
+  return (message) => {
+    last = last.then(
+      () => new Promise<void>((resolve) => (process.send ? process.send(message, undefined, undefined, () => resolve()) : resolve())),
+    );
+  };
+}
+
+/**
+ * A cluster worker: serves the nodes on the shared port, decoding config drives and building its own
+ * index. The syncer (`WORKER_ENV.role`) also loads the nodes from the source and sends every change,
+ * through the primary, to the relays, which never call the source themselves.
  */
 export async function runWorker(config: Config, caps: ConnectionCaps): Promise<void> {
-  const send = (message: ToPrimary) => process.send?.(message);
-  const relay = new RelayedNodeSource(process.env[WORKER_ENV.source] ?? 'the node source', process.env[WORKER_ENV.writable] === '1', send);
+  const send = orderedSender();
+  const syncer = process.env[WORKER_ENV.role] === 'syncer';
   const tokenKey = process.env[WORKER_ENV.tokenKey];
-  const container = containerOrExit(config, { nodeSource: relay, tokenKeys: tokenKey ? [Buffer.from(tokenKey, 'base64')] : undefined });
+  const tokenKeys = tokenKey ? [Buffer.from(tokenKey, 'base64')] : undefined;
+  let serve: () => Promise<void>;
+  let container: Container;
+  let receive: (message: ToWorker) => void;
+  if (syncer) {
+    let source: BroadcastingNodeSource | undefined;
+    // A broadcast is done once the primary says it reached every relay (it acknowledges them in order).
+    const relayed: Array<() => void> = [];
+    const broadcast = (message: ToWorker) =>
+      new Promise<void>((resolve) => {
+        relayed.push(resolve);
+        send({ kind: 'ironic-metadata:broadcast', message });
+      });
+    container = containerOrExit(config, {
+      tokenKeys,
+      relayNodeSource: (inner) => (source = new BroadcastingNodeSource(inner, broadcast)),
+    });
+    const catalog = container.get(TYPES.NodeCatalog);
+    const relay = source;
+    if (!relay) throw new Error('the node source was not built');
+    receive = (message) => {
+      switch (message.kind) {
+        case 'ironic-metadata:request':
+          void answerWorker(catalog, message).then((reply) => send({ kind: 'ironic-metadata:answer', to: message.from, message: reply }));
+          break;
+        case 'ironic-metadata:resync':
+          relay.resync();
+          // A load already in flight began before the resync: the one after it reads anew.
+          void catalog
+            .refresh()
+            .catch(() => undefined)
+            .then(() => (relay.resyncPending ? catalog.refresh() : undefined))
+            .catch(() => undefined);
+          break;
+        case 'ironic-metadata:relayed':
+          relayed.shift()?.();
+          break;
+        case 'ironic-metadata:status-request':
+          send({ kind: 'ironic-metadata:status', id: message.id, status: catalog.status() });
+          break;
+      }
+    };
+    serve = async () => {
+      await loadNodesAtStart(config, catalog);
+      catalog.startSync();
+    };
+  } else {
+    const relay = new RelayedNodeSource(
+      process.env[WORKER_ENV.source] ?? 'the node source',
+      process.env[WORKER_ENV.writable] === '1',
+      send,
+    );
+    container = containerOrExit(config, { nodeSource: relay, tokenKeys });
+    const catalog = container.get(TYPES.NodeCatalog);
+    receive = (message) => relay.receive(message);
+    serve = async () => {
+      await relay.ready;
+      await catalog.refresh().catch(() => undefined);
+      relay.watch(() => void catalog.refresh().catch(() => undefined));
+    };
+  }
   const metrics = container.get(SERVICE_METRICS);
   metrics.watchEventLoop(`worker ${cluster.worker?.id ?? process.pid}`);
-  const catalog = container.get(TYPES.NodeCatalog);
   process.on('message', (message: unknown) => {
     if (!isOurs<ToWorker>(message)) return;
-    if (message.kind === 'ironic-metadata:reload-leases') container.get(TYPES.LeaseFile).current();
-    else if (message.kind === 'ironic-metadata:metrics-request')
+    if (message.kind === 'ironic-metadata:reload-leases') {
+      container.get(TYPES.LeaseFile).current();
+      if (syncer)
+        void container
+          .get(TYPES.NodeCatalog)
+          .refresh()
+          .catch(() => undefined);
+    } else if (message.kind === 'ironic-metadata:metrics-request')
       void metrics.registry.getMetricsAsJSON().then((all) => send({ kind: 'ironic-metadata:metrics', id: message.id, metrics: all }));
-    else relay.receive(message);
+    else receive(message);
   });
   send({ kind: 'ironic-metadata:hello' });
-  await relay.ready;
-  await catalog.refresh().catch(() => undefined);
-  relay.watch(() => void catalog.refresh().catch(() => undefined));
+  await serve();
 
   // Bound once: a retry would ask node:cluster for a socket of its own (see waitUntilBindable); if
   // the address went away since the primary saw it, this worker exits and its replacement binds afresh.
   const servers = await listenForNodes(config, container, caps, false);
   send({ kind: 'ironic-metadata:listening', port: boundPort(servers[0]) });
-  const shutdown = () => void closeGracefully(servers, 10_000).then(() => process.exit(0));
+  const shutdown = () => {
+    if (syncer) container.get(TYPES.NodeCatalog).stopSync();
+    void closeGracefully(servers, 10_000).then(() => process.exit(0));
+  };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
   // SIGHUP goes to the primary, which tells the workers; one sent to a worker alone must not kill it.

@@ -90,7 +90,12 @@ export function formatTable(report: BenchReport): string {
       target('peak RSS')?.limit ?? '',
       verdict(target('peak RSS')),
     ],
-    ['service peak PSS (its processes summed, shared pages once; sampled)', `${fixed(storm.peakPssMiB, 0)} MiB`, '', ''],
+    [
+      'service peak PSS (its processes summed, shared pages once; sampled)',
+      `${fixed(storm.peakPssMiB, 0)} MiB`,
+      target('peak PSS')?.limit ?? '',
+      verdict(target('peak PSS')),
+    ],
     [
       'storm: Ironic requests',
       String(storm.ironicRequests),
