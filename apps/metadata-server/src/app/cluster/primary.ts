@@ -74,6 +74,8 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   const statusWaiters = new Map<number, (status: CatalogStatus | undefined) => void>();
   let nextStatusId = 0;
   let everServed = false;
+  /** A syncer loaded the nodes at its start and served: later ones that cannot are replaced, not fatal. */
+  let syncerServed = false;
   let stopping = false;
   const clusterMetrics = new ClusterMetrics(metrics.registry, live);
 
@@ -161,6 +163,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
       case 'ironic-metadata:listening':
         serving.set(worker.id, message.port);
         everServed = true;
+        if (worker === syncer) syncerServed = true;
         announce(message.port);
         break;
       case 'ironic-metadata:metrics':
@@ -185,15 +188,13 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
       }
     }
     if (stopping) return;
-    // A worker that never served while none ever has: it said why on stderr (a broken inventory
-    // file is exit 2, the operator's to fix, as for a single process).
-    if (!everServed) {
-      if (code === 2) process.exit(2);
-      fail(`worker ${worker.id} stopped before serving (exit code ${code ?? signal}); see its message above`, 1);
-    }
+    // A syncer that could not start while none ever served (a broken inventory file), or any worker
+    // while none served: it said why on stderr. Exit 2 is the operator's to fix, as for a single process.
+    if (wasSyncer && code === 2 && !syncerServed) process.exit(2);
+    if (!everServed) fail(`worker ${worker.id} stopped before serving (exit code ${code ?? signal}); see its message above`, 1);
     const lived = Date.now() - (started.get(worker.id) ?? 0);
     started.delete(worker.id);
-    logger.warn(`a ${wasSyncer ? 'syncing ' : ''}worker stopped; starting another`, { worker: worker.id, code, signal });
+    logger.warn('a worker stopped; starting another', { worker: worker.id, role: wasSyncer ? 'syncer' : 'relay', code, signal });
     setTimeout(() => fork(wasSyncer), lived < CRASH_LOOP_MS ? 1000 : 0);
   });
   // The nodes' addresses first (Docker adds them as the container starts): workers then bind once.

@@ -88,8 +88,10 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
     receive = (message) => relay.receive(message);
     serve = async () => {
       await relay.ready;
-      await catalog.refresh().catch(() => undefined);
-      relay.watch(() => void catalog.refresh().catch(() => undefined));
+      // A relay's failed load is the syncer's, which logged it once for the service.
+      const refresh = () => catalog.refresh({ logFailure: false }).catch(() => undefined);
+      await refresh();
+      relay.watch(() => void refresh());
     };
   }
   const metrics = container.get(SERVICE_METRICS);
