@@ -56,8 +56,13 @@ export class InventoryDiffer {
   /** A node changed outside a load (a PATCH): sent now, and not again while the source answers it. */
   patched(node: Inventory['nodes'][number]): InventoryDelta {
     this.sent.nodes.set(node.uuid, node);
-    return { nodes: { set: [node], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } };
+    return nodeDelta(node);
   }
+}
+
+/** The delta that sets one node. */
+export function nodeDelta(node: Inventory['nodes'][number]): InventoryDelta {
+  return { nodes: { set: [node], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } };
 }
 
 /**

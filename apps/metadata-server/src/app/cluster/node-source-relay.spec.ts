@@ -127,3 +127,66 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     expect((await late.load()).nodes).toHaveLength(2 * ITEMS_PER_MESSAGE + 10);
   });
 });
+
+describe('BroadcastingNodeSource with a PATCH while a whole inventory is under way', () => {
+  /** A syncer whose loads wait for `release`, and two relays: one that held the fleet, one that starts late. */
+  function patchedDuringReset() {
+    let release: ((inventory: Inventory) => void) | undefined;
+    let answer = inventory('a', 'b');
+    const inner: NodeSource = {
+      description: 'Ironic',
+      forget: () => undefined,
+      load: () => (release ? new Promise<Inventory>((resolve) => (release = resolve)) : Promise.resolve(answer)),
+      // Ironic answers the node as patched; the source keeps it and lists it as that very object (IronicNodeSource).
+      patchNode: async (uuid) => {
+        const node = { ...answer.nodes.find((candidate) => candidate.uuid === uuid), extra: { password: 'p' } } as Inventory['nodes'][number];
+        answer = { ...answer, nodes: answer.nodes.map((candidate) => (candidate.uuid === uuid ? node : candidate)) };
+        return node;
+      },
+    };
+    const early = new RelayedNodeSource('Ironic', true, () => undefined);
+    const late = new RelayedNodeSource('Ironic', true, () => undefined);
+    let started = false;
+    const syncer = new BroadcastingNodeSource(inner, async (message) => {
+      early.receive(message);
+      if (started) late.receive(message);
+    });
+    return {
+      syncer,
+      early,
+      late,
+      start: () => (started = true),
+      hold: () => (release = () => undefined),
+      finish: () => release?.(answer),
+    };
+  }
+
+  it('still sends the patched node in the whole inventory of a resync, so that no relay loses it', async () => {
+    const { syncer, early, late, start, hold, finish } = patchedDuringReset();
+    await syncer.load();
+    start();
+    syncer.resync();
+    hold();
+    const loading = syncer.load();
+    await new Promise((resolve) => setImmediate(resolve));
+    await syncer.patchNode?.('a', [{ op: 'add', path: '/extra/password', value: 'p' }]);
+    finish();
+    await loading;
+    for (const relay of [early, late]) {
+      const served = await relay.load();
+      expect(served.nodes.map((node) => node.uuid).sort()).toEqual(['a', 'b']);
+      expect(served.nodes.find((node) => node.uuid === 'a')?.extra).toEqual({ password: 'p' });
+    }
+  });
+
+  it("still sends the patched node in a new syncer's first inventory, so that no relay loses it", async () => {
+    const { syncer, early, hold, finish } = patchedDuringReset();
+    hold();
+    const loading = syncer.load();
+    await new Promise((resolve) => setImmediate(resolve));
+    await syncer.patchNode?.('a', [{ op: 'add', path: '/extra/password', value: 'p' }]);
+    finish();
+    await loading;
+    expect((await early.load()).nodes.map((node) => node.uuid).sort()).toEqual(['a', 'b']);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import type { NodeCatalog, NodePatch, NodeSource } from '@ironic-metadata/node-discovery';
-import { InventoryDiffer, InventoryReplica, splitDelta, type InventoryDelta } from './inventory-delta';
+import { InventoryDiffer, InventoryReplica, nodeDelta, splitDelta, type InventoryDelta } from './inventory-delta';
 import type { ToPrimary, ToWorker } from './messages';
 
 /**
@@ -51,7 +51,9 @@ export class BroadcastingNodeSource implements NodeSource {
     if (patch) {
       this.patchNode = async (uuid, operations) => {
         const node = await patch(uuid, operations);
-        await this.broadcastAll(inventoryMessages(this.differ.patched(node), false));
+        // While a whole inventory is due (a new syncer's first, a resync's), the node is sent but not
+        // noted as sent: relays replace what they hold by that inventory, which must still carry it.
+        await this.broadcastAll(inventoryMessages(this.resetting ? nodeDelta(node) : this.differ.patched(node), false));
         return node;
       };
     }
