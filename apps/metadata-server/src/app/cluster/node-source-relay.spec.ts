@@ -1,7 +1,7 @@
 import type { Inventory } from '@ironic-metadata/ironic-model';
 import type { NodeSource } from '@ironic-metadata/node-discovery';
 import type { ToPrimary, ToWorker } from './messages';
-import { BroadcastingNodeSource, ITEMS_PER_MESSAGE, RelayedNodeSource } from './node-source-relay';
+import { BroadcastingNodeSource, ITEMS_PER_MESSAGE, RelayedNodeSource, RelayedOneAtATime } from './node-source-relay';
 
 function inventory(...uuids: string[]): Inventory {
   return {
@@ -188,5 +188,30 @@ describe('BroadcastingNodeSource with a PATCH while a whole inventory is under w
     finish();
     await loading;
     expect((await early.load()).nodes.map((node) => node.uuid).sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('RelayedOneAtATime', () => {
+  it("hands the primary a fleet's pieces one at a time, each once the one before was relayed, and a load answers after the last", async () => {
+    const fleet = inventory(...Array.from({ length: 2 * ITEMS_PER_MESSAGE + 10 }, (_, i) => `node-${i}`));
+    const sent: ToPrimary[] = [];
+    const broadcasts = new RelayedOneAtATime((message) => sent.push(message));
+    let answered = false;
+    const loaded = new BroadcastingNodeSource({ description: 'Ironic', load: () => Promise.resolve(fleet) }, broadcasts.broadcast)
+      .load()
+      .then(() => (answered = true));
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    for (const piece of [1, 2, 3]) {
+      await settle();
+      expect(sent).toHaveLength(piece);
+      expect(answered).toBe(false);
+      broadcasts.relayed();
+    }
+    await loaded;
+    expect(sent.map((message) => message.kind === 'ironic-metadata:broadcast' && message.message.kind)).toEqual([
+      'ironic-metadata:inventory',
+      'ironic-metadata:inventory',
+      'ironic-metadata:inventory',
+    ]);
   });
 });

@@ -98,6 +98,36 @@ export class BroadcastingNodeSource implements NodeSource {
   }
 }
 
+/**
+ * The syncer's side of a broadcast: each message goes to the primary only once the one before it was
+ * written to every relay (`relayed`, the primary's acknowledgement), so that the primary holds one
+ * piece of a fleet at a time however slowly a relay reads. `broadcast` resolves on the acknowledgement.
+ */
+export class RelayedOneAtATime {
+  private last = Promise.resolve();
+  private acknowledge: (() => void) | undefined;
+
+  constructor(private readonly send: (message: ToPrimary) => void) {}
+
+  readonly broadcast = (message: ToWorker): Promise<void> => {
+    this.last = this.last.then(
+      () =>
+        new Promise<void>((resolve) => {
+          this.acknowledge = resolve;
+          this.send({ kind: 'ironic-metadata:broadcast', message });
+        }),
+    );
+    return this.last;
+  };
+
+  /** The primary says the message sent last reached every relay. */
+  relayed(): void {
+    const acknowledge = this.acknowledge;
+    this.acknowledge = undefined;
+    acknowledge?.();
+  }
+}
+
 /** Answers a relay's request with the syncer's catalog (which rate-limits refreshes as for its own clients). */
 export async function answerWorker(
   catalog: NodeCatalog,

@@ -7,7 +7,7 @@ import type { ConnectionCaps } from '../open-file-limit';
 import { SERVICE_METRICS } from '../service-metrics';
 import { containerOrExit, listenForNodes, loadNodesAtStart } from '../startup';
 import { isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
-import { answerWorker, BroadcastingNodeSource, RelayedNodeSource } from './node-source-relay';
+import { answerWorker, BroadcastingNodeSource, RelayedNodeSource, RelayedOneAtATime } from './node-source-relay';
 
 /**
  * Sends to the primary one message at a time, each once the last was written: a fleet sent in
@@ -37,16 +37,10 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
   let receive: (message: ToWorker) => void;
   if (syncer) {
     let source: BroadcastingNodeSource | undefined;
-    // A broadcast is done once the primary says it reached every relay (it acknowledges them in order).
-    const relayed: Array<() => void> = [];
-    const broadcast = (message: ToWorker) =>
-      new Promise<void>((resolve) => {
-        relayed.push(resolve);
-        send({ kind: 'ironic-metadata:broadcast', message });
-      });
+    const broadcasts = new RelayedOneAtATime(send);
     container = containerOrExit(config, {
       tokenKeys,
-      relayNodeSource: (inner) => (source = new BroadcastingNodeSource(inner, broadcast)),
+      relayNodeSource: (inner) => (source = new BroadcastingNodeSource(inner, broadcasts.broadcast)),
     });
     const catalog = container.get(TYPES.NodeCatalog);
     const relay = source;
@@ -66,7 +60,7 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
             .catch(() => undefined);
           break;
         case 'ironic-metadata:relayed':
-          relayed.shift()?.();
+          broadcasts.relayed();
           break;
         case 'ironic-metadata:status-request':
           send({ kind: 'ironic-metadata:status', id: message.id, status: catalog.status() });
