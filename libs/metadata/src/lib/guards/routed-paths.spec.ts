@@ -1,4 +1,5 @@
 import { routeMetadataPath } from '@ironic-metadata/formatters';
+import { MAX_PATH_LENGTH } from './request-guard';
 import { RoutedPaths } from './routed-paths';
 
 const NEWTON_META_DATA = '/openstack/2016-06-30/meta_data.json';
@@ -29,5 +30,15 @@ describe('RoutedPaths', () => {
     const again = paths.verdict('/openstack', now);
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
+  });
+
+  it('does not keep a path refused for its length', () => {
+    const paths = new RoutedPaths();
+    const now = new Date('2026-12-01T04:00:00Z');
+    const long = `/latest/meta-data/${'x'.repeat(MAX_PATH_LENGTH)}`;
+    const first = paths.verdict(long, now);
+    expect(first.refused?.status).toBe(414);
+    expect(paths.verdict(long, now)).not.toBe(first);
+    expect(paths.verdict(long, now)).toEqual(first);
   });
 });

@@ -1,7 +1,7 @@
 import { routeMetadataPath, type RoutedPath } from '@ironic-metadata/formatters';
 import { LRUCache } from 'lru-cache';
 import type { Refusal } from '../refusal';
-import { refusePath } from './request-guard';
+import { MAX_PATH_LENGTH, refusePath } from './request-guard';
 
 /** What a raw request path comes to before anyone asks who the client is. */
 export interface PathVerdict {
@@ -17,7 +17,8 @@ const MS_PER_DAY = 86_400_000;
  * path and of the UTC day (which OpenStack versions are offered), and nodes ask a few dozen paths
  * over and over. Parsing and routing them anew cost about a tenth of each answer (tools/bench). At
  * most `max` paths are kept, the least recently asked going first, so a client sending random paths
- * costs no more than parsing them; every verdict is forgotten when the day changes.
+ * costs no more than parsing them (and none longer than `MAX_PATH_LENGTH` is kept); every verdict is
+ * forgotten when the day changes.
  */
 export class RoutedPaths {
   private readonly verdicts: LRUCache<string, PathVerdict>;
@@ -39,7 +40,9 @@ export class RoutedPaths {
     if (known) return known;
     const refused = refusePath(rawPath);
     const verdict: PathVerdict = { routed: routeMetadataPath(rawPath, { now }), ...(refused ? { refused } : {}) };
-    this.verdicts.set(rawPath, verdict);
+    // A path refused for its length is not kept: a client sending long random paths would otherwise
+    // hold `max` of them (up to the 8 KiB a request head may have each), where nodes ask short ones.
+    if (rawPath.length <= MAX_PATH_LENGTH) this.verdicts.set(rawPath, verdict);
     return verdict;
   }
 }
