@@ -139,7 +139,10 @@ describe('BroadcastingNodeSource with a PATCH while a whole inventory is under w
       load: () => (release ? new Promise<Inventory>((resolve) => (release = resolve)) : Promise.resolve(answer)),
       // Ironic answers the node as patched; the source keeps it and lists it as that very object (IronicNodeSource).
       patchNode: async (uuid) => {
-        const node = { ...answer.nodes.find((candidate) => candidate.uuid === uuid), extra: { password: 'p' } } as Inventory['nodes'][number];
+        const node = {
+          ...answer.nodes.find((candidate) => candidate.uuid === uuid),
+          extra: { password: 'p' },
+        } as Inventory['nodes'][number];
         answer = { ...answer, nodes: answer.nodes.map((candidate) => (candidate.uuid === uuid ? node : candidate)) };
         return node;
       },
