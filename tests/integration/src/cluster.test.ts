@@ -206,3 +206,53 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
     expect(workers.filter((pid) => readdirSync('/proc').includes(String(pid)))).toEqual([]);
   }, 30_000);
 });
+
+/** The worker's role as the primary gave it (IRONIC_METADATA_WORKER_ROLE). */
+function roleOf(pid: number): string | undefined {
+  const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  return environ.find((entry) => entry.startsWith('IRONIC_METADATA_WORKER_ROLE='))?.split('=')[1];
+}
+
+describe('WORKERS=3: a relay started after the fleet was sent', () => {
+  let sim: Sim;
+  let server: RunningServer;
+  let nodes: { uuid: string; address: string; instanceUuid: string }[];
+
+  beforeAll(async () => {
+    sim = await startSim(20);
+    nodes = await sim.nodes();
+    server = await startMetadataServer({
+      IRONIC_URL: sim.url,
+      WORKERS: '3',
+      SYNC_INTERVAL_SECONDS: String(SYNC_SECONDS),
+      LOG_LEVEL: 'info',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    sim?.child.kill('SIGTERM');
+  });
+
+  it('gets the whole inventory with every config drive as stored, and serves every node alone', async () => {
+    const primary = server.process.pid ?? 0;
+    const before = workerPids(primary);
+    const victim = before.find((pid) => roleOf(pid) === 'relay') ?? 0;
+    process.kill(victim, 'SIGKILL');
+    const after = await until('no replacement relay', async () => {
+      const pids = workerPids(primary);
+      return pids.length === 3 && !pids.includes(victim) && (await readyz(server)).workers?.serving === 3 ? pids : undefined;
+    });
+    const late = after.find((pid) => !before.includes(pid)) ?? 0;
+    // Only the late relay accepts connections while the others are stopped (they share one listening socket).
+    const others = after.filter((pid) => pid !== late);
+    others.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+    try {
+      for (const node of nodes) {
+        expect((await httpFrom(node.address, `${server.url}/openstack/latest/meta_data.json`)).status).toBe(200);
+        expect((await httpFrom(node.address, `${server.url}/openstack/latest/user_data`)).status).toBe(200);
+      }
+    } finally {
+      others.forEach((pid) => process.kill(pid, 'SIGCONT'));
+    }
+  }, 60_000);
+});
