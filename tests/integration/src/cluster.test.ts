@@ -66,21 +66,21 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 const readyz = async (server: RunningServer) =>
   (await (await fetch(`${server.adminUrl}/readyz`)).json()) as { ready: boolean; workers?: { serving: number; wanted: number } };
 
+/** The simulator with 20 nodes, and the built server over it with `env` (WORKERS among it). */
+async function startCluster(env: Record<string, string>) {
+  const sim = await startSim(20);
+  const nodes = await sim.nodes();
+  const server = await startMetadataServer({ IRONIC_URL: sim.url, SYNC_INTERVAL_SECONDS: String(SYNC_SECONDS), LOG_LEVEL: 'info', ...env });
+  return { sim, nodes, server };
+}
+
 describe('WORKERS=2: two workers on one port, one sync for the service', () => {
   let sim: Sim;
   let server: RunningServer;
   let nodes: { uuid: string; address: string; instanceUuid: string }[];
 
   beforeAll(async () => {
-    sim = await startSim(20);
-    nodes = await sim.nodes();
-    server = await startMetadataServer({
-      IRONIC_URL: sim.url,
-      WORKERS: '2',
-      SYNC_INTERVAL_SECONDS: String(SYNC_SECONDS),
-      LOG_LEVEL: 'info',
-      IMDS_TOKEN_REQUIRED: 'true',
-    });
+    ({ sim, nodes, server } = await startCluster({ WORKERS: '2', IMDS_TOKEN_REQUIRED: 'true' }));
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
@@ -219,14 +219,7 @@ describe('WORKERS=3: a relay started after the fleet was sent', () => {
   let nodes: { uuid: string; address: string; instanceUuid: string }[];
 
   beforeAll(async () => {
-    sim = await startSim(20);
-    nodes = await sim.nodes();
-    server = await startMetadataServer({
-      IRONIC_URL: sim.url,
-      WORKERS: '3',
-      SYNC_INTERVAL_SECONDS: String(SYNC_SECONDS),
-      LOG_LEVEL: 'info',
-    });
+    ({ sim, nodes, server } = await startCluster({ WORKERS: '3' }));
   }, 60_000);
   afterAll(async () => {
     await server?.stop();

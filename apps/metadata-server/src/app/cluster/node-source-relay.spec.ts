@@ -30,6 +30,19 @@ function pair(load: () => Promise<Inventory>) {
   return { primary, worker, asked };
 }
 
+/** A syncer over `inner` and two relays: one there from the start, one that gets messages only once `start` is called. */
+function earlyAndLate(inner: NodeSource) {
+  const writable = inner.patchNode !== undefined;
+  const early = new RelayedNodeSource(inner.description, writable, () => undefined);
+  const late = new RelayedNodeSource(inner.description, writable, () => undefined);
+  let started = false;
+  const syncer = new BroadcastingNodeSource(inner, async (message) => {
+    early.receive(message);
+    if (started) late.receive(message);
+  });
+  return { syncer, early, late, start: () => void (started = true) };
+}
+
 describe('BroadcastingNodeSource and RelayedNodeSource', () => {
   it("hand a relay the syncer's loads without the relay asking, and a quiet sync as the same inventory", async () => {
     let answer = inventory('a', 'b');
@@ -68,15 +81,9 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     const forget = jest.fn();
     let loads = 0;
     const inner: NodeSource = { description: 'Ironic', forget, load: () => Promise.resolve(inventory('a', `b${loads++}`)) };
-    const early = new RelayedNodeSource('Ironic', false, () => undefined);
-    const late = new RelayedNodeSource('Ironic', false, () => undefined);
-    let started = false;
-    const syncer = new BroadcastingNodeSource(inner, async (message) => {
-      early.receive(message);
-      if (started) late.receive(message);
-    });
+    const { syncer, early, late, start } = earlyAndLate(inner);
     await syncer.load();
-    started = true;
+    start();
     const served = jest.fn();
     late.watch(served);
     await syncer.load();
@@ -147,34 +154,25 @@ describe('BroadcastingNodeSource with a PATCH while a whole inventory is under w
         return node;
       },
     };
-    const early = new RelayedNodeSource('Ironic', true, () => undefined);
-    const late = new RelayedNodeSource('Ironic', true, () => undefined);
-    let started = false;
-    const syncer = new BroadcastingNodeSource(inner, async (message) => {
-      early.receive(message);
-      if (started) late.receive(message);
-    });
-    return {
-      syncer,
-      early,
-      late,
-      start: () => (started = true),
-      hold: () => (release = () => undefined),
-      finish: () => release?.(answer),
+    const relays = earlyAndLate(inner);
+    /** A load begins and waits; node `a` is patched meanwhile; then the load answers. */
+    const patchWhileLoading = async () => {
+      release = () => undefined;
+      const loading = relays.syncer.load();
+      await new Promise((resolve) => setImmediate(resolve));
+      await relays.syncer.patchNode?.('a', [{ op: 'add', path: '/extra/password', value: 'p' }]);
+      release?.(answer);
+      await loading;
     };
+    return { ...relays, patchWhileLoading };
   }
 
   it('still sends the patched node in the whole inventory of a resync, so that no relay loses it', async () => {
-    const { syncer, early, late, start, hold, finish } = patchedDuringReset();
+    const { syncer, early, late, start, patchWhileLoading } = patchedDuringReset();
     await syncer.load();
     start();
     syncer.resync();
-    hold();
-    const loading = syncer.load();
-    await new Promise((resolve) => setImmediate(resolve));
-    await syncer.patchNode?.('a', [{ op: 'add', path: '/extra/password', value: 'p' }]);
-    finish();
-    await loading;
+    await patchWhileLoading();
     for (const relay of [early, late]) {
       const served = await relay.load();
       expect(served.nodes.map((node) => node.uuid).sort()).toEqual(['a', 'b']);
@@ -183,13 +181,8 @@ describe('BroadcastingNodeSource with a PATCH while a whole inventory is under w
   });
 
   it("still sends the patched node in a new syncer's first inventory, so that no relay loses it", async () => {
-    const { syncer, early, hold, finish } = patchedDuringReset();
-    hold();
-    const loading = syncer.load();
-    await new Promise((resolve) => setImmediate(resolve));
-    await syncer.patchNode?.('a', [{ op: 'add', path: '/extra/password', value: 'p' }]);
-    finish();
-    await loading;
+    const { early, patchWhileLoading } = patchedDuringReset();
+    await patchWhileLoading();
     expect((await early.load()).nodes.map((node) => node.uuid).sort()).toEqual(['a', 'b']);
   });
 });
