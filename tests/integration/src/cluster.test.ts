@@ -248,4 +248,25 @@ describe('WORKERS=3: a relay started after the fleet was sent', () => {
       others.forEach((pid) => process.kill(pid, 'SIGCONT'));
     }
   }, 60_000);
+
+  it('stays ready while its syncing worker is replaced: the relays serve a usable index meanwhile', async () => {
+    const primary = server.process.pid ?? 0;
+    const syncer = workerPids(primary).find((pid) => roleOf(pid) === 'syncer') ?? 0;
+    process.kill(syncer, 'SIGKILL');
+    const seen: boolean[] = [];
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline) {
+      seen.push((await readyz(server)).ready);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(seen.filter((ready) => !ready)).toEqual([]);
+    await until('no new syncer serving', async () => {
+      const pids = workerPids(primary);
+      return pids.some((pid) => pid !== syncer && roleOf(pid) === 'syncer') && (await readyz(server)).workers?.serving === 3
+        ? true
+        : undefined;
+    });
+    for (const node of nodes.slice(0, 5))
+      expect((await httpFrom(node.address, `${server.url}/openstack/latest/user_data`)).status).toBe(200);
+  }, 60_000);
 });

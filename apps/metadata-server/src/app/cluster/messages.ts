@@ -29,8 +29,10 @@ export type ToWorker =
   | { kind: 'ironic-metadata:resync' }
   /** To the syncer: its oldest broadcast not yet acknowledged is written to every relay. */
   | { kind: 'ironic-metadata:relayed' }
-  /** To the syncer: its catalog's status, for the primary's /readyz. */
-  | { kind: 'ironic-metadata:status-request'; id: number };
+  /** To any worker: its catalog's status, for the primary's /readyz. */
+  | { kind: 'ironic-metadata:status-request'; id: number }
+  /** To the relays: the syncer died; a whole inventory it was sending will not be finished. */
+  | { kind: 'ironic-metadata:syncer-lost' };
 
 export type ToPrimary =
   /** The worker listens for messages now: those held for it may go. */
@@ -44,7 +46,7 @@ export type ToPrimary =
   | { kind: 'ironic-metadata:broadcast'; message: ToWorker }
   /** From the syncer: the reply to relay `to`'s request. */
   | { kind: 'ironic-metadata:answer'; to: number; message: Extract<ToWorker, { kind: 'ironic-metadata:reply' }> }
-  /** From the syncer: its catalog's status now. */
+  /** From a worker: its catalog's status now. */
   | { kind: 'ironic-metadata:status'; id: number; status: CatalogStatus };
 
 /** Environment the primary gives each worker. */
@@ -55,7 +57,10 @@ export const WORKER_ENV = {
   source: 'IRONIC_METADATA_WORKER_SOURCE',
   /** `1` when the node source takes PATCHes (Ironic), so workers offer password writes. */
   writable: 'IRONIC_METADATA_WORKER_SOURCE_WRITABLE',
-  /** `syncer` for the worker that talks to the node source, `relay` for the others. */
+  /**
+   * `syncer` for the worker that talks to the node source, `relay` for the others, `late-relay` for
+   * one started after the fleet was sent: it serves only once it has the whole inventory again.
+   */
   role: 'IRONIC_METADATA_WORKER_ROLE',
 } as const;
 

@@ -1,5 +1,6 @@
 import type { Inventory } from '@ironic-metadata/ironic-model';
 import type { NodeSource } from '@ironic-metadata/node-discovery';
+import { nodeDelta } from './inventory-delta';
 import type { ToPrimary, ToWorker } from './messages';
 import { BroadcastingNodeSource, ITEMS_PER_MESSAGE, RelayedNodeSource, RelayedOneAtATime } from './node-source-relay';
 
@@ -112,6 +113,44 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     written[0]();
     await loaded;
     expect(answered).toBe(true);
+  });
+
+  it('keeps serving the last whole inventory when its syncer dies while sending another, until the next syncer sends one', async () => {
+    const fleet = (tag: string) => inventory(...Array.from({ length: 2 * ITEMS_PER_MESSAGE }, (_, i) => `${tag}-${i}`));
+    const relay = new RelayedNodeSource('Ironic', false, () => undefined);
+    const first: ToWorker[] = [];
+    await new BroadcastingNodeSource({ description: 'Ironic', load: () => Promise.resolve(fleet('a')) }, async (message) => {
+      first.push(message);
+    }).load();
+    first.forEach((message) => relay.receive(message));
+    const second: ToWorker[] = [];
+    const next = new BroadcastingNodeSource({ description: 'Ironic', load: () => Promise.resolve(fleet('b')) }, async (message) => {
+      second.push(message);
+    });
+    await next.load();
+    relay.receive(second[0]);
+    relay.receive({ kind: 'ironic-metadata:syncer-lost' });
+    // A node the next syncer patches before its first load: not an inventory to serve on its own.
+    relay.receive({ kind: 'ironic-metadata:inventory', delta: nodeDelta(inventory('patched').nodes[0]), more: false });
+    expect((await relay.load()).nodes.map((node) => node.uuid)).toEqual(fleet('a').nodes.map((node) => node.uuid));
+    second.forEach((message) => relay.receive(message));
+    expect((await relay.load()).nodes.map((node) => node.uuid)).toEqual(fleet('b').nodes.map((node) => node.uuid));
+  });
+
+  it('started late, is not ready with a failed sync, only with the whole inventory', async () => {
+    const late = new RelayedNodeSource('Ironic', false, () => undefined, true);
+    let ready = false;
+    void late.ready.then(() => (ready = true));
+    late.receive({ kind: 'ironic-metadata:sync-failed', message: 'Ironic at http://ironic:6385 cannot be reached' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ready).toBe(false);
+    const whole: ToWorker[] = [];
+    await new BroadcastingNodeSource({ description: 'Ironic', load: () => Promise.resolve(inventory('a')) }, async (message) => {
+      whole.push(message);
+    }).load();
+    whole.forEach((message) => late.receive(message));
+    await late.ready;
+    expect((await late.load()).nodes.map((node) => node.uuid)).toEqual(['a']);
   });
 
   it('sends a large fleet in pieces, the first a reset, and a relay serves it only once the last piece arrived', async () => {

@@ -170,6 +170,11 @@ export class RelayedNodeSource implements NodeSource {
     readonly description: string,
     writable: boolean,
     private readonly send: (message: ToPrimary) => void,
+    /**
+     * Started after the fleet was sent (a replacement): it is ready with the whole inventory only, not
+     * with a failed sync, so that it does not serve an empty index while the others serve theirs.
+     */
+    private readonly late = false,
   ) {
     if (writable) {
       this.patchNode = async (uuid, patch) => {
@@ -199,7 +204,12 @@ export class RelayedNodeSource implements NodeSource {
         if (this.inventory) this.settle({ inventory: this.inventory });
         break;
       case 'ironic-metadata:sync-failed':
+        if (this.late && !this.inventory) break;
         this.settle({ error: message.message });
+        break;
+      case 'ironic-metadata:syncer-lost':
+        // Pieces of a whole inventory may have come in part: the last one whole stands until the next.
+        this.whole = false;
         break;
       case 'ironic-metadata:reply':
         this.pending.get(message.id)?.(message);

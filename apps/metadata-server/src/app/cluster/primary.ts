@@ -15,7 +15,7 @@ import { isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
 const DRAIN_MS = 10_000;
 /** A worker that dies sooner than this after it started is replaced after a pause, not at once. */
 const CRASH_LOOP_MS = 5_000;
-/** How long /readyz waits for the syncer to say how fresh its index is. */
+/** How long /readyz waits for the workers to say how fresh their indexes are. */
 const STATUS_WAIT_MS = 1_000;
 
 /** A relay's request as the syncer was asked it, answered with an error should the syncer die first. */
@@ -67,11 +67,11 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   const serving = new Map<number, number>();
   const started = new Map<number, number>();
   /** Relays forked after the syncer sent its whole inventory: they need it again (a resync). */
-  const late = new Set<number>();
+  const lateRelays = new Set<number>();
   /** The syncer has sent its whole inventory since it started. */
   let fleetSent = false;
   const forwarded = new Map<string, Forwarded>();
-  const statusWaiters = new Map<number, (status: CatalogStatus | undefined) => void>();
+  const statusWaiters = new Map<number, (status: CatalogStatus) => void>();
   let nextStatusId = 0;
   let everServed = false;
   /** A syncer loaded the nodes at its start and served: later ones that cannot are replaced, not fatal. */
@@ -79,28 +79,41 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   let stopping = false;
   const clusterMetrics = new ClusterMetrics(metrics.registry, live);
 
-  const syncerStatus = (): Promise<CatalogStatus | undefined> => {
-    const asked = syncer;
-    if (!asked?.isConnected()) return Promise.resolve(undefined);
-    const id = nextStatusId++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        statusWaiters.delete(id);
-        resolve(undefined);
-      }, STATUS_WAIT_MS);
-      statusWaiters.set(id, (status) => {
-        clearTimeout(timer);
-        resolve(status);
-      });
-      send(asked, { kind: 'ironic-metadata:status-request', id });
-    });
+  /**
+   * The freshest usable index among the serving workers, else the syncer's status: the service is
+   * ready while any worker serves a usable index, also while its syncer is being replaced. Workers
+   * that do not answer within STATUS_WAIT_MS are left out; undefined when none answers.
+   */
+  const serviceStatus = async (): Promise<CatalogStatus | undefined> => {
+    const asked = live().filter((worker) => worker.isConnected() && (serving.has(worker.id) || worker === syncer));
+    const answers = await Promise.all(
+      asked.map(
+        (worker) =>
+          new Promise<{ worker: Worker; status?: CatalogStatus }>((resolve) => {
+            const id = nextStatusId++;
+            const timer = setTimeout(() => {
+              statusWaiters.delete(id);
+              resolve({ worker });
+            }, STATUS_WAIT_MS);
+            statusWaiters.set(id, (status) => {
+              clearTimeout(timer);
+              resolve({ worker, status });
+            });
+            send(worker, { kind: 'ironic-metadata:status-request', id });
+          }),
+      ),
+    );
+    const usable = answers
+      .flatMap(({ status }) => (status?.usable ? [status] : []))
+      .sort((a, b) => (a.ageSeconds ?? Infinity) - (b.ageSeconds ?? Infinity));
+    return usable[0] ?? answers.find((answer) => answer.worker === syncer)?.status ?? answers.find((answer) => answer.status)?.status;
   };
 
   const admin = await listen(
     container.get(AdminApp).create(Date.now, {
       metrics: () => clusterMetrics.metrics(),
       workers: () => ({ serving: serving.size, wanted: workers }),
-      status: syncerStatus,
+      status: serviceStatus,
     }),
     config.adminBindAddr,
     config.adminBindPort,
@@ -132,7 +145,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
       case 'ironic-metadata:hello':
         greeted.get(worker.id)?.();
         greeted.delete(worker.id);
-        if (late.delete(worker.id) && syncer) send(syncer, { kind: 'ironic-metadata:resync' });
+        if (lateRelays.delete(worker.id) && syncer) send(syncer, { kind: 'ironic-metadata:resync' });
         break;
       case 'ironic-metadata:request':
         if (!syncer?.isConnected()) unanswered(worker.id, message.id);
@@ -177,11 +190,15 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     greeted.get(worker.id)?.();
     greeted.delete(worker.id);
     queues.delete(worker.id);
-    late.delete(worker.id);
+    lateRelays.delete(worker.id);
     const wasSyncer = worker === syncer;
     if (wasSyncer) {
       syncer = undefined;
       fleetSent = false;
+      // The next syncer's first inventory replaces every relay's: none needs a resync for it, and a
+      // relay that got part of a whole inventory from this one keeps serving the last it had whole.
+      lateRelays.clear();
+      for (const relay of relays()) send(relay, { kind: 'ironic-metadata:syncer-lost' });
       for (const [key, request] of forwarded) {
         forwarded.delete(key);
         unanswered(request.from, request.id);
@@ -205,11 +222,12 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   // A new syncer's first inventory replaces every relay's: a relay forked before it needs nothing more.
   const fork = (asSyncer: boolean) => {
     if (stopping) return;
-    const worker = cluster.fork({ ...env, [WORKER_ENV.role]: asSyncer ? 'syncer' : 'relay' });
+    const late = !asSyncer && fleetSent;
+    const worker = cluster.fork({ ...env, [WORKER_ENV.role]: asSyncer ? 'syncer' : late ? 'late-relay' : 'relay' });
     started.set(worker.id, Date.now());
     queues.set(worker.id, new Promise((resolve) => greeted.set(worker.id, resolve)));
     if (asSyncer) syncer = worker;
-    else if (fleetSent) late.add(worker.id);
+    else if (late) lateRelays.add(worker.id);
   };
   for (let i = 0; i < workers; i++) fork(i === 0);
 

@@ -29,7 +29,8 @@ function orderedSender(): (message: ToPrimary) => void {
  */
 export async function runWorker(config: Config, caps: ConnectionCaps): Promise<void> {
   const send = orderedSender();
-  const syncer = process.env[WORKER_ENV.role] === 'syncer';
+  const role = process.env[WORKER_ENV.role];
+  const syncer = role === 'syncer';
   const tokenKey = process.env[WORKER_ENV.tokenKey];
   const tokenKeys = tokenKey ? [Buffer.from(tokenKey, 'base64')] : undefined;
   let serve: () => Promise<void>;
@@ -62,9 +63,6 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
         case 'ironic-metadata:relayed':
           broadcasts.relayed();
           break;
-        case 'ironic-metadata:status-request':
-          send({ kind: 'ironic-metadata:status', id: message.id, status: catalog.status() });
-          break;
       }
     };
     serve = async () => {
@@ -76,6 +74,7 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
       process.env[WORKER_ENV.source] ?? 'the node source',
       process.env[WORKER_ENV.writable] === '1',
       send,
+      role === 'late-relay',
     );
     container = containerOrExit(config, { nodeSource: relay, tokenKeys });
     const catalog = container.get(TYPES.NodeCatalog);
@@ -99,7 +98,9 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
           .get(TYPES.NodeCatalog)
           .refresh()
           .catch(() => undefined);
-    } else if (message.kind === 'ironic-metadata:metrics-request')
+    } else if (message.kind === 'ironic-metadata:status-request')
+      send({ kind: 'ironic-metadata:status', id: message.id, status: container.get(TYPES.NodeCatalog).status() });
+    else if (message.kind === 'ironic-metadata:metrics-request')
       void metrics.registry.getMetricsAsJSON().then((all) => send({ kind: 'ironic-metadata:metrics', id: message.id, metrics: all }));
     else receive(message);
   });
