@@ -80,7 +80,8 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   const clusterMetrics = new ClusterMetrics(metrics.registry, live);
 
   /**
-   * The freshest usable index among the serving workers, else the syncer's status: the service is
+   * The syncer's status while its index is usable (its `loadedAt` is the service's last sync), else
+   * the freshest usable index among the serving workers, else the syncer's status: the service is
    * ready while any worker serves a usable index, also while its syncer is being replaced. Workers
    * that do not answer within STATUS_WAIT_MS are left out; undefined when none answers.
    */
@@ -103,10 +104,11 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
           }),
       ),
     );
+    const syncers = answers.find((answer) => answer.worker === syncer)?.status;
     const usable = answers
       .flatMap(({ status }) => (status?.usable ? [status] : []))
       .sort((a, b) => (a.ageSeconds ?? Infinity) - (b.ageSeconds ?? Infinity));
-    return usable[0] ?? answers.find((answer) => answer.worker === syncer)?.status ?? answers.find((answer) => answer.status)?.status;
+    return (syncers?.usable ? syncers : usable[0]) ?? syncers ?? answers.find((answer) => answer.status)?.status;
   };
 
   const admin = await listen(
