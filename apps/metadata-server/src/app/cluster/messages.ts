@@ -57,11 +57,13 @@ export const WORKER_ENV = {
   source: 'IRONIC_METADATA_WORKER_SOURCE',
   /** `1` when the node source takes PATCHes (Ironic), so workers offer password writes. */
   writable: 'IRONIC_METADATA_WORKER_SOURCE_WRITABLE',
-  /**
-   * `syncer` for the worker that talks to the node source, `relay` for the others, `late-relay` for
-   * one started after the fleet was sent: it serves only once it has the whole inventory again.
-   */
+  /** `syncer` for the worker that talks to the node source, `relay` for the others. */
   role: 'IRONIC_METADATA_WORKER_ROLE',
+  /**
+   * `1` for a worker started after a fleet was sent (a replacement): it serves only once it holds a
+   * whole inventory, not an empty index while the others serve theirs.
+   */
+  late: 'IRONIC_METADATA_WORKER_LATE',
 } as const;
 
 /** Whether an IPC message is ours (prom-client and node:cluster send their own). */

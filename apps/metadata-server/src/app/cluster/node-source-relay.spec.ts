@@ -153,6 +153,20 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     expect((await late.load()).nodes.map((node) => node.uuid)).toEqual(['a']);
   });
 
+  it('fails a load when no syncer answers its refresh, rather than hand out what it held as fresh', async () => {
+    const relay = new RelayedNodeSource('Ironic', false, (message) => {
+      if (message.kind === 'ironic-metadata:request')
+        relay.receive({ kind: 'ironic-metadata:reply', id: message.id, error: 'the worker that syncs the nodes is restarting; try again' });
+    });
+    const whole: ToWorker[] = [];
+    await new BroadcastingNodeSource({ description: 'Ironic', load: () => Promise.resolve(inventory('a')) }, async (message) => {
+      whole.push(message);
+    }).load();
+    whole.forEach((message) => relay.receive(message));
+    expect((await relay.load()).nodes).toHaveLength(1);
+    await expect(relay.load()).rejects.toThrow('the worker that syncs the nodes is restarting; try again');
+  });
+
   it('sends a large fleet in pieces, the first a reset, and a relay serves it only once the last piece arrived', async () => {
     const fleet = inventory(...Array.from({ length: 2 * ITEMS_PER_MESSAGE + 10 }, (_, i) => `node-${i}`));
     const pieces: ToWorker[] = [];

@@ -171,7 +171,7 @@ export class RelayedNodeSource implements NodeSource {
     writable: boolean,
     private readonly send: (message: ToPrimary) => void,
     /**
-     * Started after the fleet was sent (a replacement): it is ready with the whole inventory only, not
+     * Started after a fleet was sent (a replacement): it is ready with the whole inventory only, not
      * with a failed sync, so that it does not serve an empty index while the others serve theirs.
      */
     private readonly late = false,
@@ -219,7 +219,11 @@ export class RelayedNodeSource implements NodeSource {
   }
 
   async load(): Promise<Inventory> {
-    if (!this.unread) await this.ask((id) => ({ kind: 'ironic-metadata:request', id, op: 'refresh' }));
+    if (!this.unread) {
+      const reply = await this.ask((id) => ({ kind: 'ironic-metadata:request', id, op: 'refresh' }));
+      // No syncer answered (one is being replaced): what this relay holds is no fresher than before.
+      if (reply.error !== undefined && !this.unread) throw new Error(reply.error);
+    }
     this.unread = false;
     const outcome = this.outcome;
     if (!outcome) throw new Error(`the nodes are not loaded yet from ${this.description}`);

@@ -70,6 +70,8 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   const lateRelays = new Set<number>();
   /** The syncer has sent its whole inventory since it started. */
   let fleetSent = false;
+  /** Some syncer has: a worker started from now on replaces one that served. */
+  let fleetEverSent = false;
   const forwarded = new Map<string, Forwarded>();
   const statusWaiters = new Map<number, (status: CatalogStatus) => void>();
   let nextStatusId = 0;
@@ -86,7 +88,10 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
    * that do not answer within STATUS_WAIT_MS are left out; undefined when none answers.
    */
   const serviceStatus = async (): Promise<CatalogStatus | undefined> => {
-    const asked = live().filter((worker) => worker.isConnected() && (serving.has(worker.id) || worker === syncer));
+    // A worker that has not said hello yet would answer only after it, and hold every /readyz meanwhile.
+    const asked = live().filter(
+      (worker) => worker.isConnected() && !greeted.has(worker.id) && (serving.has(worker.id) || worker === syncer),
+    );
     const answers = await Promise.all(
       asked.map(
         (worker) =>
@@ -158,7 +163,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
         break;
       case 'ironic-metadata:broadcast':
         if (worker !== syncer) break;
-        if (message.message.kind === 'ironic-metadata:inventory' && message.message.reset) fleetSent = true;
+        if (message.message.kind === 'ironic-metadata:inventory' && message.message.reset) fleetSent = fleetEverSent = true;
         // Acknowledged once written to every relay: the syncer sends the next piece only then, so that
         // this process never holds more than one piece of a fleet, however slowly a relay reads.
         void Promise.all(relays().map((relay) => send(relay, message.message))).then(() =>
@@ -224,12 +229,15 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   // A new syncer's first inventory replaces every relay's: a relay forked before it needs nothing more.
   const fork = (asSyncer: boolean) => {
     if (stopping) return;
-    const late = !asSyncer && fleetSent;
-    const worker = cluster.fork({ ...env, [WORKER_ENV.role]: asSyncer ? 'syncer' : late ? 'late-relay' : 'relay' });
+    const worker = cluster.fork({
+      ...env,
+      [WORKER_ENV.role]: asSyncer ? 'syncer' : 'relay',
+      ...(fleetEverSent ? { [WORKER_ENV.late]: '1' } : {}),
+    });
     started.set(worker.id, Date.now());
     queues.set(worker.id, new Promise((resolve) => greeted.set(worker.id, resolve)));
     if (asSyncer) syncer = worker;
-    else if (late) lateRelays.add(worker.id);
+    else if (fleetSent) lateRelays.add(worker.id);
   };
   for (let i = 0; i < workers; i++) fork(i === 0);
 

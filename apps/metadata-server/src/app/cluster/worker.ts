@@ -31,6 +31,7 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
   const send = orderedSender();
   const role = process.env[WORKER_ENV.role];
   const syncer = role === 'syncer';
+  const late = process.env[WORKER_ENV.late] === '1';
   const tokenKey = process.env[WORKER_ENV.tokenKey];
   const tokenKeys = tokenKey ? [Buffer.from(tokenKey, 'base64')] : undefined;
   let serve: () => Promise<void>;
@@ -68,13 +69,16 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
     serve = async () => {
       await loadNodesAtStart(config, catalog);
       catalog.startSync();
+      // A replacement syncer serves once it has loaded the nodes, not an empty index while the relays
+      // serve theirs (the source may be down now: startSync retries).
+      if (late && !catalog.current()) await new Promise<void>((resolve) => catalog.onIndex(() => resolve()));
     };
   } else {
     const relay = new RelayedNodeSource(
       process.env[WORKER_ENV.source] ?? 'the node source',
       process.env[WORKER_ENV.writable] === '1',
       send,
-      role === 'late-relay',
+      late,
     );
     container = containerOrExit(config, { nodeSource: relay, tokenKeys });
     const catalog = container.get(TYPES.NodeCatalog);
