@@ -35,10 +35,8 @@ export interface ContainerOverrides {
   logger?: Logger;
   /** Replaces the node source the config selects. */
   nodeSource?: NodeSource;
-  /** Wraps the node source (a cluster's primary passes what it loads on to its workers). */
+  /** Wraps the node source (a cluster's syncing worker passes what it loads on to the other workers). */
   relayNodeSource?: (source: NodeSource) => NodeSource;
-  /** Replaces the config drive decoding (a cluster's primary leaves drives to its workers). */
-  configDrives?: Pick<ConfigDriveCache, 'decode' | 'retain'>;
   /** IMDSv2 token keys when IMDS_TOKEN_KEY_FILE is unset: one key the cluster's primary made for all its workers. */
   tokenKeys?: Buffer[];
   /** Where the wiring counts what it sees; without it nothing is counted (the CLI). */
@@ -77,9 +75,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   if (client) container.bind(TYPES.IronicClient).toConstantValue(client);
   const chosen = overrides.nodeSource ?? source;
   container.bind(TYPES.NodeSource).toConstantValue(overrides.relayNodeSource ? overrides.relayNodeSource(chosen) : chosen);
-  container
-    .bind(TYPES.ConfigDriveCache)
-    .toConstantValue(overrides.configDrives ?? new ConfigDriveCache({ fetcher: httpConfigDriveFetcher }));
+  container.bind(TYPES.ConfigDriveCache).toConstantValue(new ConfigDriveCache({ fetcher: httpConfigDriveFetcher }));
   container.bind(TYPES.NodeCatalog).toResolvedValue(
     (source: NodeSource, cache: Pick<ConfigDriveCache, 'decode' | 'retain'>, logger: Logger) => {
       const catalog = new NodeCatalog(
