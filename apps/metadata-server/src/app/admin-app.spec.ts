@@ -30,6 +30,19 @@ describe('the admin listener', () => {
     expect(ready.body).toMatchObject({ ready: true, loaded: true, nodes: 5, staleBudgetSeconds: 3600 });
   });
 
+  it('in a cluster, is not ready and says why while no worker says how fresh its index is', async () => {
+    const app = adminFor()
+      .get(AdminApp)
+      .create(Date.now, { metrics: async () => '', workers: () => ({ serving: 0, wanted: 2 }), status: async () => undefined });
+    const readyz = await request(app).get('/readyz');
+    expect(readyz.status).toBe(503);
+    expect(readyz.body).toMatchObject({
+      ready: false,
+      reason: 'no worker said how fresh its index is: the workers are starting or being replaced',
+      workers: { serving: 0, wanted: 2 },
+    });
+  });
+
   it('answers another path 404 and another method 405 with Allow, in one plain-text line', async () => {
     const app = adminFor().get(AdminApp).create();
     const posted = await request(app).post('/healthz');

@@ -12,7 +12,7 @@ export interface ClusterView {
   metrics(): Promise<string>;
   /** Workers serving now, and how many the service runs. */
   workers(): { serving: number; wanted: number };
-  /** The syncing worker's index status; undefined when no syncer answers (it is being replaced). */
+  /** The status of the index the service serves from (the syncer's, else the freshest usable); undefined when no worker answers. */
   status(): Promise<CatalogStatus | undefined>;
 }
 
@@ -51,7 +51,7 @@ export class AdminApp {
       const ready = status !== undefined && status.usable && (workers === undefined || workers.serving > 0);
       response.status(ready ? 200 : 503).json({
         ready,
-        ...(status ?? { syncing: 'no worker syncs the nodes now: the syncing worker is being replaced' }),
+        ...(status ?? { reason: 'no worker said how fresh its index is: the workers are starting or being replaced' }),
         source: this.catalog.source.description,
         site: this.config.siteId,
         workers,

@@ -38,7 +38,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   // said hello (until then it has no listener, and a message would be lost): a fleet sent in pieces
   // is then never serialized whole at once, and every worker gets messages in order.
   const queues = new Map<number, Promise<void>>();
-  const greeted = new Map<number, () => void>();
+  const awaitingHello = new Map<number, () => void>();
   const send = (worker: Worker, message: ToWorker): Promise<void> => {
     const sent = (queues.get(worker.id) ?? Promise.resolve()).then(
       () => new Promise<void>((resolve) => (worker.isConnected() ? worker.send(message, undefined, () => resolve()) : resolve())),
@@ -90,7 +90,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   const serviceStatus = async (): Promise<CatalogStatus | undefined> => {
     // A worker that has not said hello yet would answer only after it, and hold every /readyz meanwhile.
     const asked = live().filter(
-      (worker) => worker.isConnected() && !greeted.has(worker.id) && (serving.has(worker.id) || worker === syncer),
+      (worker) => worker.isConnected() && !awaitingHello.has(worker.id) && (serving.has(worker.id) || worker === syncer),
     );
     const answers = await Promise.all(
       asked.map(
@@ -150,8 +150,8 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     if (!isOurs<ToPrimary>(message)) return;
     switch (message.kind) {
       case 'ironic-metadata:hello':
-        greeted.get(worker.id)?.();
-        greeted.delete(worker.id);
+        awaitingHello.get(worker.id)?.();
+        awaitingHello.delete(worker.id);
         if (lateRelays.delete(worker.id) && syncer) send(syncer, { kind: 'ironic-metadata:resync' });
         break;
       case 'ironic-metadata:request':
@@ -194,8 +194,8 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   cluster.on('exit', (worker, code, signal) => {
     serving.delete(worker.id);
     // What was held for it goes nowhere now, and is done: a broadcast waiting on it is acknowledged.
-    greeted.get(worker.id)?.();
-    greeted.delete(worker.id);
+    awaitingHello.get(worker.id)?.();
+    awaitingHello.delete(worker.id);
     queues.delete(worker.id);
     lateRelays.delete(worker.id);
     const wasSyncer = worker === syncer;
@@ -235,7 +235,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
       ...(fleetEverSent ? { [WORKER_ENV.late]: '1' } : {}),
     });
     started.set(worker.id, Date.now());
-    queues.set(worker.id, new Promise((resolve) => greeted.set(worker.id, resolve)));
+    queues.set(worker.id, new Promise((resolve) => awaitingHello.set(worker.id, resolve)));
     if (asSyncer) syncer = worker;
     else if (fleetSent) lateRelays.add(worker.id);
   };

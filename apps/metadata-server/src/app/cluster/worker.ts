@@ -29,8 +29,7 @@ function orderedSender(): (message: ToPrimary) => void {
  */
 export async function runWorker(config: Config, caps: ConnectionCaps): Promise<void> {
   const send = orderedSender();
-  const role = process.env[WORKER_ENV.role];
-  const syncer = role === 'syncer';
+  const syncer = process.env[WORKER_ENV.role] === 'syncer';
   const late = process.env[WORKER_ENV.late] === '1';
   const tokenKey = process.env[WORKER_ENV.tokenKey];
   const tokenKeys = tokenKey ? [Buffer.from(tokenKey, 'base64')] : undefined;
@@ -38,27 +37,27 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
   let container: Container;
   let receive: (message: ToWorker) => void;
   if (syncer) {
-    let source: BroadcastingNodeSource | undefined;
+    let built: BroadcastingNodeSource | undefined;
     const broadcasts = new RelayedOneAtATime(send);
     container = containerOrExit(config, {
       tokenKeys,
-      relayNodeSource: (inner) => (source = new BroadcastingNodeSource(inner, broadcasts.broadcast)),
+      relayNodeSource: (inner) => (built = new BroadcastingNodeSource(inner, broadcasts.broadcast)),
     });
     const catalog = container.get(TYPES.NodeCatalog);
-    const relay = source;
-    if (!relay) throw new Error('the node source was not built');
+    const source = built;
+    if (!source) throw new Error('the node source was not built');
     receive = (message) => {
       switch (message.kind) {
         case 'ironic-metadata:request':
           void answerWorker(catalog, message).then((reply) => send({ kind: 'ironic-metadata:answer', to: message.from, message: reply }));
           break;
         case 'ironic-metadata:resync':
-          relay.resync();
+          source.resync();
           // A load already in flight began before the resync: the one after it reads anew.
           void catalog
             .refresh()
             .catch(() => undefined)
-            .then(() => (relay.resyncPending ? catalog.refresh() : undefined))
+            .then(() => (source.resyncPending ? catalog.refresh() : undefined))
             .catch(() => undefined);
           break;
         case 'ironic-metadata:relayed':
