@@ -260,7 +260,8 @@ describe('a gzip+base64 ISO config drive in a real Ironic', () => {
       ),
       admin.createActiveNode({ name: `it-${run}-json-drive` }, { configdrive: drive, instanceInfo: { fixed_ips: ['127.0.0.51'] } }),
     ]);
-    server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent' });
+    // Two workers: the syncer reads the drives from Ironic and hands them, as stored, to the other.
+    server = await startMetadataServer({ IRONIC_URL: noauth.url, LEASE_FILE: '/nonexistent', WORKERS: '2' });
   });
   afterAll(async () => {
     await server?.stop();
