@@ -17,6 +17,9 @@ const RELEASE_MIN_LENGTH = 1024;
  */
 export class ConfigDriveCache {
   private readonly entries = new Map<string, { stored: unknown; hash: string; result: DecodedConfigDrive }>();
+  /** Decodes under way, by node uuid: a drive asked for twice at once (a relay's early decode, then its index) is decoded once. */
+  private readonly decoding = new Map<string, { stored: unknown; result: Promise<DecodedConfigDrive> }>();
+  private readonly decodedSinceRetain = new Set<string>();
 
   constructor(private readonly options: DecodeOptions = {}) {}
 
@@ -29,6 +32,8 @@ export class ConfigDriveCache {
     const cached = this.entries.get(node.uuid);
     // An unchanged node comes back from the source as the very same value (or its reference): no need to hash it again.
     if (cached?.stored === stored) return cached.result;
+    const underWay = this.decoding.get(node.uuid);
+    if (underWay?.stored === stored) return underWay.result;
     if (typeof stored === 'string' && stored.startsWith(DECODED_DRIVE_REFERENCE)) {
       return {
         problem: 'the decoded config drive is no longer cached; it is read again at the next full listing of the source',
@@ -40,14 +45,39 @@ export class ConfigDriveCache {
       cached.stored = release(node, stored, hash);
       return cached.result;
     }
-    const result = await this.decodeValue(stored);
-    this.entries.set(node.uuid, { stored: release(node, stored, hash), hash, result });
-    return result;
+    const decoding = this.decodeValue(stored).then((result) => {
+      this.entries.set(node.uuid, { stored: release(node, stored, hash), hash, result });
+      this.decodedSinceRetain.add(node.uuid);
+      return result;
+    });
+    this.decoding.set(node.uuid, { stored, result: decoding });
+    try {
+      return await decoding;
+    } finally {
+      if (this.decoding.get(node.uuid)?.result === decoding) this.decoding.delete(node.uuid);
+    }
   }
 
-  /** Forgets nodes that are gone, so the cache stays the size of the fleet. */
+  /**
+   * Starts decoding `node`'s drive now when it is stored inline at 1 KiB or more (what {@link decode}
+   * replaces by its reference), for a caller that receives nodes a few at a time and would otherwise
+   * hold all their drives as stored until the last arrived. Shorter values (a URL, a mask) wait for
+   * `decode`, which fetches one URL at a time. A drive that cannot be decoded is reported by `decode`.
+   */
+  decodeEarly(node: IronicNode): void {
+    const stored = node.instance_info.configdrive;
+    if (typeof stored === 'string' && stored.length >= RELEASE_MIN_LENGTH) void this.decode(node).catch(() => undefined);
+  }
+
+  /**
+   * Forgets nodes that are gone, so the cache stays the size of the fleet: those not in `uuids` (the
+   * inventory just indexed) and not decoded since the last call. A drive decoded meanwhile may be of
+   * a node in the next inventory (a relay decodes drives as they arrive), whose stored value was
+   * already replaced by its reference.
+   */
   retain(uuids: ReadonlySet<string>): void {
-    for (const uuid of this.entries.keys()) if (!uuids.has(uuid)) this.entries.delete(uuid);
+    for (const uuid of this.entries.keys()) if (!uuids.has(uuid) && !this.decodedSinceRetain.has(uuid)) this.entries.delete(uuid);
+    this.decodedSinceRetain.clear();
   }
 
   private async decodeValue(stored: unknown): Promise<DecodedConfigDrive> {

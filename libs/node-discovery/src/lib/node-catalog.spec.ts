@@ -204,6 +204,52 @@ describe('ConfigDriveCache', () => {
     expect(fromIronicAgain.instance_info.configdrive).toBe(node.instance_info.configdrive);
   });
 
+  it('decodes a drive once when it is asked for again while its decoding is under way', async () => {
+    let fetches = 0;
+    const cache = new ConfigDriveCache({
+      fetcher: async () => {
+        fetches += 1;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return Buffer.from(encodeConfigDrive({ meta_data: { hostname: 'fetched' } }));
+      },
+    });
+    const node = aNode({ instance_info: { configdrive: 'https://swift.example/drive' } });
+    const [early, indexed] = await Promise.all([cache.decode(node), cache.decode(node)]);
+    expect(indexed).toBe(early);
+    expect(early).toMatchObject({ configDrive: { metaData: { hostname: 'fetched' } } });
+    expect(fetches).toBe(1);
+  });
+
+  it('decodes early only a drive stored inline, and leaves a URL to be fetched when the index is built', async () => {
+    const fetcher = jest.fn(async () => Buffer.from(encodeConfigDrive({ meta_data: { hostname: 'fetched' } })));
+    const cache = new ConfigDriveCache({ fetcher });
+    const inline = aNode({
+      instance_info: { configdrive: encodeConfigDrive({ meta_data: { hostname: 'inline' }, user_data: 'x'.repeat(4096) }) },
+    });
+    const url = aNode({ instance_info: { configdrive: `https://swift.example/v1/AUTH_x/drives/a?temp_url_sig=${'0'.repeat(40)}` } });
+    cache.decodeEarly(inline);
+    cache.decodeEarly(url);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(inline.instance_info.configdrive).toMatch(new RegExp(`^${DECODED_DRIVE_REFERENCE}`));
+    expect(fetcher).not.toHaveBeenCalled();
+    expect(await cache.decode(inline)).toMatchObject({ configDrive: { metaData: { hostname: 'inline' } } });
+  });
+
+  it('keeps a drive decoded since the last retain for the inventory after, though that node is not in the one retained', async () => {
+    const cache = new ConfigDriveCache();
+    const indexed = aNode();
+    const arrived = aNode({
+      instance_info: { configdrive: encodeConfigDrive({ meta_data: { hostname: 'new' }, user_data: 'x'.repeat(4096) }) },
+    });
+    await cache.decode(arrived);
+    // The inventory being indexed when the new node's piece arrived did not have it yet.
+    cache.retain(new Set([indexed.uuid]));
+    expect(await cache.decode(arrived)).toMatchObject({ configDrive: { metaData: { hostname: 'new' } } });
+    // Gone from the next inventory too: forgotten.
+    cache.retain(new Set([indexed.uuid]));
+    expect(await cache.decode(arrived)).toMatchObject({ problem: expect.stringMatching(/no longer cached/) });
+  });
+
   it('says so when a node carries a reference the cache no longer holds', async () => {
     const node = aNode({ instance_info: { configdrive: `${DECODED_DRIVE_REFERENCE}${'0'.repeat(64)}` } });
     expect(await new ConfigDriveCache().decode(node)).toEqual({
