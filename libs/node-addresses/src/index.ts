@@ -9,7 +9,7 @@
  */
 export { normalizeIp } from './lib/addresses';
 export { isEligible, nodeLabel, type IndexedNode } from './lib/indexed-node';
-export { addressMatchers, claimedAddresses, MATCH_METHODS, type AddressMatcher, type MatchMethod } from './lib/matchers';
+export { addressMatchers, AGENT_URL_KEY, claimedAddresses, MATCH_METHODS, type AddressMatcher, type MatchMethod } from './lib/matchers';
 export {
   DUID_TYPES,
   ETHERNET,

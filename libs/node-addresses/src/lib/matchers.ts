@@ -64,6 +64,15 @@ const CONFIGDRIVE_NETWORK_DATA: AddressMatcher = {
 };
 
 /**
+ * The one key of a node's `driver_info` and `driver_internal_info` that a lookup reads (the deploy
+ * agent's URL): a source may leave the others out (BMC address and credentials, the agent's cached
+ * steps).
+ *
+ * @public
+ */
+export const AGENT_URL_KEY = 'agent_url';
+
+/**
  * The deploy agent's own API URL (`driver_internal_info.agent_url`, or `driver_info.agent_url` set by
  * an operator) names the address the node had while it was being deployed.
  */
@@ -71,7 +80,7 @@ const AGENT_URL: AddressMatcher = {
   method: 'agent_url',
   field: 'the agent URL host (driver_internal_info.agent_url, driver_info.agent_url)',
   addresses: ({ node }) => {
-    return [node.driver_internal_info['agent_url'], node.driver_info['agent_url']].flatMap((url) => urlIpHost(url) ?? []);
+    return [node.driver_internal_info[AGENT_URL_KEY], node.driver_info[AGENT_URL_KEY]].flatMap((url) => urlIpHost(url) ?? []);
   },
 };
 

@@ -11,7 +11,14 @@ import { IronicNodeSource } from './ironic-node-source';
 /** Answers like IronicClient from a list of nodes, counting the calls that matter. */
 function fakeClient(nodes: IronicNode[]) {
   const calls = { scans: 0, detailLists: 0, gets: [] as string[], portLists: [] as (string | undefined)[], filters: [] as unknown[] };
-  const list = (items: () => unknown[]) => ({ all: async () => items() });
+  // Pages of two, as PagedList gives them to `for await`.
+  const list = (items: () => unknown[]) => ({
+    all: async () => items(),
+    async *[Symbol.asyncIterator]() {
+      const all = items();
+      for (let i = 0; i < all.length; i += 2) yield all.slice(i, i + 2);
+    },
+  });
   const client = {
     listNodes: (options: { fields?: readonly string[]; filters?: unknown }) =>
       list(() => {
@@ -163,5 +170,31 @@ describe('IronicNodeSource', () => {
     await source.load();
     nodes.pop();
     expect((await source.load()).nodes.map((node) => node.uuid)).toEqual([nodes[0].uuid]);
+  });
+
+  it('keeps only the agent URL of driver_info and driver_internal_info, listed or fetched as changed', async () => {
+    const bmc = { ipmi_address: 'bmc-7.oob', ipmi_username: 'admin', ipmi_password: '******' };
+    const steps = { agent_cached_deploy_steps: { deploy: [{ step: 'write_image', priority: 80 }] }, agent_version: '9.4.1' };
+    const nodes = [
+      aNode({ driver_info: bmc, driver_internal_info: { ...steps, agent_url: 'http://10.0.0.7:9999' } }),
+      aNode({ driver_info: { ...bmc, agent_url: 'http://10.0.0.8:9999' }, driver_internal_info: steps }),
+    ];
+    const { client, calls } = fakeClient(nodes);
+    let now = 0;
+    const source = new IronicNodeSource(client, 'http://ironic', logger, { clock: () => now });
+    const kept = (inventory: { nodes: IronicNode[] }) =>
+      inventory.nodes.map(({ driver_info, driver_internal_info }) => [driver_info, driver_internal_info]);
+    expect(kept(await source.load())).toEqual([
+      [{}, { agent_url: 'http://10.0.0.7:9999' }],
+      [{ agent_url: 'http://10.0.0.8:9999' }, {}],
+    ]);
+    nodes[0] = {
+      ...nodes[0],
+      provision_updated_at: '2026-12-01T00:00:00',
+      driver_internal_info: { ...steps, agent_url: 'http://10.0.0.9:9999' },
+    };
+    now += 1000;
+    expect(kept(await source.load())[0]).toEqual([{}, { agent_url: 'http://10.0.0.9:9999' }]);
+    expect(calls.gets).toEqual([nodes[0].uuid]);
   });
 });

@@ -1,6 +1,7 @@
 import { IronicApiError, type IronicClient, type NodeFilters } from '@ironic-metadata/ironic-client';
 import type { Inventory, IronicNode, IronicPort, IronicPortgroup } from '@ironic-metadata/ironic-model';
 import type { Logger } from '@ironic-metadata/logging';
+import { AGENT_URL_KEY } from '@ironic-metadata/node-addresses';
 import { sameStoredDrive } from './configdrive-cache';
 import type { NodePatch, NodeSource } from './node-source';
 
@@ -9,7 +10,8 @@ import type { NodePatch, NodeSource } from './node-source';
 const SCAN_FIELDS = ['uuid', 'provision_state', 'provision_updated_at', 'instance_uuid'] as const;
 /**
  * What indexing and metadata read of a node. Asking for these only (not `/nodes/detail`'s sixty-odd
- * fields) keeps BMC settings, steps and interfaces out of this service and its memory.
+ * fields) keeps steps and interfaces out of this service and its memory; of `driver_info` and
+ * `driver_internal_info`, only the agent URL is kept (see {@link withAgentUrlOnly}).
  */
 const NODE_FIELDS = [
   'uuid',
@@ -65,6 +67,8 @@ export class IronicNodeSource implements NodeSource {
   private readonly clock: () => number;
   private readonly filters: NodeFilters;
   private lastFullList = -Infinity;
+  /** Scans made: the number of the scan that last listed a known node is kept with it. */
+  private scans = 0;
   /** The last answer, given again while no node, port or portgroup changed. */
   private answered: Inventory | undefined;
 
@@ -89,17 +93,37 @@ export class IronicNodeSource implements NodeSource {
     if (this.clock() - this.lastFullList >= this.fullListMs) {
       if (!(await this.listEverything()) && this.answered) return this.answered;
     } else {
-      const scan = await this.client.listNodes({ fields: SCAN_FIELDS, filters: this.filters, pageSize: this.pageSize }).all();
-      const current = new Map(scan.map((node) => [node.uuid, versionOf(node)]));
-      const removed = [...this.nodes.keys()].filter((uuid) => !current.has(uuid));
+      const { changed, removed, scanned } = await this.scan();
       for (const uuid of removed) this.nodes.delete(uuid);
-      const changed = scan.filter((node) => this.nodes.get(node.uuid)?.version !== current.get(node.uuid)).map((node) => node.uuid);
-      if (changed.length > Math.max(1, scan.length * FULL_LIST_SHARE)) await this.listEverything();
+      if (changed.length > Math.max(1, scanned * FULL_LIST_SHARE)) await this.listEverything();
       else await this.fetchChanged(changed);
-      if (changed.length > 0) this.logger.debug('nodes fetched from Ironic', { changed: changed.length, scanned: scan.length });
+      if (changed.length > 0) this.logger.debug('nodes fetched from Ironic', { changed: changed.length, scanned });
       if (this.answered && changed.length === 0 && removed.length === 0) return this.answered;
     }
     return this.answer();
+  }
+
+  /**
+   * Compares each page of the scan with the nodes known as it arrives, keeping nothing of it but the
+   * uuids that changed. Collected whole, a 100,000-node scan (and a version string per node) lived
+   * long enough to be promoted to V8's old generation, and the full collection that followed each
+   * sync held the serving syncer for hundreds of milliseconds (tools/bench).
+   */
+  private async scan(): Promise<{ changed: string[]; removed: string[]; scanned: number }> {
+    const pass = ++this.scans;
+    const changed: string[] = [];
+    let scanned = 0;
+    for await (const page of this.client.listNodes({ fields: SCAN_FIELDS, filters: this.filters, pageSize: this.pageSize })) {
+      for (const node of page) {
+        scanned += 1;
+        const known = this.nodes.get(node.uuid);
+        if (known) known.scanned = pass;
+        if (!known || !sameVersion(known.node, node)) changed.push(node.uuid);
+      }
+    }
+    const removed: string[] = [];
+    for (const [uuid, known] of this.nodes) if (known.scanned !== pass) removed.push(uuid);
+    return { changed, removed, scanned };
   }
 
   /** The next load is a full listing, and every node in it a new object, its config drive as Ironic stores it. */
@@ -120,10 +144,10 @@ export class IronicNodeSource implements NodeSource {
   }
 
   async patchNode(uuid: string, patch: readonly NodePatch[]): Promise<IronicNode> {
-    const node = await this.client.patchNode(uuid, patch);
+    const node = withAgentUrlOnly(await this.client.patchNode(uuid, patch));
     // Kept as patched: the scan cannot see an edit of `extra`, and must not undo it.
     const known = this.nodes.get(uuid);
-    this.nodes.set(uuid, { node, version: versionOf(node), ports: known?.ports ?? [], portgroups: known?.portgroups ?? [] });
+    this.nodes.set(uuid, { node, scanned: this.scans, ports: known?.ports ?? [], portgroups: known?.portgroups ?? [] });
     this.answered = undefined; // the next load answers the patched node
     return node;
   }
@@ -142,7 +166,7 @@ export class IronicNodeSource implements NodeSource {
       this.client.listPortgroups({ pageSize: this.pageSize }).all(),
     ]);
     const listed = new Map<string, KnownNode>(
-      nodes.map((node) => [node.uuid, { node, version: versionOf(node), ports: [], portgroups: [] }]),
+      nodes.map((node) => [node.uuid, { node: withAgentUrlOnly(node), scanned: this.scans, ports: [], portgroups: [] }]),
     );
     for (const port of ports) listed.get(port.node_uuid)?.ports.push(port);
     for (const portgroup of portgroups) listed.get(portgroup.node_uuid)?.portgroups.push(portgroup);
@@ -170,7 +194,7 @@ export class IronicNodeSource implements NodeSource {
             this.client.listPorts({ nodeUuid: uuid, fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
             this.client.listPortgroups({ nodeUuid: uuid, pageSize: this.pageSize }).all(),
           ]);
-          this.nodes.set(uuid, { node, version: versionOf(node), ports, portgroups });
+          this.nodes.set(uuid, { node: withAgentUrlOnly(node), scanned: this.scans, ports, portgroups });
         } catch (error) {
           // Deleted between the scan and the fetch: the next scan no longer lists it.
           if (error instanceof IronicApiError && error.status === 404) this.nodes.delete(uuid);
@@ -182,17 +206,21 @@ export class IronicNodeSource implements NodeSource {
   }
 }
 
-/** A node as last fetched, with what tells whether it changed since, and its ports and bonds. */
+/** A node as last fetched, with its ports and bonds. */
 interface KnownNode {
   node: IronicNode;
-  version: string;
+  /** The number of the last scan that listed it (or the scans made when it was fetched). */
+  scanned: number;
   ports: IronicPort[];
   portgroups: IronicPortgroup[];
 }
 
 /** Whether a node listed now is the node known, with the same ports and portgroups. */
 function sameKnownNode(known: KnownNode, listed: KnownNode): boolean {
-  if (known.version !== listed.version || !sameStoredDrive(known.node.instance_info.configdrive, listed.node.instance_info.configdrive))
+  if (
+    !sameVersion(known.node, listed.node) ||
+    !sameStoredDrive(known.node.instance_info.configdrive, listed.node.instance_info.configdrive)
+  )
     return false;
   // The drive is compared above: the cache may have replaced the known one by its reference.
   const withoutDrive = (node: IronicNode) =>
@@ -205,6 +233,25 @@ function sameKnownNode(known: KnownNode, listed: KnownNode): boolean {
   );
 }
 
-function versionOf(node: Pick<IronicNode, (typeof SCAN_FIELDS)[number]>): string {
-  return `${node.provision_state}|${String(node['provision_updated_at'] ?? '')}|${node.instance_uuid ?? ''}`;
+/**
+ * The node with only the agent URL left in `driver_info` and `driver_internal_info`: a lookup reads
+ * nothing else there, and the rest (the BMC's address and credentials; the agent's cached deploy and
+ * clean steps, kilobytes a node on a real Ironic) has no business in this service's memory.
+ */
+function withAgentUrlOnly(node: IronicNode): IronicNode {
+  const agentUrlOnly = (info: IronicNode['driver_info']) => (AGENT_URL_KEY in info ? { [AGENT_URL_KEY]: info[AGENT_URL_KEY] } : {});
+  node.driver_info = agentUrlOnly(node.driver_info);
+  node.driver_internal_info = agentUrlOnly(node.driver_internal_info);
+  return node;
+}
+
+type ScannedNode = Pick<IronicNode, (typeof SCAN_FIELDS)[number]>;
+
+/** Whether the scan's fields say nothing changed: every deploy, rebuild and tear-down moves one of them. */
+function sameVersion(known: ScannedNode, scanned: ScannedNode): boolean {
+  return (
+    known.provision_state === scanned.provision_state &&
+    (known['provision_updated_at'] ?? null) === (scanned['provision_updated_at'] ?? null) &&
+    (known.instance_uuid ?? null) === (scanned.instance_uuid ?? null)
+  );
 }
