@@ -135,12 +135,10 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * An OpenStack `meta_data.json`: Nova puts a new `random_seed` in every read (Grizzly and later,
- * nova/api/metadata/base.py), so no two bodies are alike and no client can ever hold one's tag.
- */
-/**
  * The reply as it is, with a strong ETag on a 200 and a 304 to a client that has it; none on a body
- * new on every read, whose SHA-1 would cost each request and spare no client a byte (tools/bench).
+ * new on every read (an OpenStack `meta_data.json`: Nova puts a new `random_seed` in every read,
+ * Grizzly and later, nova/api/metadata/base.py), whose SHA-1 would cost each request and spare no
+ * client a byte (tools/bench).
  */
 function send(request: IncomingMessage, response: ServerResponse, reply: MetadataReply): void {
   if (reply.status === 200 && !reply.freshOnEveryRead) {
