@@ -220,19 +220,56 @@ describe('ConfigDriveCache', () => {
     expect(fetches).toBe(1);
   });
 
-  it('decodes early only a drive stored inline, and leaves a URL to be fetched when the index is built', async () => {
+  it('decodes early only a drive stored inline, and leaves a URL, however long, to be fetched when the index is built', async () => {
     const fetcher = jest.fn(async () => Buffer.from(encodeConfigDrive({ meta_data: { hostname: 'fetched' } })));
     const cache = new ConfigDriveCache({ fetcher });
     const inline = aNode({
       instance_info: { configdrive: encodeConfigDrive({ meta_data: { hostname: 'inline' }, user_data: 'x'.repeat(4096) }) },
     });
-    const url = aNode({ instance_info: { configdrive: `https://swift.example/v1/AUTH_x/drives/a?temp_url_sig=${'0'.repeat(40)}` } });
+    // A presigned URL with a session token runs past 1 KiB.
+    const url = aNode({ instance_info: { configdrive: `https://s3.example/drives/a?X-Amz-Security-Token=${'0'.repeat(1200)}` } });
     cache.decodeEarly(inline);
     cache.decodeEarly(url);
     await new Promise((resolve) => setImmediate(resolve));
     expect(inline.instance_info.configdrive).toMatch(new RegExp(`^${DECODED_DRIVE_REFERENCE}`));
     expect(fetcher).not.toHaveBeenCalled();
     expect(await cache.decode(inline)).toMatchObject({ configDrive: { metaData: { hostname: 'inline' } } });
+  });
+
+  it('keeps the newer drive of a node when the decode of an older one ends after it', async () => {
+    let fetched!: () => void;
+    const fetcher = () =>
+      new Promise<Buffer>((resolve) => (fetched = () => resolve(Buffer.from(encodeConfigDrive({ meta_data: { hostname: 'old' } })))));
+    const cache = new ConfigDriveCache({ fetcher });
+    const old = aNode({ instance_info: { configdrive: 'https://swift.example/v1/AUTH_x/drives/x?temp_url_sig=0' } });
+    // The index being built waits for the old drive's fetch; the next inventory's piece brings a new drive.
+    const indexing = cache.decode(old);
+    const redeployed = aNode({
+      uuid: old.uuid,
+      instance_info: { configdrive: encodeConfigDrive({ meta_data: { hostname: 'new' }, user_data: 'x'.repeat(4096) }) },
+    });
+    cache.decodeEarly(redeployed);
+    await new Promise((resolve) => setImmediate(resolve));
+    fetched();
+    expect(await indexing).toMatchObject({ configDrive: { metaData: { hostname: 'old' } } });
+    cache.retain(new Set([old.uuid]));
+    expect(await cache.decode(redeployed)).toMatchObject({ configDrive: { metaData: { hostname: 'new' } } });
+  });
+
+  it('gives the index being built the drive that a newer one replaced meanwhile, until that index is retained', async () => {
+    const cache = new ConfigDriveCache();
+    const drive = (hostname: string) => encodeConfigDrive({ meta_data: { hostname }, user_data: 'x'.repeat(4096) });
+    const node = aNode({ instance_info: { configdrive: drive('first') } });
+    await cache.decode(node);
+    cache.retain(new Set([node.uuid]));
+    // The next index is being built from `node` (now holding its reference) when a piece brings a new drive.
+    const redeployed = aNode({ uuid: node.uuid, instance_info: { configdrive: drive('second') } });
+    cache.decodeEarly(redeployed);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.decode(node)).toMatchObject({ configDrive: { metaData: { hostname: 'first' } } });
+    cache.retain(new Set([node.uuid]));
+    expect(await cache.decode(redeployed)).toMatchObject({ configDrive: { metaData: { hostname: 'second' } } });
+    expect(await cache.decode(node)).toMatchObject({ problem: expect.stringMatching(/no longer cached/) });
   });
 
   it('keeps a drive decoded since the last retain for the inventory after, though that node is not in the one retained', async () => {
