@@ -11,7 +11,7 @@
 export type { ConfigDrive, ConfigDriveFetcher, ConfigDriveJson, ConfigDriveMetaData, DecodeOptions } from './lib/types';
 export { ConfigDriveError, type ConfigDriveErrorCode } from './lib/errors';
 export { configDriveFromFiles, chooseVersionDirectory, type ConfigDriveFiles } from './lib/file-tree';
-export { decodeConfigDrive, configDriveFromJson, isConfigDriveUrl } from './lib/decode';
+export { decodeConfigDrive, configDriveFromJson } from './lib/decode';
 export { checkIronicConfigDriveJson, withIronicNodeDefaults, type IronicNodeIdentity } from './lib/json-form';
 export { DEFAULT_MAX_CONFIG_DRIVE_BYTES, DEFAULT_FETCH_TIMEOUT_MS } from './lib/limits';
 export {

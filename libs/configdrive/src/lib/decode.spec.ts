@@ -5,8 +5,7 @@ import { expectConfigDriveError } from '../test-support/expect-error';
 import { META_DATA, NETWORK_DATA } from '../test-support/fixtures';
 import { imageFromTool } from '../test-support/iso-tools';
 import { SeededRandom } from '../test-support/prng';
-import { decodeConfigDrive, isConfigDriveUrl } from './decode';
-import { encodeConfigDrive } from './build-image';
+import { decodeConfigDrive } from './decode';
 import { writeIso9660 } from './iso9660/writer';
 import type { ConfigDriveFetcher } from './types';
 
@@ -375,16 +374,5 @@ describe('property: a config drive mutated field by field still gives its user d
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('isConfigDriveUrl', () => {
-  it('tells a URL Ironic stores apart from the drive itself, a mask and a JSON form that holds a URL', () => {
-    expect(isConfigDriveUrl('https://swift.example/v1/AUTH_x/drives/a?temp_url_sig=0')).toBe(true);
-    expect(isConfigDriveUrl(' http://ironic.example:8080/configdrive/node-1')).toBe(true);
-    expect(isConfigDriveUrl(encodeConfigDrive({ meta_data: { uuid: 'a' } }))).toBe(false);
-    expect(isConfigDriveUrl('******')).toBe(false);
-    expect(isConfigDriveUrl('{"meta_data": {"uuid": "a"}, "user_data": "see https://example.org"}')).toBe(false);
-    expect(isConfigDriveUrl({ meta_data: {} })).toBe(false);
   });
 });

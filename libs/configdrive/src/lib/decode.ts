@@ -34,19 +34,8 @@ export async function decodeConfigDrive(value: unknown, options: DecodeOptions =
     );
   }
   if (text.startsWith('{')) return configDriveFromJson(parseJsonObject(text));
-  if (isConfigDriveUrl(text)) return fetchConfigDrive(text, options);
+  if (text.includes('://')) return fetchConfigDrive(text, options);
   return decodeImageString(text, options);
-}
-
-/**
- * Whether a stored config drive is a URL that {@link decodeConfigDrive} fetches (Ironic keeps one in
- * `instance_info.configdrive` when it stores drives in Swift or on its own HTTP server), rather than
- * the drive itself: a string holding `://`, which neither base64 nor a mask ever does.
- *
- * @public
- */
-export function isConfigDriveUrl(stored: unknown): stored is string {
-  return typeof stored === 'string' && !stored.trimStart().startsWith('{') && stored.includes('://');
 }
 
 /**

@@ -12,7 +12,7 @@ export const TYPES = {
   /** Bound only when nodes come from Ironic. */
   IronicClient: Symbol.for('IronicClient') as ServiceIdentifier<IronicClient>,
   NodeSource: Symbol.for('NodeSource') as ServiceIdentifier<NodeSource>,
-  ConfigDriveCache: Symbol.for('ConfigDriveCache') as ServiceIdentifier<Pick<ConfigDriveCache, 'decode' | 'decodeEarly' | 'retain'>>,
+  ConfigDriveCache: Symbol.for('ConfigDriveCache') as ServiceIdentifier<Pick<ConfigDriveCache, 'decode' | 'retain'>>,
   NodeCatalog: Symbol.for('NodeCatalog') as ServiceIdentifier<NodeCatalog>,
   LeaseFile: Symbol.for('LeaseFile') as ServiceIdentifier<LeaseFile>,
   MetadataService: Symbol.for('MetadataService') as ServiceIdentifier<MetadataService>,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConfigDriveError, decodeConfigDrive, isConfigDriveUrl, type ConfigDrive, type DecodeOptions } from '@ironic-metadata/configdrive';
+import { ConfigDriveError, decodeConfigDrive, type ConfigDrive, type DecodeOptions } from '@ironic-metadata/configdrive';
 import type { IronicNode } from '@ironic-metadata/ironic-model';
 
 export type DecodedConfigDrive = { configDrive: ConfigDrive } | { problem: string; masked: boolean } | undefined;
@@ -16,10 +16,7 @@ const RELEASE_MIN_LENGTH = 1024;
  * twice, encoded and decoded (40 MiB of strings at 10,000 nodes, tools/bench).
  */
 export class ConfigDriveCache {
-  private readonly entries = new Map<string, CacheEntry>();
-  /** Decodes under way, by node uuid: a drive asked for twice at once (a relay's early decode, then its index) is decoded once. */
-  private readonly decoding = new Map<string, { stored: unknown; result: Promise<DecodedConfigDrive> }>();
-  private readonly decodedSinceRetain = new Set<string>();
+  private readonly entries = new Map<string, { stored: unknown; hash: string; result: DecodedConfigDrive }>();
 
   constructor(private readonly options: DecodeOptions = {}) {}
 
@@ -27,15 +24,11 @@ export class ConfigDriveCache {
     const stored = node.instance_info.configdrive;
     if (stored === undefined || stored === null || stored === '') {
       this.entries.delete(node.uuid);
-      this.decoding.delete(node.uuid);
       return undefined;
     }
     const cached = this.entries.get(node.uuid);
     // An unchanged node comes back from the source as the very same value (or its reference): no need to hash it again.
-    const same = [cached, cached?.previous].find((kept) => kept?.stored === stored);
-    if (same) return same.result;
-    const underWay = this.decoding.get(node.uuid);
-    if (underWay?.stored === stored) return underWay.result;
+    if (cached?.stored === stored) return cached.result;
     if (typeof stored === 'string' && stored.startsWith(DECODED_DRIVE_REFERENCE)) {
       return {
         problem: 'the decoded config drive is no longer cached; it is read again at the next full listing of the source',
@@ -47,50 +40,14 @@ export class ConfigDriveCache {
       cached.stored = release(node, stored, hash);
       return cached.result;
     }
-    if (cached?.previous?.hash === hash) return cached.previous.result;
-    const decoding: Promise<DecodedConfigDrive> = this.decodeValue(stored).then((result) => {
-      // Only the latest value asked for is kept: an older one's decode may end after a newer one's.
-      if (this.decoding.get(node.uuid)?.result === decoding) {
-        const before = this.entries.get(node.uuid);
-        const previous = before && { stored: before.stored, hash: before.hash, result: before.result };
-        this.entries.set(node.uuid, { stored: release(node, stored, hash), hash, result, previous });
-        this.decodedSinceRetain.add(node.uuid);
-      }
-      return result;
-    });
-    this.decoding.set(node.uuid, { stored, result: decoding });
-    try {
-      return await decoding;
-    } finally {
-      if (this.decoding.get(node.uuid)?.result === decoding) this.decoding.delete(node.uuid);
-    }
+    const result = await this.decodeValue(stored);
+    this.entries.set(node.uuid, { stored: release(node, stored, hash), hash, result });
+    return result;
   }
 
-  /**
-   * Starts decoding `node`'s drive now when it is stored inline at 1 KiB or more (what {@link decode}
-   * replaces by its reference), for a caller that receives nodes a few at a time and would otherwise
-   * hold all their drives as stored until the last arrived. A URL or a mask waits for `decode`, which
-   * fetches one URL at a time. A drive that cannot be decoded is reported by `decode`.
-   */
-  decodeEarly(node: IronicNode): void {
-    const stored = node.instance_info.configdrive;
-    if (typeof stored === 'string' && stored.length >= RELEASE_MIN_LENGTH && !isConfigDriveUrl(stored))
-      void this.decode(node).catch(() => undefined);
-  }
-
-  /**
-   * Called once an index is built from an inventory: forgets nodes that are gone, so the cache stays
-   * the size of the fleet (those not in `uuids` and not decoded since the last call), and the drives
-   * that newer ones replaced meanwhile. A drive decoded since the last call may be of a node in the
-   * next inventory (a relay decodes drives as they arrive) whose stored value is already its
-   * reference; the drive it replaced, of the node as the index just built had it.
-   */
+  /** Forgets nodes that are gone, so the cache stays the size of the fleet. */
   retain(uuids: ReadonlySet<string>): void {
-    for (const [uuid, entry] of this.entries) {
-      if (!uuids.has(uuid) && !this.decodedSinceRetain.has(uuid)) this.entries.delete(uuid);
-      else entry.previous = undefined;
-    }
-    this.decodedSinceRetain.clear();
+    for (const uuid of this.entries.keys()) if (!uuids.has(uuid)) this.entries.delete(uuid);
   }
 
   private async decodeValue(stored: unknown): Promise<DecodedConfigDrive> {
@@ -102,18 +59,6 @@ export class ConfigDriveCache {
       return { problem: `the config drive could not be decoded: ${(error as Error).message}`, masked: false };
     }
   }
-}
-
-/** A drive as decoded, and what its node stores now (the value, or its reference). */
-interface DecodedEntry {
-  stored: unknown;
-  hash: string;
-  result: DecodedConfigDrive;
-}
-
-/** The latest drive of a node, and the one it replaced since the last index was built (which that index may still read). */
-interface CacheEntry extends DecodedEntry {
-  previous?: DecodedEntry;
 }
 
 /** SHA-256 (hex) of a stored config drive value: the string, or a JSON form's serialization. */

@@ -186,26 +186,6 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     late.receive(pieces[2]);
     expect((await late.load()).nodes).toHaveLength(2 * ITEMS_PER_MESSAGE + 10);
   });
-
-  it("hands each piece's nodes on as it arrives, before the inventory is whole (a relay decodes their drives then)", async () => {
-    const fleet = inventory(...Array.from({ length: ITEMS_PER_MESSAGE + 1 }, (_, i) => `node-${i}`));
-    const pieces: ToWorker[] = [];
-    await new BroadcastingNodeSource({ description: 'Ironic', load: () => Promise.resolve(fleet) }, async (message) => {
-      pieces.push(message);
-    }).load();
-    const relay = new RelayedNodeSource('Ironic', false, () => undefined);
-    const arrived: string[][] = [];
-    relay.onNodes((nodes) => arrived.push(nodes.map((node) => node.uuid)));
-    const served = jest.fn();
-    relay.watch(served);
-    relay.receive(pieces[0]);
-    expect(arrived).toEqual([fleet.nodes.slice(0, ITEMS_PER_MESSAGE).map((node) => node.uuid)]);
-    expect(served).not.toHaveBeenCalled();
-    relay.receive(pieces[1]);
-    expect(arrived[1]).toEqual([`node-${ITEMS_PER_MESSAGE}`]);
-    // The relay hands on the very objects its inventory holds: what is done to them shows in it.
-    expect((await relay.load()).nodes[0]).toBe((pieces[0] as Extract<ToWorker, { kind: 'ironic-metadata:inventory' }>).delta.nodes.set[0]);
-  });
 });
 
 describe('BroadcastingNodeSource with a PATCH while a whole inventory is under way', () => {

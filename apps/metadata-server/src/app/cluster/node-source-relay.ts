@@ -162,7 +162,6 @@ export class RelayedNodeSource implements NodeSource {
   private readonly listeners = new Set<() => void>();
   private readonly pending = new Map<number, (reply: Extract<ToWorker, { kind: 'ironic-metadata:reply' }>) => void>();
   private nextId = 0;
-  private nodesArrived: ((nodes: readonly IronicNode[]) => void) | undefined;
   private firstOutcome: (() => void) | undefined;
   /** Resolves once the first outcome arrived: a whole inventory, or a failure. */
   readonly ready = new Promise<void>((resolve) => (this.firstOutcome = resolve));
@@ -186,15 +185,6 @@ export class RelayedNodeSource implements NodeSource {
     }
   }
 
-  /**
-   * Calls `listener` with the nodes of each piece as it arrives, before its inventory is whole: the
-   * relay decodes their config drives then, one piece at a time, rather than holding a whole fleet's
-   * drives as stored until the last piece (at 100,000 nodes, 4 KiB each).
-   */
-  onNodes(listener: (nodes: readonly IronicNode[]) => void): void {
-    this.nodesArrived = listener;
-  }
-
   /** Takes a message the primary passed on; the others' are ignored. */
   receive(message: ToWorker): void {
     switch (message.kind) {
@@ -205,7 +195,6 @@ export class RelayedNodeSource implements NodeSource {
         }
         if (!this.whole) break;
         this.replica.apply(message.delta);
-        this.nodesArrived?.(message.delta.nodes.set);
         if (message.more) break;
         this.inventory = this.replica.inventory();
         this.settle({ inventory: this.inventory });

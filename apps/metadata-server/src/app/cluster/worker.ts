@@ -81,9 +81,6 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
     );
     container = containerOrExit(config, { nodeSource: relay, tokenKeys });
     const catalog = container.get(TYPES.NodeCatalog);
-    const drives = container.get(TYPES.ConfigDriveCache);
-    // The catalog finds each drive decoded when the inventory is whole.
-    relay.onNodes((nodes) => nodes.forEach((node) => drives.decodeEarly(node)));
     receive = (message) => relay.receive(message);
     serve = async () => {
       await relay.ready;
