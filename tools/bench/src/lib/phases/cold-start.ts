@@ -6,7 +6,7 @@ import { startMetadataServer } from '../processes/metadata-server';
 import { statsDelta, type SimulatorHandle } from '../processes/simulator';
 
 export interface ColdStartFigures {
-  /** From starting the process to the first 200 for the probing node. */
+  /** From starting the process until the probing node gets a 200 and every worker serves. */
   seconds: number;
   ironicRequests: number;
   ironicRequestsByRoute: Record<string, number>;
@@ -36,9 +36,10 @@ const PROBE_INTERVAL_MS = 20;
 const PSS_INTERVAL_MS = 500;
 
 /**
- * Starts the server and asks, from the last node's address, until it answers 200: the server listens
- * only once its first index is loaded (and answers 503 while a failed load is retried), so this is
- * the time until the whole fleet is served.
+ * Starts the server and asks, from the last node's address, until it answers 200 and the primary's
+ * `/readyz` counts every worker serving: a worker listens only once its first index is loaded (and
+ * answers 503 while a failed load is retried), and one worker's answer is not yet the service's, so
+ * this is the time until the whole fleet is served by every worker.
  */
 export async function measureColdStart(
   options: ColdStartOptions,
@@ -63,7 +64,7 @@ export async function measureColdStart(
       (result) => result.status,
       () => 0,
     );
-    if (status === 200) break;
+    if (status === 200 && (await everyWorkerServes(options.adminPort))) break;
     const failure = server.hasExited()
       ? 'exited'
       : performance.now() - started > options.timeoutSeconds * 1000
@@ -91,4 +92,15 @@ export async function measureColdStart(
     target,
     pss,
   };
+}
+
+/** Whether `/readyz` counts every worker serving (a single process says nothing of workers: it serves). */
+async function everyWorkerServes(adminPort: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${adminPort}/readyz`);
+    const { workers } = (await response.json()) as { workers?: { serving: number; wanted: number } };
+    return workers === undefined || workers.serving >= workers.wanted;
+  } catch {
+    return false;
+  }
 }
