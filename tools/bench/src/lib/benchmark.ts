@@ -9,6 +9,7 @@ import { startBareServer } from './processes/bare-server';
 import type { ChildHandle } from './processes/child-process';
 import { startFloorServer } from './processes/floor-server';
 import { freePort } from './processes/free-port';
+import { readReadyz } from './processes/metadata-server';
 import { startNginx } from './processes/nginx';
 import { familyMemory, processFamily, sampleRss } from './processes/proc-stats';
 import { startSimulator, statsDelta, type SimulatorHandle } from './processes/simulator';
@@ -37,7 +38,7 @@ function countSyncs(adminUrl: string, intervalMs: number): { stop(): Promise<num
   const seen = new Set<number>();
   let first: number | undefined;
   const read = async () => {
-    const status = (await (await fetch(`${adminUrl}/readyz`)).json().catch(() => ({}))) as { loadedAt?: number };
+    const status = await readReadyz(adminUrl);
     if (status.loadedAt === undefined) return;
     first ??= status.loadedAt;
     if (status.loadedAt !== first) seen.add(status.loadedAt);

@@ -2,7 +2,7 @@ import type { ChildHandle } from '../processes/child-process';
 import { ClientSession } from '../load/client-session';
 import type { HttpTarget } from '../load/http-connection';
 import { familyMemory, samplePeakPss } from '../processes/proc-stats';
-import { startMetadataServer } from '../processes/metadata-server';
+import { readReadyz, startMetadataServer } from '../processes/metadata-server';
 import { statsDelta, type SimulatorHandle } from '../processes/simulator';
 
 export interface ColdStartFigures {
@@ -97,8 +97,7 @@ export async function measureColdStart(
 /** Whether `/readyz` counts every worker serving (a single process says nothing of workers: it serves). */
 async function everyWorkerServes(adminPort: number): Promise<boolean> {
   try {
-    const response = await fetch(`http://127.0.0.1:${adminPort}/readyz`);
-    const { workers } = (await response.json()) as { workers?: { serving: number; wanted: number } };
+    const { workers } = await readReadyz(`http://127.0.0.1:${adminPort}`);
     return workers === undefined || workers.serving >= workers.wanted;
   } catch {
     return false;

@@ -40,3 +40,16 @@ export function startMetadataServer(options: MetadataServerOptions): ChildHandle
     ...options.env,
   });
 }
+
+/** What the benchmark reads of the server's `GET /readyz` (apps/metadata-server's admin listener). */
+export interface ReadyzBody {
+  /** When the index last loaded (ms since the epoch); each successful sync moves it. */
+  loadedAt?: number;
+  /** A cluster's workers serving now, and how many it runs; absent for a single process. */
+  workers?: { serving: number; wanted: number };
+}
+
+/** The server's `/readyz` body, whatever its status; rejects when the admin listener does not answer JSON. */
+export async function readReadyz(adminUrl: string): Promise<ReadyzBody> {
+  return (await (await fetch(`${adminUrl}/readyz`)).json()) as ReadyzBody;
+}
