@@ -24,7 +24,7 @@ import {
 async function runSingle(config: ReturnType<typeof configOrExit>, caps: ConnectionCaps): Promise<void> {
   const container = containerOrExit(config);
   const logger = container.get(TYPES.Logger);
-  container.get(SERVICE_METRICS).watchEventLoop('main');
+  container.get(SERVICE_METRICS).watchStalls('main');
   const catalog = container.get(TYPES.NodeCatalog);
   await loadNodesAtStart(config, catalog);
   catalog.startSync();

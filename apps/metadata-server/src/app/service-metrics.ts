@@ -4,8 +4,22 @@ import type { ContainerMetrics } from '@ironic-metadata/container';
 import type { TokenCheck } from '@ironic-metadata/metadata';
 import type { NodeCatalog } from '@ironic-metadata/node-discovery';
 import type { ServiceIdentifier } from 'inversify';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import {
+  constants,
+  monitorEventLoopDelay,
+  PerformanceObserver,
+  type NodeGCPerformanceDetail,
+  type PerformanceEntry,
+} from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Node's names for V8's collections (perf_hooks `gc` entries' `detail.kind`). */
+const GC_KINDS = new Map([
+  [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
+  [constants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
+  [constants.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb'],
+]);
 
 /** Why a connection to the nodes' listener was refused or closed before it was answered. */
 export type ConnectionRefusal = 'client-limit' | 'total-limit' | 'evicted' | 'request-timeout';
@@ -118,19 +132,41 @@ export class ServiceMetrics implements ContainerMetrics {
   }
 
   /**
-   * The event loop's delay (perf_hooks.monitorEventLoopDelay, sampled every 10 ms) since the last
-   * scrape, as its 99th percentile and maximum in seconds, labelled with `processName` so that each
-   * process of a cluster has its own series: a stall (a collection, an index rebuild) shows here
-   * before it shows in request latency.
+   * What stalls this process, labelled with `processName` so that each process of a cluster has its
+   * own series: the event loop's delay (perf_hooks.monitorEventLoopDelay, sampled every 10 ms) since
+   * the last scrape, as its 99th percentile and maximum in seconds, and V8's garbage collections
+   * (perf_hooks `gc` entries) as their longest pause since the last scrape and their pauses' total by
+   * kind. A stall (a collection, an index rebuild) shows here before it shows in request latency, and
+   * a delay without a pause as long is not the collector's.
    */
-  watchEventLoop(processName: string): void {
+  watchStalls(processName: string): void {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const labels = { process: processName };
-    // Registered after the p99, which is read first and sets both figures of one window, then starts the next.
+    let longestPauseMs = 0;
+    const pauses = new Counter({
+      name: 'metadata_gc_pause_seconds_total',
+      help: "Time the process stood still for V8's garbage collector, by kind (minor, major, incremental, weakcb).",
+      labelNames: ['process', 'kind'],
+      registers: [this.registry],
+    });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const kind = GC_KINDS.get((entry as PerformanceEntry & { detail?: NodeGCPerformanceDetail }).detail?.kind ?? -1) ?? 'other';
+        pauses.inc({ ...labels, kind }, entry.duration / 1000);
+        longestPauseMs = Math.max(longestPauseMs, entry.duration);
+      }
+    }).observe({ entryTypes: ['gc'] });
+    // Registered after the p99, which is read first and sets the other figures of one window, then starts the next.
     const max = new Gauge({
       name: 'metadata_event_loop_delay_max_seconds',
       help: "The event loop's longest delay since the last scrape, per process.",
+      labelNames: ['process'],
+      registers: [],
+    });
+    const longestPause = new Gauge({
+      name: 'metadata_gc_pause_max_seconds',
+      help: "The garbage collector's longest pause since the last scrape, per process.",
       labelNames: ['process'],
       registers: [],
     });
@@ -142,10 +178,13 @@ export class ServiceMetrics implements ContainerMetrics {
       collect() {
         this.set(labels, delay.percentile(99) / 1e9);
         max.set(labels, delay.max / 1e9);
+        longestPause.set(labels, longestPauseMs / 1000);
         delay.reset();
+        longestPauseMs = 0;
       },
     });
     this.registry.registerMetric(max);
+    this.registry.registerMetric(longestPause);
   }
 
   request(family: RouteFamily, status: number, seconds: number): void {

@@ -3,7 +3,7 @@ import type { HttpTarget } from './load/http-connection';
 import { recordCrawl, type RecordedCrawl } from './load/record-crawl';
 import type { BenchOptions } from './options';
 import { measureColdStart } from './phases/cold-start';
-import { runWrk, scrapeEventLoopDelayP99Ms, type KeepAliveFigures } from './phases/keep-alive';
+import { runWrk, scrapeStalls, type KeepAliveFigures, type Stalls } from './phases/keep-alive';
 import { measureLoad, type LoadFigures } from './phases/measure-load';
 import { startBareServer } from './processes/bare-server';
 import type { ChildHandle } from './processes/child-process';
@@ -137,16 +137,16 @@ async function measureStorm(
   recordedAddress: string,
   progress: (line: string) => void,
 ): Promise<{ recorded: RecordedCrawl; storm: StormFigures; paced: PacedFigures | null; service: KeepAliveFigures[] | null }> {
-  const eventLoop = () => scrapeEventLoopDelayP99Ms(adminUrl).catch(() => undefined);
+  const stalls = () => scrapeStalls(adminUrl).catch((): Stalls => ({}));
   try {
     const recorded = await recordCrawl(target, recordedAddress);
     progress(`storm: ${booting.length} boots of ${recorded.paths.length} requests, ${options.clients} at a time`);
     const before = await sim.stats();
     const rss = sampleRss(server.pid, 1000);
     const syncs = countSyncs(adminUrl, 1000);
-    await eventLoop();
+    await stalls();
     const figures = await measureLoad(loadPlan(options, target, booting, true), () => processFamily(server.pid));
-    const eventLoopDelayP99Ms = await eventLoop();
+    const stormStalls = await stalls();
     const rssEverySecondMiB = rss.stop();
     // Killed for memory (a heap limit, the OOM killer) or crashed: say so rather than fail to read its /proc.
     if (server.hasExited())
@@ -164,11 +164,11 @@ async function measureStorm(
       ironicRequestsByRoute: served.byRoute,
       syncs: synced,
       ironicRequestsPerSync: served.total / Math.max(1, synced),
-      eventLoopDelayP99Ms,
+      ...stormStalls,
     };
     const paced = options.skipPaced
       ? null
-      : await measurePaced(options, target, booting, storm, recorded.paths.length, server, eventLoop, adminUrl, progress);
+      : await measurePaced(options, target, booting, storm, recorded.paths.length, server, stalls, adminUrl, progress);
     const service = options.skipKeepAlive
       ? null
       : await measureKeepAlive(
@@ -177,7 +177,7 @@ async function measureStorm(
           `http://127.0.0.1:${target.port}${keepAlivePath(recorded)}`,
           { 'x-forwarded-for': recordedAddress },
           () => processFamily(server.pid),
-          eventLoop,
+          stalls,
           progress,
         );
     storm.peakRssMiB = familyMemory(server.pid).peakRssMiB;
@@ -201,7 +201,7 @@ async function measureKeepAlive(
   url: string,
   headers: Record<string, string>,
   serverPids: () => number[],
-  eventLoopDelayP99Ms: (() => Promise<number | undefined>) | undefined,
+  stalls: (() => Promise<Stalls>) | undefined,
   progress: (line: string) => void,
 ): Promise<KeepAliveFigures[]> {
   const figures: KeepAliveFigures[] = [];
@@ -215,7 +215,7 @@ async function measureKeepAlive(
         seconds: options.keepAliveSeconds,
         threads: options.workers,
         serverPids,
-        eventLoopDelayP99Ms,
+        stalls,
       }),
     );
   }
@@ -283,7 +283,7 @@ async function measurePaced(
   storm: StormFigures,
   requestsPerBoot: number,
   server: ChildHandle,
-  eventLoop: () => Promise<number | undefined>,
+  stalls: () => Promise<Stalls>,
   adminUrl: string,
   progress: (line: string) => void,
 ): Promise<PacedFigures> {
@@ -292,10 +292,10 @@ async function measurePaced(
   progress(
     `paced: ${nodes.length} boots at ${bootsPerSecond.toFixed(1)} a second (${options.pacedShare} of the storm's rate), at most ${options.clients} at a time`,
   );
-  await eventLoop();
+  await stalls();
   const syncs = countSyncs(adminUrl, 1000);
   const figures = await measureLoad({ ...loadPlan(options, target, nodes, true), bootsPerSecond }, () => processFamily(server.pid));
-  return { ...figures, share: options.pacedShare, bootsPerSecond, eventLoopDelayP99Ms: await eventLoop(), syncs: await syncs.stop() };
+  return { ...figures, ...(await stalls()), share: options.pacedShare, bootsPerSecond, syncs: await syncs.stop() };
 }
 
 function loadPlan(options: BenchOptions, target: HttpTarget, nodes: readonly BootingNode[], verifyIdentity: boolean) {

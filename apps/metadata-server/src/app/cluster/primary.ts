@@ -54,7 +54,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   const container = containerOrExit(config);
   const logger = container.get(TYPES.Logger);
   const metrics = container.get(SERVICE_METRICS);
-  metrics.watchEventLoop('primary');
+  metrics.watchStalls('primary');
   const source = container.get(TYPES.NodeSource);
 
   // Without a key file, one key for every worker, so that any of them verifies a token another issued.

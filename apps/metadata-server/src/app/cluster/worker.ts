@@ -91,7 +91,7 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
     };
   }
   const metrics = container.get(SERVICE_METRICS);
-  metrics.watchEventLoop(`worker ${cluster.worker?.id ?? process.pid}`);
+  metrics.watchStalls(`worker ${cluster.worker?.id ?? process.pid}`);
   process.on('message', (message: unknown) => {
     if (!isOurs<ToWorker>(message)) return;
     if (message.kind === 'ironic-metadata:reload-leases') {

@@ -1,8 +1,18 @@
 import { spawn } from 'node:child_process';
 import { cpuSecondsByPid } from '../processes/proc-stats';
 
-/** One wrk run: keep-alive connections asking for one path as fast as answers come. */
-export interface KeepAliveFigures {
+/**
+ * What stalled the service over a window, from its /metrics, each the highest of its processes (ms):
+ * the event-loop delay p99 and the garbage collector's longest pause. A delay with no pause as long
+ * was not the collector's.
+ */
+export interface Stalls {
+  eventLoopDelayP99Ms?: number;
+  gcPauseMaxMs?: number;
+}
+
+/** One wrk run: keep-alive connections asking for one path as fast as answers come; the service's stalls over it. */
+export interface KeepAliveFigures extends Stalls {
   connections: number;
   seconds: number;
   requestsPerSecond: number;
@@ -11,8 +21,6 @@ export interface KeepAliveFigures {
   errors: number;
   /** CPU time of the server's processes over the run's wall time; 100 = one core. */
   serverCpuPercent: number;
-  /** The servers' event-loop delay p99 over the run (the highest of its processes), when it reports one. */
-  eventLoopDelayP99Ms?: number;
 }
 
 const UNITS_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
@@ -22,9 +30,7 @@ function milliseconds(value: string, unit: string): number {
 }
 
 /** The figures in wrk 4's `--latency` report. Throws when one is missing (wrk failed). */
-export function parseWrkOutput(
-  output: string,
-): Omit<KeepAliveFigures, 'connections' | 'seconds' | 'serverCpuPercent' | 'eventLoopDelayP99Ms'> {
+export function parseWrkOutput(output: string): Omit<KeepAliveFigures, 'connections' | 'seconds' | 'serverCpuPercent' | keyof Stalls> {
   const rate = /^Requests\/sec:\s+([\d.]+)/m.exec(output);
   const max = /^\s+Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s|m)\s/m.exec(output);
   const percentile = (p: number) => {
@@ -52,8 +58,8 @@ export interface KeepAliveRun {
   threads: number;
   /** The server's processes, for its CPU time. */
   serverPids(): number[];
-  /** Called before and after the run: the server's event-loop delay p99 since the last call (ms). */
-  eventLoopDelayP99Ms?(): Promise<number | undefined>;
+  /** Called before and after the run: the server's stalls since the last call. */
+  stalls?(): Promise<Stalls>;
 }
 
 /** Runs Debian's wrk (apt-get install wrk) once. */
@@ -70,7 +76,7 @@ export async function runWrk(run: KeepAliveRun): Promise<KeepAliveFigures> {
     ...headers,
     run.url,
   ];
-  await run.eventLoopDelayP99Ms?.();
+  await run.stalls?.();
   const pids = run.serverPids();
   const cpuBefore = cpuSecondsByPid(pids);
   const started = performance.now();
@@ -87,25 +93,31 @@ export async function runWrk(run: KeepAliveRun): Promise<KeepAliveFigures> {
   const wall = (performance.now() - started) / 1000;
   const cpuAfter = cpuSecondsByPid(pids);
   const cpu = pids.reduce((sum, pid) => sum + (cpuAfter.get(pid) ?? 0) - (cpuBefore.get(pid) ?? 0), 0);
-  const eventLoopDelayP99Ms = await run.eventLoopDelayP99Ms?.();
+  const stalls = await run.stalls?.();
   return {
     connections: run.connections,
     seconds: run.seconds,
     ...parseWrkOutput(output),
     serverCpuPercent: (100 * cpu) / wall,
-    eventLoopDelayP99Ms,
+    ...stalls,
   };
 }
 
 /**
- * The highest `metadata_event_loop_delay_p99_seconds` of the service's processes, in ms, from its
- * admin listener: the delay since the last scrape (each scrape starts a new window).
+ * The service's stalls from its admin listener's /metrics: the highest
+ * `metadata_event_loop_delay_p99_seconds` and `metadata_gc_pause_max_seconds` of its processes, in
+ * ms, each since the last scrape (a scrape starts a new window); undefined where the service
+ * reports none.
  */
-export async function scrapeEventLoopDelayP99Ms(adminUrl: string): Promise<number | undefined> {
+export async function scrapeStalls(adminUrl: string): Promise<Stalls> {
   const response = await fetch(`${adminUrl}/metrics`);
   const text = await response.text();
-  const values = [...text.matchAll(/^metadata_event_loop_delay_p99_seconds\{[^}]*\} ([\d.e+-]+)$/gm)].map(
-    (match) => Number(match[1]) * 1000,
-  );
-  return values.length > 0 ? Math.max(...values) : undefined;
+  const highestMs = (name: string): number | undefined => {
+    const values = [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} ([\\d.e+-]+)$`, 'gm'))].map((match) => Number(match[1]) * 1000);
+    return values.length > 0 ? Math.max(...values) : undefined;
+  };
+  return {
+    eventLoopDelayP99Ms: highestMs('metadata_event_loop_delay_p99_seconds'),
+    gcPauseMaxMs: highestMs('metadata_gc_pause_max_seconds'),
+  };
 }

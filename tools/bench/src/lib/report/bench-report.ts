@@ -1,9 +1,10 @@
 import type { BenchOptions } from '../options';
 import type { ColdStartFigures } from '../phases/cold-start';
-import type { KeepAliveFigures } from '../phases/keep-alive';
+import type { KeepAliveFigures, Stalls } from '../phases/keep-alive';
 import type { LoadFigures } from '../phases/measure-load';
 
-export interface StormFigures extends LoadFigures {
+/** The storm, with the service's stalls over it (Stalls). */
+export interface StormFigures extends LoadFigures, Stalls {
   /**
    * The server's highest resident set size since it started (VmHWM), index loading included; for a
    * cluster, its processes' peaks summed (an upper bound: they need not peak at once).
@@ -23,8 +24,6 @@ export interface StormFigures extends LoadFigures {
   syncs: number;
   /** Ironic requests during the storm over its syncs (at least one). */
   ironicRequestsPerSync: number;
-  /** The service's event-loop delay p99 over the storm, the highest of its processes (its /metrics). */
-  eventLoopDelayP99Ms?: number;
 }
 
 /** wrk with keep-alive connections on one node's meta_data.json, at each connection count, for each server. */
@@ -38,8 +37,8 @@ export interface KeepAlivePhase {
   ratios: { connections: number; vsNginx: number | null; vsBareNode: number }[];
 }
 
-export interface PacedFigures extends LoadFigures {
-  eventLoopDelayP99Ms?: number;
+/** The paced phase, with the service's stalls over it (Stalls). */
+export interface PacedFigures extends LoadFigures, Stalls {
   /** The share of the storm's requests a second the boots were paced at. */
   share: number;
   bootsPerSecond: number;

@@ -1,4 +1,4 @@
-import type { KeepAliveFigures } from '../phases/keep-alive';
+import type { KeepAliveFigures, Stalls } from '../phases/keep-alive';
 import type { LoadFigures } from '../phases/measure-load';
 import type { BenchReport, TargetCheck } from './bench-report';
 
@@ -34,8 +34,25 @@ function loadRows(label: string, figures: LoadFigures, latencyTarget?: TargetChe
   ];
 }
 
-function eventLoop(ms: number | undefined): string {
-  return ms === undefined ? '' : `event-loop delay p99 ${fixed(ms, 1)} ms`;
+/** `event-loop delay p99 12.0 ms, longest GC pause 8.0 ms`, each where measured. */
+function stallNotes({ eventLoopDelayP99Ms, gcPauseMaxMs }: Stalls): string {
+  return [
+    eventLoopDelayP99Ms === undefined ? '' : `event-loop delay p99 ${fixed(eventLoopDelayP99Ms, 1)} ms`,
+    gcPauseMaxMs === undefined ? '' : `longest GC pause ${fixed(gcPauseMaxMs, 1)} ms`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** The row of a phase's stalls: the event-loop delay p99 as the figure, the longest GC pause beside it. */
+function stallRow(phase: string, stalls: Stalls): Row {
+  const { eventLoopDelayP99Ms, gcPauseMaxMs } = stalls;
+  return [
+    `${phase}: event-loop delay p99 (worst process)`,
+    eventLoopDelayP99Ms === undefined ? '-' : `${fixed(eventLoopDelayP99Ms, 1)} ms`,
+    '',
+    gcPauseMaxMs === undefined ? '' : `longest GC pause ${fixed(gcPauseMaxMs, 1)} ms (worst process)`,
+  ];
 }
 
 function keepAliveRow(label: string, figures: KeepAliveFigures, latencyTarget?: TargetCheck): Row {
@@ -43,7 +60,7 @@ function keepAliveRow(label: string, figures: KeepAliveFigures, latencyTarget?: 
   const notes = [
     `${fixed(figures.requestsPerSecond, 0)} requests/s`,
     `CPU ${fixed(figures.serverCpuPercent, 0)}%`,
-    eventLoop(figures.eventLoopDelayP99Ms),
+    stallNotes(figures),
     figures.errors > 0 ? `${figures.errors} errors` : '',
     verdict(latencyTarget),
   ];
@@ -78,12 +95,7 @@ export function formatTable(report: BenchReport): string {
     ['cold start: RSS with the index loaded', `${fixed(coldStart.rssMiB, 0)} MiB`, '', ''],
     ...loadRows('storm', storm, target('p99')),
     ['storm: errors', String(storm.errors), '0', verdict(target('errors'))],
-    [
-      'storm: event-loop delay p99 (worst process)',
-      storm.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(storm.eventLoopDelayP99Ms, 1)} ms`,
-      '',
-      '',
-    ],
+    stallRow('storm', storm),
     [
       `service peak RSS (VmHWM of its processes summed, WORKERS=${p.workers})`,
       `${fixed(storm.peakRssMiB, 0)} MiB`,
@@ -118,12 +130,7 @@ export function formatTable(report: BenchReport): string {
       duringSync?.limit ?? '',
       paced.syncs > 0 ? verdict(duringSync) : 'no sync during the phase (--paced-seconds above SYNC_INTERVAL_SECONDS)',
     ]);
-    rows.push([
-      'paced: event-loop delay p99 (worst process)',
-      paced.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(paced.eventLoopDelayP99Ms, 1)} ms`,
-      '',
-      '',
-    ]);
+    rows.push(stallRow('paced', paced));
   }
   const keepAlive = report.keepAlive;
   if (keepAlive) {

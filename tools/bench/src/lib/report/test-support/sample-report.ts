@@ -35,6 +35,7 @@ function keepAlive(connections: number, requestsPerSecond: number, p99: number):
     errors: 0,
     serverCpuPercent: 190,
     eventLoopDelayP99Ms: p99 / 2,
+    gcPauseMaxMs: p99 / 4,
   };
 }
 
@@ -84,6 +85,7 @@ export function sampleReport(overrides: Partial<BenchReport['storm']> = {}): Ben
       syncs: 1,
       ironicRequestsPerSync: 23,
       eventLoopDelayP99Ms: 12,
+      gcPauseMaxMs: 9,
       ...overrides,
     },
     paced: { ...load(1500, 4), share: 0.5, bootsPerSecond: 39.5, syncs: 1 },
