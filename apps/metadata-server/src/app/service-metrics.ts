@@ -135,15 +135,16 @@ export class ServiceMetrics implements ContainerMetrics {
    * What stalls this process, labelled with `processName` so that each process of a cluster has its
    * own series: the event loop's delay (perf_hooks.monitorEventLoopDelay, sampled every 10 ms) since
    * the last scrape, as its 99th percentile and maximum in seconds, and V8's garbage collections
-   * (perf_hooks `gc` entries) as their longest pause since the last scrape and their pauses' total by
-   * kind. A stall (a collection, an index rebuild) shows here before it shows in request latency, and
+   * (perf_hooks `gc` entries) as their longest pause by kind since the last scrape and their pauses'
+   * total by kind. A stall (a collection, an index rebuild) shows here before it shows in request latency, and
    * a delay without a pause as long is not the collector's.
    */
   watchStalls(processName: string): void {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const labels = { process: processName };
-    let longestPauseMs = 0;
+    /** The longest pause of each kind in this window, ms; a kind seen once keeps its series, 0 in a window without one. */
+    const longestPauseMs = new Map<string, number>();
     const pauses = new Counter({
       name: 'metadata_gc_pause_seconds_total',
       help: "Time the process stood still for V8's garbage collector, by kind (minor, major, incremental, weakcb).",
@@ -154,7 +155,7 @@ export class ServiceMetrics implements ContainerMetrics {
       for (const entry of list.getEntries()) {
         const kind = GC_KINDS.get((entry as PerformanceEntry & { detail?: NodeGCPerformanceDetail }).detail?.kind ?? -1) ?? 'other';
         pauses.inc({ ...labels, kind }, entry.duration / 1000);
-        longestPauseMs = Math.max(longestPauseMs, entry.duration);
+        longestPauseMs.set(kind, Math.max(longestPauseMs.get(kind) ?? 0, entry.duration));
       }
     }).observe({ entryTypes: ['gc'] });
     // Registered after the p99, which is read first and sets the other figures of one window, then starts the next.
@@ -166,8 +167,8 @@ export class ServiceMetrics implements ContainerMetrics {
     });
     const longestPause = new Gauge({
       name: 'metadata_gc_pause_max_seconds',
-      help: "The garbage collector's longest pause since the last scrape, per process.",
-      labelNames: ['process'],
+      help: "The garbage collector's longest pause since the last scrape, per process and kind.",
+      labelNames: ['process', 'kind'],
       registers: [],
     });
     new Gauge({
@@ -178,9 +179,11 @@ export class ServiceMetrics implements ContainerMetrics {
       collect() {
         this.set(labels, delay.percentile(99) / 1e9);
         max.set(labels, delay.max / 1e9);
-        longestPause.set(labels, longestPauseMs / 1000);
+        for (const [kind, ms] of longestPauseMs) {
+          longestPause.set({ ...labels, kind }, ms / 1000);
+          longestPauseMs.set(kind, 0);
+        }
         delay.reset();
-        longestPauseMs = 0;
       },
     });
     this.registry.registerMetric(max);

@@ -9,6 +9,8 @@ import { cpuSecondsByPid } from '../processes/proc-stats';
 export interface Stalls {
   eventLoopDelayP99Ms?: number;
   gcPauseMaxMs?: number;
+  /** The kind of collection that paused longest (minor, major, incremental, weakcb). */
+  gcPauseMaxKind?: string;
 }
 
 /** One wrk run: keep-alive connections asking for one path as fast as answers come; the service's stalls over it. */
@@ -112,12 +114,15 @@ export async function runWrk(run: KeepAliveRun): Promise<KeepAliveFigures> {
 export async function scrapeStalls(adminUrl: string): Promise<Stalls> {
   const response = await fetch(`${adminUrl}/metrics`);
   const text = await response.text();
-  const highestMs = (name: string): number | undefined => {
-    const values = [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} ([\\d.e+-]+)$`, 'gm'))].map((match) => Number(match[1]) * 1000);
-    return values.length > 0 ? Math.max(...values) : undefined;
-  };
+  /** The series of `name` with the highest value: the value in ms, and its labels as written. */
+  const highest = (name: string): { ms: number; labels: string } | undefined =>
+    [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} ([\\d.e+-]+)$`, 'gm'))]
+      .map((match) => ({ ms: Number(match[2]) * 1000, labels: match[1] }))
+      .reduce<{ ms: number; labels: string } | undefined>((top, series) => (top && top.ms >= series.ms ? top : series), undefined);
+  const pause = highest('metadata_gc_pause_max_seconds');
   return {
-    eventLoopDelayP99Ms: highestMs('metadata_event_loop_delay_p99_seconds'),
-    gcPauseMaxMs: highestMs('metadata_gc_pause_max_seconds'),
+    eventLoopDelayP99Ms: highest('metadata_event_loop_delay_p99_seconds')?.ms,
+    gcPauseMaxMs: pause?.ms,
+    gcPauseMaxKind: pause && /kind="([^"]*)"/.exec(pause.labels)?.[1],
   };
 }

@@ -34,24 +34,25 @@ function loadRows(label: string, figures: LoadFigures, latencyTarget?: TargetChe
   ];
 }
 
-/** `event-loop delay p99 12.0 ms, longest GC pause 8.0 ms`, each where measured. */
-function stallNotes({ eventLoopDelayP99Ms, gcPauseMaxMs }: Stalls): string {
-  return [
-    eventLoopDelayP99Ms === undefined ? '' : `event-loop delay p99 ${fixed(eventLoopDelayP99Ms, 1)} ms`,
-    gcPauseMaxMs === undefined ? '' : `longest GC pause ${fixed(gcPauseMaxMs, 1)} ms`,
-  ]
-    .filter(Boolean)
-    .join(', ');
+/** `longest GC pause 8.0 ms (major)`, or nothing where not measured. */
+function gcPause({ gcPauseMaxMs, gcPauseMaxKind }: Stalls): string {
+  if (gcPauseMaxMs === undefined) return '';
+  return `longest GC pause ${fixed(gcPauseMaxMs, 1)} ms${gcPauseMaxKind ? ` (${gcPauseMaxKind})` : ''}`;
 }
 
-/** The row of a phase's stalls: the event-loop delay p99 as the figure, the longest GC pause beside it. */
+/** `event-loop delay p99 12.0 ms, longest GC pause 8.0 ms (major)`, each where measured. */
+function stallNotes(stalls: Stalls): string {
+  const delay = stalls.eventLoopDelayP99Ms === undefined ? '' : `event-loop delay p99 ${fixed(stalls.eventLoopDelayP99Ms, 1)} ms`;
+  return [delay, gcPause(stalls)].filter(Boolean).join(', ');
+}
+
+/** The row of a phase's stalls, each the worst process's: the event-loop delay p99 as the figure, the longest GC pause beside it. */
 function stallRow(phase: string, stalls: Stalls): Row {
-  const { eventLoopDelayP99Ms, gcPauseMaxMs } = stalls;
   return [
     `${phase}: event-loop delay p99 (worst process)`,
-    eventLoopDelayP99Ms === undefined ? '-' : `${fixed(eventLoopDelayP99Ms, 1)} ms`,
+    stalls.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(stalls.eventLoopDelayP99Ms, 1)} ms`,
     '',
-    gcPauseMaxMs === undefined ? '' : `longest GC pause ${fixed(gcPauseMaxMs, 1)} ms (worst process)`,
+    gcPause(stalls),
   ];
 }
 

@@ -36,6 +36,7 @@ function keepAlive(connections: number, requestsPerSecond: number, p99: number):
     serverCpuPercent: 190,
     eventLoopDelayP99Ms: p99 / 2,
     gcPauseMaxMs: p99 / 4,
+    gcPauseMaxKind: 'minor',
   };
 }
 
@@ -86,6 +87,7 @@ export function sampleReport(overrides: Partial<BenchReport['storm']> = {}): Ben
       ironicRequestsPerSync: 23,
       eventLoopDelayP99Ms: 12,
       gcPauseMaxMs: 9,
+      gcPauseMaxKind: 'major',
       ...overrides,
     },
     paced: { ...load(1500, 4), share: 0.5, bootsPerSecond: 39.5, syncs: 1 },
