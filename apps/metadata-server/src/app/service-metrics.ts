@@ -136,8 +136,8 @@ export class ServiceMetrics implements ContainerMetrics {
    * own series: the event loop's delay (perf_hooks.monitorEventLoopDelay, sampled every 10 ms) since
    * the last scrape, as its 99th percentile and maximum in seconds, and V8's garbage collections
    * (perf_hooks `gc` entries) as their longest pause by kind since the last scrape and their pauses'
-   * total by kind. A stall (a collection, an index rebuild) shows here before it shows in request latency, and
-   * a delay without a pause as long is not the collector's.
+   * total by kind. A stall (a collection, an index rebuild) shows here before it shows in request
+   * latency, and a delay without a pause as long is not the collector's.
    */
   watchStalls(processName: string): void {
     const delay = monitorEventLoopDelay({ resolution: 10 });
