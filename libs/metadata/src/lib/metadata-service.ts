@@ -1,6 +1,6 @@
 import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
-import { isEligible, nodeLabel, type IndexedNode, type LeaseLookup, type Lookup, type NodeCatalog } from '@ironic-metadata/node-discovery';
+import { isEligible, nodeLabel, type IndexedNode, type LeaseLookup, type Match, type NodeCatalog } from '@ironic-metadata/node-discovery';
 import type { ClientMacCheck } from './identity/client-mac';
 import { buildInstanceMetadata, storePasswordPatch, withClientAddress, type BuildOptions } from '@ironic-metadata/instance-metadata';
 import { LegacyPasswords } from './instance-password';
@@ -9,9 +9,9 @@ import { LRUCache } from 'lru-cache';
 
 export type ClientMetadata =
   /** `lookup` says how an address was matched; absent when a proxy named the instance. */
-  | { found: true; lookup?: Extract<Lookup, { found: true }>; metadata: InstanceMetadata }
+  | { found: true; lookup?: Extract<Match, { found: true }>; metadata: InstanceMetadata }
   /** 403 (the client's MAC is not the node's), 404 (no instance), or 503 with Retry-After (the index cannot say). */
-  | ({ found: false; lookup?: Lookup } & Refusal);
+  | ({ found: false; lookup?: Match } & Refusal);
 
 /** What the service counts: how each client was matched, and whether its built metadata was cached. */
 export interface LookupMetrics {
@@ -109,7 +109,7 @@ export class MetadataService {
   }
 
   /** The client as found, or 403 when its MAC is not one of the matched node's. */
-  private async verifyMac(clientIp: string, client: ClientMetadata, lookup: Extract<Lookup, { found: true }>): Promise<ClientMetadata> {
+  private async verifyMac(clientIp: string, client: ClientMetadata, lookup: Extract<Match, { found: true }>): Promise<ClientMetadata> {
     const index = this.catalog.current();
     const refusal = index && (await this.options.clientMacCheck?.refusal(clientIp, lookup.entry, index));
     return refusal ? { found: false, ...refuse(403, refusal), lookup } : client;
@@ -159,7 +159,7 @@ export class MetadataService {
   private lookup(clientIp: string): ClientMetadata {
     const index = this.usableIndex();
     if ('found' in index) return index;
-    const lookup = index.lookup(clientIp, this.leases);
+    const lookup = index.match(clientIp, this.leases);
     if (!lookup.found) {
       return { found: false, ...refuse(404, lookup.reason), lookup };
     }
@@ -167,7 +167,7 @@ export class MetadataService {
   }
 
   /** The instance with the address it was matched by as its `local-ipv4`, when nothing static names one. */
-  private withMatchedAddress(metadata: InstanceMetadata, lookup: Extract<Lookup, { found: true }>): InstanceMetadata {
+  private withMatchedAddress(metadata: InstanceMetadata, lookup: Extract<Match, { found: true }>): InstanceMetadata {
     if (metadata.ec2.localIpv4 !== undefined) return metadata;
     const cached = this.addressed.get(metadata);
     if (cached?.ip === lookup.ip && cached.mac === lookup.mac) return cached.metadata;
@@ -189,6 +189,6 @@ export class MetadataService {
 }
 
 /** A node that exists but carries no instance will not get one by refreshing. */
-function claimedByIneligibleNode(lookup: Lookup | undefined): boolean {
+function claimedByIneligibleNode(lookup: Match | undefined): boolean {
   return lookup !== undefined && !lookup.found && lookup.ineligible !== undefined;
 }

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { aNode, aPort } from '@ironic-metadata/ironic-model/testing';
-import type { IndexedNode } from '@ironic-metadata/node-addresses';
+import { LeaseTable, parseLeases, type IndexedNode } from '@ironic-metadata/node-addresses';
 import { NodeIndex } from './node-index';
 
 const entry = (node = aNode(), extra: Partial<IndexedNode> = {}): IndexedNode => ({ node, ports: [], portgroups: [], ...extra });
@@ -100,5 +101,32 @@ describe('NodeIndex.lookup', () => {
       expect(index.nodeByUuidOrName(impostor.uuid)?.node).toBe(impostor);
       expect(index.nodeByUuidOrName('compute-1')?.node).toBe(target);
     }
+  });
+});
+
+describe('NodeIndex.match', () => {
+  const ADDRESSES = ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'];
+  const node = fc.record({
+    fixedIps: fc.subarray(ADDRESSES),
+    state: fc.constantFrom('active', 'deploying', 'cleaning', 'available'),
+    leased: fc.option(fc.constantFrom(...ADDRESSES), { nil: undefined }),
+  });
+
+  it('answers as lookup does, without the trace, whatever claims, states and leases the fleet holds', () => {
+    fc.assert(
+      fc.property(fc.array(node, { maxLength: 5 }), fc.constantFrom(...ADDRESSES, '10.0.0.9'), (fleet, client) => {
+        const entries = fleet.map(({ fixedIps, state }, i) => {
+          const ironic = aNode({ name: `n${i}`, provision_state: state, instance_info: { fixed_ips: fixedIps } });
+          return entry(ironic, { ports: [aPort(ironic, `52:54:00:00:00:0${i}`)] });
+        });
+        const leases = new LeaseTable(
+          parseLeases(fleet.map(({ leased }, i) => (leased ? `0 52:54:00:00:00:0${i} ${leased} * *\n` : '')).join('')).leases,
+        );
+        const index = build(entries);
+        const { trace, ...lookup } = index.lookup(client, leases);
+        expect(index.match(client, leases)).toEqual(lookup);
+        expect(trace.at(-1)?.outcome === 'matched').toBe(lookup.found);
+      }),
+    );
   });
 });

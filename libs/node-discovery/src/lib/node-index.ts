@@ -11,10 +11,16 @@ export interface MatchStep {
   detail: string;
 }
 
-/** How an address was matched; `mac` is the leased MAC when it was matched through a DHCP lease. */
-export type Lookup =
-  | { found: true; ip: string; entry: IndexedNode; method: MatchMethod; trace: MatchStep[]; mac?: string }
-  | { found: false; ip: string; reason: string; trace: MatchStep[]; ineligible?: IndexedNode };
+/**
+ * The node an address belongs to, or why none does; `mac` is the leased MAC when it was matched
+ * through a DHCP lease, `ineligible` a node that claims the address but carries no instance.
+ */
+export type Match =
+  | { found: true; ip: string; entry: IndexedNode; method: MatchMethod; mac?: string }
+  | { found: false; ip: string; reason: string; ineligible?: IndexedNode };
+
+/** A match with what each matcher said on the way, for an operator (the CLI's `lookup`). */
+export type Lookup = Match & { trace: MatchStep[] };
 
 /**
  * An immutable, in-memory view of the fleet: client address -> node by each matcher, MAC -> node.
@@ -81,40 +87,48 @@ export class NodeIndex {
   /**
    * Finds the node behind a client address. Each matcher is tried in order, then the DHCP leases
    * (address -> MAC of a live IPv4 or IPv6 lease -> port -> node); only nodes that carry an instance count, and
-   * an address two such nodes claim is refused rather than guessed.
+   * an address two such nodes claim is refused rather than guessed. Says nothing of the matchers it
+   * tried: the service asks this on every request, and the trace's strings cost more than the match.
    */
+  match(clientIp: string, leases?: LeaseLookup): Match {
+    return this.find(normalizeIp(clientIp), leases, undefined);
+  }
+
+  /** The same answer as `match`, with a step for each matcher tried, in order. */
   lookup(clientIp: string, leases?: LeaseLookup): Lookup {
-    const ip = normalizeIp(clientIp);
     const trace: MatchStep[] = [];
+    return { ...this.find(normalizeIp(clientIp), leases, trace), trace };
+  }
+
+  /** `trace?.push(...)` builds a step's strings only when there is a trace to keep them. */
+  private find(ip: string, leases: LeaseLookup | undefined, trace: MatchStep[] | undefined): Match {
     let ineligible: IndexedNode | undefined;
     for (const { matcher, byAddress } of this.claims) {
-      const claimants = byAddress.get(ip) ?? [];
+      const claimants = byAddress.get(ip);
+      if (!claimants) {
+        trace?.push({ method: matcher.method, outcome: 'no-match', detail: `no node has ${ip} in ${matcher.field}` });
+        continue;
+      }
       const eligible = claimants.filter(isEligible);
       if (eligible.length === 1) {
-        trace.push({
+        trace?.push({
           method: matcher.method,
           outcome: 'matched',
           detail: `${ip} is in ${matcher.field} of node ${nodeLabel(eligible[0].node)}`,
         });
-        return { found: true, ip, entry: eligible[0], method: matcher.method, trace };
+        return { found: true, ip, entry: eligible[0], method: matcher.method };
       }
       if (eligible.length > 1) {
         const nodes = eligible.map((entry) => nodeLabel(entry.node)).join(', ');
-        trace.push({ method: matcher.method, outcome: 'ambiguous', detail: `${ip} is in ${matcher.field} of several nodes: ${nodes}` });
-        return {
-          found: false,
-          ip,
-          reason: `${ip} is claimed by several nodes (${nodes}) through ${matcher.field}; refusing to guess`,
-          trace,
-        };
+        trace?.push({ method: matcher.method, outcome: 'ambiguous', detail: `${ip} is in ${matcher.field} of several nodes: ${nodes}` });
+        return { found: false, ip, reason: `${ip} is claimed by several nodes (${nodes}) through ${matcher.field}; refusing to guess` };
       }
-      if (claimants.length > 0) {
-        ineligible ??= claimants[0];
-        const states = claimants.map((entry) => `${nodeLabel(entry.node)} is ${entry.node.provision_state}`).join(', ');
-        trace.push({ method: matcher.method, outcome: 'ineligible', detail: `${ip} is in ${matcher.field}, but ${states}` });
-      } else {
-        trace.push({ method: matcher.method, outcome: 'no-match', detail: `no node has ${ip} in ${matcher.field}` });
-      }
+      ineligible ??= claimants[0];
+      trace?.push({
+        method: matcher.method,
+        outcome: 'ineligible',
+        detail: `${ip} is in ${matcher.field}, but ${claimants.map((entry) => `${nodeLabel(entry.node)} is ${entry.node.provision_state}`).join(', ')}`,
+      });
     }
     if (leases) {
       const found = this.matchLease(ip, leases, trace);
@@ -122,21 +136,21 @@ export class NodeIndex {
     }
     if (ineligible) {
       const reason = `${ip} belongs to node ${nodeLabel(ineligible.node)}, which is ${ineligible.node.provision_state}: only nodes with an instance (active or deploying) are served`;
-      return { found: false, ip, reason, trace, ineligible };
+      return { found: false, ip, reason, ineligible };
     }
-    return { found: false, ip, reason: `no node matches ${ip}`, trace };
+    return { found: false, ip, reason: `no node matches ${ip}` };
   }
 
-  private matchLease(ip: string, leases: LeaseLookup, trace: MatchStep[]): Lookup | undefined {
+  private matchLease(ip: string, leases: LeaseLookup, trace: MatchStep[] | undefined): Match | undefined {
     const held = leases.macFor(ip);
     if ('reason' in held) {
-      trace.push({ method: 'dhcp_lease', outcome: 'no-match', detail: held.reason });
+      trace?.push({ method: 'dhcp_lease', outcome: 'no-match', detail: held.reason });
       return undefined;
     }
     const entry = this.nodeByMac(held.mac);
     const holder = held.lease.family === 6 ? `${held.mac} (the MAC in its client DUID, a ${held.lease.duid?.typeName})` : held.mac;
     if (!entry) {
-      trace.push({
+      trace?.push({
         method: 'dhcp_lease',
         outcome: 'no-match',
         detail: `${ip} is leased to ${holder} (line ${held.lease.line}), which is no node's port`,
@@ -144,7 +158,7 @@ export class NodeIndex {
       return undefined;
     }
     if (!isEligible(entry)) {
-      trace.push({
+      trace?.push({
         method: 'dhcp_lease',
         outcome: 'ineligible',
         detail: `${ip} is leased to ${holder}, a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}`,
@@ -153,15 +167,14 @@ export class NodeIndex {
         found: false,
         ip,
         reason: `${ip} is leased to a port of node ${nodeLabel(entry.node)}, which is ${entry.node.provision_state}: only nodes with an instance (active or deploying) are served`,
-        trace,
         ineligible: entry,
       };
     }
-    trace.push({
+    trace?.push({
       method: 'dhcp_lease',
       outcome: 'matched',
       detail: `${ip} is leased to ${holder}, a port of node ${nodeLabel(entry.node)}`,
     });
-    return { found: true, ip, entry, method: 'dhcp_lease', trace, mac: held.mac };
+    return { found: true, ip, entry, method: 'dhcp_lease', mac: held.mac };
   }
 }
