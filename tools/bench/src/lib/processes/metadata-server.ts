@@ -53,3 +53,37 @@ export interface ReadyzBody {
 export async function readReadyz(adminUrl: string): Promise<ReadyzBody> {
   return (await (await fetch(`${adminUrl}/readyz`)).json()) as ReadyzBody;
 }
+
+/**
+ * What stalled the service over a window, from its /metrics, each the highest of its processes (ms):
+ * the event-loop delay p99 and the garbage collector's longest pause. A delay with no pause as long
+ * was not the collector's.
+ */
+export interface Stalls {
+  eventLoopDelayP99Ms?: number;
+  gcPauseMaxMs?: number;
+  /** The kind of collection that paused longest (minor, major, incremental, weakcb). */
+  gcPauseMaxKind?: string;
+}
+
+/**
+ * The service's stalls from its admin listener's /metrics: the highest
+ * `metadata_event_loop_delay_p99_seconds` and `metadata_gc_pause_max_seconds` of its processes, in
+ * ms, each since the last scrape (a scrape starts a new window); undefined where the service
+ * reports none.
+ */
+export async function scrapeStalls(adminUrl: string): Promise<Stalls> {
+  const response = await fetch(`${adminUrl}/metrics`);
+  const text = await response.text();
+  /** The series of `name` with the highest value: the value in ms, and its labels as written. */
+  const highest = (name: string): { ms: number; labels: string } | undefined =>
+    [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} ([\\d.e+-]+)$`, 'gm'))]
+      .map((match) => ({ ms: Number(match[2]) * 1000, labels: match[1] }))
+      .reduce<{ ms: number; labels: string } | undefined>((top, series) => (top && top.ms >= series.ms ? top : series), undefined);
+  const pause = highest('metadata_gc_pause_max_seconds');
+  return {
+    eventLoopDelayP99Ms: highest('metadata_event_loop_delay_p99_seconds')?.ms,
+    gcPauseMaxMs: pause?.ms,
+    gcPauseMaxKind: pause && /kind="([^"]*)"/.exec(pause.labels)?.[1],
+  };
+}

@@ -1,7 +1,8 @@
 import type { BenchOptions } from '../options';
 import type { ColdStartFigures } from '../phases/cold-start';
-import type { KeepAliveFigures, Stalls } from '../phases/keep-alive';
+import type { KeepAliveFigures } from '../phases/keep-alive';
 import type { LoadFigures } from '../phases/measure-load';
+import type { Stalls } from '../processes/metadata-server';
 
 /** The storm, with the service's stalls over it (Stalls). */
 export interface StormFigures extends LoadFigures, Stalls {

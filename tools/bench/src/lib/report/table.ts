@@ -1,5 +1,6 @@
-import type { KeepAliveFigures, Stalls } from '../phases/keep-alive';
+import type { KeepAliveFigures } from '../phases/keep-alive';
 import type { LoadFigures } from '../phases/measure-load';
+import type { Stalls } from '../processes/metadata-server';
 import type { BenchReport, TargetCheck } from './bench-report';
 
 type Row = [figure: string, value: string, target: string, verdict: string];
