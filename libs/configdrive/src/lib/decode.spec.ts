@@ -229,6 +229,34 @@ describe('decodeConfigDrive: errors say what was expected and what was found', (
     );
   });
 
+  it('a gzip trailer whose inflated size (ISIZE) is not the image size, whatever it claims, is a corrupt stream', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 0xffffffff }), async (claimed) => {
+        const misstated = Buffer.from(gzipped);
+        misstated.writeUInt32LE(claimed, misstated.length - 4);
+        // The claim sizes the output buffer (up to 4 MiB); zlib checks it once the image is inflated.
+        if (claimed === rawImage.length) await expect(decodeConfigDrive(misstated)).resolves.toEqual(expected);
+        else
+          await expectConfigDriveError(
+            decodeConfigDrive(misstated),
+            'invalid-encoding',
+            'expected gzip of an ISO 9660 image, found a corrupt gzip stream (incorrect length check)',
+          );
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('a gzip stream cut short of its trailer', async () => {
+    for (const length of [2, 3, 7]) {
+      await expectConfigDriveError(
+        decodeConfigDrive(gzipped.subarray(0, length)),
+        'invalid-encoding',
+        'expected gzip of an ISO 9660 image, found a corrupt gzip stream (unexpected end of file)',
+      );
+    }
+  });
+
   it('image bytes that are not an image', async () => {
     await expectConfigDriveError(
       decodeConfigDrive(Buffer.from('PK\x03\x04')),
