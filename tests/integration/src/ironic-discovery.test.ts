@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IRONIC_GENISOIMAGE_FLAGS } from '@ironic-metadata/configdrive/test-support';
+import { IRONIC_GENISOIMAGE_FLAGS } from './support/genisoimage';
 import { httpFrom } from './support/http-from';
 import { setShowInstanceSecrets } from './support/ironic';
 import { IronicTestAdmin } from './support/ironic-admin';

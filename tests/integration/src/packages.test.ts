@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { IRONIC_GENISOIMAGE_FLAGS } from '@ironic-metadata/configdrive/test-support';
+import { IRONIC_GENISOIMAGE_FLAGS } from './support/genisoimage';
 import { IronicTestAdmin } from './support/ironic-admin';
 import { suiteIronics } from './support/ironic-env';
 

@@ -24,11 +24,7 @@ export function runTool(tool: IsoTool, args: readonly string[]): Buffer {
   return result.stdout;
 }
 
-/**
- * Ironic's (openstacksdk's) exact genisoimage command line for a config drive, less the output and
- * the directory (REFERENCE.md section 1). The integration suite reads it too, through the workspace's
- * `@ironic-metadata/configdrive/test-support` path, which the published package does not ship.
- */
+/** Ironic's (openstacksdk's) exact genisoimage command line, less the output and the directory. */
 export const IRONIC_GENISOIMAGE_FLAGS = [
   '-ldots',
   '-allow-lowercase',
