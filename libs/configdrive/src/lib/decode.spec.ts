@@ -231,20 +231,34 @@ describe('decodeConfigDrive: errors say what was expected and what was found', (
 
   it('a gzip trailer whose inflated size (ISIZE) is not the image size, whatever it claims, is a corrupt stream', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 0xffffffff }), async (claimed) => {
-        const misstated = Buffer.from(gzipped);
-        misstated.writeUInt32LE(claimed, misstated.length - 4);
+      fc.asyncProperty(fc.oneof(fc.constant(rawImage.length), fc.integer({ min: 0, max: 0xffffffff })), async (claimed) => {
+        const stated = Buffer.from(gzipped);
+        stated.writeUInt32LE(claimed, stated.length - 4);
         // The claim sizes the output buffer (up to 4 MiB); zlib checks it once the image is inflated.
-        if (claimed === rawImage.length) await expect(decodeConfigDrive(misstated)).resolves.toEqual(expected);
+        if (claimed === rawImage.length) await expect(decodeConfigDrive(stated)).resolves.toEqual(expected);
         else
           await expectConfigDriveError(
-            decodeConfigDrive(misstated),
+            decodeConfigDrive(stated),
             'invalid-encoding',
             'expected gzip of an ISO 9660 image, found a corrupt gzip stream (incorrect length check)',
           );
       }),
       { numRuns: 50 },
     );
+  });
+
+  it('a drive too large to inflate on the event loop (over 256 KiB gzipped) is inflated in the thread pool alike', async () => {
+    const large = new SeededRandom(11).bytes(300 * 1024);
+    const image = writeIso9660(
+      new Map([
+        ['openstack/latest/meta_data.json', Buffer.from(JSON.stringify(META_DATA))],
+        ['openstack/latest/user_data', large],
+      ]),
+      { volumeId: 'config-2' },
+    );
+    const drive = gzipSync(image);
+    expect(drive.length).toBeGreaterThan(256 * 1024);
+    await expect(decodeConfigDrive(drive.toString('base64'))).resolves.toMatchObject({ metaData: META_DATA, userData: large });
   });
 
   it('a gzip stream cut short of its trailer', async () => {

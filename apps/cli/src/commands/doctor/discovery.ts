@@ -39,7 +39,7 @@ export function discover(
     const refusals: string[] = [];
     let found = false;
     for (const ip of candidates) {
-      const lookup = index.lookup(ip, leases);
+      const lookup = index.match(ip, leases);
       if (lookup.found && lookup.entry.node.uuid === entry.node.uuid) {
         result.found.push({ entry, ip, method: lookup.method });
         found = true;

@@ -110,7 +110,7 @@ async function runChecks(config: Config, container: Container, accessLog: string
     await bindCheck([config.adminBindAddr], config.adminBindPort, ADMIN_LISTENER),
   );
   const nodeFor = (ip: string) => {
-    const lookup = source.index?.lookup(ip, leases);
+    const lookup = source.index?.match(ip, leases);
     return lookup?.found ? nodeLabel(lookup.entry.node) : undefined;
   };
   checks.push(clientsCheck(config), accessLogCheck(accessLog, nodeFor));

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { TYPES } from '@ironic-metadata/container';
 import { walkMetadata } from '@ironic-metadata/formatters';
 import type { MetadataReply } from '@ironic-metadata/metadata';
-import { nodeLabel, type Lookup } from '@ironic-metadata/node-discovery';
+import { nodeLabel, type Match } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import type { Container } from 'inversify';
 import { exitWith, withHelp, withSourceOptions } from '../../support/command-options';
@@ -67,7 +67,7 @@ export async function renderCommand(clientIp: string, path: string | undefined, 
   if (options.json) {
     printJson({ ip, path: requestPath, status: reply.status, headers: reply.headers, ...bodyJson(reply.body) });
   } else {
-    process.stderr.write(headerBlock(reply, notesFor(container.get(TYPES.NodeCatalog).current()?.lookup(ip, leases))));
+    process.stderr.write(headerBlock(reply, notesFor(container.get(TYPES.NodeCatalog).current()?.match(ip, leases))));
     process.stdout.write(reply.body);
   }
   return succeeded(reply.status) ? EXIT.ok : EXIT.notFound;
@@ -114,7 +114,7 @@ export function bodyJson(body: Buffer): { body: string } | { bodyBase64: string 
 }
 
 /** What an operator wants next to the answer: which node answered, and whether its config drive was used. */
-function notesFor(lookup: Lookup | undefined): string[] {
+function notesFor(lookup: Match | undefined): string[] {
   if (!lookup?.found) return [];
   const notes = [`answered as node ${nodeLabel(lookup.entry.node)}, matched by ${lookup.method}`];
   if (lookup.entry.configDriveProblem) notes.push(`config drive not used: ${lookup.entry.configDriveProblem}`);
