@@ -115,9 +115,12 @@ describe('keepalived: the metadata address fails over between two replicas', () 
       await waitUntil('the loop is answered', () => loop.samples().some(answered), 5_000);
       const standbyRequestsBefore = servers[1].clientIps().length;
       // The machine dies: its link goes dark first, so that no farewell advertisement (priority 0,
-      // which a stopping keepalived sends) gets out, then its keepalived and service stop.
-      const diedAt = Date.now();
+      // which a stopping keepalived sends) gets out, then its keepalived and service stop. It is dead
+      // once the link is down: a request sent while `ip` was starting may still get the primary's
+      // answer, which is not the standby answering (on a loaded machine one did, and the wait below
+      // ended before the address moved).
       await lab.must('ip', ['-n', primary, 'link', 'set', 'eth0', 'down']);
+      const diedAt = Date.now();
       await lab.killProcessesIn(primary);
       const movedAt = await waitUntil('the standby holds the address', () => lab.holds(standby, VIP), 10_000, 50);
       await waitUntil(
