@@ -41,20 +41,20 @@ function gcPause({ gcPauseMaxMs, gcPauseMaxKind }: Stalls): string {
   return `longest GC pause ${fixed(gcPauseMaxMs, 1)} ms${gcPauseMaxKind ? ` (${gcPauseMaxKind})` : ''}`;
 }
 
+/** `12.0 ms`, or undefined where not measured. */
+function delayP99({ eventLoopDelayP99Ms }: Stalls): string | undefined {
+  return eventLoopDelayP99Ms === undefined ? undefined : `${fixed(eventLoopDelayP99Ms, 1)} ms`;
+}
+
 /** `event-loop delay p99 12.0 ms, longest GC pause 8.0 ms (major)`, each where measured. */
 function stallNotes(stalls: Stalls): string {
-  const delay = stalls.eventLoopDelayP99Ms === undefined ? '' : `event-loop delay p99 ${fixed(stalls.eventLoopDelayP99Ms, 1)} ms`;
-  return [delay, gcPause(stalls)].filter(Boolean).join(', ');
+  const delay = delayP99(stalls);
+  return [delay === undefined ? '' : `event-loop delay p99 ${delay}`, gcPause(stalls)].filter(Boolean).join(', ');
 }
 
 /** The row of a phase's stalls, each the worst process's: the event-loop delay p99 as the figure, the longest GC pause beside it. */
 function stallRow(phase: string, stalls: Stalls): Row {
-  return [
-    `${phase}: event-loop delay p99 (worst process)`,
-    stalls.eventLoopDelayP99Ms === undefined ? '-' : `${fixed(stalls.eventLoopDelayP99Ms, 1)} ms`,
-    '',
-    gcPause(stalls),
-  ];
+  return [`${phase}: event-loop delay p99 (worst process)`, delayP99(stalls) ?? '-', '', gcPause(stalls)];
 }
 
 function keepAliveRow(label: string, figures: KeepAliveFigures, latencyTarget?: TargetCheck): Row {
