@@ -179,33 +179,61 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
   }, 30_000);
 
   it('SIGTERM lets the workers finish a request in flight, then stops every process', async () => {
-    const primary = server.process.pid ?? 0;
-    const workers = workerPids(primary);
-    // A POST whose body has not all arrived yet: the worker is in the middle of it.
-    const answered = new Promise<number>((resolve, reject) => {
-      const req = request(
-        `${server.url}/openstack/latest/password`,
-        { method: 'POST', localAddress: nodes[2].address, headers: { 'content-length': '8' } },
-        (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
-        },
-      );
-      req.on('error', reject);
-      req.write('half');
-      setTimeout(() => {
-        server.process.kill('SIGTERM');
-        setTimeout(() => req.end('done'), 500);
-      }, 300);
-    });
-    expect(await answered).toBe(403); // METADATA_PASSWORD_WRITE is off: an answer, not a reset
-    const code = await new Promise<number | null>((resolve) =>
-      server.process.exitCode !== null ? resolve(server.process.exitCode) : server.process.once('exit', resolve),
-    );
-    expect(code).toBe(0);
-    expect(workers.filter((pid) => readdirSync('/proc').includes(String(pid)))).toEqual([]);
+    await expectDrained(server, nodes[2].address, (primary) => process.kill(primary, 'SIGTERM'));
   }, 30_000);
 });
+
+describe('WORKERS=2 stopped as systemd stops a unit by default (KillMode=control-group)', () => {
+  let sim: Sim;
+  let server: RunningServer;
+  let nodes: { uuid: string; address: string; instanceUuid: string }[];
+
+  beforeAll(async () => {
+    ({ sim, nodes, server } = await startCluster({ WORKERS: '2' }));
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    sim?.child.kill('SIGTERM');
+  });
+
+  it('SIGTERM to every process at once, then the one the primary passes on: a request in flight is still answered', async () => {
+    await expectDrained(server, nodes[2].address, (primary, workers) => {
+      for (const pid of [primary, ...workers]) process.kill(pid, 'SIGTERM');
+    });
+  }, 30_000);
+});
+
+/**
+ * Starts a POST from `address` whose body has not all arrived yet (a worker is in the middle of it),
+ * stops the service with `stop`, then sends the rest: the request is answered, the primary exits 0,
+ * and no worker is left.
+ */
+async function expectDrained(server: RunningServer, address: string, stop: (primary: number, workers: number[]) => void): Promise<void> {
+  const primary = server.process.pid ?? 0;
+  const workers = workerPids(primary);
+  const answered = new Promise<number>((resolve, reject) => {
+    const req = request(
+      `${server.url}/openstack/latest/password`,
+      { method: 'POST', localAddress: address, headers: { 'content-length': '8' } },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.write('half');
+    setTimeout(() => {
+      stop(primary, workers);
+      setTimeout(() => req.end('done'), 500);
+    }, 300);
+  });
+  expect(await answered).toBe(403); // METADATA_PASSWORD_WRITE is off: an answer, not a reset
+  const code = await new Promise<number | null>((resolve) =>
+    server.process.exitCode !== null ? resolve(server.process.exitCode) : server.process.once('exit', resolve),
+  );
+  expect(code).toBe(0);
+  expect(workers.filter((pid) => readdirSync('/proc').includes(String(pid)))).toEqual([]);
+}
 
 /** The worker's role as the primary gave it (IRONIC_METADATA_WORKER_ROLE). */
 function roleOf(pid: number): string | undefined {

@@ -81,6 +81,8 @@ describe('systemd unit', () => {
       'Restart=on-failure',
       // A configuration error (exit 2) is not restarted every 2 s: it waits for the operator.
       'RestartPreventExitStatus=2',
+      // Stopping signals the supervising process, which drains its workers before it exits.
+      'KillMode=mixed',
     ]) {
       expect(unit.split('\n')).toContain(line);
     }

@@ -114,12 +114,18 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
   // the address went away since the primary saw it, this worker exits and its replacement binds afresh.
   const servers = await listenForNodes(config, container, caps, false);
   send({ kind: 'ironic-metadata:listening', port: boundPort(servers[0]) });
+  let stopping = false;
   const shutdown = () => {
+    // A signal to the whole service reaches this process twice: once itself (systemd's stop by
+    // default, Ctrl-C in a terminal), once as the primary passes it on. The second must not end the
+    // drain the first began, as a default handler would.
+    if (stopping) return;
+    stopping = true;
     if (syncer) container.get(TYPES.NodeCatalog).stopSync();
     void closeGracefully(servers, 10_000).then(() => process.exit(0));
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
   // SIGHUP goes to the primary, which tells the workers; one sent to a worker alone must not kill it.
   process.on('SIGHUP', () => container.get(TYPES.LeaseFile).current());
 }
