@@ -2,7 +2,8 @@ import type { ChildHandle } from '../processes/child-process';
 import { ClientSession } from '../load/client-session';
 import type { HttpTarget } from '../load/http-connection';
 import { familyMemory, samplePeakPss } from '../processes/proc-stats';
-import { readReadyz, startMetadataServer } from '../processes/metadata-server';
+import { loadConfig } from '@ironic-metadata/config';
+import { readReadyz, serverEnvironment, startMetadataServer } from '../processes/metadata-server';
 import { statsDelta, type SimulatorHandle } from '../processes/simulator';
 
 export interface ColdStartFigures {
@@ -43,20 +44,19 @@ const PSS_INTERVAL_MS = 500;
  */
 export async function measureColdStart(
   options: ColdStartOptions,
-): Promise<{ figures: ColdStartFigures; server: ChildHandle; target: HttpTarget; pss: { stop(): number } }> {
+): Promise<{ figures: ColdStartFigures; server: ChildHandle; target: HttpTarget; pss: { stop(): number }; syncIntervalSeconds: number }> {
   const target = { host: '127.0.0.1', port: options.port };
   const before = await options.sim.stats();
   const started = performance.now();
-  const server = startMetadataServer({
-    main: options.serverMain,
+  const settings = {
     ironicUrl: options.sim.url,
     port: options.port,
     adminPort: options.adminPort,
-    cpuProfileDir: options.cpuProfileDir,
     nodeOptions: options.serverNodeOptions,
     env: options.serverEnv,
     workers: options.workers,
-  });
+  };
+  const server = startMetadataServer({ main: options.serverMain, cpuProfileDir: options.cpuProfileDir, ...settings });
   const pss = samplePeakPss(server.pid, PSS_INTERVAL_MS);
   const probe = new ClientSession(target, options.probeAddress, { keepAlive: false, timeoutMs: 5_000 });
   for (;;) {
@@ -91,6 +91,8 @@ export async function measureColdStart(
     server,
     target,
     pss,
+    // As the server read it from the same settings (it serves, so they are valid).
+    syncIntervalSeconds: loadConfig(serverEnvironment(settings)).syncIntervalSeconds,
   };
 }
 

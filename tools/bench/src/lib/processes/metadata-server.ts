@@ -16,13 +16,19 @@ export interface MetadataServerOptions {
   env?: Record<string, string>;
 }
 
-/**
- * The built server, configured only by what the benchmark sets: Ironic at the simulator, loopback
- * (both listeners), warnings only (a log line per request would be measured too), and no lease file.
- */
+/** The built server, started with {@link serverEnvironment}. */
 export function startMetadataServer(options: MetadataServerOptions): ChildHandle {
   const profiling = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-  return startChild('metadata-server', process.execPath, [...profiling, options.main], {
+  return startChild('metadata-server', process.execPath, [...profiling, options.main], serverEnvironment(options));
+}
+
+/**
+ * The server's environment: only what the benchmark sets (Ironic at the simulator, loopback for both
+ * listeners, warnings only since a log line per request would be measured too, no lease file) and
+ * the run's own settings over it.
+ */
+export function serverEnvironment(options: Omit<MetadataServerOptions, 'main' | 'cpuProfileDir'>): NodeJS.ProcessEnv {
+  return {
     PATH: process.env['PATH'],
     IRONIC_URL: options.ironicUrl,
     BIND_ADDR: '127.0.0.1',
@@ -38,7 +44,7 @@ export function startMetadataServer(options: MetadataServerOptions): ChildHandle
     RATE_LIMIT_PER_CLIENT: '100000',
     ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
     ...options.env,
-  });
+  };
 }
 
 /** What the benchmark reads of the server's `GET /readyz` (apps/metadata-server's admin listener). */

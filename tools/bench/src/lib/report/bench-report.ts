@@ -25,6 +25,8 @@ export interface StormFigures extends LoadFigures, Stalls {
   syncs: number;
   /** Ironic requests during the storm over its syncs (at least one). */
   ironicRequestsPerSync: number;
+  /** The service's SYNC_INTERVAL_SECONDS, as it read its settings: one scan may begin in each. */
+  syncIntervalSeconds: number;
 }
 
 /** wrk with keep-alive connections on one node's meta_data.json, at each connection count, for each server. */

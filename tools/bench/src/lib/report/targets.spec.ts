@@ -1,9 +1,15 @@
-import { checkTargets, scanPages } from './targets';
+import { checkTargets, scanPages, scansWithin } from './targets';
 import { sampleReport } from './test-support/sample-report';
 
 describe('scanPages', () => {
   it('counts the empty page that follows a full last page', () => {
     expect([1, 999, 1000, 10_000, 10_001].map(scanPages)).toEqual([1, 1, 2, 11, 11]);
+  });
+});
+
+describe('scansWithin', () => {
+  it('allows a scan for each sync interval begun, the first at once', () => {
+    expect([0, 29.9, 30, 64.1].map((seconds) => scansWithin(seconds, 30))).toEqual([1, 1, 2, 3]);
   });
 });
 
@@ -25,6 +31,14 @@ describe('checkTargets', () => {
       'Ironic requests per sync': false,
       'errors in the storm': true,
     });
+  });
+
+  it("holds the storm's Ironic requests to one scan per sync interval, however long it lasts", () => {
+    const during = (seconds: number, ironicRequests: number) =>
+      sampleReport({ seconds, ironicRequests }).targets.find((target) => target.name === 'Ironic requests during the storm');
+    expect(during(64.1, 22)).toMatchObject({ limit: '<= 33 (3 scans, one per 30 s)', met: true });
+    expect(during(64.1, 34)?.met).toBe(false);
+    expect(during(10, 11)).toMatchObject({ limit: '<= 11 (one scan, one per 30 s)', met: true });
   });
 
   it('holds 100,000 nodes to their own limits', () => {

@@ -8,6 +8,14 @@ export function scanPages(nodes: number): number {
   return Math.floor(nodes / PAGE_SIZE) + 1;
 }
 
+/**
+ * Scans a service syncing every `intervalSeconds` may begin within `seconds` (the storm's), one sync
+ * interval at most: one per interval begun, so a storm of 64 s at 30 s may see three.
+ */
+export function scansWithin(seconds: number, intervalSeconds: number): number {
+  return Math.floor(seconds / intervalSeconds) + 1;
+}
+
 function check(name: string, value: number | null, unit: string, limit: string, met: (value: number) => boolean): TargetCheck {
   return { name, value, unit, limit, met: value === null ? null : met(value) };
 }
@@ -15,6 +23,7 @@ function check(name: string, value: number | null, unit: string, limit: string, 
 /** Issues 6 and 16's targets (set for 10,000 nodes, 256 clients and two workers on 2 cores; 100,000 nodes for the larger fleet), checked against this run. */
 export function checkTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[] {
   const pages = scanPages(report.parameters.nodes);
+  const scans = scansWithin(report.storm.seconds, report.storm.syncIntervalSeconds);
   const large = report.parameters.nodes >= 100_000;
   const at256 = report.keepAlive?.ratios.find((ratio) => ratio.connections === 256) ?? null;
   const service256 = report.keepAlive?.service.find((figures) => figures.connections === 256) ?? null;
@@ -50,7 +59,13 @@ export function checkTargets(report: Omit<BenchReport, 'targets'>): TargetCheck[
     // peaks that need not coincide.
     check('peak RSS', report.storm.peakRssMiB, 'MiB', large ? '< 1024 MiB' : '< 400 MiB', (mib) => mib < (large ? 1024 : 400)),
     check('peak PSS', report.storm.peakPssMiB, 'MiB', large ? '< 1024 MiB' : '< 400 MiB', (mib) => mib < (large ? 1024 : 400)),
-    check('Ironic requests during the storm', report.storm.ironicRequests, '', `<= ${pages} (one scan)`, (requests) => requests <= pages),
+    check(
+      'Ironic requests during the storm',
+      report.storm.ironicRequests,
+      '',
+      `<= ${pages * scans} (${scans === 1 ? 'one scan' : `${scans} scans`}, one per ${report.storm.syncIntervalSeconds} s)`,
+      (requests) => requests <= pages * scans,
+    ),
     check('Ironic requests per sync', report.storm.ironicRequestsPerSync, '', `<= ${pages} (one scan)`, (requests) => requests <= pages),
     check('errors in the storm', report.storm.errors, '', '0', (errors) => errors === 0),
   ];

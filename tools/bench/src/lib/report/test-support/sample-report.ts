@@ -85,6 +85,7 @@ export function sampleReport(overrides: Partial<BenchReport['storm']> = {}): Ben
       ironicRequestsByRoute: { 'GET /v1/nodes': 11 },
       syncs: 1,
       ironicRequestsPerSync: 23,
+      syncIntervalSeconds: 30,
       eventLoopDelayP99Ms: 12,
       gcPauseMaxMs: 9,
       gcPauseMaxKind: 'major',
