@@ -196,9 +196,12 @@ describe('WORKERS=2 stopped as systemd stops a unit by default (KillMode=control
     sim?.child.kill('SIGTERM');
   });
 
-  it('SIGTERM to every process at once, then the one the primary passes on: a request in flight is still answered', async () => {
+  it('SIGTERM to every process, then the one the primary passes on, and the primary told twice: a request in flight is still answered', async () => {
     await expectDrained(server, nodes[2].address, (primary, workers) => {
-      for (const pid of [primary, ...workers]) process.kill(pid, 'SIGTERM');
+      // The workers first, and the primary once they have begun to drain: its SIGTERM is then their second.
+      for (const pid of workers) process.kill(pid, 'SIGTERM');
+      setTimeout(() => process.kill(primary, 'SIGTERM'), 200);
+      setTimeout(() => process.kill(primary, 'SIGTERM'), 250);
     });
   }, 30_000);
 });

@@ -34,22 +34,29 @@ const KEEP_ALIVE_CONNECTIONS = [64, 256];
  * Counts the service's syncs by its /readyz `loadedAt`, which each successful load moves (changed or
  * not), read every `intervalMs` (the sync interval is 30 s by default).
  */
-function countSyncs(adminUrl: string, intervalMs: number): { stop(): Promise<number> } {
+function countSyncs(adminUrl: string, intervalMs: number): { stop(loadedAfter?: number): Promise<number> } {
   const seen = new Set<number>();
   let first: number | undefined;
+  let latest = -Infinity;
   const read = async () => {
     const status = await readReadyz(adminUrl);
     if (status.loadedAt === undefined) return;
     first ??= status.loadedAt;
+    latest = Math.max(latest, status.loadedAt);
     if (status.loadedAt !== first) seen.add(status.loadedAt);
   };
   const timer = setInterval(() => void read().catch(() => undefined), intervalMs);
   void read().catch(() => undefined);
   return {
-    stop: async () => {
+    /** The syncs seen; with `loadedAfter` (ms since the epoch), once a load ended after it (10 s at most). */
+    stop: async (loadedAfter?: number) => {
       clearInterval(timer);
-      await read().catch(() => undefined);
-      return seen.size;
+      const deadline = performance.now() + 10_000;
+      for (;;) {
+        await read().catch(() => undefined);
+        if (loadedAfter === undefined || latest > loadedAfter || performance.now() > deadline) return seen.size;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     },
   };
 }
@@ -59,17 +66,22 @@ const IRONIC_QUIET_MS = 500;
 
 /**
  * The simulator's counts once a scan that began before now has ended (nothing new served for
- * IRONIC_QUIET_MS, or 30 s at most): counted whole with the sync it belongs to, where cut off at a
- * phase's end its pages were counted without its sync, and a run showed 12.3 requests per sync for
- * 11 pages a scan.
+ * IRONIC_QUIET_MS, or 30 s at most), and a time before its last request (ms since the epoch) when
+ * one was served meanwhile: its load ends after that. Cut off at a phase's end, a scan's pages were
+ * counted without its sync: a run showed 12.3 requests per sync for 11 pages a scan.
  */
-async function settledStats(sim: SimulatorHandle): Promise<SimStats> {
+async function settledStats(sim: SimulatorHandle): Promise<{ stats: SimStats; servedAfter?: number }> {
   const deadline = performance.now() + 30_000;
+  let readAt = Date.now();
   let last = await sim.stats();
+  let servedAfter: number | undefined;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, IRONIC_QUIET_MS));
+    const before = Date.now();
     const now = await sim.stats();
-    if (now.total === last.total || performance.now() > deadline) return now;
+    if (now.total === last.total || performance.now() > deadline) return { stats: now, servedAfter };
+    servedAfter = readAt;
+    readAt = before;
     last = now;
   }
 }
@@ -164,6 +176,7 @@ async function measureStorm(
     const recorded = await recordCrawl(target, recordedAddress);
     progress(`storm: ${booting.length} boots of ${recorded.paths.length} requests, ${options.clients} at a time`);
     const before = await sim.stats();
+    const countedFrom = performance.now();
     const rss = sampleRss(server.pid, 1000);
     const syncs = countSyncs(adminUrl, 1000);
     await stalls();
@@ -175,8 +188,9 @@ async function measureStorm(
       throw new Error(
         `the metadata server exited during the storm (exit code ${await server.exited}); its last lines:\n${server.logTail()}`,
       );
-    const served = statsDelta(before, await settledStats(sim));
-    const synced = await syncs.stop();
+    const settled = await settledStats(sim);
+    const served = statsDelta(before, settled.stats);
+    const synced = await syncs.stop(settled.servedAfter);
     const storm = {
       ...figures,
       peakRssMiB: familyMemory(server.pid).peakRssMiB,
@@ -186,6 +200,7 @@ async function measureStorm(
       ironicRequestsByRoute: served.byRoute,
       syncs: synced,
       ironicRequestsPerSync: served.total / Math.max(1, synced),
+      ironicSeconds: (performance.now() - countedFrom) / 1000,
       syncIntervalSeconds,
       ...stormStalls,
     };

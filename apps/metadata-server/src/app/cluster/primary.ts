@@ -246,6 +246,8 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     for (const worker of live()) send(worker, { kind: 'ironic-metadata:reload-leases' });
   });
   const shutdown = (signal: string) => {
+    // Told again (a second kill, Ctrl-C twice): the drain under way goes on, bounded by its deadline.
+    if (stopping) return;
     logger.info(`${signal}: the workers finish requests in flight, then stop`);
     stopping = true;
     const running = live();
@@ -259,6 +261,6 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
       process.exit(0);
     });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }

@@ -116,9 +116,9 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
   send({ kind: 'ironic-metadata:listening', port: boundPort(servers[0]) });
   let stopping = false;
   const shutdown = () => {
-    // A signal to the whole service reaches this process twice: once itself (systemd's stop by
-    // default, Ctrl-C in a terminal), once as the primary passes it on. The second must not end the
-    // drain the first began, as a default handler would.
+    // A SIGTERM to every process of the service (systemd's stop with its default KillMode) reaches
+    // this one twice: itself, and as the primary passes it on. The second must not end the drain the
+    // first began, as the default action would once a one-time listener is spent.
     if (stopping) return;
     stopping = true;
     if (syncer) container.get(TYPES.NodeCatalog).stopSync();

@@ -1,8 +1,8 @@
+import { loadConfig } from '@ironic-metadata/config';
 import type { ChildHandle } from '../processes/child-process';
 import { ClientSession } from '../load/client-session';
 import type { HttpTarget } from '../load/http-connection';
 import { familyMemory, samplePeakPss } from '../processes/proc-stats';
-import { loadConfig } from '@ironic-metadata/config';
 import { readReadyz, serverEnvironment, startMetadataServer } from '../processes/metadata-server';
 import { statsDelta, type SimulatorHandle } from '../processes/simulator';
 
@@ -56,6 +56,8 @@ export async function measureColdStart(
     env: options.serverEnv,
     workers: options.workers,
   };
+  // As the server reads it from the same settings; before it starts, so that a setting it refuses stops the run at once.
+  const syncIntervalSeconds = loadConfig(serverEnvironment(settings)).syncIntervalSeconds;
   const server = startMetadataServer({ main: options.serverMain, cpuProfileDir: options.cpuProfileDir, ...settings });
   const pss = samplePeakPss(server.pid, PSS_INTERVAL_MS);
   const probe = new ClientSession(target, options.probeAddress, { keepAlive: false, timeoutMs: 5_000 });
@@ -91,8 +93,7 @@ export async function measureColdStart(
     server,
     target,
     pss,
-    // As the server read it from the same settings (it serves, so they are valid).
-    syncIntervalSeconds: loadConfig(serverEnvironment(settings)).syncIntervalSeconds,
+    syncIntervalSeconds,
   };
 }
 

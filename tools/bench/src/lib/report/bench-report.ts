@@ -18,8 +18,10 @@ export interface StormFigures extends LoadFigures, Stalls {
   peakPssMiB: number;
   /** The server's resident set size (all its processes), sampled every second of the storm. */
   rssEverySecondMiB: number[];
-  /** Requests the simulated Ironic served while the storm ran. */
+  /** Requests the simulated Ironic served while the storm ran, and any scan under way at its end. */
   ironicRequests: number;
+  /** Seconds `ironicRequests` were counted over: the storm's, and the end of that scan. */
+  ironicSeconds: number;
   ironicRequestsByRoute: Record<string, number>;
   /** The service's syncs during the storm (its /readyz `loadedAt` moved). */
   syncs: number;

@@ -82,6 +82,7 @@ export function sampleReport(overrides: Partial<BenchReport['storm']> = {}): Ben
       peakPssMiB: 700,
       rssEverySecondMiB: [350, 800],
       ironicRequests: 23,
+      ironicSeconds: 10.5,
       ironicRequestsByRoute: { 'GET /v1/nodes': 11 },
       syncs: 1,
       ironicRequestsPerSync: 23,
