@@ -180,24 +180,16 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
 
   it('SIGTERM lets the workers finish a request in flight, then stops every process', async () => {
     await expectDrained(server, nodes[2].address, (primary) => process.kill(primary, 'SIGTERM'));
+    // Told by the primary, each worker drained, and the primary says so.
+    expect(server.logs().match(/a worker finished its requests in flight and stopped/g)).toHaveLength(2);
   }, 30_000);
 });
 
 describe('WORKERS=2 stopped as systemd stops a unit by default (KillMode=control-group)', () => {
-  let sim: Sim;
-  let server: RunningServer;
-  let nodes: { uuid: string; address: string; instanceUuid: string }[];
-
-  beforeAll(async () => {
-    ({ sim, nodes, server } = await startCluster({ WORKERS: '2' }));
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-    sim?.child.kill('SIGTERM');
-  });
+  const cluster = clusterForBlock({ WORKERS: '2' });
 
   it('SIGTERM to every process, then the one the primary passes on, and the primary told twice: a request in flight is still answered', async () => {
-    await expectDrained(server, nodes[2].address, (primary, workers) => {
+    await expectDrained(cluster.server, cluster.nodes[2].address, (primary, workers) => {
       // The workers first, and the primary once they have begun to drain: its SIGTERM is then their second.
       for (const pid of workers) process.kill(pid, 'SIGTERM');
       setTimeout(() => process.kill(primary, 'SIGTERM'), 200);
@@ -206,14 +198,50 @@ describe('WORKERS=2 stopped as systemd stops a unit by default (KillMode=control
   }, 30_000);
 });
 
+describe('WORKERS=2 whose worker is killed while it drains', () => {
+  const cluster = clusterForBlock({ WORKERS: '2' });
+
+  it('says it cut a request off, where its exit code alone would say nothing', async () => {
+    const { server } = cluster;
+    const primary = server.process.pid ?? 0;
+    const workers = workerPids(primary);
+    const closed = new Promise<number | null>((resolve) => server.process.once('close', resolve));
+    const post = halfPost(server, cluster.nodes[3].address);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(primary, 'SIGTERM');
+    await until('the primary passing the stop on', async () => (server.logs().includes('SIGTERM: the workers') ? true : undefined));
+    for (const pid of workers) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // The idle worker drained and is gone already.
+      }
+    }
+    await expect(post.answered).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect(await closed).toBe(0);
+    expect(server.logs()).toMatch(/"message":"a worker stopped before it finished its requests in flight"[^\n]*"signal":"SIGKILL"/);
+  }, 30_000);
+});
+
+/** A cluster of its own for the describe block this is called in: started before its tests, stopped after them. */
+function clusterForBlock(env: Record<string, string>): { sim: Sim; server: RunningServer; nodes: Awaited<ReturnType<Sim['nodes']>> } {
+  const cluster = {} as ReturnType<typeof clusterForBlock>;
+  beforeAll(async () => {
+    Object.assign(cluster, await startCluster(env));
+  }, 60_000);
+  afterAll(async () => {
+    await cluster.server?.stop();
+    cluster.sim?.child.kill('SIGTERM');
+  });
+  return cluster;
+}
+
 /**
- * Starts a POST from `address` whose body has not all arrived yet (a worker is in the middle of it),
- * stops the service with `stop`, then sends the rest: the request is answered, the primary exits 0,
- * and no worker is left.
+ * A POST from `address` whose body has not all arrived yet: the worker holding it drains until it
+ * has (`finish` sends the rest). `answered` is its status, or the error of a connection cut off.
  */
-async function expectDrained(server: RunningServer, address: string, stop: (primary: number, workers: number[]) => void): Promise<void> {
-  const primary = server.process.pid ?? 0;
-  const workers = workerPids(primary);
+function halfPost(server: RunningServer, address: string): { answered: Promise<number>; finish(): void } {
+  let finish: () => void = () => undefined;
   const answered = new Promise<number>((resolve, reject) => {
     const req = request(
       `${server.url}/openstack/latest/password`,
@@ -225,17 +253,30 @@ async function expectDrained(server: RunningServer, address: string, stop: (prim
     );
     req.on('error', reject);
     req.write('half');
-    setTimeout(() => {
-      stop(primary, workers);
-      setTimeout(() => req.end('done'), 500);
-    }, 300);
+    finish = () => req.end('done');
   });
-  expect(await answered).toBe(403); // METADATA_PASSWORD_WRITE is off: an answer, not a reset
-  const code = await new Promise<number | null>((resolve) =>
-    server.process.exitCode !== null ? resolve(server.process.exitCode) : server.process.once('exit', resolve),
-  );
+  return { answered, finish };
+}
+
+/**
+ * Starts a {@link halfPost} from `address`, stops the service with `stop`, then sends the rest: the
+ * request is answered, the primary exits 0, no worker is left, and none was cut off.
+ */
+async function expectDrained(server: RunningServer, address: string, stop: (primary: number, workers: number[]) => void): Promise<void> {
+  const primary = server.process.pid ?? 0;
+  const workers = workerPids(primary);
+  const post = halfPost(server, address);
+  setTimeout(() => {
+    stop(primary, workers);
+    setTimeout(() => post.finish(), 500);
+  }, 300);
+  expect(await post.answered).toBe(403); // METADATA_PASSWORD_WRITE is off: an answer, not a reset
+  // 'close': the process has exited and its output is all read.
+  const code = await new Promise<number | null>((resolve) => server.process.once('close', resolve));
   expect(code).toBe(0);
   expect(workers.filter((pid) => readdirSync('/proc').includes(String(pid)))).toEqual([]);
+  // No worker was cut off: the primary's exit code alone would not tell.
+  expect(server.logs()).not.toContain('a worker stopped before it finished');
 }
 
 /** The worker's role as the primary gave it (IRONIC_METADATA_WORKER_ROLE). */

@@ -32,7 +32,7 @@ const KEEP_ALIVE_CONNECTIONS = [64, 256];
 
 /**
  * Counts the service's syncs by its /readyz `loadedAt`, which each successful load moves (changed or
- * not), read every `intervalMs` (the sync interval is 30 s by default).
+ * not), read every `intervalMs` (well below the service's sync interval).
  */
 function countSyncs(adminUrl: string, intervalMs: number): { stop(loadedAfter?: number): Promise<number> } {
   const seen = new Set<number>();

@@ -192,7 +192,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     }
   });
   cluster.on('exit', (worker, code, signal) => {
-    serving.delete(worker.id);
+    const wasServing = serving.delete(worker.id);
     // What was held for it goes nowhere now, and is done: a broadcast waiting on it is acknowledged.
     awaitingHello.get(worker.id)?.();
     awaitingHello.delete(worker.id);
@@ -211,7 +211,13 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
         unanswered(request.from, request.id);
       }
     }
-    if (stopping) return;
+    if (stopping) {
+      // A worker drains, then exits 0: anything else while it served cut its requests in flight off.
+      const fields = { worker: worker.id, role: wasSyncer ? 'syncer' : 'relay', code, signal };
+      if (code === 0) logger.info('a worker finished its requests in flight and stopped', fields);
+      else if (wasServing) logger.warn('a worker stopped before it finished its requests in flight', fields);
+      return;
+    }
     // A syncer that could not start while none ever served (a broken inventory file), or any worker
     // while none served: it said why on stderr. Exit 2 is the operator's to fix, as for a single process.
     if (wasSyncer && code === 2 && !syncerServed) process.exit(2);
