@@ -6,7 +6,7 @@ import { TYPES } from '@ironic-metadata/container';
 import { AdminApp } from './app/admin-app';
 import { runPrimary } from './app/cluster/primary';
 import { runWorker } from './app/cluster/worker';
-import { boundPort, closeGracefully, hostPort, listen } from './app/listen';
+import { boundPort, closeGracefully, hostPort, listen, reportCutOff } from './app/listen';
 import type { ConnectionCaps } from './app/open-file-limit';
 import { SERVICE_METRICS } from './app/service-metrics';
 import {
@@ -59,7 +59,10 @@ async function runSingle(config: ReturnType<typeof configOrExit>, caps: Connecti
   const shutdown = (signal: string) => {
     logger.info(`${signal}: finishing requests in flight, then stopping`);
     catalog.stopSync();
-    void closeGracefully(servers, 10_000).then(() => process.exit(0));
+    void closeGracefully(servers).then((cutOff) => {
+      reportCutOff(logger, cutOff);
+      process.exit(0);
+    });
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { addressState, canonicalIPv6, parseIfInet6, type InterfaceAddress } from './interface-state';
-import { bindWhenReady, boundPort, listen, type AddressWait } from './listen';
+import { connect } from 'node:net';
+import { bindWhenReady, boundPort, closeGracefully, listen, type AddressWait } from './listen';
 
 const errno = (code: string) => Object.assign(new Error(`listen ${code}`), { code });
 const LLA = 'fe80::a9fe:a9fe';
@@ -120,6 +121,40 @@ describe('listen', () => {
     const server = await listen((_req, res) => res.end(), '127.0.0.1', 0, fakeWait(0, [[]]));
     expect(boundPort(server)).toBeGreaterThan(0);
     await new Promise((resolve) => server.close(resolve));
+  });
+});
+
+describe('closeGracefully', () => {
+  /** A server answering once the request's body has all arrived, and a raw client sending `request`. */
+  async function serverWith(request: string) {
+    const server = await listen((req, res) => req.resume().on('end', () => res.end('ok')), '127.0.0.1', 0, fakeWait(0, [[]]));
+    const client = connect(boundPort(server), '127.0.0.1');
+    const answered = new Promise<string>((resolve) => {
+      let text = '';
+      client.on('data', (chunk) => (text += chunk.toString()));
+      client.on('close', () => resolve(text));
+      client.on('error', () => undefined);
+    });
+    client.write(request);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { server, client, answered };
+  }
+
+  it('cuts off, and counts, a request still in flight at the deadline', async () => {
+    const { server, answered } = await serverWith('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\nhalf');
+    expect(await closeGracefully([server], 100)).toBe(1);
+    expect(await answered).toBe('');
+  });
+
+  it('counts nothing when the request finished in time or the connection was idle', async () => {
+    const late = await serverWith('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\nhalf');
+    const closing = closeGracefully([late.server], 2_000);
+    late.client.write('done');
+    expect(await closing).toBe(0);
+    expect(await late.answered).toMatch(/^HTTP\/1\.1 200/);
+    const idle = await serverWith('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(await closeGracefully([idle.server], 100)).toBe(0);
+    expect(await idle.answered).toMatch(/^HTTP\/1\.1 200/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { addAddressCommand } from '@ironic-metadata/config';
+import type { Logger } from '@ironic-metadata/logging';
 import { addressState, hostAddresses, type InterfaceAddress } from './interface-state';
 
 /** Request line and headers together; metadata clients send a few hundred bytes. */
@@ -162,10 +163,43 @@ export function boundPort(server: Server): number {
   return typeof address === 'object' && address ? address.port : 0;
 }
 
-/** Stops accepting, lets requests in flight finish, and gives up on stragglers after `graceMs`. */
-export function closeGracefully(servers: Server[], graceMs: number): Promise<void> {
+/** How long a stopping server lets its requests in flight finish before it closes their connections. */
+export const DRAIN_MS = 10_000;
+
+/**
+ * Stops accepting, lets requests in flight finish, and after `graceMs` closes the connections of those
+ * that have not. Resolves with how many connections it cut off so (0: every request finished).
+ */
+export function closeGracefully(servers: Server[], graceMs = DRAIN_MS): Promise<number> {
+  let cutOff = 0;
   const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
-  servers.forEach((server) => server.closeIdleConnections());
-  const deadline = setTimeout(() => servers.forEach((server) => server.closeAllConnections()), graceMs);
-  return Promise.all(closed).then(() => clearTimeout(deadline));
+  // A request answered leaves its kept-alive connection idle: closed within a tenth of a second,
+  // not at the keep-alive timeout (5 s), which held every drain that long.
+  const closeIdle = () => servers.forEach((server) => server.closeIdleConnections());
+  closeIdle();
+  const sweep = setInterval(closeIdle, 100);
+  const deadline = setTimeout(() => {
+    clearInterval(sweep);
+    for (const server of servers) {
+      // Connections gone idle since are no requests in flight: what is left after them is.
+      server.closeIdleConnections();
+      server.getConnections((error, count) => {
+        cutOff += error ? 0 : count;
+        server.closeAllConnections();
+      });
+    }
+  }, graceMs);
+  return Promise.all(closed).then(() => {
+    clearInterval(sweep);
+    clearTimeout(deadline);
+    return cutOff;
+  });
+}
+
+/** Says what a drain that reached its deadline cut off (nothing when it cut nothing). */
+export function reportCutOff(logger: Logger, cutOff: number): void {
+  if (cutOff > 0)
+    logger.warn(`requests in flight were not done ${DRAIN_MS / 1000} s after the stop; their connections were closed`, {
+      connections: cutOff,
+    });
 }

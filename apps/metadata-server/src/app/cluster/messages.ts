@@ -66,6 +66,12 @@ export const WORKER_ENV = {
   late: 'IRONIC_METADATA_WORKER_LATE',
 } as const;
 
+/**
+ * A worker's exit code after a stop whose drain reached its deadline (DRAIN_MS) and closed connections
+ * with requests in flight; after a drain that finished them all, 0.
+ */
+export const DRAIN_CUT_OFF_EXIT_CODE = 3;
+
 /** Whether an IPC message is ours (prom-client and node:cluster send their own). */
 export function isOurs<T extends { kind: string }>(message: unknown): message is T {
   return (

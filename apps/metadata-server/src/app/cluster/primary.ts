@@ -5,14 +5,12 @@ import { TYPES } from '@ironic-metadata/container';
 import { TOKEN_KEY_MIN_BYTES } from '@ironic-metadata/metadata';
 import type { CatalogStatus } from '@ironic-metadata/node-discovery';
 import { AdminApp } from '../admin-app';
-import { boundPort, closeGracefully, hostPort, listen, waitUntilBindable } from '../listen';
+import { boundPort, closeGracefully, DRAIN_MS, hostPort, listen, waitUntilBindable } from '../listen';
 import { SERVICE_METRICS } from '../service-metrics';
 import { addressWait, containerOrExit, fail } from '../startup';
 import { ClusterMetrics } from './cluster-metrics';
-import { isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
+import { DRAIN_CUT_OFF_EXIT_CODE, isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
 
-/** Workers get this long to finish their requests after SIGTERM before they are killed. */
-const DRAIN_MS = 10_000;
 /** A worker that dies sooner than this after it started is replaced after a pause, not at once. */
 const CRASH_LOOP_MS = 5_000;
 /** How long /readyz waits for the workers to say how fresh their indexes are. */
@@ -211,11 +209,14 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
         unanswered(request.from, request.id);
       }
     }
+    const fields = { worker: worker.id, role: wasSyncer ? 'syncer' : 'relay', code, signal };
     if (stopping) {
-      // A worker drains, then exits 0: anything else while it served cut its requests in flight off.
-      const fields = { worker: worker.id, role: wasSyncer ? 'syncer' : 'relay', code, signal };
+      // A worker drains, then exits 0; DRAIN_CUT_OFF_EXIT_CODE when its deadline closed requests (it said how many).
+      if (!wasServing) return;
       if (code === 0) logger.info('a worker finished its requests in flight and stopped', fields);
-      else if (wasServing) logger.warn('a worker stopped before it finished its requests in flight', fields);
+      else if (code === DRAIN_CUT_OFF_EXIT_CODE)
+        logger.warn('a worker stopped with requests in flight cut off at its drain deadline', fields);
+      else logger.warn('a worker stopped before it finished its requests in flight (killed, or crashed); they were cut off', fields);
       return;
     }
     // A syncer that could not start while none ever served (a broken inventory file), or any worker
@@ -224,7 +225,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     if (!everServed) fail(`worker ${worker.id} stopped before serving (exit code ${code ?? signal}); see its message above`, 1);
     const lived = Date.now() - (started.get(worker.id) ?? 0);
     started.delete(worker.id);
-    logger.warn('a worker stopped; starting another', { worker: worker.id, role: wasSyncer ? 'syncer' : 'relay', code, signal });
+    logger.warn('a worker stopped; starting another', fields);
     setTimeout(() => fork(wasSyncer), lived < CRASH_LOOP_MS ? 1000 : 0);
   });
   // The nodes' addresses first (Docker adds them as the container starts): workers then bind once.
@@ -261,7 +262,14 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
       (worker) => new Promise<void>((resolve) => (worker.isDead() ? resolve() : worker.once('exit', () => resolve()))),
     );
     for (const worker of running) worker.process.kill('SIGTERM');
-    const deadline = setTimeout(() => running.forEach((worker) => worker.process.kill('SIGKILL')), DRAIN_MS + 2000);
+    const deadline = setTimeout(() => {
+      const stuck = running.filter((worker) => !worker.isDead());
+      if (stuck.length > 0)
+        logger.warn(`workers not stopped ${(DRAIN_MS + 2000) / 1000} s after ${signal}; killing them`, {
+          workers: stuck.map((worker) => worker.id),
+        });
+      stuck.forEach((worker) => worker.process.kill('SIGKILL'));
+    }, DRAIN_MS + 2000);
     void Promise.all([...exited, closeGracefully([admin], DRAIN_MS)]).then(() => {
       clearTimeout(deadline);
       process.exit(0);

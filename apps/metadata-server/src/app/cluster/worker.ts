@@ -2,11 +2,11 @@ import cluster from 'node:cluster';
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
 import type { Container } from 'inversify';
-import { boundPort, closeGracefully } from '../listen';
+import { boundPort, closeGracefully, reportCutOff } from '../listen';
 import type { ConnectionCaps } from '../open-file-limit';
 import { SERVICE_METRICS } from '../service-metrics';
 import { containerOrExit, listenForNodes, loadNodesAtStart } from '../startup';
-import { isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
+import { DRAIN_CUT_OFF_EXIT_CODE, isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
 import { answerWorker, BroadcastingNodeSource, RelayedNodeSource, RelayedOneAtATime } from './node-source-relay';
 
 /**
@@ -122,7 +122,10 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
     if (stopping) return;
     stopping = true;
     if (syncer) container.get(TYPES.NodeCatalog).stopSync();
-    void closeGracefully(servers, 10_000).then(() => process.exit(0));
+    void closeGracefully(servers).then((cutOff) => {
+      reportCutOff(container.get(TYPES.Logger), cutOff);
+      process.exit(cutOff > 0 ? DRAIN_CUT_OFF_EXIT_CODE : 0);
+    });
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
