@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BootingNode } from './load/load-run';
 import type { HttpTarget } from './load/http-connection';
 import { recordCrawl, type RecordedCrawl } from './load/record-crawl';
@@ -55,7 +56,7 @@ function countSyncs(adminUrl: string, intervalMs: number): { stop(loadedAfter?: 
       for (;;) {
         await read().catch(() => undefined);
         if (loadedAfter === undefined || latest > loadedAfter || performance.now() > deadline) return seen.size;
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
       }
     },
   };
@@ -76,7 +77,7 @@ async function settledStats(sim: SimulatorHandle): Promise<{ stats: SimStats; se
   let last = await sim.stats();
   let servedAfter: number | undefined;
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, IRONIC_QUIET_MS));
+    await sleep(IRONIC_QUIET_MS);
     const before = Date.now();
     const now = await sim.stats();
     if (now.total === last.total || performance.now() > deadline) return { stats: now, servedAfter };

@@ -262,15 +262,17 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
       (worker) => new Promise<void>((resolve) => (worker.isDead() ? resolve() : worker.once('exit', () => resolve()))),
     );
     for (const worker of running) worker.process.kill('SIGTERM');
+    // The workers' own drain deadline, and a little longer for them to exit after it.
+    const killAfterMs = DRAIN_MS + 2000;
     const deadline = setTimeout(() => {
       const stuck = running.filter((worker) => !worker.isDead());
       if (stuck.length > 0)
-        logger.warn(`workers not stopped ${(DRAIN_MS + 2000) / 1000} s after ${signal}; killing them`, {
+        logger.warn(`workers not stopped ${killAfterMs / 1000} s after ${signal}; killing them`, {
           workers: stuck.map((worker) => worker.id),
         });
       stuck.forEach((worker) => worker.process.kill('SIGKILL'));
-    }, DRAIN_MS + 2000);
-    void Promise.all([...exited, closeGracefully([admin], DRAIN_MS)]).then(() => {
+    }, killAfterMs);
+    void Promise.all([...exited, closeGracefully([admin])]).then(() => {
       clearTimeout(deadline);
       process.exit(0);
     });
