@@ -11,11 +11,17 @@ let server: Server;
 let metrics: ServiceMetrics;
 const sockets: Socket[] = [];
 
-async function serve(caps: { maxConnections: number; maxConnectionsPerClient: number }, trusted: string[] = []): Promise<number> {
+async function serve(
+  caps: { maxConnections: number; maxConnectionsPerClient: number },
+  trusted: string[] = [],
+  { idleTimeoutMs = 60_000, answerAfterMs = 0 } = {},
+): Promise<number> {
   metrics = new ServiceMetrics();
   const logger = createLogger({ level: 'error', stream: new PassThrough() });
-  server = createServer((_request, response) => response.end('ok\n'));
-  new ConnectionGuard({ openFiles: 4096, reserve: 512, ...caps }, 60_000, new CidrList(trusted), metrics, logger).attach(server);
+  server = createServer((_request, response) =>
+    answerAfterMs > 0 ? void setTimeout(() => response.end('ok\n'), answerAfterMs) : response.end('ok\n'),
+  );
+  new ConnectionGuard({ openFiles: 4096, reserve: 512, ...caps }, idleTimeoutMs, new CidrList(trusted), metrics, logger).attach(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return (server.address() as AddressInfo).port;
@@ -63,6 +69,20 @@ afterEach(async () => {
 });
 
 describe('ConnectionGuard', () => {
+  it("lets an answer take longer than its idle timeout, on a connection's first request and on the next kept-alive one", async () => {
+    const port = await serve({ maxConnections: 10, maxConnectionsPerClient: 10 }, [], { idleTimeoutMs: 100, answerAfterMs: 300 });
+    const socket = connect({ port, host: '127.0.0.1' });
+    sockets.push(socket);
+    let answers = '';
+    socket.on('data', (chunk: Buffer) => (answers += chunk.toString()));
+    await once(socket, 'connect');
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await once(socket, 'close');
+    expect(answers.match(/^HTTP\/1\.1 \d+/gm)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200']);
+  });
+
   it('refuses connections past the per-client cap, and only from that client', async () => {
     const port = await serve({ maxConnections: 100, maxConnectionsPerClient: 3 });
     const held = await Promise.all([1, 2, 3].map(() => slow(port, '127.0.0.2')));

@@ -1,5 +1,4 @@
 import {
-  renderMetadata,
   type InstanceMetadata,
   type MetadataPath,
   type Route,
@@ -10,7 +9,7 @@ import {
 import type { Logger } from '@ironic-metadata/logging';
 import { ReadOnlySourceError } from '@ironic-metadata/node-discovery';
 import { validInstanceIdSignature } from './identity/proxy-signature';
-import { RandomSeeds } from './random-seeds';
+import { MetadataRenderer, type RenderedFile } from './metadata-renderer';
 import type { ClientRateLimiter } from './guards/rate-limiter';
 import { refuse, refusalReply, TEXT_PLAIN_UTF8, unavailable, type Refusal } from './refusal';
 import { RoutedPaths, type PathVerdict } from './guards/routed-paths';
@@ -104,7 +103,7 @@ export const TOKEN_TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
  */
 export class MetadataResponder {
   private readonly now: () => Date;
-  private readonly seeds = new RandomSeeds();
+  private readonly renderer = new MetadataRenderer();
   private readonly paths = new RoutedPaths();
 
   constructor(
@@ -156,25 +155,14 @@ export class MetadataResponder {
   };
 
   private async render(path: MetadataPath, route: Route, request: MetadataRequest, proxied?: ProxiedInstance): Promise<Answer> {
-    // Only meta_data.json carries a random seed: make one when, and each time, it is read.
-    const seeds = this.seeds;
-    let seeded = false;
-    const context = {
-      now: this.now(),
-      get randomSeed() {
-        seeded = true;
-        return seeds.next();
-      },
-    };
-    if (route.scope === 'public') return reply(renderMetadata(path, undefined, context), seeded);
+    if (route.scope === 'public') return reply(this.renderer.render(path, undefined, this.now()));
     const client = await this.identify(request, proxied);
     if (!client.found) return refusalReply(client);
-    // Rendering is cheaper than keeping every rendered reply alive: measured at 10,000 nodes, a cache of
-    // them per instance and path cost 330 MiB and 10% of the requests a second (tools/bench).
+    // Only a seeded file is kept (MetadataRenderer): measured at 10,000 nodes, keeping every rendered
+    // reply per instance and path cost 330 MiB and 10% of the requests a second (tools/bench).
     const metadata = route.resolve ? await this.resolvers[route.resolve](client.metadata) : client.metadata;
     if ('status' in metadata) return metadata;
-    const rendered = renderMetadata(path, metadata, context);
-    return reply(rendered, seeded);
+    return reply(this.renderer.render(path, metadata, this.now()));
   }
 
   /** The per-instance data each route may need before it renders, or the answer when it cannot be had. */
@@ -338,12 +326,12 @@ function wrongMethod(request: MetadataRequest, route: Route): Answer {
   return refusalReply(refuse(405, `${request.method} is not allowed on ${request.path}; use ${allowed}`, { allow: allowed }));
 }
 
-function reply(rendered: ReturnType<typeof renderMetadata>, freshOnEveryRead: boolean): Answer {
+function reply(rendered: RenderedFile): Answer {
   if (rendered.status === 404) return refusalReply(refuse(404, rendered.reason));
   return {
     status: 200,
     headers: { 'content-type': rendered.contentType },
     body: rendered.body,
-    ...(freshOnEveryRead ? { freshOnEveryRead } : {}),
+    ...(rendered.freshOnEveryRead ? { freshOnEveryRead: true } : {}),
   };
 }

@@ -1,0 +1,63 @@
+import { renderMetadata, type InstanceMetadata, type MetadataPath, type Rendered } from '@ironic-metadata/formatters';
+import { RandomSeeds } from './random-seeds';
+
+/** A rendered file, and whether it is new on every read (it carries Nova's `random_seed`). */
+export type RenderedFile = Rendered & { freshOnEveryRead: boolean };
+
+/** An instance's last file that carried a seed: its bytes, and where the seed's start. */
+interface SeededFile {
+  file: string;
+  contentType: string;
+  body: Buffer;
+  seedAt: number;
+}
+
+/**
+ * `renderMetadata` with a fresh `random_seed` drawn for each read that has one (`meta_data.json`,
+ * Grizzly and later: nova/api/metadata/base.py). The last such file of each instance is kept as its
+ * bytes and the seed's byte offset, so that reading it again copies them and writes a new seed over
+ * the old one (seeds are all `RANDOM_SEED_BYTES` long) where rendering built and serialized the
+ * document anew: that was a third of the service's own CPU in a keep-alive `meta_data.json` answer
+ * (tools/bench). Only the seed differs between two reads of such a file: nothing else in its
+ * rendering depends on the read. One file is kept per instance (a node reads one version), held
+ * only while the instance's metadata object is (the service's built instances), so the bytes kept
+ * are bounded by the instances it keeps.
+ */
+export class MetadataRenderer {
+  private readonly seeds = new RandomSeeds();
+  private readonly seeded = new WeakMap<InstanceMetadata, SeededFile>();
+
+  /** The file at `path` of `md` (undefined for the version listings, which belong to no instance). */
+  render(path: MetadataPath, md: InstanceMetadata | undefined, now: Date): RenderedFile {
+    const file = fileName(path);
+    const kept = md && this.seeded.get(md);
+    if (kept?.file === file) {
+      const body = Buffer.from(kept.body);
+      body.write(this.seeds.next(), kept.seedAt, 'latin1');
+      return { status: 200, contentType: kept.contentType, body, freshOnEveryRead: true };
+    }
+    let seed: string | undefined;
+    const seeds = this.seeds;
+    const rendered = renderMetadata(path, md, {
+      now,
+      get randomSeed() {
+        return (seed ??= seeds.next());
+      },
+    });
+    if (seed === undefined || rendered.status !== 200) return { ...rendered, freshOnEveryRead: false };
+    // The seed was drawn after the metadata was built, so these 684 random characters occur once.
+    const seedAt = rendered.body.indexOf(seed, 0, 'latin1');
+    if (md && seedAt !== -1) {
+      // Its own memory: a slice of Node's shared pool would keep the whole 8 KiB slab alive.
+      const body = Buffer.allocUnsafeSlow(rendered.body.length);
+      rendered.body.copy(body);
+      this.seeded.set(md, { file, contentType: rendered.contentType, body, seedAt });
+    }
+    return { ...rendered, freshOnEveryRead: true };
+  }
+}
+
+/** Which file a path names, whatever version the client wrote (`latest` or its date). */
+function fileName(path: MetadataPath): string {
+  return `${path.tree} ${'version' in path ? path.version : ''} ${'segments' in path ? path.segments.join('/') : ''}`;
+}
