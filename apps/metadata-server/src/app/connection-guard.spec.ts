@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { createLogger } from '@ironic-metadata/logging';
@@ -71,16 +71,21 @@ afterEach(async () => {
 describe('ConnectionGuard', () => {
   it("lets an answer take longer than its idle timeout, on a connection's first request and on the next kept-alive one", async () => {
     const port = await serve({ maxConnections: 10, maxConnectionsPerClient: 10 }, [], { idleTimeoutMs: 100, answerAfterMs: 300 });
+    // The socket's timeout while each answer is awaited, after the guard has seen the request.
+    const timeouts: (number | undefined)[] = [];
+    server.on('request', (request: IncomingMessage) => timeouts.push(request.socket.timeout));
     const socket = connect({ port, host: '127.0.0.1' });
     sockets.push(socket);
+    const closed = once(socket, 'close');
     let answers = '';
     socket.on('data', (chunk: Buffer) => (answers += chunk.toString()));
     await once(socket, 'connect');
     socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     await new Promise((resolve) => setTimeout(resolve, 400));
     socket.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    await once(socket, 'close');
+    await closed;
     expect(answers.match(/^HTTP\/1\.1 \d+/gm)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200']);
+    expect(timeouts).toEqual([0, 0]);
   });
 
   it('refuses connections past the per-client cap, and only from that client', async () => {

@@ -3,6 +3,7 @@ import { aNode } from '@ironic-metadata/ironic-model/testing';
 import { parseMetadataPath, renderMetadata, type InstanceMetadata, type MetadataPath } from '@ironic-metadata/formatters';
 import { buildInstanceMetadata } from '@ironic-metadata/instance-metadata';
 import { MetadataRenderer, type RenderedFile } from './metadata-renderer';
+import { RandomSeeds } from './random-seeds';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const md = buildInstanceMetadata(
@@ -72,12 +73,15 @@ describe('MetadataRenderer', () => {
 
   it('draws no seed for a file without one, nor for one not found', () => {
     const renderer = new MetadataRenderer();
+    const drawn = jest.spyOn(RandomSeeds.prototype, 'next');
     expect(renderer.render(pathOf('/openstack'), undefined, NOW)).toMatchObject({ status: 200, freshOnEveryRead: false });
     expect(renderer.render(pathOf('/openstack/2012-08-10/meta_data.json'), md, NOW)).toMatchObject({
       status: 200,
       freshOnEveryRead: false,
     });
     expect(renderer.render(pathOf('/openstack/latest/no_such_file'), md, NOW)).toMatchObject({ status: 404, freshOnEveryRead: false });
+    expect(drawn).not.toHaveBeenCalled();
+    drawn.mockRestore();
   });
 
   it('splices the seed at its byte offset whatever the text before it (multi-byte UTF-8, escapes, keys of any kind)', () => {

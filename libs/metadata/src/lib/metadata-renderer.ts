@@ -4,7 +4,7 @@ import { RandomSeeds } from './random-seeds';
 /** A rendered file, and whether it is new on every read (it carries Nova's `random_seed`). */
 export type RenderedFile = Rendered & { freshOnEveryRead: boolean };
 
-/** An instance's last file that carried a seed: its bytes, and where the seed's start. */
+/** An instance's last file that carried a seed: its bytes (the seed blanked), and where the seed starts. */
 interface SeededFile {
   file: string;
   contentType: string;
@@ -15,13 +15,14 @@ interface SeededFile {
 /**
  * `renderMetadata` with a fresh `random_seed` drawn for each read that has one (`meta_data.json`,
  * Grizzly and later: nova/api/metadata/base.py). The last such file of each instance is kept as its
- * bytes and the seed's byte offset, so that reading it again copies them and writes a new seed over
- * the old one (seeds are all `RANDOM_SEED_BYTES` long) where rendering built and serialized the
- * document anew: that was a third of the service's own CPU in a keep-alive `meta_data.json` answer
- * (tools/bench). Only the seed differs between two reads of such a file: nothing else in its
+ * bytes and the seed's byte offset, so that reading it again copies them and writes a new seed in
+ * the old one's place (every seed is the same 684 characters: base64 of `RANDOM_SEED_BYTES`) where
+ * rendering built and serialized the document anew: that was a fifth of the service's CPU in a
+ * keep-alive `meta_data.json` answer (perf, under the keep-alive load of tools/bench), and it takes
+ * 2 µs instead of 8. Only the seed differs between two reads of such a file: nothing else in its
  * rendering depends on the read. One file is kept per instance (a node reads one version), held
- * only while the instance's metadata object is (the service's built instances), so the bytes kept
- * are bounded by the instances it keeps.
+ * only while the instance's metadata object is (the service's built instances, and their address
+ * views): about one rendered `meta_data.json` for each instance the service keeps built.
  */
 export class MetadataRenderer {
   private readonly seeds = new RandomSeeds();
@@ -51,6 +52,8 @@ export class MetadataRenderer {
       // Its own memory: a slice of Node's shared pool would keep the whole 8 KiB slab alive.
       const body = Buffer.allocUnsafeSlow(rendered.body.length);
       rendered.body.copy(body);
+      // Not the seed this client was sent, kept for as long as the instance is.
+      body.fill('A', seedAt, seedAt + seed.length, 'latin1');
       this.seeded.set(md, { file, contentType: rendered.contentType, body, seedAt });
     }
     return { ...rendered, freshOnEveryRead: true };

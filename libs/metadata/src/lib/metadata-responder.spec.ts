@@ -288,6 +288,14 @@ describe('a body new on every read', () => {
     expect(answer.status).toBe(200);
     expect(answer.freshOnEveryRead ?? false).toBe(fresh);
   });
+
+  it("is the same bytes but for the seed, read after read, from the service's own index", async () => {
+    const { ask } = await servedFromIndex(aNode({ instance_info: { fixed_ips: [IP] } }));
+    const reads = await Promise.all([1, 2, 3].map(() => ask('GET', '/openstack/latest/meta_data.json')));
+    const documents = reads.map((read) => JSON.parse(read.body.toString()) as { random_seed: string });
+    expect(new Set(documents.map((document) => document.random_seed)).size).toBe(3);
+    expect(new Set(reads.map((read) => read.body.toString().replace(/"random_seed":"[^"]*"/, ''))).size).toBe(1);
+  });
 });
 
 describe('the NoCloud seed', () => {
