@@ -45,8 +45,8 @@ export class ConnectionGuard {
       const socket = request.socket;
       this.idle.delete(socket);
       // The answer may wait on Ironic or a vendor data target: only Node's own timeouts apply meanwhile.
-      // Only the first request finds this guard's timeout set: before each later one Node itself
-      // clears its keep-alive timeout (`resetSocketTimeout`, node/lib/_http_server.js).
+      // Only the first request finds this guard's timeout set: before each later one Node itself sets
+      // the socket's timeout to `server.timeout`, 0 here (`resetSocketTimeout`, node/lib/_http_server.js).
       if (socket.timeout) socket.setTimeout(0);
       // Kept alive after the answer: Node's keepAliveTimeout closes it (by the socket's timeout).
       response.once('close', () => {
