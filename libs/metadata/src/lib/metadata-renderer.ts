@@ -6,7 +6,8 @@ export type RenderedFile = Rendered & { freshOnEveryRead: boolean };
 
 /** An instance's last file that carried a seed: its bytes (the seed blanked), and where the seed starts. */
 interface SeededFile {
-  file: string;
+  /** The parsed path it was read at: RoutedPaths hands every request for the same path the same object. */
+  path: MetadataPath;
   contentType: string;
   body: Buffer;
   seedAt: number;
@@ -20,9 +21,12 @@ interface SeededFile {
  * rendering built and serialized the document anew: that was a fifth of the service's CPU in a
  * keep-alive `meta_data.json` answer (perf, under the keep-alive load of tools/bench), and it takes
  * 2 µs instead of 8. Only the seed differs between two reads of such a file: nothing else in its
- * rendering depends on the read. One file is kept per instance (a node reads one version), held
- * only while the instance's metadata object is (the service's built instances, and their address
- * views): about one rendered `meta_data.json` for each instance the service keeps built.
+ * rendering depends on the read. Paths are compared as the objects they are: the responder's
+ * RoutedPaths shares one parsed path among the requests for it, and another object for the same
+ * file (`latest` and its date, or a path parsed anew) only renders afresh. One file is kept per
+ * instance (a node reads one version), held only while the instance's metadata object is (the
+ * service's built instances, and their address views): about one rendered `meta_data.json` for each
+ * instance the service keeps built.
  */
 export class MetadataRenderer {
   private readonly seeds = new RandomSeeds();
@@ -30,9 +34,8 @@ export class MetadataRenderer {
 
   /** The file at `path` of `md` (undefined for the version listings, which belong to no instance). */
   render(path: MetadataPath, md: InstanceMetadata | undefined, now: Date): RenderedFile {
-    const file = fileName(path);
     const kept = md && this.seeded.get(md);
-    if (kept?.file === file) {
+    if (kept?.path === path) {
       const body = Buffer.from(kept.body);
       body.write(this.seeds.next(), kept.seedAt, 'latin1');
       return { status: 200, contentType: kept.contentType, body, freshOnEveryRead: true };
@@ -54,13 +57,8 @@ export class MetadataRenderer {
       rendered.body.copy(body);
       // Not the seed this client was sent, kept for as long as the instance is.
       body.fill('A', seedAt, seedAt + seed.length, 'latin1');
-      this.seeded.set(md, { file, contentType: rendered.contentType, body, seedAt });
+      this.seeded.set(md, { path, contentType: rendered.contentType, body, seedAt });
     }
     return { ...rendered, freshOnEveryRead: true };
   }
-}
-
-/** Which file a path names, whatever version the client wrote (`latest` or its date). */
-function fileName(path: MetadataPath): string {
-  return `${path.tree} ${'version' in path ? path.version : ''} ${'segments' in path ? path.segments.join('/') : ''}`;
 }
