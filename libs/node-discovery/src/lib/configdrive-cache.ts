@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigDriveError, decodeConfigDrive, type ConfigDrive, type DecodeOptions } from '@ironic-metadata/configdrive';
 import type { IronicNode } from '@ironic-metadata/ironic-model';
+import type { EventLoopSlices } from './event-loop-slices';
 
 export type DecodedConfigDrive = { configDrive: ConfigDrive } | { problem: string; masked: boolean } | undefined;
 
@@ -45,9 +46,15 @@ export class ConfigDriveCache {
     return result;
   }
 
-  /** Forgets nodes that are gone, so the cache stays the size of the fleet. */
-  retain(uuids: ReadonlySet<string>): void {
-    for (const uuid of this.entries.keys()) if (!uuids.has(uuid)) this.entries.delete(uuid);
+  /**
+   * Forgets nodes that are gone, so the cache stays the size of the fleet; lets the event loop turn
+   * whenever `slices` says a slice is spent.
+   */
+  async retain(uuids: Pick<ReadonlySet<string>, 'has'>, slices?: EventLoopSlices): Promise<void> {
+    for (const uuid of this.entries.keys()) {
+      if (!uuids.has(uuid)) this.entries.delete(uuid);
+      await slices?.pause();
+    }
   }
 
   private async decodeValue(stored: unknown): Promise<DecodedConfigDrive> {

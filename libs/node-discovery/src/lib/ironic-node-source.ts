@@ -3,6 +3,7 @@ import type { Inventory, IronicNode, IronicPort, IronicPortgroup } from '@ironic
 import type { Logger } from '@ironic-metadata/logging';
 import { AGENT_URL_KEY } from '@ironic-metadata/node-addresses';
 import { sameStoredDrive } from './configdrive-cache';
+import { EventLoopSlices } from './event-loop-slices';
 import type { NodePatch, NodeSource } from './node-source';
 
 // Ironic 21.4 refuses `updated_at` in `fields` ("not a valid field"), so changes are told by what
@@ -32,8 +33,6 @@ const PORT_FIELDS = ['uuid', 'address', 'node_uuid', 'portgroup_uuid', 'pxe_enab
 /** Above this share of changed nodes, one detailed listing is cheaper than a GET per node. */
 const FULL_LIST_SHARE = 0.1;
 const FETCH_CONCURRENCY = 8;
-/** Nodes compared between two turns of the event loop in a full listing (about 5 ms of work). */
-const COMPARE_BATCH = 500;
 
 export interface IronicNodeSourceOptions {
   pageSize?: number;
@@ -171,13 +170,13 @@ export class IronicNodeSource implements NodeSource {
     for (const port of ports) listed.get(port.node_uuid)?.ports.push(port);
     for (const portgroup of portgroups) listed.get(portgroup.node_uuid)?.portgroups.push(portgroup);
     let changed = listed.size !== this.nodes.size;
-    let compared = 0;
+    // Comparing a large fleet takes a while: let requests in between.
+    const slices = new EventLoopSlices();
     for (const [uuid, entry] of listed) {
       const known = this.nodes.get(uuid);
       if (known && sameKnownNode(known, entry)) listed.set(uuid, known);
       else changed = true;
-      // Comparing a large fleet takes a while: let requests in between.
-      if (++compared % COMPARE_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+      await slices.pause();
     }
     this.nodes.clear();
     for (const [uuid, entry] of listed) this.nodes.set(uuid, entry);

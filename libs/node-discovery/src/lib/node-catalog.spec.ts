@@ -33,6 +33,11 @@ function catalogOf(source: NodeSource, now = () => 0, advise?: (error: unknown) 
 
 const inventoryOf = (...nodes: ReturnType<typeof aNode>[]): Inventory => ({ nodes, ports: [], portgroups: [] });
 
+/** Resolves once the event loop has turned `count` times. */
+const turns = async (count: number) => {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
 describe('NodeCatalog', () => {
   it('shares one load between concurrent refreshes', async () => {
     const source = new ScriptedSource(() => inventoryOf(aNode()));
@@ -163,6 +168,59 @@ describe('NodeCatalog', () => {
         problem: 'node 1 (no-uuid) is not used: field uuid: Invalid input: expected string, received undefined',
       }),
     ]);
+  });
+
+  it('answers from the last index while it builds the next a slice at a time, and swaps it in whole', async () => {
+    const fleet = Array.from({ length: 20 }, (_, i) => aNode({ instance_info: { fixed_ips: [`10.0.0.${i + 1}`] } }));
+    let answer = inventoryOf(...fleet);
+    const source = new ScriptedSource(() => answer);
+    // Slices of 0 ms: the build lets the event loop turn after every node.
+    const catalog = new NodeCatalog(
+      source,
+      new ConfigDriveCache(),
+      { matchNodeName: false, sliceMs: 0 },
+      createLogger({ level: 'error', format: 'json' }),
+    );
+    const first = await catalog.refresh();
+    const moved = aNode({ uuid: fleet[0].uuid, instance_info: { fixed_ips: ['10.0.1.1'] } });
+    answer = inventoryOf(moved, ...fleet.slice(1));
+    let built = false;
+    const next = catalog.refresh().then((index) => ((built = true), index));
+    await turns(10);
+    expect(built).toBe(false);
+    expect(catalog.current()).toBe(first);
+    expect(catalog.current()?.lookup('10.0.0.1')).toMatchObject({ found: true });
+    const index = await next;
+    expect(catalog.current()).toBe(index);
+    expect(index.lookup('10.0.1.1')).toMatchObject({ found: true, entry: { node: moved } });
+    expect(index.lookup('10.0.0.1')).toMatchObject({ found: false });
+    expect(index.size).toBe(20);
+  });
+
+  it('keeps a PATCH answered while an index is built from what the source said before it', async () => {
+    const fleet = Array.from({ length: 20 }, (_, i) => aNode({ instance_info: { fixed_ips: [`10.0.0.${i + 1}`] } }));
+    let answer = inventoryOf(...fleet);
+    const patched = { ...fleet[3], extra: { password: 'sealed' } };
+    const source: NodeSource = {
+      description: 'scripted source',
+      load: async () => answer,
+      patchNode: async () => patched,
+    };
+    const catalog = new NodeCatalog(
+      source,
+      new ConfigDriveCache(),
+      { matchNodeName: false, sliceMs: 0 },
+      createLogger({ level: 'error', format: 'json' }),
+    );
+    await catalog.refresh();
+    answer = inventoryOf(...fleet, aNode());
+    const next = catalog.refresh();
+    await turns(5);
+    await catalog.patchNode(fleet[3].uuid, [{ op: 'add', path: '/extra/password', value: 'sealed' }]);
+    expect(catalog.current()?.nodeByUuidOrName(fleet[3].uuid)?.node).toBe(patched);
+    const index = await next;
+    expect(index.size).toBe(21);
+    expect(index.nodeByUuidOrName(fleet[3].uuid)?.node).toBe(patched);
   });
 
   it('warns once, with the policy fix, about masked config drives', async () => {

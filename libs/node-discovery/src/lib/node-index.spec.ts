@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { aNode, aPort } from '@ironic-metadata/ironic-model/testing';
 import { LeaseTable, parseLeases, type IndexedNode } from '@ironic-metadata/node-addresses';
+import { EventLoopSlices } from './event-loop-slices';
 import { NodeIndex } from './node-index';
 
 const entry = (node = aNode(), extra: Partial<IndexedNode> = {}): IndexedNode => ({ node, ports: [], portgroups: [], ...extra });
@@ -126,6 +127,51 @@ describe('NodeIndex.match', () => {
         const { trace, ...lookup } = index.lookup(client, leases);
         expect(index.match(client, leases)).toEqual(lookup);
         expect(trace.at(-1)?.outcome === 'matched').toBe(lookup.found);
+      }),
+    );
+  });
+});
+
+describe('NodeIndex.build', () => {
+  const ADDRESSES = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
+  const MACS = ['52:54:00:00:00:01', '52:54:00:00:00:02', '52:54:00:00:00:03'];
+  const node = fc.record({
+    fixedIps: fc.subarray(ADDRESSES),
+    macs: fc.subarray(MACS),
+    name: fc.constantFrom(undefined, 'web', 'db'),
+    state: fc.constantFrom('active', 'cleaning'),
+    instance: fc.constantFrom(undefined, 'instance-1', 'instance-2'),
+  });
+
+  it('lets the event loop turn whenever a slice is spent', async () => {
+    let turns = 0;
+    const count = () => {
+      turns += 1;
+      immediate = setImmediate(count);
+    };
+    let immediate = setImmediate(count);
+    await NodeIndex.build([entry(), entry(), entry()], { matchNodeName: false }, new EventLoopSlices(0));
+    clearImmediate(immediate);
+    expect(turns).toBeGreaterThanOrEqual(3);
+  });
+
+  it('builds, a slice at a time, the index the constructor builds, whatever the fleet claims twice', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(node, { maxLength: 6 }), fc.boolean(), async (fleet, matchNodeName) => {
+        const entries = fleet.map(({ fixedIps, macs, name, state, instance }) => {
+          const ironic = aNode({ name, provision_state: state, instance_uuid: instance, instance_info: { fixed_ips: fixedIps } });
+          return entry(ironic, { ports: macs.map((mac) => aPort(ironic, mac)) });
+        });
+        const whole = new NodeIndex(entries, { matchNodeName });
+        // Slices of 0 ms: a turn of the event loop after every node.
+        const sliced = await NodeIndex.build(entries, { matchNodeName }, new EventLoopSlices(0));
+        expect(sliced.entries).toBe(entries);
+        for (const address of [...ADDRESSES, 'web', 'db']) expect(sliced.lookup(address)).toEqual(whole.lookup(address));
+        for (const mac of MACS) expect(sliced.nodeByMac(mac)).toBe(whole.nodeByMac(mac));
+        for (const id of ['web', 'db', 'instance-1', 'instance-2', ...entries.map((e) => e.node.uuid)]) {
+          expect(sliced.nodeByUuidOrName(id)).toBe(whole.nodeByUuidOrName(id));
+          expect(sliced.nodeByInstanceId(id)).toBe(whole.nodeByInstanceId(id));
+        }
       }),
     );
   });

@@ -3,6 +3,7 @@ import { normalizeIp } from '@ironic-metadata/node-addresses';
 import { isEligible, nodeLabel, type IndexedNode } from '@ironic-metadata/node-addresses';
 import type { LeaseLookup } from '@ironic-metadata/node-addresses';
 import { addressMatchers, claimedAddresses, type AddressMatcher, type MatchMethod } from '@ironic-metadata/node-addresses';
+import type { EventLoopSlices } from './event-loop-slices';
 
 /** What one matcher said about an address, for the operator's trace. */
 export interface MatchStep {
@@ -32,37 +33,56 @@ export class NodeIndex {
   private readonly byUuid = new Map<string, IndexedNode>();
   private readonly byName = new Map<string, IndexedNode>();
   private readonly byInstanceId = new Map<string, IndexedNode>();
+  private indexed: readonly IndexedNode[] = [];
 
-  constructor(
-    readonly entries: readonly IndexedNode[],
-    options: { matchNodeName: boolean },
-  ) {
-    this.claims = addressMatchers(options).map((matcher) => {
-      const byAddress = new Map<string, IndexedNode[]>();
-      for (const entry of entries) {
-        for (const address of new Set(claimedAddresses(matcher, entry))) {
-          const claimants = byAddress.get(address);
-          if (claimants) claimants.push(entry);
-          else byAddress.set(address, [entry]);
-        }
-      }
-      return { matcher, byAddress };
-    });
+  constructor(entries: readonly IndexedNode[], options: { matchNodeName: boolean }) {
+    this.claims = addressMatchers(options).map((matcher) => ({ matcher, byAddress: new Map<string, IndexedNode[]>() }));
+    for (const entry of entries) this.add(entry);
+    this.indexed = entries;
+  }
+
+  /**
+   * The index `new NodeIndex(entries, options)` builds, built between the turns of the event loop
+   * that `slices` allows: the constructor takes about 15 µs a node (140-200 ms at 10,000 nodes, in
+   * one piece), and the catalog builds a new index whenever a node changed.
+   */
+  static async build(entries: readonly IndexedNode[], options: { matchNodeName: boolean }, slices: EventLoopSlices): Promise<NodeIndex> {
+    const index = new NodeIndex([], options);
     for (const entry of entries) {
-      this.byUuid.set(entry.node.uuid, entry);
-      if (entry.node.name) this.byName.set(entry.node.name, entry);
-      for (const id of [entry.node.uuid, entry.node.instance_uuid, entry.configDrive?.metaData.uuid]) {
-        if (typeof id === 'string' && id) this.byInstanceId.set(id, entry);
-      }
-      for (const port of entry.ports) {
-        const mac = normalizeMac(port.address);
-        if (mac) this.byMac.set(mac, entry);
-      }
+      index.add(entry);
+      await slices.pause();
     }
+    index.indexed = entries;
+    return index;
+  }
+
+  /** The nodes indexed, in the order given. */
+  get entries(): readonly IndexedNode[] {
+    return this.indexed;
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.indexed.length;
+  }
+
+  /** Adds a node to every map; a later node with the same MAC, uuid, name or instance id wins. */
+  private add(entry: IndexedNode): void {
+    for (const { matcher, byAddress } of this.claims) {
+      for (const address of new Set(claimedAddresses(matcher, entry))) {
+        const claimants = byAddress.get(address);
+        if (claimants) claimants.push(entry);
+        else byAddress.set(address, [entry]);
+      }
+    }
+    this.byUuid.set(entry.node.uuid, entry);
+    if (entry.node.name) this.byName.set(entry.node.name, entry);
+    for (const id of [entry.node.uuid, entry.node.instance_uuid, entry.configDrive?.metaData.uuid]) {
+      if (typeof id === 'string' && id) this.byInstanceId.set(id, entry);
+    }
+    for (const port of entry.ports) {
+      const mac = normalizeMac(port.address);
+      if (mac) this.byMac.set(mac, entry);
+    }
   }
 
   /** The node a port with this MAC belongs to. */

@@ -1,0 +1,20 @@
+/** How long a loop over the fleet may hold the event loop before it lets it turn (ms). */
+export const SLICE_MS = 5;
+
+/**
+ * Cuts a long loop over the fleet into slices of about `sliceMs` of work, with a turn of the event
+ * loop between them, so that requests are answered while it runs. At 10,000 nodes rebuilding the
+ * index took 260-350 ms in one piece, and any sync that changes a single node rebuilds it.
+ */
+export class EventLoopSlices {
+  private sliceStart = performance.now();
+
+  constructor(private readonly sliceMs = SLICE_MS) {}
+
+  /** Resolves at once while the slice lasts; once it is spent, after a turn of the event loop (setImmediate). */
+  async pause(): Promise<void> {
+    if (performance.now() - this.sliceStart < this.sliceMs) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.sliceStart = performance.now();
+  }
+}
