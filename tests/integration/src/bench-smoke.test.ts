@@ -83,6 +83,9 @@ describe('the boot-storm benchmark, run small', () => {
     expect(report.storm.peakRssMiB).toBeGreaterThan(0);
     expect(report.paced).toMatchObject({ errors: 0, share: 0.5 });
     expect(report.paced.bootsCompleted).toBeGreaterThan(0);
+    // Nodes redeployed during the phase, and the sync forced halfway to pick them up.
+    expect(report.paced.redeployed).toBeGreaterThan(0);
+    expect(report.paced.syncs).toBeGreaterThan(0);
     expect(report.coldStart.ironicRequests).toBeGreaterThan(0);
     // cloud-init's crawl: the OpenStack files, then EC2's tree down to the node's MAC.
     expect(report.sequence.paths).toEqual(

@@ -207,7 +207,7 @@ async function measureStorm(
     };
     const paced = options.skipPaced
       ? null
-      : await measurePaced(options, target, booting, storm, recorded.paths.length, server, stalls, adminUrl, progress);
+      : await measurePaced(options, sim, target, booting, storm, recorded.paths.length, server, stalls, adminUrl, progress);
     const service = options.skipKeepAlive
       ? null
       : await measureKeepAlive(
@@ -313,10 +313,13 @@ async function measureReferences(
 
 /**
  * The same boots in open loop at a share of the storm's rate: the latency a node sees when the service
- * is not saturated (in the closed-loop storm, latency is mostly the queue of the other clients).
+ * is not saturated (in the closed-loop storm, latency is mostly the queue of the other clients). Nodes
+ * are redeployed meanwhile, as on a busy fleet, and a sync forced halfway picks them up: every sync
+ * that changes a node builds a new index, which a quiet sync does not.
  */
 async function measurePaced(
   options: BenchOptions,
+  sim: SimulatorHandle,
   target: HttpTarget,
   booting: BootingNode[],
   storm: StormFigures,
@@ -333,8 +336,40 @@ async function measurePaced(
   );
   await stalls();
   const syncs = countSyncs(adminUrl, 1000);
-  const figures = await measureLoad({ ...loadPlan(options, target, nodes, true), bootsPerSecond }, () => processFamily(server.pid));
-  return { ...figures, ...(await stalls()), share: options.pacedShare, bootsPerSecond, syncs: await syncs.stop() };
+  let redeployed = 0;
+  let churnFailure: Error | undefined;
+  const churn =
+    options.pacedRedeploys > 0
+      ? setInterval(() => {
+          sim.redeploy().then(
+            () => redeployed++,
+            (error: Error) => (churnFailure ??= error),
+          );
+        }, 1000 / options.pacedRedeploys)
+      : undefined;
+  // On SIGHUP the service reads the node source again (its primary tells the syncer): a sync in the phase.
+  let forcedAt: number | undefined;
+  const forced =
+    options.pacedRedeploys > 0
+      ? setTimeout(
+          () => {
+            forcedAt = Date.now();
+            process.kill(server.pid, 'SIGHUP');
+          },
+          (options.pacedSeconds * 1000) / 2,
+        )
+      : undefined;
+  try {
+    const figures = await measureLoad({ ...loadPlan(options, target, nodes, true), bootsPerSecond }, () => processFamily(server.pid));
+    if (churnFailure) throw churnFailure;
+    const phaseStalls = await stalls();
+    // Counted once the forced sync has ended.
+    const synced = await syncs.stop(forcedAt);
+    return { ...figures, ...phaseStalls, share: options.pacedShare, bootsPerSecond, syncs: synced, redeployed };
+  } finally {
+    clearInterval(churn);
+    clearTimeout(forced);
+  }
 }
 
 function loadPlan(options: BenchOptions, target: HttpTarget, nodes: readonly BootingNode[], verifyIdentity: boolean) {

@@ -15,6 +15,7 @@ describe('parseBenchOptions', () => {
       skipPaced: false,
       pacedShare: 0.5,
       pacedSeconds: 15,
+      pacedRedeploys: 1,
       nginxWorkers: String(availableParallelism()),
       workers: availableParallelism(),
       skipKeepAlive: false,

@@ -16,6 +16,11 @@ export interface BenchOptions {
   /** Its rate, as a share of the storm's requests a second. */
   pacedShare: number;
   pacedSeconds: number;
+  /**
+   * Nodes the simulator redeploys a second during the paced phase, with a sync forced halfway
+   * (SIGHUP), so that the phase's slowest request is one during a sync that changed nodes; 0: neither.
+   */
+  pacedRedeploys: number;
   /** nginx's worker_processes; by default `workers`, so both run as many processes. */
   nginxWorkers: string;
   /** Processes of the service (WORKERS), of nginx and of the bare node:http server: one per core by default. */
@@ -51,6 +56,11 @@ function assignment(value: string, previous: Record<string, string>): Record<str
   return { ...previous, [match[1]]: match[2] };
 }
 
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number from 0');
+  return Number(value);
+}
+
 function share(value: string): number {
   const fraction = Number(value);
   if (!/^\d*\.?\d+$/.test(value) || !(fraction > 0 && fraction <= 1))
@@ -79,6 +89,12 @@ export function parseBenchOptions(argv: readonly string[], defaults: { server: s
     .option('--skip-paced', 'do not measure latency below saturation (boots at a fixed rate)', false)
     .option('--paced-share <fraction>', "the paced phase's rate, as a share of the storm's requests a second", share, 0.5)
     .option('--paced-seconds <seconds>', 'how long the paced phase starts boots for', positive, 15)
+    .option(
+      '--paced-redeploys <per-second>',
+      'nodes redeployed a second in the simulator during the paced phase, with a sync forced halfway (SIGHUP) to pick them up; 0: none',
+      wholeNumber,
+      1,
+    )
     .option(
       '--workers <count>',
       'processes of the service (WORKERS), of nginx and of the bare node:http server (default: one per core)',

@@ -25,6 +25,12 @@ export class Collection {
     this.rendered = items.map((item) => JSON.stringify(item));
   }
 
+  /** Sets `changes` on the item at `position`, as a change in Ironic would, and renders it again. */
+  update(position: number, changes: JsonObject): void {
+    Object.assign(this.items[position], changes);
+    this.rendered[position] = JSON.stringify(this.items[position]);
+  }
+
   /** The position of the item with this uuid, or undefined. */
   positionOf(uuid: string): number | undefined {
     return this.positions.get(uuid);

@@ -185,6 +185,24 @@ describe('SimApi', () => {
     });
   });
 
+  it('redeploys the next node on each POST /__sim/redeploy: its provision_updated_at moves in every view, the others stay', () => {
+    const small = new SimApi(buildFleet({ nodes: 2, driveVariants: 1, publicUrl: URL_BASE }), URL_BASE);
+    const scan = () =>
+      (JSON.parse(small.handle('GET', '/v1/nodes?fields=uuid,provision_updated_at', '1.82').body) as { nodes: Json[] }).nodes;
+    const before = scan();
+    const redeployed = [1, 2, 3].map(() => JSON.parse(small.handle('POST', '/__sim/redeploy', undefined).body) as Json);
+    expect(redeployed.map((node) => node['uuid'])).toEqual([before[0]['uuid'], before[1]['uuid'], before[0]['uuid']]);
+    const after = scan();
+    expect(after[0]['provision_updated_at']).toBe(redeployed[2]['provision_updated_at']);
+    expect(after[1]['provision_updated_at']).toBe(redeployed[1]['provision_updated_at']);
+    expect(after[1]['provision_updated_at']).not.toBe(before[1]['provision_updated_at']);
+    expect(after[0]['provision_updated_at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+    const detail = JSON.parse(small.handle('GET', `/v1/nodes/${String(before[1]['uuid'])}`, '1.82').body) as Json;
+    expect(detail['provision_updated_at']).toBe(after[1]['provision_updated_at']);
+    expect(small.handle('GET', '/__sim/redeploy', undefined).status).toBe(404);
+    expect(small.counter.snapshot().byRoute).not.toHaveProperty('POST /__sim/redeploy');
+  });
+
   it('tells who each node is', () => {
     const identities = get('/__sim/nodes').json as unknown as { address: string }[];
     expect(identities).toHaveLength(NODES);

@@ -46,6 +46,8 @@ export class SimApi {
   private readonly portPositionByAddress = new Map<string, number>();
   private readonly portgroupPositionsByNode = new Map<string, number[]>();
   private readonly identities: string;
+  /** Nodes redeployed so far: the next one is the node at this position, round robin. */
+  private redeploys = 0;
 
   constructor(
     fleet: Fleet,
@@ -66,7 +68,7 @@ export class SimApi {
   handle(method: string, target: string, versionHeader: string | undefined): SimAnswer {
     const url = new URL(target, this.publicUrl);
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (path.startsWith('/__sim/')) return this.control(path);
+    if (path.startsWith('/__sim/')) return this.control(method, path);
     this.counter.count(`${method} ${routeOf(path)}`);
     if (path === '/') return answer(200, {}, JSON.stringify(this.rootDocument()));
     try {
@@ -83,11 +85,27 @@ export class SimApi {
     }
   }
 
-  /** The simulator's own endpoints, not counted: what it served, and who each node is. */
-  private control(path: string): SimAnswer {
+  /**
+   * The simulator's own endpoints, not counted: what it served, who each node is, and `POST
+   * /__sim/redeploy`, which redeploys the next node (round robin) as a busy fleet does all the time.
+   */
+  private control(method: string, path: string): SimAnswer {
     if (path === '/__sim/stats') return answer(200, {}, JSON.stringify(this.counter.snapshot()));
     if (path === '/__sim/nodes') return answer(200, {}, this.identities);
+    if (path === '/__sim/redeploy' && method === 'POST') return answer(200, {}, JSON.stringify(this.redeploy()));
     return answer(404, {}, JSON.stringify({ error: `no such simulator endpoint ${path}` }));
+  }
+
+  /**
+   * A rebuild of the next node in place: same instance, a new `provision_updated_at` (Ironic sets it on
+   * every provision state change, so a metadata service's scan sees the node changed) and `updated_at`.
+   */
+  private redeploy(): { uuid: string; provision_updated_at: string } {
+    const position = this.redeploys++ % this.nodes.items.length;
+    // Ironic's form: microseconds, +00:00.
+    const now = new Date().toISOString().replace('Z', '000+00:00');
+    this.nodes.update(position, { provision_updated_at: now, updated_at: now });
+    return { uuid: this.nodes.items[position]['uuid'] as string, provision_updated_at: now };
   }
 
   private v1(segments: string[], query: URLSearchParams, minor: number): { status: number; body: string } {

@@ -19,6 +19,8 @@ export interface SimulatorHandle {
   child: ChildHandle;
   stats(): Promise<SimStats>;
   nodes(): Promise<SimNode[]>;
+  /** Redeploys the simulator's next node (round robin): its `provision_updated_at` moves. */
+  redeploy(): Promise<void>;
 }
 
 /** The requests served between two snapshots, by route. */
@@ -37,7 +39,11 @@ export async function startSimulator(main: string, nodes: number): Promise<Simul
   try {
     const { url } = await firstJsonLine<{ url: string }>(child, 5 * 60_000);
     const get = async <T>(path: string) => (await (await fetch(`${url}${path}`)).json()) as T;
-    return { url, child, stats: () => get<SimStats>('/__sim/stats'), nodes: () => get<SimNode[]>('/__sim/nodes') };
+    const redeploy = async () => {
+      const response = await fetch(`${url}/__sim/redeploy`, { method: 'POST' });
+      if (!response.ok) throw new Error(`the simulator answered ${response.status} to POST /__sim/redeploy`);
+    };
+    return { url, child, stats: () => get<SimStats>('/__sim/stats'), nodes: () => get<SimNode[]>('/__sim/nodes'), redeploy };
   } catch (error) {
     await child.stop();
     throw error;

@@ -49,6 +49,8 @@ export interface PacedFigures extends LoadFigures, Stalls {
   bootsPerSecond: number;
   /** The service's syncs while the phase ran (its /readyz `loadedAt` moved): its slowest request is then one during a sync. */
   syncs: number;
+  /** Nodes the simulator redeployed during the phase (BenchOptions.pacedRedeploys): the syncs then changed them. */
+  redeployed: number;
 }
 
 /** One target of issue 6, as measured in this run; `met` is null when the figure was not measured. */

@@ -127,7 +127,7 @@ export function formatTable(report: BenchReport): string {
     rows.push(...loadRows(`paced: open loop at ${paced.share} of the storm's rate`, paced, target('paced p99')));
     const duringSync = target('slowest paced request');
     rows.push([
-      `paced: slowest request, ${paced.syncs} sync(s) during the phase`,
+      `paced: slowest request, ${paced.syncs} sync(s) during the phase, ${paced.redeployed} node(s) redeployed`,
       `${fixed(paced.latencyMs.max, 1)} ms`,
       duringSync?.limit ?? '',
       paced.syncs > 0 ? verdict(duringSync) : 'no sync during the phase (--paced-seconds above SYNC_INTERVAL_SECONDS)',

@@ -63,6 +63,7 @@ export function sampleReport(overrides: Partial<BenchReport['storm']> = {}): Ben
       skipPaced: false,
       pacedShare: 0.5,
       pacedSeconds: 15,
+      pacedRedeploys: 1,
       nginxWorkers: '2',
       workers: 2,
       skipKeepAlive: false,
@@ -92,7 +93,7 @@ export function sampleReport(overrides: Partial<BenchReport['storm']> = {}): Ben
       gcPauseMaxKind: 'major',
       ...overrides,
     },
-    paced: { ...load(1500, 4), share: 0.5, bootsPerSecond: 39.5, syncs: 1 },
+    paced: { ...load(1500, 4), share: 0.5, bootsPerSecond: 39.5, syncs: 1, redeployed: 15 },
     ceiling: load(10_000, 90),
     floor: load(1.5, 6000),
     keepAlive: {
