@@ -3,8 +3,9 @@ export const SLICE_MS = 5;
 
 /**
  * Cuts a long loop over the fleet into slices of about `sliceMs` of work, with a turn of the event
- * loop between them, so that requests are answered while it runs. At 10,000 nodes rebuilding the
- * index took 260-350 ms in one piece, and any sync that changes a single node rebuilds it.
+ * loop between them, so that requests are answered while it runs. At 10,000 nodes a sync that
+ * changed one node held the event loop for 260-350 ms while the catalog rebuilt its index in one
+ * piece (in-process, jest), and on a busy fleet most syncs change a node.
  */
 export class EventLoopSlices {
   private sliceStart = performance.now();

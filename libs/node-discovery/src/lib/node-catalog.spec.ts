@@ -4,6 +4,7 @@ import { parseInventory, type Inventory } from '@ironic-metadata/ironic-model';
 import { aNode } from '@ironic-metadata/ironic-model/testing';
 import { createLogger } from '@ironic-metadata/logging';
 import { ConfigDriveCache, DECODED_DRIVE_REFERENCE } from './configdrive-cache';
+import { EventLoopSlices } from './event-loop-slices';
 import { NodeCatalog } from './node-catalog';
 import type { NodeSource } from './node-source';
 
@@ -197,14 +198,35 @@ describe('NodeCatalog', () => {
     expect(index.size).toBe(20);
   });
 
+  it('loads again after a build for a refresh asked while it ran, and shares that load', async () => {
+    const fleet = Array.from({ length: 20 }, (_, i) => aNode({ instance_info: { fixed_ips: [`10.0.0.${i + 1}`] } }));
+    let answer = inventoryOf(...fleet);
+    const source = new ScriptedSource(() => answer);
+    const catalog = new NodeCatalog(
+      source,
+      new ConfigDriveCache(),
+      { matchNodeName: false, sliceMs: 0 },
+      createLogger({ level: 'error', format: 'json' }),
+    );
+    const first = catalog.refresh();
+    await turns(5);
+    // The first load read the source already; a change arrives while it builds its index.
+    answer = inventoryOf(...fleet, aNode({ instance_info: { fixed_ips: ['10.0.0.99'] } }));
+    const [asked, askedToo] = [catalog.refresh(), catalog.refresh()];
+    expect(askedToo).toBe(asked);
+    expect((await first).size).toBe(20);
+    expect((await asked).lookup('10.0.0.99')).toMatchObject({ found: true });
+    expect(source.loads).toBe(2);
+  });
+
   it('keeps a PATCH answered while an index is built from what the source said before it', async () => {
     const fleet = Array.from({ length: 20 }, (_, i) => aNode({ instance_info: { fixed_ips: [`10.0.0.${i + 1}`] } }));
     let answer = inventoryOf(...fleet);
-    const patched = { ...fleet[3], extra: { password: 'sealed' } };
+    const patched = [fleet[3], fleet[7]].map((node) => ({ ...node, extra: { password: 'sealed' } }));
     const source: NodeSource = {
       description: 'scripted source',
       load: async () => answer,
-      patchNode: async () => patched,
+      patchNode: async (uuid) => patched.find((node) => node.uuid === uuid) ?? fleet[0],
     };
     const catalog = new NodeCatalog(
       source,
@@ -216,11 +238,13 @@ describe('NodeCatalog', () => {
     answer = inventoryOf(...fleet, aNode());
     const next = catalog.refresh();
     await turns(5);
-    await catalog.patchNode(fleet[3].uuid, [{ op: 'add', path: '/extra/password', value: 'sealed' }]);
-    expect(catalog.current()?.nodeByUuidOrName(fleet[3].uuid)?.node).toBe(patched);
+    for (const node of patched) {
+      await catalog.patchNode(node.uuid, [{ op: 'add', path: '/extra/password', value: 'sealed' }]);
+      expect(catalog.current()?.nodeByUuidOrName(node.uuid)?.node).toBe(node);
+    }
     const index = await next;
     expect(index.size).toBe(21);
-    expect(index.nodeByUuidOrName(fleet[3].uuid)?.node).toBe(patched);
+    for (const node of patched) expect(index.nodeByUuidOrName(node.uuid)?.node).toBe(node);
   });
 
   it('warns once, with the policy fix, about masked config drives', async () => {
@@ -260,6 +284,17 @@ describe('ConfigDriveCache', () => {
     const fromIronicAgain = aNode({ uuid: node.uuid, instance_info: { configdrive: stored } });
     expect(await cache.decode(fromIronicAgain)).toBe(first);
     expect(fromIronicAgain.instance_info.configdrive).toBe(node.instance_info.configdrive);
+  });
+
+  it('forgets the nodes that are gone, a slice at a time, and keeps the others', async () => {
+    const cache = new ConfigDriveCache();
+    const drive = encodeConfigDrive({ meta_data: { hostname: 'kept' }, user_data: 'x'.repeat(4096) });
+    const [kept, gone] = [aNode({ instance_info: { configdrive: drive } }), aNode({ instance_info: { configdrive: drive } })];
+    const first = await cache.decode(kept);
+    await cache.decode(gone);
+    await cache.retain(new Set([kept.uuid]), new EventLoopSlices(0));
+    expect(await cache.decode(kept)).toBe(first);
+    expect(await cache.decode(gone)).toMatchObject({ problem: expect.stringContaining('no longer cached') });
   });
 
   it('says so when a node carries a reference the cache no longer holds', async () => {

@@ -44,7 +44,7 @@ export class NodeIndex {
   /**
    * The index `new NodeIndex(entries, options)` builds, built between the turns of the event loop
    * that `slices` allows: the constructor takes about 15 µs a node (140-200 ms at 10,000 nodes, in
-   * one piece), and the catalog builds a new index whenever a node changed.
+   * one piece; in-process, jest), and the catalog builds a new index whenever a node changed.
    */
   static async build(entries: readonly IndexedNode[], options: { matchNodeName: boolean }, slices: EventLoopSlices): Promise<NodeIndex> {
     const index = new NodeIndex([], options);

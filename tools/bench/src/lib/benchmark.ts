@@ -338,33 +338,43 @@ async function measurePaced(
   const syncs = countSyncs(adminUrl, 1000);
   let redeployed = 0;
   let churnFailure: Error | undefined;
+  // On SIGHUP the service reads the node source again (its primary tells the syncer): a sync in the
+  // phase, sent halfway once a node was redeployed, to a server still running.
+  let forcedAt: number | undefined;
+  let forceDue = false;
+  const force = () => {
+    if (forcedAt !== undefined || redeployed === 0 || !forceDue || server.hasExited()) return;
+    forcedAt = Date.now();
+    process.kill(server.pid, 'SIGHUP');
+  };
   const churn =
     options.pacedRedeploys > 0
       ? setInterval(() => {
           sim.redeploy().then(
-            () => redeployed++,
+            () => {
+              redeployed++;
+              force();
+            },
             (error: Error) => (churnFailure ??= error),
           );
         }, 1000 / options.pacedRedeploys)
       : undefined;
-  // On SIGHUP the service reads the node source again (its primary tells the syncer): a sync in the phase.
-  let forcedAt: number | undefined;
   const forced =
     options.pacedRedeploys > 0
       ? setTimeout(
           () => {
-            forcedAt = Date.now();
-            process.kill(server.pid, 'SIGHUP');
+            forceDue = true;
+            force();
           },
           (options.pacedSeconds * 1000) / 2,
         )
       : undefined;
   try {
     const figures = await measureLoad({ ...loadPlan(options, target, nodes, true), bootsPerSecond }, () => processFamily(server.pid));
-    if (churnFailure) throw churnFailure;
     const phaseStalls = await stalls();
     // Counted once the forced sync has ended.
     const synced = await syncs.stop(forcedAt);
+    if (churnFailure) throw churnFailure;
     return { ...figures, ...phaseStalls, share: options.pacedShare, bootsPerSecond, syncs: synced, redeployed };
   } finally {
     clearInterval(churn);

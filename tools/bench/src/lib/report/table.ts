@@ -130,7 +130,9 @@ export function formatTable(report: BenchReport): string {
       `paced: slowest request, ${paced.syncs} sync(s) during the phase, ${paced.redeployed} node(s) redeployed`,
       `${fixed(paced.latencyMs.max, 1)} ms`,
       duringSync?.limit ?? '',
-      paced.syncs > 0 ? verdict(duringSync) : 'no sync during the phase (--paced-seconds above SYNC_INTERVAL_SECONDS)',
+      paced.syncs > 0
+        ? verdict(duringSync)
+        : 'no sync during the phase (with --paced-redeploys 0, --paced-seconds above SYNC_INTERVAL_SECONDS makes sure of one)',
     ]);
     rows.push(stallRow('paced', paced));
   }
