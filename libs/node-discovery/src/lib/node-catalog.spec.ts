@@ -34,6 +34,13 @@ function catalogOf(source: NodeSource, now = () => 0, advise?: (error: unknown) 
 
 const inventoryOf = (...nodes: ReturnType<typeof aNode>[]): Inventory => ({ nodes, ports: [], portgroups: [] });
 
+/** Twenty nodes, each at its own address 10.0.0.1-20. */
+const fleetOf20 = () => Array.from({ length: 20 }, (_, i) => aNode({ instance_info: { fixed_ips: [`10.0.0.${i + 1}`] } }));
+
+/** A catalog whose builds let the event loop turn after every node (slices of 0 ms). */
+const slicedCatalog = (source: NodeSource) =>
+  new NodeCatalog(source, new ConfigDriveCache(), { matchNodeName: false, sliceMs: 0 }, createLogger({ level: 'error', format: 'json' }));
+
 /** Resolves once the event loop has turned `count` times. */
 const turns = async (count: number) => {
   for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -172,16 +179,10 @@ describe('NodeCatalog', () => {
   });
 
   it('answers from the last index while it builds the next a slice at a time, and swaps it in whole', async () => {
-    const fleet = Array.from({ length: 20 }, (_, i) => aNode({ instance_info: { fixed_ips: [`10.0.0.${i + 1}`] } }));
+    const fleet = fleetOf20();
     let answer = inventoryOf(...fleet);
     const source = new ScriptedSource(() => answer);
-    // Slices of 0 ms: the build lets the event loop turn after every node.
-    const catalog = new NodeCatalog(
-      source,
-      new ConfigDriveCache(),
-      { matchNodeName: false, sliceMs: 0 },
-      createLogger({ level: 'error', format: 'json' }),
-    );
+    const catalog = slicedCatalog(source);
     const first = await catalog.refresh();
     const moved = aNode({ uuid: fleet[0].uuid, instance_info: { fixed_ips: ['10.0.1.1'] } });
     answer = inventoryOf(moved, ...fleet.slice(1));
@@ -199,15 +200,10 @@ describe('NodeCatalog', () => {
   });
 
   it('loads again after a build for a refresh asked while it ran, and shares that load', async () => {
-    const fleet = Array.from({ length: 20 }, (_, i) => aNode({ instance_info: { fixed_ips: [`10.0.0.${i + 1}`] } }));
+    const fleet = fleetOf20();
     let answer = inventoryOf(...fleet);
     const source = new ScriptedSource(() => answer);
-    const catalog = new NodeCatalog(
-      source,
-      new ConfigDriveCache(),
-      { matchNodeName: false, sliceMs: 0 },
-      createLogger({ level: 'error', format: 'json' }),
-    );
+    const catalog = slicedCatalog(source);
     const first = catalog.refresh();
     await turns(5);
     // The first load read the source already; a change arrives while it builds its index.
@@ -220,7 +216,7 @@ describe('NodeCatalog', () => {
   });
 
   it('keeps a PATCH answered while an index is built from what the source said before it', async () => {
-    const fleet = Array.from({ length: 20 }, (_, i) => aNode({ instance_info: { fixed_ips: [`10.0.0.${i + 1}`] } }));
+    const fleet = fleetOf20();
     let answer = inventoryOf(...fleet);
     const patched = [fleet[3], fleet[7]].map((node) => ({ ...node, extra: { password: 'sealed' } }));
     const source: NodeSource = {
@@ -228,12 +224,7 @@ describe('NodeCatalog', () => {
       load: async () => answer,
       patchNode: async (uuid) => patched.find((node) => node.uuid === uuid) ?? fleet[0],
     };
-    const catalog = new NodeCatalog(
-      source,
-      new ConfigDriveCache(),
-      { matchNodeName: false, sliceMs: 0 },
-      createLogger({ level: 'error', format: 'json' }),
-    );
+    const catalog = slicedCatalog(source);
     await catalog.refresh();
     answer = inventoryOf(...fleet, aNode());
     const next = catalog.refresh();
