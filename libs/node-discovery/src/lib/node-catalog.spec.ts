@@ -215,6 +215,16 @@ describe('NodeCatalog', () => {
     expect(source.loads).toBe(2);
   });
 
+  it('shares the load under way with an unknown client, even one building its index, rather than load again', async () => {
+    const source = new ScriptedSource(() => inventoryOf(...fleetOf20()));
+    const catalog = slicedCatalog(source);
+    const first = catalog.refresh();
+    await turns(5);
+    expect(await catalog.refreshForUnknownClient()).toBe(true);
+    await first;
+    expect(source.loads).toBe(1);
+  });
+
   it('keeps a PATCH answered while an index is built from what the source said before it', async () => {
     const fleet = fleetOf20();
     let answer = inventoryOf(...fleet);

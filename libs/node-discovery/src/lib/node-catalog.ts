@@ -155,7 +155,9 @@ export class NodeCatalog {
       this.lastUnknownRefresh = now;
     }
     try {
-      await this.refresh();
+      // The load under way, even one building its index: a load after it, for every unknown client
+      // asking meanwhile, would bypass the limit and make Ironic pay for each build.
+      await (this.inFlight ?? this.refresh());
       return true;
     } catch {
       return false;
