@@ -73,10 +73,11 @@ export class NodeCatalog {
   private reportedUnusable = new Set<string>();
   private readonly clock: () => number;
   private readonly indexListeners: Array<(index: NodeIndex) => void> = [];
-  /** The nodes patched while a load builds its index from what the source answered before. */
+  /**
+   * The nodes patched while a load builds its index from what the source answered before; set only
+   * while the load in flight has read the source and builds its index (over many turns of the event loop).
+   */
   private patchedWhileBuilding: IronicNode[] | undefined;
-  /** The load in flight has read the source and builds its index (over many turns of the event loop). */
-  private building = false;
   /** The load that follows the one building, for refreshes asked meanwhile. */
   private followUp: Promise<NodeIndex> | undefined;
 
@@ -128,7 +129,7 @@ export class NodeCatalog {
   refresh({ logFailure = true }: { logFailure?: boolean } = {}): Promise<NodeIndex> {
     // A load building its index read the source before this ask, which may be for a change since (a
     // relay's next inventory, a SIGHUP): one more load follows it, shared by whoever asks meanwhile.
-    if (this.inFlight && this.building) {
+    if (this.inFlight && this.patchedWhileBuilding) {
       this.followUp ??= this.inFlight
         .catch(() => undefined)
         .then(() => {
@@ -234,7 +235,6 @@ export class NodeCatalog {
       const slices = new EventLoopSlices(this.options.sliceMs);
       const patched: IronicNode[] = [];
       this.patchedWhileBuilding = patched;
-      this.building = true;
       let index: NodeIndex;
       try {
         index = await NodeIndex.build(await this.indexEntries(inventory, slices), this.options, slices);
@@ -242,7 +242,6 @@ export class NodeCatalog {
         while (patched.length > 0) index = await NodeIndex.build(withNodes(index.entries, patched.splice(0)), this.options, slices);
       } finally {
         this.patchedWhileBuilding = undefined;
-        this.building = false;
       }
       const previous = this.index?.size;
       this.index = index;
