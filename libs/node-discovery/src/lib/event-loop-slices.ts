@@ -1,6 +1,8 @@
 /** How long a loop over the fleet may hold the event loop before it lets it turn (ms). */
 export const SLICE_MS = 5;
 
+const RUNNING = Promise.resolve();
+
 /**
  * Cuts a long loop over the fleet into slices of about `sliceMs` of work, with a turn of the event
  * loop between them, so that requests are answered while it runs. At 10,000 nodes a sync that
@@ -12,10 +14,18 @@ export class EventLoopSlices {
 
   constructor(private readonly sliceMs = SLICE_MS) {}
 
-  /** Resolves at once while the slice lasts; once it is spent, after a turn of the event loop (setImmediate). */
-  async pause(): Promise<void> {
-    if (performance.now() - this.sliceStart < this.sliceMs) return;
-    await new Promise((resolve) => setImmediate(resolve));
-    this.sliceStart = performance.now();
+  /**
+   * Resolves at once while the slice lasts; once it is spent, after a turn of the event loop
+   * (setImmediate). Not an async function: loops call it once per node, and a promise made per call
+   * was a fifth of a rebuild's time under jest's async hooks (in-process, 10,000 nodes).
+   */
+  pause(): Promise<void> {
+    if (performance.now() - this.sliceStart < this.sliceMs) return RUNNING;
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        this.sliceStart = performance.now();
+        resolve();
+      }),
+    );
   }
 }

@@ -6,6 +6,7 @@ import { createLogger } from '@ironic-metadata/logging';
 import { ConfigDriveCache, DECODED_DRIVE_REFERENCE } from './configdrive-cache';
 import { EventLoopSlices } from './event-loop-slices';
 import { NodeCatalog } from './node-catalog';
+import type { NodeIndex } from './node-index';
 import type { NodeSource } from './node-source';
 
 class ScriptedSource implements NodeSource {
@@ -246,6 +247,42 @@ describe('NodeCatalog', () => {
     const index = await next;
     expect(index.size).toBe(21);
     for (const node of patched) expect(index.nodeByUuidOrName(node.uuid)?.node).toBe(node);
+  });
+
+  it('keeps the entry of a node the source answers as before, and makes new ones for a changed node or ports', async () => {
+    const [kept, changed, replugged] = fleetOf20();
+    const port = (node: typeof kept, address: string) => ({ uuid: `${node.uuid}-port`, address, node_uuid: node.uuid });
+    const ports = [port(kept, '52:54:00:00:00:01'), port(replugged, '52:54:00:00:00:03')];
+    let answer: Inventory = { nodes: [kept, changed, replugged], ports, portgroups: [] };
+    const catalog = slicedCatalog(new ScriptedSource(() => answer));
+    const first = await catalog.refresh();
+    const entryOf = (index: NodeIndex, node: typeof kept) => index.nodeByUuidOrName(node.uuid);
+    const edited = { ...changed, extra: { rack: 'r2' } };
+    answer = { nodes: [kept, edited, replugged], ports: [ports[0], port(replugged, '52:54:00:00:00:04')], portgroups: [] };
+    const next = await catalog.refresh();
+    expect(next).not.toBe(first);
+    expect(entryOf(next, kept)).toBe(entryOf(first, kept));
+    expect(entryOf(next, changed)).toMatchObject({ node: edited });
+    expect(entryOf(next, replugged)).not.toBe(entryOf(first, replugged));
+    expect(next.nodeByMac('52:54:00:00:00:04')?.node).toBe(replugged);
+    expect(next.nodeByMac('52:54:00:00:00:03')).toBeUndefined();
+  });
+
+  it('checks a node patched since the last load afresh when the source answers it', async () => {
+    const parsed = (fixedIps: string[]) =>
+      parseInventory({ nodes: [{ uuid: 'n1', provision_state: 'active', instance_info: { fixed_ips: fixedIps } }] }, 'inv.json').nodes[0];
+    const node = parsed(['10.0.0.1']);
+    // The PATCH's answer carries an address the service leaves aside: only a full check notes it.
+    const patched = parsed(['10.0.0.1', 'nope']);
+    let answer = inventoryOf(node);
+    const source: NodeSource = { description: 'scripted source', load: async () => answer, patchNode: async () => patched };
+    const catalog = slicedCatalog(source);
+    await catalog.refresh();
+    await catalog.patchNode(node.uuid, [{ op: 'add', path: '/extra/password', value: 'sealed' }]);
+    expect(catalog.current()?.nodeByUuidOrName(node.uuid)?.leftAside).toBeUndefined();
+    answer = inventoryOf(patched);
+    const index = await catalog.refresh();
+    expect(index.nodeByUuidOrName(node.uuid)).toMatchObject({ node: patched, leftAside: [{ field: 'instance_info.fixed_ips[1]' }] });
   });
 
   it('warns once, with the policy fix, about masked config drives', async () => {

@@ -155,24 +155,65 @@ describe('NodeIndex.build', () => {
     expect(turns).toBeGreaterThanOrEqual(3);
   });
 
+  const entryOf = (
+    { fixedIps, macs, name, state, instance }: typeof node extends fc.Arbitrary<infer T> ? T : never,
+    uuid?: string,
+  ): IndexedNode => {
+    const ironic = aNode({
+      ...(uuid ? { uuid } : {}),
+      name,
+      provision_state: state,
+      instance_uuid: instance,
+      instance_info: { fixed_ips: fixedIps },
+    });
+    return entry(ironic, { ports: macs.map((mac) => aPort(ironic, mac)) });
+  };
+
+  /** Whether `index` answers every lookup of the fleet's addresses, MACs, names and ids as `whole` does. */
+  const expectSameAnswers = (index: NodeIndex, whole: NodeIndex) => {
+    expect(index.entries).toBe(whole.entries);
+    for (const address of [...ADDRESSES, 'web', 'db']) expect(index.lookup(address)).toEqual(whole.lookup(address));
+    for (const mac of MACS) expect(index.nodeByMac(mac)).toBe(whole.nodeByMac(mac));
+    for (const id of ['web', 'db', 'instance-1', 'instance-2', ...whole.entries.map((e) => e.node.uuid)]) {
+      expect(index.nodeByUuidOrName(id)).toBe(whole.nodeByUuidOrName(id));
+      expect(index.nodeByInstanceId(id)).toBe(whole.nodeByInstanceId(id));
+    }
+  };
+
   it('builds, a slice at a time, the index the constructor builds, whatever the fleet claims twice', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(node, { maxLength: 6 }), fc.boolean(), async (fleet, matchNodeName) => {
-        const entries = fleet.map(({ fixedIps, macs, name, state, instance }) => {
-          const ironic = aNode({ name, provision_state: state, instance_uuid: instance, instance_info: { fixed_ips: fixedIps } });
-          return entry(ironic, { ports: macs.map((mac) => aPort(ironic, mac)) });
-        });
-        const whole = new NodeIndex(entries, { matchNodeName });
+        const entries = fleet.map((item) => entryOf(item));
         // Slices of 0 ms: a turn of the event loop after every node.
         const sliced = await NodeIndex.build(entries, { matchNodeName }, new EventLoopSlices(0));
-        expect(sliced.entries).toBe(entries);
-        for (const address of [...ADDRESSES, 'web', 'db']) expect(sliced.lookup(address)).toEqual(whole.lookup(address));
-        for (const mac of MACS) expect(sliced.nodeByMac(mac)).toBe(whole.nodeByMac(mac));
-        for (const id of ['web', 'db', 'instance-1', 'instance-2', ...entries.map((e) => e.node.uuid)]) {
-          expect(sliced.nodeByUuidOrName(id)).toBe(whole.nodeByUuidOrName(id));
-          expect(sliced.nodeByInstanceId(id)).toBe(whole.nodeByInstanceId(id));
-        }
+        expectSameAnswers(sliced, new NodeIndex(entries, { matchNodeName }));
       }),
+    );
+  });
+
+  it('answers as an index built afresh when built from a previous index, whatever nodes were kept, changed, dropped or added', async () => {
+    // Each node of the previous fleet is kept as the same entry, changed (same uuid, a new entry
+    // claiming other things), or dropped; new nodes come too; then the whole is shuffled.
+    const fate = fc.oneof(fc.constant('kept' as const), fc.constant('dropped' as const), node);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(node, fate), { maxLength: 6 }),
+        fc.array(node, { maxLength: 3 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (fleet, added, matchNodeName, previousMatchedNames) => {
+          const before = fleet.map(([item]) => entryOf(item));
+          const previous = new NodeIndex(before, { matchNodeName: previousMatchedNames });
+          const changed = fleet.flatMap(([, next], i) => {
+            if (next === 'kept') return [before[i]];
+            return next === 'dropped' ? [] : [entryOf(next, before[i].node.uuid)];
+          });
+          const after = [...added.map((item) => entryOf(item)), ...changed].reverse();
+          const whole = new NodeIndex(after, { matchNodeName });
+          expectSameAnswers(new NodeIndex(after, { matchNodeName }, previous), whole);
+          expectSameAnswers(await NodeIndex.build(after, { matchNodeName }, new EventLoopSlices(0), previous), whole);
+        },
+      ),
     );
   });
 });
