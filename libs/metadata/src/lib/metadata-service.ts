@@ -37,8 +37,9 @@ export interface ServiceOptions extends BuildOptions {
 /** Answers "who is this client, and what is its metadata?" from the in-memory index. */
 export class MetadataService {
   /**
-   * Built once per indexed node, for the nodes asking lately: a refresh makes a new entry for each
-   * node, port or portgroup that changed (and keeps the others'), so stale metadata is never served. Bounded, because a storm in which every node boots would otherwise keep
+   * Built once per indexed node, for the nodes asking lately: a load makes a new entry for a node
+   * whose node, port or portgroup objects changed (for every node after a file reload or a resync)
+   * and keeps the others', so stale metadata is never served. Bounded, because a storm in which every node boots would otherwise keep
    * the whole fleet's built metadata alive (tools/bench: 10 MiB a worker
    * at 10,000 nodes); a node's crawl takes seconds, so it finds its own entry throughout.
    */

@@ -281,7 +281,6 @@ export class NodeCatalog {
       else fresh.push(entry);
       await slices.pause();
     }
-    this.built = entries;
     const masked: string[] = [];
     for (const entry of fresh) {
       await slices.pause();
@@ -305,6 +304,8 @@ export class NodeCatalog {
     }
     for (const uuid of this.reportedLeftAside.keys()) if (!entries.has(uuid)) this.reportedLeftAside.delete(uuid);
     this.reportUnusable(inventory.unusable ?? []);
+    // Only now: an entry is reused once it is decoded and checked.
+    this.built = entries;
     return [...entries.values()];
   }
 

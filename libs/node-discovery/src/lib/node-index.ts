@@ -35,7 +35,7 @@ interface EntryKeys {
 
 /**
  * An immutable, in-memory view of the fleet: client address -> node by each matcher, MAC -> node.
- * Built once per refresh that changed a node; lookups never call Ironic.
+ * Built whenever a load or a PATCH changed a node, port or portgroup; lookups never call Ironic.
  */
 export class NodeIndex {
   private readonly matchNodeName: boolean;

@@ -12,7 +12,9 @@ export interface NodeSource {
    * decoded config drive in `instance_info` by a reference (ConfigDriveCache), so a source that hands
    * back an unchanged node as the same object is not asked to keep the drive's base64 either.
    * When nothing changed since the last load, a source may answer the very same Inventory object:
-   * the catalog then keeps its index as it is.
+   * the catalog then keeps its index as it is. A node, port or portgroup once answered is never
+   * changed in place: a change is a new object. The catalog keeps what it built for an object it is
+   * answered again (its decoded drive, the addresses it is found by) without looking at it again.
    */
   load(): Promise<Inventory>;
   /** Changes a node and answers it as it now is; absent where the source is read-only. */
