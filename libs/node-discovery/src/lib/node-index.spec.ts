@@ -133,8 +133,10 @@ describe('NodeIndex.match', () => {
 });
 
 describe('NodeIndex.build', () => {
-  const ADDRESSES = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
-  const MACS = ['52:54:00:00:00:01', '52:54:00:00:00:02', '52:54:00:00:00:03'];
+  const WIDE_ADDRESSES = Array.from({ length: 12 }, (_, i) => `10.0.0.${i + 1}`);
+  const WIDE_MACS = Array.from({ length: 12 }, (_, i) => `52:54:00:00:00:${(i + 1).toString(16).padStart(2, '0')}`);
+  const ADDRESSES = WIDE_ADDRESSES.slice(0, 3);
+  const MACS = WIDE_MACS.slice(0, 3);
   const node = fc.record({
     fixedIps: fc.subarray(ADDRESSES),
     macs: fc.subarray(MACS),
@@ -156,7 +158,7 @@ describe('NodeIndex.build', () => {
   });
 
   const entryOf = (
-    { fixedIps, macs, name, state, instance }: typeof node extends fc.Arbitrary<infer T> ? T : never,
+    { fixedIps, macs, name, state, instance }: { fixedIps: string[]; macs: string[]; name?: string; state: string; instance?: string },
     uuid?: string,
   ): IndexedNode => {
     const ironic = aNode({
@@ -172,9 +174,9 @@ describe('NodeIndex.build', () => {
   /** Whether `index` answers every lookup of the fleet's addresses, MACs, names and ids as `whole` does. */
   const expectSameAnswers = (index: NodeIndex, whole: NodeIndex) => {
     expect(index.entries).toBe(whole.entries);
-    for (const address of [...ADDRESSES, 'web', 'db']) expect(index.lookup(address)).toEqual(whole.lookup(address));
-    for (const mac of MACS) expect(index.nodeByMac(mac)).toBe(whole.nodeByMac(mac));
-    for (const id of ['web', 'db', 'instance-1', 'instance-2', ...whole.entries.map((e) => e.node.uuid)]) {
+    for (const address of [...WIDE_ADDRESSES, 'web', 'db', 'app']) expect(index.lookup(address)).toEqual(whole.lookup(address));
+    for (const mac of WIDE_MACS) expect(index.nodeByMac(mac)).toBe(whole.nodeByMac(mac));
+    for (const id of ['web', 'db', 'app', 'instance-1', 'instance-2', 'instance-3', ...whole.entries.map((e) => e.node.uuid)]) {
       expect(index.nodeByUuidOrName(id)).toBe(whole.nodeByUuidOrName(id));
       expect(index.nodeByInstanceId(id)).toBe(whole.nodeByInstanceId(id));
     }
@@ -215,5 +217,80 @@ describe('NodeIndex.build', () => {
         },
       ),
     );
+  });
+
+  it('answers as an index built afresh after any chain of syncs, each index built from the one before', async () => {
+    // Wider pools than above, so that most syncs claim nothing another node holds and the index
+    // files only the changes over the ones before; a twin is a second entry with a node's uuid.
+    const sparse = fc.record({
+      fixedIps: fc.subarray(WIDE_ADDRESSES, { maxLength: 1 }),
+      macs: fc.subarray(WIDE_MACS, { maxLength: 1 }),
+      name: fc.option(fc.constantFrom('web', 'db', 'app'), { freq: 2, nil: undefined }),
+      state: fc.constantFrom('active', 'cleaning'),
+      instance: fc.option(fc.constantFrom('instance-1', 'instance-2', 'instance-3'), { freq: 2, nil: undefined }),
+    });
+    const fate = fc.oneof(
+      { arbitrary: fc.constant('kept' as const), weight: 4 },
+      { arbitrary: fc.constant('dropped' as const), weight: 1 },
+      { arbitrary: fc.record({ twin: sparse }), weight: 1 },
+      { arbitrary: fc.record({ changed: sparse }), weight: 2 },
+    );
+    const sync = fc.record({ fates: fc.array(fate, { maxLength: 8 }), added: fc.array(sparse, { maxLength: 2 }), sliced: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(sparse, { maxLength: 8 }),
+        fc.array(sync, { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        async (fleet, syncs, matchNodeName) => {
+          let entries = fleet.map((item) => entryOf(item));
+          let index = new NodeIndex(entries, { matchNodeName });
+          for (const { fates, added, sliced } of syncs) {
+            const next = entries.flatMap((kept, i) => {
+              const next = fates[i] ?? 'kept';
+              if (next === 'kept') return [kept];
+              if (next === 'dropped') return [];
+              if ('twin' in next) return [kept, entryOf(next.twin, kept.node.uuid)];
+              return [entryOf(next.changed, kept.node.uuid)];
+            });
+            entries = [...next, ...added.map((item) => entryOf(item))];
+            index = sliced
+              ? await NodeIndex.build(entries, { matchNodeName }, new EventLoopSlices(0), index)
+              : new NodeIndex(entries, { matchNodeName }, index);
+            expectSameAnswers(index, new NodeIndex(entries, { matchNodeName }));
+          }
+        },
+      ),
+    );
+  });
+
+  it('answers as an index built afresh when more nodes changed than an index files over the last full build', () => {
+    const fleet = Array.from({ length: 3000 }, (_, i) => {
+      const ironic = aNode({ name: `n${i}`, instance_info: { fixed_ips: [`10.1.${i >> 8}.${i & 255}`] } });
+      return entry(ironic, {
+        ports: [aPort(ironic, `52:54:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`)],
+      });
+    });
+    const redeployed = (from: number, to: number, entries: IndexedNode[]) =>
+      entries.map((kept, i) =>
+        i >= from && i < to ? entry({ ...kept.node, instance_uuid: `instance-${i}` }, { ports: kept.ports }) : kept,
+      );
+    let index = new NodeIndex(fleet, { matchNodeName: false });
+    let entries = fleet;
+    for (const [from, to] of [
+      [0, 700],
+      [700, 1400],
+      [0, 2000],
+    ]) {
+      entries = redeployed(from, to, entries);
+      index = new NodeIndex(entries, { matchNodeName: false }, index);
+      const whole = new NodeIndex(entries, { matchNodeName: false });
+      for (const i of [0, 699, 700, 1399, 1400, 2999]) {
+        const { address } = entries[i].ports[0];
+        expect(index.lookup(`10.1.${i >> 8}.${i & 255}`)).toEqual(whole.lookup(`10.1.${i >> 8}.${i & 255}`));
+        expect(index.nodeByMac(address)).toBe(entries[i]);
+        expect(index.nodeByInstanceId(`instance-${i}`)).toBe(whole.nodeByInstanceId(`instance-${i}`));
+        expect(index.nodeByUuidOrName(`n${i}`)).toBe(entries[i]);
+      }
+    }
   });
 });
