@@ -145,16 +145,21 @@ describe('NodeIndex.build', () => {
     instance: fc.constantFrom(undefined, 'instance-1', 'instance-2'),
   });
 
-  it('lets the event loop turn whenever a slice is spent', async () => {
+  it('lets the event loop turn whenever a slice is spent, in full or over the last index', async () => {
     let turns = 0;
     const count = () => {
       turns += 1;
       immediate = setImmediate(count);
     };
     let immediate = setImmediate(count);
-    await NodeIndex.build([entry(), entry(), entry()], { matchNodeName: false }, new EventLoopSlices(0));
-    clearImmediate(immediate);
+    const fleet = [entry(), entry(), entry()];
+    const full = await NodeIndex.build(fleet, { matchNodeName: false }, new EventLoopSlices(0));
     expect(turns).toBeGreaterThanOrEqual(3);
+    // Built from the last index, it files one new node and compares the other three.
+    turns = 0;
+    await NodeIndex.build([...fleet, entry()], { matchNodeName: false }, new EventLoopSlices(0), full);
+    clearImmediate(immediate);
+    expect(turns).toBeGreaterThanOrEqual(4);
   });
 
   const entryOf = (
@@ -232,6 +237,7 @@ describe('NodeIndex.build', () => {
     const fate = fc.oneof(
       { arbitrary: fc.constant('kept' as const), weight: 4 },
       { arbitrary: fc.constant('dropped' as const), weight: 1 },
+      { arbitrary: fc.constant('first' as const), weight: 1 },
       { arbitrary: fc.record({ twin: sparse }), weight: 1 },
       { arbitrary: fc.record({ changed: sparse }), weight: 2 },
     );
@@ -244,23 +250,36 @@ describe('NodeIndex.build', () => {
         async (fleet, syncs, matchNodeName) => {
           let entries = fleet.map((item) => entryOf(item));
           let index = new NodeIndex(entries, { matchNodeName });
+          // A node's first entry, which a later sync may answer again (as a catalog reusing an entry does).
+          const first = new Map(entries.map((kept) => [kept.node.uuid, kept]));
           for (const { fates, added, sliced } of syncs) {
             const next = entries.flatMap((kept, i) => {
               const next = fates[i] ?? 'kept';
               if (next === 'kept') return [kept];
               if (next === 'dropped') return [];
+              if (next === 'first') return [first.get(kept.node.uuid) ?? kept];
               if ('twin' in next) return [kept, entryOf(next.twin, kept.node.uuid)];
               return [entryOf(next.changed, kept.node.uuid)];
             });
+            const before = { index, whole: new NodeIndex(entries, { matchNodeName }) };
             entries = [...next, ...added.map((item) => entryOf(item))];
+            for (const kept of entries) if (!first.has(kept.node.uuid)) first.set(kept.node.uuid, kept);
             index = sliced
               ? await NodeIndex.build(entries, { matchNodeName }, new EventLoopSlices(0), index)
               : new NodeIndex(entries, { matchNodeName }, index);
             expectSameAnswers(index, new NodeIndex(entries, { matchNodeName }));
+            // The index it was built from answers as before: requests may still hold it.
+            expectSameAnswers(before.index, before.whole);
           }
         },
       ),
     );
+  });
+
+  it('answers as an index built afresh when built from one that held an entry twice', () => {
+    const twice = entry(aNode({ instance_info: { fixed_ips: ['10.0.0.1'] } }));
+    const index = new NodeIndex([twice], { matchNodeName: false }, new NodeIndex([twice, twice], { matchNodeName: false }));
+    expect(index.match('10.0.0.1')).toEqual({ found: true, ip: '10.0.0.1', entry: twice, method: 'fixed_ips' });
   });
 
   it('answers as an index built afresh when more nodes changed than an index files over the last full build', () => {
@@ -276,15 +295,18 @@ describe('NodeIndex.build', () => {
       );
     let index = new NodeIndex(fleet, { matchNodeName: false });
     let entries = fleet;
+    // 100 nodes changed count 200 (each filed anew and its old entry hidden): two syncs file their
+    // changes over the first build, the third is a full build, and so is the fourth after it.
     for (const [from, to] of [
+      [0, 100],
+      [100, 200],
+      [200, 300],
       [0, 700],
-      [700, 1400],
-      [0, 2000],
     ]) {
       entries = redeployed(from, to, entries);
       index = new NodeIndex(entries, { matchNodeName: false }, index);
       const whole = new NodeIndex(entries, { matchNodeName: false });
-      for (const i of [0, 699, 700, 1399, 1400, 2999]) {
+      for (const i of [0, 99, 100, 199, 200, 299, 699, 700, 2999]) {
         const { address } = entries[i].ports[0];
         expect(index.lookup(`10.1.${i >> 8}.${i & 255}`)).toEqual(whole.lookup(`10.1.${i >> 8}.${i & 255}`));
         expect(index.nodeByMac(address)).toBe(entries[i]);

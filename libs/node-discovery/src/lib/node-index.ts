@@ -26,10 +26,11 @@ export type Lookup = Match & { trace: MatchStep[] };
 const NONE: readonly string[] = [];
 
 /**
- * Changes (entries added, changed or gone) an index carries over the last full build before the next
- * build is a full one: each such index copies its changes' maps, so they are kept small.
+ * How many entries an index files over the last full build plus how many of that build's it hides
+ * (a changed node counts twice) before the next build is a full one: each such index copies the maps
+ * of its changes, and the last full build keeps the entries it hides alive, config drives included.
  */
-const CHANGES_MAX = 1024;
+const CHANGES_MAX = 512;
 
 /** What an entry is filed under besides its uuid, name and instance ids, which are read from it as they are. */
 interface EntryKeys {
@@ -53,9 +54,12 @@ function forEachKey(entry: IndexedNode, keys: EntryKeys, visit: (map: number | K
   for (const mac of keys.macs) visit('byMac', mac);
 }
 
-/** One set of maps: a full build's, or the changes filed over it since. */
+/**
+ * One set of maps: a full build's, or the changes filed over it since. Changes are filed only under
+ * keys no other indexed entry holds, so in a copied set no key is ever held twice.
+ */
 class Filing {
-  readonly byAddress: Map<string, readonly IndexedNode[]>[];
+  readonly byAddress: Map<string, IndexedNode[]>[];
   readonly byMac: Map<string, IndexedNode>;
   readonly byUuid: Map<string, IndexedNode>;
   readonly byName: Map<string, IndexedNode>;
@@ -82,10 +86,12 @@ class Filing {
     this.keys.set(entry, keys);
     forEachKey(entry, keys, (map, key) => {
       if (typeof map === 'number') {
+        // A copy shares its lists with the set it was copied from, but never finds a key held.
         const claimants = this.byAddress[map].get(key);
-        if (claimants && !claimants.includes(entry)) this.contested.add(`${map} ${key}`);
-        // A new list rather than a push: a list may be shared with the index this one was copied from.
-        this.byAddress[map].set(key, claimants ? [...claimants, entry] : [entry]);
+        if (claimants) {
+          claimants.push(entry);
+          this.contested.add(`${map} ${key}`);
+        } else this.byAddress[map].set(key, [entry]);
         return;
       }
       const held = this[map].get(key);
@@ -110,8 +116,8 @@ class Filing {
  * An immutable, in-memory view of the fleet: client address -> node by each matcher, MAC -> node.
  * Built whenever a load or a PATCH changed a node, port or portgroup; lookups never call Ironic.
  *
- * Built from a previous index, it files only what changed: the previous index's maps are shared, and
- * the entries added or changed since its last full build are filed in small maps of their own, over
+ * Built from a previous index, it files only what changed: the maps of the previous index's last full
+ * build are shared, and the entries added or changed since are filed in small maps of their own, over
  * them (up to CHANGES_MAX, then it is built in full again). With one node changed, that takes 2-6 ms
  * at 10,000 nodes and 20-35 ms at 100,000, where filing every node again took 5-25 and 130-240 ms
  * (in-process, jest), and 55-95 ms a sync in a busy worker at 10,000 (tools/bench, --cpu-profile-dir).
@@ -123,33 +129,31 @@ export class NodeIndex {
   private base: Filing;
   /** The entries added or changed since that build. */
   private changes: Filing;
-  /** The entries of `base` that are gone or changed since. */
+  /** The entries of `base` gone or changed since (one that came back is filed again in `changes`). */
   private hidden: ReadonlySet<IndexedNode> = new Set();
   private indexed: readonly IndexedNode[] = [];
 
   /**
    * Indexes `entries`; a later entry with the same MAC, uuid, name or instance id wins. From a
    * `previous` index built with the same options, only the entries that are not among its own are
-   * filed (or, past CHANGES_MAX changes or where a change touches a key two entries claim, every
-   * entry, with the keys of those it shares taken from it: reading them is about four fifths of a
-   * full build, in-process). An entry must not change once indexed: a changed node gets a new one.
+   * filed, over its maps (or, where `fileChanges` says a full build is due, every entry, with the
+   * keys of those it shares taken from it: reading them is about four fifths of a full build,
+   * in-process). An entry must not change once indexed: a changed node gets a new one.
    */
   constructor(entries: readonly IndexedNode[], options: { matchNodeName: boolean }, previous?: NodeIndex) {
     this.matchNodeName = options.matchNodeName;
     this.matchers = addressMatchers(options);
     this.base = new Filing(this.matchers.length);
     this.changes = new Filing(this.matchers.length);
-    this.indexed = entries;
-    const known = this.sameMatchers(previous);
-    if (known && this.fileChanges(entries, known)) return;
-    for (const entry of entries) this.base.add(entry, known?.keysOf(entry) ?? this.readKeys(entry));
+    const steps = this.file(entries, previous);
+    while (!steps.next().done);
   }
 
   /**
-   * The index `new NodeIndex(entries, options, previous)` builds, a full build made between the
-   * turns of the event loop that `slices` allows: the catalog builds a new index whenever a node
-   * changed, and a full build without `previous` takes about 15-20 µs a node (140-200 ms at 10,000
-   * nodes, in one piece). Filing the changes over `previous` is one piece: a map lookup a node.
+   * The index `new NodeIndex(entries, options, previous)` builds, built between the turns of the
+   * event loop that `slices` allows: the catalog builds a new index whenever a node changed, and a
+   * full build without `previous` takes about 15-20 µs a node (140-200 ms at 10,000 nodes, in one
+   * piece); filing only the changes over `previous`, 20-50 ms at 100,000 nodes (in-process, jest).
    */
   static async build(
     entries: readonly IndexedNode[],
@@ -158,14 +162,20 @@ export class NodeIndex {
     previous?: NodeIndex,
   ): Promise<NodeIndex> {
     const index = new NodeIndex([], options);
-    index.indexed = entries;
-    const known = index.sameMatchers(previous);
-    if (known && index.fileChanges(entries, known)) return index;
-    for (const entry of entries) {
-      index.base.add(entry, known?.keysOf(entry) ?? index.readKeys(entry));
-      await slices.pause();
-    }
+    const steps = index.file(entries, previous);
+    while (!steps.next().done) await slices.pause();
     return index;
+  }
+
+  /** Files `entries`, over `previous` where `fileChanges` can, else in full; yields after each node. */
+  private *file(entries: readonly IndexedNode[], previous: NodeIndex | undefined): Generator<void, void, void> {
+    this.indexed = entries;
+    const known = this.sameMatchers(previous);
+    if (known && (yield* this.fileChanges(entries, known))) return;
+    for (const entry of entries) {
+      this.base.add(entry, known?.keysOf(entry) ?? this.readKeys(entry));
+      yield;
+    }
   }
 
   /** The nodes indexed, in the order given. */
@@ -197,10 +207,13 @@ export class NodeIndex {
 
   /**
    * Makes this index `previous` with the changes that make its entries `entries`, filed over its
-   * maps; false (and nothing made) when a full build is due: too many changes, a uuid twice, or a
-   * change to a key two entries claim, where which one wins depends on the order of a full build.
+   * maps; false (and nothing made) when a full build is due: too many changes (CHANGES_MAX), a uuid
+   * or an entry twice, or where which of two entries claiming a key wins could differ from a full
+   * build's answer: a change to a key two entries claimed in the last full build, kept entries in
+   * another order while any key is so claimed, or an entry added under a key another one holds.
+   * Yields after each node it compares.
    */
-  private fileChanges(entries: readonly IndexedNode[], previous: NodeIndex): boolean {
+  private *fileChanges(entries: readonly IndexedNode[], previous: NodeIndex): Generator<void, boolean, void> {
     const limit = CHANGES_MAX - previous.changes.keys.size - previous.hidden.size;
     const uuids = new Set<string>();
     const added: IndexedNode[] = [];
@@ -210,6 +223,7 @@ export class NodeIndex {
     const ordered = previous.base.contested.size > 0;
     let at = 0;
     for (const entry of entries) {
+      yield;
       const uuid = entry.node.uuid;
       if (uuids.has(uuid)) return false;
       uuids.add(uuid);
@@ -228,18 +242,23 @@ export class NodeIndex {
       if (added.length > limit) return false;
     }
     if (kept + gone.size !== previous.size) {
+      const seen = new Set<IndexedNode>();
       for (const entry of previous.entries) {
-        const holder = previous.one('byUuid', entry.node.uuid);
-        // Another entry with the same uuid wins over it: which one does depends on the order.
-        if (holder !== entry) return false;
+        yield;
+        // Another entry with the same uuid wins over it, or it is there twice: the order decides.
+        if (seen.has(entry) || previous.one('byUuid', entry.node.uuid) !== entry) return false;
+        seen.add(entry);
         if (!uuids.has(entry.node.uuid)) gone.add(entry);
       }
     }
     if (added.length + gone.size > limit) return false;
     for (const entry of gone) {
-      const keys = previous.keysOf(entry);
-      let contested = !keys;
-      if (keys) forEachKey(entry, keys, (map, key) => (contested ||= previous.base.contested.has(`${map} ${key}`)));
+      let contested = false;
+      forEachKey(
+        entry,
+        previous.keysOf(entry) ?? this.readKeys(entry),
+        (map, key) => (contested ||= previous.base.contested.has(`${map} ${key}`)),
+      );
       if (contested) return false;
     }
     const addedKeys = new Map<IndexedNode, EntryKeys>();
@@ -253,8 +272,8 @@ export class NodeIndex {
         const other = claimed.get(id);
         if (other !== undefined && other !== entry) contested = true;
         claimed.set(id, entry);
-        const holders = typeof map === 'number' ? (previous.claimants(map, key) ?? []) : [previous.one(map, key) ?? []].flat();
-        if (holders.some((holder) => !gone.has(holder))) contested = true;
+        const live = (holder: IndexedNode | undefined) => holder !== undefined && !gone.has(holder);
+        if (typeof map === 'number' ? previous.claimants(map, key)?.some(live) : live(previous.one(map, key))) contested = true;
       });
       if (contested) return false;
     }
@@ -279,14 +298,17 @@ export class NodeIndex {
     return held && !this.hidden.has(held) ? held : undefined;
   }
 
-  /** The entries the matcher at `i` files under `address`, in the order indexed. */
+  /**
+   * The entries the matcher at `i` files under `address`, in the order indexed: a change's, else the
+   * last full build's still indexed (a change is filed only where none of those is).
+   */
   private claimants(i: number, address: string): readonly IndexedNode[] | undefined {
     const changed = this.changes.byAddress[i].get(address);
+    if (changed) return changed;
     const held = this.base.byAddress[i].get(address);
-    const live =
-      held && this.hidden.size > 0 && held.some((entry) => this.hidden.has(entry)) ? held.filter((entry) => !this.hidden.has(entry)) : held;
-    if (!changed) return live;
-    return live?.length ? [...live, ...changed] : changed;
+    return held && this.hidden.size > 0 && held.some((entry) => this.hidden.has(entry))
+      ? held.filter((entry) => !this.hidden.has(entry))
+      : held;
   }
 
   /** The node a port with this MAC belongs to. */
