@@ -335,6 +335,21 @@ describe('ConfigDriveCache', () => {
     expect(await cache.decode(gone)).toMatchObject({ problem: expect.stringContaining('no longer cached') });
   });
 
+  it('keeps one copy of the user_data several drives carry, and their own of the others', async () => {
+    const cache = new ConfigDriveCache();
+    const userDataOf = async (hostname: string, userData: string) => {
+      const decoded = await cache.decode(
+        aNode({ instance_info: { configdrive: encodeConfigDrive({ meta_data: { hostname }, user_data: userData }) } }),
+      );
+      return decoded && 'configDrive' in decoded ? decoded.configDrive.userData : undefined;
+    };
+    const web1 = await userDataOf('web-1', '#cloud-config\nrole: web\n');
+    const web2 = await userDataOf('web-2', '#cloud-config\nrole: web\n');
+    const db1 = await userDataOf('db-1', '#cloud-config\nrole: db\n');
+    expect(web2).toBe(web1);
+    expect([web1?.toString(), db1?.toString()]).toEqual(['#cloud-config\nrole: web\n', '#cloud-config\nrole: db\n']);
+  });
+
   it('says so when a node carries a reference the cache no longer holds', async () => {
     const node = aNode({ instance_info: { configdrive: `${DECODED_DRIVE_REFERENCE}${'0'.repeat(64)}` } });
     expect(await new ConfigDriveCache().decode(node)).toEqual({
