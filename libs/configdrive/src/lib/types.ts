@@ -15,7 +15,10 @@ export type ConfigDriveMetaData = MetaData;
 export interface ConfigDrive {
   /** `openstack/<version>/meta_data.json`. */
   metaData: ConfigDriveMetaData;
-  /** `user_data` exactly as stored: it may be binary or gzip. */
+  /**
+   * `user_data` exactly as stored: it may be binary or gzip. Read, never written to: drives that carry
+   * the same user_data may share these bytes (the node catalog keeps one copy of each).
+   */
   userData?: Buffer;
   /** What the service reads of `network_data.json` (`readNetworkData`); unusable values left aside. */
   networkData?: NetworkData;

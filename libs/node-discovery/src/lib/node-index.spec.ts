@@ -238,10 +238,17 @@ describe('NodeIndex.build', () => {
       { arbitrary: fc.constant('kept' as const), weight: 4 },
       { arbitrary: fc.constant('dropped' as const), weight: 1 },
       { arbitrary: fc.constant('first' as const), weight: 1 },
+      { arbitrary: fc.constant('moved' as const), weight: 1 },
       { arbitrary: fc.record({ twin: sparse }), weight: 1 },
       { arbitrary: fc.record({ changed: sparse }), weight: 2 },
     );
-    const sync = fc.record({ fates: fc.array(fate, { maxLength: 8 }), added: fc.array(sparse, { maxLength: 2 }), sliced: fc.boolean() });
+    // Each sync builds from the last index, or from an earlier one (as a PATCH does while a load builds).
+    const sync = fc.record({
+      fates: fc.array(fate, { maxLength: 8 }),
+      added: fc.array(sparse, { maxLength: 2 }),
+      sliced: fc.boolean(),
+      from: fc.nat(),
+    });
     await fc.assert(
       fc.asyncProperty(
         fc.array(sparse, { maxLength: 8 }),
@@ -249,37 +256,52 @@ describe('NodeIndex.build', () => {
         fc.boolean(),
         async (fleet, syncs, matchNodeName) => {
           let entries = fleet.map((item) => entryOf(item));
-          let index = new NodeIndex(entries, { matchNodeName });
+          const built = [{ index: new NodeIndex(entries, { matchNodeName }), whole: new NodeIndex(entries, { matchNodeName }) }];
           // A node's first entry, which a later sync may answer again (as a catalog reusing an entry does).
           const first = new Map(entries.map((kept) => [kept.node.uuid, kept]));
-          for (const { fates, added, sliced } of syncs) {
+          for (const { fates, added, sliced, from } of syncs) {
+            const moved: IndexedNode[] = [];
             const next = entries.flatMap((kept, i) => {
               const next = fates[i] ?? 'kept';
               if (next === 'kept') return [kept];
               if (next === 'dropped') return [];
+              if (next === 'moved') {
+                moved.push(kept);
+                return [];
+              }
               if (next === 'first') return [first.get(kept.node.uuid) ?? kept];
               if ('twin' in next) return [kept, entryOf(next.twin, kept.node.uuid)];
               return [entryOf(next.changed, kept.node.uuid)];
             });
-            const before = { index, whole: new NodeIndex(entries, { matchNodeName }) };
-            entries = [...next, ...added.map((item) => entryOf(item))];
+            entries = [...next, ...added.map((item) => entryOf(item)), ...moved];
             for (const kept of entries) if (!first.has(kept.node.uuid)) first.set(kept.node.uuid, kept);
-            index = sliced
-              ? await NodeIndex.build(entries, { matchNodeName }, new EventLoopSlices(0), index)
-              : new NodeIndex(entries, { matchNodeName }, index);
-            expectSameAnswers(index, new NodeIndex(entries, { matchNodeName }));
-            // The index it was built from answers as before: requests may still hold it.
-            expectSameAnswers(before.index, before.whole);
+            const previous = built[from % built.length].index;
+            const index = sliced
+              ? await NodeIndex.build(entries, { matchNodeName }, new EventLoopSlices(0), previous)
+              : new NodeIndex(entries, { matchNodeName }, previous);
+            built.push({ index, whole: new NodeIndex(entries, { matchNodeName }) });
+            // Every index answers as one built afresh, the new one and those before it: requests may still hold them.
+            for (const { index, whole } of built) expectSameAnswers(index, whole);
           }
         },
       ),
     );
   });
 
-  it('answers as an index built afresh when built from one that held an entry twice', () => {
-    const twice = entry(aNode({ instance_info: { fixed_ips: ['10.0.0.1'] } }));
-    const index = new NodeIndex([twice], { matchNodeName: false }, new NodeIndex([twice, twice], { matchNodeName: false }));
-    expect(index.match('10.0.0.1')).toEqual({ found: true, ip: '10.0.0.1', entry: twice, method: 'fixed_ips' });
+  it('answers as an index built afresh when an index or the one it is built from holds an entry twice', () => {
+    const claiming = () => entry(aNode({ instance_info: { fixed_ips: ['10.0.0.1'] }, instance_uuid: 'instance-1' }));
+    const [bare, claims, added] = [entry(), claiming(), claiming()];
+    for (const chain of [
+      [[bare, bare], [bare]],
+      [[claims, claims], [claims]],
+      [[bare], [bare, added, added], [bare, added]],
+    ]) {
+      let index: NodeIndex | undefined;
+      for (const entries of chain) {
+        index = new NodeIndex(entries, { matchNodeName: false }, index);
+        expectSameAnswers(index, new NodeIndex(entries, { matchNodeName: false }));
+      }
+    }
   });
 
   it('answers as an index built afresh when more nodes changed than an index files over the last full build', () => {

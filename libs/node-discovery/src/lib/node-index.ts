@@ -26,8 +26,8 @@ export type Lookup = Match & { trace: MatchStep[] };
 const NONE: readonly string[] = [];
 
 /**
- * How many entries an index files over the last full build plus how many of that build's it hides
- * (a changed node counts twice) before the next build is a full one: each such index copies the maps
+ * At most how many entries an index files over the last full build plus how many of that build's it
+ * hides (a changed node counts twice, a node changed again more) before the next build is a full one: each such index copies the maps
  * of its changes, and the last full build keeps the entries it hides alive, config drives included.
  */
 const CHANGES_MAX = 512;
@@ -71,6 +71,8 @@ class Filing {
    * their order, so an index that changes one of them is built in full.
    */
   readonly contested = new Set<string>();
+  /** A uuid was filed twice (the same entry, or two): which one an index built from this finds depends on the order. */
+  uuidTwice = false;
 
   constructor(matchers: number, copied?: Filing) {
     this.byAddress = copied ? copied.byAddress.map((map) => new Map(map)) : Array.from({ length: matchers }, () => new Map());
@@ -96,6 +98,7 @@ class Filing {
       }
       const held = this[map].get(key);
       if (held !== undefined && held !== entry) this.contested.add(`${map} ${key}`);
+      if (held !== undefined && map === 'byUuid') this.uuidTwice = true;
       this[map].set(key, entry);
     });
   }
@@ -118,9 +121,9 @@ class Filing {
  *
  * Built from a previous index, it files only what changed: the maps of the previous index's last full
  * build are shared, and the entries added or changed since are filed in small maps of their own, over
- * them (up to CHANGES_MAX, then it is built in full again). With one node changed, that takes 2-6 ms
- * at 10,000 nodes and 20-35 ms at 100,000, where filing every node again took 5-25 and 130-240 ms
- * (in-process, jest), and 55-95 ms a sync in a busy worker at 10,000 (tools/bench, --cpu-profile-dir).
+ * them (up to CHANGES_MAX, then it is built in full again). With one node changed or gone, that takes
+ * 1-8 ms at 10,000 nodes and 15-30 ms at 100,000, where filing every node again took 5-25 and 130-240
+ * ms (in-process, jest), and 55-95 ms a sync in a busy worker at 10,000 (tools/bench, --cpu-profile-dir).
  */
 export class NodeIndex {
   private readonly matchNodeName: boolean;
@@ -153,7 +156,7 @@ export class NodeIndex {
    * The index `new NodeIndex(entries, options, previous)` builds, built between the turns of the
    * event loop that `slices` allows: the catalog builds a new index whenever a node changed, and a
    * full build without `previous` takes about 15-20 µs a node (140-200 ms at 10,000 nodes, in one
-   * piece); filing only the changes over `previous`, 20-50 ms at 100,000 nodes (in-process, jest).
+   * piece); filing only the changes over `previous`, 30-55 ms at 100,000 nodes (in-process, jest).
    */
   static async build(
     entries: readonly IndexedNode[],
@@ -163,7 +166,7 @@ export class NodeIndex {
   ): Promise<NodeIndex> {
     const index = new NodeIndex([], options);
     const steps = index.file(entries, previous);
-    while (!steps.next().done) await slices.pause();
+    while (!steps.next().done) if (slices.spent()) await slices.pause();
     return index;
   }
 
@@ -208,49 +211,45 @@ export class NodeIndex {
   /**
    * Makes this index `previous` with the changes that make its entries `entries`, filed over its
    * maps; false (and nothing made) when a full build is due: too many changes (CHANGES_MAX), a uuid
-   * or an entry twice, or where which of two entries claiming a key wins could differ from a full
-   * build's answer: a change to a key two entries claimed in the last full build, kept entries in
-   * another order while any key is so claimed, or an entry added under a key another one holds.
-   * Yields after each node it compares.
+   * or an entry twice on either side, kept entries in another order, or where which of two entries
+   * claiming a key wins could differ from a full build's answer: a change to a key two entries
+   * claimed in the last full build, or an entry added under a key another one holds. Yields before
+   * each node it compares.
    */
   private *fileChanges(entries: readonly IndexedNode[], previous: NodeIndex): Generator<void, boolean, void> {
     const limit = CHANGES_MAX - previous.changes.keys.size - previous.hidden.size;
-    const uuids = new Set<string>();
+    if (previous.base.uuidTwice) return false;
     const added: IndexedNode[] = [];
+    const addedUuids = new Set<string>();
+    /** Entries of `previous` not kept: replaced or dropped. */
     const gone = new Set<IndexedNode>();
-    let kept = 0;
-    // Where two entries claim a key, the later one wins: the kept entries must keep their order.
-    const ordered = previous.base.contested.size > 0;
+    // The kept entries must come in the order they had (where two entries claim a key, the later one
+    // wins), each once: walking `previous` alongside finds those not kept without a set of them all.
+    const before = previous.indexed;
     let at = 0;
+    /** Marks gone the entries of `previous` from where the walk is to `entry` (or to its end); false past the limit. */
+    const skipTo = (entry?: IndexedNode) => {
+      for (; at < before.length && before[at] !== entry; at++) {
+        gone.add(before[at]);
+        if (gone.size > limit) return false;
+      }
+      return true;
+    };
     for (const entry of entries) {
       yield;
-      const uuid = entry.node.uuid;
-      if (uuids.has(uuid)) return false;
-      uuids.add(uuid);
-      const before = previous.one('byUuid', uuid);
-      if (before === entry) {
-        kept++;
-        if (ordered) {
-          while (at < previous.indexed.length && previous.indexed[at] !== entry) at++;
-          if (at === previous.indexed.length) return false;
-          at++;
-        }
+      const holder = previous.one('byUuid', entry.node.uuid);
+      if (holder === entry) {
+        // Not after the last one kept: out of order, or there twice.
+        if (!skipTo(entry) || at === before.length) return false;
+        at++;
         continue;
       }
+      if (addedUuids.has(entry.node.uuid)) return false;
+      addedUuids.add(entry.node.uuid);
       added.push(entry);
-      if (before) gone.add(before);
       if (added.length > limit) return false;
     }
-    if (kept + gone.size !== previous.size) {
-      const seen = new Set<IndexedNode>();
-      for (const entry of previous.entries) {
-        yield;
-        // Another entry with the same uuid wins over it, or it is there twice: the order decides.
-        if (seen.has(entry) || previous.one('byUuid', entry.node.uuid) !== entry) return false;
-        seen.add(entry);
-        if (!uuids.has(entry.node.uuid)) gone.add(entry);
-      }
-    }
+    if (!skipTo()) return false;
     if (added.length + gone.size > limit) return false;
     for (const entry of gone) {
       let contested = false;
