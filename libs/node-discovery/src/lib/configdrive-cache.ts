@@ -63,7 +63,7 @@ export class ConfigDriveCache {
   async retain(uuids: Pick<ReadonlySet<string>, 'has'>, slices?: EventLoopSlices): Promise<void> {
     for (const uuid of this.entries.keys()) {
       if (!uuids.has(uuid)) this.entries.delete(uuid);
-      await slices?.pause();
+      if (slices?.spent()) await slices.turn();
     }
   }
 

@@ -1,10 +1,10 @@
 import { EventLoopSlices } from './event-loop-slices';
 
-/** Whether `pause()` let the event loop turn: a callback queued with setImmediate ran before it resolved. */
+/** Whether a loop's pause let the event loop turn: a callback queued with setImmediate ran before it went on. */
 async function turned(slices: EventLoopSlices): Promise<boolean> {
   let ran = false;
   const immediate = setImmediate(() => (ran = true));
-  await slices.pause();
+  if (slices.spent()) await slices.turn();
   clearImmediate(immediate);
   return ran;
 }

@@ -176,7 +176,7 @@ export class IronicNodeSource implements NodeSource {
       const known = this.nodes.get(uuid);
       if (known && sameKnownNode(known, entry)) listed.set(uuid, known);
       else changed = true;
-      await slices.pause();
+      if (slices.spent()) await slices.turn();
     }
     this.nodes.clear();
     for (const [uuid, entry] of listed) this.nodes.set(uuid, entry);

@@ -263,11 +263,11 @@ export class NodeCatalog {
     const entries = new Map<string, IndexedNode>();
     for (const node of inventory.nodes) {
       entries.set(node.uuid, { node, ports: [], portgroups: [] });
-      await slices.pause();
+      if (slices.spent()) await slices.turn();
     }
     for (const port of inventory.ports) {
       entries.get(port.node_uuid)?.ports.push(port);
-      await slices.pause();
+      if (slices.spent()) await slices.turn();
     }
     for (const portgroup of inventory.portgroups) entries.get(portgroup.node_uuid)?.portgroups.push(portgroup);
     await this.configDrives.retain(entries, slices);
@@ -279,11 +279,11 @@ export class NodeCatalog {
       const before = this.built.get(uuid);
       if (before && sameEntry(before, entry)) entries.set(uuid, before);
       else fresh.push(entry);
-      await slices.pause();
+      if (slices.spent()) await slices.turn();
     }
     const masked: string[] = [];
     for (const entry of fresh) {
-      await slices.pause();
+      if (slices.spent()) await slices.turn();
       const decoded = await this.configDrives.decode(entry.node);
       if (decoded && 'configDrive' in decoded) entry.configDrive = decoded.configDrive;
       if (!decoded || 'configDrive' in decoded) {
@@ -300,7 +300,7 @@ export class NodeCatalog {
     if (masked.length > 0) this.warnMasked(masked);
     for (const entry of fresh) {
       this.reportLeftAside(entry);
-      await slices.pause();
+      if (slices.spent()) await slices.turn();
     }
     for (const uuid of this.reportedLeftAside.keys()) if (!entries.has(uuid)) this.reportedLeftAside.delete(uuid);
     this.reportUnusable(inventory.unusable ?? []);

@@ -166,7 +166,7 @@ export class NodeIndex {
   ): Promise<NodeIndex> {
     const index = new NodeIndex([], options);
     const steps = index.file(entries, previous);
-    while (!steps.next().done) if (slices.spent()) await slices.pause();
+    while (!steps.next().done) if (slices.spent()) await slices.turn();
     return index;
   }
 
