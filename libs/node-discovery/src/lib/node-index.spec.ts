@@ -176,12 +176,15 @@ describe('NodeIndex.build', () => {
     return entry(ironic, { ports: macs.map((mac) => aPort(ironic, mac)) });
   };
 
-  /** Whether `index` answers every lookup of the fleet's addresses, MACs, names and ids as `whole` does. */
-  const expectSameAnswers = (index: NodeIndex, whole: NodeIndex) => {
+  /**
+   * Whether `index` answers every lookup of the fleet's addresses, MACs, names and ids as `whole`
+   * does, and those of the nodes with the uuids `gone` (nodes it may no longer hold).
+   */
+  const expectSameAnswers = (index: NodeIndex, whole: NodeIndex, gone: Iterable<string> = []) => {
     expect(index.entries).toBe(whole.entries);
     for (const address of [...WIDE_ADDRESSES, 'web', 'db', 'app']) expect(index.lookup(address)).toEqual(whole.lookup(address));
     for (const mac of WIDE_MACS) expect(index.nodeByMac(mac)).toBe(whole.nodeByMac(mac));
-    for (const id of ['web', 'db', 'app', 'instance-1', 'instance-2', 'instance-3', ...whole.entries.map((e) => e.node.uuid)]) {
+    for (const id of ['web', 'db', 'app', 'instance-1', 'instance-2', 'instance-3', ...whole.entries.map((e) => e.node.uuid), ...gone]) {
       expect(index.nodeByUuidOrName(id)).toBe(whole.nodeByUuidOrName(id));
       expect(index.nodeByInstanceId(id)).toBe(whole.nodeByInstanceId(id));
     }
@@ -217,8 +220,9 @@ describe('NodeIndex.build', () => {
           });
           const after = [...added.map((item) => entryOf(item)), ...changed].reverse();
           const whole = new NodeIndex(after, { matchNodeName });
-          expectSameAnswers(new NodeIndex(after, { matchNodeName }, previous), whole);
-          expectSameAnswers(await NodeIndex.build(after, { matchNodeName }, new EventLoopSlices(0), previous), whole);
+          const gone = before.map((kept) => kept.node.uuid);
+          expectSameAnswers(new NodeIndex(after, { matchNodeName }, previous), whole, gone);
+          expectSameAnswers(await NodeIndex.build(after, { matchNodeName }, new EventLoopSlices(0), previous), whole, gone);
         },
       ),
     );
@@ -281,7 +285,7 @@ describe('NodeIndex.build', () => {
               : new NodeIndex(entries, { matchNodeName }, previous);
             built.push({ index, whole: new NodeIndex(entries, { matchNodeName }) });
             // Every index answers as one built afresh, the new one and those before it: requests may still hold them.
-            for (const { index, whole } of built) expectSameAnswers(index, whole);
+            for (const { index, whole } of built) expectSameAnswers(index, whole, first.keys());
           }
         },
       ),

@@ -27,8 +27,8 @@ const NONE: readonly string[] = [];
 
 /**
  * At most how many entries an index files over the last full build plus how many of that build's it
- * hides (a changed node counts twice, a node changed again more) before the next build is a full one: each such index copies the maps
- * of its changes, and the last full build keeps the entries it hides alive, config drives included.
+ * hides (a changed node counts twice) before the next build is a full one: each such index copies the
+ * maps of its changes, and the last full build keeps the entries it hides alive, drives included.
  */
 const CHANGES_MAX = 512;
 
@@ -170,7 +170,7 @@ export class NodeIndex {
     return index;
   }
 
-  /** Files `entries`, over `previous` where `fileChanges` can, else in full; yields after each node. */
+  /** Files `entries`, over `previous` where `fileChanges` can, else in full; yields once a node. */
   private *file(entries: readonly IndexedNode[], previous: NodeIndex | undefined): Generator<void, void, void> {
     this.indexed = entries;
     const known = this.sameMatchers(previous);
@@ -214,7 +214,9 @@ export class NodeIndex {
    * or an entry twice on either side, kept entries in another order, or where which of two entries
    * claiming a key wins could differ from a full build's answer: a change to a key two entries
    * claimed in the last full build, or an entry added under a key another one holds. Yields before
-   * each node it compares.
+   * each node it compares. Kept entries in another order happen after the Ironic source lists all
+   * nodes again, which puts the ones it had fetched one by one back in Ironic's order: that build is
+   * a full one, sliced as any.
    */
   private *fileChanges(entries: readonly IndexedNode[], previous: NodeIndex): Generator<void, boolean, void> {
     const limit = CHANGES_MAX - previous.changes.keys.size - previous.hidden.size;
