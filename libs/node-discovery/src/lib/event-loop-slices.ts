@@ -15,8 +15,9 @@ export class EventLoopSlices {
   /**
    * Whether the slice is spent. Loops ask this once per node and await `turn()` only when it is
    * true: an await a node was a turn of the microtask queue a node for nothing. With one, the
-   * catalog's loops took 80-90 ms of a busy worker's CPU per changing sync at 10,000 nodes, 10-45
-   * without (tools/bench, --cpu-profile-dir); NodeIndex.build at 100,000, 80-110 ms against 30-55.
+   * catalog's `indexEntries` took 80-90 ms of a busy worker's CPU over the bench's paced phase (two
+   * changing syncs at 10,000 nodes), 10-42 without (tools/bench, --cpu-profile-dir); NodeIndex.build
+   * at 100,000 nodes, 80-110 ms against 30-55 (in-process, jest).
    */
   spent(): boolean {
     return performance.now() - this.sliceStart >= this.sliceMs;
