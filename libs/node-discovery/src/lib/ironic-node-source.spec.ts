@@ -97,6 +97,27 @@ describe('IronicNodeSource', () => {
     expect(listed.nodes.find((node) => node.uuid === nodes[5].uuid)?.instance_info.fixed_ips).toEqual(['10.0.0.5']);
   });
 
+  it("answers nodes fetched since the last full listing in Ironic's order, however their fetches finish", async () => {
+    // Few enough changed nodes that they are fetched one by one rather than listed all again.
+    const nodes = Array.from({ length: 60 }, () => aNode());
+    const fake = fakeClient(nodes);
+    const added = Array.from({ length: 4 }, () => aNode());
+    // The first node added is fetched last, the last first.
+    const client = {
+      ...fake.client,
+      getNode: async (uuid: string) => {
+        await new Promise((resolve) => setTimeout(resolve, (added.length - added.findIndex((node) => node.uuid === uuid)) * 5));
+        return fake.client.getNode(uuid);
+      },
+    } as unknown as IronicClient;
+    const source = new IronicNodeSource(client, 'http://ironic', logger, { clock: () => 0 });
+    await source.load();
+    nodes.push(...added);
+    nodes[1] = { ...nodes[1], provision_state: 'deleting', provision_updated_at: '2026-11-21T00:00:00' };
+    expect((await source.load()).nodes.map((node) => node.uuid)).toEqual(nodes.map((node) => node.uuid));
+    expect(fake.calls.detailLists).toBe(1);
+  });
+
   it('keeps the nodes a full listing finds as they were as the very objects known, and answers the same inventory when none changed', async () => {
     const nodes = Array.from({ length: 3 }, () =>
       aNode({ instance_info: { configdrive: encodeConfigDrive({ meta_data: { hostname: 'a' }, user_data: 'x'.repeat(4096) }) } }),

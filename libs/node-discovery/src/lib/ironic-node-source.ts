@@ -183,7 +183,13 @@ export class IronicNodeSource implements NodeSource {
     return changed;
   }
 
+  /**
+   * Fetches the nodes `uuids` names (in the scan's order, Ironic's) and files them once all are in,
+   * in that order: a node new since the last full listing then has the place that listing will give
+   * it, and the node index, which builds in full when kept nodes change order, only files it.
+   */
   private async fetchChanged(uuids: string[]): Promise<void> {
+    const fetched = new Map<string, KnownNode | undefined>(uuids.map((uuid) => [uuid, undefined]));
     const queue = [...uuids];
     const worker = async () => {
       for (let uuid = queue.shift(); uuid !== undefined; uuid = queue.shift()) {
@@ -193,15 +199,18 @@ export class IronicNodeSource implements NodeSource {
             this.client.listPorts({ nodeUuid: uuid, fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
             this.client.listPortgroups({ nodeUuid: uuid, pageSize: this.pageSize }).all(),
           ]);
-          this.nodes.set(uuid, { node: withAgentUrlOnly(node), scanned: this.scans, ports, portgroups });
+          fetched.set(uuid, { node: withAgentUrlOnly(node), scanned: this.scans, ports, portgroups });
         } catch (error) {
-          // Deleted between the scan and the fetch: the next scan no longer lists it.
-          if (error instanceof IronicApiError && error.status === 404) this.nodes.delete(uuid);
-          else throw error;
+          // Deleted between the scan and the fetch (left undefined): the next scan no longer lists it.
+          if (!(error instanceof IronicApiError && error.status === 404)) throw error;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, uuids.length) }, worker));
+    for (const [uuid, known] of fetched) {
+      if (known) this.nodes.set(uuid, known);
+      else this.nodes.delete(uuid);
+    }
   }
 }
 
