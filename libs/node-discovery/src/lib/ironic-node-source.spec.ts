@@ -8,6 +8,11 @@ import fc from 'fast-check';
 import { ConfigDriveCache, sameStoredDrive } from './configdrive-cache';
 import { IronicNodeSource } from './ironic-node-source';
 
+/** A node as Ironic answers it: the fields asked for only, parsed anew on each answer as Ironic's JSON is. */
+function answered(node: IronicNode, fields: readonly string[] | undefined): IronicNode {
+  return structuredClone(fields ? (Object.fromEntries(fields.map((field) => [field, node[field]])) as IronicNode) : node);
+}
+
 /** Answers like IronicClient from a list of nodes, counting the calls that matter. */
 function fakeClient(nodes: IronicNode[]) {
   const calls = { scans: 0, detailLists: 0, gets: [] as string[], portLists: [] as (string | undefined)[], filters: [] as unknown[] };
@@ -27,14 +32,13 @@ function fakeClient(nodes: IronicNode[]) {
         const full = options.fields?.includes('instance_info');
         if (full) calls.detailLists += 1;
         else calls.scans += 1;
-        // Parsed anew on each answer, as Ironic's JSON is.
-        return nodes.map((node) => structuredClone(Object.fromEntries((options.fields ?? []).map((field) => [field, node[field]]))));
+        return nodes.map((node) => answered(node, options.fields));
       }),
-    getNode: async (uuid: string) => {
+    getNode: async (uuid: string, fields?: readonly string[]) => {
       calls.gets.push(uuid);
       const node = nodes.find((candidate) => candidate.uuid === uuid);
       if (!node) throw new Error('gone');
-      return structuredClone(node);
+      return answered(node, fields);
     },
     listPorts: (options: { nodeUuid?: string }) =>
       list(() => {
@@ -105,17 +109,49 @@ describe('IronicNodeSource', () => {
     // The first node added is fetched last, the last first.
     const client = {
       ...fake.client,
-      getNode: async (uuid: string) => {
+      getNode: async (uuid: string, fields?: Parameters<IronicClient['getNode']>[1]) => {
         await new Promise((resolve) => setTimeout(resolve, (added.length - added.findIndex((node) => node.uuid === uuid)) * 5));
-        return fake.client.getNode(uuid);
+        return fake.client.getNode(uuid, fields);
       },
     } as unknown as IronicClient;
-    const source = new IronicNodeSource(client, 'http://ironic', logger, { clock: () => 0 });
+    let now = 0;
+    const source = new IronicNodeSource(client, 'http://ironic', logger, { fullListSeconds: 300, clock: () => now });
     await source.load();
     nodes.push(...added);
     nodes[1] = { ...nodes[1], provision_state: 'deleting', provision_updated_at: '2026-11-21T00:00:00' };
-    expect((await source.load()).nodes.map((node) => node.uuid)).toEqual(nodes.map((node) => node.uuid));
+    const fetched = await source.load();
+    expect(fetched.nodes.map((node) => node.uuid)).toEqual(nodes.map((node) => node.uuid));
     expect(fake.calls.detailLists).toBe(1);
+    // The next full listing finds every node where it was: the very same inventory.
+    now += 300_000;
+    expect(await source.load()).toBe(fetched);
+    expect(fake.calls.detailLists).toBe(2);
+  });
+
+  it('keeps a node patched while the other changed nodes are still being fetched as patched', async () => {
+    const nodes = Array.from({ length: 60 }, () => aNode());
+    const fake = fakeClient(nodes);
+    const [quick, slow] = [aNode(), aNode()];
+    let slowFetched: (() => void) | undefined;
+    const client = {
+      ...fake.client,
+      // The slow node's fetch ends only once the quick one has been patched.
+      getNode: async (uuid: string) => {
+        if (uuid === slow.uuid) await new Promise<void>((resolve) => (slowFetched = resolve));
+        return fake.client.getNode(uuid);
+      },
+      patchNode: async (uuid: string) => ({ ...structuredClone(nodes.find((node) => node.uuid === uuid)), extra: { password: 'sealed' } }),
+    } as unknown as IronicClient;
+    const source = new IronicNodeSource(client, 'http://ironic', logger, { clock: () => 0 });
+    await source.load();
+    nodes.push(quick, slow);
+    const loading = source.load();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await source.patchNode(quick.uuid, [{ op: 'add', path: '/extra/password', value: 'sealed' }]);
+    slowFetched?.();
+    const loaded = await loading;
+    expect(loaded.nodes.find((node) => node.uuid === quick.uuid)?.extra).toEqual({ password: 'sealed' });
+    expect(loaded.nodes.map((node) => node.uuid).slice(-2)).toEqual([quick.uuid, slow.uuid]);
   });
 
   it('keeps the nodes a full listing finds as they were as the very objects known, and answers the same inventory when none changed', async () => {

@@ -186,9 +186,11 @@ export class IronicNodeSource implements NodeSource {
   /**
    * Fetches the nodes `uuids` names (in the scan's order, Ironic's) and files them once all are in,
    * in that order: a node new since the last full listing then has the place that listing will give
-   * it, and the node index, which builds in full when kept nodes change order, only files it.
+   * it (unless it is new to this source's filters with a lower id), and the node index, which builds
+   * in full when kept nodes change order, only files it. A node patched meanwhile is kept as patched.
    */
   private async fetchChanged(uuids: string[]): Promise<void> {
+    const before = new Map(uuids.map((uuid) => [uuid, this.nodes.get(uuid)]));
     const fetched = new Map<string, KnownNode | undefined>(uuids.map((uuid) => [uuid, undefined]));
     const queue = [...uuids];
     const worker = async () => {
@@ -208,6 +210,8 @@ export class IronicNodeSource implements NodeSource {
     };
     await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, uuids.length) }, worker));
     for (const [uuid, known] of fetched) {
+      // Patched while the others were fetched: the PATCH's answer is at least as fresh as the fetch's.
+      if (this.nodes.get(uuid) !== before.get(uuid)) continue;
       if (known) this.nodes.set(uuid, known);
       else this.nodes.delete(uuid);
     }
