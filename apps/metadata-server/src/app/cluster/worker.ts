@@ -28,6 +28,14 @@ function orderedSender(): (message: ToPrimary) => void {
  * through the primary, to the relays, which never call the source themselves.
  */
 export async function runWorker(config: Config, caps: ConnectionCaps): Promise<void> {
+  // Once the primary is gone (it exits when start-up fails), what node:cluster sends for this worker,
+  // such as the request for its listening socket, fails with EPIPE. Nothing is left to serve: leave
+  // as node:cluster does when the primary disconnects, without an unhandled 'error' beside the
+  // primary's one line (seen in the start-up test, a worker reaching its listen as the primary quit).
+  cluster.worker?.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_IPC_CHANNEL_CLOSED') process.exit(0);
+    throw error;
+  });
   const send = orderedSender();
   const syncer = process.env[WORKER_ENV.role] === 'syncer';
   const late = process.env[WORKER_ENV.late] === '1';
