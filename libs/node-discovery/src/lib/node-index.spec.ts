@@ -309,8 +309,9 @@ describe('NodeIndex.build', () => {
   });
 
   it('answers as an index built afresh when more nodes changed than an index files over the last full build', () => {
+    const addressOf = (i: number) => `10.1.${i >> 8}.${i & 255}`;
     const fleet = Array.from({ length: 3000 }, (_, i) => {
-      const ironic = aNode({ name: `n${i}`, instance_info: { fixed_ips: [`10.1.${i >> 8}.${i & 255}`] } });
+      const ironic = aNode({ name: `n${i}`, instance_info: { fixed_ips: [addressOf(i)] } });
       return entry(ironic, {
         ports: [aPort(ironic, `52:54:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`)],
       });
@@ -334,7 +335,7 @@ describe('NodeIndex.build', () => {
       const whole = new NodeIndex(entries, { matchNodeName: false });
       for (const i of [0, 99, 100, 199, 200, 299, 699, 700, 2999]) {
         const { address } = entries[i].ports[0];
-        expect(index.lookup(`10.1.${i >> 8}.${i & 255}`)).toEqual(whole.lookup(`10.1.${i >> 8}.${i & 255}`));
+        expect(index.lookup(addressOf(i))).toEqual(whole.lookup(addressOf(i)));
         expect(index.nodeByMac(address)).toBe(entries[i]);
         expect(index.nodeByInstanceId(`instance-${i}`)).toBe(whole.nodeByInstanceId(`instance-${i}`));
         expect(index.nodeByUuidOrName(`n${i}`)).toBe(entries[i]);

@@ -264,6 +264,7 @@ export class NodeIndex {
     }
     const addedKeys = new Map<IndexedNode, EntryKeys>();
     const claimed = new Map<string, IndexedNode>();
+    const live = (holder: IndexedNode | undefined) => holder !== undefined && !gone.has(holder);
     for (const entry of added) {
       const keys = previous.keysOf(entry) ?? this.readKeys(entry);
       addedKeys.set(entry, keys);
@@ -273,7 +274,6 @@ export class NodeIndex {
         const other = claimed.get(id);
         if (other !== undefined && other !== entry) contested = true;
         claimed.set(id, entry);
-        const live = (holder: IndexedNode | undefined) => holder !== undefined && !gone.has(holder);
         if (typeof map === 'number' ? previous.claimants(map, key)?.some(live) : live(previous.one(map, key))) contested = true;
       });
       if (contested) return false;
