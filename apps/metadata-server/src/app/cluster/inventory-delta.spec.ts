@@ -13,12 +13,6 @@ function port(uuid: string, nodeUuid: string): Port {
   return { uuid, node_uuid: nodeUuid, address: '52:54:00:00:00:01' } as unknown as Port;
 }
 
-const sorted = (inventory: Inventory) => ({
-  nodes: [...inventory.nodes].sort((a, b) => a.uuid.localeCompare(b.uuid)),
-  ports: [...inventory.ports].sort((a, b) => a.uuid.localeCompare(b.uuid)),
-  portgroups: [...inventory.portgroups],
-});
-
 describe('InventoryDiffer and InventoryReplica', () => {
   it('sends only the nodes that are not the very same objects, and the uuids of those gone', () => {
     const [a, b, c] = [node('a'), node('b'), node('c')];
@@ -59,7 +53,30 @@ describe('InventoryDiffer and InventoryReplica', () => {
     expect(differ.delta({ nodes: [patched], ports: [], portgroups: [] })?.nodes).toEqual({ set: [], removed: [] });
   });
 
-  it("rebuilds every inventory in a sequence, keeping unchanged items the same objects, and a new differ's first delta starts a new replica", () => {
+  it('sends the order only when the replica would not keep it by itself, on the last piece, and the replica takes it', () => {
+    const [a, b, c, d] = [node('a'), node('b'), node('c'), node('d')];
+    const differ = new InventoryDiffer();
+    const replica = new InventoryReplica();
+    const send = (nodes: Node[]) => {
+      const delta = differ.delta({ nodes, ports: [], portgroups: [] }) as InventoryDelta;
+      const pieces = splitDelta(delta, 1);
+      pieces.forEach((piece) => replica.apply(piece));
+      return { pieces, held: replica.inventory().nodes.map((n) => n.uuid) };
+    };
+    send([a, b]);
+    // Kept in place, a new node after them: the replica's own order.
+    expect(send([a, b, c])).toEqual({ pieces: [expect.not.objectContaining({ order: expect.anything() })], held: ['a', 'b', 'c'] });
+    // A node new to the source's filters with a lower id, listed before the others; only the last of its pieces says the order.
+    const moved = send([d, a, b, c]);
+    expect(moved.held).toEqual(['d', 'a', 'b', 'c']);
+    expect(moved.pieces.map((piece) => piece.nodes.order)).toEqual([['d', 'a', 'b', 'c']]);
+    // Two kept nodes swapped, nothing else changed.
+    const swapped = send([d, b, a, c]);
+    expect(swapped.pieces.map((piece) => piece.nodes)).toEqual([{ set: [], removed: [], order: ['d', 'b', 'a', 'c'] }]);
+    expect(swapped.held).toEqual(['d', 'b', 'a', 'c']);
+  });
+
+  it("rebuilds every inventory in a sequence, in the sender's order, keeping unchanged items the same objects, and a new differ's first delta starts a new replica", () => {
     const uuids = fc.uniqueArray(fc.constantFrom<string>('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 6 });
     const step = fc.record({ nodes: uuids, changed: uuids, ports: uuids });
     fc.assert(
@@ -68,11 +85,13 @@ describe('InventoryDiffer and InventoryReplica', () => {
         const replica = new InventoryReplica();
         const current = new Map<string, Node>();
         const received = new Map<string, Node>();
+        const uuidsOf = (items: readonly { uuid: string }[]) => items.map((item) => item.uuid);
         for (const { nodes, changed, ports } of steps) {
           for (const uuid of [...current.keys()]) if (!nodes.includes(uuid)) current.delete(uuid);
           for (const uuid of nodes) if (!current.has(uuid) || changed.includes(uuid)) current.set(uuid, node(uuid));
+          // Listed in the step's order, which may move kept nodes and put new ones anywhere.
           const inventory: Inventory = {
-            nodes: [...current.values()],
+            nodes: nodes.map((uuid) => current.get(uuid) as Node),
             ports: ports.filter((uuid) => current.has(uuid)).map((uuid) => port(`port-${uuid}`, uuid)),
             portgroups: [],
           };
@@ -80,8 +99,8 @@ describe('InventoryDiffer and InventoryReplica', () => {
           // Sent in pieces of two items, as the primary sends a fleet in pieces.
           if (delta) splitDelta(delta, 2).forEach((piece) => replica.apply(piece));
           const rebuilt = delta ? replica.inventory() : undefined;
-          expect(rebuilt && sorted(rebuilt).nodes.map((n) => n.uuid)).toEqual(sorted(inventory).nodes.map((n) => n.uuid));
-          expect(rebuilt?.ports.map((p) => p.uuid).sort()).toEqual(inventory.ports.map((p) => p.uuid).sort());
+          expect(rebuilt && uuidsOf(rebuilt.nodes)).toEqual(uuidsOf(inventory.nodes));
+          expect(rebuilt && uuidsOf(rebuilt.ports)).toEqual(uuidsOf(inventory.ports));
           // Whatever was not sent again is the object received before.
           for (const item of rebuilt?.nodes ?? []) {
             if (!delta?.nodes.set.includes(item)) expect(item).toBe(received.get(item.uuid));
@@ -92,8 +111,7 @@ describe('InventoryDiffer and InventoryReplica', () => {
         const late = new InventoryReplica();
         const whole = new InventoryDiffer().delta({ nodes: [...current.values()], ports: [], portgroups: [] });
         if (whole) splitDelta(whole, 2).forEach((piece) => late.apply(piece));
-        const fresh = late.inventory();
-        expect(sorted(fresh).nodes.map((n) => n.uuid)).toEqual([...current.keys()].sort());
+        expect(uuidsOf(late.inventory().nodes)).toEqual([...current.keys()]);
       }),
     );
   });

@@ -4,6 +4,13 @@ import type { Inventory } from '@ironic-metadata/ironic-model';
 export interface Changes<T> {
   set: T[];
   removed: string[];
+  /**
+   * Every uuid of the collection in the sender's order, sent only when that order is not the one the
+   * replica keeps by itself (items kept in place, new ones after them): where two nodes claim one
+   * address the later one is found, so a relay in another order than the syncer's could answer
+   * another node. Carried by the last piece of a split delta, after every item is set.
+   */
+  order?: string[];
 }
 
 /** What changed in an inventory since the last one sent; applied in order, it rebuilds the same inventory. */
@@ -48,6 +55,7 @@ export class InventoryDiffer {
         if (before.get(item.uuid) !== item) changes.set.push(item);
       }
       for (const uuid of before.keys()) if (!next[key].has(uuid)) changes.removed.push(uuid);
+      if (!keptInPlace(before, next[key])) changes.order = [...next[key].keys()];
     }
     this.sent = next;
     return delta;
@@ -58,6 +66,26 @@ export class InventoryDiffer {
     this.sent.nodes.set(node.uuid, node);
     return nodeDelta(node);
   }
+}
+
+/**
+ * Whether `next`'s order is the one a replica holding `before` reaches by itself: the items of
+ * `before` still there, in their order, then the new ones.
+ */
+function keptInPlace(before: ReadonlyMap<string, unknown>, next: ReadonlyMap<string, unknown>): boolean {
+  const kept = before.keys();
+  let added = false;
+  for (const uuid of next.keys()) {
+    if (!before.has(uuid)) {
+      added = true;
+      continue;
+    }
+    if (added) return false;
+    let expected = kept.next();
+    while (!expected.done && !next.has(expected.value)) expected = kept.next();
+    if (expected.value !== uuid) return false;
+  }
+  return true;
 }
 
 /** The delta that sets one node. */
@@ -75,8 +103,10 @@ export class InventoryReplica {
   apply(delta: InventoryDelta): void {
     for (const key of COLLECTIONS) {
       const items = this.items[key] as Map<string, unknown>;
-      for (const uuid of delta[key].removed) items.delete(uuid);
-      for (const item of delta[key].set as { uuid: string }[]) items.set(item.uuid, item);
+      const { removed, set, order } = delta[key];
+      for (const uuid of removed) items.delete(uuid);
+      for (const item of set as { uuid: string }[]) items.set(item.uuid, item);
+      if (order) (this.items[key] as Map<string, unknown>) = new Map(order.map((uuid) => [uuid, items.get(uuid)]));
     }
   }
 
@@ -116,6 +146,8 @@ export function splitDelta(delta: InventoryDelta, size: number): InventoryDelta[
       items++;
     }
   }
+  // The order once every item of the delta is set.
+  for (const key of COLLECTIONS) if (delta[key].order) piece[key].order = delta[key].order;
   pieces.push(piece);
   return pieces;
 }

@@ -62,6 +62,17 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     expect(asked).toEqual([]);
   });
 
+  it("holds the nodes in the syncer's order, which decides the node found where two claim one address", async () => {
+    let answer = inventory('a', 'b', 'c');
+    const { primary, worker } = pair(() => Promise.resolve(answer));
+    await primary.load();
+    await worker.load();
+    // An inventory file rewritten in another order, with a node added at its top.
+    answer = inventory('d', 'c', 'a', 'b');
+    await primary.load();
+    expect((await worker.load()).nodes.map((n) => n.uuid)).toEqual(['d', 'c', 'a', 'b']);
+  });
+
   it("passes a failed load on as the relay's own, with the same message", async () => {
     const { primary, worker } = pair(() => Promise.reject(new Error('Ironic at http://ironic:6385 cannot be reached: ECONNREFUSED')));
     await expect(primary.load()).rejects.toThrow();
