@@ -2,6 +2,7 @@ export type { NodePatch, NodeSource } from './lib/node-source';
 export { FileNodeSource, InventoryFileError } from './lib/file-node-source';
 export { describeLeftAside, leftAsideOf } from './lib/left-aside';
 export { ConfigDriveCache, DECODED_DRIVE_REFERENCE, type DecodedConfigDrive } from './lib/configdrive-cache';
+export { EventLoopSlices, SLICE_MS } from './lib/event-loop-slices';
 export { type Lookup, type Match, type MatchStep, NodeIndex } from './lib/node-index';
 export { type CatalogStatus, NodeCatalog, type NodeCatalogOptions, ReadOnlySourceError } from './lib/node-catalog';
 export type { NodeDiscoveryErrorCode } from './lib/error-codes';

@@ -1,4 +1,5 @@
 import type { Inventory } from '@ironic-metadata/ironic-model';
+import { EventLoopSlices } from '@ironic-metadata/node-discovery';
 import fc from 'fast-check';
 import { InventoryDiffer, InventoryReplica, splitDelta, type InventoryDelta } from './inventory-delta';
 
@@ -14,12 +15,12 @@ function port(uuid: string, nodeUuid: string): Port {
 }
 
 describe('InventoryDiffer and InventoryReplica', () => {
-  it('sends only the nodes that are not the very same objects, and the uuids of those gone', () => {
+  it('sends only the nodes that are not the very same objects, and the uuids of those gone', async () => {
     const [a, b, c] = [node('a'), node('b'), node('c')];
     const differ = new InventoryDiffer();
-    differ.delta({ nodes: [a, b], ports: [port('p', 'a')], portgroups: [] });
+    await differ.delta({ nodes: [a, b], ports: [port('p', 'a')], portgroups: [] });
     const b2 = node('b', 'deploying');
-    const delta = differ.delta({ nodes: [a, b2, c], ports: [], portgroups: [] });
+    const delta = await differ.delta({ nodes: [a, b2, c], ports: [], portgroups: [] });
     expect(delta?.nodes).toEqual({ set: [b2, c], removed: [] });
     expect(delta?.ports).toEqual({ set: [], removed: ['p'] });
   });
@@ -38,49 +39,56 @@ describe('InventoryDiffer and InventoryReplica', () => {
     expect(pieces.flatMap((piece) => [...piece.nodes.removed, ...piece.ports.removed])).toEqual(['x', 'q']);
   });
 
-  it('answers nothing for the very inventory sent last (a quiet sync)', () => {
+  it('lets the event loop turn once a slice is spent', async () => {
+    let turned = false;
+    setImmediate(() => (turned = true));
+    await new InventoryDiffer().delta({ nodes: [node('a'), node('b')], ports: [], portgroups: [] }, new EventLoopSlices(0));
+    expect(turned).toBe(true);
+  });
+
+  it('answers nothing for the very inventory sent last (a quiet sync)', async () => {
     const differ = new InventoryDiffer();
     const inventory = { nodes: [node('a')], ports: [], portgroups: [] };
-    differ.delta(inventory);
-    expect(differ.delta(inventory)).toBeUndefined();
+    await differ.delta(inventory);
+    expect(await differ.delta(inventory)).toBeUndefined();
   });
 
-  it('does not send again a patched node the source then answers', () => {
+  it('does not send again a patched node the source then answers', async () => {
     const differ = new InventoryDiffer();
-    differ.delta({ nodes: [node('a')], ports: [], portgroups: [] });
+    await differ.delta({ nodes: [node('a')], ports: [], portgroups: [] });
     const patched = node('a', 'active');
     expect(differ.patched(patched).nodes.set).toEqual([patched]);
-    expect(differ.delta({ nodes: [patched], ports: [], portgroups: [] })?.nodes).toEqual({ set: [], removed: [] });
+    expect((await differ.delta({ nodes: [patched], ports: [], portgroups: [] }))?.nodes).toEqual({ set: [], removed: [] });
   });
 
-  it('sends the order only when the replica would not keep it by itself, on the last piece, and the replica takes it', () => {
+  it('sends the order only when the replica would not keep it by itself, on the last piece, and the replica takes it', async () => {
     const [a, b, c, d] = [node('a'), node('b'), node('c'), node('d')];
     const differ = new InventoryDiffer();
     const replica = new InventoryReplica();
-    const send = (nodes: Node[]) => {
-      const delta = differ.delta({ nodes, ports: [], portgroups: [] }) as InventoryDelta;
+    const send = async (nodes: Node[]) => {
+      const delta = (await differ.delta({ nodes, ports: [], portgroups: [] })) as InventoryDelta;
       const pieces = splitDelta(delta, 1);
       pieces.forEach((piece) => replica.apply(piece));
       return { pieces, held: replica.inventory().nodes.map((n) => n.uuid) };
     };
-    send([a, b]);
+    await send([a, b]);
     // Kept in place, a new node after them: the replica's own order.
-    expect(send([a, b, c])).toEqual({ pieces: [expect.not.objectContaining({ order: expect.anything() })], held: ['a', 'b', 'c'] });
+    expect(await send([a, b, c])).toEqual({ pieces: [expect.not.objectContaining({ order: expect.anything() })], held: ['a', 'b', 'c'] });
     // A node new to the source's filters with a lower id, listed before the others; only the last of its pieces says the order.
-    const moved = send([d, a, b, c]);
+    const moved = await send([d, a, b, c]);
     expect(moved.held).toEqual(['d', 'a', 'b', 'c']);
     expect(moved.pieces.map((piece) => piece.nodes.order)).toEqual([['d', 'a', 'b', 'c']]);
     // Two kept nodes swapped, nothing else changed.
-    const swapped = send([d, b, a, c]);
+    const swapped = await send([d, b, a, c]);
     expect(swapped.pieces.map((piece) => piece.nodes)).toEqual([{ set: [], removed: [], order: ['d', 'b', 'a', 'c'] }]);
     expect(swapped.held).toEqual(['d', 'b', 'a', 'c']);
   });
 
-  it("rebuilds every inventory in a sequence, in the sender's order, keeping unchanged items the same objects, and a new differ's first delta starts a new replica", () => {
+  it("rebuilds every inventory in a sequence, in the sender's order, keeping unchanged items the same objects, and a new differ's first delta starts a new replica", async () => {
     const uuids = fc.uniqueArray(fc.constantFrom<string>('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 6 });
     const step = fc.record({ nodes: uuids, changed: uuids, ports: uuids });
-    fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
         const differ = new InventoryDiffer();
         const replica = new InventoryReplica();
         const current = new Map<string, Node>();
@@ -95,7 +103,7 @@ describe('InventoryDiffer and InventoryReplica', () => {
             ports: ports.filter((uuid) => current.has(uuid)).map((uuid) => port(`port-${uuid}`, uuid)),
             portgroups: [],
           };
-          const delta = differ.delta(inventory);
+          const delta = await differ.delta(inventory);
           // Sent in pieces of two items, as the primary sends a fleet in pieces.
           if (delta) splitDelta(delta, 2).forEach((piece) => replica.apply(piece));
           const rebuilt = delta ? replica.inventory() : undefined;
@@ -109,7 +117,7 @@ describe('InventoryDiffer and InventoryReplica', () => {
         }
         // A resync: a syncer that forgot what it sent, for a relay that starts now.
         const late = new InventoryReplica();
-        const whole = new InventoryDiffer().delta({ nodes: [...current.values()], ports: [], portgroups: [] });
+        const whole = await new InventoryDiffer().delta({ nodes: [...current.values()], ports: [], portgroups: [] });
         if (whole) splitDelta(whole, 2).forEach((piece) => late.apply(piece));
         expect(uuidsOf(late.inventory().nodes)).toEqual([...current.keys()]);
       }),

@@ -1,4 +1,5 @@
 import type { Inventory } from '@ironic-metadata/ironic-model';
+import { EventLoopSlices } from '@ironic-metadata/node-discovery';
 
 /** One collection's changes: items added or changed (whole), and the uuids of items gone. */
 export interface Changes<T> {
@@ -37,8 +38,12 @@ export class InventoryDiffer {
   private sent = emptySent();
   private last: Inventory | undefined;
 
-  /** The changes since the last call; undefined when `inventory` is the very inventory sent last. */
-  delta(inventory: Inventory): InventoryDelta | undefined {
+  /**
+   * The changes since the last call; undefined when `inventory` is the very inventory sent last. Lets
+   * the event loop turn whenever `slices` says a slice is spent: at 100,000 nodes this comparison held
+   * the syncer's event loop for 100 ms in one piece (tools/bench, --cpu-profile-dir).
+   */
+  async delta(inventory: Inventory, slices = new EventLoopSlices()): Promise<InventoryDelta | undefined> {
     if (inventory === this.last) return undefined;
     this.last = inventory;
     const next = emptySent();
@@ -49,13 +54,31 @@ export class InventoryDiffer {
     };
     for (const key of COLLECTIONS) {
       const before = this.sent[key] as Map<string, unknown>;
+      const listed = next[key] as Map<string, unknown>;
       const changes = delta[key] as Changes<unknown>;
+      // The replica keeps the items it holds in place and adds new ones after them: the uuids kept,
+      // in the order listed, tell whether that is this inventory's order.
+      const kept: string[] = [];
+      let added = false;
+      let inPlace = true;
       for (const item of inventory[key]) {
-        (next[key] as Map<string, unknown>).set(item.uuid, item);
-        if (before.get(item.uuid) !== item) changes.set.push(item);
+        listed.set(item.uuid, item);
+        const sent = before.get(item.uuid);
+        if (sent === undefined) added = true;
+        else {
+          kept.push(item.uuid);
+          if (added) inPlace = false;
+        }
+        if (sent !== item) changes.set.push(item);
+        if (slices.spent()) await slices.turn();
       }
-      for (const uuid of before.keys()) if (!next[key].has(uuid)) changes.removed.push(uuid);
-      if (!keptInPlace(before, next[key])) changes.order = [...next[key].keys()];
+      let position = 0;
+      for (const uuid of before.keys()) {
+        if (!listed.has(uuid)) changes.removed.push(uuid);
+        else if (kept[position++] !== uuid) inPlace = false;
+        if (slices.spent()) await slices.turn();
+      }
+      if (!inPlace) changes.order = [...listed.keys()];
     }
     this.sent = next;
     return delta;
@@ -66,26 +89,6 @@ export class InventoryDiffer {
     this.sent.nodes.set(node.uuid, node);
     return nodeDelta(node);
   }
-}
-
-/**
- * Whether `next`'s order is the one a replica holding `before` reaches by itself: the items of
- * `before` still there, in their order, then the new ones.
- */
-function keptInPlace(before: ReadonlyMap<string, unknown>, next: ReadonlyMap<string, unknown>): boolean {
-  const kept = before.keys();
-  let added = false;
-  for (const uuid of next.keys()) {
-    if (!before.has(uuid)) {
-      added = true;
-      continue;
-    }
-    if (added) return false;
-    let expected = kept.next();
-    while (!expected.done && !next.has(expected.value)) expected = kept.next();
-    if (expected.value !== uuid) return false;
-  }
-  return true;
 }
 
 /** The delta that sets one node. */

@@ -86,7 +86,7 @@ export class BroadcastingNodeSource implements NodeSource {
       await this.broadcast({ kind: 'ironic-metadata:sync-failed', message: (error as Error).message });
       throw error;
     }
-    const delta = this.differ.delta(inventory);
+    const delta = await this.differ.delta(inventory);
     const reset = this.resetting;
     if (delta) this.resetting = false;
     await this.broadcastAll(delta ? inventoryMessages(delta, reset) : [{ kind: 'ironic-metadata:synced' }]);
