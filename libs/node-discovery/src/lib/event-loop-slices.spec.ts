@@ -22,4 +22,32 @@ describe('EventLoopSlices', () => {
     expect(await turned(slices)).toBe(true);
     expect(await turned(slices)).toBe(false);
   });
+
+  describe('looks at the clock', () => {
+    let now = 0;
+    let looks = 0;
+    beforeEach(() => {
+      now = 0;
+      looks = 0;
+      jest.spyOn(performance, 'now').mockImplementation(() => (looks++, now));
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    /** How much work a loop of items costing `itemMs` each does before `spent()` says so. */
+    function workUntilSpent(slices: EventLoopSlices, itemMs: number): number {
+      while (!slices.spent()) now += itemMs;
+      return now;
+    }
+
+    it('at every costly item, so that a slice ends with the item that spends it', () => {
+      expect(workUntilSpent(new EventLoopSlices(5), 1)).toBe(5);
+    });
+
+    it('at most every 32 cheap items, so that the clock costs a cheap loop little', () => {
+      const spentAt = workUntilSpent(new EventLoopSlices(5), 0.001);
+      expect(spentAt).toBeGreaterThanOrEqual(5);
+      expect(spentAt).toBeLessThanOrEqual(5 + 32 * 0.001);
+      expect(looks).toBeLessThan(5000 / 16);
+    });
+  });
 });

@@ -1,5 +1,11 @@
 /** How long a loop over the fleet may hold the event loop before it lets it turn (ms). */
 export const SLICE_MS = 5;
+/**
+ * The most calls of `spent()` between two looks at the clock. Each look cost about 150 ns in a loop
+ * (jest, in-process): asked once a node, it doubled the syncer's comparison of 100,000 nodes and
+ * their ports with what it sent, from 50 to 110 ms.
+ */
+const CALLS_PER_LOOK_MAX = 32;
 
 /**
  * Cuts a long loop over the fleet into slices of about `sliceMs` of work, with a turn of the event
@@ -9,6 +15,9 @@ export const SLICE_MS = 5;
  */
 export class EventLoopSlices {
   private sliceStart = performance.now();
+  /** Calls of `spent()` in this slice, and how many more before the next look at the clock. */
+  private calls = 0;
+  private untilLook = 1;
 
   constructor(private readonly sliceMs = SLICE_MS) {}
 
@@ -20,7 +29,16 @@ export class EventLoopSlices {
    * at 100,000 nodes, 80-110 ms against 30-55 (in-process, jest).
    */
   spent(): boolean {
-    return performance.now() - this.sliceStart >= this.sliceMs;
+    this.calls++;
+    if (--this.untilLook > 0) return false;
+    const elapsed = performance.now() - this.sliceStart;
+    if (elapsed >= this.sliceMs) return true;
+    // At the pace so far, the next look comes after about a quarter of what is left of the slice:
+    // a loop of costly items looks at every one, a cheap one every CALLS_PER_LOOK_MAX. No time
+    // yet is no pace yet.
+    const perCall = elapsed / this.calls;
+    this.untilLook = elapsed === 0 ? 1 : Math.max(1, Math.min(CALLS_PER_LOOK_MAX, Math.floor((this.sliceMs - elapsed) / (4 * perCall))));
+    return false;
   }
 
   /** Resolves after a turn of the event loop (setImmediate), and starts the next slice. */
@@ -28,6 +46,8 @@ export class EventLoopSlices {
     return new Promise((resolve) =>
       setImmediate(() => {
         this.sliceStart = performance.now();
+        this.calls = 0;
+        this.untilLook = 1;
         resolve();
       }),
     );
