@@ -154,6 +154,58 @@ describe('IronicNodeSource', () => {
     expect(loaded.nodes.map((node) => node.uuid).slice(-2)).toEqual([quick.uuid, slow.uuid]);
   });
 
+  it('keeps a node patched while the fleet is being listed as patched, not as the page read before the PATCH', async () => {
+    const nodes = [aNode(), aNode()];
+    const fake = fakeClient(nodes);
+    let answerListing: (() => void) | undefined;
+    let now = 0;
+    const client = {
+      ...fake.client,
+      // The nodes are read as the listing starts, and answered only once the first has been patched.
+      listNodes: (options: Parameters<IronicClient['listNodes']>[0]) => {
+        const pages = fake.client.listNodes(options);
+        return {
+          ...pages,
+          all: async () => {
+            const read = await pages.all();
+            if (options?.fields?.includes('instance_info')) await new Promise<void>((resolve) => (answerListing = resolve));
+            return read;
+          },
+        };
+      },
+      patchNode: async (uuid: string) => ({ ...structuredClone(nodes.find((node) => node.uuid === uuid)), extra: { password: 'sealed' } }),
+    } as unknown as IronicClient;
+    const source = new IronicNodeSource(client, 'http://ironic', logger, { fullListSeconds: 300, clock: () => now });
+    const first = source.load();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    answerListing?.();
+    await first;
+    now += 300_000;
+    const listing = source.load();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await source.patchNode(nodes[0].uuid, [{ op: 'add', path: '/extra/password', value: 'sealed' }]);
+    answerListing?.();
+    const loaded = await listing;
+    expect(loaded.nodes.map((node) => node.extra)).toEqual([{ password: 'sealed' }, {}]);
+    expect(fake.calls.detailLists).toBe(2);
+  });
+
+  it('answers a node gone from Ironic no more once a scan saw it go, though fetching the nodes that changed failed', async () => {
+    const nodes = Array.from({ length: 20 }, () => aNode());
+    const fake = fakeClient(nodes);
+    const client = {
+      ...fake.client,
+      getNode: () => Promise.reject(new Error('Ironic at http://ironic answered 503 Service Unavailable')),
+    } as unknown as IronicClient;
+    const source = new IronicNodeSource(client, 'http://ironic', logger, { clock: () => 0 });
+    await source.load();
+    const [gone] = nodes.splice(0, 1, aNode());
+    await expect(source.load()).rejects.toThrow('503');
+    // The node added is gone too before it could be fetched: the next scan sees nothing new.
+    nodes.splice(0, 1);
+    expect((await source.load()).nodes.map((node) => node.uuid)).not.toContain(gone.uuid);
+  });
+
   it('keeps the nodes a full listing finds as they were as the very objects known, and answers the same inventory when none changed', async () => {
     const nodes = Array.from({ length: 3 }, () =>
       aNode({ instance_info: { configdrive: encodeConfigDrive({ meta_data: { hostname: 'a' }, user_data: 'x'.repeat(4096) }) } }),

@@ -70,6 +70,8 @@ export class IronicNodeSource implements NodeSource {
   private scans = 0;
   /** The last answer, given again while no node, port or portgroup changed. */
   private answered: Inventory | undefined;
+  /** While a full listing is under way, the nodes patched meanwhile (see `listEverything`). */
+  private patchedWhileListing: Map<string, KnownNode> | undefined;
 
   constructor(
     private readonly client: IronicClient,
@@ -94,6 +96,8 @@ export class IronicNodeSource implements NodeSource {
     } else {
       const { changed, removed, scanned } = await this.scan();
       for (const uuid of removed) this.nodes.delete(uuid);
+      // Not answered again, should fetching the changed nodes fail: the next scan no longer sees them as removed.
+      if (removed.length > 0) this.answered = undefined;
       if (changed.length > Math.max(1, scanned * FULL_LIST_SHARE)) await this.listEverything();
       else await this.fetchChanged(changed);
       if (changed.length > 0) this.logger.debug('nodes fetched from Ironic', { changed: changed.length, scanned });
@@ -146,7 +150,9 @@ export class IronicNodeSource implements NodeSource {
     const node = withAgentUrlOnly(await this.client.patchNode(uuid, patch));
     // Kept as patched: the scan cannot see an edit of `extra`, and must not undo it.
     const known = this.nodes.get(uuid);
-    this.nodes.set(uuid, { node, scanned: this.scans, ports: known?.ports ?? [], portgroups: known?.portgroups ?? [] });
+    const entry = { node, scanned: this.scans, ports: known?.ports ?? [], portgroups: known?.portgroups ?? [] };
+    this.nodes.set(uuid, entry);
+    this.patchedWhileListing?.set(uuid, entry);
     this.answered = undefined; // the next load answers the patched node
     return node;
   }
@@ -154,33 +160,44 @@ export class IronicNodeSource implements NodeSource {
   /**
    * Lists every node, port and portgroup. A node listed as it is known (its ports and portgroups
    * too) stays the very object known, so that nothing downstream redoes its work: without this, each
-   * full listing re-sent the whole fleet to every cluster worker and rebuilt every index. Answers
-   * whether anything changed.
+   * full listing re-sent the whole fleet to every cluster worker and rebuilt every index. A node
+   * patched while the listing is under way is kept as patched: its page may have been read before
+   * the PATCH, and filed over it, the listing undid the PATCH until the next one (a password a node
+   * had just posted went unserved for up to `fullListSeconds`). Answers whether anything changed.
    */
   private async listEverything(): Promise<boolean> {
     this.lastFullList = this.clock();
-    const [nodes, ports, portgroups] = await Promise.all([
-      this.client.listNodes({ fields: NODE_FIELDS, filters: this.filters, pageSize: this.pageSize }).all(),
-      this.client.listPorts({ fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
-      this.client.listPortgroups({ pageSize: this.pageSize }).all(),
-    ]);
-    const listed = new Map<string, KnownNode>(
-      nodes.map((node) => [node.uuid, { node: withAgentUrlOnly(node), scanned: this.scans, ports: [], portgroups: [] }]),
-    );
-    for (const port of ports) listed.get(port.node_uuid)?.ports.push(port);
-    for (const portgroup of portgroups) listed.get(portgroup.node_uuid)?.portgroups.push(portgroup);
-    let changed = listed.size !== this.nodes.size;
-    // Comparing a large fleet takes a while: let requests in between.
-    const slices = new EventLoopSlices();
-    for (const [uuid, entry] of listed) {
-      const known = this.nodes.get(uuid);
-      if (known && sameKnownNode(known, entry)) listed.set(uuid, known);
-      else changed = true;
-      if (slices.spent()) await slices.turn();
+    const patched = new Map<string, KnownNode>();
+    this.patchedWhileListing = patched;
+    try {
+      const [nodes, ports, portgroups] = await Promise.all([
+        this.client.listNodes({ fields: NODE_FIELDS, filters: this.filters, pageSize: this.pageSize }).all(),
+        this.client.listPorts({ fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
+        this.client.listPortgroups({ pageSize: this.pageSize }).all(),
+      ]);
+      const listed = new Map<string, KnownNode>(
+        nodes.map((node) => [node.uuid, { node: withAgentUrlOnly(node), scanned: this.scans, ports: [], portgroups: [] }]),
+      );
+      for (const port of ports) listed.get(port.node_uuid)?.ports.push(port);
+      for (const portgroup of portgroups) listed.get(portgroup.node_uuid)?.portgroups.push(portgroup);
+      let changed = listed.size !== this.nodes.size;
+      // Comparing a large fleet takes a while: let requests in between.
+      const slices = new EventLoopSlices();
+      for (const [uuid, entry] of listed) {
+        const known = this.nodes.get(uuid);
+        if (known && sameKnownNode(known, entry)) listed.set(uuid, known);
+        else changed = true;
+        if (slices.spent()) await slices.turn();
+      }
+      this.nodes.clear();
+      for (const [uuid, entry] of listed) {
+        const patch = patched.get(uuid);
+        this.nodes.set(uuid, patch && patch !== entry ? { ...entry, node: patch.node } : entry);
+      }
+      return changed || patched.size > 0;
+    } finally {
+      this.patchedWhileListing = undefined;
     }
-    this.nodes.clear();
-    for (const [uuid, entry] of listed) this.nodes.set(uuid, entry);
-    return changed;
   }
 
   /**
