@@ -57,6 +57,29 @@ describe('NodeCatalog', () => {
     expect(catalog.status()).toMatchObject({ loaded: true, nodes: 1 });
   });
 
+  it('syncs every interval until stopped, and no more when stopped while a sync is under way', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const node = aNode();
+      let answerSecond: (() => void) | undefined;
+      const source: ScriptedSource = new ScriptedSource(() =>
+        source.loads === 2 ? new Promise<Inventory>((resolve) => (answerSecond = () => resolve(inventoryOf(node)))) : inventoryOf(node),
+      );
+      const { catalog } = catalogOf(source);
+      catalog.startSync();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(source.loads).toBe(1);
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(source.loads).toBe(2);
+      catalog.stopSync();
+      answerSecond?.();
+      await jest.advanceTimersByTimeAsync(120_000);
+      expect(source.loads).toBe(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('keeps its index when the source answers the same inventory, yet counts it as fresh', async () => {
     let now = 0;
     const unchanged = inventoryOf(aNode());

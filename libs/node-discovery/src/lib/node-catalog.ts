@@ -64,6 +64,8 @@ export class NodeCatalog {
   private lastError: string | undefined;
   private lastUnknownRefresh = -Infinity;
   private timer: NodeJS.Timeout | undefined;
+  /** Between `startSync` and `stopSync`: a sync under way at the stop schedules no other. */
+  private syncing = false;
   private unwatch: (() => void) | undefined;
   /** The config drive problem last reported per node, so each is logged once, not once per refresh. */
   private readonly reported = new Map<string, string>();
@@ -182,6 +184,7 @@ export class NodeCatalog {
 
   /** Refreshes in the background every `syncIntervalSeconds`, sooner while no index has loaded yet. */
   startSync(): void {
+    this.syncing = true;
     const interval = (this.options.syncIntervalSeconds ?? 30) * 1000;
     let retryDelay = 1000;
     const tick = async () => {
@@ -203,6 +206,7 @@ export class NodeCatalog {
   }
 
   stopSync(): void {
+    this.syncing = false;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.unwatch?.();
@@ -210,6 +214,7 @@ export class NodeCatalog {
   }
 
   private schedule(tick: () => Promise<void>, delay: number): void {
+    if (!this.syncing) return;
     this.timer = setTimeout(() => void tick(), delay);
     this.timer.unref();
   }
