@@ -9,7 +9,8 @@ export interface Changes<T> {
    * Every uuid of the collection in the sender's order, sent only when that order is not the one the
    * replica keeps by itself (items kept in place, new ones after them): where two nodes claim one
    * address the later one is found, so a relay in another order than the syncer's could answer
-   * another node. Carried by the last piece of a split delta, after every item is set.
+   * another node. Of ports and portgroups only the order within a node counts (the catalog reads
+   * them by node). Carried by the last piece of a split delta, after every item is set.
    */
   order?: string[];
 }
@@ -26,6 +27,40 @@ type Sent = { [K in keyof InventoryDelta]: Map<string, InventoryDelta[K]['set'][
 
 function emptySent(): Sent {
   return { nodes: new Map(), ports: new Map(), portgroups: new Map() };
+}
+
+/** A delta that changes nothing. */
+function emptyDelta(): InventoryDelta {
+  return { nodes: { set: [], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } };
+}
+
+/**
+ * Whether, node by node, `listed` (ports or portgroups) keeps the order of those of `before` still
+ * there, with new ones after them: the order a replica keeps by itself, as far as the catalog, which
+ * reads them by node, can tell.
+ */
+async function inPlaceByNode(
+  before: ReadonlyMap<string, unknown>,
+  listed: ReadonlyMap<string, unknown>,
+  slices: EventLoopSlices,
+): Promise<boolean> {
+  const nodes = new Map<string, { kept: string[]; matched: number; added: boolean }>();
+  const nodeOf = (item: unknown) => (item as { node_uuid: string }).node_uuid;
+  for (const [uuid, item] of listed) {
+    let node = nodes.get(nodeOf(item));
+    if (!node) nodes.set(nodeOf(item), (node = { kept: [], matched: 0, added: false }));
+    if (!before.has(uuid)) node.added = true;
+    else if (node.added) return false;
+    else node.kept.push(uuid);
+    if (slices.spent()) await slices.turn();
+  }
+  for (const uuid of before.keys()) {
+    const item = listed.get(uuid);
+    const node = item === undefined ? undefined : nodes.get(nodeOf(item));
+    if (node && node.kept[node.matched++] !== uuid) return false;
+    if (slices.spent()) await slices.turn();
+  }
+  return true;
 }
 
 /**
@@ -47,11 +82,7 @@ export class InventoryDiffer {
     if (inventory === this.last) return undefined;
     this.last = inventory;
     const next = emptySent();
-    const delta: InventoryDelta = {
-      nodes: { set: [], removed: [] },
-      ports: { set: [], removed: [] },
-      portgroups: { set: [], removed: [] },
-    };
+    const delta = emptyDelta();
     for (const key of COLLECTIONS) {
       const before = this.sent[key] as Map<string, unknown>;
       const listed = next[key] as Map<string, unknown>;
@@ -78,13 +109,19 @@ export class InventoryDiffer {
         else if (kept[position++] !== uuid) inPlace = false;
         if (slices.spent()) await slices.turn();
       }
+      // A port plugged into any node but the last is listed before others: only the order within a
+      // node counts, checked only then (at 100,000 ports, this doubled the comparison, jest).
+      if (!inPlace && key !== 'nodes') inPlace = await inPlaceByNode(before, listed, slices);
       if (!inPlace) changes.order = [...listed.keys()];
     }
     this.sent = next;
     return delta;
   }
 
-  /** A node changed outside a load (a PATCH): sent now, and not again while the source answers it. */
+  /**
+   * A node changed outside a load (a PATCH): sent now, and not again while the source answers it.
+   * Not while a `delta()` is under way: it compares with, then replaces, what this notes.
+   */
   patched(node: Inventory['nodes'][number]): InventoryDelta {
     this.sent.nodes.set(node.uuid, node);
     return nodeDelta(node);
@@ -93,7 +130,9 @@ export class InventoryDiffer {
 
 /** The delta that sets one node. */
 export function nodeDelta(node: Inventory['nodes'][number]): InventoryDelta {
-  return { nodes: { set: [node], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } };
+  const delta = emptyDelta();
+  delta.nodes.set.push(node);
+  return delta;
 }
 
 /**
@@ -130,19 +169,14 @@ export class InventoryReplica {
  */
 export function splitDelta(delta: InventoryDelta, size: number): InventoryDelta[] {
   const pieces: InventoryDelta[] = [];
-  const empty = (): InventoryDelta => ({
-    nodes: { set: [], removed: [] },
-    ports: { set: [], removed: [] },
-    portgroups: { set: [], removed: [] },
-  });
-  let piece = empty();
+  let piece = emptyDelta();
   let items = 0;
   for (const key of COLLECTIONS) {
     (piece[key].removed as string[]).push(...delta[key].removed);
     for (const item of delta[key].set) {
       if (items === size) {
         pieces.push(piece);
-        piece = empty();
+        piece = emptyDelta();
         items = 0;
       }
       (piece[key].set as unknown[]).push(item);

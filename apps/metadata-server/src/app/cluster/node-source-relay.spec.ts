@@ -1,4 +1,4 @@
-import type { Inventory } from '@ironic-metadata/ironic-model';
+import type { Inventory, IronicNode } from '@ironic-metadata/ironic-model';
 import type { NodeSource } from '@ironic-metadata/node-discovery';
 import { nodeDelta } from './inventory-delta';
 import type { ToPrimary, ToWorker } from './messages';
@@ -71,6 +71,36 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     answer = inventory('d', 'c', 'a', 'b');
     await primary.load();
     expect((await worker.load()).nodes.map((n) => n.uuid)).toEqual(['d', 'c', 'a', 'b']);
+  });
+
+  it('sends a PATCH answered while a load is compared after that load, so that a relay keeps the patched node', async () => {
+    let clock = 0;
+    // Each look at the clock takes a millisecond: the comparison lets the event loop turn every few items.
+    jest.spyOn(performance, 'now').mockImplementation(() => (clock += 1));
+    try {
+      const { nodes } = inventory(...Array.from({ length: 10 }, (_, i) => `n${i}`));
+      const port = { uuid: 'p0', node_uuid: 'n0', address: '52:54:00:00:00:01' } as unknown as Inventory['ports'][number];
+      const answers: Inventory[] = [
+        { nodes, ports: [], portgroups: [] },
+        { nodes, ports: [port], portgroups: [] },
+      ];
+      const inner: NodeSource = {
+        description: 'Ironic at http://ironic:6385',
+        load: async () => answers.shift() ?? { nodes, ports: [port], portgroups: [] },
+        // Answered a turn later, while the second load is being compared.
+        patchNode: (uuid) =>
+          new Promise((resolve) =>
+            setImmediate(() => resolve({ ...(nodes.find((node) => node.uuid === uuid) as IronicNode), extra: { password: 'sealed' } })),
+          ),
+      };
+      const relay = new RelayedNodeSource(inner.description, true, () => undefined);
+      const syncer = new BroadcastingNodeSource(inner, async (message) => relay.receive(message));
+      await syncer.load();
+      await Promise.all([syncer.load(), syncer.patchNode?.('n9', [])]);
+      expect((await relay.load()).nodes.find((node) => node.uuid === 'n9')?.extra).toEqual({ password: 'sealed' });
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 
   it("passes a failed load on as the relay's own, with the same message", async () => {

@@ -35,6 +35,8 @@ export class BroadcastingNodeSource implements NodeSource {
   private resetting = true;
   /** `resync` was asked: the next load starts by forgetting. */
   private forgetting = false;
+  /** The load's comparison with what was sent, which spans turns of the event loop (see `InventoryDiffer.patched`). */
+  private comparing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly inner: NodeSource,
@@ -51,6 +53,9 @@ export class BroadcastingNodeSource implements NodeSource {
     if (patch) {
       this.patchNode = async (uuid, operations) => {
         const node = await patch(uuid, operations);
+        // After a comparison under way, whose pieces then go first: noted during it, the PATCH
+        // would be lost from what the differ knows the relays hold.
+        await this.comparing;
         // While a whole inventory is due (a new syncer's first, a resync's), the node is sent but not
         // noted as sent: relays replace what they hold by that inventory, which must still carry it.
         await this.broadcastAll(inventoryMessages(this.resetting ? nodeDelta(node) : this.differ.patched(node), false));
@@ -86,7 +91,9 @@ export class BroadcastingNodeSource implements NodeSource {
       await this.broadcast({ kind: 'ironic-metadata:sync-failed', message: (error as Error).message });
       throw error;
     }
-    const delta = await this.differ.delta(inventory);
+    const comparing = this.differ.delta(inventory);
+    this.comparing = comparing;
+    const delta = await comparing;
     const reset = this.resetting;
     if (delta) this.resetting = false;
     await this.broadcastAll(delta ? inventoryMessages(delta, reset) : [{ kind: 'ironic-metadata:synced' }]);
