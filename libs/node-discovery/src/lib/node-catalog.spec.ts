@@ -61,9 +61,12 @@ describe('NodeCatalog', () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
     try {
       const node = aNode();
-      let answerSecond: (() => void) | undefined;
+      const held: Array<() => void> = [];
+      // The second and fourth loads wait until let go.
       const source: ScriptedSource = new ScriptedSource(() =>
-        source.loads === 2 ? new Promise<Inventory>((resolve) => (answerSecond = () => resolve(inventoryOf(node)))) : inventoryOf(node),
+        source.loads === 2 || source.loads === 4
+          ? new Promise<Inventory>((resolve) => held.push(() => resolve(inventoryOf(node))))
+          : inventoryOf(node),
       );
       const { catalog } = catalogOf(source);
       catalog.startSync();
@@ -72,9 +75,21 @@ describe('NodeCatalog', () => {
       await jest.advanceTimersByTimeAsync(30_000);
       expect(source.loads).toBe(2);
       catalog.stopSync();
-      answerSecond?.();
+      held.shift()?.();
       await jest.advanceTimersByTimeAsync(120_000);
       expect(source.loads).toBe(2);
+      // Stopped and started again while a sync is under way: one sync an interval, not two.
+      catalog.startSync();
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(source.loads).toBe(3);
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(source.loads).toBe(4);
+      catalog.stopSync();
+      catalog.startSync();
+      held.shift()?.();
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(source.loads).toBe(6);
+      catalog.stopSync();
     } finally {
       jest.useRealTimers();
     }
@@ -270,6 +285,32 @@ describe('NodeCatalog', () => {
     const index = await next;
     expect(index.size).toBe(21);
     for (const node of patched) expect(index.nodeByUuidOrName(node.uuid)?.node).toBe(node);
+  });
+
+  it('keeps a PATCH answered while the source is still answering with what it read before it', async () => {
+    const fleet = fleetOf20();
+    const patched = { ...fleet[3], extra: { password: 'sealed' } };
+    let answerLoad: (() => void) | undefined;
+    let gated = false;
+    const source: NodeSource = {
+      description: 'scripted source',
+      // The second load reads the fleet, then answers only once the PATCH has been answered (as the
+      // cluster's syncer answers once the relays have what changed).
+      load: async () => {
+        const read = inventoryOf(...fleet);
+        if (gated) await new Promise<void>((resolve) => (answerLoad = resolve));
+        return read;
+      },
+      patchNode: async () => patched,
+    };
+    const catalog = slicedCatalog(source);
+    await catalog.refresh();
+    gated = true;
+    const next = catalog.refresh();
+    await turns(2);
+    await catalog.patchNode(patched.uuid, [{ op: 'add', path: '/extra/password', value: 'sealed' }]);
+    answerLoad?.();
+    expect((await next).nodeByUuidOrName(patched.uuid)?.node).toBe(patched);
   });
 
   it('keeps the entry of a node the source answers as before, and makes new ones for a changed node or ports', async () => {

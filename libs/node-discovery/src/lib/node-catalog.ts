@@ -64,8 +64,8 @@ export class NodeCatalog {
   private lastError: string | undefined;
   private lastUnknownRefresh = -Infinity;
   private timer: NodeJS.Timeout | undefined;
-  /** Between `startSync` and `stopSync`: a sync under way at the stop schedules no other. */
-  private syncing = false;
+  /** Counts the starts and stops of syncing: a sync under way at a stop, or of an earlier start, schedules no other. */
+  private syncRun = 0;
   private unwatch: (() => void) | undefined;
   /** The config drive problem last reported per node, so each is logged once, not once per refresh. */
   private readonly reported = new Map<string, string>();
@@ -76,10 +76,13 @@ export class NodeCatalog {
   private readonly clock: () => number;
   private readonly indexListeners: Array<(index: NodeIndex) => void> = [];
   /**
-   * The nodes patched while a load builds its index from what the source answered before; set only
-   * while the load in flight has read the source and builds its index (over many turns of the event loop).
+   * The nodes patched since the load in flight began: its index is built from what the source
+   * answered, which may predate them (the cluster's syncer answers only once the relays have its
+   * changes), so they are put into that index before it is swapped in.
    */
-  private patchedWhileBuilding: IronicNode[] | undefined;
+  private patchedDuringLoad: IronicNode[] | undefined;
+  /** The load in flight has read the source and builds its index (over many turns of the event loop). */
+  private building = false;
   /** The load that follows the one building, for refreshes asked meanwhile. */
   private followUp: Promise<NodeIndex> | undefined;
   /** The entries the last load built, by node uuid: decoded, checked and reported (a PATCH's are not). */
@@ -133,7 +136,7 @@ export class NodeCatalog {
   refresh({ logFailure = true }: { logFailure?: boolean } = {}): Promise<NodeIndex> {
     // A load building its index read the source before this ask, which may be for a change since (a
     // relay's next inventory, a SIGHUP): one more load follows it, shared by whoever asks meanwhile.
-    if (this.inFlight && this.patchedWhileBuilding) {
+    if (this.inFlight && this.building) {
       this.followUp ??= this.inFlight
         .catch(() => undefined)
         .then(() => {
@@ -178,27 +181,27 @@ export class NodeCatalog {
       this.publish(this.index);
     }
     // Not undone when that load's index replaces this one.
-    this.patchedWhileBuilding?.push(node);
+    this.patchedDuringLoad?.push(node);
     return node;
   }
 
   /** Refreshes in the background every `syncIntervalSeconds`, sooner while no index has loaded yet. */
   startSync(): void {
-    this.syncing = true;
+    const run = ++this.syncRun;
     const interval = (this.options.syncIntervalSeconds ?? 30) * 1000;
     let retryDelay = 1000;
     const tick = async () => {
       try {
         await this.refresh();
         retryDelay = 1000;
-        this.schedule(tick, interval);
+        this.schedule(run, tick, interval);
       } catch {
         // Until the first load succeeds, retry with back-off rather than wait a whole interval.
-        this.schedule(tick, this.index ? interval : retryDelay);
+        this.schedule(run, tick, this.index ? interval : retryDelay);
         retryDelay = Math.min(retryDelay * 2, interval);
       }
     };
-    this.schedule(tick, this.index ? interval : 0);
+    this.schedule(run, tick, this.index ? interval : 0);
     this.unwatch = this.source.watch?.(() => {
       this.logger.info('node source changed; reloading', { source: this.source.description });
       this.refresh().catch(() => undefined);
@@ -206,61 +209,62 @@ export class NodeCatalog {
   }
 
   stopSync(): void {
-    this.syncing = false;
+    this.syncRun++;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.unwatch?.();
     this.unwatch = undefined;
   }
 
-  private schedule(tick: () => Promise<void>, delay: number): void {
-    if (!this.syncing) return;
+  private schedule(run: number, tick: () => Promise<void>, delay: number): void {
+    if (run !== this.syncRun) return;
     this.timer = setTimeout(() => void tick(), delay);
     this.timer.unref();
   }
 
   private async load(logFailure: boolean): Promise<NodeIndex> {
-    let inventory: Inventory;
+    const patched: IronicNode[] = [];
+    this.patchedDuringLoad = patched;
     try {
-      inventory = await retryingDescriptorShortage(() => this.source.load());
-    } catch (error) {
-      const message = (error as Error).message;
-      if (logFailure && message !== this.lastError) {
-        this.logger.error(this.index ? 'node refresh failed; serving the last index' : 'cannot load nodes; not ready', {
-          source: this.source.description,
-          error: message,
-          fix: this.options.advise?.(error),
-        });
-      }
-      this.lastError = message;
-      throw error;
-    }
-    // Nothing changed: the index stands, only fresher. Rebuilding it held requests for 170 ms every
-    // sync at 10,000 nodes (tools/bench).
-    if (inventory !== this.indexed || !this.index) {
-      // Built a slice at a time: requests are answered from the last index meanwhile.
-      const slices = new EventLoopSlices(this.options.sliceMs);
-      const patched: IronicNode[] = [];
-      this.patchedWhileBuilding = patched;
-      let index: NodeIndex;
+      let inventory: Inventory;
       try {
-        index = await NodeIndex.build(await this.indexEntries(inventory, slices), this.options, slices, this.index);
-        // PATCHes answered meanwhile, in one more build (and again for any answered during that one).
+        inventory = await retryingDescriptorShortage(() => this.source.load());
+      } catch (error) {
+        const message = (error as Error).message;
+        if (logFailure && message !== this.lastError) {
+          this.logger.error(this.index ? 'node refresh failed; serving the last index' : 'cannot load nodes; not ready', {
+            source: this.source.description,
+            error: message,
+            fix: this.options.advise?.(error),
+          });
+        }
+        this.lastError = message;
+        throw error;
+      }
+      // Nothing changed: the index stands, only fresher (with any PATCH since in it). Rebuilding it
+      // held requests for 170 ms every sync at 10,000 nodes (tools/bench).
+      if (inventory !== this.indexed || !this.index) {
+        // Built a slice at a time: requests are answered from the last index meanwhile.
+        const slices = new EventLoopSlices(this.options.sliceMs);
+        this.building = true;
+        let index = await NodeIndex.build(await this.indexEntries(inventory, slices), this.options, slices, this.index);
+        // PATCHes answered since the load began, in one more build (and again for any answered during that one).
         while (patched.length > 0) index = await NodeIndex.build(withNodes(index.entries, patched.splice(0)), this.options, slices, index);
-      } finally {
-        this.patchedWhileBuilding = undefined;
+        const previous = this.index?.size;
+        this.index = index;
+        this.indexed = inventory;
+        this.publish(this.index);
+        if (this.lastError !== undefined || previous !== index.size) {
+          this.logger.info('node index loaded', { source: this.source.description, nodes: index.size, ports: inventory.ports.length });
+        }
       }
-      const previous = this.index?.size;
-      this.index = index;
-      this.indexed = inventory;
-      this.publish(this.index);
-      if (this.lastError !== undefined || previous !== index.size) {
-        this.logger.info('node index loaded', { source: this.source.description, nodes: index.size, ports: inventory.ports.length });
-      }
+      this.loadedAt = this.clock();
+      this.lastError = undefined;
+      return this.index;
+    } finally {
+      this.patchedDuringLoad = undefined;
+      this.building = false;
     }
-    this.loadedAt = this.clock();
-    this.lastError = undefined;
-    return this.index;
   }
 
   private async indexEntries(inventory: Inventory, slices: EventLoopSlices): Promise<IndexedNode[]> {
