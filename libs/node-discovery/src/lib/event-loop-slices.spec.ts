@@ -43,11 +43,17 @@ describe('EventLoopSlices', () => {
       expect(workUntilSpent(new EventLoopSlices(5), 1)).toBe(5);
     });
 
-    it('at most every 32 cheap items, so that the clock costs a cheap loop little', () => {
+    it('at most every 8 cheap items, so that the clock costs a cheap loop little', () => {
       const spentAt = workUntilSpent(new EventLoopSlices(5), 0.001);
       expect(spentAt).toBeGreaterThanOrEqual(5);
-      expect(spentAt).toBeLessThanOrEqual(5 + 32 * 0.001);
-      expect(looks).toBeLessThan(5000 / 16);
+      expect(spentAt).toBeLessThanOrEqual(5 + 8 * 0.001);
+      expect(looks).toBeLessThan(5000 / 6);
+    });
+
+    it('soon enough that costly items after cheap ones overrun the slice by at most 8 of them', () => {
+      const slices = new EventLoopSlices(5);
+      for (let i = 0; i < 100 && !slices.spent(); i++) now += 0.001;
+      expect(workUntilSpent(slices, 1)).toBeLessThanOrEqual(5 + 8);
     });
   });
 });

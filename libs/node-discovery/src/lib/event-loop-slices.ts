@@ -3,9 +3,11 @@ export const SLICE_MS = 5;
 /**
  * The most calls of `spent()` between two looks at the clock. Each look cost about 150 ns in a loop
  * (jest, in-process): asked once a node, it doubled the syncer's comparison of 100,000 nodes and
- * their ports with what it sent, from 50 to 110 ms.
+ * their ports with what it sent, from 50 to 110 ms. Few, because the next item may cost far more
+ * than the last ones (a config drive to decode after cache hits): a slice runs over by at most this
+ * many items.
  */
-const CALLS_PER_LOOK_MAX = 32;
+const CALLS_PER_LOOK_MAX = 8;
 
 /**
  * Cuts a long loop over the fleet into slices of about `sliceMs` of work, with a turn of the event
@@ -15,8 +17,9 @@ const CALLS_PER_LOOK_MAX = 32;
  */
 export class EventLoopSlices {
   private sliceStart = performance.now();
-  /** Calls of `spent()` in this slice, and how many more before the next look at the clock. */
-  private calls = 0;
+  /** When the clock was last looked at, after how many calls since the look before, and how many more until the next. */
+  private lastLook = this.sliceStart;
+  private gap = 1;
   private untilLook = 1;
 
   constructor(private readonly sliceMs = SLICE_MS) {}
@@ -29,15 +32,17 @@ export class EventLoopSlices {
    * at 100,000 nodes, 80-110 ms against 30-55 (in-process, jest).
    */
   spent(): boolean {
-    this.calls++;
     if (--this.untilLook > 0) return false;
-    const elapsed = performance.now() - this.sliceStart;
+    const now = performance.now();
+    const elapsed = now - this.sliceStart;
     if (elapsed >= this.sliceMs) return true;
-    // At the pace so far, the next look comes after about a quarter of what is left of the slice:
-    // a loop of costly items looks at every one, a cheap one every CALLS_PER_LOOK_MAX. No time
-    // yet is no pace yet.
-    const perCall = elapsed / this.calls;
-    this.untilLook = elapsed === 0 ? 1 : Math.max(1, Math.min(CALLS_PER_LOOK_MAX, Math.floor((this.sliceMs - elapsed) / (4 * perCall))));
+    // At the pace since the last look, the next comes after about a quarter of what is left of the
+    // slice, and after at most twice as many calls as this one did.
+    const perCall = (now - this.lastLook) / this.gap;
+    const fit = perCall > 0 ? Math.floor((this.sliceMs - elapsed) / (4 * perCall)) : CALLS_PER_LOOK_MAX;
+    this.gap = Math.max(1, Math.min(fit, 2 * this.gap, CALLS_PER_LOOK_MAX));
+    this.untilLook = this.gap;
+    this.lastLook = now;
     return false;
   }
 
@@ -45,8 +50,8 @@ export class EventLoopSlices {
   turn(): Promise<void> {
     return new Promise((resolve) =>
       setImmediate(() => {
-        this.sliceStart = performance.now();
-        this.calls = 0;
+        this.sliceStart = this.lastLook = performance.now();
+        this.gap = 1;
         this.untilLook = 1;
         resolve();
       }),
