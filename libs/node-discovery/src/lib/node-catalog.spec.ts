@@ -287,30 +287,30 @@ describe('NodeCatalog', () => {
     for (const node of patched) expect(index.nodeByUuidOrName(node.uuid)?.node).toBe(node);
   });
 
-  it('keeps a PATCH answered while the source is still answering with what it read before it', async () => {
+  it('finishes a load while PATCHes keep coming, with every one answered before it ends in its index', async () => {
     const fleet = fleetOf20();
-    const patched = { ...fleet[3], extra: { password: 'sealed' } };
-    let answerLoad: (() => void) | undefined;
-    let gated = false;
+    let answer = inventoryOf(...fleet);
+    let version = 0;
     const source: NodeSource = {
       description: 'scripted source',
-      // The second load reads the fleet, then answers only once the PATCH has been answered (as the
-      // cluster's syncer answers once the relays have what changed).
-      load: async () => {
-        const read = inventoryOf(...fleet);
-        if (gated) await new Promise<void>((resolve) => (answerLoad = resolve));
-        return read;
-      },
-      patchNode: async () => patched,
+      load: async () => answer,
+      patchNode: async (uuid) => ({ ...(fleet.find((node) => node.uuid === uuid) ?? fleet[0]), extra: { version: ++version } }),
     };
     const catalog = slicedCatalog(source);
     await catalog.refresh();
-    gated = true;
-    const next = catalog.refresh();
-    await turns(2);
-    await catalog.patchNode(patched.uuid, [{ op: 'add', path: '/extra/password', value: 'sealed' }]);
-    answerLoad?.();
-    expect((await next).nodeByUuidOrName(patched.uuid)?.node).toBe(patched);
+    answer = inventoryOf(...fleet, aNode());
+    let loaded = false;
+    const next = catalog.refresh().finally(() => (loaded = true));
+    // A PATCH at every turn of the event loop, each slower build than the one before it would take.
+    let patches = 0;
+    while (!loaded && patches < 500) {
+      await catalog.patchNode(fleet[patches % 20].uuid, []);
+      patches++;
+      await turns(1);
+    }
+    const index = await next;
+    expect(patches).toBeLessThan(500);
+    expect(index.nodeByUuidOrName(fleet[(patches - 1) % 20].uuid)?.node.extra).toEqual({ version: patches });
   });
 
   it('keeps the entry of a node the source answers as before, and makes new ones for a changed node or ports', async () => {

@@ -76,13 +76,10 @@ export class NodeCatalog {
   private readonly clock: () => number;
   private readonly indexListeners: Array<(index: NodeIndex) => void> = [];
   /**
-   * The nodes patched since the load in flight began: its index is built from what the source
-   * answered, which may predate them (the cluster's syncer answers only once the relays have its
-   * changes), so they are put into that index before it is swapped in.
+   * The nodes patched while a load builds its index from what the source answered before; set only
+   * while the load in flight has read the source and builds its index (over many turns of the event loop).
    */
-  private patchedDuringLoad: IronicNode[] | undefined;
-  /** The load in flight has read the source and builds its index (over many turns of the event loop). */
-  private building = false;
+  private patchedWhileBuilding: IronicNode[] | undefined;
   /** The load that follows the one building, for refreshes asked meanwhile. */
   private followUp: Promise<NodeIndex> | undefined;
   /** The entries the last load built, by node uuid: decoded, checked and reported (a PATCH's are not). */
@@ -136,7 +133,7 @@ export class NodeCatalog {
   refresh({ logFailure = true }: { logFailure?: boolean } = {}): Promise<NodeIndex> {
     // A load building its index read the source before this ask, which may be for a change since (a
     // relay's next inventory, a SIGHUP): one more load follows it, shared by whoever asks meanwhile.
-    if (this.inFlight && this.building) {
+    if (this.inFlight && this.patchedWhileBuilding) {
       this.followUp ??= this.inFlight
         .catch(() => undefined)
         .then(() => {
@@ -181,7 +178,7 @@ export class NodeCatalog {
       this.publish(this.index);
     }
     // Not undone when that load's index replaces this one.
-    this.patchedDuringLoad?.push(node);
+    this.patchedWhileBuilding?.push(node);
     return node;
   }
 
@@ -223,48 +220,49 @@ export class NodeCatalog {
   }
 
   private async load(logFailure: boolean): Promise<NodeIndex> {
-    const patched: IronicNode[] = [];
-    this.patchedDuringLoad = patched;
+    let inventory: Inventory;
     try {
-      let inventory: Inventory;
-      try {
-        inventory = await retryingDescriptorShortage(() => this.source.load());
-      } catch (error) {
-        const message = (error as Error).message;
-        if (logFailure && message !== this.lastError) {
-          this.logger.error(this.index ? 'node refresh failed; serving the last index' : 'cannot load nodes; not ready', {
-            source: this.source.description,
-            error: message,
-            fix: this.options.advise?.(error),
-          });
-        }
-        this.lastError = message;
-        throw error;
+      inventory = await retryingDescriptorShortage(() => this.source.load());
+    } catch (error) {
+      const message = (error as Error).message;
+      if (logFailure && message !== this.lastError) {
+        this.logger.error(this.index ? 'node refresh failed; serving the last index' : 'cannot load nodes; not ready', {
+          source: this.source.description,
+          error: message,
+          fix: this.options.advise?.(error),
+        });
       }
-      // Nothing changed: the index stands, only fresher (with any PATCH since in it). Rebuilding it
-      // held requests for 170 ms every sync at 10,000 nodes (tools/bench).
-      if (inventory !== this.indexed || !this.index) {
-        // Built a slice at a time: requests are answered from the last index meanwhile.
-        const slices = new EventLoopSlices(this.options.sliceMs);
-        this.building = true;
-        let index = await NodeIndex.build(await this.indexEntries(inventory, slices), this.options, slices, this.index);
-        // PATCHes answered since the load began, in one more build (and again for any answered during that one).
-        while (patched.length > 0) index = await NodeIndex.build(withNodes(index.entries, patched.splice(0)), this.options, slices, index);
-        const previous = this.index?.size;
-        this.index = index;
-        this.indexed = inventory;
-        this.publish(this.index);
-        if (this.lastError !== undefined || previous !== index.size) {
-          this.logger.info('node index loaded', { source: this.source.description, nodes: index.size, ports: inventory.ports.length });
-        }
-      }
-      this.loadedAt = this.clock();
-      this.lastError = undefined;
-      return this.index;
-    } finally {
-      this.patchedDuringLoad = undefined;
-      this.building = false;
+      this.lastError = message;
+      throw error;
     }
+    // Nothing changed: the index stands, only fresher. Rebuilding it held requests for 170 ms every
+    // sync at 10,000 nodes (tools/bench).
+    if (inventory !== this.indexed || !this.index) {
+      // Built a slice at a time: requests are answered from the last index meanwhile.
+      const slices = new EventLoopSlices(this.options.sliceMs);
+      const patched: IronicNode[] = [];
+      this.patchedWhileBuilding = patched;
+      let index: NodeIndex;
+      try {
+        index = await NodeIndex.build(await this.indexEntries(inventory, slices), this.options, slices, this.index);
+        // PATCHes answered meanwhile, in one more sliced build; any answered during that one in one
+        // piece, as patchNode does, so that PATCHes coming faster than a build cannot hold the load back.
+        if (patched.length > 0) index = await NodeIndex.build(withNodes(index.entries, patched.splice(0)), this.options, slices, index);
+        if (patched.length > 0) index = new NodeIndex(withNodes(index.entries, patched.splice(0)), this.options, index);
+      } finally {
+        this.patchedWhileBuilding = undefined;
+      }
+      const previous = this.index?.size;
+      this.index = index;
+      this.indexed = inventory;
+      this.publish(this.index);
+      if (this.lastError !== undefined || previous !== index.size) {
+        this.logger.info('node index loaded', { source: this.source.description, nodes: index.size, ports: inventory.ports.length });
+      }
+    }
+    this.loadedAt = this.clock();
+    this.lastError = undefined;
+    return this.index;
   }
 
   private async indexEntries(inventory: Inventory, slices: EventLoopSlices): Promise<IndexedNode[]> {

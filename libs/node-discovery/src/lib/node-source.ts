@@ -15,6 +15,8 @@ export interface NodeSource {
    * the catalog then keeps its index as it is. A node, port or portgroup once answered is never
    * changed in place: a change is a new object. The catalog keeps what it built for an object it is
    * answered again (its decoded drive, the addresses it is found by) without looking at it again.
+   * A node patched through `patchNode` before the answer is in it as patched: the catalog puts into
+   * its index only the PATCHes answered while it builds.
    */
   load(): Promise<Inventory>;
   /** Changes a node and answers it as it now is; absent where the source is read-only. */

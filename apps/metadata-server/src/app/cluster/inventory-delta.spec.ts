@@ -64,7 +64,9 @@ describe('InventoryDiffer and InventoryReplica', () => {
     const differ = new InventoryDiffer();
     await differ.delta({ nodes: [node('a')], ports: [], portgroups: [] });
     const patched = node('a', 'active');
-    expect(differ.patched(patched).nodes.set).toEqual([patched]);
+    expect(differ.patched(patched)?.nodes.set).toEqual([patched]);
+    // A node the relays were not sent, or no longer hold.
+    expect(differ.patched(node('z'))).toBeUndefined();
     expect((await differ.delta({ nodes: [patched], ports: [], portgroups: [] }))?.nodes).toEqual({ set: [], removed: [] });
   });
 
@@ -96,6 +98,37 @@ describe('InventoryDiffer and InventoryReplica', () => {
     const swapped = await send([d, b, a, c]);
     expect(swapped.pieces.map((piece) => piece.nodes)).toEqual([{ set: [], removed: [], order: ['d', 'b', 'a', 'c'] }]);
     expect(swapped.held).toEqual(['d', 'b', 'a', 'c']);
+  });
+
+  it("keeps each node's ports in the sender's order, whatever order they are listed in and to whichever node they move", async () => {
+    const uuids = fc.uniqueArray(fc.integer({ min: 0, max: 12 }), { maxLength: 12 });
+    const owners = fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 13, maxLength: 13 });
+    const step = fc.record({
+      listed: uuids,
+      owners,
+      fresh: fc.array(fc.boolean(), { minLength: 13, maxLength: 13 }),
+      size: fc.integer({ min: 1, max: 5 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+        const differ = new InventoryDiffer();
+        const replica = new InventoryReplica();
+        const known = new Map<number, Port>();
+        for (const { listed, owners, fresh, size } of steps) {
+          const ports = listed.map((n) => {
+            const before = known.get(n);
+            const owner = `node-${owners[n]}`;
+            const item = before && !fresh[n] && before.node_uuid === owner ? before : port(`port-${n}`, owner);
+            known.set(n, item);
+            return item;
+          });
+          const delta = await differ.delta({ nodes: [], ports, portgroups: [] });
+          if (delta) splitDelta(delta, size).forEach((piece) => replica.apply(piece));
+          expect(portsByNode(replica.inventory().ports)).toEqual(portsByNode(ports));
+          for (const item of replica.inventory().ports) expect(item).toBe(known.get(Number(item.uuid.slice('port-'.length))));
+        }
+      }),
+    );
   });
 
   it("rebuilds every inventory in a sequence, in the sender's order, keeping unchanged items the same objects, and a new differ's first delta starts a new replica", async () => {

@@ -34,10 +34,16 @@ function emptyDelta(): InventoryDelta {
   return { nodes: { set: [], removed: [] }, ports: { set: [], removed: [] }, portgroups: { set: [], removed: [] } };
 }
 
+/** The node a port or portgroup belongs to. */
+function nodeOf(item: unknown): string {
+  return (item as { node_uuid: string }).node_uuid;
+}
+
 /**
  * Whether, node by node, `listed` (ports or portgroups) keeps the order of those of `before` still
- * there, with new ones after them: the order a replica keeps by itself, as far as the catalog, which
- * reads them by node, can tell.
+ * there, with new ones after them. Within each node, the replica's order is then `before`'s, as far
+ * as the catalog, which reads them by node, can tell; unless an item moved to another node (see
+ * `delta`).
  */
 async function inPlaceByNode(
   before: ReadonlyMap<string, unknown>,
@@ -45,7 +51,6 @@ async function inPlaceByNode(
   slices: EventLoopSlices,
 ): Promise<boolean> {
   const nodes = new Map<string, { kept: string[]; matched: number; added: boolean }>();
-  const nodeOf = (item: unknown) => (item as { node_uuid: string }).node_uuid;
   for (const [uuid, item] of listed) {
     let node = nodes.get(nodeOf(item));
     if (!node) nodes.set(nodeOf(item), (node = { kept: [], matched: 0, added: false }));
@@ -92,6 +97,9 @@ export class InventoryDiffer {
       const kept: string[] = [];
       let added = false;
       let inPlace = true;
+      // A port or portgroup moved to another node: where it stands among that node's ones is where
+      // the replica held it in its own order, which may not be the one last listed.
+      let moved = false;
       for (const item of inventory[key]) {
         listed.set(item.uuid, item);
         const sent = before.get(item.uuid);
@@ -99,6 +107,7 @@ export class InventoryDiffer {
         else {
           kept.push(item.uuid);
           if (added) inPlace = false;
+          if (key !== 'nodes' && sent !== item && nodeOf(sent) !== nodeOf(item)) moved = true;
         }
         if (sent !== item) changes.set.push(item);
         if (slices.spent()) await slices.turn();
@@ -111,7 +120,8 @@ export class InventoryDiffer {
       }
       // A port plugged into any node but the last is listed before others: only the order within a
       // node counts, checked only then (at 100,000 ports, this doubled the comparison, jest).
-      if (!inPlace && key !== 'nodes') inPlace = await inPlaceByNode(before, listed, slices);
+      if (moved) inPlace = false;
+      else if (!inPlace && key !== 'nodes') inPlace = await inPlaceByNode(before, listed, slices);
       if (!inPlace) changes.order = [...listed.keys()];
     }
     this.sent = next;
@@ -119,10 +129,12 @@ export class InventoryDiffer {
   }
 
   /**
-   * A node changed outside a load (a PATCH): sent now, and not again while the source answers it.
+   * A node changed outside a load (a PATCH): sent now, and not again while the source answers it;
+   * undefined for a node not sent (one the last load no longer had is not the relays' to serve).
    * Not while a `delta()` is under way: it compares with, then replaces, what this notes.
    */
-  patched(node: Inventory['nodes'][number]): InventoryDelta {
+  patched(node: Inventory['nodes'][number]): InventoryDelta | undefined {
+    if (!this.sent.nodes.has(node.uuid)) return undefined;
     this.sent.nodes.set(node.uuid, node);
     return nodeDelta(node);
   }

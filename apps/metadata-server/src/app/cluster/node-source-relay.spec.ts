@@ -12,6 +12,11 @@ function inventory(...uuids: string[]): Inventory {
   };
 }
 
+/** A source answering `answers` in turn, and `patched` to any PATCH. */
+function scripted(answers: Inventory[], patched: IronicNode): NodeSource {
+  return { description: 'Ironic at http://ironic:6385', load: async () => answers.shift() as Inventory, patchNode: async () => patched };
+}
+
 /** A syncer and one relay joined by direct calls instead of IPC through the primary. */
 function pair(load: () => Promise<Inventory>) {
   const inner: NodeSource = { description: 'Ironic at http://ironic:6385', load };
@@ -101,6 +106,77 @@ describe('BroadcastingNodeSource and RelayedNodeSource', () => {
     } finally {
       jest.restoreAllMocks();
     }
+  });
+
+  it("sends a PATCH answered as a load begins after that load's pieces", async () => {
+    let clock = 0;
+    jest.spyOn(performance, 'now').mockImplementation(() => (clock += 1));
+    try {
+      const { nodes } = inventory(...Array.from({ length: 40 }, (_, i) => `n${i}`));
+      // The second answer is a new inventory (something else changed), read before the PATCH.
+      const answers: Inventory[] = [
+        { nodes, ports: [], portgroups: [] },
+        { nodes: [...nodes], ports: [], portgroups: [] },
+      ];
+      const patched = { ...nodes[39], extra: { password: 'sealed' } };
+      const inner = scripted(answers, patched);
+      const relay = new RelayedNodeSource(inner.description, true, () => undefined);
+      const syncer = new BroadcastingNodeSource(inner, async (message) => relay.receive(message));
+      await syncer.load();
+      // In one turn of the event loop: the PATCH's answer, then a load's.
+      await Promise.all([syncer.patchNode?.('n39', []), syncer.load()]);
+      expect((await relay.load()).nodes.find((node) => node.uuid === 'n39')).toBe(patched);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('answers a load with the PATCHes answered while its changes went to the relays, as the relays then hold them', async () => {
+    const { nodes } = inventory('a', 'b');
+    const answers: Inventory[] = [{ nodes, ports: [], portgroups: [] }, inventory('a', 'b')];
+    const patched = { ...nodes[1], extra: { password: 'sealed' } };
+    const inner = scripted(answers, patched);
+    const relay = new RelayedNodeSource(inner.description, true, () => undefined);
+    // The relays take the second load's piece only once let go; messages in order, as RelayedOneAtATime sends them.
+    let letGo: (() => void) | undefined;
+    let hold = false;
+    let sent = Promise.resolve();
+    const syncer = new BroadcastingNodeSource(
+      inner,
+      (message) =>
+        (sent = sent.then(async () => {
+          if (hold) {
+            hold = false;
+            await new Promise<void>((resolve) => (letGo = resolve));
+          }
+          relay.receive(message);
+        })),
+    );
+    await syncer.load();
+    hold = true;
+    const loading = syncer.load();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const patching = syncer.patchNode?.('b', []);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    letGo?.();
+    const [answered] = await Promise.all([loading, patching]);
+    expect(answered.nodes.map((node) => node.extra)).toEqual([undefined, { password: 'sealed' }]);
+    expect((await relay.load()).nodes.map((node) => node.extra)).toEqual([undefined, { password: 'sealed' }]);
+  });
+
+  it('does not send relays a PATCH of a node the last load no longer had', async () => {
+    const answers = [inventory('a', 'b'), inventory('a')];
+    const inner: NodeSource = {
+      description: 'Ironic at http://ironic:6385',
+      load: async () => answers.shift() ?? inventory('a'),
+      patchNode: async (uuid) => inventory(uuid).nodes[0],
+    };
+    const relay = new RelayedNodeSource(inner.description, true, () => undefined);
+    const syncer = new BroadcastingNodeSource(inner, async (message) => relay.receive(message));
+    await syncer.load();
+    await syncer.load();
+    await syncer.patchNode?.('b', []);
+    expect((await relay.load()).nodes.map((node) => node.uuid)).toEqual(['a']);
   });
 
   it("passes a failed load on as the relay's own, with the same message", async () => {

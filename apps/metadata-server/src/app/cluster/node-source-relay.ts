@@ -37,6 +37,8 @@ export class BroadcastingNodeSource implements NodeSource {
   private forgetting = false;
   /** The load's comparison with what was sent, which spans turns of the event loop (see `InventoryDiffer.patched`). */
   private comparing: Promise<unknown> = Promise.resolve();
+  /** The nodes patched since the load under way had the inner source's answer: that load answers them too. */
+  private patchedSinceAnswer: Map<string, IronicNode> | undefined;
 
   constructor(
     private readonly inner: NodeSource,
@@ -53,12 +55,18 @@ export class BroadcastingNodeSource implements NodeSource {
     if (patch) {
       this.patchNode = async (uuid, operations) => {
         const node = await patch(uuid, operations);
-        // After a comparison under way, whose pieces then go first: noted during it, the PATCH
-        // would be lost from what the differ knows the relays hold.
-        await this.comparing;
+        this.patchedSinceAnswer?.set(node.uuid, node);
+        // After the comparison under way (or one begun meanwhile), whose pieces then go first: noted
+        // during it, the PATCH would be lost from what the differ knows the relays hold.
+        for (let comparing = this.comparing; ; comparing = this.comparing) {
+          await comparing;
+          if (comparing === this.comparing) break;
+        }
         // While a whole inventory is due (a new syncer's first, a resync's), the node is sent but not
         // noted as sent: relays replace what they hold by that inventory, which must still carry it.
-        await this.broadcastAll(inventoryMessages(this.resetting ? nodeDelta(node) : this.differ.patched(node), false));
+        // Otherwise it is sent only if the relays hold the node.
+        const delta = this.resetting ? nodeDelta(node) : this.differ.patched(node);
+        if (delta) await this.broadcastAll(inventoryMessages(delta, false));
         return node;
       };
     }
@@ -91,13 +99,21 @@ export class BroadcastingNodeSource implements NodeSource {
       await this.broadcast({ kind: 'ironic-metadata:sync-failed', message: (error as Error).message });
       throw error;
     }
-    const comparing = this.differ.delta(inventory);
-    this.comparing = comparing;
-    const delta = await comparing;
-    const reset = this.resetting;
-    if (delta) this.resetting = false;
-    await this.broadcastAll(delta ? inventoryMessages(delta, reset) : [{ kind: 'ironic-metadata:synced' }]);
-    return inventory;
+    const patched = new Map<string, IronicNode>();
+    this.patchedSinceAnswer = patched;
+    try {
+      const comparing = this.differ.delta(inventory);
+      this.comparing = comparing;
+      const delta = await comparing;
+      const reset = this.resetting;
+      if (delta) this.resetting = false;
+      await this.broadcastAll(delta ? inventoryMessages(delta, reset) : [{ kind: 'ironic-metadata:synced' }]);
+    } finally {
+      this.patchedSinceAnswer = undefined;
+    }
+    // The relays get the PATCHes answered meanwhile after this load's pieces; the syncer's catalog,
+    // which builds its index from this answer, gets them in it.
+    return patched.size === 0 ? inventory : { ...inventory, nodes: inventory.nodes.map((node) => patched.get(node.uuid) ?? node) };
   }
 
   private broadcastAll(messages: ToWorker[]): Promise<unknown> {
