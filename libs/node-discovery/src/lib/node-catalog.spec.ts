@@ -89,6 +89,10 @@ describe('NodeCatalog', () => {
       held.shift()?.();
       await jest.advanceTimersByTimeAsync(60_000);
       expect(source.loads).toBe(6);
+      // Started twice without a stop: still one chain.
+      catalog.startSync();
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(source.loads).toBe(8);
       catalog.stopSync();
     } finally {
       jest.useRealTimers();

@@ -182,8 +182,9 @@ export class NodeCatalog {
     return node;
   }
 
-  /** Refreshes in the background every `syncIntervalSeconds`, sooner while no index has loaded yet. */
+  /** Refreshes in the background every `syncIntervalSeconds`, sooner while no index has loaded yet; called again, restarts. */
   startSync(): void {
+    this.stopSync();
     const run = ++this.syncRun;
     const interval = (this.options.syncIntervalSeconds ?? 30) * 1000;
     let retryDelay = 1000;
