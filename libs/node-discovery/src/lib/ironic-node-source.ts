@@ -70,8 +70,8 @@ export class IronicNodeSource implements NodeSource {
   private scans = 0;
   /** The last answer, given again while no node, port or portgroup changed. */
   private answered: Inventory | undefined;
-  /** While a full listing is under way, the nodes patched meanwhile (see `listEverything`). */
-  private patchedWhileListing: Map<string, KnownNode> | undefined;
+  /** While a listing or fetch of nodes is under way, the nodes patched meanwhile (see `readNotingPatches`). */
+  private patchedWhileReading: Map<string, KnownNode> | undefined;
 
   constructor(
     private readonly client: IronicClient,
@@ -152,7 +152,7 @@ export class IronicNodeSource implements NodeSource {
     const known = this.nodes.get(uuid);
     const entry = { node, scanned: this.scans, ports: known?.ports ?? [], portgroups: known?.portgroups ?? [] };
     this.nodes.set(uuid, entry);
-    this.patchedWhileListing?.set(uuid, entry);
+    this.patchedWhileReading?.set(uuid, entry);
     this.answered = undefined; // the next load answers the patched node
     return node;
   }
@@ -165,11 +165,9 @@ export class IronicNodeSource implements NodeSource {
    * the PATCH, and filed over it, the listing undid the PATCH until the next one (a password a node
    * had just posted went unserved for up to `fullListSeconds`). Answers whether anything changed.
    */
-  private async listEverything(): Promise<boolean> {
+  private listEverything(): Promise<boolean> {
     this.lastFullList = this.clock();
-    const patched = new Map<string, KnownNode>();
-    this.patchedWhileListing = patched;
-    try {
+    return this.readNotingPatches(async (patched) => {
       const [nodes, ports, portgroups] = await Promise.all([
         this.client.listNodes({ fields: NODE_FIELDS, filters: this.filters, pageSize: this.pageSize }).all(),
         this.client.listPorts({ fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
@@ -195,9 +193,7 @@ export class IronicNodeSource implements NodeSource {
         this.nodes.set(uuid, patch && patch !== entry ? { ...entry, node: patch.node } : entry);
       }
       return changed || patched.size > 0;
-    } finally {
-      this.patchedWhileListing = undefined;
-    }
+    });
   }
 
   /**
@@ -206,31 +202,46 @@ export class IronicNodeSource implements NodeSource {
    * it (unless it is new to this source's filters with a lower id), and the node index, which builds
    * in full when kept nodes change order, only files it. A node patched meanwhile is kept as patched.
    */
-  private async fetchChanged(uuids: string[]): Promise<void> {
-    const before = new Map(uuids.map((uuid) => [uuid, this.nodes.get(uuid)]));
-    const fetched = new Map<string, KnownNode | undefined>(uuids.map((uuid) => [uuid, undefined]));
-    const queue = [...uuids];
-    const worker = async () => {
-      for (let uuid = queue.shift(); uuid !== undefined; uuid = queue.shift()) {
-        try {
-          const [node, ports, portgroups] = await Promise.all([
-            this.client.getNode(uuid, NODE_FIELDS),
-            this.client.listPorts({ nodeUuid: uuid, fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
-            this.client.listPortgroups({ nodeUuid: uuid, pageSize: this.pageSize }).all(),
-          ]);
-          fetched.set(uuid, { node: withAgentUrlOnly(node), scanned: this.scans, ports, portgroups });
-        } catch (error) {
-          // Deleted between the scan and the fetch (left undefined): the next scan no longer lists it.
-          if (!(error instanceof IronicApiError && error.status === 404)) throw error;
+  private fetchChanged(uuids: string[]): Promise<void> {
+    return this.readNotingPatches(async (patched) => {
+      const fetched = new Map<string, KnownNode | undefined>(uuids.map((uuid) => [uuid, undefined]));
+      const queue = [...uuids];
+      const worker = async () => {
+        for (let uuid = queue.shift(); uuid !== undefined; uuid = queue.shift()) {
+          try {
+            const [node, ports, portgroups] = await Promise.all([
+              this.client.getNode(uuid, NODE_FIELDS),
+              this.client.listPorts({ nodeUuid: uuid, fields: PORT_FIELDS, pageSize: this.pageSize }).all(),
+              this.client.listPortgroups({ nodeUuid: uuid, pageSize: this.pageSize }).all(),
+            ]);
+            fetched.set(uuid, { node: withAgentUrlOnly(node), scanned: this.scans, ports, portgroups });
+          } catch (error) {
+            // Deleted between the scan and the fetch (left undefined): the next scan no longer lists it.
+            if (!(error instanceof IronicApiError && error.status === 404)) throw error;
+          }
         }
+      };
+      await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, uuids.length) }, worker));
+      for (const [uuid, known] of fetched) {
+        if (patched.has(uuid)) continue;
+        if (known) this.nodes.set(uuid, known);
+        else this.nodes.delete(uuid);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, uuids.length) }, worker));
-    for (const [uuid, known] of fetched) {
-      // Patched while the others were fetched: the PATCH's answer is at least as fresh as the fetch's.
-      if (this.nodes.get(uuid) !== before.get(uuid)) continue;
-      if (known) this.nodes.set(uuid, known);
-      else this.nodes.delete(uuid);
+    });
+  }
+
+  /**
+   * Runs `read`, a listing or fetch of nodes, with the nodes patched meanwhile noted in `patched`:
+   * a PATCH's answer is at least as fresh as what the read found for its node, which may have been
+   * read before the PATCH.
+   */
+  private async readNotingPatches<T>(read: (patched: ReadonlyMap<string, KnownNode>) => Promise<T>): Promise<T> {
+    const patched = new Map<string, KnownNode>();
+    this.patchedWhileReading = patched;
+    try {
+      return await read(patched);
+    } finally {
+      this.patchedWhileReading = undefined;
     }
   }
 }
