@@ -69,30 +69,28 @@ describe('NodeCatalog', () => {
           : inventoryOf(node),
       );
       const { catalog } = catalogOf(source);
+      /** The loads made by the time `ms` more have passed. */
+      const loadsAfter = async (ms: number) => {
+        await jest.advanceTimersByTimeAsync(ms);
+        return source.loads;
+      };
       catalog.startSync();
-      await jest.advanceTimersByTimeAsync(0);
-      expect(source.loads).toBe(1);
-      await jest.advanceTimersByTimeAsync(30_000);
-      expect(source.loads).toBe(2);
+      expect(await loadsAfter(0)).toBe(1);
+      expect(await loadsAfter(30_000)).toBe(2);
       catalog.stopSync();
       held.shift()?.();
-      await jest.advanceTimersByTimeAsync(120_000);
-      expect(source.loads).toBe(2);
+      expect(await loadsAfter(120_000)).toBe(2);
       // Stopped and started again while a sync is under way: one sync an interval, not two.
       catalog.startSync();
-      await jest.advanceTimersByTimeAsync(30_000);
-      expect(source.loads).toBe(3);
-      await jest.advanceTimersByTimeAsync(30_000);
-      expect(source.loads).toBe(4);
+      expect(await loadsAfter(30_000)).toBe(3);
+      expect(await loadsAfter(30_000)).toBe(4);
       catalog.stopSync();
       catalog.startSync();
       held.shift()?.();
-      await jest.advanceTimersByTimeAsync(60_000);
-      expect(source.loads).toBe(6);
+      expect(await loadsAfter(60_000)).toBe(6);
       // Started twice without a stop: still one chain.
       catalog.startSync();
-      await jest.advanceTimersByTimeAsync(60_000);
-      expect(source.loads).toBe(8);
+      expect(await loadsAfter(60_000)).toBe(8);
       catalog.stopSync();
     } finally {
       jest.useRealTimers();
