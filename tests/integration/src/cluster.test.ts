@@ -165,6 +165,32 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
     expect(stopped.sort()).toEqual(['relay', 'syncer']);
   }, 60_000);
 
+  it('answers /metrics and /readyz without waiting for a worker that dies while asked', async () => {
+    const [victim] = workerPids(server.process.pid ?? 0);
+    // Stopped, it cannot answer; killed while the primary waits, it never will.
+    process.kill(victim, 'SIGSTOP');
+    const started = performance.now();
+    const timed = async (path: string) => {
+      const response = await fetch(`${server.adminUrl}${path}`);
+      return { status: response.status, text: await response.text(), ms: performance.now() - started };
+    };
+    const [scrape, ready] = [timed('/metrics'), timed('/readyz')];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(victim, 'SIGKILL');
+    // Before, they waited the worker's full 2 s and 1 s.
+    expect(await scrape).toMatchObject({
+      status: 200,
+      text: expect.stringMatching(/^metadata_event_loop_delay_p99_seconds\{process="primary"\} /m),
+    });
+    expect((await scrape).ms).toBeLessThan(1500);
+    expect(await ready).toMatchObject({ status: 200, text: expect.stringContaining('"ready":true') });
+    expect((await ready).ms).toBeLessThan(800);
+    await until('no replacement serving', async () => {
+      const pids = workerPids(server.process.pid ?? 0);
+      return pids.length === 2 && !pids.includes(victim) && (await readyz(server)).workers?.serving === 2 ? true : undefined;
+    });
+  }, 30_000);
+
   it('after its syncing worker was replaced, still one scan per sync interval, and /readyz says how fresh the new one is', async () => {
     const before = await sim.nodeScans();
     const started = Date.now();

@@ -10,6 +10,7 @@ import { SERVICE_METRICS } from '../service-metrics';
 import { addressWait, containerOrExit, fail } from '../startup';
 import { ClusterMetrics } from './cluster-metrics';
 import { DRAIN_CUT_OFF_EXIT_CODE, isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
+import { WorkerQuestions } from './worker-questions';
 
 /** A worker that dies sooner than this after it started is replaced after a pause, not at once. */
 const CRASH_LOOP_MS = 5_000;
@@ -45,6 +46,9 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     return sent;
   };
   const live = () => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
+  // A worker that has not said hello yet would answer a question only after it, and hold the admin
+  // listener's answer meanwhile (a /metrics scrape for its full wait while a replacement started).
+  const greeted = () => live().filter((worker) => worker.isConnected() && !awaitingHello.has(worker.id));
   let syncer: Worker | undefined;
   const relays = () => live().filter((worker) => worker !== syncer && worker.isConnected());
 
@@ -71,47 +75,27 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   /** Some syncer has: a worker started from now on replaces one that served. */
   let fleetEverSent = false;
   const forwarded = new Map<string, Forwarded>();
-  const statusWaiters = new Map<number, (status: CatalogStatus) => void>();
-  let nextStatusId = 0;
+  const statuses = new WorkerQuestions<CatalogStatus>(STATUS_WAIT_MS);
   let everServed = false;
   /** A syncer loaded the nodes at its start and served: later ones that cannot are replaced, not fatal. */
   let syncerServed = false;
   let stopping = false;
-  const clusterMetrics = new ClusterMetrics(metrics.registry, live);
+  const clusterMetrics = new ClusterMetrics(metrics.registry, greeted);
 
   /**
    * The syncer's status while its index is usable (its `loadedAt` is the service's last sync), else
    * the freshest usable index among the serving workers, else the syncer's status: the service is
    * ready while any worker serves a usable index, also while its syncer is being replaced. Workers
-   * that do not answer within STATUS_WAIT_MS are left out; undefined when none answers.
+   * that do not answer within STATUS_WAIT_MS, or die first, are left out; undefined when none answers.
    */
   const serviceStatus = async (): Promise<CatalogStatus | undefined> => {
-    // A worker that has not said hello yet would answer only after it, and hold every /readyz meanwhile.
-    const asked = live().filter(
-      (worker) => worker.isConnected() && !awaitingHello.has(worker.id) && (serving.has(worker.id) || worker === syncer),
-    );
-    const answers = await Promise.all(
-      asked.map(
-        (worker) =>
-          new Promise<{ worker: Worker; status?: CatalogStatus }>((resolve) => {
-            const id = nextStatusId++;
-            const timer = setTimeout(() => {
-              statusWaiters.delete(id);
-              resolve({ worker });
-            }, STATUS_WAIT_MS);
-            statusWaiters.set(id, (status) => {
-              clearTimeout(timer);
-              resolve({ worker, status });
-            });
-            send(worker, { kind: 'ironic-metadata:status-request', id });
-          }),
-      ),
-    );
-    const syncers = answers.find((answer) => answer.worker === syncer)?.status;
-    const usable = answers
-      .flatMap(({ status }) => (status?.usable ? [status] : []))
+    const asked = greeted().filter((worker) => serving.has(worker.id) || worker === syncer);
+    const answers = await statuses.ask(asked, (worker, id) => void send(worker, { kind: 'ironic-metadata:status-request', id }));
+    const syncers = syncer ? answers.get(syncer) : undefined;
+    const usable = [...answers.values()]
+      .filter((status) => status.usable)
       .sort((a, b) => (a.ageSeconds ?? Infinity) - (b.ageSeconds ?? Infinity));
-    return (syncers?.usable ? syncers : usable[0]) ?? syncers ?? answers.find((answer) => answer.status)?.status;
+    return (syncers?.usable ? syncers : usable[0]) ?? syncers ?? [...answers.values()][0];
   };
 
   const admin = await listen(
@@ -175,8 +159,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
         break;
       }
       case 'ironic-metadata:status':
-        statusWaiters.get(message.id)?.(message.status);
-        statusWaiters.delete(message.id);
+        statuses.answer(worker, message.id, message.status);
         break;
       case 'ironic-metadata:listening':
         serving.set(worker.id, message.port);
@@ -185,7 +168,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
         announce(message.port);
         break;
       case 'ironic-metadata:metrics':
-        clusterMetrics.receive(message);
+        clusterMetrics.receive(worker, message);
         break;
     }
   });
