@@ -15,7 +15,7 @@ type MetricsReply = Extract<ToPrimary, { kind: 'ironic-metadata:metrics' }>;
 export class ClusterMetrics {
   private readonly questions = new WorkerQuestions<MetricsReply['metrics']>(WORKER_ANSWER_MS);
 
-  /** @param workers the workers to ask: connected, and listening for the question (said hello). */
+  /** @param workers the workers to ask: those listening for the question (said hello). */
   constructor(
     private readonly own: Registry,
     private readonly workers: () => Worker[],
@@ -24,6 +24,11 @@ export class ClusterMetrics {
   /** Takes a worker's answer. */
   receive(worker: Worker, reply: MetricsReply): void {
     this.questions.answer(worker, reply.id, reply.metrics);
+  }
+
+  /** A worker disconnected: a scrape under way no longer waits for it. */
+  gone(worker: Worker): void {
+    this.questions.gone(worker);
   }
 
   async metrics(): Promise<string> {

@@ -46,8 +46,8 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     return sent;
   };
   const live = () => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
-  // A worker that has not said hello yet would answer a question only after it, and hold the admin
-  // listener's answer meanwhile (a /metrics scrape for its full wait while a replacement started).
+  // Before its hello a worker has no listener for questions: asking it would hold the admin
+  // listener's answer until it had one, or until the wait ran out.
   const greeted = () => live().filter((worker) => worker.isConnected() && !awaitingHello.has(worker.id));
   let syncer: Worker | undefined;
   const relays = () => live().filter((worker) => worker !== syncer && worker.isConnected());
@@ -92,10 +92,9 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
     const asked = greeted().filter((worker) => serving.has(worker.id) || worker === syncer);
     const answers = await statuses.ask(asked, (worker, id) => void send(worker, { kind: 'ironic-metadata:status-request', id }));
     const syncers = syncer ? answers.get(syncer) : undefined;
-    const usable = [...answers.values()]
-      .filter((status) => status.usable)
-      .sort((a, b) => (a.ageSeconds ?? Infinity) - (b.ageSeconds ?? Infinity));
-    return (syncers?.usable ? syncers : usable[0]) ?? syncers ?? [...answers.values()][0];
+    const answered = asked.flatMap((worker) => answers.get(worker) ?? []);
+    const usable = answered.filter((status) => status.usable).sort((a, b) => (a.ageSeconds ?? Infinity) - (b.ageSeconds ?? Infinity));
+    return (syncers?.usable ? syncers : usable[0]) ?? syncers ?? answered[0];
   };
 
   const admin = await listen(
@@ -171,6 +170,10 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
         clusterMetrics.receive(worker, message);
         break;
     }
+  });
+  cluster.on('disconnect', (worker) => {
+    statuses.gone(worker);
+    clusterMetrics.gone(worker);
   });
   cluster.on('exit', (worker, code, signal) => {
     const wasServing = serving.delete(worker.id);

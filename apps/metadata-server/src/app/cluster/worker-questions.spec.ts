@@ -1,9 +1,8 @@
 import type { Worker } from 'node:cluster';
-import { EventEmitter } from 'node:events';
 import { WorkerQuestions } from './worker-questions';
 
-/** A worker as the primary sees it here: something that emits 'disconnect' when its channel closes. */
-const fakeWorker = () => new EventEmitter() as unknown as Worker;
+/** A worker as the questions see it: connected or not. */
+const fakeWorker = (connected = true) => ({ isConnected: () => connected }) as unknown as Worker;
 
 describe('WorkerQuestions', () => {
   afterEach(() => jest.useRealTimers());
@@ -17,18 +16,20 @@ describe('WorkerQuestions', () => {
     for (const [worker, id] of asked) questions.answer(worker, id, worker === a ? 'from a' : 'from b');
     expect([...(await answers).values()].sort()).toEqual(['from a', 'from b']);
     expect(asked.map(([, id]) => id)).toEqual([0, 0]);
-    expect([a, b].map((worker) => worker.listenerCount('disconnect'))).toEqual([0, 0]);
   });
 
-  it('leaves a worker out as soon as its channel closes: a dead worker never answers', async () => {
+  it('leaves a worker out as soon as it is gone, and does not ask one already disconnected: neither ever answers', async () => {
     jest.useFakeTimers();
     const questions = new WorkerQuestions<string>(2000);
-    const [alive, dying] = [fakeWorker(), fakeWorker()];
-    const answers = questions.ask([alive, dying], (worker, id) => {
+    const [alive, dying, dead] = [fakeWorker(), fakeWorker(), fakeWorker(false)];
+    const asked: Worker[] = [];
+    const answers = questions.ask([alive, dying, dead, alive], (worker, id) => {
+      asked.push(worker);
       if (worker === alive) questions.answer(worker, id, 'alive');
     });
-    dying.emit('disconnect');
+    questions.gone(dying);
     expect(await answers).toEqual(new Map([[alive, 'alive']]));
+    expect(asked).toEqual([alive, dying]);
   });
 
   it('leaves a worker out that has not answered within the wait, and drops its late answer', async () => {
@@ -47,7 +48,6 @@ describe('WorkerQuestions', () => {
     await jest.advanceTimersByTimeAsync(1);
     questions.answer(silent, silentId, 'late');
     expect(await answers).toEqual(new Map([[quick, 'quick']]));
-    expect(silent.listenerCount('disconnect')).toBe(0);
   });
 
   it('takes only the asked workers’ answers to each question, and answers at once when none is asked', async () => {
