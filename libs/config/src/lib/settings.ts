@@ -240,7 +240,7 @@ export const SETTINGS = [
   {
     name: 'OPTIMIZE_FOR',
     field: 'optimizeFor',
-    doc: "`memory`: V8 favours memory over speed; at 10,000 nodes in a boot storm, peak RSS 190 MiB instead of 450–510 MiB, for up to 20% fewer requests a second (none over a whole 10,000-boot storm; `npm run bench`). At 100,000 nodes with two workers, `speed` has the index ready in 21 s instead of 35 s, for a peak of 2.5 GiB instead of 1.8 GiB (`npm run bench -- --nodes 100000`). `speed`: V8's defaults",
+    doc: "`memory`: V8 favours memory over speed; at 10,000 nodes in a boot storm, peak RSS 190 MiB instead of 450–510 MiB, for up to 20% fewer requests a second (none over a whole 10,000-boot storm; `npm run bench`). `speed`: V8's defaults; at 100,000 nodes with two workers, the index ready in 21 s instead of 35 s, for a peak RSS (summed over the service's processes) of 2.5 GiB instead of 1.8 GiB (`npm run bench -- --nodes 100000 --workers 2 --server-env OPTIMIZE_FOR=speed`, and without its last option)",
     default: 'memory',
     parse: oneOf(['memory', 'speed'], 'expected memory or speed'),
   },

@@ -32,7 +32,15 @@ export class ClusterMetrics {
   }
 
   async metrics(): Promise<string> {
-    const answers = this.questions.ask(this.workers(), (worker, id) => worker.send({ kind: 'ironic-metadata:metrics-request', id }));
+    // Sent at once, not queued behind a fleet's pieces. A worker that exited before the primary saw
+    // its channel close fails the write (EPIPE): without a callback that is an 'error' event on the
+    // worker, which nothing handles, and the primary crashed with every worker (30 scrapers, a
+    // relay killed); with one, the worker is gone for this question.
+    const answers = this.questions.ask(this.workers(), (worker, id) =>
+      worker.send({ kind: 'ironic-metadata:metrics-request', id }, undefined, (error) => {
+        if (error) this.questions.gone(worker);
+      }),
+    );
     const all = [await this.own.getMetricsAsJSON(), ...(await answers).values()];
     return AggregatorRegistry.aggregate(all).metrics();
   }
