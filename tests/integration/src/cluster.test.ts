@@ -323,7 +323,8 @@ describe('WORKERS=3: a relay started after the fleet was sent', () => {
   let nodes: { uuid: string; address: string; instanceUuid: string }[];
 
   beforeAll(async () => {
-    ({ sim, nodes, server } = await startCluster({ WORKERS: '3' }));
+    // An operator's own malloc setting, which the primary leaves as it is.
+    ({ sim, nodes, server } = await startCluster({ WORKERS: '3', MALLOC_MMAP_THRESHOLD_: '262144' }));
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
@@ -333,6 +334,7 @@ describe('WORKERS=3: a relay started after the fleet was sent', () => {
   it('gets the whole inventory with every config drive as stored, and serves every node alone', async () => {
     const primary = server.process.pid ?? 0;
     const before = workerPids(primary);
+    expect(before.map((pid) => workerEnv(pid, 'MALLOC_MMAP_THRESHOLD_'))).toEqual(['262144', '262144', '262144']);
     const victim = before.find((pid) => roleOf(pid) === 'relay') ?? 0;
     process.kill(victim, 'SIGKILL');
     const after = await until('no replacement relay', async () => {

@@ -247,7 +247,7 @@ export const SETTINGS = [
   {
     name: 'WORKERS',
     field: 'workers',
-    doc: "processes answering the nodes on the one port (0: one per core). One of them syncs with the node source (one scan per interval for the whole service) and hands the nodes to the others through a supervising process that holds none; a worker that dies is replaced; the admin listener speaks for all of them. `RATE_LIMIT_PER_CLIENT` and the connection caps hold per worker. Workers start with glibc's mmap threshold fixed at 128 KiB (less memory kept after a load), unless `MALLOC_MMAP_THRESHOLD_` or `GLIBC_TUNABLES` is set. `1`: a single process",
+    doc: "processes answering the nodes on the one port (0: one per core). One of them syncs with the node source (one scan per interval for the whole service) and hands the nodes to the others through a supervising process that holds none; a worker that dies is replaced; the admin listener speaks for all of them. `RATE_LIMIT_PER_CLIENT` and the connection caps hold per worker. Workers start with glibc's mmap threshold fixed at 128 KiB (less memory kept after a load) unless `MALLOC_MMAP_THRESHOLD_` is set (or `glibc.malloc.mmap_threshold` in `GLIBC_TUNABLES`). `1`: a single process (set `MALLOC_MMAP_THRESHOLD_=131072` in its environment for the same)",
     default: '0',
     parse: integer(0, 64).transform((workers) => (workers === 0 ? undefined : workers)),
   },

@@ -18,18 +18,18 @@ const CRASH_LOOP_MS = 5_000;
 const STATUS_WAIT_MS = 1_000;
 
 /**
- * glibc's malloc (the Debian image's) gives a freed block back to the kernel only if it mmapped it,
- * and mmaps only blocks above a threshold that rises to the size of every such block freed, up to
- * 32 MiB (mallopt(3)): after the buffers of a load (Ironic's pages, the fleet's pieces), blocks that
- * size come from its heap and stay resident. Set in a worker's environment, the threshold stays at
- * 128 KiB: at 10,000 nodes the service's peak RSS (VmHWM summed over its processes) was 445-450 MiB
- * against 463-466, its PSS 309-311 against 331-333, at the same requests a second (tools/bench, two
- * rounds). An operator's own malloc settings win.
+ * glibc's malloc (the Debian image's) returns memory to the kernel when it frees a block it mmapped,
+ * or trims the top of its heap past a trim threshold. It mmaps only blocks above an mmap threshold,
+ * and every mmapped block freed raises that threshold to its size (up to 32 MiB) and the trim
+ * threshold to twice that (mallopt(3)): after the buffers of a load (Ironic's pages, the fleet's
+ * pieces), blocks that size come from its heap and stay resident. Set in a worker's environment, the
+ * mmap threshold stays at 128 KiB and the trim threshold at its default, 128 KiB: at 10,000 nodes the
+ * service's peak RSS (VmHWM summed over its processes) was 445-450 MiB against 463-466, its PSS
+ * 309-311 against 331-333, at the same requests a second (tools/bench, two rounds). An operator's own
+ * value wins, and so does `glibc.malloc.mmap_threshold` in GLIBC_TUNABLES, which glibc reads first;
+ * an empty one (which glibc reads as 0: a mmap for every block) does not.
  */
-const MALLOC_TUNING: Record<string, string> =
-  process.env['MALLOC_MMAP_THRESHOLD_'] === undefined && process.env['GLIBC_TUNABLES'] === undefined
-    ? { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) }
-    : {};
+const MALLOC_TUNING: Record<string, string> = process.env['MALLOC_MMAP_THRESHOLD_'] ? {} : { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) };
 
 /** A relay's request as the syncer was asked it, answered with an error should the syncer die first. */
 type Forwarded = { from: number; id: number };
