@@ -240,7 +240,7 @@ export const SETTINGS = [
   {
     name: 'OPTIMIZE_FOR',
     field: 'optimizeFor',
-    doc: "`memory`: V8 favours memory over speed; at 10,000 nodes in a boot storm, peak RSS 190 MiB instead of 450–510 MiB, for up to 20% fewer requests a second (none over a whole 10,000-boot storm; `npm run bench`). `speed`: V8's defaults; at 100,000 nodes with two workers, the index ready in 21 s instead of 35 s, for a peak RSS (summed over the service's processes) of 2.5 GiB instead of 1.8 GiB (`npm run bench -- --nodes 100000 --workers 2 --server-env OPTIMIZE_FOR=speed`, and without its last option)",
+    doc: "`memory`: V8 favours memory over speed (`--optimize-for-size`). `speed`: V8's defaults. With two workers, `speed` against `memory`: at 10,000 nodes, a peak RSS (summed over the service's processes) of 1,030–1,040 MiB against 445–450 MiB, for 15,600–16,000 requests a second in a boot storm against 10,200–10,300 and 59,000–65,000 on keep-alive connections against 46,000–48,000; at 100,000 nodes, the index ready in 21 s against 35 s, at a peak of 2.5 GiB against 1.8 GiB (`npm run bench -- --skip-nginx --skip-floor --workers 2`, with `--nodes 100000`, with `--server-env OPTIMIZE_FOR=speed`)",
     default: 'memory',
     parse: oneOf(['memory', 'speed'], 'expected memory or speed'),
   },
