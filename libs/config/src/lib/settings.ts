@@ -240,7 +240,7 @@ export const SETTINGS = [
   {
     name: 'OPTIMIZE_FOR',
     field: 'optimizeFor',
-    doc: "`memory`: V8 favours memory over speed (`--optimize-for-size`). `speed`: V8's defaults. With two workers, `speed` against `memory`: at 10,000 nodes, a peak RSS (summed over the service's processes) of 1,030–1,040 MiB against 445–450 MiB, for 15,600–16,000 requests a second in a boot storm against 10,200–10,300 and 59,000–65,000 on keep-alive connections against 46,000–48,000; at 100,000 nodes, the index ready in 21 s against 35 s, at a peak of 2.5 GiB against 1.8 GiB (`npm run bench -- --skip-nginx --skip-floor --workers 2`, with `--nodes 100000`, with `--server-env OPTIMIZE_FOR=speed`)",
+    doc: "`memory`: V8 favours memory over speed (`--optimize-for-size`). `speed`: V8's defaults: with two workers at 10,000 nodes, about 50% more requests a second in a boot storm (a third more on keep-alive connections) for 2.3 times the memory; at 100,000 nodes, a faster start. Measured, `speed` against `memory`: at 10,000 nodes a peak RSS (summed over the service's processes) of 1,030–1,040 MiB against 445–450 MiB, 15,600–16,000 storm requests a second against 10,200–10,300, 59,000–65,000 on keep-alive connections against 46,000–48,000; at 100,000 nodes (`speed` once), the index ready in 21 s against 35–37 s, at a peak of 2,560 MiB against 1,750–1,800 MiB. On 2 CPUs shared with the load generator: `npm run bench -- --skip-nginx --skip-floor --workers 2`, adding `--server-env OPTIMIZE_FOR=speed` for `speed`, and `--nodes 100000 --boots 2000 --skip-paced --skip-keep-alive` for 100,000 nodes",
     default: 'memory',
     parse: oneOf(['memory', 'speed'], 'expected memory or speed'),
   },
