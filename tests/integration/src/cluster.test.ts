@@ -66,6 +66,13 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 const readyz = async (server: RunningServer) =>
   (await (await fetch(`${server.adminUrl}/readyz`)).json()) as { ready: boolean; workers?: { serving: number; wanted: number } };
 
+/** The server's workers once worker `killed` is replaced: `count` of them, all serving. */
+const untilReplaced = (server: RunningServer, killed: number, count: number) =>
+  until(`worker ${killed} not replaced`, async () => {
+    const pids = workerPids(server.process.pid ?? 0);
+    return pids.length === count && !pids.includes(killed) && (await readyz(server)).workers?.serving === count ? pids : undefined;
+  });
+
 /** The simulator with 20 nodes, and the built server over it with `env` (WORKERS among it). */
 async function startCluster(env: Record<string, string>) {
   const sim = await startSim(20);
@@ -142,17 +149,11 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
     const statuses = new Set<number>();
     for (let i = 0; i < 20; i++) statuses.add((await httpFrom(nodes[1].address, `${server.url}/openstack/latest/meta_data.json`)).status);
     expect([...statuses]).toEqual([200]);
-    const replaced = await until('no second worker', async () => {
-      const pids = workerPids(server.process.pid ?? 0);
-      return pids.length === 2 && !pids.includes(victim) && (await readyz(server)).workers?.serving === 2 ? pids : undefined;
-    });
+    const replaced = await untilReplaced(server, victim, 2);
     expect(replaced).toContain(survivor);
     // Now the other one: every process serving was started after the token was issued.
     process.kill(survivor, 'SIGKILL');
-    await until('no new workers', async () => {
-      const pids = workerPids(server.process.pid ?? 0);
-      return pids.length === 2 && !pids.includes(survivor) && (await readyz(server)).workers?.serving === 2 ? pids : undefined;
-    });
+    await untilReplaced(server, survivor, 2);
     const answer = await httpFrom(nodes[1].address, `${server.url}/latest/meta-data/instance-id`, {
       headers: { 'x-aws-ec2-metadata-token': token },
     });
@@ -180,10 +181,7 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
     process.kill(victim, 'SIGKILL');
     const answers = { scrape: await scrape, ready: await ready };
     // Replaced before anything is checked: the tests after this one need both workers serving.
-    await until('no replacement serving', async () => {
-      const pids = workerPids(server.process.pid ?? 0);
-      return pids.length === 2 && !pids.includes(victim) && (await readyz(server)).workers?.serving === 2 ? true : undefined;
-    });
+    await untilReplaced(server, victim, 2);
     expect(answers.scrape).toMatchObject({
       status: 200,
       text: expect.stringMatching(/^metadata_event_loop_delay_p99_seconds\{process="primary"\} /m),
@@ -337,10 +335,7 @@ describe('WORKERS=3: a relay started after the fleet was sent', () => {
     expect(before.map((pid) => workerEnv(pid, 'MALLOC_MMAP_THRESHOLD_'))).toEqual(['262144', '262144', '262144']);
     const victim = before.find((pid) => roleOf(pid) === 'relay') ?? 0;
     process.kill(victim, 'SIGKILL');
-    const after = await until('no replacement relay', async () => {
-      const pids = workerPids(primary);
-      return pids.length === 3 && !pids.includes(victim) && (await readyz(server)).workers?.serving === 3 ? pids : undefined;
-    });
+    const after = await untilReplaced(server, victim, 3);
     const late = after.find((pid) => !before.includes(pid)) ?? 0;
     // Only the late relay accepts connections while the others are stopped (they share one listening socket).
     const others = after.filter((pid) => pid !== late);

@@ -61,8 +61,9 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   };
   const live = () => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
   // Before its hello a worker has no listener for questions: asking it would hold the admin
-  // listener's answer until it had one, or until the wait ran out.
-  const greeted = () => live().filter((worker) => worker.isConnected() && !awaitingHello.has(worker.id));
+  // listener's answer until it had one, or until the wait ran out. (Of these, WorkerQuestions asks
+  // only the connected ones.)
+  const greeted = () => live().filter((worker) => !awaitingHello.has(worker.id));
   let syncer: Worker | undefined;
   const relays = () => live().filter((worker) => worker !== syncer && worker.isConnected());
 
