@@ -87,7 +87,8 @@ describe('WORKERS=2: two workers on one port, one sync for the service', () => {
   let nodes: { uuid: string; address: string; instanceUuid: string }[];
 
   beforeAll(async () => {
-    ({ sim, nodes, server } = await startCluster({ WORKERS: '2', IMDS_TOKEN_REQUIRED: 'true' }));
+    // An empty malloc setting (a blank line of an env file), which glibc would read as 0: replaced.
+    ({ sim, nodes, server } = await startCluster({ WORKERS: '2', IMDS_TOKEN_REQUIRED: 'true', MALLOC_MMAP_THRESHOLD_: '' }));
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
