@@ -21,13 +21,24 @@ module.exports = function nodeAppConfig(name, options = {}) {
     context: projectDir,
     entry,
     devtool: 'source-map',
-    output: { path: join(WORKSPACE, 'dist/apps', name), filename: '[name].js', clean: true },
+    output: { path: join(WORKSPACE, 'dist/apps', name), filename: '[name].js', chunkFilename: '[name].chunk.js', clean: true },
     resolve: {
       extensions: ['.ts', '.js', '.json'],
       plugins: [new TsconfigPathsPlugin({ configFile: join(WORKSPACE, 'tsconfig.base.json') })],
     },
     module: {
-      rules: [{ test: /\.ts$/, loader: 'ts-loader', options: { configFile: join(projectDir, 'tsconfig.app.json'), transpileOnly: true } }],
+      rules: [
+        {
+          test: /\.ts$/,
+          loader: 'ts-loader',
+          // ES modules (not the tsconfig's CommonJS, which Jest and tsc use), so that webpack bundles
+          // only what a program uses of a library, and an `import()` loads its modules when called.
+          options: { configFile: join(projectDir, 'tsconfig.app.json'), transpileOnly: true, compilerOptions: { module: 'es2022' } },
+        },
+        // Our libraries run nothing when imported: of a library's entry point, a program gets the
+        // modules behind what it imports, not all of them (a cluster's primary, the bench's servers).
+        { test: /[\\/]libs[\\/][^\\/]+[\\/]src[\\/]/, sideEffects: false },
+      ],
     },
     // Anything that is not a relative path or one of our own libraries is an npm package or a Node built-in.
     externals: [
