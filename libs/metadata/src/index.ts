@@ -21,7 +21,8 @@ export {
   type VendorDataProvider,
 } from './lib/metadata-responder';
 export { type Refusal, refuse, refusalReply, TEXT_PLAIN_UTF8, unavailable } from './lib/refusal';
-export { type DynamicTarget, DynamicVendorData, type DynamicVendorDataOptions, VendorDataError } from './lib/vendor-data';
+export { type DynamicTarget, DynamicVendorData, type DynamicVendorDataOptions } from './lib/vendor-data';
+export { VendorDataError } from './lib/vendor-data-error';
 export type { MetadataErrorCode } from './lib/error-codes';
 export { clientIdentity, type ClientIdentity } from './lib/identity/client-address';
 export { ClientRateLimiter } from './lib/guards/rate-limiter';

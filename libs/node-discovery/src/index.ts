@@ -8,6 +8,7 @@ export { type CatalogStatus, NodeCatalog, type NodeCatalogOptions, ReadOnlySourc
 export type { NodeDiscoveryErrorCode } from './lib/error-codes';
 export { LeaseFile, leaseFileFailure, type LeaseFileFailure } from './lib/leases/lease-file';
 export { IronicNodeSource, type IronicNodeSourceOptions } from './lib/ironic-node-source';
+export { inventoryFileDescription, ironicSourceDescription } from './lib/source-descriptions';
 export { httpConfigDriveFetcher } from './lib/http-configdrive-fetcher';
 export { type NeighbourReaders, NeighbourTable, parseIpNeighJson, parseProcNetArp } from './lib/neighbour-table';
 // The pure half lives in the published @ironic-metadata/node-addresses; the service keeps importing it from here.

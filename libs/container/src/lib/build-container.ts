@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { CidrList, settingsToCheck, type Config } from '@ironic-metadata/config';
-import { createLogger, type Logger } from '@ironic-metadata/logging';
+import type { Logger } from '@ironic-metadata/logging';
 import {
   AllowedClients,
   ClientMacCheck,
@@ -8,13 +8,12 @@ import {
   DynamicVendorData,
   MetadataResponder,
   MetadataService,
-  readTokenKeyFile,
   SessionTokens,
   type LookupMetrics,
   type RefusedClientMetrics,
   type ResponderMetrics,
 } from '@ironic-metadata/metadata';
-import { IronicClient, type ExchangeEvent } from '@ironic-metadata/ironic-client';
+import { IronicClient, type ExchangeEvent, type IronicTlsOptions } from '@ironic-metadata/ironic-client';
 import {
   ConfigDriveCache,
   FileNodeSource,
@@ -26,8 +25,9 @@ import {
   type NodeSource,
 } from '@ironic-metadata/node-discovery';
 import { Container } from 'inversify';
-import { readIronicTls } from './ironic-tls';
-import { readStaticVendorData } from './static-vendor-data';
+import { configuredLogger } from './configured-logger';
+import { readConfiguredFiles } from './configured-files';
+import { ironicEndpointName, ironicNodeFilters } from './node-source-summary';
 import { TYPES } from './types';
 
 export interface ContainerOverrides {
@@ -57,11 +57,9 @@ export interface ContainerMetrics extends ResponderMetrics, LookupMetrics, Refus
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(TYPES.Config).toConstantValue(config);
-  const site = config.siteId === undefined ? undefined : { site: config.siteId };
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel, fields: site });
-  const { staticFile, dynamicTargets, dynamicTimeoutSeconds, dynamicFailureFatal } = config.vendorData;
-  // Read now, so that a bad file stops start-up rather than the first request.
-  const staticVendorData = staticFile ? readStaticVendorData(staticFile) : undefined;
+  const logger = overrides.logger ?? configuredLogger(config);
+  const { dynamicTargets, dynamicTimeoutSeconds, dynamicFailureFatal } = config.vendorData;
+  const files = readConfiguredFiles(config);
   const dynamicVendorData =
     dynamicTargets.length > 0
       ? new DynamicVendorData({ targets: dynamicTargets, timeoutSeconds: dynamicTimeoutSeconds, failureFatal: dynamicFailureFatal }, logger)
@@ -71,7 +69,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TYPES.Logger).toConstantValue(logger);
   container.bind(TYPES.TrustedProxies).toConstantValue(new CidrList(config.trustedProxies));
   container.bind(TYPES.AllowedClients).toConstantValue(new AllowedClients(new CidrList(config.allowedClients), logger, metrics));
-  const { source, client } = nodeSourceFor(config, logger, metrics);
+  const { source, client } = nodeSourceFor(config, files.ironicTls, logger, metrics);
   if (client) container.bind(TYPES.IronicClient).toConstantValue(client);
   const chosen = overrides.nodeSource ?? source;
   container.bind(TYPES.NodeSource).toConstantValue(overrides.relayNodeSource ? overrides.relayNodeSource(chosen) : chosen);
@@ -103,7 +101,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         {
           defaultAvailabilityZone: config.defaultAvailabilityZone,
           region: config.region,
-          vendorData: staticVendorData,
+          vendorData: files.staticVendorData,
           metrics,
           migrateLegacyPasswords: config.passwordWrite,
           clientMacCheck: config.verifyClientMac ? new ClientMacCheck(new NeighbourTable(), logger) : undefined,
@@ -112,10 +110,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       ),
     [TYPES.NodeCatalog, TYPES.LeaseFile, TYPES.Logger],
   );
-  // Read now, so that a missing or weak key file stops start-up rather than the first token.
-  const tokens = config.imdsTokenKeyFile
-    ? new SessionTokens(readTokenKeyFile(config.imdsTokenKeyFile))
-    : new SessionTokens(overrides.tokenKeys ?? [], Date.now, false);
+  const tokens = files.tokenKeys ? new SessionTokens(files.tokenKeys) : new SessionTokens(overrides.tokenKeys ?? [], Date.now, false);
   container.bind(TYPES.SessionTokens).toConstantValue(tokens);
   container.bind(TYPES.MetadataResponder).toResolvedValue(
     (service: MetadataService, tokens: SessionTokens, logger: Logger) =>
@@ -140,6 +135,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
 /** The node source the config selects and, for Ironic, the one client everything else shares. */
 function nodeSourceFor(
   config: Config,
+  tls: IronicTlsOptions | undefined,
   logger: Logger,
   metrics: ContainerMetrics | undefined,
 ): { source: NodeSource; client?: IronicClient } {
@@ -148,16 +144,16 @@ function nodeSourceFor(
   const client = new IronicClient({
     endpoint: source.url,
     auth: source.auth,
-    tls: readIronicTls(source.tls),
+    tls,
     logger,
     pageSize: source.pageSize,
     observer: metrics && ((event) => metrics.ironicExchange(event)),
   });
   return {
     client,
-    source: new IronicNodeSource(client, source.url ?? "the Keystone catalog's baremetal endpoint", logger, {
+    source: new IronicNodeSource(client, ironicEndpointName(source), logger, {
       pageSize: source.pageSize,
-      filters: { conductor_group: source.conductorGroup, shard: source.shard },
+      filters: ironicNodeFilters(source),
     }),
   };
 }

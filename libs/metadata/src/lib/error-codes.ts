@@ -1,5 +1,5 @@
 import type { TokenKeyFileError } from './guards/token-keys';
-import type { VendorDataError } from './vendor-data';
+import type { VendorDataError } from './vendor-data-error';
 
 /**
  * The `code` of every error this package throws, stable across releases:

@@ -14,7 +14,7 @@ import type { ClientRateLimiter } from './guards/rate-limiter';
 import { refuse, refusalReply, TEXT_PLAIN_UTF8, unavailable, type Refusal } from './refusal';
 import { RoutedPaths, type PathVerdict } from './guards/routed-paths';
 import { TOKEN_TTL_MAX_SECONDS, TOKEN_TTL_MIN_SECONDS, type SessionTokens, type TokenCheck } from './guards/session-tokens';
-import { VendorDataError } from './vendor-data';
+import { VendorDataError } from './vendor-data-error';
 
 /** A metadata request, independent of the HTTP framework that received it. */
 export interface MetadataRequest {

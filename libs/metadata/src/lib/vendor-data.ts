@@ -2,17 +2,7 @@ import type { InstanceMetadata } from '@ironic-metadata/formatters';
 import type { Logger } from '@ironic-metadata/logging';
 import axios, { type AxiosInstance } from 'axios';
 import type { VendorDataProvider } from './metadata-responder';
-
-/** A vendor data setting that cannot be used; the message names the file or target and the fix. `code` is `VENDOR_DATA`. */
-export class VendorDataError extends Error {
-  /** Stable code to branch on. */
-  readonly code = 'VENDOR_DATA';
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'VendorDataError';
-  }
-}
+import { VendorDataError } from './vendor-data-error';
 
 export interface DynamicTarget {
   name: string;

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { parseInventory, type Inventory } from '@ironic-metadata/ironic-model';
 import type { NodeSource } from './node-source';
+import { inventoryFileDescription } from './source-descriptions';
 
 /** A problem with the inventory file itself: unreadable, not JSON, or not shaped like Ironic's answers. `code` is `INVENTORY_FILE`. */
 export class InventoryFileError extends Error {
@@ -20,7 +21,7 @@ export class FileNodeSource implements NodeSource {
   readonly description: string;
 
   constructor(private readonly path: string) {
-    this.description = `inventory file ${path}`;
+    this.description = inventoryFileDescription(path);
   }
 
   /**

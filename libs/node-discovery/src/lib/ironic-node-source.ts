@@ -5,6 +5,7 @@ import { AGENT_URL_KEY } from '@ironic-metadata/node-addresses';
 import { sameStoredDrive } from './configdrive-cache';
 import { EventLoopSlices } from './event-loop-slices';
 import type { NodePatch, NodeSource } from './node-source';
+import { ironicSourceDescription } from './source-descriptions';
 
 // Ironic 21.4 refuses `updated_at` in `fields` ("not a valid field"), so changes are told by what
 // every deploy, rebuild and tear-down moves; a periodic full listing catches the rest.
@@ -79,15 +80,11 @@ export class IronicNodeSource implements NodeSource {
     private readonly logger: Logger,
     options: IronicNodeSourceOptions = {},
   ) {
-    this.description = `Ironic at ${endpoint}`;
     this.pageSize = options.pageSize ?? 1000;
     this.fullListMs = (options.fullListSeconds ?? 300) * 1000;
     this.clock = options.clock ?? Date.now;
     this.filters = options.filters ?? {};
-    const scope = Object.entries(this.filters)
-      .filter(([, value]) => value !== undefined)
-      .map(([name, value]) => `${name} ${String(value)}`);
-    if (scope.length > 0) this.description += ` (${scope.join(', ')})`;
+    this.description = ironicSourceDescription(endpoint, this.filters);
   }
 
   async load(): Promise<Inventory> {
