@@ -1,5 +1,5 @@
 import type { Config } from '@ironic-metadata/config';
-import { buildContainer, type ContainerOverrides } from '@ironic-metadata/container';
+import { buildContainer, siteFields, type ContainerOverrides } from '@ironic-metadata/container';
 import type { Container } from 'inversify';
 import { SERVICE_METRICS, ServiceMetrics } from './service-metrics';
 
@@ -8,7 +8,7 @@ import { SERVICE_METRICS, ServiceMetrics } from './service-metrics';
  * (labelled with SITE_ID when set), which are bound as SERVICE_METRICS. Throws what buildContainer throws.
  */
 export function buildServiceContainer(config: Config, overrides: ContainerOverrides = {}): Container {
-  const metrics = new ServiceMetrics(config.siteId === undefined ? undefined : { site: config.siteId });
+  const metrics = new ServiceMetrics(siteFields(config));
   const container = buildContainer(config, { ...overrides, metrics });
   container.bind(SERVICE_METRICS).toConstantValue(metrics);
   return container;

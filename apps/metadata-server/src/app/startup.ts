@@ -1,17 +1,7 @@
 import { ConfigError, loadConfig, settingsListing, type Config } from '@ironic-metadata/config';
-import type { ContainerOverrides } from '@ironic-metadata/container';
 import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
-import { InventoryFileError, type NodeCatalog } from '@ironic-metadata/node-discovery';
-import type { Server } from 'node:http';
-import { TYPES } from '@ironic-metadata/container';
-import type { Container } from 'inversify';
-import { AdminApp } from './admin-app';
-import { ConnectionGuard } from './connection-guard';
-import { listen, type AddressWait } from './listen';
-import { MetadataListener } from './metadata-listener';
+import type { AddressWait } from './listen';
 import { ConnectionCapError, connectionCaps, openFileSoftLimit, type ConnectionCaps } from './open-file-limit';
-import { buildServiceContainer } from './service-container';
-import { SERVICE_METRICS } from './service-metrics';
 
 /** One line on stderr, then exit: 2 for a configuration the operator must fix, 1 for the rest. */
 export function fail(message: string, code: number): never {
@@ -51,36 +41,19 @@ export function configOrExit(): Config {
   }
 }
 
-/** The container, with both listeners bound; a vendor data or token key file that cannot be used stops start-up. */
-export function containerOrExit(config: Config, overrides: ContainerOverrides = {}): Container {
-  let container;
+/**
+ * What `read` answers from the files the settings name (`readConfiguredFiles`, or a container built
+ * with them); one it cannot use (VendorDataError, TokenKeyFileError, ConfigError) stops start-up
+ * with one line.
+ */
+export function filesOrExit<T>(read: () => T): T {
   try {
-    container = buildServiceContainer(config, overrides);
+    return read();
   } catch (error) {
     if (error instanceof VendorDataError || error instanceof TokenKeyFileError) fail(`invalid configuration: ${error.message}`, 2);
     if (error instanceof ConfigError) fail(error.message, 2);
     throw error;
   }
-  container.bind(MetadataListener).toSelf();
-  container.bind(AdminApp).toSelf();
-  return container;
-}
-
-/**
- * The first load of the nodes. A broken inventory file is the operator's to fix before anything is
- * served: one line, the CLI's, and exit 2 (1 for any other failure). Ironic may be down now and back
- * later: its nodes are retried while the listeners answer 503 (not ready).
- */
-export async function loadNodesAtStart(config: Config, catalog: NodeCatalog): Promise<void> {
-  if (config.source.kind !== 'file') {
-    await catalog.refresh().catch(() => undefined);
-    return;
-  }
-  await catalog
-    .refresh({ logFailure: false })
-    .catch((error: Error) =>
-      error instanceof InventoryFileError ? fail(error.message, 2) : fail(`cannot load nodes: ${error.message}`, 1),
-    );
 }
 
 /** The connection caps from the open-file limit and the settings; caps that cannot hold stop start-up. */
@@ -100,24 +73,4 @@ export function addressWait(
   logger: { warn(message: string, fields: Record<string, unknown>): void },
 ): AddressWait {
   return { waitMs: config.bindWaitSeconds * 1000, setting, log: (message, fields) => logger.warn(message, fields) };
-}
-
-/**
- * The nodes' listeners on every BIND_ADDR, behind the connection guard; a listen error stops the
- * process. `waitForAddress` false binds once: a cluster worker, whose primary has already waited.
- */
-export function listenForNodes(config: Config, container: Container, caps: ConnectionCaps, waitForAddress = true): Promise<Server[]> {
-  const { requestTimeoutSeconds, keepAliveTimeoutSeconds } = config.connections;
-  const guard = new ConnectionGuard(
-    caps,
-    (requestTimeoutSeconds + keepAliveTimeoutSeconds) * 1000,
-    container.get(TYPES.TrustedProxies),
-    container.get(SERVICE_METRICS),
-    container.get(TYPES.Logger),
-  );
-  const handler = container.get(MetadataListener).handle;
-  const wait = { ...addressWait(config, 'BIND_ADDR', container.get(TYPES.Logger)), ...(waitForAddress ? {} : { waitMs: 0 }) };
-  return Promise.all(config.bindAddrs.map((address) => listen(handler, address, config.bindPort, wait, config.connections, guard))).catch(
-    (error: Error) => fail(error.message, 1),
-  );
 }

@@ -1,13 +1,13 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '@ironic-metadata/config';
-import { TYPES } from '@ironic-metadata/container';
+import { configuredLogger, nodeSourceSummary, readConfiguredFiles, siteFields } from '@ironic-metadata/container';
 import { TOKEN_KEY_MIN_BYTES } from '@ironic-metadata/metadata';
 import type { CatalogStatus } from '@ironic-metadata/node-discovery';
-import { AdminApp } from '../admin-app';
+import { createAdminApp } from '../admin-app';
 import { boundPort, closeGracefully, DRAIN_MS, hostPort, listen, waitUntilBindable } from '../listen';
-import { SERVICE_METRICS } from '../service-metrics';
-import { addressWait, containerOrExit, fail } from '../startup';
+import { ServiceMetrics } from '../service-metrics';
+import { addressWait, fail, filesOrExit } from '../startup';
 import { ClusterMetrics } from './cluster-metrics';
 import { DRAIN_CUT_OFF_EXIT_CODE, isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
 import { WorkerQuestions } from './worker-questions';
@@ -67,18 +67,19 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   let syncer: Worker | undefined;
   const relays = () => live().filter((worker) => worker !== syncer && worker.isConnected());
 
-  // The syncer's container is built in the syncer: the primary's knows the source but never loads it.
-  const container = containerOrExit(config);
-  const logger = container.get(TYPES.Logger);
-  const metrics = container.get(SERVICE_METRICS);
+  // No container: the workers build theirs. The primary names the source but never loads it, and
+  // checks the files the settings name before it starts a worker, which would stop on a bad one.
+  filesOrExit(() => readConfiguredFiles(config));
+  const logger = configuredLogger(config);
+  const metrics = new ServiceMetrics(siteFields(config));
   metrics.watchStalls('primary');
-  const source = container.get(TYPES.NodeSource);
+  const source = nodeSourceSummary(config);
 
   // Without a key file, one key for every worker, so that any of them verifies a token another issued.
   const tokenKey = config.imdsTokenKeyFile ? undefined : randomBytes(TOKEN_KEY_MIN_BYTES).toString('base64');
   const env = {
     [WORKER_ENV.source]: source.description,
-    [WORKER_ENV.writable]: source.patchNode ? '1' : '0',
+    [WORKER_ENV.writable]: source.writable ? '1' : '0',
     ...(tokenKey ? { [WORKER_ENV.tokenKey]: tokenKey } : {}),
     ...MALLOC_TUNING,
   };
@@ -114,11 +115,15 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   };
 
   const admin = await listen(
-    container.get(AdminApp).create(Date.now, {
-      metrics: () => clusterMetrics.metrics(),
-      workers: () => ({ serving: serving.size, wanted: workers }),
-      status: serviceStatus,
-    }),
+    createAdminApp(
+      {
+        source: source.description,
+        metrics: () => clusterMetrics.metrics(),
+        workers: () => ({ serving: serving.size, wanted: workers }),
+        status: serviceStatus,
+      },
+      { siteId: config.siteId, metricsType: metrics.registry.contentType },
+    ),
     config.adminBindAddr,
     config.adminBindPort,
     addressWait(config, 'ADMIN_BIND_ADDR', logger),

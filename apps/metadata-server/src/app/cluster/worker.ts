@@ -5,7 +5,7 @@ import type { Container } from 'inversify';
 import { boundPort, closeGracefully, reportCutOff } from '../listen';
 import type { ConnectionCaps } from '../open-file-limit';
 import { SERVICE_METRICS } from '../service-metrics';
-import { containerOrExit, listenForNodes, loadNodesAtStart } from '../startup';
+import { containerOrExit, listenForNodes, loadNodesAtStart } from '../serving';
 import { DRAIN_CUT_OFF_EXIT_CODE, isOurs, WORKER_ENV, type ToPrimary, type ToWorker } from './messages';
 import { answerWorker, BroadcastingNodeSource, RelayedNodeSource, RelayedOneAtATime } from './node-source-relay';
 
