@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
+import { tuneHeapForStart } from './app/heap-tuning';
 import { configOrExit, connectionCapsOrExit, helpOrContinue } from './app/startup';
 
 /**
@@ -13,9 +13,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   // Each process holds its own connections, so each checks its own open-file limit.
   const caps = connectionCapsOrExit(config);
-  // Before the rest of the program loads: V8 reads the flag whenever it sizes the heap. Node keeps
-  // V8's flags writable after start for this (it does not freeze them).
-  if (config.optimizeFor === 'memory') setFlagsFromString('--optimize-for-size');
+  tuneHeapForStart(config);
   if (cluster.isWorker) return (await import('./app/cluster/worker')).runWorker(config, caps);
   const workers = config.workers ?? availableParallelism();
   if (workers > 1) return (await import('./app/cluster/primary')).runPrimary(config, workers);

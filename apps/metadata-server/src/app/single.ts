@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
 import { catalogView, createAdminApp } from './admin-app';
+import { heapServing } from './heap-tuning';
 import { boundPort, closeGracefully, hostPort, listen, reportCutOff } from './listen';
 import type { ConnectionCaps } from './open-file-limit';
 import { containerOrExit, listenForNodes, loadNodesAtStart } from './serving';
@@ -28,6 +29,7 @@ export async function runSingle(config: Config, caps: ConnectionCaps): Promise<v
     ).catch((error: Error) => fail(error.message, 1)),
   ]);
   const servers = [...nodeServers, admin];
+  heapServing(config);
   const endpoints = config.bindAddrs.map((address, i) => `http://${hostPort(address, boundPort(servers[i]))}`);
   logger.info(`serving metadata for ${catalog.source.description} on ${endpoints.join(', ')}`, {
     ...catalog.status(),

@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
 import type { Container } from 'inversify';
+import { heapServing } from '../heap-tuning';
 import { boundPort, closeGracefully, reportCutOff } from '../listen';
 import type { ConnectionCaps } from '../open-file-limit';
 import { SERVICE_METRICS } from '../service-metrics';
@@ -122,6 +123,7 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
   // the address went away since the primary saw it, this worker exits and its replacement binds afresh.
   const servers = await listenForNodes(config, container, caps, false);
   send({ kind: 'ironic-metadata:listening', port: boundPort(servers[0]) });
+  heapServing(config);
   let stopping = false;
   const shutdown = () => {
     // A SIGTERM to every process of the service (systemd's stop with its default KillMode) reaches
