@@ -1,12 +1,26 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import { tuneHeapForStart } from './app/heap-tuning';
-import { configOrExit, connectionCapsOrExit, helpOrContinue } from './app/startup';
+import { configOrExit, connectionCapsOrExit, fail, helpOrContinue } from './app/startup';
+
+/**
+ * A role's module, from its chunk beside main.js (webpack's loader throws before it returns a
+ * promise): one missing, as when main.js is copied alone, stops the start with one line.
+ */
+async function load<T>(module: () => Promise<T>): Promise<T> {
+  try {
+    return await module();
+  } catch (error) {
+    const first = (error as Error).message.split('\n')[0];
+    return fail(`cannot load the server's code (${first}): install the whole ${dirname(__filename)} directory, not main.js alone`, 1);
+  }
+}
 
 /**
  * Reads the settings, then loads only what this process runs: a worker, a cluster's primary (which
- * holds no node, and loads none of the code that loads, decodes, indexes or renders them), or a single process serving
- * everything (WORKERS=1).
+ * holds no node, and loads none of the code that loads, decodes, indexes or renders them), or a
+ * single process serving everything (WORKERS=1).
  */
 async function main(): Promise<void> {
   helpOrContinue(process.argv.slice(2));
@@ -14,10 +28,10 @@ async function main(): Promise<void> {
   // Each process holds its own connections, so each checks its own open-file limit.
   const caps = connectionCapsOrExit(config);
   tuneHeapForStart(config);
-  if (cluster.isWorker) return (await import('./app/cluster/worker')).runWorker(config, caps);
+  if (cluster.isWorker) return (await load(() => import('./app/cluster/worker'))).runWorker(config, caps);
   const workers = config.workers ?? availableParallelism();
-  if (workers > 1) return (await import('./app/cluster/primary')).runPrimary(config, workers);
-  return (await import('./app/single')).runSingle(config, caps);
+  if (workers > 1) return (await load(() => import('./app/cluster/primary'))).runPrimary(config, workers);
+  return (await load(() => import('./app/single'))).runSingle(config, caps);
 }
 
 void main();

@@ -267,6 +267,27 @@ describe('start-up checks', () => {
     }
   });
 
+  it('main.js copied without the chunks beside it stops start-up with one line naming its directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'main-alone-'));
+    try {
+      const alone = join(dir, 'main.js');
+      writeFileSync(alone, readFileSync(SERVER));
+      for (const WORKERS of ['1', '2']) {
+        const exit = await runToExit(process.execPath, [alone], {
+          env: { PATH: process.env['PATH'], NODE_PATH: join(WORKSPACE, 'node_modules'), INVENTORY_FILE: INVENTORY, WORKERS },
+        });
+        expect(exit.code).toBe(1);
+        expect(exit.stderr).toMatch(
+          new RegExp(
+            `^ironic-metadata: cannot load the server's code \\(Cannot find module '\\./\\d+\\.chunk\\.js'\\): install the whole ${dir} directory, not main\\.js alone\\n$`,
+          ),
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.each(['--bogus', 'help', '--version'])('the argument %s stops start-up with one line pointing at --help', async (argument) => {
     const exit = await runToExit(process.execPath, [SERVER, argument], { env: { PATH: process.env['PATH'], INVENTORY_FILE: INVENTORY } });
     expect(exit).toMatchObject({
