@@ -1,3 +1,5 @@
+// Before the decorators below: they record their parameters' types through Reflect.metadata.
+import 'reflect-metadata';
 import { hash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { TYPES } from '@ironic-metadata/container';

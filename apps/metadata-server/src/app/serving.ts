@@ -11,7 +11,7 @@ import { buildServiceContainer } from './service-container';
 import { SERVICE_METRICS } from './service-metrics';
 import { addressWait, fail, filesOrExit } from './startup';
 
-/** The container, with the nodes' listener bound; a vendor data or token key file that cannot be used stops start-up. */
+/** The container, with the nodes' listener bound; a file the settings name that cannot be used (VENDOR_DATA_FILE, OS_CACERT, OS_CERT, OS_KEY, IMDS_TOKEN_KEY_FILE) stops start-up (`filesOrExit`). */
 export function containerOrExit(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = filesOrExit(() => buildServiceContainer(config, overrides));
   container.bind(MetadataListener).toSelf();

@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import type { Config } from '@ironic-metadata/config';
 import { TYPES } from '@ironic-metadata/container';
 import { catalogView, createAdminApp } from './admin-app';

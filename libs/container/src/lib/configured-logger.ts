@@ -6,7 +6,7 @@ export function siteFields(config: Config): { site: string } | undefined {
   return config.siteId === undefined ? undefined : { site: config.siteId };
 }
 
-/** The logger the settings ask for: LOG_LEVEL's lines on stdout, each with SITE_ID's `site` field. */
+/** The logger the settings ask for: LOG_LEVEL's lines (on stderr, createLogger's default), each with SITE_ID's `site` field. */
 export function configuredLogger(config: Config): Logger {
   return createLogger({ level: config.logLevel, fields: siteFields(config) });
 }
