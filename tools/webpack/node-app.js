@@ -1,4 +1,4 @@
-const { join, resolve } = require('node:path');
+const { join, resolve, sep } = require('node:path');
 const { TsconfigPathsPlugin } = require('tsconfig-paths-webpack-plugin');
 
 const WORKSPACE = resolve(__dirname, '../..');
@@ -37,7 +37,7 @@ module.exports = function nodeAppConfig(name, options = {}) {
         },
         // Our libraries run nothing when imported: of a library's entry point, a program gets the
         // modules behind what it imports, not all of them (a cluster's primary, the bench's servers).
-        { include: join(WORKSPACE, 'libs'), sideEffects: false },
+        { include: join(WORKSPACE, 'libs') + sep, sideEffects: false },
       ],
     },
     // Anything that is not a relative path or one of our own libraries is an npm package or a Node built-in.

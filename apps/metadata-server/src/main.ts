@@ -4,16 +4,24 @@ import { dirname } from 'node:path';
 import { tuneHeapForStart } from './app/heap-tuning';
 import { configOrExit, connectionCapsOrExit, fail, helpOrContinue } from './app/startup';
 
+/** What a missing chunk's require throws (webpack loads chunks with node's require). */
+const MISSING_CHUNK = /^Cannot find module '\.\/[^']+\.chunk\.js'/;
+
 /**
  * A role's module, from its chunk beside main.js (webpack's loader throws before it returns a
- * promise): one missing, as when main.js is copied alone, stops the start with one line.
+ * promise): a missing chunk (main.js copied alone) or npm package stops the start with one line
+ * saying what to install; any other error keeps its stack.
  */
 async function load<T>(module: () => Promise<T>): Promise<T> {
   try {
     return await module();
   } catch (error) {
-    const first = (error as Error).message.split('\n')[0];
-    return fail(`cannot load the server's code (${first}): install the whole ${dirname(__filename)} directory, not main.js alone`, 1);
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code !== 'MODULE_NOT_FOUND') throw error;
+    const first = message.split('\n')[0];
+    if (MISSING_CHUNK.test(first))
+      return fail(`cannot load the server's code (${first}): install the whole ${dirname(__filename)} directory, not main.js alone`, 1);
+    return fail(`cannot load the server's code (${first}): install its npm dependencies (npm ci --omit=dev)`, 1);
   }
 }
 

@@ -36,7 +36,7 @@ const YOUNG_GENERATION_PROBE = `
 const MiB = 1024 * 1024;
 
 describe('heap tuning (OPTIMIZE_FOR)', () => {
-  it('memory: V8 favours memory, and its young generation keeps its first size until the process serves, then grows', () => {
+  it('memory: V8 favours memory, and its young generation keeps its first size until the process listens, then grows', () => {
     const flags = flagsFor({});
     expect(flags).toEqual({ start: ['--optimize-for-size', '--semi-space-growth-factor=1'], serving: ['--semi-space-growth-factor=2'] });
     const probe = spawnSync(process.execPath, ['-e', YOUNG_GENERATION_PROBE, JSON.stringify(flags)], {
@@ -50,9 +50,12 @@ describe('heap tuning (OPTIMIZE_FOR)', () => {
     expect(sizes.serving).toBeGreaterThanOrEqual(4 * sizes.starting);
   });
 
-  it('memory: a --semi-space-growth-factor the operator gave node is left as given', () => {
-    expect(flagsFor({}, ['--semi-space-growth-factor=4'])).toEqual({ start: ['--optimize-for-size'], serving: [] });
-  });
+  it.each(['--semi-space-growth-factor=4', '--semi_space_growth_factor=4', '-semi-space-growth-factor=4'])(
+    'memory: a growth factor the operator gave node (%s) is left as given',
+    (option) => {
+      expect(flagsFor({}, ['--enable-source-maps', option])).toEqual({ start: ['--optimize-for-size'], serving: [] });
+    },
+  );
 
   it("speed: V8's defaults, untouched", () => {
     expect(flagsFor({ OPTIMIZE_FOR: 'speed' })).toEqual({ start: [], serving: [] });

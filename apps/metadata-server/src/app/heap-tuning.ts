@@ -5,20 +5,18 @@ import type { Config } from '@ironic-metadata/config';
 const V8_SEMI_SPACE_GROWTH_FACTOR = 2;
 const GROWTH_FLAG = '--semi-space-growth-factor';
 
-/** Where the flags go, and the node options the operator gave: V8's and this process's, but for tests. */
+/** Where the flags go, and the options the operator gave node: V8's and this process's, but for tests. */
 export interface HeapFlags {
   set(flag: string): void;
   given: readonly string[];
 }
 
-const V8_FLAGS: HeapFlags = {
-  set: setFlagsFromString,
-  get given() {
-    return [...process.execArgv, ...(process.env['NODE_OPTIONS'] ?? '').split(/\s+/)];
-  },
-};
+// node refuses V8's heap flags in NODE_OPTIONS: only its command line can give them.
+const V8_FLAGS: HeapFlags = { set: setFlagsFromString, given: process.execArgv };
 
-const operatorSetsGrowth = (flags: HeapFlags) => flags.given.some((option) => option.split('=')[0] === GROWTH_FLAG);
+/** V8 takes a flag with one dash or two, and `_` for `-`: `--semi_space_growth_factor=4` is this one too. */
+const operatorSetsGrowth = (flags: HeapFlags) =>
+  flags.given.some((option) => option.split('=')[0].replace(/^--?/, '').replaceAll('_', '-') === GROWTH_FLAG.slice(2));
 
 /**
  * OPTIMIZE_FOR=memory, called as a process starts, before the rest of the program loads: V8 favours
