@@ -2,4 +2,4 @@ export { TYPES } from './lib/types';
 export { buildContainer, type ContainerMetrics, type ContainerOverrides } from './lib/build-container';
 export { configuredLogger, siteFields } from './lib/configured-logger';
 export { nodeSourceSummary } from './lib/node-source-summary';
-export { readConfiguredFiles } from './lib/configured-files';
+export { configuredFileProblem, readConfiguredFiles } from './lib/configured-files';

@@ -1,8 +1,7 @@
 import { ConfigError, loadConfig, settingsToCheck, type Config } from '@ironic-metadata/config';
-import { buildContainer, TYPES } from '@ironic-metadata/container';
+import { buildContainer, configuredFileProblem, TYPES } from '@ironic-metadata/container';
 import { IronicConnectionError, IronicError } from '@ironic-metadata/ironic-client';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
-import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
 import type { IndexedNode, LeaseFile, NodeIndex } from '@ironic-metadata/node-discovery';
 import type { Container } from 'inversify';
 import { startProgress } from './progress';
@@ -55,9 +54,8 @@ export function cliContainer(options: SourceOptions): { config: Config; containe
   try {
     return { config, container: buildContainer(config, { logger: cliLogger(config) }) };
   } catch (error) {
-    if (error instanceof VendorDataError || error instanceof TokenKeyFileError)
-      throw new UsageError(`invalid configuration: ${error.message}`);
-    if (error instanceof ConfigError) throw new UsageError(error.message);
+    const problem = configuredFileProblem(error);
+    if (problem) throw new UsageError(problem);
     throw error;
   }
 }

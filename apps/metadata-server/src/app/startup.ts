@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, settingsListing, type Config } from '@ironic-metadata/config';
-import { TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
+import { configuredFileProblem } from '@ironic-metadata/container';
 import type { AddressWait } from './listen';
 import { ConnectionCapError, connectionCaps, openFileSoftLimit, type ConnectionCaps } from './open-file-limit';
 
@@ -43,15 +43,15 @@ export function configOrExit(): Config {
 
 /**
  * What `read` answers from the files the settings name (`readConfiguredFiles`, or a container built
- * with them); one it cannot use (VendorDataError, TokenKeyFileError, ConfigError) stops start-up
- * with one line.
+ * with them); one it cannot use stops start-up with the line `configuredFileProblem` gives, as the
+ * CLI prints it.
  */
 export function filesOrExit<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof VendorDataError || error instanceof TokenKeyFileError) fail(`invalid configuration: ${error.message}`, 2);
-    if (error instanceof ConfigError) fail(error.message, 2);
+    const problem = configuredFileProblem(error);
+    if (problem) fail(problem, 2);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
-import type { Config } from '@ironic-metadata/config';
+import { ConfigError, type Config } from '@ironic-metadata/config';
 import type { IronicTlsOptions } from '@ironic-metadata/ironic-client';
-import { readTokenKeyFile } from '@ironic-metadata/metadata';
+import { readTokenKeyFile, TokenKeyFileError, VendorDataError } from '@ironic-metadata/metadata';
 import { readIronicTls } from './ironic-tls';
 import { readStaticVendorData } from './static-vendor-data';
 
@@ -27,4 +27,16 @@ export function readConfiguredFiles(config: Config): ConfiguredFiles {
     ironicTls: config.source.kind === 'ironic' ? readIronicTls(config.source.tls) : undefined,
     tokenKeys: config.imdsTokenKeyFile ? readTokenKeyFile(config.imdsTokenKeyFile) : undefined,
   };
+}
+
+/**
+ * The one line that names what is wrong with a file the settings name, for an error that
+ * `readConfiguredFiles` (or `buildContainer`) threw; undefined for any other error. The server and
+ * the CLI print the same line.
+ */
+export function configuredFileProblem(error: unknown): string | undefined {
+  if (error instanceof VendorDataError || error instanceof TokenKeyFileError) return `invalid configuration: ${error.message}`;
+  // Its message already begins "invalid configuration: " (ironic-tls).
+  if (error instanceof ConfigError) return error.message;
+  return undefined;
 }
