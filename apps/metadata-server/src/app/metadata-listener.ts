@@ -96,7 +96,7 @@ export class MetadataListener {
       return;
     }
     const reply = refusalReply(error instanceof RefusedRequest ? error.refusal : refuse(500));
-    response.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length }).end(reply.body);
+    response.writeHead(reply.status, Object.assign({}, reply.headers, { 'content-length': reply.body.length })).end(reply.body);
   }
 }
 
@@ -151,7 +151,7 @@ function send(request: IncomingMessage, response: ServerResponse, reply: Metadat
       return;
     }
   }
-  response.writeHead(reply.status, { ...reply.headers, 'content-length': reply.body.length });
+  response.writeHead(reply.status, Object.assign({}, reply.headers, { 'content-length': reply.body.length }));
   // Node's server leaves the body out of an answer to HEAD.
   response.end(reply.body);
 }

@@ -9,7 +9,7 @@ import { SERVICE_METRICS, ServiceMetrics } from './service-metrics';
  */
 export function buildServiceContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const metrics = new ServiceMetrics(siteFields(config));
-  const container = buildContainer(config, { ...overrides, metrics });
+  const container = buildContainer(config, Object.assign({}, overrides, { metrics }));
   container.bind(SERVICE_METRICS).toConstantValue(metrics);
   return container;
 }

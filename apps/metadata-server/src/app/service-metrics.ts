@@ -154,7 +154,7 @@ export class ServiceMetrics implements ContainerMetrics {
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         const kind = GC_KINDS.get((entry as PerformanceEntry & { detail?: NodeGCPerformanceDetail }).detail?.kind ?? -1) ?? 'other';
-        pauses.inc({ ...labels, kind }, entry.duration / 1000);
+        pauses.inc(Object.assign({}, labels, { kind }), entry.duration / 1000);
         longestPauseMs.set(kind, Math.max(longestPauseMs.get(kind) ?? 0, entry.duration));
       }
     }).observe({ entryTypes: ['gc'] });
@@ -180,7 +180,7 @@ export class ServiceMetrics implements ContainerMetrics {
         this.set(labels, delay.percentile(99) / 1e9);
         max.set(labels, delay.max / 1e9);
         for (const [kind, ms] of longestPauseMs) {
-          longestPause.set({ ...labels, kind }, ms / 1000);
+          longestPause.set(Object.assign({}, labels, { kind }), ms / 1000);
           longestPauseMs.set(kind, 0);
         }
         delay.reset();

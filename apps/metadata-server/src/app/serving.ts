@@ -49,7 +49,7 @@ export function listenForNodes(config: Config, container: Container, caps: Conne
     container.get(TYPES.Logger),
   );
   const handler = container.get(MetadataListener).handle;
-  const wait = { ...addressWait(config, 'BIND_ADDR', container.get(TYPES.Logger)), ...(waitForAddress ? {} : { waitMs: 0 }) };
+  const wait = Object.assign({}, addressWait(config, 'BIND_ADDR', container.get(TYPES.Logger)), waitForAddress ? {} : { waitMs: 0 });
   return Promise.all(config.bindAddrs.map((address) => listen(handler, address, config.bindPort, wait, config.connections, guard))).catch(
     (error: Error) => fail(error.message, 1),
   );

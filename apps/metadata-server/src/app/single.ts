@@ -30,15 +30,17 @@ export async function runSingle(config: Config, caps: ConnectionCaps): Promise<v
   const servers = [...nodeServers, admin];
   heapServing(config);
   const endpoints = config.bindAddrs.map((address, i) => `http://${hostPort(address, boundPort(servers[i]))}`);
-  logger.info(`serving metadata for ${catalog.source.description} on ${endpoints.join(', ')}`, {
-    ...catalog.status(),
-    port: boundPort(servers[0]),
-    admin: `http://${hostPort(config.adminBindAddr, boundPort(admin))}`,
-    adminPort: boundPort(admin),
-    maxConnections: caps.maxConnections,
-    maxConnectionsPerClient: caps.maxConnectionsPerClient,
-    openFiles: caps.openFiles,
-  });
+  logger.info(
+    `serving metadata for ${catalog.source.description} on ${endpoints.join(', ')}`,
+    Object.assign({}, catalog.status(), {
+      port: boundPort(servers[0]),
+      admin: `http://${hostPort(config.adminBindAddr, boundPort(admin))}`,
+      adminPort: boundPort(admin),
+      maxConnections: caps.maxConnections,
+      maxConnectionsPerClient: caps.maxConnectionsPerClient,
+      openFiles: caps.openFiles,
+    }),
+  );
 
   // SIGHUP: read the node source and the lease file again now, as after an edit.
   process.on('SIGHUP', () => {

@@ -155,7 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sett
   const { source, ...rest } = draft;
   const disagreement = settingsDisagreement(rest as Omit<Config, 'source'>);
   if (disagreement) throw new ConfigError(`invalid configuration: ${disagreement}`);
-  return { ...(rest as Omit<Config, 'source'>), source: nodeSource(source as SourceFields) };
+  return Object.assign({}, rest as Omit<Config, 'source'>, { source: nodeSource(source as SourceFields) });
 }
 
 function fill(target: Record<string, unknown>, field: string, value: unknown): void {

@@ -44,7 +44,7 @@ export async function decodeConfigDrive(value: unknown, options: DecodeOptions =
  * @public
  */
 export function configDriveFromJson(json: ConfigDriveJson): ConfigDrive {
-  return assembleConfigDrive({ ...renderConfigDriveJson(json), vendorData: undefined });
+  return assembleConfigDrive(Object.assign({}, renderConfigDriveJson(json), { vendorData: undefined }));
 }
 
 function parseJsonObject(text: string): ConfigDriveJson {

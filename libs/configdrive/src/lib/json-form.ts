@@ -98,9 +98,10 @@ export interface IronicNodeIdentity {
  * @public
  */
 export function withIronicNodeDefaults(metaData: Record<string, unknown>, node: IronicNodeIdentity): Record<string, unknown> {
-  return {
-    ...metaData,
-    ...('uuid' in metaData ? {} : { uuid: node.uuid }),
-    ...('name' in metaData || !node.name ? {} : { name: node.name }),
-  };
+  // Entries are defined, not assigned: a drive's own `__proto__` key stays a plain key.
+  return Object.fromEntries([
+    ...Object.entries(metaData),
+    ...('uuid' in metaData ? [] : [['uuid', node.uuid]]),
+    ...('name' in metaData || !node.name ? [] : [['name', node.name]]),
+  ]);
 }

@@ -106,12 +106,13 @@ export function nocloudNetworkConfig(networkData: NetworkData): NetworkConfigV2 
     } else {
       ethernets.push([
         name,
-        {
-          ...(link.ethernet_mac_address ? { match: { macaddress: link.ethernet_mac_address.toLowerCase() } } : {}),
-          ...(referenced.has(link.id) ? { 'set-name': name } : {}),
-          ...mtu,
-          ...addressing,
-        },
+        Object.assign(
+          {},
+          link.ethernet_mac_address ? { match: { macaddress: link.ethernet_mac_address.toLowerCase() } } : {},
+          referenced.has(link.id) ? { 'set-name': name } : {},
+          mtu,
+          addressing,
+        ),
       ]);
     }
   }
@@ -181,12 +182,13 @@ function addressingOf(networks: readonly Network[], services: readonly NetworkSe
   const dns = [...networks.flatMap((network) => network.services ?? []), ...services]
     .filter((service) => service.type === 'dns')
     .map((service) => service.address);
-  return {
-    ...device,
-    ...(addresses.length > 0 ? { addresses } : {}),
-    ...(routes.length > 0 ? { routes } : {}),
-    ...(dns.length > 0 ? { nameservers: { addresses: [...new Set(dns)] } } : {}),
-  };
+  return Object.assign(
+    {},
+    device,
+    addresses.length > 0 ? { addresses } : {},
+    routes.length > 0 ? { routes } : {},
+    dns.length > 0 ? { nameservers: { addresses: [...new Set(dns)] } } : {},
+  );
 }
 
 /** `10.0.0.5` + `255.255.255.0` -> `10.0.0.5/24`; `2001:db8::5` + `ffff:ffff:ffff:ffff::` -> `/64`. */

@@ -88,14 +88,18 @@ export function withClientAddress(metadata: InstanceMetadata, address: string, m
   if (ec2.localIpv4 !== undefined || !isIPv4(address)) return metadata;
   const leased = mac === undefined ? undefined : normalizeMac(mac);
   const target = ec2.interfaces.find((nic) => nic.mac === leased)?.mac ?? ec2.mac;
-  const interfaces = ec2.interfaces.map((nic) => (nic.mac === target ? { ...nic, localIpv4s: [...nic.localIpv4s, address] } : nic));
-  return { ...metadata, ec2: { ...ec2, localIpv4: address, mac: target, interfaces: numbered(interfaces, target) } };
+  const interfaces = ec2.interfaces.map((nic) =>
+    nic.mac === target ? Object.assign({}, nic, { localIpv4s: [...nic.localIpv4s, address] }) : nic,
+  );
+  return Object.assign({}, metadata, {
+    ec2: Object.assign({}, ec2, { localIpv4: address, mac: target, interfaces: numbered(interfaces, target) }),
+  });
 }
 
 /** `device-number` 0 for the primary NIC, then 1, 2, ... in link order. */
 function numbered(interfaces: readonly Ec2Interface[], primaryMac: string | undefined): Ec2Interface[] {
   let next = 1;
-  return interfaces.map((nic) => ({ ...nic, deviceNumber: nic.mac === primaryMac ? 0 : next++ }));
+  return interfaces.map((nic) => Object.assign({}, nic, { deviceNumber: nic.mac === primaryMac ? 0 : next++ }));
 }
 
 /**

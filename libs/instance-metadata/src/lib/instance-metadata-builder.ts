@@ -58,7 +58,7 @@ export function buildInstanceMetadata(entry: InstanceSource, options: BuildOptio
     launchIndex: typeof meta.launch_index === 'number' ? meta.launch_index : 0,
     projectId: stringOr(meta.project_id, node.owner ?? '') || undefined,
     publicKeys: publicKeys(drive, node),
-    meta: { ...stringValues(node.properties), ...stringValues(meta.meta ?? {}) },
+    meta: Object.fromEntries([...stringEntries(node.properties), ...stringEntries(meta.meta ?? {})]),
     userData: drive?.userData ?? (info.user_data !== undefined ? Buffer.from(info.user_data, 'utf8') : undefined),
     networkData,
     storedNetworkData,
@@ -110,12 +110,10 @@ function publicKeys(drive: ConfigDrive | undefined, node: IronicNode): PublicKey
 }
 
 /** Nova's `meta` carries strings only. */
-function stringValues(record: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(record)
-      .filter(([, value]) => value !== null && value !== undefined)
-      .map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]),
-  );
+function stringEntries(record: Record<string, unknown>): [string, string][] {
+  return Object.entries(record)
+    .filter(([, value]) => value !== null && value !== undefined)
+    .map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
 }
 
 function stringOr(value: unknown, fallback: string): string {

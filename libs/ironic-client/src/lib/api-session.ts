@@ -154,7 +154,7 @@ export class ApiSession {
     const send = async (credentials: AuthCredentials) => {
       const { baseUrl, target } = this.locate(credentials);
       const url = buildUrl(baseUrl, path, query);
-      const headers = { ...versionHeaders, ...credentials.headers };
+      const headers = Object.assign({}, versionHeaders, credentials.headers);
       // A PATCH or PUT may have been applied even if no answer came: repeat it only if it never left.
       const answer = await this.transport.send({ method, url, headers, body, idempotent: method === 'GET', target });
       return { url, answer };

@@ -137,7 +137,7 @@ export class IronicClient {
       const fields = this.selectFields('node', NODE_FIELD_VERSIONS, options.fields, version);
       return {
         path: fields ? '/nodes' : '/nodes/detail',
-        query: { ...query, fields: fields?.join(',') },
+        query: Object.assign({}, query, { fields: fields?.join(',') }),
         schema: schemaForFields(ironicNodeSchema, fields),
       };
     });
@@ -210,7 +210,7 @@ export class IronicClient {
     const limit = paging.limit === undefined ? undefined : positiveInteger(paging.limit, 'limit');
     const fetchPage = async ({ limit, marker }: PageRequest) => {
       const { path, query, schema } = await prepare();
-      const answer = await this.session.request({ method: 'GET', path, query: { ...query, limit, marker } });
+      const answer = await this.session.request({ method: 'GET', path, query: Object.assign({}, query, { limit, marker }) });
       const page = parsePage<T>(answer, key, schema);
       if (page.invalid.length > 0) {
         this.options.logger.warn(`${answer.method} ${answer.url}: left out ${key} that do not have the expected shape`, {

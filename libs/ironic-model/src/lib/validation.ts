@@ -155,7 +155,9 @@ function innermostIssues(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[
     if (issue.code !== 'invalid_union') return [issue];
     const matched = issue.errors.filter((option) => option.length > 0 && option.every((inner) => inner.path.length > 0));
     if (matched.length !== 1) return [issue];
-    return innermostIssues(matched[0].map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as z.core.$ZodIssue));
+    return innermostIssues(
+      matched[0].map((inner) => Object.assign({}, inner, { path: [...issue.path, ...inner.path] }) as z.core.$ZodIssue),
+    );
   });
 }
 

@@ -48,7 +48,7 @@ export class MetadataRenderer {
         return (seed ??= seeds.next());
       },
     });
-    if (seed === undefined || rendered.status !== 200) return { ...rendered, freshOnEveryRead: false };
+    if (seed === undefined || rendered.status !== 200) return Object.assign({}, rendered, { freshOnEveryRead: false });
     // The seed was drawn after the metadata was built, so these 684 random characters occur once.
     const seedAt = rendered.body.indexOf(seed, 0, 'latin1');
     if (md && seedAt !== -1) {
@@ -59,6 +59,6 @@ export class MetadataRenderer {
       body.fill('A', seedAt, seedAt + seed.length, 'latin1');
       this.seeded.set(md, { path, contentType: rendered.contentType, body, seedAt });
     }
-    return { ...rendered, freshOnEveryRead: true };
+    return Object.assign({}, rendered, { freshOnEveryRead: true });
   }
 }

@@ -124,7 +124,7 @@ export class MetadataResponder {
   async respond(request: MetadataRequest): Promise<MetadataReply> {
     const verdict = this.paths.verdict(request.path, this.now());
     const answer = await this.answer(request, verdict);
-    return { ...answer, family: verdict.routed.family };
+    return Object.assign({}, answer, { family: verdict.routed.family });
   }
 
   private async answer(request: MetadataRequest, { refused, routed }: PathVerdict): Promise<Answer> {

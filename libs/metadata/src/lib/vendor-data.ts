@@ -43,7 +43,8 @@ export class DynamicVendorData implements VendorDataProvider {
    * `vendor_data2.json` carries them. Throws VendorDataError as `documentsFor` does.
    */
   async applyTo(md: InstanceMetadata): Promise<InstanceMetadata> {
-    return { ...md, vendorData2: { ...md.vendorData2, ...(await this.documentsFor(md)) } };
+    const documents = await this.documentsFor(md);
+    return Object.assign({}, md, { vendorData2: Object.fromEntries([...Object.entries(md.vendorData2), ...Object.entries(documents)]) });
   }
 
   async documentsFor(md: InstanceMetadata): Promise<Record<string, unknown>> {

@@ -187,7 +187,7 @@ export class IronicNodeSource implements NodeSource {
       this.nodes.clear();
       for (const [uuid, entry] of listed) {
         const patch = patched.get(uuid);
-        this.nodes.set(uuid, patch && patch !== entry ? { ...entry, node: patch.node } : entry);
+        this.nodes.set(uuid, patch && patch !== entry ? Object.assign({}, entry, { node: patch.node }) : entry);
       }
       return changed || patched.size > 0;
     });

@@ -345,7 +345,7 @@ export class NodeIndex {
   /** The same answer as `match`, with a step for each matcher tried, in order. */
   lookup(clientIp: string, leases?: LeaseLookup): Lookup {
     const trace: MatchStep[] = [];
-    return { ...this.find(normalizeIp(clientIp), leases, trace), trace };
+    return Object.assign({}, this.find(normalizeIp(clientIp), leases, trace), { trace });
   }
 
   /** `trace?.push(...)` builds a step's strings only when there is a trace to keep them. */

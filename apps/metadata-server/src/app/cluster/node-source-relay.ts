@@ -113,7 +113,9 @@ export class BroadcastingNodeSource implements NodeSource {
     }
     // The relays get the PATCHes answered meanwhile after this load's pieces; the syncer's catalog,
     // which builds its index from this answer, gets them in it.
-    return patched.size === 0 ? inventory : { ...inventory, nodes: inventory.nodes.map((node) => patched.get(node.uuid) ?? node) };
+    return patched.size === 0
+      ? inventory
+      : Object.assign({}, inventory, { nodes: inventory.nodes.map((node) => patched.get(node.uuid) ?? node) });
   }
 
   private broadcastAll(messages: ToWorker[]): Promise<unknown> {

@@ -160,7 +160,7 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
         if (!syncer?.isConnected()) unanswered(worker.id, message.id);
         else {
           forwarded.set(`${worker.id} ${message.id}`, { from: worker.id, id: message.id });
-          send(syncer, { ...message, from: worker.id });
+          send(syncer, Object.assign({}, message, { from: worker.id }));
         }
         break;
       case 'ironic-metadata:broadcast':
@@ -243,11 +243,9 @@ export async function runPrimary(config: Config, workers: number): Promise<void>
   // A new syncer's first inventory replaces every relay's: a relay forked before it needs nothing more.
   const fork = (asSyncer: boolean) => {
     if (stopping) return;
-    const worker = cluster.fork({
-      ...env,
-      [WORKER_ENV.role]: asSyncer ? 'syncer' : 'relay',
-      ...(fleetEverSent ? { [WORKER_ENV.late]: '1' } : {}),
-    });
+    const worker = cluster.fork(
+      Object.assign({}, env, { [WORKER_ENV.role]: asSyncer ? 'syncer' : 'relay' }, fleetEverSent ? { [WORKER_ENV.late]: '1' } : {}),
+    );
     started.set(worker.id, Date.now());
     queues.set(worker.id, new Promise((resolve) => awaitingHello.set(worker.id, resolve)));
     if (asSyncer) syncer = worker;

@@ -64,7 +64,7 @@ export function readIso9660(image: Buffer, limits: Partial<Iso9660ReadLimits> = 
   const rockRidgeSkip = suspSkipLength(firstRecordOf(image, roots.primaryRoot).systemUse);
   const naming: Iso9660Naming = rockRidgeSkip !== undefined ? 'rock-ridge' : roots.jolietRoot ? 'joliet' : 'iso9660';
   const root = naming === 'joliet' ? (roots.jolietRoot as DirectoryRecord) : roots.primaryRoot;
-  const walk = new TreeWalk(image, naming, rockRidgeSkip, { ...DEFAULT_ISO9660_READ_LIMITS, ...limits });
+  const walk = new TreeWalk(image, naming, rockRidgeSkip, Object.assign({}, DEFAULT_ISO9660_READ_LIMITS, limits));
   return { volumeId: roots.volumeId, naming, files: walk.filesUnder(root) };
 }
 

@@ -69,12 +69,12 @@ export function writeIso9660(files: ReadonlyMap<string, Uint8Array>, options: Is
   trees.forEach((tree, index) => {
     const locate = locator(tree, fileExtents);
     const rootRecord = encodeDirectoryRecord(
-      { ...locate(root), flags: DIRECTORY_FLAG, identifier: SELF_IDENTIFIER, systemUse: Buffer.alloc(0) },
+      Object.assign({}, locate(root), { flags: DIRECTORY_FLAG, identifier: SELF_IDENTIFIER, systemUse: Buffer.alloc(0) }),
       date,
     );
     const content = { kind: tree.kind, volumeId: options.volumeId, publisher: options.publisher ?? '', application: APPLICATION };
     put(
-      encodeVolumeDescriptor({ ...content, volumeSectors: nextSector, pathTable: tree.pathTable, rootRecord, date }),
+      encodeVolumeDescriptor(Object.assign({}, content, { volumeSectors: nextSector, pathTable: tree.pathTable, rootRecord, date })),
       FIRST_DESCRIPTOR_SECTOR + index,
     );
     put(encodePathTable(tree.directories, tree.directoryExtents, 'little'), tree.pathTable.littleEndianSector);
@@ -83,7 +83,7 @@ export function writeIso9660(files: ReadonlyMap<string, Uint8Array>, options: Is
       directory.entries.forEach((entry, e) => {
         const flags = entry.target.kind === 'directory' ? DIRECTORY_FLAG : 0;
         const record = encodeDirectoryRecord(
-          { ...locate(entry.target), flags, identifier: entry.identifier, systemUse: entry.systemUse },
+          Object.assign({}, locate(entry.target), { flags, identifier: entry.identifier, systemUse: entry.systemUse }),
           date,
         );
         put(record, tree.directoryExtents[d], directory.offsets[e]);

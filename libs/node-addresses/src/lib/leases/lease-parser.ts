@@ -139,18 +139,22 @@ function ipv4Lease(common: Common, hardware: string): Ipv4Lease | string {
   const parsed = parseHardwareAddress(hardware);
   if (!parsed) return `expected a MAC address (or TYPE-hex bytes for other hardware), found "${hardware}"`;
   const found = ethernetMac(parsed.hardwareType, parsed.address);
-  const lease: Ipv4Lease = { ...common, family: 4, hardwareType: parsed.hardwareType, hardwareAddress: hexBytes(parsed.address) };
-  return 'mac' in found ? { ...lease, mac: found.mac } : { ...lease, noMac: `its hardware address ${hardware}: ${found.noMac}` };
+  const lease: Ipv4Lease = Object.assign({}, common, {
+    family: 4 as const,
+    hardwareType: parsed.hardwareType,
+    hardwareAddress: hexBytes(parsed.address),
+  });
+  return Object.assign(lease, 'mac' in found ? { mac: found.mac } : { noMac: `its hardware address ${hardware}: ${found.noMac}` });
 }
 
 function ipv6Lease(common: Common, iaidField: string, serverDuid: string | undefined): Ipv6Lease | string {
   const iaid = /^(T?)(\d+)$/.exec(iaidField);
   if (!iaid || Number(iaid[2]) > IAID_MAX)
     return `expected the IAID of an IPv6 lease (a 32-bit number, "T" before it for a temporary address), found "${iaidField}"`;
-  const lease: Ipv6Lease = { ...common, family: 6, iaid: Number(iaid[2]), temporary: iaid[1] === 'T', serverDuid };
-  if (common.clientId === undefined) return { ...lease, noMac: 'it names no client DUID' };
+  const lease: Ipv6Lease = Object.assign({}, common, { family: 6 as const, iaid: Number(iaid[2]), temporary: iaid[1] === 'T', serverDuid });
+  if (common.clientId === undefined) return Object.assign(lease, { noMac: 'it names no client DUID' });
   const bytes = parseHexBytes(common.clientId);
-  if (!bytes) return { ...lease, noMac: `its client DUID "${common.clientId}" is not hex bytes as dnsmasq writes them` };
+  if (!bytes) return Object.assign(lease, { noMac: `its client DUID "${common.clientId}" is not hex bytes as dnsmasq writes them` });
   const duid = parseDuid(bytes);
-  return duid.mac ? { ...lease, duid, mac: duid.mac } : { ...lease, duid, noMac: `its client DUID ${duid.noMac}` };
+  return Object.assign(lease, duid.mac ? { duid, mac: duid.mac } : { duid, noMac: `its client DUID ${duid.noMac}` });
 }
