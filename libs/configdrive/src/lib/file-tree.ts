@@ -61,7 +61,7 @@ export function configDriveFromFiles(files: ConfigDriveFiles): ConfigDrive {
     vendorData2: json('vendor_data2.json'),
     userData: files.get(`${directory}/user_data`),
   });
-  return Object.assign({}, drive, { leftAside: [...leftAside, ...drive.leftAside] });
+  return Object.assign({}, drive, { leftAside: [...leftAside, ...drive.leftAside] } satisfies Partial<ConfigDrive>);
 }
 
 /**

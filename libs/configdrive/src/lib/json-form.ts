@@ -101,7 +101,7 @@ export function withIronicNodeDefaults(metaData: Record<string, unknown>, node: 
   // Entries are defined, not assigned: a drive's own `__proto__` key stays a plain key.
   return Object.fromEntries([
     ...Object.entries(metaData),
-    ...('uuid' in metaData ? [] : [['uuid', node.uuid]]),
-    ...('name' in metaData || !node.name ? [] : [['name', node.name]]),
+    ...('uuid' in metaData ? [] : [['uuid', node.uuid] as const]),
+    ...('name' in metaData || !node.name ? [] : [['name', node.name] as const]),
   ]);
 }

@@ -89,17 +89,19 @@ export function withClientAddress(metadata: InstanceMetadata, address: string, m
   const leased = mac === undefined ? undefined : normalizeMac(mac);
   const target = ec2.interfaces.find((nic) => nic.mac === leased)?.mac ?? ec2.mac;
   const interfaces = ec2.interfaces.map((nic) =>
-    nic.mac === target ? Object.assign({}, nic, { localIpv4s: [...nic.localIpv4s, address] }) : nic,
+    nic.mac === target ? Object.assign({}, nic, { localIpv4s: [...nic.localIpv4s, address] } satisfies Partial<Ec2Interface>) : nic,
   );
-  return Object.assign({}, metadata, {
-    ec2: Object.assign({}, ec2, { localIpv4: address, mac: target, interfaces: numbered(interfaces, target) }),
-  });
+  const located = { localIpv4: address, mac: target, interfaces: numbered(interfaces, target) } satisfies Partial<InstanceMetadata['ec2']>;
+  // eslint-disable-next-line no-restricted-syntax -- only ec2, a key it has, is replaced: the Map is reused (eslint.config.mjs)
+  return { ...metadata, ec2: Object.assign({}, ec2, located) };
 }
 
 /** `device-number` 0 for the primary NIC, then 1, 2, ... in link order. */
 function numbered(interfaces: readonly Ec2Interface[], primaryMac: string | undefined): Ec2Interface[] {
   let next = 1;
-  return interfaces.map((nic) => Object.assign({}, nic, { deviceNumber: nic.mac === primaryMac ? 0 : next++ }));
+  return interfaces.map((nic) =>
+    Object.assign({}, nic, { deviceNumber: nic.mac === primaryMac ? 0 : next++ } satisfies Partial<Ec2Interface>),
+  );
 }
 
 /**

@@ -73,7 +73,7 @@ export class ConfigDriveCache {
     if (!bytes) return drive;
     const digest = createHash('sha256').update(bytes).digest('base64');
     const kept = this.userData.get(digest)?.deref();
-    if (kept?.equals(bytes)) return Object.assign({}, drive, { userData: kept });
+    if (kept?.equals(bytes)) return Object.assign({}, drive, { userData: kept } satisfies Partial<ConfigDrive>);
     this.userData.set(digest, new WeakRef(bytes));
     this.released.register(bytes, digest);
     return drive;

@@ -368,6 +368,6 @@ function withNodes(entries: readonly IndexedNode[], nodes: readonly IronicNode[]
   const byUuid = new Map(nodes.map((node) => [node.uuid, node]));
   return entries.map((entry) => {
     const node = byUuid.get(entry.node.uuid);
-    return node ? Object.assign({}, entry, { node }) : entry;
+    return node ? Object.assign({}, entry, { node } satisfies Partial<IndexedNode>) : entry;
   });
 }
