@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, settingsToCheck, type Config } from '@ironic-metadata/config';
-import { buildContainer, configuredFileProblem, TYPES } from '@ironic-metadata/container';
+import { buildContainer, configuredFileProblem, TYPES, type ContainerOverrides } from '@ironic-metadata/container';
 import { IronicConnectionError, IronicError } from '@ironic-metadata/ironic-client';
 import { createLogger, type Logger } from '@ironic-metadata/logging';
 import type { IndexedNode, LeaseFile, NodeIndex } from '@ironic-metadata/node-discovery';
@@ -49,10 +49,13 @@ function cliLogger(config: Config): Logger {
 }
 
 /** The same container as the server, from the environment with the command line's overrides. */
-export function cliContainer(options: SourceOptions): { config: Config; container: Container } {
+export function cliContainer(
+  options: SourceOptions,
+  overrides: Omit<ContainerOverrides, 'logger'> = {},
+): { config: Config; container: Container } {
   const config = cliConfig(options);
   try {
-    return { config, container: buildContainer(config, { logger: cliLogger(config) }) };
+    return { config, container: buildContainer(config, { logger: cliLogger(config), ...overrides }) };
   } catch (error) {
     const problem = configuredFileProblem(error);
     if (problem) throw new UsageError(problem);

@@ -35,7 +35,7 @@ export interface ContainerOverrides {
   logger?: Logger;
   /** Replaces the node source the config selects. */
   nodeSource?: NodeSource;
-  /** Wraps the node source (a cluster's syncing worker passes what it loads on to the other workers). */
+  /** Wraps the node source (a cluster's syncing worker passes what it loads on to the other workers; the CLI keeps a node's stored drive). */
   relayNodeSource?: (source: NodeSource) => NodeSource;
   /** IMDSv2 token keys when IMDS_TOKEN_KEY_FILE is unset: one key the cluster's primary made for all its workers. */
   tokenKeys?: Buffer[];

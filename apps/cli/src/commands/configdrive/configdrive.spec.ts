@@ -101,6 +101,27 @@ describe('ironic-metadata configdrive', () => {
     expect(drive.files.map((file: { path: string }) => file.path)).toContain('openstack/latest/network_data.json');
   });
 
+  it("decodes a node's drive stored as base64, which the node index keeps only a reference to once decoded", async () => {
+    const image = join(dir, 'node-drive.b64');
+    await captured(() => configDriveBuildCommand(tree, { output: image }, reproducible));
+    const base64 = readFileSync(image, 'utf8');
+    // ConfigDriveCache replaces a stored drive of 1,024 characters or more by a reference.
+    expect(base64.length).toBeGreaterThanOrEqual(1024);
+    const inventory = JSON.parse(readFileSync(EXAMPLE_INVENTORY, 'utf8'));
+    const [node] = inventory.nodes;
+    node.instance_info.configdrive = base64;
+    writeFileSync(join(dir, 'iso-inventory.json'), JSON.stringify(inventory));
+
+    const shown = await captured(() => configDriveDecodeCommand(node.name, { inventory: join(dir, 'iso-inventory.json') }));
+    expect(shown.stderr.toString()).not.toMatch(/invalid base64/);
+    expect(shown.result).toBe(0);
+    expect(shown.stdout.toString()).toContain('stored as base64 of a gzipped ISO 9660 image');
+    const file = await captured(() =>
+      configDriveDecodeCommand(node.uuid, { inventory: join(dir, 'iso-inventory.json'), file: 'openstack/latest/user_data' }),
+    );
+    expect(file.stdout).toEqual(Buffer.from([0x23, 0x21, 0x00, 0xff]));
+  });
+
   it("shows a node's JSON drive as Ironic writes it to the disk: the node's uuid and name where the JSON has none", async () => {
     const inventory = JSON.parse(readFileSync(EXAMPLE_INVENTORY, 'utf8'));
     const [node] = inventory.nodes;

@@ -11,7 +11,7 @@ import {
   type ConfigDriveJson,
   type IronicNodeIdentity,
 } from '@ironic-metadata/configdrive';
-import { nodeLabel, type NodeIndex } from '@ironic-metadata/node-discovery';
+import { nodeLabel, type NodeIndex, type NodeSource } from '@ironic-metadata/node-discovery';
 import type { Command } from 'commander';
 import { exitWith, withHelp, withJsonOption, withSourceOptions } from '../../support/command-options';
 import { cliContainer, CommandFailure, EXIT, loadNodes, nodeIn, UsageError, type SourceOptions } from '../../support/context';
@@ -89,7 +89,8 @@ export async function configDriveDecodeCommand(source: string, options: DecodeOp
  */
 async function locateConfigDrive(source: string, options: SourceOptions): Promise<{ origin: string; value: unknown }> {
   if (statSync(source, { throwIfNoEntry: false })?.isFile()) return { origin: `file ${source}`, value: readDriveFile(source) };
-  const { container } = cliContainer(options);
+  const stored = new Map<string, unknown>();
+  const { container } = cliContainer(options, { relayNodeSource: (nodes) => notingStoredDrives(nodes, source, stored) });
   let index: NodeIndex;
   try {
     index = await loadNodes(container);
@@ -98,13 +99,29 @@ async function locateConfigDrive(source: string, options: SourceOptions): Promis
     throw new CommandFailure(`${source} is not a file here, so it was taken for a node: ${error.message}`);
   }
   const entry = nodeIn(index, source, 'no such file, and no node');
-  const value = entry.node.instance_info.configdrive;
+  const value = stored.has(entry.node.uuid) ? stored.get(entry.node.uuid) : entry.node.instance_info.configdrive;
   if (value === undefined || value === null || value === '') {
     throw new CommandFailure(
       `node ${nodeLabel(entry.node)} has no config drive: instance_info.configdrive is empty (it is given when the node is deployed)`,
     );
   }
   return { origin: `node ${nodeLabel(entry.node)}`, value: asIronicWritesIt(value, entry.node) };
+}
+
+/**
+ * `source`, noting the drive stored for each node `id` names (uuid or name) as it is loaded: once the
+ * index has decoded a long stored drive it keeps only a reference to it (ConfigDriveCache), and this
+ * command shows the drive as stored.
+ */
+function notingStoredDrives(source: NodeSource, id: string, stored: Map<string, unknown>): NodeSource {
+  return {
+    description: source.description,
+    load: async () => {
+      const inventory = await source.load();
+      for (const node of inventory.nodes) if (node.uuid === id || node.name === id) stored.set(node.uuid, node.instance_info.configdrive);
+      return inventory;
+    },
+  };
 }
 
 /** Ironic fills only a drive stored as an object (ironic/conductor/utils.py `get_configdrive_image`), and one whose meta_data is an object. */
