@@ -116,6 +116,9 @@ async function locateConfigDrive(source: string, options: SourceOptions): Promis
 function notingStoredDrives(source: NodeSource, id: string, stored: Map<string, unknown>): NodeSource {
   return {
     description: source.description,
+    patchNode: source.patchNode?.bind(source),
+    watch: source.watch?.bind(source),
+    forget: source.forget?.bind(source),
     load: async () => {
       const inventory = await source.load();
       for (const node of inventory.nodes) if (node.uuid === id || node.name === id) stored.set(node.uuid, node.instance_info.configdrive);
