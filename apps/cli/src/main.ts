@@ -32,6 +32,13 @@ addConfigDriveCommands(program);
 addDoctorCommand(program);
 addSettingsCommand(program);
 
+// A reader that stops early (`ironic-metadata settings | head`) closes the pipe after what it wanted:
+// stop quietly, as a program that SIGPIPE kills does (Node ignores SIGPIPE, so the write fails instead).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(EXIT.ok);
+});
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);

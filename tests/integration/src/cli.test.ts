@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -27,6 +28,18 @@ const checksOf = (stdout: string): Record<string, { status: string; detail: stri
   Object.fromEntries(JSON.parse(stdout).checks.map((check: { id: string }) => [check.id, check]));
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('the CLI in a pipe', () => {
+  it('stops quietly with exit 0 when the reader closes the pipe early (`| head`)', async () => {
+    const child = spawn(process.execPath, [CLI, 'settings'], { env: { PATH: process.env['PATH'] }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closed before the CLI writes a byte: its first write meets EPIPE, as after `head` has its lines.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+});
 
 describe('the CLI against the example inventory', () => {
   const inventory = ['--inventory', INVENTORY];
