@@ -32,8 +32,9 @@ addConfigDriveCommands(program);
 addDoctorCommand(program);
 addSettingsCommand(program);
 
-// A reader that stops early (`ironic-metadata settings | head`) closes the pipe after what it wanted:
-// stop quietly, as a program that SIGPIPE kills does (Node ignores SIGPIPE, so the write fails instead).
+// A reader that stops early (`ironic-metadata settings | head`) closes the pipe once it has what it
+// wanted: stop quietly, with no stack trace. Node ignores SIGPIPE, which would end a C program here
+// (with status 141), so the write fails instead; the status is 0, as the reader was served.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
   process.exit(EXIT.ok);
