@@ -95,8 +95,7 @@ export class MetadataListener {
       response.destroy();
       return;
     }
-    const reply = refusalReply(error instanceof RefusedRequest ? error.refusal : refuse(500));
-    response.writeHead(reply.status, Object.assign({}, reply.headers, { 'content-length': reply.body.length })).end(reply.body);
+    writeReply(response, refusalReply(error instanceof RefusedRequest ? error.refusal : refuse(500)));
   }
 }
 
@@ -151,9 +150,12 @@ function send(request: IncomingMessage, response: ServerResponse, reply: Metadat
       return;
     }
   }
-  response.writeHead(reply.status, Object.assign({}, reply.headers, { 'content-length': reply.body.length }));
-  // Node's server leaves the body out of an answer to HEAD.
-  response.end(reply.body);
+  writeReply(response, reply);
+}
+
+/** The status, the headers with the body's Content-Length, and the body (Node's server leaves it out of an answer to HEAD). */
+function writeReply(response: ServerResponse, reply: Pick<MetadataReply, 'status' | 'headers' | 'body'>): void {
+  response.writeHead(reply.status, Object.assign({}, reply.headers, { 'content-length': reply.body.length })).end(reply.body);
 }
 
 /** RFC 9110 If-None-Match: `*`, or a list of tags compared weakly. */
