@@ -381,3 +381,93 @@ describe('RelayedOneAtATime', () => {
     ]);
   });
 });
+
+describe('config drives decoded as a fleet is handed over', () => {
+  const fleet = inventory(...Array.from({ length: 2 * ITEMS_PER_MESSAGE + 10 }, (_, i) => `node-${i}`));
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  /** A decoder that notes each node as it starts and as it ends, and ends only when `finish` is called. */
+  function heldDecoder() {
+    const started: string[] = [];
+    const decoded: string[] = [];
+    const waiting: Array<() => void> = [];
+    const decode = (node: IronicNode) => {
+      started.push(node.uuid);
+      return new Promise<void>((resolve) => waiting.push(resolve)).then(() => void decoded.push(node.uuid));
+    };
+    const finish = async () => {
+      while (waiting.length > 0) {
+        waiting.splice(0).forEach((resolve) => resolve());
+        await settle();
+      }
+    };
+    return { started, decoded, decode, finish };
+  }
+  async function pieces(): Promise<ToWorker[]> {
+    const sent: ToWorker[] = [];
+    await new BroadcastingNodeSource({ description: 'Ironic', load: () => Promise.resolve(fleet) }, async (message) => {
+      sent.push(message);
+    }).load();
+    return sent;
+  }
+
+  it("a relay decodes each piece's drives as it arrives, takes the next message after them, and serves the fleet once all are decoded", async () => {
+    const decoder = heldDecoder();
+    const relay = new RelayedNodeSource('Ironic', false, () => undefined, false, decoder.decode);
+    const decodedWhenServed: number[] = [];
+    const served = jest.fn(() => void decodedWhenServed.push(decoder.decoded.length));
+    relay.watch(served);
+    const sent = await pieces();
+    sent.forEach((message) => relay.receive(message));
+    relay.receive({ kind: 'ironic-metadata:syncer-lost' });
+    await settle();
+    // The first piece's first drive is under way; the second piece waits for the first.
+    expect(decoder.started).toEqual(['node-0']);
+    expect(served).not.toHaveBeenCalled();
+    await decoder.finish();
+    expect(decoder.started).toEqual(fleet.nodes.map((node) => node.uuid));
+    expect(decodedWhenServed).toEqual([fleet.nodes.length]);
+    expect((await relay.load()).nodes).toHaveLength(fleet.nodes.length);
+    // The syncer-lost taken after the fleet: a piece alone is no longer served.
+    relay.receive({ kind: 'ironic-metadata:inventory', delta: nodeDelta(inventory('stray').nodes[0]), more: false });
+    await settle();
+    expect(served).toHaveBeenCalledTimes(1);
+  });
+
+  it('a relay whose decoder fails for a node still takes every message: the catalog decodes that node again and reports it', async () => {
+    const relay = new RelayedNodeSource(
+      'Ironic',
+      false,
+      () => undefined,
+      false,
+      (node) => (node.uuid === 'node-3' ? Promise.reject(new Error('corrupt gzip stream')) : Promise.resolve()),
+    );
+    (await pieces()).forEach((message) => relay.receive(message));
+    await relay.ready;
+    expect((await relay.load()).nodes).toHaveLength(fleet.nodes.length);
+  });
+
+  it('the syncer decodes the drives of a piece only once it is written to every relay, and a load answers once all are decoded', async () => {
+    const decoder = heldDecoder();
+    const written: Array<() => void> = [];
+    let answered = false;
+    const loaded = new BroadcastingNodeSource(
+      { description: 'Ironic', load: () => Promise.resolve(fleet) },
+      () => new Promise<void>((resolve) => written.push(resolve)),
+      decoder.decode,
+    )
+      .load()
+      .then(() => (answered = true));
+    await settle();
+    expect(written).toHaveLength(3);
+    expect(decoder.started).toEqual([]);
+    written[0]();
+    await settle();
+    expect(decoder.started).toEqual(['node-0']);
+    written[1]();
+    written[2]();
+    await decoder.finish();
+    expect(decoder.started).toEqual(fleet.nodes.map((node) => node.uuid));
+    await loaded;
+    expect(answered).toBe(true);
+  });
+});

@@ -11,6 +11,24 @@ import type { ToPrimary, ToWorker } from './messages';
  */
 export const ITEMS_PER_MESSAGE = 25;
 
+/**
+ * Decodes a node's config drive into the catalog's cache (`ConfigDriveCache.decode`), which then puts
+ * a reference in the node in place of the stored string.
+ */
+export type DriveDecoder = (node: IronicNode) => Promise<unknown>;
+
+/**
+ * Decodes the drives of `nodes`, one after another, ahead of the catalog, which then finds them in
+ * its cache: a relay never holds a whole fleet's stored drives at once, the syncer lets each piece's
+ * go once it is written, and both decode while the fleet is still being handed over (tools/bench,
+ * 100,000 nodes: the service's peak RSS 1,661-1,679 → 1,496-1,528 MiB, its PSS 1,517-1,544 →
+ * 1,232-1,235; the cold start unchanged). The cache keeps a drive's problem for the catalog to
+ * report; anything else that fails is left to the catalog, which decodes that node again.
+ */
+async function decodeAhead(nodes: readonly IronicNode[], decode: DriveDecoder): Promise<void> {
+  for (const node of nodes) await decode(node).catch(() => undefined);
+}
+
 function inventoryMessages(delta: InventoryDelta, reset: boolean): ToWorker[] {
   const pieces = splitDelta(delta, ITEMS_PER_MESSAGE);
   return pieces.map((piece, i) => ({
@@ -48,6 +66,8 @@ export class BroadcastingNodeSource implements NodeSource {
      * would reach the relays without its drive.
      */
     private readonly broadcast: (message: ToWorker) => Promise<void>,
+    /** Decodes each piece's drives once the piece is written to every relay; none without it. */
+    private readonly decodeDrive?: DriveDecoder,
   ) {
     this.description = inner.description;
     this.watch = inner.watch?.bind(inner);
@@ -107,7 +127,7 @@ export class BroadcastingNodeSource implements NodeSource {
       const delta = await comparing;
       const reset = this.resetting;
       if (delta) this.resetting = false;
-      await this.broadcastAll(delta ? inventoryMessages(delta, reset) : [{ kind: 'ironic-metadata:synced' }]);
+      await this.broadcastDecoding(delta ? inventoryMessages(delta, reset) : [{ kind: 'ironic-metadata:synced' }]);
     } finally {
       this.patchedSinceAnswer = undefined;
     }
@@ -120,6 +140,21 @@ export class BroadcastingNodeSource implements NodeSource {
 
   private broadcastAll(messages: ToWorker[]): Promise<unknown> {
     return Promise.all(messages.map((message) => this.broadcast(message)));
+  }
+
+  /** Sends `messages`, and decodes the drives of each piece as soon as it is written, while the next go out. */
+  private async broadcastDecoding(messages: ToWorker[]): Promise<void> {
+    const decode = this.decodeDrive;
+    if (!decode) return void (await this.broadcastAll(messages));
+    let decoded = Promise.resolve();
+    await Promise.all(
+      messages.map((message) =>
+        this.broadcast(message).then(() => {
+          if (message.kind === 'ironic-metadata:inventory') decoded = decoded.then(() => decodeAhead(message.delta.nodes.set, decode));
+        }),
+      ),
+    );
+    await decoded;
   }
 }
 
@@ -190,6 +225,8 @@ export class RelayedNodeSource implements NodeSource {
   private firstOutcome: (() => void) | undefined;
   /** Resolves once the first outcome arrived: a whole inventory, or a failure. */
   readonly ready = new Promise<void>((resolve) => (this.firstOutcome = resolve));
+  /** Set while a piece's drives are decoded: the messages after it wait, and are taken in order. */
+  private taking: Promise<void> | undefined;
 
   constructor(
     readonly description: string,
@@ -200,6 +237,8 @@ export class RelayedNodeSource implements NodeSource {
      * with a failed sync, so that it does not serve an empty index while the others serve theirs.
      */
     private readonly late = false,
+    /** Decodes each piece's drives as it arrives, before the next message is taken; none without it. */
+    private readonly decodeDrive?: DriveDecoder,
   ) {
     if (writable) {
       this.patchNode = async (uuid, patch) => {
@@ -210,8 +249,18 @@ export class RelayedNodeSource implements NodeSource {
     }
   }
 
-  /** Takes a message the primary passed on; the others' are ignored. */
+  /** Takes a message the primary passed on, after those before it; the others' are ignored. */
   receive(message: ToWorker): void {
+    const taken = this.taking ? this.taking.then(() => this.take(message)) : this.take(message);
+    if (!taken) return;
+    this.taking = taken;
+    void taken.then(() => {
+      if (this.taking === taken) this.taking = undefined;
+    });
+  }
+
+  /** Takes `message` at once, or answers a promise when it must first decode drives. */
+  private take(message: ToWorker): Promise<void> | undefined {
     switch (message.kind) {
       case 'ironic-metadata:inventory': {
         if (message.reset) {
@@ -220,9 +269,15 @@ export class RelayedNodeSource implements NodeSource {
         }
         if (!this.whole) break;
         this.replica.apply(message.delta);
-        if (message.more) break;
-        this.inventory = this.replica.inventory();
-        this.settle({ inventory: this.inventory });
+        const decoding =
+          this.decodeDrive && message.delta.nodes.set.length > 0 ? decodeAhead(message.delta.nodes.set, this.decodeDrive) : undefined;
+        if (message.more) return decoding;
+        const complete = () => {
+          this.inventory = this.replica.inventory();
+          this.settle({ inventory: this.inventory });
+        };
+        if (decoding) return decoding.then(complete);
+        complete();
         break;
       }
       case 'ironic-metadata:synced':
@@ -241,6 +296,7 @@ export class RelayedNodeSource implements NodeSource {
         this.pending.delete(message.id);
         break;
     }
+    return undefined;
   }
 
   async load(): Promise<Inventory> {

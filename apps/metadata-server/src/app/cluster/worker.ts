@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import type { Config } from '@ironic-metadata/config';
+import type { IronicNode } from '@ironic-metadata/ironic-model';
 import { TYPES } from '@ironic-metadata/container';
 import type { Container } from 'inversify';
 import { heapServing } from '../heap-tuning';
@@ -45,12 +46,14 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
   let serve: () => Promise<void>;
   let container: Container;
   let receive: (message: ToWorker) => void;
+  // Messages arrive once this worker said hello, after the container is built.
+  const decodeDrive = (node: IronicNode) => container.get(TYPES.ConfigDriveCache).decode(node);
   if (syncer) {
     let built: BroadcastingNodeSource | undefined;
     const broadcasts = new RelayedOneAtATime(send);
     container = containerOrExit(config, {
       tokenKeys,
-      relayNodeSource: (inner) => (built = new BroadcastingNodeSource(inner, broadcasts.broadcast)),
+      relayNodeSource: (inner) => (built = new BroadcastingNodeSource(inner, broadcasts.broadcast, decodeDrive)),
     });
     const catalog = container.get(TYPES.NodeCatalog);
     const source = built;
@@ -87,6 +90,7 @@ export async function runWorker(config: Config, caps: ConnectionCaps): Promise<v
       process.env[WORKER_ENV.writable] === '1',
       send,
       late,
+      decodeDrive,
     );
     container = containerOrExit(config, { nodeSource: relay, tokenKeys });
     const catalog = container.get(TYPES.NodeCatalog);
